@@ -1,0 +1,12 @@
+package org.sorcen.graph.config;
+
+/** A config that cannot be used; the message says which key and what to change. */
+public final class ConfigException extends RuntimeException {
+  public ConfigException(String message) {
+    super(message);
+  }
+
+  public ConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,94 @@
+package org.sorcen.graph.config;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads configs from JSON (snake_case keys, unknown keys rejected), applies dotted overrides such
+ * as {@code optimizer.blr=3e-4}, validates, and writes the resolved config back.
+ */
+public final class ConfigLoader {
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+      .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.PUBLIC_ONLY)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ConfigLoader() {}
+
+  public static SorcenConfig load(Path file) {
+    return load(file, Map.of());
+  }
+
+  /** Loads {@code file}, applies the dotted {@code overrides} in order, and validates. */
+  public static SorcenConfig load(Path file, Map<String, String> overrides) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file not found: " + file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config " + file + ": " + e.getMessage(), e);
+    }
+    return parse(text, file.toString(), overrides);
+  }
+
+  public static SorcenConfig parse(String json, String source, Map<String, String> overrides) {
+    ObjectNode tree;
+    try {
+      JsonNode node = MAPPER.readTree(json);
+      if (!(node instanceof ObjectNode)) {
+        throw new ConfigException(source + ": a config must be a JSON object");
+      }
+      tree = (ObjectNode) node;
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(source + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+    }
+    for (Map.Entry<String, String> o : overrides.entrySet()) {
+      DottedOverride.apply(tree, o.getKey(), o.getValue());
+    }
+    try {
+      return MAPPER.treeToValue(tree, SorcenConfig.class).validated();
+    } catch (UnrecognizedPropertyException e) {
+      String path = e.getPath().stream().map(r -> r.getFieldName()).collect(Collectors.joining("."));
+      String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+      throw new ConfigException(source + ": unknown key '" + path + "'; known keys here: " + known, e);
+    } catch (JsonProcessingException e) {
+      String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m
+          ? m.getPath().stream().map(r -> r.getFieldName()).collect(Collectors.joining("."))
+          : "?";
+      throw new ConfigException(source + ": bad value for '" + path + "': " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The resolved config as JSON, every field written out, so a run records exactly what it used. */
+  public static String toJson(SorcenConfig config) {
+    try {
+      return MAPPER.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ObjectMapper mapper() {
+    return MAPPER;
+  }
+}

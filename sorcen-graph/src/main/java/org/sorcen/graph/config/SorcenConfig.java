@@ -1,0 +1,53 @@
+package org.sorcen.graph.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole description of a model and its training hyper-parameters. Every field has the paper's
+ * value as its default; a config file overrides what differs. Bind with {@link ConfigLoader}.
+ */
+public final class SorcenConfig {
+  public String name = "sorcen";
+  /** "sorcen" (MAGE + echo contrast) or "mage" (the baseline: reconstruction only). */
+  public String method = "sorcen";
+  public ModelConfig model = new ModelConfig();
+  public MaskingConfig masking = new MaskingConfig();
+  public EchoConfig echo = new EchoConfig();
+  public LossConfig loss = new LossConfig();
+  public EmaConfig ema = new EmaConfig();
+  public OptimizerConfig optimizer = new OptimizerConfig();
+  public TrainConfig train = new TrainConfig();
+
+  public boolean isSorcen() {
+    return "sorcen".equals(method);
+  }
+
+  /** All problems at once, so that a user fixes a config in one pass. */
+  public List<String> problems() {
+    List<String> errors = new ArrayList<>();
+    Checks.oneOf(errors, "method", method, "sorcen", "mage");
+    if (model == null || masking == null || echo == null || loss == null || ema == null || optimizer == null
+        || train == null) {
+      errors.add("a section is null: remove the key or give it an object");
+      return errors;
+    }
+    model.validate(errors);
+    masking.validate(errors, model.grid);
+    echo.validate(errors, model.codebookSize);
+    loss.validate(errors);
+    ema.validate(errors);
+    train.validate(errors);
+    optimizer.validate(errors, train.epochs);
+    return errors;
+  }
+
+  /** Throws a {@link ConfigException} listing every problem, or returns this config. */
+  public SorcenConfig validated() {
+    List<String> errors = problems();
+    if (!errors.isEmpty()) {
+      throw new ConfigException("invalid config '" + name + "':\n  " + String.join("\n  ", errors));
+    }
+    return this;
+  }
+}

@@ -1,0 +1,103 @@
+package org.sorcen.graph.model;
+
+import java.util.function.Function;
+import org.sorcen.graph.config.ModelConfig;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.nn.LayerContext;
+import org.sorcen.graph.nn.Linear;
+import org.sorcen.graph.nn.ProjectionHead;
+import org.sorcen.graph.nn.Variables;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The Sorcen forward pass (SPEC.md §4.3–§4.14) from ids and masks to every loss term. Where the
+ * masks and the echo come from is the caller's business: the training graph draws them in-graph,
+ * tests and the reference check feed them explicitly.
+ */
+public final class SorcenForward {
+  private SorcenForward() {}
+
+  /**
+   * @param student context of the student encoder, decoder and heads
+   * @param teacher context of the teacher blocks and momentum projector (weights read after the EMA)
+   * @param tokens [B, L] ground-truth ids
+   * @param labels [B] class ids (−1 unknown), or null when the data has none
+   * @param dropped [B, L], with {@code masked} [B, L]: dropped ⊂ masked, exact per-row counts
+   * @param echoOf turns the decoder logits into the teacher's input grid [B, L], already crop-masked
+   */
+  public static ForwardResult apply(SorcenConfig config, Variables vars, LayerContext student, LayerContext teacher,
+      Operand<TInt64> tokens, Operand<TInt64> labels, Operand<TBool> dropped, Operand<TBool> masked,
+      Function<Operand<TFloat32>, Operand<TInt64>> echoOf) {
+    Ops tf = student.tf();
+    ModelConfig m = config.model;
+    int seqLen = m.seqLen();
+    int kept = seqLen - config.masking.numDropped(seqLen);
+
+    Operand<TInt64> maskedIds = tf.select(masked, tf.constant((long) m.maskId()), tokens);
+    Operand<TInt32> keptPositions = Masking.keptPositions(tf, dropped, seqLen, kept);
+    Operand<TFloat32> latent = Encoder.apply(student, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(tf, m, maskedIds),
+        keptPositions);
+    Operand<TFloat32> logits = Decoder.apply(student, m, latent, dropped, masked);
+    Operand<TFloat32> reconstruction = Losses.reconstruction(tf, logits, tokens, masked, seqLen, m.codebookSize,
+        config.loss.labelSmoothing);
+
+    Operand<TFloat32> zero = tf.constant(0f);
+    Operand<TFloat32> uniformity = zero;
+    Operand<TFloat32> contrastive = zero;
+    Operand<TInt64> echo = null;
+    Operand<TFloat32> teacherLatent = null;
+    Operand<TFloat32> z = null;
+    Operand<TFloat32> q = null;
+    if (config.isSorcen()) {
+      uniformity = Losses.uniformity(tf, latent, config.loss.uniformityWeight);
+      echo = tf.stopGradient(echoOf.apply(logits));
+      // No gradient reaches the teacher path, not even the shared embedding and final norm.
+      teacherLatent = tf.stopGradient(Encoder.apply(teacher, m, Encoder.TEACHER_BLOCKS, Encoder.withCls(tf, m, echo),
+          null));
+      z = tf.stopGradient(ProjectionHead.apply(teacher, vars, SorcenVariables.MOMENTUM_PROJECTOR,
+          meanOfGrid(tf, teacherLatent)));
+      q = ProjectionHead.apply(student, vars, SorcenVariables.PREDICTOR,
+          ProjectionHead.apply(student, vars, SorcenVariables.PROJECTOR, meanOfGrid(tf, latent)));
+      contrastive = Losses.contrastive(tf, z, q, config.loss.temperature, config.loss.contrastiveWeight);
+    }
+
+    Operand<TFloat32> classifierLoss = zero;
+    Operand<TFloat32> accuracy = zero;
+    if (m.numClasses > 0 && labels != null) {
+      Operand<TFloat32> features = tf.stopGradient(tf.math.mean(latent, tf.constant(1)));
+      Operand<TFloat32> h = tf.nn.relu(Linear.apply(student, SorcenVariables.CLASSIFIER + ".0", features));
+      Operand<TFloat32> classLogits = Linear.apply(student, SorcenVariables.CLASSIFIER + ".2", h);
+      Losses.Classification c = Losses.classifier(tf, classLogits, labels, m.numClasses);
+      classifierLoss = c.loss();
+      accuracy = c.accuracy();
+    }
+    Operand<TFloat32> total = tf.math.addN(java.util.List.of(reconstruction, uniformity, contrastive, classifierLoss));
+    return new ForwardResult(latent, logits, echo, teacherLatent, z, q, reconstruction, uniformity, contrastive,
+        classifierLoss, accuracy, total);
+  }
+
+  /**
+   * The embedding of SPEC.md §8: the encoder on the full unmasked sequence, mean of the final-normed
+   * patch positions (CLS excluded). Use an inference context.
+   */
+  public static Operand<TFloat32> embedding(LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
+    return meanOfGrid(ctx.tf(), patchFeatures(ctx, m, tokens));
+  }
+
+  /** Final-normed encoder outputs [B, L+1, D] of the unmasked sequence, CLS at 0. */
+  public static Operand<TFloat32> patchFeatures(LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
+    return Encoder.apply(ctx, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(ctx.tf(), m, tokens), null);
+  }
+
+  /** Mean over positions 1.. (CLS excluded). */
+  static Operand<TFloat32> meanOfGrid(Ops tf, Operand<TFloat32> x) {
+    long n = x.shape().get(1);
+    Operand<TFloat32> grid = tf.slice(x, tf.constant(new int[] {0, 1, 0}), tf.constant(new int[] {-1, (int) n - 1, -1}));
+    return tf.math.mean(grid, tf.constant(1));
+  }
+}

@@ -1,0 +1,38 @@
+package org.sorcen.graph.nn;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Multi-head self-attention as in timm's ViT: one qkv projection with bias, scale (D/H)^-0.5,
+ * softmax in float32, dropout on the probabilities and after the output projection.
+ */
+public final class Attention {
+  private Attention() {}
+
+  public static void declare(Variables vars, Initializers init, String prefix, int width, VariableRole role) {
+    Linear.declare(vars, init, prefix + ".qkv", width, 3 * width, role);
+    Linear.declare(vars, init, prefix + ".proj", width, width, role);
+  }
+
+  /** x: [B, N, D] with N static. */
+  public static Operand<TFloat32> apply(LayerContext ctx, String prefix, Operand<TFloat32> x, int heads) {
+    Ops tf = ctx.tf();
+    long n = x.shape().get(1);
+    long width = x.shape().get(2);
+    long headDim = width / heads;
+    Operand<TFloat32> qkv = Linear.apply(ctx, prefix + ".qkv", x);
+    // [B, N, 3, H, dh] -> [3, B, H, N, dh]
+    qkv = tf.reshape(qkv, tf.constant(new long[] {-1, n, 3, heads, headDim}));
+    qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {2, 0, 3, 1, 4}));
+    var parts = tf.unstack(qkv, 3L).output();
+    Operand<TFloat32> q = tf.math.mul(parts.get(0), tf.constant((float) Math.pow(headDim, -0.5)));
+    Operand<TFloat32> scores = ctx.precision().batchMatMul(tf, q, parts.get(1), true);
+    Operand<TFloat32> probs = ctx.dropout(tf.nn.softmax(scores));
+    Operand<TFloat32> mixed = ctx.precision().batchMatMul(tf, probs, parts.get(2), false);
+    mixed = tf.linalg.transpose(mixed, tf.constant(new int[] {0, 2, 1, 3}));
+    mixed = tf.reshape(mixed, tf.constant(new long[] {-1, n, width}));
+    return ctx.dropout(Linear.apply(ctx, prefix + ".proj", mixed));
+  }
+}

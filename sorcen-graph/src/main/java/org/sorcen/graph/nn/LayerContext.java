@@ -1,0 +1,90 @@
+package org.sorcen.graph.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * What every layer needs besides its input: the Ops, where its weights come from, the compute
+ * dtype, and whether it trains (dropout on, BatchNorm on batch statistics, running-stat updates
+ * collected). A training context with dropout rate 0 is the deterministic entry used by tests.
+ */
+public final class LayerContext {
+  private final Ops tf;
+  private final WeightSource weights;
+  private final Precision precision;
+  private final boolean training;
+  private final double dropout;
+  private final RandomStream random;
+  private final List<Op> statisticUpdates;
+
+  private LayerContext(Ops tf, WeightSource weights, Precision precision, boolean training, double dropout,
+      RandomStream random, List<Op> statisticUpdates) {
+    this.tf = tf;
+    this.weights = weights;
+    this.precision = precision;
+    this.training = training;
+    this.dropout = dropout;
+    this.random = random;
+    this.statisticUpdates = statisticUpdates;
+  }
+
+  /** Training mode; {@code random} may be null only when {@code dropout} is 0. */
+  public static LayerContext training(Ops tf, WeightSource weights, Precision precision, double dropout,
+      RandomStream random) {
+    if (dropout > 0 && random == null) {
+      throw new IllegalArgumentException("dropout needs a random stream");
+    }
+    return new LayerContext(tf, weights, precision, true, dropout, random, new ArrayList<>());
+  }
+
+  /** Inference: no dropout, BatchNorm on running statistics. */
+  public static LayerContext inference(Ops tf, WeightSource weights, Precision precision) {
+    return new LayerContext(tf, weights, precision, false, 0, null, new ArrayList<>());
+  }
+
+  /** The same mode and update list with other weights (the teacher's reads after the EMA). */
+  public LayerContext withWeights(WeightSource other) {
+    return new LayerContext(tf, other, precision, training, dropout, random, statisticUpdates);
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public Operand<TFloat32> weight(String name) {
+    return weights.weight(name);
+  }
+
+  public Precision precision() {
+    return precision;
+  }
+
+  public boolean training() {
+    return training;
+  }
+
+  /** BatchNorm running-statistic updates made by this forward pass; run them with the train step. */
+  public List<Op> statisticUpdates() {
+    return statisticUpdates;
+  }
+
+  void addStatisticUpdate(Op op) {
+    statisticUpdates.add(op);
+  }
+
+  /** Inverted dropout with a fresh stateless seed per use. */
+  public Operand<TFloat32> dropout(Operand<TFloat32> x) {
+    if (!training || dropout <= 0) {
+      return x;
+    }
+    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), random.next(tf));
+    Operand<TBool> keep = tf.math.greaterEqual(u, tf.constant((float) dropout));
+    Operand<TFloat32> scaled = tf.math.mul(x, tf.constant((float) (1.0 / (1.0 - dropout))));
+    return tf.select(keep, scaled, tf.zerosLike(x));
+  }
+}

@@ -1,0 +1,23 @@
+package org.sorcen.graph.nn;
+
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.types.family.TType;
+
+/** A resource variable with its checkpoint name (the official PyTorch name where one exists). */
+public record ModelVariable(String name, VarHandleOp handle, Shape shape, Class<? extends TType> type,
+    VariableRole role) {
+
+  /** SPEC.md §6: weight decay on tensors of rank >= 2 whose name does not end in "bias". */
+  public boolean decays() {
+    return role == VariableRole.TRAINABLE && shape.numDimensions() >= 2 && !name.endsWith("bias");
+  }
+
+  /** A fresh read; pass an Ops carrying control dependencies to order it after an update. */
+  @SuppressWarnings("unchecked")
+  public <T extends TType> Operand<T> read(Ops tf) {
+    return tf.readVariableOp(handle, (Class<T>) type);
+  }
+}

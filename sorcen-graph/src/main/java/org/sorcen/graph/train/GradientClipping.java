@@ -1,0 +1,46 @@
+package org.sorcen.graph.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/** Clipping by global norm as torch.nn.utils.clip_grad_norm_: scale = min(1, max_norm/(norm + 1e-6)). */
+public final class GradientClipping {
+  private final List<Operand<TFloat32>> clipped;
+  private final Operand<TFloat32> globalNorm;
+
+  public GradientClipping(Ops tf, List<Operand<TFloat32>> gradients, double maxNorm) {
+    List<Operand<TFloat32>> squares = new ArrayList<>();
+    for (Operand<TFloat32> g : gradients) {
+      squares.add(tf.reduceSum(tf.math.square(g), allAxes(tf, g)));
+    }
+    globalNorm = tf.math.sqrt(tf.math.addN(squares));
+    if (maxNorm <= 0) {
+      clipped = gradients;
+      return;
+    }
+    Operand<TFloat32> scale = tf.math.minimum(tf.constant(1f),
+        tf.math.div(tf.constant((float) maxNorm), tf.math.add(globalNorm, tf.constant(1e-6f))));
+    clipped = gradients.stream().map(g -> (Operand<TFloat32>) tf.math.mul(g, scale)).toList();
+  }
+
+  static Operand<org.tensorflow.types.TInt32> allAxes(Ops tf, Operand<TFloat32> g) {
+    int rank = g.shape().numDimensions();
+    int[] axes = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      axes[i] = i;
+    }
+    return tf.constant(axes);
+  }
+
+  public List<Operand<TFloat32>> clipped() {
+    return clipped;
+  }
+
+  /** The norm before clipping, for logging. */
+  public Operand<TFloat32> globalNorm() {
+    return globalNorm;
+  }
+}

@@ -1,0 +1,156 @@
+package org.sorcen.graph.train;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.Echo;
+import org.sorcen.graph.model.ForwardResult;
+import org.sorcen.graph.model.MaskSample;
+import org.sorcen.graph.model.Masking;
+import org.sorcen.graph.model.SorcenForward;
+import org.sorcen.graph.model.SorcenVariables;
+import org.sorcen.graph.model.SpatialMask;
+import org.sorcen.graph.nn.LayerContext;
+import org.sorcen.graph.nn.ModelVariable;
+import org.sorcen.graph.nn.Precision;
+import org.sorcen.graph.nn.RandomStream;
+import org.sorcen.graph.nn.VariableRole;
+import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.nn.WeightSource;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * One Sorcen (or MAGE) training step as a graph: in-graph masks and echo, forward, gradients of
+ * the trainable variables only, global-norm clipping, the teacher EMA, AdamW, BatchNorm running
+ * statistics, and the step counter. Running {@link #trainOp()} performs one update; fetching the
+ * operands of {@link #forward()} alongside gives that step's losses. Checkpoint ops cover every
+ * variable, optimizer moments and the step included.
+ */
+public final class TrainingGraph {
+  public static final String STEP = "global_step";
+
+  private final Variables variables;
+  private final ForwardResult forward;
+  private final Schedules schedules;
+  private final MaskSample masks;
+  private final Operand<TFloat32> gradientNorm;
+  private final Operand<TInt64> step;
+  private final Op trainOp;
+
+  private TrainingGraph(Variables variables, ForwardResult forward, Schedules schedules, MaskSample masks,
+      Operand<TFloat32> gradientNorm, Operand<TInt64> step, Op trainOp) {
+    this.variables = variables;
+    this.forward = forward;
+    this.schedules = schedules;
+    this.masks = masks;
+    this.gradientNorm = gradientNorm;
+    this.step = step;
+    this.trainOp = trainOp;
+  }
+
+  /**
+   * @param tokens [B, L] int64 ids in [0, C) (a placeholder or a dataset iterator's output)
+   * @param labels [B] int64 with −1 for unknown, or null when the data has no labels
+   * @param stepsPerEpoch optimizer steps in one epoch of the data (schedules run on epochs)
+   */
+  public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TInt64> labels,
+      double stepsPerEpoch) {
+    Variables vars = new Variables(tf);
+    SorcenVariables.declare(vars, config);
+    ModelVariable stepVar = vars.create(STEP, Shape.scalar(), TInt64.class, VariableRole.OPTIMIZER,
+        init -> init.constant(0L));
+    Operand<TInt64> step = stepVar.read(tf);
+    Schedules schedules = new Schedules(tf, config, step, stepsPerEpoch);
+    RandomStream random = new RandomStream(step, config.train.seed);
+
+    MaskSample masks = Masking.sample(tf, config.masking, config.model.seqLen(), tokens, random);
+    LayerContext student = LayerContext.training(tf, vars::read, Precision.of(config.model.computeDtype),
+        config.model.dropout, random);
+    List<Op> emaOps = config.isSorcen() ? TeacherEma.updates(tf, vars, schedules.momentum()) : List.of();
+    LayerContext teacher = student.withWeights(readsAfter(tf, vars, emaOps));
+    ForwardResult fwd = SorcenForward.apply(config, vars, student, teacher, tokens, labels, masks.dropped(),
+        masks.masked(), logits -> {
+          Operand<TInt64> sampled = Echo.sample(tf, config.model, config.echo.topK, logits, random);
+          Operand<TInt64> echo = tf.select(schedules.echoWarmup(), tokens, sampled);
+          return SpatialMask.apply(tf, config.model,
+              echo, SpatialMask.sample(tf, config.model, config.masking, echo, random));
+        });
+
+    List<ModelVariable> params = trainable(vars, config, labels != null);
+    Output<?>[] xs = params.stream().map(p -> vars.read(p.name()).asOutput()).toArray(Output[]::new);
+    Output<?>[] dxs = ((Graph) tf.scope().env()).addGradients(fwd.lossTotal().asOutput(), xs);
+    List<Operand<TFloat32>> grads = new ArrayList<>();
+    for (Output<?> g : dxs) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> gf = (Operand<TFloat32>) g;
+      grads.add(gf);
+    }
+    GradientClipping clipping = new GradientClipping(tf, grads, config.optimizer.clipGradNorm);
+
+    // Every read of this step (losses, echo, teacher, statistics) happens before any variable moves.
+    List<Op> before = new ArrayList<>(fwd.scalars().values());
+    before.add(clipping.globalNorm());
+    before.addAll(emaOps);
+    before.addAll(student.statisticUpdates());
+    List<Op> updates = AdamW.updates(tf, vars, params, clipping.clipped(), schedules.learningRate(), step,
+        config.optimizer, before);
+    Op trainOp = tf.withControlDependencies(updates).withName("train_step")
+        .assignAddVariableOp(stepVar.handle(), tf.constant(1L));
+    CheckpointOps.build(tf, vars);
+    return new TrainingGraph(vars, fwd, schedules, masks, clipping.globalNorm(), step, trainOp);
+  }
+
+  /** Trainable variables that reach the loss: the classifier only when labels are fed. */
+  static List<ModelVariable> trainable(Variables vars, SorcenConfig config, boolean hasLabels) {
+    return vars.withRole(VariableRole.TRAINABLE).stream()
+        .filter(v -> hasLabels || !v.name().startsWith(SorcenVariables.CLASSIFIER + "."))
+        .toList();
+  }
+
+  /** Teacher weights read after the EMA update; every other weight is the shared read. */
+  private static WeightSource readsAfter(Ops tf, Variables vars, List<Op> emaOps) {
+    Ops afterEma = tf.withControlDependencies(emaOps);
+    Map<String, Operand<TFloat32>> cache = new HashMap<>();
+    return name -> vars.get(name).role() == VariableRole.EMA
+        ? cache.computeIfAbsent(name, n -> vars.get(n).read(afterEma))
+        : vars.read(name);
+  }
+
+  public Variables variables() {
+    return variables;
+  }
+
+  public ForwardResult forward() {
+    return forward;
+  }
+
+  public Schedules schedules() {
+    return schedules;
+  }
+
+  public MaskSample masks() {
+    return masks;
+  }
+
+  public Operand<TFloat32> gradientNorm() {
+    return gradientNorm;
+  }
+
+  /** The step before this update. */
+  public Operand<TInt64> step() {
+    return step;
+  }
+
+  public Op trainOp() {
+    return trainOp;
+  }
+}

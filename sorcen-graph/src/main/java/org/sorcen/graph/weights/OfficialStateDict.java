@@ -1,0 +1,67 @@
+package org.sorcen.graph.weights;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.sorcen.graph.nn.ModelVariable;
+import org.sorcen.graph.nn.VariableRole;
+import org.sorcen.graph.nn.Variables;
+
+/**
+ * Maps an official PyTorch state_dict onto the graph's variables (SPEC.md §9). The graph stores
+ * every tensor under its official name and in its official layout (Linear weights out×in), so the
+ * mapping is by name; it checks that every model variable is present with the right shape.
+ */
+public final class OfficialStateDict {
+  /** Legacy tensors of the official checkpoints that the model does not use. */
+  static final Set<String> IGNORED = Set.of("pos_embed", "decoder_pos_embed", "cls_token", "mask_token",
+      "token_emb.position_ids");
+  static final List<String> IGNORED_PREFIXES = List.of("patch_embed.", "decoder_pred.");
+
+  private OfficialStateDict() {}
+
+  /** One variable and the tensor that fills it. */
+  public record Assignment(ModelVariable variable, String tensor) {}
+
+  /**
+   * The model variables (not optimizer state) each paired with its tensor in {@code file}; fails
+   * naming every missing or mis-shaped tensor at once.
+   */
+  public static List<Assignment> plan(Variables vars, Safetensors file) {
+    List<Assignment> plan = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (ModelVariable v : vars.all()) {
+      if (v.role() == VariableRole.OPTIMIZER) {
+        continue;
+      }
+      Safetensors.Entry e = file.entries().get(v.name());
+      if (e == null) {
+        problems.add("missing tensor '" + v.name() + "' (expected shape " + Arrays.toString(v.shape().asArray()) + ")");
+      } else if (!Arrays.equals(e.shape(), v.shape().asArray())) {
+        problems.add("tensor '" + v.name() + "' has shape " + e.shapeString() + " but the config needs "
+            + Arrays.toString(v.shape().asArray()));
+      } else {
+        plan.add(new Assignment(v, v.name()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new WeightsException(file.file() + " does not fit the model config:\n  " + String.join("\n  ", problems));
+    }
+    return plan;
+  }
+
+  /** Tensors of the file that are neither model variables nor known legacy ones. */
+  public static List<String> unused(Variables vars, Safetensors file, Set<String> alsoIgnore) {
+    List<String> out = new ArrayList<>();
+    for (String name : file.entries().keySet()) {
+      boolean legacy = IGNORED.contains(name) || IGNORED_PREFIXES.stream().anyMatch(name::startsWith)
+          || name.endsWith(".num_batches_tracked");
+      boolean ignored = alsoIgnore.stream().anyMatch(name::startsWith);
+      if (!vars.contains(name) && !legacy && !ignored) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+}
