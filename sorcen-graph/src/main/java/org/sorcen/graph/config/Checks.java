@@ -14,14 +14,14 @@ final class Checks {
   }
 
   static void positive(List<String> errors, String key, double value) {
-    if (!(value > 0)) {
-      errors.add(key + " must be > 0, got " + value);
+    if (!(value > 0) || !Double.isFinite(value)) {
+      errors.add(key + " must be finite and > 0, got " + value);
     }
   }
 
   static void nonNegative(List<String> errors, String key, double value) {
-    if (!(value >= 0)) {
-      errors.add(key + " must be >= 0, got " + value);
+    if (!(value >= 0) || !Double.isFinite(value)) {
+      errors.add(key + " must be finite and >= 0, got " + value);
     }
   }
 

@@ -3,11 +3,14 @@ package org.sorcen.graph.config;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -18,11 +21,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads configs from JSON (snake_case keys, unknown keys rejected), applies dotted overrides such
+ * Reads configs from JSON (snake_case keys, // comments allowed, unknown keys rejected), applies dotted overrides such
  * as {@code optimizer.blr=3e-4}, validates, and writes the resolved config back.
  */
 public final class ConfigLoader {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
+  // Comments allowed: every config file starts with a header saying how to run it and what to expect.
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .build()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
       .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.PUBLIC_ONLY)

@@ -46,9 +46,9 @@ public final class SorcenForward {
     Operand<TFloat32> reconstruction = Losses.reconstruction(tf, logits, tokens, masked, seqLen, m.codebookSize,
         config.loss.labelSmoothing);
 
-    Operand<TFloat32> zero = tf.constant(0f);
-    Operand<TFloat32> uniformity = zero;
-    Operand<TFloat32> contrastive = zero;
+    // Distinct constants: a Session refuses to fetch one output twice.
+    Operand<TFloat32> uniformity = tf.constant(0f);
+    Operand<TFloat32> contrastive = tf.constant(0f);
     Operand<TInt64> echo = null;
     Operand<TFloat32> teacherLatent = null;
     Operand<TFloat32> z = null;
@@ -66,8 +66,8 @@ public final class SorcenForward {
       contrastive = Losses.contrastive(tf, z, q, config.loss.temperature, config.loss.contrastiveWeight);
     }
 
-    Operand<TFloat32> classifierLoss = zero;
-    Operand<TFloat32> accuracy = zero;
+    Operand<TFloat32> classifierLoss = tf.constant(0f);
+    Operand<TFloat32> accuracy = tf.constant(0f);
     if (m.numClasses > 0 && labels != null) {
       Operand<TFloat32> features = tf.stopGradient(tf.math.mean(latent, tf.constant(1)));
       Operand<TFloat32> h = tf.nn.relu(Linear.apply(student, SorcenVariables.CLASSIFIER + ".0", features));

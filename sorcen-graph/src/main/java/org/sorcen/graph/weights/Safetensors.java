@@ -37,54 +37,76 @@ public final class Safetensors {
   }
 
   private final Path file;
-  private final ByteBuffer data;
+  private final long dataStart;
   private final Map<String, Entry> entries;
   private final Map<String, String> metadata;
 
-  private Safetensors(Path file, ByteBuffer data, Map<String, Entry> entries, Map<String, String> metadata) {
+  private Safetensors(Path file, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
     this.file = file;
-    this.data = data;
+    this.dataStart = dataStart;
     this.entries = entries;
     this.metadata = metadata;
   }
 
+  /** Reads the header only; tensors are read on demand, so files beyond 2 GB work. */
   public static Safetensors read(Path file) {
-    ByteBuffer all;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      all = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
+      long size = ch.size();
+      if (size < 8) {
+        throw new WeightsException(file + ": not a safetensors file (" + size + " bytes, need at least 8)");
+      }
+      long headerLen = readFully(ch, 0, 8).getLong(0);
+      if (headerLen <= 0 || headerLen > size - 8L || headerLen > Integer.MAX_VALUE) {
+        throw new WeightsException(file + ": header length " + headerLen + " does not fit a file of " + size
+            + " bytes (truncated or not safetensors)");
+      }
+      ByteBuffer headerBytes = readFully(ch, 8, (int) headerLen);
+      JsonNode root;
+      try {
+        root = new ObjectMapper().readTree(headerBytes.array());
+      } catch (IOException e) {
+        throw new WeightsException(file + ": header is not valid JSON: " + e.getMessage());
+      }
+      if (root == null || !root.isObject()) {
+        throw new WeightsException(file + ": header must be a JSON object");
+      }
+      long dataSize = size - 8 - headerLen;
+      Map<String, Entry> entries = new LinkedHashMap<>();
+      Map<String, String> metadata = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if (f.getKey().equals("__metadata__")) {
+          f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+          continue;
+        }
+        entries.put(f.getKey(), entry(file, f.getKey(), f.getValue(), dataSize));
+      }
+      return new Safetensors(file, 8 + headerLen, Collections.unmodifiableMap(entries),
+          Collections.unmodifiableMap(metadata));
     } catch (NoSuchFileException e) {
       throw new WeightsException("safetensors file not found: " + file);
     } catch (IOException e) {
       throw new WeightsException("cannot read " + file + ": " + e.getMessage());
     }
-    if (all.capacity() < 8) {
-      throw new WeightsException(file + ": not a safetensors file (" + all.capacity() + " bytes, need at least 8)");
-    }
-    long headerLen = all.getLong(0);
-    if (headerLen <= 0 || headerLen > all.capacity() - 8L) {
-      throw new WeightsException(file + ": header length " + headerLen + " does not fit a file of " + all.capacity()
-          + " bytes (truncated or not safetensors)");
-    }
-    byte[] header = new byte[(int) headerLen];
-    all.get(8, header);
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(header);
-    } catch (IOException e) {
-      throw new WeightsException(file + ": header is not valid JSON: " + e.getMessage());
-    }
-    ByteBuffer data = all.slice(8 + (int) headerLen, all.capacity() - 8 - (int) headerLen).order(ByteOrder.LITTLE_ENDIAN);
-    Map<String, Entry> entries = new LinkedHashMap<>();
-    Map<String, String> metadata = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
-      if (f.getKey().equals("__metadata__")) {
-        f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
-        continue;
+  }
+
+  private static ByteBuffer readFully(FileChannel ch, long position, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf, position + buf.position()) < 0) {
+        throw new IOException("unexpected end of file at byte " + (position + buf.position()));
       }
-      entries.put(f.getKey(), entry(file, f.getKey(), f.getValue(), data.capacity()));
     }
-    return new Safetensors(file, data, Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata));
+    return buf;
+  }
+
+  /** The raw bytes of one tensor. */
+  private ByteBuffer bytes(Entry e) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return readFully(ch, dataStart + e.begin(), Math.toIntExact(e.end() - e.begin()));
+    } catch (IOException | ArithmeticException ex) {
+      throw new WeightsException(file + ": cannot read tensor '" + e.name() + "': " + ex.getMessage());
+    }
   }
 
   private static Entry entry(Path file, String name, JsonNode node, long dataSize) {
@@ -96,7 +118,11 @@ public final class Safetensors {
     }
     long[] shape = new long[shapeNode.size()];
     for (int i = 0; i < shape.length; i++) {
-      shape[i] = shapeNode.get(i).asLong();
+      JsonNode dim = shapeNode.get(i);
+      if (!dim.canConvertToLong() || !dim.isIntegralNumber() || dim.asLong() < 0) {
+        throw new WeightsException(file + ": tensor '" + name + "' has an invalid shape " + shapeNode);
+      }
+      shape[i] = dim.asLong();
     }
     Entry e = new Entry(name, dtype, shape, offsets.get(0).asLong(), offsets.get(1).asLong());
     long expected = e.numElements() * bytesPer(file, name, dtype);
@@ -140,15 +166,16 @@ public final class Safetensors {
   /** The tensor's values as float32 (from F32, F64 or BF16). */
   public float[] floats(String name) {
     Entry e = entry(name);
-    int n = Math.toIntExact(e.numElements());
-    float[] out = new float[n];
-    int base = (int) e.begin();
-    for (int i = 0; i < n; i++) {
+    if (!e.dtype().equals("F32") && !e.dtype().equals("F64") && !e.dtype().equals("BF16")) {
+      throw new WeightsException(file + ": tensor '" + name + "' is " + e.dtype() + ", expected a float dtype");
+    }
+    ByteBuffer data = bytes(e);
+    float[] out = new float[Math.toIntExact(e.numElements())];
+    for (int i = 0; i < out.length; i++) {
       out[i] = switch (e.dtype()) {
-        case "F32" -> data.getFloat(base + 4 * i);
-        case "F64" -> (float) data.getDouble(base + 8 * i);
-        case "BF16" -> Float.intBitsToFloat((data.getShort(base + 2 * i) & 0xFFFF) << 16);
-        default -> throw new WeightsException(file + ": tensor '" + name + "' is " + e.dtype() + ", expected a float dtype");
+        case "F32" -> data.getFloat(4 * i);
+        case "F64" -> (float) data.getDouble(8 * i);
+        default -> Float.intBitsToFloat((data.getShort(2 * i) & 0xFFFF) << 16);
       };
     }
     return out;
@@ -157,15 +184,16 @@ public final class Safetensors {
   /** The tensor's values as int64 (from I64, I32 or I16). */
   public long[] longs(String name) {
     Entry e = entry(name);
-    int n = Math.toIntExact(e.numElements());
-    long[] out = new long[n];
-    int base = (int) e.begin();
-    for (int i = 0; i < n; i++) {
+    if (!e.dtype().equals("I64") && !e.dtype().equals("I32") && !e.dtype().equals("I16")) {
+      throw new WeightsException(file + ": tensor '" + name + "' is " + e.dtype() + ", expected an integer dtype");
+    }
+    ByteBuffer data = bytes(e);
+    long[] out = new long[Math.toIntExact(e.numElements())];
+    for (int i = 0; i < out.length; i++) {
       out[i] = switch (e.dtype()) {
-        case "I64" -> data.getLong(base + 8 * i);
-        case "I32" -> data.getInt(base + 4 * i);
-        case "I16" -> data.getShort(base + 2 * i);
-        default -> throw new WeightsException(file + ": tensor '" + name + "' is " + e.dtype() + ", expected an integer dtype");
+        case "I64" -> data.getLong(8 * i);
+        case "I32" -> data.getInt(4 * i);
+        default -> data.getShort(2 * i);
       };
     }
     return out;

@@ -1,0 +1,166 @@
+package org.sorcen.train.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.nn.ModelVariable;
+import org.sorcen.graph.nn.VariableRole;
+
+class TrainingSessionTest {
+  private static final int STEPS_PER_EPOCH = 4;
+
+  private static List<Double> losses(SorcenConfig config, int steps) {
+    List<Double> out = new ArrayList<>();
+    int l = config.model.seqLen();
+    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      for (int i = 0; i < steps; i++) {
+        StepMetrics m = s.step(TinyConfigs.tokens(8, l, 32, i % 2), TinyConfigs.labels(8, i));
+        out.add(m.totalLoss());
+        out.add(m.get("loss/contrastive"));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void sameSeedGivesIdenticalLossesAndAnotherSeedDoesNot() {
+    // 6 steps crosses the echo warm-up (1 epoch = 4 steps), so sampled echoes are compared too.
+    List<Double> a = losses(TinyConfigs.tiny(Map.of()), 6);
+    List<Double> b = losses(TinyConfigs.tiny(Map.of()), 6);
+    List<Double> c = losses(TinyConfigs.tiny(Map.of("train.seed", "4")), 6);
+    assertEquals(a, b);
+    assertNotEquals(a, c);
+  }
+
+  @Test
+  void reportsEveryTermAndSchedulesFromStepZero() {
+    SorcenConfig config = TinyConfigs.tiny(Map.of());
+    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      StepMetrics first = s.step(TinyConfigs.tokens(8, 16, 32, 0), TinyConfigs.labels(8, 0));
+      StepMetrics second = s.step(TinyConfigs.tokens(8, 16, 32, 1), TinyConfigs.labels(8, 1));
+      assertEquals(0, first.step());
+      assertEquals(1, second.step());
+      assertEquals(0.0, first.get("lr"));
+      double peak = config.optimizer.peakLr(config.train.batchSize);
+      assertEquals(peak / STEPS_PER_EPOCH, second.get("lr"), 1e-9);
+      double sum = first.get("loss/reconstruction") + first.get("loss/uniformity") + first.get("loss/contrastive")
+          + first.get("loss/classifier");
+      assertEquals(sum, first.totalLoss(), 1e-5);
+      // Untrained reconstruction loss is near log(C) with label smoothing; all terms positive.
+      assertEquals(Math.log(32), first.get("loss/reconstruction"), 0.7);
+      assertTrue(first.get("loss/uniformity") > 0 && first.get("loss/contrastive") > 0);
+      double acc = first.get("classifier/accuracy");
+      assertTrue(acc >= 0 && acc <= 1);
+    }
+  }
+
+  @Test
+  void teacherMovesByExactlyTheEmaFormulaAndGetsNoGradient() {
+    SorcenConfig config = TinyConfigs.tiny(Map.of());
+    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      s.step(TinyConfigs.tokens(8, 16, 32, 0), TinyConfigs.labels(8, 0));
+      List<ModelVariable> ema = s.graph().variables().withRole(VariableRole.EMA);
+      assertEquals(2 * 12 + 6, ema.size(), "2 teacher blocks of 12 tensors + momentum projector's 6");
+      List<String> names = new ArrayList<>();
+      for (ModelVariable v : ema) {
+        names.add(v.name());
+        names.add(org.sorcen.graph.model.SorcenVariables.studentOf(v.name()));
+      }
+      Map<String, float[]> before = s.read(names);
+      StepMetrics m = s.step(TinyConfigs.tokens(8, 16, 32, 1), TinyConfigs.labels(8, 1));
+      Map<String, float[]> after = s.read(names);
+      float beta = (float) m.get("ema/beta");
+      assertTrue(beta > 0.99f && beta < 1f);
+      for (ModelVariable v : ema) {
+        float[] t0 = before.get(v.name());
+        float[] s0 = before.get(org.sorcen.graph.model.SorcenVariables.studentOf(v.name()));
+        float[] t1 = after.get(v.name());
+        for (int i = 0; i < t0.length; i++) {
+          float expected = beta * t0[i] + (1 - beta) * s0[i];
+          assertEquals(expected, t1[i], 1e-6f * Math.max(1f, Math.abs(expected)), v.name() + "[" + i + "]");
+        }
+      }
+    }
+  }
+
+  @Test
+  void withBetaOneTheTeacherNeverMovesWhileTheStudentDoes() {
+    SorcenConfig config = TinyConfigs.tiny(Map.of("ema.base_momentum", "1.0"));
+    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      List<String> names = List.of("blocks_momentum.0.attn.qkv.weight", "momentum_projector.projector.0.weight",
+          "blocks.0.attn.qkv.weight", "projector.projector.0.weight");
+      Map<String, float[]> before = s.read(names);
+      for (int i = 0; i < 6; i++) {
+        s.step(TinyConfigs.tokens(8, 16, 32, i), TinyConfigs.labels(8, i));
+      }
+      Map<String, float[]> after = s.read(names);
+      assertTrue(java.util.Arrays.equals(before.get(names.get(0)), after.get(names.get(0))));
+      assertTrue(java.util.Arrays.equals(before.get(names.get(1)), after.get(names.get(1))));
+      assertTrue(!java.util.Arrays.equals(before.get(names.get(2)), after.get(names.get(2))));
+      assertTrue(!java.util.Arrays.equals(before.get(names.get(3)), after.get(names.get(3))));
+    }
+  }
+
+  @Test
+  void lossFallsOnAFixedTokenSet() {
+    // One fixed batch and a larger lr than the paper's, so that 150 steps show learning. The MLM
+    // head scores against the detached word table (std 0.02), so logits move slowly at first.
+    SorcenConfig config = TinyConfigs.tiny(Map.of("optimizer.blr", "0.3", "model.dropout", "0"));
+    // id = 7·(16·row + position) mod 32: two possible ids per position, so the grid is predictable.
+    long[] ids = new long[8 * 16];
+    for (int k = 0; k < ids.length; k++) {
+      ids[k] = (7L * k) % 32;
+    }
+    long[] labels = TinyConfigs.labels(8, 0);
+    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      double first = 0;
+      double last = 0;
+      for (int i = 0; i < 150; i++) {
+        StepMetrics m = s.step(ids, labels);
+        if (i < 10) {
+          first += m.get("loss/reconstruction") / 10;
+        }
+        if (i >= 140) {
+          last += m.get("loss/reconstruction") / 10;
+        }
+      }
+      assertTrue(last < first - 0.3, "reconstruction loss " + first + " -> " + last);
+    }
+  }
+
+  @Test
+  void mageBaselineHasNoTeacherAndNoContrast() {
+    SorcenConfig config = TinyConfigs.tiny(Map.of("method", "mage"));
+    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      assertTrue(s.graph().variables().withRole(VariableRole.EMA).isEmpty());
+      assertTrue(s.graph().variables().all().stream().noneMatch(v -> v.name().startsWith("projector.")));
+      StepMetrics m = s.step(TinyConfigs.tokens(8, 16, 32, 0), TinyConfigs.labels(8, 0));
+      assertEquals(0.0, m.get("loss/contrastive"));
+      assertEquals(0.0, m.get("loss/uniformity"));
+      assertEquals(m.get("loss/reconstruction") + m.get("loss/classifier"), m.totalLoss(), 1e-5);
+    }
+  }
+
+  @Test
+  void badBatchesAreRefusedWithAMessage() {
+    SorcenConfig config = TinyConfigs.tiny(Map.of());
+    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      long[] ids = TinyConfigs.tokens(8, 16, 32, 0);
+      ids[19] = 32;
+      var e = assertThrows(IllegalArgumentException.class, () -> s.step(ids, TinyConfigs.labels(8, 0)));
+      assertTrue(e.getMessage().contains("row 1, position 3"), e.getMessage());
+      var e2 = assertThrows(IllegalArgumentException.class, () -> s.step(new long[15], TinyConfigs.labels(8, 0)));
+      assertTrue(e2.getMessage().contains("L = 16"), e2.getMessage());
+      var e3 = assertThrows(IllegalArgumentException.class,
+          () -> s.step(TinyConfigs.tokens(8, 16, 32, 0), new long[] {0, 1, 2, 3, 4, 0, 0, 0}));
+      assertTrue(e3.getMessage().contains("label 4"), e3.getMessage());
+    }
+  }
+}
