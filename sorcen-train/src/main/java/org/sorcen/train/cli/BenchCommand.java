@@ -1,12 +1,84 @@
 package org.sorcen.train.cli;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.ModelFlops;
+import org.sorcen.train.bench.TrainingBenchmark;
+import org.sorcen.train.session.SessionSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmark training steps.")
+@Command(name = "bench", description = "Time training steps (ms/step, samples/s, model FLOP/s) on a constant "
+    + "in-memory batch, with XLA on and off. Default: sorcen-tiny at its batch and ViT-B at batch 4.")
 final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--config", description = "Config(s) to time (repeatable). Default: configs/sorcen-tiny.json "
+      + "and configs/sorcen-vit-base.json.")
+  List<Path> configs = new ArrayList<>();
+
+  @Option(names = "--batch-size", description = "Batch for every config; default: the config's own for "
+      + "sorcen-tiny, 4 for larger ones.")
+  Integer batchSize;
+
+  @Option(names = "--set", description = "Dotted config override key=value (repeatable), e.g. model.compute_dtype=bfloat16.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--xla", defaultValue = "both", description = "on, off or both (default both).")
+  String xla;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = TensorFlow's choice).")
+  int threads;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default 3).")
+  int warmup;
+
+  @Option(names = "--steps", defaultValue = "10", description = "Timed steps; the median is reported (default 10).")
+  int steps;
+
+  /** TensorFlow's float32 matmul peak on the 2-core reference machine, to put model FLOP/s in context. */
+  static final double REFERENCE_PEAK = 200e9;
+
   @Override
   public Integer call() {
+    if (configs.isEmpty()) {
+      configs = List.of(Path.of("configs/sorcen-tiny.json"), Path.of("configs/sorcen-vit-base.json"));
+    }
+    List<Boolean> xlaModes = switch (xla) {
+      case "on" -> List.of(true);
+      case "off" -> List.of(false);
+      case "both" -> List.of(false, true);
+      default -> throw new IllegalArgumentException("--xla must be on, off or both, got " + xla);
+    };
+    if (xlaModes.contains(true) && !SessionSettings.cpuJitEnabledInEnvironment()) {
+      System.out.println("note: TF_XLA_FLAGS lacks --tf_xla_cpu_global_jit, so 'XLA on' compiles nothing on CPU; "
+          + "run through ./sorcen, which sets it");
+    }
+    System.out.printf("%-18s %6s %5s %10s %10s %12s %8s %12s%n", "config", "batch", "xla", "ms/step", "samples/s",
+        "GFLOP/s", "of peak", "1st step ms");
+    for (Path path : configs) {
+      SorcenConfig config = ConfigLoader.load(path, overrides);
+      int batch = batchSize != null ? batchSize : (config.model.seqLen() <= 64 ? config.train.batchSize : 4);
+      config = ConfigLoader.load(path, withBatch(batch));
+      System.out.printf("# %s: %.3f GFLOP per training sample%n", config.name,
+          ModelFlops.trainingPerSample(config) / 1e9);
+      for (boolean on : xlaModes) {
+        TrainingBenchmark.Result r = TrainingBenchmark.run(config, warmup, steps, new SessionSettings(threads, 0, on));
+        System.out.printf("%-18s %6d %5s %10.1f %10.1f %12.2f %7.1f%% %12.0f%n", r.name(), r.batch(), on ? "on" : "off",
+            r.msPerStep(), r.samplesPerSecond(), r.flopsPerSecond() / 1e9, 100 * r.flopsPerSecond() / REFERENCE_PEAK,
+            r.firstStepMs());
+      }
+    }
     return 0;
+  }
+
+  private Map<String, String> withBatch(int batch) {
+    Map<String, String> all = new LinkedHashMap<>(overrides);
+    all.put("train.batch_size", Integer.toString(batch));
+    return all;
   }
 }

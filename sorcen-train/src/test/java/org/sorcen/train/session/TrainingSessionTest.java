@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.VariableRole;
@@ -91,6 +93,21 @@ class TrainingSessionTest {
   }
 
   @Test
+  void teacherStartsFromItsOwnInitialisationUnlessCopyIsAsked() {
+    List<String> names = List.of("blocks_momentum.1.mlp.fc1.weight", "blocks.1.mlp.fc1.weight",
+        "momentum_projector.projector.3.weight", "projector.projector.3.weight");
+    for (String init : List.of("random", "copy")) {
+      SorcenConfig config = TinyConfigs.tiny(Map.of("model.teacher_init", init));
+      try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+        Map<String, float[]> v = s.read(names);
+        boolean copied = java.util.Arrays.equals(v.get(names.get(0)), v.get(names.get(1)))
+            && java.util.Arrays.equals(v.get(names.get(2)), v.get(names.get(3)));
+        assertEquals("copy".equals(init), copied, init);
+      }
+    }
+  }
+
+  @Test
   void withBetaOneTheTeacherNeverMovesWhileTheStudentDoes() {
     SorcenConfig config = TinyConfigs.tiny(Map.of("ema.base_momentum", "1.0"));
     try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
@@ -133,6 +150,36 @@ class TrainingSessionTest {
       }
       assertTrue(last < first - 0.3, "reconstruction loss " + first + " -> " + last);
     }
+  }
+
+  @Test
+  void aRestoredCheckpointContinuesExactlyLikeTheUninterruptedRun(@TempDir Path dir) {
+    SorcenConfig config = TinyConfigs.tiny(Map.of());
+    Path prefix = dir.resolve("ckpt");
+    List<Double> uninterrupted = new ArrayList<>();
+    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      for (int i = 0; i < 5; i++) {
+        StepMetrics m = s.step(TinyConfigs.tokens(8, 16, 32, i), TinyConfigs.labels(8, i));
+        if (i == 2) {
+          s.save(prefix);
+        }
+        if (i > 2) {
+          uninterrupted.add(m.totalLoss());
+          uninterrupted.add(m.get("lr"));
+        }
+      }
+    }
+    List<Double> resumed = new ArrayList<>();
+    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      s.restore(prefix);
+      for (int i = 3; i < 5; i++) {
+        StepMetrics m = s.step(TinyConfigs.tokens(8, 16, 32, i), TinyConfigs.labels(8, i));
+        assertEquals(i, m.step());
+        resumed.add(m.totalLoss());
+        resumed.add(m.get("lr"));
+      }
+    }
+    assertEquals(uninterrupted, resumed);
   }
 
   @Test

@@ -1,0 +1,55 @@
+package org.sorcen.train.bench;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.ModelFlops;
+import org.sorcen.train.session.SessionSettings;
+import org.sorcen.train.session.TrainingSession;
+
+/**
+ * Times training steps of a config on a constant in-memory batch: median wall time per step after
+ * warm-up steps (graph optimisation and XLA compilation happen there), samples/s and model FLOP/s.
+ */
+public final class TrainingBenchmark {
+  /** One measured setting. */
+  public record Result(String name, int batch, boolean xla, double msPerStep, double samplesPerSecond,
+      double flopsPerSecond, double firstStepMs) {}
+
+  private TrainingBenchmark() {}
+
+  public static Result run(SorcenConfig config, int warmupSteps, int timedSteps, SessionSettings settings) {
+    int batch = config.train.batchSize;
+    int seqLen = config.model.seqLen();
+    long[] ids = new long[batch * seqLen];
+    long[] labels = new long[batch];
+    Random random = new Random(config.train.seed);
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = random.nextInt(config.model.codebookSize);
+    }
+    for (int i = 0; i < batch; i++) {
+      labels[i] = config.model.numClasses > 0 ? random.nextInt(config.model.numClasses) : -1;
+    }
+    boolean withLabels = config.model.numClasses > 0;
+    // Schedules read epochs; a long nominal epoch keeps the benchmark inside warm-up-free territory alike for all.
+    try (TrainingSession session = TrainingSession.create(config, withLabels, 1000, settings)) {
+      long t0 = System.nanoTime();
+      session.step(ids, withLabels ? labels : null);
+      double firstMs = (System.nanoTime() - t0) / 1e6;
+      for (int i = 1; i < warmupSteps; i++) {
+        session.step(ids, withLabels ? labels : null);
+      }
+      double[] ms = new double[timedSteps];
+      for (int i = 0; i < timedSteps; i++) {
+        long s = System.nanoTime();
+        session.step(ids, withLabels ? labels : null);
+        ms[i] = (System.nanoTime() - s) / 1e6;
+      }
+      Arrays.sort(ms);
+      double median = ms[timedSteps / 2];
+      double samples = batch / (median / 1000);
+      return new Result(config.name, batch, settings.xla(), median, samples,
+          samples * ModelFlops.trainingPerSample(config), firstMs);
+    }
+  }
+}
