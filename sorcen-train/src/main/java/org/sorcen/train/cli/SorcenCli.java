@@ -19,6 +19,7 @@ public final class SorcenCli {
     return new CommandLine(new SorcenCli()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof org.sorcen.graph.config.ConfigException
           || ex instanceof org.sorcen.graph.weights.WeightsException
+          || ex instanceof org.sorcen.train.data.DataException
           || ex instanceof IllegalArgumentException) {
         cmd.getErr().println("error: " + ex.getMessage());
         return USAGE_ERROR;
