@@ -18,6 +18,7 @@ public final class SorcenConfig {
   public EmaConfig ema = new EmaConfig();
   public OptimizerConfig optimizer = new OptimizerConfig();
   public TrainConfig train = new TrainConfig();
+  public EvalConfig eval = new EvalConfig();
 
   public boolean isSorcen() {
     return "sorcen".equals(method);
@@ -28,7 +29,8 @@ public final class SorcenConfig {
     List<String> errors = new ArrayList<>();
     Checks.oneOf(errors, "method", method, "sorcen", "mage");
     if (model == null || masking == null || echo == null || loss == null || ema == null || optimizer == null
-        || train == null) {
+        || train == null
+        || eval == null) {
       errors.add("a section is null: remove the key or give it an object");
       return errors;
     }
@@ -39,6 +41,7 @@ public final class SorcenConfig {
     ema.validate(errors);
     train.validate(errors);
     optimizer.validate(errors, train.epochs);
+    eval.validate(errors);
     return errors;
   }
 

@@ -9,9 +9,24 @@ public final class TrainConfig {
   /** Total epochs E of the run: the lr cosine and the EMA β schedule both end here. */
   public double epochs = 1600;
   public long seed = 0;
+  /** Records held by the input shuffle; the whole split when it is smaller. */
+  public long shuffleBuffer = 100_000;
+  /** Steps between lines of metrics.jsonl and TensorBoard scalars. */
+  public int logEverySteps = 20;
+  /** Checkpoint every N steps (0 = only by time and at the end). */
+  public int checkpointEverySteps = 0;
+  /** Checkpoint at least this often, in minutes (0 = only by steps and at the end). */
+  public double checkpointEveryMinutes = 10;
+  /** Checkpoints kept in the run directory; older ones are deleted. */
+  public int keepCheckpoints = 3;
 
   void validate(List<String> errors) {
     Checks.atLeast(errors, "train.batch_size", batchSize, 2);
     Checks.positive(errors, "train.epochs", epochs);
+    Checks.atLeast(errors, "train.shuffle_buffer", shuffleBuffer, 0);
+    Checks.atLeast(errors, "train.log_every_steps", logEverySteps, 1);
+    Checks.atLeast(errors, "train.checkpoint_every_steps", checkpointEverySteps, 0);
+    Checks.nonNegative(errors, "train.checkpoint_every_minutes", checkpointEveryMinutes);
+    Checks.atLeast(errors, "train.keep_checkpoints", keepCheckpoints, 1);
   }
 }

@@ -16,13 +16,23 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.sorcen.graph.model.SorcenForward;
+import org.sorcen.graph.nn.LayerContext;
+import org.sorcen.graph.nn.Precision;
+import org.sorcen.train.data.TokenPipeline;
+import org.sorcen.graph.nn.VariableFeeds;
+import org.sorcen.graph.weights.OfficialStateDict;
+import org.sorcen.graph.weights.Safetensors;
 
 /**
- * A training graph in its own Session: {@link #step} takes a batch of ids (and labels), runs one
- * update and returns every loss term, lr, β and the online accuracy. Inputs are checked in Java
- * first, so that a wrong id or length is a message rather than a native error or a silent gather
- * of the wrong row.
+ * A training graph in its own Session: {@link #step} runs one update on a batch (fed from Java, or
+ * read in-graph from a dataset) and returns every loss term, lr, β and the online accuracy. Fed
+ * inputs are checked in Java first, so that a wrong id or length is a message rather than a native
+ * error or a silent gather of the wrong row. The session also embeds token grids with the frozen
+ * encoder for evaluators.
  */
 public final class TrainingSession implements AutoCloseable {
   private final SorcenConfig config;
@@ -31,24 +41,45 @@ public final class TrainingSession implements AutoCloseable {
   private final TrainingGraph training;
   private final Placeholder<TInt64> tokens;
   private final Placeholder<TInt64> labels;
+  private final TokenPipeline pipeline;
+  private final Placeholder<TInt64> embedTokens;
+  private final Operand<TFloat32> embedding;
   private final List<String> metricNames = new ArrayList<>();
   private final List<Operand<?>> metricOps = new ArrayList<>();
 
-  private TrainingSession(SorcenConfig config, boolean withLabels, double stepsPerEpoch, SessionSettings settings) {
+  private TrainingSession(SorcenConfig config, BatchInput input, double stepsPerEpoch, SessionSettings settings) {
     this.config = config;
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
       int seqLen = config.model.seqLen();
-      tokens = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
-      labels = withLabels ? tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1))) : null;
-      training = TrainingGraph.build(tf, config, tokens, labels, stepsPerEpoch);
+      Operand<TInt64> batchTokens;
+      Operand<TInt64> batchLabels;
+      if (input instanceof BatchInput.FromShards shards) {
+        pipeline = TokenPipeline.build(tf, shards.shards(), seqLen, shards.batchSize(), shards.shuffleBuffer());
+        tokens = null;
+        labels = null;
+        batchTokens = pipeline.tokens();
+        batchLabels = input.withLabels() ? pipeline.labels() : null;
+      } else {
+        pipeline = null;
+        tokens = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
+        labels = input.withLabels() ? tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)))
+            : null;
+        batchTokens = tokens;
+        batchLabels = labels;
+      }
+      training = TrainingGraph.build(tf, config, batchTokens, batchLabels, stepsPerEpoch);
       training.forward().scalars().forEach((name, op) -> addMetric(name, op));
       addMetric("lr", training.schedules().learningRate());
       addMetric("ema/beta", training.schedules().momentum());
       addMetric("epoch", training.schedules().epoch());
       addMetric("grad_norm", training.gradientNorm());
       addMetric("step", training.step());
+      // Frozen-encoder features for evaluators, on the same variables (SPEC.md §8).
+      embedTokens = tf.withName("embed_tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
+      embedding = SorcenForward.embedding(LayerContext.inference(tf, training.variables()::read,
+          Precision.of(config.model.computeDtype)), config.model, embedTokens);
       session = new Session(graph, settings.toConfigProto());
       session.initialize();
     } catch (RuntimeException e) {
@@ -58,12 +89,19 @@ public final class TrainingSession implements AutoCloseable {
   }
 
   /**
+   * A session fed from Java arrays.
+   *
    * @param withLabels whether batches come with class labels (feeds the online classifier)
    * @param stepsPerEpoch optimizer steps per epoch of the data, for the epoch-based schedules
    */
   public static TrainingSession create(SorcenConfig config, boolean withLabels, double stepsPerEpoch,
       SessionSettings settings) {
-    return new TrainingSession(config.validated(), withLabels, stepsPerEpoch, settings);
+    return new TrainingSession(config.validated(), new BatchInput.Fed(withLabels), stepsPerEpoch, settings);
+  }
+
+  public static TrainingSession create(SorcenConfig config, BatchInput input, double stepsPerEpoch,
+      SessionSettings settings) {
+    return new TrainingSession(config.validated(), input, stepsPerEpoch, settings);
   }
 
   private void addMetric(String name, Operand<?> op) {
@@ -73,23 +111,67 @@ public final class TrainingSession implements AutoCloseable {
 
   /** One update on a batch: {@code ids} is B×L row-major, {@code classLabels} B values (−1 unknown) or null. */
   public StepMetrics step(long[] ids, long[] classLabels) {
+    if (tokens == null) {
+      throw new IllegalStateException("this session reads its batches from a dataset: call step()");
+    }
     int batch = checkBatch(ids, classLabels);
-    Map<String, Double> values = new LinkedHashMap<>();
     try (Tensor t = Tensors.longs(ids, batch, config.model.seqLen());
         Tensor l = classLabels != null ? Tensors.longs(classLabels, batch) : null) {
       Session.Runner runner = session.runner().feed(tokens, t);
       if (labels != null) {
         runner.feed(labels, l);
       }
-      metricOps.forEach(runner::fetch);
-      try (Result r = runner.addTarget(training.trainOp()).run()) {
-        for (int i = 0; i < metricNames.size(); i++) {
-          Tensor v = r.get(i);
-          values.put(metricNames.get(i), v instanceof TInt64 s ? (double) s.getLong() : (double) Tensors.scalar(v));
-        }
+      return run(runner);
+    }
+  }
+
+  /** One update on the dataset's next batch, or null when the epoch's data is exhausted. */
+  public StepMetrics step() {
+    if (pipeline == null) {
+      throw new IllegalStateException("this session is fed from Java: call step(ids, labels)");
+    }
+    try {
+      return run(session.runner());
+    } catch (TFOutOfRangeException endOfEpoch) {
+      return null;
+    }
+  }
+
+  /** Positions the dataset at {@code epoch}, after the {@code consumed} batches of it already trained on. */
+  public void startEpoch(long epoch, long consumed) {
+    pipeline.start(session, config.train.seed, epoch, consumed);
+  }
+
+  private StepMetrics run(Session.Runner runner) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    metricOps.forEach(runner::fetch);
+    try (Result r = runner.addTarget(training.trainOp()).run()) {
+      for (int i = 0; i < metricNames.size(); i++) {
+        Tensor v = r.get(i);
+        values.put(metricNames.get(i), v instanceof TInt64 s ? (double) s.getLong() : (double) Tensors.scalar(v));
       }
     }
     return new StepMetrics(values.get("step").longValue(), values);
+  }
+
+  /** Embeddings [rows × D] of the frozen encoder (eval mode, full sequence, mean of patch positions). */
+  public float[][] embed(long[] ids, int batchSize) {
+    int seqLen = config.model.seqLen();
+    int rows = ids.length / seqLen;
+    float[][] out = new float[rows][];
+    for (int from = 0; from < rows; from += batchSize) {
+      int n = Math.min(batchSize, rows - from);
+      long[] chunk = java.util.Arrays.copyOfRange(ids, from * seqLen, (from + n) * seqLen);
+      try (Tensor t = Tensors.longs(chunk, n, seqLen);
+          Result r = session.runner().feed(embedTokens, t).fetch(embedding).run()) {
+        float[] flat = Tensors.toFloats(r.get(0));
+        int d = flat.length / n;
+        for (int i = 0; i < n; i++) {
+          out[from + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+        }
+      }
+    }
+    return out;
   }
 
   private int checkBatch(long[] ids, long[] classLabels) {
@@ -137,6 +219,14 @@ public final class TrainingSession implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Fills the model variables from an official state_dict (weights only; optimizer state stays fresh). */
+  public void loadOfficialWeights(Safetensors file) {
+    List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(training.variables(), file);
+    VariableFeeds feeds = VariableFeeds.build(Ops.create(graph),
+        plan.stream().map(OfficialStateDict.Assignment::variable).toList());
+    WeightLoading.load(session, feeds, plan, file);
   }
 
   public void save(Path prefix) {

@@ -1,0 +1,91 @@
+package org.sorcen.train.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.run.StopRequest;
+import org.sorcen.train.run.Trainer;
+import org.sorcen.train.run.TrainingStopped;
+import org.sorcen.train.session.SessionSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", description = "Pre-train Sorcen (or the MAGE baseline) on a token dataset. With no "
+    + "arguments: sorcen-tiny on the embedded Fashion-MNIST token slice.")
+final class TrainCommand implements Callable<Integer> {
+  static final Path DEFAULT_CONFIG = Path.of("configs/sorcen-tiny.json");
+  static final Path DEFAULT_DATA = Path.of("data/fashion-mnist-slice/tokens");
+
+  @Option(names = "--config", description = "Model and training config (default ${DEFAULT-VALUE}).",
+      defaultValue = "configs/sorcen-tiny.json")
+  Path config;
+
+  @Option(names = "--data", description = "Token dataset directory (default ${DEFAULT-VALUE}).",
+      defaultValue = "data/fashion-mnist-slice/tokens")
+  Path data;
+
+  @Option(names = "--run-dir", description = "Run directory (default runs/<config name>).")
+  Path runDir;
+
+  @Option(names = "--set", description = "Dotted config override key=value (repeatable), e.g. optimizer.blr=3e-4.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--epochs", description = "Shortcut for --set train.epochs=N.")
+  Double epochs;
+
+  @Option(names = "--batch-size", description = "Shortcut for --set train.batch_size=B.")
+  Integer batchSize;
+
+  @Option(names = "--seed", description = "Shortcut for --set train.seed=S.")
+  Long seed;
+
+  @Option(names = "--xla", defaultValue = "off", description = "XLA auto-clustering: on or off (default off: "
+      + "slower on CPU, see README).")
+  String xla;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = TensorFlow's choice).")
+  int threads;
+
+  @Option(names = "--resume-from", description = "A checkpoint directory (runs/X/checkpoints/step-N) to continue "
+      + "from when the run directory has none of its own.")
+  Path resumeFrom;
+
+  @Option(names = "--init-from", description = "Official weights (.safetensors state_dict) to start from when there "
+      + "is nothing to resume; optimizer state starts fresh.")
+  Path initFrom;
+
+  @Override
+  public Integer call() {
+    Map<String, String> all = new LinkedHashMap<>(overrides);
+    if (epochs != null) {
+      all.put("train.epochs", epochs.toString());
+    }
+    if (batchSize != null) {
+      all.put("train.batch_size", batchSize.toString());
+    }
+    if (seed != null) {
+      all.put("train.seed", seed.toString());
+    }
+    if (!xla.equals("on") && !xla.equals("off")) {
+      throw new IllegalArgumentException("--xla must be on or off, got " + xla);
+    }
+    SorcenConfig cfg = ConfigLoader.load(config, all);
+    Path dir = runDir != null ? runDir : Path.of("runs", cfg.name);
+    Trainer trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
+        new SessionSettings(threads, 0, xla.equals("on"))), System.err, StopRequest.installForSignals());
+    try {
+      Trainer.Outcome outcome = trainer.run();
+      if (!outcome.interrupted()) {
+        System.out.printf("done: %d steps; checkpoint %s%n", outcome.step(), outcome.lastCheckpoint());
+        outcome.evaluation().forEach((k, v) -> System.out.printf("%s = %.4f%n", k, v));
+      }
+      return 0;
+    } catch (TrainingStopped e) {
+      System.err.println("stopped: " + e.getMessage());
+      return 3;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package org.sorcen.train.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which fields of two resolved configs differ, as dotted keys. Fields that only change how a run
+ * is observed (logging, checkpoint cadence, evaluators) may differ on resume; any other difference
+ * would change what the resumed run computes.
+ */
+public final class ConfigDiff {
+  static final Set<String> MAY_DIFFER = Set.of("name", "train.log_every_steps", "train.checkpoint_every_steps",
+      "train.checkpoint_every_minutes", "train.keep_checkpoints");
+  static final String MAY_DIFFER_SECTION = "eval.";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ConfigDiff() {}
+
+  /** Dotted keys whose values differ and matter for resuming. */
+  public static List<String> incompatible(String savedJson, String currentJson) {
+    List<String> out = new ArrayList<>();
+    try {
+      diff("", JSON.readTree(savedJson), JSON.readTree(currentJson), out);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("unreadable config: " + e.getMessage(), e);
+    }
+    out.removeIf(k -> MAY_DIFFER.contains(k.split(" ")[0]) || k.startsWith(MAY_DIFFER_SECTION));
+    return out;
+  }
+
+  private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
+    if (a != null && b != null && a.isObject() && b.isObject()) {
+      Set<String> keys = new TreeSet<>();
+      a.fieldNames().forEachRemaining(keys::add);
+      b.fieldNames().forEachRemaining(keys::add);
+      for (String k : keys) {
+        diff(path.isEmpty() ? k : path + "." + k, a.get(k), b.get(k), out);
+      }
+    } else if (a == null || b == null || !a.equals(b)) {
+      out.add(path + " (was " + a + ", now " + b + ")");
+    }
+  }
+
+  /** SHA-256 of the resolved config JSON, for checkpoint sidecars. */
+  public static String hash(String json) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

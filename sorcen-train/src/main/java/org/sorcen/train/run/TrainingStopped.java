@@ -1,0 +1,8 @@
+package org.sorcen.train.run;
+
+/** A run that had to stop (non-finite loss); the message says at which step and why. */
+public final class TrainingStopped extends RuntimeException {
+  public TrainingStopped(String message) {
+    super(message);
+  }
+}
