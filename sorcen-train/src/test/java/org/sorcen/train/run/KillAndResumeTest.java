@@ -1,0 +1,90 @@
+package org.sorcen.train.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+
+/** SIGKILL a training process between checkpoints, resume it, and compare with an uninterrupted run. */
+class KillAndResumeTest {
+  static final Map<String, String> SETTINGS = Map.of("train.epochs", "12", "train.checkpoint_every_steps", "4");
+
+  @Test
+  void aKilledRunResumesOntoTheSameLossesAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+    Path data = TrainerTest.dataset(tmp);
+    Path configFile = tmp.resolve("config.json");
+    Files.writeString(configFile, TrainerTest.CONFIG);
+
+    Path killed = tmp.resolve("killed");
+    Process p = cli(configFile, data, killed).start();
+    Path metrics = new RunLayout(killed).metrics();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (lines(metrics) < 10 && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(p.isAlive(), "the run ended before it could be killed: " + lines(metrics) + " steps logged");
+    p.destroyForcibly(); // SIGKILL: no handler, no final checkpoint
+    p.waitFor(30, TimeUnit.SECONDS);
+    long resumedFrom = Checkpoints.readSidecar(new Checkpoints(new RunLayout(killed).checkpoints(), 3).latest()
+        .orElseThrow()).step();
+    assertTrue(resumedFrom < lines(metrics), "killed between checkpoints: last checkpoint " + resumedFrom);
+
+    Process again = cli(configFile, data, killed).start();
+    assertEquals(0, again.waitFor(180, TimeUnit.SECONDS) ? again.exitValue() : -1, "resumed run completes");
+
+    SorcenConfig c = ConfigLoader.parse(TrainerTest.CONFIG, "t", SETTINGS);
+    Path straight = tmp.resolve("straight");
+    TrainerTest.train(c, data, straight);
+
+    Map<Long, List<Double>> reference = losses(new RunLayout(straight).metrics());
+    Map<Long, List<Double>> resumed = losses(metrics);
+    assertEquals(72, reference.size());
+    assertEquals(reference.keySet(), resumed.keySet());
+    for (long step : reference.keySet()) {
+      for (double v : resumed.get(step)) {
+        assertEquals(reference.get(step).get(0), v, 0.0, "step " + step + " (resumed from " + resumedFrom + ")");
+      }
+    }
+  }
+
+  private static ProcessBuilder cli(Path config, Path data, Path run) {
+    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), "org.sorcen.train.cli.SorcenCli", "train",
+        "--config", config.toString(), "--data", data.toString(), "--run-dir", run.toString()));
+    SETTINGS.forEach((k, v) -> {
+      cmd.add("--set");
+      cmd.add(k + "=" + v);
+    });
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(run.resolveSibling(run.getFileName() + ".log").toFile());
+    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    return pb;
+  }
+
+  private static long lines(Path file) throws Exception {
+    return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.contains("\"train\"")).count() : 0;
+  }
+
+  /** Total loss per step; a step logged twice (before the kill and after the resume) keeps both. */
+  private static Map<Long, List<Double>> losses(Path metrics) throws Exception {
+    Map<Long, List<Double>> out = new TreeMap<>();
+    for (String line : Files.readAllLines(metrics)) {
+      JsonNode n = new ObjectMapper().readTree(line);
+      if (n.get("kind").asText().equals("train")) {
+        out.computeIfAbsent(n.get("step").asLong(), k -> new java.util.ArrayList<>()).add(n.get("loss/total").asDouble());
+      }
+    }
+    return out;
+  }
+}
