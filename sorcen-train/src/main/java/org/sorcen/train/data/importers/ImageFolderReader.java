@@ -1,0 +1,118 @@
+package org.sorcen.train.data.importers;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.ImageSet;
+
+/**
+ * Reads a folder of PNG/JPEG images: either one sub-folder per class (class names = sorted
+ * sub-folder names, label = index, as torchvision's ImageFolder) or the images themselves
+ * (labels −1, no class names). Names are sorted so the result does not depend on the file system.
+ * Hidden entries (".ipynb_checkpoints", ".DS_Store") and files of other extensions are skipped.
+ */
+public final class ImageFolderReader {
+  private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
+  // A Java array holds at most about 2^31 values.
+  private static final long MAX_PIXELS = Integer.MAX_VALUE - 16;
+
+  private ImageFolderReader() {}
+
+  /** All images of {@code folder} in {@code channels} 1 (grayscale by luma) or 3 (RGB). */
+  public static ImageSet read(Path folder, int channels) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 (grayscale) or 3 (RGB), not " + channels);
+    }
+    if (!Files.isDirectory(folder)) {
+      throw new DataException(folder + " is not a folder: pass a folder of PNG/JPEG images, or one with a"
+          + " sub-folder of images per class");
+    }
+    List<Path> classDirs = list(folder, Files::isDirectory);
+    List<Path> files = list(folder, ImageFolderReader::isImage);
+    if (!classDirs.isEmpty() && !files.isEmpty()) {
+      throw new DataException(folder + " holds both images (" + files.get(0).getFileName() + ") and sub-folders ("
+          + classDirs.get(0).getFileName() + "): put every image in its class folder, or remove the sub-folders");
+    }
+    List<String> classNames = new ArrayList<>();
+    List<Long> labels = new ArrayList<>();
+    if (classDirs.isEmpty()) {
+      files.forEach(f -> labels.add(-1L));
+    } else {
+      for (Path dir : classDirs) {
+        List<Path> inClass = list(dir, ImageFolderReader::isImage);
+        if (inClass.isEmpty()) {
+          throw new DataException("class folder " + dir + " holds no PNG/JPEG image (.png, .jpg, .jpeg): add images"
+              + " or remove the folder");
+        }
+        inClass.forEach(f -> labels.add((long) classNames.size()));
+        files.addAll(inClass);
+        classNames.add(dir.getFileName().toString());
+      }
+    }
+    if (files.isEmpty()) {
+      throw new DataException(folder + " holds no PNG/JPEG image (.png, .jpg, .jpeg)");
+    }
+    return decodeAll(files, channels, labels.stream().mapToLong(Long::longValue).toArray(), classNames);
+  }
+
+  private static ImageSet decodeAll(List<Path> files, int channels, long[] labels, List<String> classNames) {
+    BufferedImage first = decode(files.get(0));
+    int h = first.getHeight();
+    int w = first.getWidth();
+    long total = (long) files.size() * h * w * channels;
+    if (total > MAX_PIXELS) {
+      throw new DataException(files.size() + " images of " + w + "x" + h + "x" + channels + " make " + total
+          + " bytes, more than one array holds: split the folder");
+    }
+    byte[] pixels = new byte[(int) total];
+    for (int i = 0; i < files.size(); i++) {
+      BufferedImage image = i == 0 ? first : decode(files.get(i));
+      if (image.getWidth() != w || image.getHeight() != h) {
+        throw new DataException(files.get(i) + " is " + image.getWidth() + "x" + image.getHeight() + " (width x"
+            + " height) but " + files.get(0) + " is " + w + "x" + h + ": all images must have the same size;"
+            + " resize them first");
+      }
+      Pixels.copy(image, channels, pixels, i * h * w * channels);
+    }
+    return new ImageSet(files.size(), h, w, channels, pixels, labels, List.copyOf(classNames));
+  }
+
+  private static BufferedImage decode(Path file) {
+    BufferedImage image;
+    try {
+      image = ImageIO.read(file.toFile());
+    } catch (IOException | RuntimeException e) {
+      // Decoders also throw runtime exceptions on damaged data; either way the file is at fault.
+      throw new DataException(file + " is corrupt or not a PNG/JPEG image (" + e + "): replace or remove it", e);
+    }
+    if (image == null) {
+      throw new DataException(file + " is not a readable PNG/JPEG image (no decoder recognises its content):"
+          + " replace or remove it");
+    }
+    return image;
+  }
+
+  private static boolean isImage(Path p) {
+    String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return Files.isRegularFile(p) && EXTENSIONS.stream().anyMatch(name::endsWith);
+  }
+
+  /** Entries of {@code dir} that pass {@code keep}, hidden ones skipped, sorted by name. */
+  private static List<Path> list(Path dir, Predicate<Path> keep) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return new ArrayList<>(entries.filter(p -> !p.getFileName().toString().startsWith("."))
+          .filter(keep).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList());
+    } catch (IOException e) {
+      throw new DataException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
