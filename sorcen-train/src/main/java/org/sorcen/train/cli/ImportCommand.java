@@ -1,0 +1,89 @@
+package org.sorcen.train.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.DatasetManifest;
+import org.sorcen.train.data.TokenArrays;
+import org.sorcen.train.data.TokenDatasetWriter;
+import org.sorcen.train.data.importers.NpyReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "import", description = "Import token arrays (.npy/.npz, N×L or N×G×G, int16/32/64) made by "
+    + "another pipeline, e.g. the official PyTorch one, into a token dataset.")
+final class ImportCommand implements Callable<Integer> {
+  @Option(names = "--tokens", required = true, description = "Training token array (.npy or .npz with 'tokens').")
+  Path tokens;
+
+  @Option(names = "--labels", description = "Labels for --tokens (.npy/.npz), when not inside the .npz.")
+  Path labels;
+
+  @Option(names = "--test-tokens", description = "Held-out token array; its labels via --test-labels or inside it.")
+  Path testTokens;
+
+  @Option(names = "--test-labels", description = "Labels for --test-tokens.")
+  Path testLabels;
+
+  @Option(names = "--held-out", defaultValue = "0", description = "Without --test-tokens: move the last N rows "
+      + "of --tokens into the 'test' split (default ${DEFAULT-VALUE}).")
+  int heldOut;
+
+  @Option(names = "--codebook-size", required = true, description = "C of the tokenizer that made the ids.")
+  int codebookSize;
+
+  @Option(names = "--class-names", split = ",", description = "Comma-separated class names, label i = name i. "
+      + "Default: 0..K-1 from the largest label.")
+  List<String> classNames;
+
+  @Option(names = "--out", required = true, description = "Dataset directory to create.")
+  Path out;
+
+  @Option(names = "--overwrite", description = "Replace --out if it exists.")
+  boolean overwrite;
+
+  @Override
+  public Integer call() {
+    TokenArrays train = NpyReader.readTokens(tokens, labels);
+    TokenArrays test = testTokens != null ? NpyReader.readTokens(testTokens, testLabels) : null;
+    if (test == null && heldOut > 0) {
+      if (heldOut >= train.count()) {
+        throw new DataException("--held-out " + heldOut + " leaves no training rows of " + train.count());
+      }
+      test = slice(train, train.count() - heldOut, train.count());
+      train = slice(train, 0, train.count() - heldOut);
+    }
+    int grid = (int) Math.round(Math.sqrt(train.seqLen()));
+    if (grid * grid != train.seqLen()) {
+      throw new DataException(tokens + ": rows of " + train.seqLen() + " ids are not a square grid");
+    }
+    long maxLabel = Math.max(max(train.labels()), test != null ? max(test.labels()) : -1);
+    List<String> names = classNames != null ? classNames
+        : IntStream.rangeClosed(0, (int) maxLabel).mapToObj(Integer::toString).toList();
+    if (maxLabel >= names.size()) {
+      throw new DataException("label " + maxLabel + " has no name among the " + names.size() + " --class-names");
+    }
+    List<TokenDatasetWriter.SplitRows> splits = new ArrayList<>();
+    splits.add(new TokenDatasetWriter.SplitRows("train", train));
+    if (test != null) {
+      splits.add(new TokenDatasetWriter.SplitRows("test", test));
+    }
+    DatasetManifest m = TokenDatasetWriter.write(out, grid, codebookSize, names, null, splits, overwrite);
+    System.out.printf("wrote %s: %d records (%s), %dx%d grid, C = %d, %d classes%n", out, m.records(),
+        m.splits.keySet(), grid, grid, codebookSize, names.size());
+    return 0;
+  }
+
+  private static long max(long[] v) {
+    return Arrays.stream(v).max().orElse(-1);
+  }
+
+  static TokenArrays slice(TokenArrays a, int from, int to) {
+    return new TokenArrays(to - from, a.seqLen(), Arrays.copyOfRange(a.ids(), from * a.seqLen(), to * a.seqLen()),
+        Arrays.copyOfRange(a.labels(), from, to), a.classNames());
+  }
+}
