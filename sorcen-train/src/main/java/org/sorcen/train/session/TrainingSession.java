@@ -20,8 +20,10 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.exceptions.TFOutOfRangeException;
 import org.sorcen.graph.model.SorcenForward;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.graph.nn.LayerContext;
 import org.sorcen.graph.nn.Precision;
+import org.sorcen.graph.nn.Shapes;
 import org.sorcen.train.data.TokenPipeline;
 import org.sorcen.graph.nn.VariableFeeds;
 import org.sorcen.graph.weights.OfficialStateDict;
@@ -152,6 +154,34 @@ public final class TrainingSession implements AutoCloseable {
       }
     }
     return new StepMetrics(values.get("step").longValue(), values);
+  }
+
+  /**
+   * Unconditional samples of the current model (SPEC.md §7): [seeds × L] ids. The decoding graph is
+   * added on first use for a given number of steps and reused after.
+   */
+  public long[] generate(long[] seeds, int steps, float temperature) {
+    Generation g = generators.computeIfAbsent(steps, this::buildGeneration);
+    try (Tensor s = Tensors.longs(seeds, seeds.length);
+        Tensor t = TFloat32.scalarOf(temperature);
+        Result r = session.runner().feed(g.seeds(), s).feed(g.temperature(), t).fetch(g.tokens()).run()) {
+      return Tensors.toLongs(r.get(0));
+    }
+  }
+
+  private record Generation(Placeholder<TInt64> seeds, Placeholder<TFloat32> temperature, Operand<TInt64> tokens) {}
+
+  private final Map<Integer, Generation> generators = new java.util.HashMap<>();
+
+  private Generation buildGeneration(int steps) {
+    Ops tf = Ops.create(graph).withSubScope("generate_" + steps);
+    Placeholder<TInt64> seeds = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+    Placeholder<TFloat32> temperature = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Operand<TInt64> start = tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
+        tf.constant((long) config.model.maskId()));
+    Operand<TInt64> tokens = IterativeDecoder.decode(LayerContext.inference(tf, training.variables()::read,
+        Precision.of(config.model.computeDtype)), config.model, seeds, start, temperature, steps);
+    return new Generation(seeds, temperature, tokens);
   }
 
   /** Embeddings [rows × D] of the frozen encoder (eval mode, full sequence, mean of patch positions). */
