@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Random;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ModelFlops;
+import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 
@@ -17,6 +19,46 @@ public final class TrainingBenchmark {
       double flopsPerSecond, double firstStepMs) {}
 
   private TrainingBenchmark() {}
+
+  /**
+   * Times steps that read their batches in-graph from a dataset's training split (same config), to
+   * compare with the constant in-memory batch of {@link #run}.
+   */
+  public static Result runFromDataset(SorcenConfig config, TokenDataset data, int warmupSteps, int timedSteps,
+      SessionSettings settings) {
+    int batch = config.train.batchSize;
+    long records = data.manifest().splits.get("train").records;
+    boolean withLabels = config.model.numClasses > 0 && data.manifest().numClasses > 0;
+    BatchInput input = new BatchInput.FromShards(data.shards("train"), batch, Math.min(config.train.shuffleBuffer,
+        records), withLabels);
+    try (TrainingSession session = TrainingSession.create(config, input, Math.max(1, records / batch), settings)) {
+      long epoch = 0;
+      session.startEpoch(epoch, 0);
+      long t0 = System.nanoTime();
+      double firstMs = 0;
+      double[] ms = new double[timedSteps];
+      for (int i = 0; i < warmupSteps + timedSteps; ) {
+        long s = System.nanoTime();
+        if (session.step() == null) {
+          session.startEpoch(++epoch, 0);
+          continue;
+        }
+        double elapsed = (System.nanoTime() - s) / 1e6;
+        if (i == 0) {
+          firstMs = (System.nanoTime() - t0) / 1e6;
+        }
+        if (i >= warmupSteps) {
+          ms[i - warmupSteps] = elapsed;
+        }
+        i++;
+      }
+      Arrays.sort(ms);
+      double median = ms[timedSteps / 2];
+      double samples = batch / (median / 1000);
+      return new Result(config.name + " (data)", batch, settings.xla(), median, samples,
+          samples * ModelFlops.trainingPerSample(config), firstMs);
+    }
+  }
 
   public static Result run(SorcenConfig config, int warmupSteps, int timedSteps, SessionSettings settings) {
     int batch = config.train.batchSize;

@@ -10,6 +10,7 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ModelFlops;
 import org.sorcen.train.bench.TrainingBenchmark;
+import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.session.SessionSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +31,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--xla", defaultValue = "both", description = "on, off or both (default both).")
   String xla;
+
+  @Option(names = "--data", description = "Also time steps reading this token dataset in-graph (the input "
+      + "pipeline's overhead against the constant batch).")
+  Path data;
 
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = TensorFlow's choice).")
   int threads;
@@ -71,6 +76,14 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("%-18s %6d %5s %10.1f %10.1f %12.2f %7.1f%% %12.0f%n", r.name(), r.batch(), on ? "on" : "off",
             r.msPerStep(), r.samplesPerSecond(), r.flopsPerSecond() / 1e9, 100 * r.flopsPerSecond() / REFERENCE_PEAK,
             r.firstStepMs());
+        if (data != null) {
+          TrainingBenchmark.Result d = TrainingBenchmark.runFromDataset(config, TokenDataset.open(data), warmup, steps,
+              new SessionSettings(threads, 0, on));
+          System.out.printf("%-18s %6d %5s %10.1f %10.1f %12.2f %7.1f%% %12.0f   input pipeline overhead %+.1f%%%n",
+              "  from dataset", d.batch(), on ? "on" : "off", d.msPerStep(), d.samplesPerSecond(),
+              d.flopsPerSecond() / 1e9, 100 * d.flopsPerSecond() / REFERENCE_PEAK, d.firstStepMs(),
+              100 * (d.msPerStep() / r.msPerStep() - 1));
+        }
       }
     }
     return 0;

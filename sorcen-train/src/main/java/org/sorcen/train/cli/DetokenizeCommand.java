@@ -1,0 +1,54 @@
+package org.sorcen.train.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.ImageGrid;
+import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.TokenArrays;
+import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.data.importers.NpyReader;
+import org.sorcen.train.tokenizer.Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "detokenize", description = "Draw token grids as images with a tokenizer's decoder.")
+final class DetokenizeCommand implements Callable<Integer> {
+  @Option(names = "--tokenizer", required = true, description = "Tokenizer SavedModel directory.")
+  Path tokenizer;
+
+  @Option(names = "--tokens", required = true, description = "A token dataset directory, or a .npy/.npz array.")
+  Path tokens;
+
+  @Option(names = "--split", defaultValue = "train", description = "Dataset split (default ${DEFAULT-VALUE}).")
+  String split;
+
+  @Option(names = "--count", defaultValue = "64", description = "Grids to draw (default ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(names = "--columns", defaultValue = "8", description = "Images per row (default ${DEFAULT-VALUE}).")
+  int columns;
+
+  @Option(names = "--out", required = true, description = "PNG file to write.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    TokenArrays rows = java.nio.file.Files.isDirectory(tokens) ? TokenDataset.open(tokens).readAll(split)
+        : NpyReader.readTokens(tokens, null);
+    try (Tokenizer tok = Tokenizer.load(tokenizer)) {
+      if (rows.seqLen() != tok.config().seqLen()) {
+        throw new DataException(tokens + " has rows of " + rows.seqLen() + " ids; the tokenizer's grid needs "
+            + tok.config().seqLen());
+      }
+      int n = Math.min(count, rows.count());
+      byte[] pixels = tok.decode(Arrays.copyOf(rows.ids(), n * rows.seqLen()), n);
+      int s = tok.config().imageSize;
+      ImageGrid.write(out, new ImageSet(n, s, s, tok.config().channels, pixels, new long[n], rows.classNames()), n,
+          columns, 2);
+      System.out.printf("wrote %s: %d images%n", out, n);
+    }
+    return 0;
+  }
+}
