@@ -1,12 +1,17 @@
 package org.sorcen.train.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.run.StopRequest;
+import org.sorcen.train.tokenizer.TokenizerExporter;
 import org.sorcen.train.run.Trainer;
 import org.sorcen.train.run.TrainingStopped;
 import org.sorcen.train.session.SessionSettings;
@@ -53,9 +58,30 @@ final class TrainCommand implements Callable<Integer> {
       + "from when the run directory has none of its own.")
   Path resumeFrom;
 
+  @Option(names = "--tokenizer", description = "Tokenizer SavedModel to draw samples and echoes with. Default: the "
+      + "embedded Fashion-MNIST tokenizer when it made the dataset.")
+  Path tokenizer;
+
   @Option(names = "--init-from", description = "Official weights (.safetensors state_dict) to start from when there "
       + "is nothing to resume; optimizer state starts fresh.")
   Path initFrom;
+
+  static final Path EMBEDDED_TOKENIZER = Path.of("savedmodels/tokenizer-fashion-mnist/1");
+
+  /** The embedded tokenizer when it is the one that made {@code data}, else none. */
+  static Path defaultTokenizer(Path data) {
+    try {
+      String made = TokenDataset.open(data).manifest().tokenizerFingerprint;
+      Path card = EMBEDDED_TOKENIZER.resolve(TokenizerExporter.METADATA);
+      if (made == null || !Files.isRegularFile(card)) {
+        return null;
+      }
+      String embedded = new ObjectMapper().readTree(card.toFile()).path("fingerprint_sha256").asText();
+      return made.equals(embedded) ? EMBEDDED_TOKENIZER : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // the trainer reports a bad dataset itself; pictures are optional
+    }
+  }
 
   @Override
   public Integer call() {
@@ -75,7 +101,8 @@ final class TrainCommand implements Callable<Integer> {
     SorcenConfig cfg = ConfigLoader.load(config, all);
     Path dir = runDir != null ? runDir : Path.of("runs", cfg.name);
     Trainer trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
-        new SessionSettings(threads, 0, xla.equals("on"))), System.err, StopRequest.installForSignals());
+        new SessionSettings(threads, 0, xla.equals("on")), tokenizer != null ? tokenizer : defaultTokenizer(data)),
+        System.err, StopRequest.installForSignals());
     try {
       Trainer.Outcome outcome = trainer.run();
       if (!outcome.interrupted()) {

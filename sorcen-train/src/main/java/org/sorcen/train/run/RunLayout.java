@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * runs/NAME/metrics.jsonl     one JSON object per log interval and per evaluation
  * runs/NAME/events/           TensorBoard event files
  * runs/NAME/checkpoints/step-NNNNNNNNN/{ckpt.index, ckpt.data-00000-of-00001, checkpoint.json}
+ * runs/NAME/pictures/         generated samples and echo grids (PNG), when a tokenizer is known
  * </pre>
  */
 public record RunLayout(Path root) {
@@ -22,6 +23,10 @@ public record RunLayout(Path root) {
 
   public Path events() {
     return root.resolve("events");
+  }
+
+  public Path pictures() {
+    return root.resolve("pictures");
   }
 
   public Path checkpoints() {

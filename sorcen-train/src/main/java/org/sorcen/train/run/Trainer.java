@@ -21,6 +21,7 @@ import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.StepMetrics;
 import org.sorcen.train.session.TrainingSession;
+import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
  * A pre-training run from a token dataset into a run directory: resume, in-graph input,
@@ -31,7 +32,7 @@ import org.sorcen.train.session.TrainingSession;
 public final class Trainer {
   /** What to run. {@code resumeFrom} and {@code initFrom} may be null. */
   public record Options(SorcenConfig config, Path data, Path runDir, Path resumeFrom, Path initFrom,
-      SessionSettings settings) {}
+      SessionSettings settings, Path tokenizer) {}
 
   /** How the run ended. */
   public record Outcome(long step, long totalSteps, boolean interrupted, Map<String, Double> evaluation,
@@ -72,7 +73,10 @@ public final class Trainer {
 
     try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings());
         MetricsLog metrics = new MetricsLog(layout.metrics());
-        EventFileWriter events = new EventFileWriter(layout.events())) {
+        EventFileWriter events = new EventFileWriter(layout.events());
+        Tokenizer tokenizer = o.tokenizer() != null ? Tokenizer.load(o.tokenizer()) : null) {
+      RunPictures pictures = tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
+      boolean echoDue = false;
       long step = restore(session, checkpoints, stepsPerEpoch);
       long epoch = step / stepsPerEpoch;
       session.startEpoch(epoch, step % stepsPerEpoch);
@@ -88,7 +92,17 @@ public final class Trainer {
           / config.eval.everyEpochs) + 1) * config.eval.everyEpochs : Double.POSITIVE_INFINITY;
       Map<String, Double> evaluation = Map.of();
       while (step < totalSteps && !stop.requested()) {
-        StepMetrics m = session.step();
+        StepMetrics m;
+        if (echoDue && pictures != null && config.isSorcen()) {
+          TrainingSession.EchoSnapshot snap = session.stepWithEcho();
+          m = snap != null ? snap.metrics() : null;
+          if (snap != null) {
+            pictures.echoes(snap.tokens(), snap.echo(), m.step() + 1, config.model.maskId());
+            echoDue = false;
+          }
+        } else {
+          m = session.step();
+        }
         if (m == null) {
           session.startEpoch(++epoch, 0);
           continue;
@@ -119,6 +133,10 @@ public final class Trainer {
         if (step / (double) stepsPerEpoch >= nextEval && hasHeldOut && step < totalSteps) {
           bar.breakLine();
           evaluation = evaluate(session, data, heldOut, step, metrics, events);
+          if (pictures != null) {
+            pictures.samples(session, step);
+            echoDue = true;
+          }
           nextEval += config.eval.everyEpochs;
         }
       }
@@ -127,8 +145,13 @@ public final class Trainer {
       if (interrupted) {
         log.printf("%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
             + "(it continues from the run directory's latest checkpoint).%n", stop.signal(), step, totalSteps, last);
-      } else if (hasHeldOut) {
-        evaluation = evaluate(session, data, heldOut, step, metrics, events);
+      } else {
+        if (hasHeldOut) {
+          evaluation = evaluate(session, data, heldOut, step, metrics, events);
+        }
+        if (pictures != null) {
+          log.printf("sorcen: generated samples: %s%n", pictures.samples(session, step));
+        }
       }
       return new Outcome(step, totalSteps, interrupted, evaluation, last);
     }

@@ -139,19 +139,44 @@ public final class TrainingSession implements AutoCloseable {
     }
   }
 
+  /** A training step's input grids and the echoes the model made of them (Sorcen only). */
+  public record EchoSnapshot(StepMetrics metrics, long[] tokens, long[] echo) {}
+
+  /**
+   * One update on the dataset's next batch that also returns the batch and its (crop-masked) echo,
+   * for pictures of what the model is doing; null at the end of the epoch.
+   */
+  public EchoSnapshot stepWithEcho() {
+    if (pipeline == null || training.forward().echoTokens() == null) {
+      throw new IllegalStateException("echo snapshots need a dataset-fed Sorcen session");
+    }
+    Session.Runner runner = session.runner().fetch(pipeline.tokens()).fetch(training.forward().echoTokens());
+    metricOps.forEach(runner::fetch);
+    try (Result r = runner.addTarget(training.trainOp()).run()) {
+      return new EchoSnapshot(metrics(r, 2), Tensors.toLongs(r.get(0)), Tensors.toLongs(r.get(1)));
+    } catch (TFOutOfRangeException endOfEpoch) {
+      return null;
+    }
+  }
+
   /** Positions the dataset at {@code epoch}, after the {@code consumed} batches of it already trained on. */
   public void startEpoch(long epoch, long consumed) {
     pipeline.start(session, config.train.seed, epoch, consumed);
   }
 
   private StepMetrics run(Session.Runner runner) {
-    Map<String, Double> values = new LinkedHashMap<>();
     metricOps.forEach(runner::fetch);
     try (Result r = runner.addTarget(training.trainOp()).run()) {
-      for (int i = 0; i < metricNames.size(); i++) {
-        Tensor v = r.get(i);
-        values.put(metricNames.get(i), v instanceof TInt64 s ? (double) s.getLong() : (double) Tensors.scalar(v));
-      }
+      return metrics(r, 0);
+    }
+  }
+
+  /** The metric fetches of a run, which start at output {@code offset}. */
+  private StepMetrics metrics(Result r, int offset) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    for (int i = 0; i < metricNames.size(); i++) {
+      Tensor v = r.get(offset + i);
+      values.put(metricNames.get(i), v instanceof TInt64 s ? (double) s.getLong() : (double) Tensors.scalar(v));
     }
     return new StepMetrics(values.get("step").longValue(), values);
   }

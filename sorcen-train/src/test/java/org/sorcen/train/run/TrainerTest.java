@@ -65,7 +65,7 @@ class TrainerTest {
 
   static Trainer.Outcome train(SorcenConfig c, Path data, Path run) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-    return new Trainer(new Trainer.Options(c, data, run, null, null, SessionSettings.defaults()), quiet,
+    return new Trainer(new Trainer.Options(c, data, run, null, null, SessionSettings.defaults(), null), quiet,
         new StopRequest()).run();
   }
 
