@@ -10,7 +10,7 @@ public final class TrainConfig {
   public double epochs = 1600;
   public long seed = 0;
 
-  void validate(List<String> errors) {
+  public void validate(List<String> errors) {
     Checks.atLeast(errors, "train.batch_size", batchSize, 2);
     Checks.positive(errors, "train.epochs", epochs);
   }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./sorcen}. */
 @Command(name = "sorcen", mixinStandardHelpOptions = true, version = "sorcen 0.1.0",
     description = "Sorcen on TensorFlow Java: self-supervised ViT pre-training on precomputed VQ tokens.",
-    subcommands = {VerifyReferenceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {VerifyReferenceCommand.class, BenchCommand.class, TokenizerTrainCommand.class, CommandLine.HelpCommand.class})
 public final class SorcenCli {
   /** Exit code for input the user must change (bad config, bad file). */
   public static final int USAGE_ERROR = 2;
