@@ -20,9 +20,10 @@ import org.tensorflow.types.TInt64;
  *   n_c ← γ·n_c + (1−γ)·count_c          s_c ← γ·s_c + (1−γ)·Σ_{i→c} z_i
  *   ñ_c = (n_c + ε) / (Σn + C·ε) · Σn    e_c = s_c / ñ_c          (Laplace smoothing: ñ_c > 0)
  * </pre>
- * Then every code with n_c below the dead-code threshold is restarted at a randomly drawn encoder
- * output of this batch (n_c = threshold, s_c = threshold·z), so that no code stays unused. Sizes
- * start at 0: at the first step every code is dead and the codebook is initialised from data.
+ * A code whose n_c was below the dead-code threshold before this step is instead restarted at a
+ * randomly drawn encoder output of this batch (n_c = threshold, s_c = e_c·threshold = z), so that
+ * no code stays unused. Sizes start at 0: at the first step every code is dead and the codebook is
+ * initialised from data.
  */
 public final class EmaCodebook {
   public static final String EMBED = "quantizer.embed";
@@ -63,7 +64,8 @@ public final class EmaCodebook {
 
     Operand<TFloat32> counts = tf.math.unsortedSegmentSum(tf.onesLike(tf.dtypes.cast(ids, TFloat32.class)), ids, c);
     Operand<TFloat32> sums = tf.math.unsortedSegmentSum(z, ids, c);
-    Operand<TFloat32> size = tf.math.add(tf.math.mul(decay, sizeVar.<TFloat32>read(tf)), tf.math.mul(rate, counts));
+    Operand<TFloat32> oldSize = sizeVar.read(tf);
+    Operand<TFloat32> size = tf.math.add(tf.math.mul(decay, oldSize), tf.math.mul(rate, counts));
     Operand<TFloat32> sum = tf.math.add(tf.math.mul(decay, sumVar.<TFloat32>read(tf)), tf.math.mul(rate, sums));
 
     Operand<TFloat32> total = tf.reduceSum(size, tf.constant(0));
@@ -75,7 +77,8 @@ public final class EmaCodebook {
     Operand<TFloat32> restarted = tf.constant(0f);
     if (cfg.restartDeadCodes && cfg.deadCodeThreshold > 0) {
       Operand<TFloat32> threshold = tf.constant((float) cfg.deadCodeThreshold);
-      Operand<TBool> dead = tf.math.less(size, threshold);
+      // Judged before this step's counts: at step 0 every size is 0, so the whole codebook is drawn from data.
+      Operand<TBool> dead = tf.math.less(oldSize, threshold);
       Operand<TInt64> rows = tf.gather(tf.shape(z, TInt64.class), tf.constant(0), tf.constant(0));
       Operand<TInt64> drawn = tf.random.statelessRandomUniformInt(tf.constant(new long[] {cfg.codebookSize}), seed,
           tf.constant(0L), rows);
