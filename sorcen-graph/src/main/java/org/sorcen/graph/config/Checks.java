@@ -4,34 +4,34 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Small validation helpers that phrase each problem as "key: what is wrong, what to change". */
-final class Checks {
+public final class Checks {
   private Checks() {}
 
-  static void atLeast(List<String> errors, String key, long value, long min) {
+  public static void atLeast(List<String> errors, String key, long value, long min) {
     if (value < min) {
       errors.add(key + " must be >= " + min + ", got " + value);
     }
   }
 
-  static void positive(List<String> errors, String key, double value) {
+  public static void positive(List<String> errors, String key, double value) {
     if (!(value > 0) || !Double.isFinite(value)) {
       errors.add(key + " must be finite and > 0, got " + value);
     }
   }
 
-  static void nonNegative(List<String> errors, String key, double value) {
+  public static void nonNegative(List<String> errors, String key, double value) {
     if (!(value >= 0) || !Double.isFinite(value)) {
       errors.add(key + " must be finite and >= 0, got " + value);
     }
   }
 
-  static void inRange(List<String> errors, String key, double value, double lo, double hi) {
+  public static void inRange(List<String> errors, String key, double value, double lo, double hi) {
     if (!(value >= lo && value <= hi)) {
       errors.add(key + " must be in [" + lo + ", " + hi + "], got " + value);
     }
   }
 
-  static void divides(List<String> errors, String divisorKey, int divisor, String key, int value) {
+  public static void divides(List<String> errors, String divisorKey, int divisor, String key, int value) {
     if (divisor < 1) {
       errors.add(divisorKey + " must be >= 1, got " + divisor);
     } else if (value < 1 || value % divisor != 0) {
@@ -39,7 +39,7 @@ final class Checks {
     }
   }
 
-  static void oneOf(List<String> errors, String key, String value, String... allowed) {
+  public static void oneOf(List<String> errors, String key, String value, String... allowed) {
     if (value == null || !Arrays.asList(allowed).contains(value)) {
       errors.add(key + " must be one of " + Arrays.toString(allowed) + ", got " + value);
     }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,18 @@ public final class ConfigLoader {
 
   /** Loads {@code file}, applies the dotted {@code overrides} in order, and validates. */
   public static SorcenConfig load(Path file, Map<String, String> overrides) {
+    return load(file, overrides, SorcenConfig.class, SorcenConfig::validated);
+  }
+
+  public static SorcenConfig parse(String json, String source, Map<String, String> overrides) {
+    return parse(json, source, overrides, SorcenConfig.class, SorcenConfig::validated);
+  }
+
+  /**
+   * The same rules for any config class (the tokenizer's too): {@code validate} returns the bound
+   * config or throws a {@link ConfigException} listing every problem.
+   */
+  public static <T> T load(Path file, Map<String, String> overrides, Class<T> type, UnaryOperator<T> validate) {
     String text;
     try {
       text = Files.readString(file);
@@ -55,10 +68,11 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot read config " + file + ": " + e.getMessage(), e);
     }
-    return parse(text, file.toString(), overrides);
+    return parse(text, file.toString(), overrides, type, validate);
   }
 
-  public static SorcenConfig parse(String json, String source, Map<String, String> overrides) {
+  public static <T> T parse(String json, String source, Map<String, String> overrides, Class<T> type,
+      UnaryOperator<T> validate) {
     ObjectNode tree;
     try {
       JsonNode node = MAPPER.readTree(json);
@@ -74,7 +88,7 @@ public final class ConfigLoader {
       DottedOverride.apply(tree, o.getKey(), o.getValue());
     }
     try {
-      return MAPPER.treeToValue(tree, SorcenConfig.class).validated();
+      return validate.apply(MAPPER.treeToValue(tree, type));
     } catch (UnrecognizedPropertyException e) {
       String path = e.getPath().stream().map(r -> r.getFieldName()).collect(Collectors.joining("."));
       String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -88,7 +102,7 @@ public final class ConfigLoader {
   }
 
   /** The resolved config as JSON, every field written out, so a run records exactly what it used. */
-  public static String toJson(SorcenConfig config) {
+  public static String toJson(Object config) {
     try {
       return MAPPER.writeValueAsString(config);
     } catch (JsonProcessingException e) {

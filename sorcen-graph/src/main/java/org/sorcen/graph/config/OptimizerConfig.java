@@ -19,7 +19,7 @@ public final class OptimizerConfig {
     return blr * batchSize / 256.0;
   }
 
-  void validate(List<String> errors, double epochs) {
+  public void validate(List<String> errors, double epochs) {
     Checks.positive(errors, "optimizer.blr", blr);
     Checks.inRange(errors, "optimizer.beta1", beta1, 0, 0.999999);
     Checks.inRange(errors, "optimizer.beta2", beta2, 0, 0.999999);

@@ -20,7 +20,7 @@ public final class TrainConfig {
   /** Checkpoints kept in the run directory; older ones are deleted. */
   public int keepCheckpoints = 3;
 
-  void validate(List<String> errors) {
+  public void validate(List<String> errors) {
     Checks.atLeast(errors, "train.batch_size", batchSize, 2);
     Checks.positive(errors, "train.epochs", epochs);
     Checks.atLeast(errors, "train.shuffle_buffer", shuffleBuffer, 0);

@@ -32,20 +32,29 @@ public final class Schedules {
     double min = config.optimizer.minLr;
     epoch = tf.math.div(tf.dtypes.cast(step, TFloat32.class), tf.constant((float) stepsPerEpoch));
 
-    Operand<TFloat32> warmLr = warm > 0
-        ? tf.math.mul(tf.constant((float) (peak / warm)), epoch)
-        : tf.constant((float) peak);
-    double span = Math.max(total - warm, 1e-12);
-    Operand<TFloat32> progress = tf.math.minimum(
-        tf.math.div(tf.math.sub(epoch, tf.constant((float) warm)), tf.constant((float) span)), tf.constant(1f));
-    Operand<TFloat32> cosine = halfCosine(tf, progress);
-    Operand<TFloat32> decayLr = tf.math.add(tf.constant((float) min), tf.math.mul(tf.constant((float) (peak - min)), cosine));
-    learningRate = tf.select(tf.math.less(epoch, tf.constant((float) warm)), warmLr, decayLr);
+    learningRate = warmupCosine(tf, epoch, warm, total, peak, min);
 
     Operand<TFloat32> runProgress = tf.math.minimum(tf.math.div(epoch, tf.constant((float) total)), tf.constant(1f));
     momentum = tf.math.sub(tf.constant(1f),
         tf.math.mul(tf.constant((float) (1 - config.ema.baseMomentum)), halfCosine(tf, runProgress)));
     echoWarmup = tf.math.less(epoch, tf.constant((float) config.echo.warmupEpochs));
+  }
+
+  /**
+   * Linear warm-up from 0 to {@code peak} over {@code warm}, then half-cycle cosine down to {@code min}
+   * at {@code total}; {@code t} and the lengths in one unit (epochs here, also used by the tokenizer).
+   */
+  public static Operand<TFloat32> warmupCosine(Ops tf, Operand<TFloat32> t, double warm, double total, double peak,
+      double min) {
+    Operand<TFloat32> warmLr = warm > 0
+        ? tf.math.mul(tf.constant((float) (peak / warm)), t)
+        : tf.constant((float) peak);
+    double span = Math.max(total - warm, 1e-12);
+    Operand<TFloat32> progress = tf.math.minimum(
+        tf.math.div(tf.math.sub(t, tf.constant((float) warm)), tf.constant((float) span)), tf.constant(1f));
+    Operand<TFloat32> cosine = halfCosine(tf, progress);
+    Operand<TFloat32> decayLr = tf.math.add(tf.constant((float) min), tf.math.mul(tf.constant((float) (peak - min)), cosine));
+    return tf.select(tf.math.less(t, tf.constant((float) warm)), warmLr, decayLr);
   }
 
   /** (cos(π·p) + 1)/2: 1 at p = 0, 0 at p = 1. */

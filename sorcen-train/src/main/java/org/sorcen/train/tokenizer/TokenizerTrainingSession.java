@@ -1,0 +1,126 @@
+package org.sorcen.train.tokenizer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.graph.tokenizer.TokenizerTrainingGraph;
+import org.sorcen.train.session.SessionSettings;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+
+/**
+ * The tokenizer's training graph in its own Session, fed one uint8 batch per step. The batch size
+ * is static (the config's), so every shape in the step is known when the graph is built.
+ */
+public final class TokenizerTrainingSession implements AutoCloseable {
+  private final TokenizerConfig config;
+  private final Graph graph;
+  private final Session session;
+  private final TokenizerTrainingGraph training;
+  private final Placeholder<TUint8> images;
+  private final List<String> names = new ArrayList<>();
+  private final List<Operand<?>> fetches = new ArrayList<>();
+
+  public TokenizerTrainingSession(TokenizerConfig config, double stepsPerEpoch, SessionSettings settings) {
+    this.config = config.validated();
+    graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      images = tf.withName("images").placeholder(TUint8.class, Placeholder.shape(
+          Shape.of(config.train.batchSize, config.inputHeight, config.inputWidth, config.channels)));
+      training = TokenizerTrainingGraph.build(tf, config, images, stepsPerEpoch);
+      training.metrics().forEach((name, op) -> {
+        names.add(name);
+        fetches.add(op);
+      });
+      session = new Session(graph, settings.toConfigProto());
+      session.initialize();
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /** One update on {@code batch} (batch_size images, uint8 N×H×W×C); returns the step's metrics. */
+  public Map<String, Double> step(byte[] batch) {
+    long expected = (long) config.train.batchSize * config.inputHeight * config.inputWidth * config.channels;
+    if (batch.length != expected) {
+      throw new IllegalArgumentException("a training batch holds " + expected + " bytes, got " + batch.length);
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    try (Tensor t = TUint8.tensorOf(images.shape(), DataBuffers.of(batch, true, false))) {
+      Session.Runner runner = session.runner().feed(images, t);
+      fetches.forEach(runner::fetch);
+      try (Result r = runner.addTarget(training.trainOp()).run()) {
+        for (int i = 0; i < names.size(); i++) {
+          Tensor v = r.get(i);
+          out.put(names.get(i), v instanceof TInt64 l ? (double) l.getLong() : (double) ((org.tensorflow.types.TFloat32) v).getFloat());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Values of float variables by checkpoint name, flattened (for tests). */
+  public Map<String, float[]> read(List<String> variableNames) {
+    Session.Runner runner = session.runner();
+    variableNames.forEach(n -> runner.fetch(training.variables().read(n)));
+    Map<String, float[]> out = new LinkedHashMap<>();
+    try (Result r = runner.run()) {
+      for (int i = 0; i < variableNames.size(); i++) {
+        out.put(variableNames.get(i), org.sorcen.train.session.Tensors.toFloats(r.get(i)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes the checkpoint under a temporary prefix, then renames its files (data first, index
+   * last), so that an interrupted save never leaves a readable but partial {@code prefix}.
+   */
+  public void save(Path prefix) {
+    Path dir = prefix.toAbsolutePath().getParent();
+    String base = prefix.getFileName().toString();
+    Path tmp = dir.resolve(base + ".tmp-" + ProcessHandle.current().pid());
+    try {
+      Files.createDirectories(dir);
+      session.save(tmp.toString());
+      for (String suffix : List.of(".data-00000-of-00001", ".index")) {
+        Files.move(dir.resolve(tmp.getFileName() + suffix), dir.resolve(base + suffix),
+            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + prefix + ": " + e.getMessage(), e);
+    }
+  }
+
+  public void restore(Path prefix) {
+    session.restore(prefix.toString());
+  }
+
+  public TokenizerConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
