@@ -66,6 +66,7 @@ final class BenchCommand implements Callable<Integer> {
     System.out.printf("%-18s %6s %5s %10s %10s %12s %8s %12s%n", "config", "batch", "xla", "ms/step", "samples/s",
         "GFLOP/s", "of peak", "1st step ms");
     for (Path path : configs) {
+      path = ProjectPaths.resolve(path);
       SorcenConfig config = ConfigLoader.load(path, overrides);
       int batch = batchSize != null ? batchSize : (config.model.seqLen() <= 64 ? config.train.batchSize : 4);
       config = ConfigLoader.load(path, withBatch(batch));

@@ -21,9 +21,6 @@ import picocli.CommandLine.Option;
 @Command(name = "train", description = "Pre-train Sorcen (or the MAGE baseline) on a token dataset. With no "
     + "arguments: sorcen-tiny on the embedded Fashion-MNIST token slice.")
 final class TrainCommand implements Callable<Integer> {
-  static final Path DEFAULT_CONFIG = Path.of("configs/sorcen-tiny.json");
-  static final Path DEFAULT_DATA = Path.of("data/fashion-mnist-slice/tokens");
-
   @Option(names = "--config", description = "Model and training config (default ${DEFAULT-VALUE}).",
       defaultValue = "configs/sorcen-tiny.json")
   Path config;
@@ -72,12 +69,13 @@ final class TrainCommand implements Callable<Integer> {
   static Path defaultTokenizer(Path data) {
     try {
       String made = TokenDataset.open(data).manifest().tokenizerFingerprint;
-      Path card = EMBEDDED_TOKENIZER.resolve(TokenizerExporter.METADATA);
+      Path embedded = ProjectPaths.resolve(EMBEDDED_TOKENIZER);
+      Path card = embedded.resolve(TokenizerExporter.METADATA);
       if (made == null || !Files.isRegularFile(card)) {
         return null;
       }
-      String embedded = new ObjectMapper().readTree(card.toFile()).path("fingerprint_sha256").asText();
-      return made.equals(embedded) ? EMBEDDED_TOKENIZER : null;
+      String fingerprint = new ObjectMapper().readTree(card.toFile()).path("fingerprint_sha256").asText();
+      return made.equals(fingerprint) ? embedded : null;
     } catch (IOException | RuntimeException e) {
       return null; // the trainer reports a bad dataset itself; pictures are optional
     }
@@ -98,6 +96,8 @@ final class TrainCommand implements Callable<Integer> {
     if (!xla.equals("on") && !xla.equals("off")) {
       throw new IllegalArgumentException("--xla must be on or off, got " + xla);
     }
+    config = ProjectPaths.resolve(config);
+    data = ProjectPaths.resolve(data);
     SorcenConfig cfg = ConfigLoader.load(config, all);
     Path dir = runDir != null ? runDir : Path.of("runs", cfg.name);
     Trainer trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
