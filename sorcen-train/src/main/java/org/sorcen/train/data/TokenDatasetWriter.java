@@ -7,9 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Writes a token dataset directory: TFRecord shards per split plus {@code dataset.json}. Every id
@@ -53,7 +51,7 @@ public final class TokenDatasetWriter {
       }
       Files.writeString(tmp.resolve(DatasetManifest.FILE), m.toJson());
       if (Files.exists(dir)) {
-        deleteTree(dir);
+        Directories.deleteTree(dir);
       }
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
       return m;
@@ -111,17 +109,9 @@ public final class TokenDatasetWriter {
     }
   }
 
-  static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
-  }
-
   private static void deleteQuietly(Path p) {
     try {
-      deleteTree(p);
+      Directories.deleteTree(p);
     } catch (IOException e) {
       // best effort: a leftover hidden .tmp- directory is harmless and named as such
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.Directories;
 import org.sorcen.train.session.TrainingSession;
 
 /**
@@ -42,13 +43,13 @@ public final class Checkpoints {
     try {
       Files.createDirectories(dir);
       if (Files.exists(tmp)) {
-        Checkpoints.deleteTree(tmp);
+        Directories.deleteTree(tmp);
       }
       Files.createDirectories(tmp);
       session.save(tmp.resolve(PREFIX));
       Files.writeString(tmp.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(sidecar));
       if (Files.exists(target)) {
-        Checkpoints.deleteTree(target);
+        Directories.deleteTree(target);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       prune();
@@ -94,15 +95,7 @@ public final class Checkpoints {
   private void prune() throws IOException {
     List<Path> all = list();
     for (int i = 0; i < all.size() - keep; i++) {
-      deleteTree(all.get(i));
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
+      Directories.deleteTree(all.get(i));
     }
   }
 }
