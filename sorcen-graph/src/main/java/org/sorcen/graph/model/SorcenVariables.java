@@ -25,7 +25,9 @@ public final class SorcenVariables {
 
   private SorcenVariables() {}
 
+  /** Every variable of the training model. */
   public static void declare(Variables vars, SorcenConfig config) {
+    declareGenerator(vars, config);
     ModelConfig m = config.model;
     long seed = config.train.seed;
     Initializers init = new Initializers(seed);
@@ -34,21 +36,6 @@ public final class SorcenVariables {
     Initializers teacherInit = ("copy".equals(m.teacherInit) ? init : new Initializers(~seed))
         .keyedAs(name -> studentOf(name) != null ? studentOf(name) : name);
     int d = m.embedDim;
-    int dd = m.decoderEmbedDim;
-    int positions = m.seqLen() + 1;
-    TokenEmbedding.declare(vars, init, m.vocabSize(), positions, d);
-    for (int i = 0; i < m.depth; i++) {
-      TransformerBlock.declare(vars, init, Encoder.STUDENT_BLOCKS + "." + i, d, m.mlpHidden(d), VariableRole.TRAINABLE);
-    }
-    LayerNorm.declare(vars, Encoder.NORM, d, VariableRole.TRAINABLE);
-    Linear.declare(vars, init, Decoder.EMBED, d, dd, VariableRole.TRAINABLE);
-    Shape pos = Shape.of(1, positions, dd);
-    vars.create(Decoder.POSITIONS, pos, VariableRole.TRAINABLE, init.normal(Decoder.POSITIONS, pos, 0.02));
-    for (int i = 0; i < m.decoderDepth; i++) {
-      TransformerBlock.declare(vars, init, Decoder.BLOCKS + "." + i, dd, m.mlpHidden(dd), VariableRole.TRAINABLE);
-    }
-    LayerNorm.declare(vars, Decoder.NORM, dd, VariableRole.TRAINABLE);
-    MlmHead.declare(vars, init, dd, d, m.vocabSize());
     if (config.isSorcen()) {
       for (int i = 0; i < m.depth; i++) {
         TransformerBlock.declare(vars, teacherInit, Encoder.TEACHER_BLOCKS + "." + i, d, m.mlpHidden(d),
@@ -64,6 +51,36 @@ public final class SorcenVariables {
       Linear.declare(vars, init, CLASSIFIER + ".0", d, m.classifierHiddenDim, VariableRole.TRAINABLE);
       Linear.declare(vars, init, CLASSIFIER + ".2", m.classifierHiddenDim, m.numClasses, VariableRole.TRAINABLE);
     }
+  }
+
+  /** The student encoder: token embedding, blocks, final norm (what an embedding model needs). */
+  public static void declareEncoder(Variables vars, SorcenConfig config) {
+    ModelConfig m = config.model;
+    Initializers init = new Initializers(config.train.seed);
+    int d = m.embedDim;
+    TokenEmbedding.declare(vars, init, m.vocabSize(), m.seqLen() + 1, d);
+    for (int i = 0; i < m.depth; i++) {
+      TransformerBlock.declare(vars, init, Encoder.STUDENT_BLOCKS + "." + i, d, m.mlpHidden(d), VariableRole.TRAINABLE);
+    }
+    LayerNorm.declare(vars, Encoder.NORM, d, VariableRole.TRAINABLE);
+  }
+
+  /** The encoder plus the decoder and MLM head (what iterative generation needs). */
+  public static void declareGenerator(Variables vars, SorcenConfig config) {
+    declareEncoder(vars, config);
+    ModelConfig m = config.model;
+    Initializers init = new Initializers(config.train.seed);
+    int d = m.embedDim;
+    int dd = m.decoderEmbedDim;
+    int positions = m.seqLen() + 1;
+    Linear.declare(vars, init, Decoder.EMBED, d, dd, VariableRole.TRAINABLE);
+    Shape pos = Shape.of(1, positions, dd);
+    vars.create(Decoder.POSITIONS, pos, VariableRole.TRAINABLE, init.normal(Decoder.POSITIONS, pos, 0.02));
+    for (int i = 0; i < m.decoderDepth; i++) {
+      TransformerBlock.declare(vars, init, Decoder.BLOCKS + "." + i, dd, m.mlpHidden(dd), VariableRole.TRAINABLE);
+    }
+    LayerNorm.declare(vars, Decoder.NORM, dd, VariableRole.TRAINABLE);
+    MlmHead.declare(vars, init, dd, d, m.vocabSize());
   }
 
   /** The student twin of an EMA variable, or null when it has none (running statistics). */

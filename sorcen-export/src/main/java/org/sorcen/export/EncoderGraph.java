@@ -1,0 +1,42 @@
+package org.sorcen.export;
+
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.SorcenForward;
+import org.sorcen.graph.model.SorcenVariables;
+import org.sorcen.graph.nn.LayerContext;
+import org.sorcen.graph.nn.Precision;
+import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.train.CheckpointOps;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The inference-only encoder (SPEC.md §4, §8): the student encoder's variables and nothing else,
+ * eval mode, dynamic batch. {@code tokens} [-1, L] → {@code embedding} [-1, D] (mean of the
+ * final-normed patch positions), {@code patch_features} [-1, L, D] and {@code cls} [-1, D].
+ */
+record EncoderGraph(Placeholder<TInt64> tokens, Operand<TFloat32> embedding, Operand<TFloat32> patchFeatures,
+    Operand<TFloat32> cls) {
+
+  static EncoderGraph build(Ops tf, SorcenConfig config) {
+    Variables vars = new Variables(tf);
+    SorcenVariables.declareEncoder(vars, config);
+    int l = config.model.seqLen();
+    Placeholder<TInt64> tokens = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
+    Operand<TInt64> checked = InputChecks.idsInRange(tf, tokens, 0, config.model.codebookSize, "token ids");
+    LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
+    Operand<TFloat32> all = SorcenForward.patchFeatures(ctx, config.model, checked);
+    int d = config.model.embedDim;
+    Operand<TFloat32> cls = tf.reshape(tf.slice(all, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, 1, d})),
+        tf.constant(new long[] {-1, d}));
+    Operand<TFloat32> patches = tf.slice(all, tf.constant(new int[] {0, 1, 0}), tf.constant(new int[] {-1, l, d}));
+    Operand<TFloat32> embedding = tf.math.mean(patches, tf.constant(1));
+    CheckpointOps.build(tf, vars);
+    return new EncoderGraph(tokens, tf.withName("embedding").identity(embedding),
+        tf.withName("patch_features").identity(patches), tf.withName("cls").identity(cls));
+  }
+}

@@ -1,0 +1,131 @@
+package org.sorcen.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+import org.tensorflow.Graph;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.op.Ops;
+
+/**
+ * Checkpoint → SavedModel in the layout TF Serving mounts ({@code <model>/<integer version>/}),
+ * built from a fresh inference-only graph restored by variable name, written to a hidden
+ * temporary directory and renamed into place, with an {@code assets.extra/model.json} card.
+ */
+public final class ModelExport {
+  public static final String TAG = "serve";
+  public static final String ENCODER = "sorcen-encoder";
+  public static final String CARD = "assets.extra/model.json";
+  static final String PREDICT = "tensorflow/serving/predict";
+
+  private ModelExport() {}
+
+  /** Exports the encoder of {@code checkpointPrefix} into {@code root/sorcen-encoder/<version>}. */
+  public static Path encoder(SorcenConfig config, Path checkpointPrefix, Path root, Integer version) {
+    Path modelDir = root.resolve(ENCODER);
+    int v = version != null ? version : nextVersion(modelDir);
+    Path target = modelDir.resolve(Integer.toString(v));
+    if (Files.exists(target)) {
+      throw new IllegalArgumentException(target + " exists: pass another --version (versions are never overwritten)");
+    }
+    Path tmp = modelDir.resolve(".tmp-" + v);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      EncoderGraph enc = EncoderGraph.build(tf, config);
+      Files.createDirectories(modelDir);
+      deleteIfExists(tmp);
+      try (Session s = new Session(g)) {
+        s.restore(checkpointPrefix.toString());
+        Signature serving = Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT)
+            .input("tokens", enc.tokens()).output("embedding", enc.embedding()).build();
+        Signature features = Signature.builder().key("features").methodName(PREDICT).input("tokens", enc.tokens())
+            .output("patch_features", enc.patchFeatures()).output("cls", enc.cls()).build();
+        SavedModelBundle.exporter(tmp.toString()).withTags(TAG).withFunction(SessionFunction.create(serving, s))
+            .withSignature(features).export();
+      }
+      writeCard(tmp, config, checkpointPrefix, "encoder: token ids [-1, L] to embeddings [-1, D] (serving_default) "
+          + "and patch features + CLS (features)");
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot export to " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  static int nextVersion(Path modelDir) {
+    if (!Files.isDirectory(modelDir)) {
+      return 1;
+    }
+    try (Stream<Path> s = Files.list(modelDir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).mapToInt(Integer::parseInt).max()
+          .orElse(0) + 1;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeCard(Path dir, SorcenConfig config, Path checkpointPrefix, String contents)
+      throws IOException {
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode card = json.createObjectNode();
+    card.put("format", "sorcen-model/1");
+    card.put("contents", contents);
+    card.put("method", config.method);
+    card.put("grid", config.model.grid);
+    card.put("seq_len", config.model.seqLen());
+    card.put("codebook_size", config.model.codebookSize);
+    card.put("vocab_size", config.model.vocabSize());
+    card.put("cls_id", config.model.clsId());
+    card.put("mask_id", config.model.maskId());
+    card.put("embed_dim", config.model.embedDim);
+    card.put("source_checkpoint", checkpointPrefix.toAbsolutePath().toString());
+    card.put("source_checkpoint_sha256", sha256(checkpointPrefix));
+    card.set("config", json.readTree(ConfigLoader.toJson(config)));
+    Path file = dir.resolve(CARD);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, json.writeValueAsString(card) + "\n");
+  }
+
+  /** SHA-256 over the checkpoint bundle's data files. */
+  static String sha256(Path prefix) throws IOException {
+    Path dir = prefix.toAbsolutePath().getParent();
+    String base = prefix.getFileName().toString() + ".data-";
+    try (Stream<Path> files = Files.list(dir)) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Path p : files.filter(f -> f.getFileName().toString().startsWith(base)).sorted().toList()) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(p), sha)) {
+          in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteIfExists(Path p) throws IOException {
+    if (Files.exists(p)) {
+      try (Stream<Path> walk = Files.walk(p)) {
+        for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(q);
+        }
+      }
+    }
+  }
+}

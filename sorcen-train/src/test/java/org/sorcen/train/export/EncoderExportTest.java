@@ -1,0 +1,82 @@
+package org.sorcen.train.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sorcen.export.ModelExport;
+import org.sorcen.export.SorcenEncoder;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.session.SessionSettings;
+import org.sorcen.train.session.TrainingSession;
+
+class EncoderExportTest {
+  static final String CONFIG = """
+      {"model": {"grid": 4, "codebook_size": 32, "embed_dim": 16, "depth": 2, "num_heads": 2,
+        "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 32,
+        "projector_dim": 16, "predictor_hidden_dim": 32}, "optimizer": {"blr": 0.1, "warmup_epochs": 0},
+        "train": {"batch_size": 8, "epochs": 10}}
+      """;
+
+  static long[][] grids(int rows, int salt) {
+    long[][] g = new long[rows][16];
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < 16; i++) {
+        g[r][i] = (r * 7L + i * 5L + salt) % 32;
+      }
+    }
+    return g;
+  }
+
+  static long[] flat(long[][] g) {
+    long[] f = new long[g.length * g[0].length];
+    for (int r = 0; r < g.length; r++) {
+      System.arraycopy(g[r], 0, f, r * g[0].length, g[0].length);
+    }
+    return f;
+  }
+
+  @Test
+  void theExportedEncoderEmbedsLikeTheTrainingSession(@TempDir Path tmp) {
+    SorcenConfig config = ConfigLoader.parse(CONFIG, "t", Map.of());
+    Path prefix = tmp.resolve("ckpt");
+    float[][] expected1;
+    float[][] expected7;
+    try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
+      for (int i = 0; i < 3; i++) {
+        s.step(flat(grids(8, i)), null);
+      }
+      s.save(prefix);
+      expected1 = s.embed(flat(grids(1, 9)), 64);
+      expected7 = s.embed(flat(grids(7, 3)), 64);
+    }
+    Path dir = ModelExport.encoder(config, prefix, tmp.resolve("savedmodels"), null);
+    assertEquals(tmp.resolve("savedmodels/sorcen-encoder/1"), dir);
+    assertTrue(Files.isRegularFile(dir.resolve("saved_model.pb")) && Files.isRegularFile(dir.resolve(ModelExport.CARD)));
+    try (SorcenEncoder enc = SorcenEncoder.load(dir)) {
+      assertClose(expected1, enc.embed(grids(1, 9)));
+      assertClose(expected7, enc.embed(grids(7, 3)));
+      long[][] bad = grids(2, 0);
+      bad[1][5] = 32;
+      var e = assertThrows(IllegalArgumentException.class, () -> enc.embed(bad));
+      assertTrue(e.getMessage().contains("row 1, position 5"), e.getMessage());
+    }
+    assertEquals(tmp.resolve("savedmodels/sorcen-encoder/2"), ModelExport.encoder(config, prefix,
+        tmp.resolve("savedmodels"), null), "the next export is the next integer version");
+  }
+
+  static void assertClose(float[][] expected, float[][] actual) {
+    assertEquals(expected.length, actual.length);
+    for (int r = 0; r < expected.length; r++) {
+      for (int i = 0; i < expected[r].length; i++) {
+        assertEquals(expected[r][i], actual[r][i], 1e-5, "row " + r + " dim " + i);
+      }
+    }
+  }
+}
