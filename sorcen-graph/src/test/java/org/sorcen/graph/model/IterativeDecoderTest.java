@@ -52,6 +52,10 @@ class IterativeDecoderTest {
 
   /** Generates with a randomly initialised tiny model; rows of {@code start} use MASK for unknown. */
   static long[] generate(long[] seeds, long[] start) {
+    return generate(seeds, start, 8);
+  }
+
+  static long[] generate(long[] seeds, long[] start, int maxSteps) {
     int l = CONFIG.model.seqLen();
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
@@ -60,7 +64,7 @@ class IterativeDecoderTest {
       var seedIn = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
       var startIn = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
       var out = IterativeDecoder.decode(LayerContext.inference(tf, vars::read, Precision.of("float32")), CONFIG.model,
-          seedIn, startIn, tf.constant(4.5f), 6);
+          seedIn, startIn, tf.constant(4.5f), tf.constant(6), maxSteps);
       s.initialize();
       try (TInt64 a = TInt64.tensorOf(Shape.of(seeds.length), DataBuffers.of(seeds, true, false));
           TInt64 b = TInt64.tensorOf(Shape.of(seeds.length, l), DataBuffers.of(start, true, false));
@@ -90,6 +94,11 @@ class IterativeDecoderTest {
     for (long id : triple) {
       assertTrue(id >= 0 && id < CONFIG.model.codebookSize, "id " + id);
     }
+  }
+
+  @Test
+  void stepsBeyondTheRequestedNumberAreSkipped() {
+    assertArrayEquals(generate(new long[] {1, 2}, allMask(2), 6), generate(new long[] {1, 2}, allMask(2), 12));
   }
 
   @Test

@@ -205,7 +205,7 @@ public final class TrainingSession implements AutoCloseable {
     Operand<TInt64> start = tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
         tf.constant((long) config.model.maskId()));
     Operand<TInt64> tokens = IterativeDecoder.decode(LayerContext.inference(tf, training.variables()::read,
-        Precision.of(config.model.computeDtype)), config.model, seeds, start, temperature, steps);
+        Precision.of(config.model.computeDtype)), config.model, seeds, start, temperature, tf.constant(steps), steps);
     return new Generation(seeds, temperature, tokens);
   }
 
