@@ -13,6 +13,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
@@ -31,6 +33,7 @@ import org.tensorflow.op.Ops;
 public final class ModelExport {
   public static final String TAG = "serve";
   public static final String ENCODER = "sorcen-encoder";
+  public static final String GENERATOR = "sorcen-generator";
   public static final String CARD = "assets.extra/model.json";
   static final String PREDICT = "tensorflow/serving/predict";
 
@@ -38,7 +41,35 @@ public final class ModelExport {
 
   /** Exports the encoder of {@code checkpointPrefix} into {@code root/sorcen-encoder/<version>}. */
   public static Path encoder(SorcenConfig config, Path checkpointPrefix, Path root, Integer version) {
-    Path modelDir = root.resolve(ENCODER);
+    return export(ENCODER, config, checkpointPrefix, root, version, tf -> {
+      EncoderGraph enc = EncoderGraph.build(tf, config);
+      return List.of(
+          Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT).input("tokens", enc.tokens())
+              .output("embedding", enc.embedding()).build(),
+          Signature.builder().key("features").methodName(PREDICT).input("tokens", enc.tokens())
+              .output("patch_features", enc.patchFeatures()).output("cls", enc.cls()).build());
+    }, "encoder: token ids [-1, L] to embeddings [-1, D] (serving_default); patch features [-1, L, D] and CLS "
+        + "[-1, D] (features)");
+  }
+
+  /** Exports the generator of {@code checkpointPrefix} into {@code root/sorcen-generator/<version>}. */
+  public static Path generator(SorcenConfig config, Path checkpointPrefix, Path root, Integer version) {
+    return export(GENERATOR, config, checkpointPrefix, root, version, tf -> {
+      GeneratorGraph gen = GeneratorGraph.build(tf, config);
+      return List.of(
+          Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT).input("seeds", gen.seeds())
+              .input("temperature", gen.temperature()).input("num_iter", gen.numIter())
+              .output("tokens", gen.tokens()).build(),
+          Signature.builder().key("inpaint").methodName(PREDICT).input("tokens", gen.known())
+              .input("known_mask", gen.knownMask()).input("seeds", gen.seeds()).input("temperature", gen.temperature())
+              .input("num_iter", gen.numIter()).output("tokens", gen.completed()).build());
+    }, "generator: seeds [-1] (+ temperature 4.5, num_iter 12 by default) to token ids [-1, L] by MAGE iterative "
+        + "decoding (serving_default); known tokens + known_mask to completed tokens (inpaint)");
+  }
+
+  private static Path export(String name, SorcenConfig config, Path checkpointPrefix, Path root, Integer version,
+      Function<Ops, List<Signature>> signatures, String contents) {
+    Path modelDir = root.resolve(name);
     int v = version != null ? version : nextVersion(modelDir);
     Path target = modelDir.resolve(Integer.toString(v));
     if (Files.exists(target)) {
@@ -46,21 +77,19 @@ public final class ModelExport {
     }
     Path tmp = modelDir.resolve(".tmp-" + v);
     try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      EncoderGraph enc = EncoderGraph.build(tf, config);
+      List<Signature> sigs = signatures.apply(Ops.create(g));
       Files.createDirectories(modelDir);
       deleteIfExists(tmp);
       try (Session s = new Session(g)) {
         s.restore(checkpointPrefix.toString());
-        Signature serving = Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT)
-            .input("tokens", enc.tokens()).output("embedding", enc.embedding()).build();
-        Signature features = Signature.builder().key("features").methodName(PREDICT).input("tokens", enc.tokens())
-            .output("patch_features", enc.patchFeatures()).output("cls", enc.cls()).build();
-        SavedModelBundle.exporter(tmp.toString()).withTags(TAG).withFunction(SessionFunction.create(serving, s))
-            .withSignature(features).export();
+        SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(tmp.toString()).withTags(TAG)
+            .withFunction(SessionFunction.create(sigs.get(0), s));
+        for (Signature extra : sigs.subList(1, sigs.size())) {
+          exporter = exporter.withSignature(extra);
+        }
+        exporter.export();
       }
-      writeCard(tmp, config, checkpointPrefix, "encoder: token ids [-1, L] to embeddings [-1, D] (serving_default) "
-          + "and patch features + CLS (features)");
+      writeCard(tmp, config, checkpointPrefix, contents);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return target;
     } catch (IOException e) {

@@ -1,6 +1,8 @@
 package org.sorcen.train.export;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SorcenEncoder;
+import org.sorcen.export.SorcenGenerator;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 
-class EncoderExportTest {
+class ExportTest {
   static final String CONFIG = """
       {"model": {"grid": 4, "codebook_size": 32, "embed_dim": 16, "depth": 2, "num_heads": 2,
         "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 32,
@@ -69,6 +72,32 @@ class EncoderExportTest {
     }
     assertEquals(tmp.resolve("savedmodels/sorcen-encoder/2"), ModelExport.encoder(config, prefix,
         tmp.resolve("savedmodels"), null), "the next export is the next integer version");
+  }
+
+  @Test
+  void theExportedGeneratorGivesTheSessionsTokensPerSeed(@TempDir Path tmp) {
+    SorcenConfig config = ConfigLoader.parse(CONFIG, "t", Map.of());
+    Path prefix = tmp.resolve("ckpt");
+    long[] seeds = {4, 8, 15, 16, 23, 42, 7};
+    long[] expected;
+    try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
+      s.step(flat(grids(8, 0)), null);
+      s.save(prefix);
+      expected = s.generate(seeds, 12, 4.5f);
+    }
+    Path dir = ModelExport.generator(config, prefix, tmp.resolve("savedmodels"), 3);
+    assertEquals(tmp.resolve("savedmodels/sorcen-generator/3"), dir);
+    try (SorcenGenerator gen = SorcenGenerator.load(dir)) {
+      long[][] seven = gen.generate(seeds);
+      assertArrayEquals(expected, flat(seven));
+      long[][] one = gen.generate(new long[] {15});
+      assertArrayEquals(seven[2], one[0], "a seed's tokens do not depend on the batch");
+      for (long id : flat(seven)) {
+        assertTrue(id >= 0 && id < 32);
+      }
+      assertFalse(java.util.Arrays.equals(seven[0], seven[1]), "different seeds, different images");
+      assertThrows(IllegalArgumentException.class, () -> gen.generate(seeds, 4.5f, 33));
+    }
   }
 
   static void assertClose(float[][] expected, float[][] actual) {

@@ -1,0 +1,63 @@
+package org.sorcen.export;
+
+import java.util.List;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.IterativeDecoder;
+import org.sorcen.graph.model.SorcenVariables;
+import org.sorcen.graph.nn.LayerContext;
+import org.sorcen.graph.nn.Precision;
+import org.sorcen.graph.nn.Shapes;
+import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.train.CheckpointOps;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.AssertThat;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The inference-only generator (SPEC.md §7): encoder, decoder and MLM head; {@code seeds} [-1] →
+ * {@code tokens} [-1, L] (generate), and known tokens + {@code known_mask} → completed tokens
+ * (inpaint). Temperature (4.5) and the number of steps (12) have defaults; the steps are checked
+ * to lie in [1, {@value #MAX_STEPS}].
+ */
+record GeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperature, Operand<TInt32> numIter,
+    Operand<TInt64> tokens, Placeholder<TInt64> known, Placeholder<TBool> knownMask, Operand<TInt64> completed) {
+  static final int MAX_STEPS = 32;
+  static final float TEMPERATURE = 4.5f;
+  static final int STEPS = 12;
+
+  static GeneratorGraph build(Ops tf, SorcenConfig config) {
+    Variables vars = new Variables(tf);
+    SorcenVariables.declareGenerator(vars, config);
+    int l = config.model.seqLen();
+    Placeholder<TInt64> seeds = tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+    Operand<TFloat32> temperature = tf.withName("temperature").placeholderWithDefault(tf.constant(TEMPERATURE),
+        Shape.scalar());
+    Operand<TInt32> numIter = tf.withName("num_iter").placeholderWithDefault(tf.constant(STEPS), Shape.scalar());
+    AssertThat stepsOk = tf.assertThat(tf.math.logicalAnd(tf.math.greaterEqual(numIter, tf.constant(1)),
+        tf.math.lessEqual(numIter, tf.constant(MAX_STEPS))), List.of(tf.constant("num_iter must be in [1, "
+        + MAX_STEPS + "], got"), numIter));
+    Operand<TInt32> steps = tf.withControlDependencies(List.of(stepsOk)).identity(numIter);
+    LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
+    Operand<TInt64> mask = tf.constant((long) config.model.maskId());
+
+    Operand<TInt64> allMask = tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(l))), mask);
+    Operand<TInt64> tokens = IterativeDecoder.decode(ctx, config.model, seeds, allMask, temperature, steps, MAX_STEPS);
+
+    Placeholder<TInt64> known = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
+    Placeholder<TBool> knownMask = tf.withName("known_mask").placeholder(TBool.class, Placeholder.shape(Shape.of(-1, l)));
+    // Unknown positions may hold anything; known ones must be real ids.
+    Operand<TInt64> checked = InputChecks.idsInRange(tf, tf.select(knownMask, known, tf.zerosLike(known)), 0,
+        config.model.codebookSize, "known token ids");
+    Operand<TInt64> start = tf.select(knownMask, checked, mask);
+    Operand<TInt64> completed = IterativeDecoder.decode(ctx, config.model, seeds, start, temperature, steps, MAX_STEPS);
+    CheckpointOps.build(tf, vars);
+    return new GeneratorGraph(seeds, temperature, numIter, tf.withName("generated_tokens").identity(tokens), known,
+        knownMask, tf.withName("completed_tokens").identity(completed));
+  }
+}

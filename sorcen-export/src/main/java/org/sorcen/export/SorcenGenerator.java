@@ -1,0 +1,76 @@
+package org.sorcen.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * An exported Sorcen generator: one token grid per seed, the same for a seed wherever the model
+ * runs (its randomness is keyed by the seed alone). Decode the grids with the tokenizer.
+ */
+public final class SorcenGenerator implements AutoCloseable {
+  private final SavedModelBundle bundle;
+  private final SessionFunction serving;
+  private final int seqLen;
+
+  private SorcenGenerator(SavedModelBundle bundle, int seqLen) {
+    this.bundle = bundle;
+    this.serving = bundle.function(Signature.DEFAULT_KEY);
+    this.seqLen = seqLen;
+  }
+
+  public static SorcenGenerator load(Path dir) {
+    Path card = dir.resolve(ModelExport.CARD);
+    if (!Files.isRegularFile(card)) {
+      throw new IllegalArgumentException(dir + " is not an exported Sorcen generator: " + ModelExport.CARD
+          + " is missing");
+    }
+    try {
+      JsonNode c = new ObjectMapper().readTree(card.toFile());
+      return new SorcenGenerator(SavedModelBundle.load(dir.toString(), ModelExport.TAG), c.get("seq_len").asInt());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + card + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Token grids [seeds][L]; temperature 4.5 and 12 steps are the paper's. */
+  public long[][] generate(long[] seeds, float temperature, int steps) {
+    if (steps < 1 || steps > GeneratorGraph.MAX_STEPS) {
+      throw new IllegalArgumentException("steps must be in [1, " + GeneratorGraph.MAX_STEPS + "], got " + steps);
+    }
+    try (TInt64 s = TInt64.tensorOf(Shape.of(seeds.length), DataBuffers.of(seeds, true, false));
+        TFloat32 t = TFloat32.scalarOf(temperature);
+        TInt32 n = TInt32.scalarOf(steps);
+        Result r = serving.call(Map.of("seeds", s, "temperature", t, "num_iter", n))) {
+      long[] flat = new long[seeds.length * seqLen];
+      ((TInt64) r.get("tokens").orElseThrow()).copyTo(DataBuffers.of(flat, false, false));
+      long[][] out = new long[seeds.length][];
+      for (int i = 0; i < seeds.length; i++) {
+        out[i] = java.util.Arrays.copyOfRange(flat, i * seqLen, (i + 1) * seqLen);
+      }
+      return out;
+    }
+  }
+
+  public long[][] generate(long[] seeds) {
+    return generate(seeds, GeneratorGraph.TEMPERATURE, GeneratorGraph.STEPS);
+  }
+
+  @Override
+  public void close() {
+    bundle.close();
+  }
+}
