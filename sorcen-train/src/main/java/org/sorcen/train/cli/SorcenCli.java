@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sorcen", mixinStandardHelpOptions = true, version = "sorcen 0.1.0",
     description = "Sorcen on TensorFlow Java: self-supervised ViT pre-training on precomputed VQ tokens.",
     subcommands = {TrainCommand.class, ImportCommand.class, TokenizerTrainCommand.class, TokenizeCommand.class,
-        DetokenizeCommand.class, SubsetCommand.class, VerifyReferenceCommand.class, BenchCommand.class,
+        DetokenizeCommand.class, SubsetCommand.class, ExportCommand.class, VerifyReferenceCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class SorcenCli {
   /** Exit code for input the user must change (bad config, bad file). */

@@ -14,6 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SorcenEncoder;
 import org.sorcen.export.SorcenGenerator;
+import org.sorcen.export.SavedModelVerifier;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.session.SessionSettings;
@@ -98,6 +104,32 @@ class ExportTest {
       assertFalse(java.util.Arrays.equals(seven[0], seven[1]), "different seeds, different images");
       assertThrows(IllegalArgumentException.class, () -> gen.generate(seeds, 4.5f, 33));
     }
+  }
+
+  @Test
+  void verificationPassesOnExportsAndNamesATamperedSignature(@TempDir Path tmp) throws Exception {
+    SorcenConfig config = ConfigLoader.parse(CONFIG, "t", Map.of());
+    Path prefix = tmp.resolve("ckpt");
+    try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
+      s.save(prefix);
+    }
+    Path enc = ModelExport.encoder(config, prefix, tmp.resolve("sm"), null);
+    Path gen = ModelExport.generator(config, prefix, tmp.resolve("sm"), null);
+    assertEquals(java.util.List.of(), SavedModelVerifier.problems(enc));
+    assertEquals(java.util.List.of(), SavedModelVerifier.problems(gen));
+
+    Path pb = enc.resolve("saved_model.pb");
+    SavedModel sm = SavedModel.parseFrom(Files.readAllBytes(pb));
+    MetaGraphDef.Builder meta = sm.getMetaGraphs(0).toBuilder();
+    SignatureDef serving = meta.getSignatureDefOrThrow("serving_default");
+    TensorInfo tokens = serving.getInputsOrThrow("tokens").toBuilder().setDtype(DataType.DT_INT32).build();
+    meta.putSignatureDef("serving_default", serving.toBuilder().putInputs("tokens", tokens).build());
+    Files.write(pb, sm.toBuilder().setMetaGraphs(0, meta).build().toByteArray());
+    var problems = SavedModelVerifier.problems(enc);
+    assertTrue(problems.stream().anyMatch(p -> p.contains("serving_default input 'tokens' is DT_INT32, expected "
+        + "DT_INT64")), problems.toString());
+    int code = org.sorcen.train.cli.SorcenCli.commandLine().execute("export", "--verify", enc.toString());
+    assertEquals(1, code);
   }
 
   static void assertClose(float[][] expected, float[][] actual) {

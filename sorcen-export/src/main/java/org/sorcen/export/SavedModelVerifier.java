@@ -1,0 +1,144 @@
+package org.sorcen.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+
+/**
+ * Checks an exported model by reading {@code saved_model.pb} with TensorFlow's protobuf classes,
+ * without running it: an integer version directory, tag {@code serve}, the signatures a Sorcen
+ * model of its kind must have with their dtypes and shapes, every op registered in stock
+ * TensorFlow, and no placeholder that no signature feeds.
+ */
+public final class SavedModelVerifier {
+  private SavedModelVerifier() {}
+
+  /** An expected signature tensor: dtype and shape (−1 = any size). */
+  record Spec(DataType dtype, long... shape) {}
+
+  public static List<String> problems(Path dir) {
+    List<String> problems = new ArrayList<>();
+    String version = dir.toAbsolutePath().normalize().getFileName().toString();
+    if (!version.matches("\\d+")) {
+      problems.add(dir + ": the model must sit in an integer version directory (<model>/<N>/), not '" + version + "'");
+    }
+    MetaGraphDef meta;
+    try (InputStream in = Files.newInputStream(dir.resolve("saved_model.pb"))) {
+      SavedModel sm = SavedModel.parseFrom(in);
+      meta = sm.getMetaGraphsList().stream().filter(m -> m.getMetaInfoDef().getTagsList().contains(ModelExport.TAG))
+          .findFirst().orElse(null);
+    } catch (IOException e) {
+      problems.add(dir.resolve("saved_model.pb") + " cannot be read: " + e.getMessage());
+      return problems;
+    }
+    if (meta == null) {
+      problems.add(dir + ": no meta graph tagged '" + ModelExport.TAG + "'");
+      return problems;
+    }
+    Map<String, Map<String, Map<String, Spec>>> expected = expectedSignatures(dir, problems);
+    Map<String, SignatureDef> sigs = meta.getSignatureDefMap();
+    for (var sig : expected.entrySet()) {
+      SignatureDef def = sigs.get(sig.getKey());
+      if (def == null) {
+        problems.add("signature '" + sig.getKey() + "' is missing; the model has " + sigs.keySet());
+        continue;
+      }
+      check(problems, sig.getKey() + " input", def.getInputsMap(), sig.getValue().get("inputs"));
+      check(problems, sig.getKey() + " output", def.getOutputsMap(), sig.getValue().get("outputs"));
+    }
+    Set<String> registered = TensorFlow.registeredOpList().getOpList().stream().map(o -> o.getName())
+        .collect(Collectors.toSet());
+    Set<String> fed = new HashSet<>();
+    sigs.values().forEach(s -> s.getInputsMap().values().forEach(t -> fed.add(nodeOf(t.getName()))));
+    fed.add(nodeOf(meta.getSaverDef().getFilenameTensorName()));
+    Set<String> unknownOps = new java.util.TreeSet<>();
+    for (NodeDef n : meta.getGraphDef().getNodeList()) {
+      if (!registered.contains(n.getOp())) {
+        unknownOps.add(n.getOp());
+      }
+      if (n.getOp().equals("Placeholder") && !fed.contains(n.getName())) {
+        problems.add("placeholder '" + n.getName() + "' is fed by no signature");
+      }
+    }
+    if (!unknownOps.isEmpty()) {
+      problems.add("ops not registered in stock TensorFlow: " + unknownOps);
+    }
+    return problems;
+  }
+
+  private static void check(List<String> problems, String what, Map<String, TensorInfo> actual, Map<String, Spec> specs) {
+    for (var e : specs.entrySet()) {
+      TensorInfo t = actual.get(e.getKey());
+      if (t == null) {
+        problems.add(what + " '" + e.getKey() + "' is missing; it has " + actual.keySet());
+        continue;
+      }
+      Spec s = e.getValue();
+      if (t.getDtype() != s.dtype()) {
+        problems.add(what + " '" + e.getKey() + "' is " + t.getDtype() + ", expected " + s.dtype());
+      }
+      long[] dims = t.getTensorShape().getDimList().stream().mapToLong(d -> d.getSize()).toArray();
+      if (t.getTensorShape().getUnknownRank() || !java.util.Arrays.equals(dims, s.shape())) {
+        problems.add(what + " '" + e.getKey() + "' has shape " + java.util.Arrays.toString(dims) + ", expected "
+            + java.util.Arrays.toString(s.shape()));
+      }
+    }
+  }
+
+  /** What a model of this kind must offer, from its card (L, D) and its directory name (kind). */
+  private static Map<String, Map<String, Map<String, Spec>>> expectedSignatures(Path dir, List<String> problems) {
+    Path card = dir.resolve(ModelExport.CARD);
+    JsonNode c;
+    try {
+      c = new ObjectMapper().readTree(card.toFile());
+    } catch (IOException e) {
+      problems.add(card + " is missing or unreadable: every exported model carries a card");
+      return Map.of();
+    }
+    long l = c.path("seq_len").asLong();
+    long d = c.path("embed_dim").asLong();
+    String kind = dir.toAbsolutePath().normalize().getParent().getFileName().toString();
+    Spec ids = new Spec(DataType.DT_INT64, -1, l);
+    Spec seeds = new Spec(DataType.DT_INT64, -1);
+    Spec temperature = new Spec(DataType.DT_FLOAT);
+    Spec steps = new Spec(DataType.DT_INT32);
+    return switch (kind) {
+      case ModelExport.ENCODER -> Map.of(
+          "serving_default", Map.of("inputs", Map.of("tokens", ids),
+              "outputs", Map.of("embedding", new Spec(DataType.DT_FLOAT, -1, d))),
+          "features", Map.of("inputs", Map.of("tokens", ids), "outputs", Map.of(
+              "patch_features", new Spec(DataType.DT_FLOAT, -1, l, d), "cls", new Spec(DataType.DT_FLOAT, -1, d))));
+      case ModelExport.GENERATOR -> Map.of(
+          "serving_default", Map.of("inputs", Map.of("seeds", seeds, "temperature", temperature, "num_iter", steps),
+              "outputs", Map.of("tokens", ids)),
+          "inpaint", Map.of("inputs", Map.of("tokens", ids, "known_mask", new Spec(DataType.DT_BOOL, -1, l),
+              "seeds", seeds, "temperature", temperature, "num_iter", steps), "outputs", Map.of("tokens", ids)));
+      default -> {
+        problems.add(dir + ": unknown model kind '" + kind + "' (expected " + ModelExport.ENCODER + " or "
+            + ModelExport.GENERATOR + " as the parent directory)");
+        yield Map.of();
+      }
+    };
+  }
+
+  private static String nodeOf(String tensorName) {
+    int colon = tensorName.indexOf(':');
+    return colon < 0 ? tensorName : tensorName.substring(0, colon);
+  }
+}

@@ -1,0 +1,79 @@
+package org.sorcen.train.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.sorcen.export.ModelExport;
+import org.sorcen.export.SavedModelVerifier;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.RunLayout;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "export", description = "Export a run's encoder and generator as SavedModels for TF Serving "
+    + "(<out>/sorcen-encoder/<N>/, <out>/sorcen-generator/<N>/), or verify an exported model.")
+final class ExportCommand implements Callable<Integer> {
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Mode mode;
+
+  static final class Mode {
+    @Option(names = "--run", description = "Run directory to export (its config.json and latest checkpoint).")
+    Path run;
+
+    @Option(names = "--verify", description = "Check an exported model directory (<model>/<N>) and exit non-zero "
+        + "on any problem.")
+    Path verify;
+  }
+
+  @Option(names = "--checkpoint", description = "A checkpoint directory (checkpoints/step-N) instead of the latest.")
+  Path checkpoint;
+
+  @Option(names = "--out", defaultValue = "savedmodels", description = "Where models go (default ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--version", description = "Integer version directory (default: one above the highest there).")
+  Integer version;
+
+  @Override
+  public Integer call() throws Exception {
+    if (mode.verify != null) {
+      return report(List.of(mode.verify)) ? 0 : 1;
+    }
+    RunLayout layout = new RunLayout(mode.run);
+    if (!Files.isRegularFile(layout.config())) {
+      throw new DataException(mode.run + " is not a run directory: " + layout.config() + " is missing");
+    }
+    SorcenConfig config = ConfigLoader.parse(Files.readString(layout.config()), layout.config().toString(),
+        java.util.Map.of());
+    Path ckpt = checkpoint != null ? checkpoint : new Checkpoints(layout.checkpoints(), Integer.MAX_VALUE).latest()
+        .orElseThrow(() -> new DataException(mode.run + " has no checkpoint yet: train it first"));
+    Checkpoints.readSidecar(ckpt);
+    List<Path> written = new ArrayList<>();
+    written.add(ModelExport.encoder(config, Checkpoints.prefix(ckpt), out, version));
+    written.add(ModelExport.generator(config, Checkpoints.prefix(ckpt), out, version));
+    written.forEach(p -> System.out.println("exported " + p));
+    return report(written) ? 0 : 1;
+  }
+
+  private static boolean report(List<Path> dirs) {
+    boolean ok = true;
+    for (Path d : dirs) {
+      List<String> problems = SavedModelVerifier.problems(d);
+      if (problems.isEmpty()) {
+        System.out.println("verified " + d + ": tag serve, signatures, dtypes and shapes, stock ops, no unfed "
+            + "placeholder");
+      } else {
+        ok = false;
+        System.out.println("FAILED " + d + ":");
+        problems.forEach(p -> System.out.println("  " + p));
+      }
+    }
+    return ok;
+  }
+}
