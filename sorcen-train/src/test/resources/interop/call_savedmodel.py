@@ -1,0 +1,32 @@
+"""Calls one signature of a SavedModel with Python TensorFlow's own loader (interop check).
+
+Usage: call_savedmodel.py DIR SIGNATURE OUT_DIR name:dtype:d0xd1:file ...
+Every output is written to OUT_DIR/name.bin (little-endian), as SavedModelCall.java does.
+"""
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+DTYPES = {"int64": np.int64, "int32": np.int32, "float32": np.float32, "bool": np.bool_}
+
+
+def main(argv):
+    model_dir, signature, out_dir = argv[1], argv[2], argv[3]
+    inputs = {}
+    for spec in argv[4:]:
+        name, dtype, shape, path = spec.split(":")
+        dims = [int(d) for d in shape.split("x")] if shape else []
+        raw = np.fromfile(path, dtype=np.uint8 if dtype == "bool" else DTYPES[dtype])
+        inputs[name] = tf.constant(raw.astype(DTYPES[dtype]).reshape(dims))
+    loaded = tf.saved_model.load(model_dir, tags=["serve"])
+    outputs = loaded.signatures[signature](**inputs)
+    for name, value in outputs.items():
+        arr = value.numpy()
+        arr.astype(arr.dtype.newbyteorder("<")).tofile(os.path.join(out_dir, name + ".bin"))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
