@@ -39,10 +39,7 @@ record GeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperature, 
     Operand<TFloat32> temperature = tf.withName("temperature").placeholderWithDefault(tf.constant(TEMPERATURE),
         Shape.scalar());
     Operand<TInt32> numIter = tf.withName("num_iter").placeholderWithDefault(tf.constant(STEPS), Shape.scalar());
-    AssertThat stepsOk = tf.assertThat(tf.math.logicalAnd(tf.math.greaterEqual(numIter, tf.constant(1)),
-        tf.math.lessEqual(numIter, tf.constant(MAX_STEPS))), List.of(tf.constant("num_iter must be in [1, "
-        + MAX_STEPS + "], got"), numIter));
-    Operand<TInt32> steps = tf.withControlDependencies(List.of(stepsOk)).identity(numIter);
+    Operand<TInt32> steps = checkedSteps(tf, numIter);
     LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
     Operand<TInt64> mask = tf.constant((long) config.model.maskId());
 
@@ -59,5 +56,13 @@ record GeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperature, 
     CheckpointOps.build(tf, vars);
     return new GeneratorGraph(seeds, temperature, numIter, tf.withName("generated_tokens").identity(tokens), known,
         knownMask, tf.withName("completed_tokens").identity(completed));
+  }
+
+  /** num_iter, after an in-graph check that it lies in [1, MAX_STEPS]. */
+  static Operand<TInt32> checkedSteps(Ops tf, Operand<TInt32> numIter) {
+    AssertThat ok = tf.assertThat(tf.math.logicalAnd(tf.math.greaterEqual(numIter, tf.constant(1)),
+        tf.math.lessEqual(numIter, tf.constant(MAX_STEPS))), List.of(tf.constant("num_iter must be in [1, "
+        + MAX_STEPS + "], got"), numIter));
+    return tf.withControlDependencies(List.of(ok)).identity(numIter);
   }
 }

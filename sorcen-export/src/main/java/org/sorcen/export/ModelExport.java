@@ -14,7 +14,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.sorcen.graph.tokenizer.TokenizerConfig;
 import java.util.stream.Stream;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
@@ -34,6 +36,8 @@ public final class ModelExport {
   public static final String TAG = "serve";
   public static final String ENCODER = "sorcen-encoder";
   public static final String GENERATOR = "sorcen-generator";
+  public static final String IMAGE_GENERATOR = "sorcen-image-generator";
+  public static final String TOKENIZER = "sorcen-tokenizer";
   public static final String CARD = "assets.extra/model.json";
   static final String PREDICT = "tensorflow/serving/predict";
 
@@ -67,8 +71,67 @@ public final class ModelExport {
         + "decoding (serving_default); known tokens + known_mask to completed tokens (inpaint)");
   }
 
+  /**
+   * Exports seeds → images: the generator of {@code checkpointPrefix} followed by the decoder of the
+   * tokenizer SavedModel {@code tokenizerDir}, into {@code root/sorcen-image-generator/<version>}.
+   */
+  public static Path imageGenerator(SorcenConfig config, Path checkpointPrefix, TokenizerConfig tokenizer,
+      Path tokenizerDir, Path root, Integer version) {
+    String tokenizerPrefix = tokenizerDir.resolve("variables/variables").toAbsolutePath().toString();
+    return export(IMAGE_GENERATOR, config, checkpointPrefix, root, version, tf -> {
+      ImageGeneratorGraph g = ImageGeneratorGraph.build(tf, config, tokenizer,
+          checkpointPrefix.toAbsolutePath().toString(), tokenizerPrefix);
+      Signature serving = Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT).input("seeds", g.seeds())
+          .input("temperature", g.temperature()).input("num_iter", g.numIter()).output("images", g.images()).build();
+      return new Built(List.of(serving), s -> s.runner().addTarget(g.load()).run());
+    }, "image generator: seeds [-1] (+ temperature 4.5, num_iter 12 by default) to uint8 images [-1, S, S, C]: "
+        + "MAGE iterative decoding, then the tokenizer's decoder", card -> {
+          card.put("image_size", tokenizer.imageSize);
+          card.put("channels", tokenizer.channels);
+          card.put("tokenizer", tokenizerDir.toAbsolutePath().toString());
+        });
+  }
+
+  /** Copies a tokenizer SavedModel into {@code root/sorcen-tokenizer/<version>}, atomically. */
+  public static Path tokenizer(Path tokenizerDir, Path root, Integer version) {
+    Path modelDir = root.resolve(TOKENIZER);
+    int v = version != null ? version : nextVersion(modelDir);
+    Path target = modelDir.resolve(Integer.toString(v));
+    if (Files.exists(target)) {
+      throw new IllegalArgumentException(target + " exists: pass another --version (versions are never overwritten)");
+    }
+    Path tmp = modelDir.resolve(".tmp-" + v);
+    try {
+      Files.createDirectories(modelDir);
+      deleteIfExists(tmp);
+      try (Stream<Path> walk = Files.walk(tokenizerDir)) {
+        for (Path p : walk.toList()) {
+          Path q = tmp.resolve(tokenizerDir.relativize(p).toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(q);
+          } else if (!p.toString().contains("checkpoint") && !p.getFileName().toString().endsWith(".png")) {
+            Files.copy(p, q);
+          }
+        }
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + tokenizerDir + " to " + target + ": " + e.getMessage(), e);
+    }
+  }
+
   private static Path export(String name, SorcenConfig config, Path checkpointPrefix, Path root, Integer version,
       Function<Ops, List<Signature>> signatures, String contents) {
+    return export(name, config, checkpointPrefix, root, version, tf -> new Built(signatures.apply(tf),
+        s -> s.restore(checkpointPrefix.toString())), contents, null);
+  }
+
+  /** The signatures of a built graph and how to fill its variables. */
+  record Built(List<Signature> signatures, Consumer<Session> load) {}
+
+  private static Path export(String name, SorcenConfig config, Path checkpointPrefix, Path root, Integer version,
+      Function<Ops, Built> build, String contents, Consumer<ObjectNode> extraCard) {
     Path modelDir = root.resolve(name);
     int v = version != null ? version : nextVersion(modelDir);
     Path target = modelDir.resolve(Integer.toString(v));
@@ -77,11 +140,12 @@ public final class ModelExport {
     }
     Path tmp = modelDir.resolve(".tmp-" + v);
     try (Graph g = new Graph()) {
-      List<Signature> sigs = signatures.apply(Ops.create(g));
+      Built built = build.apply(Ops.create(g));
+      List<Signature> sigs = built.signatures();
       Files.createDirectories(modelDir);
       deleteIfExists(tmp);
       try (Session s = new Session(g)) {
-        s.restore(checkpointPrefix.toString());
+        built.load().accept(s);
         SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(tmp.toString()).withTags(TAG)
             .withFunction(SessionFunction.create(sigs.get(0), s));
         for (Signature extra : sigs.subList(1, sigs.size())) {
@@ -89,7 +153,7 @@ public final class ModelExport {
         }
         exporter.export();
       }
-      writeCard(tmp, config, checkpointPrefix, contents);
+      writeCard(tmp, config, checkpointPrefix, contents, extraCard);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return target;
     } catch (IOException e) {
@@ -109,8 +173,8 @@ public final class ModelExport {
     }
   }
 
-  private static void writeCard(Path dir, SorcenConfig config, Path checkpointPrefix, String contents)
-      throws IOException {
+  private static void writeCard(Path dir, SorcenConfig config, Path checkpointPrefix, String contents,
+      Consumer<ObjectNode> extra) throws IOException {
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode card = json.createObjectNode();
     card.put("format", "sorcen-model/1");
@@ -126,6 +190,9 @@ public final class ModelExport {
     card.put("source_checkpoint", checkpointPrefix.toAbsolutePath().toString());
     card.put("source_checkpoint_sha256", sha256(checkpointPrefix));
     card.set("config", json.readTree(ConfigLoader.toJson(config)));
+    if (extra != null) {
+      extra.accept(card);
+    }
     Path file = dir.resolve(CARD);
     Files.createDirectories(file.getParent());
     Files.writeString(file, json.writeValueAsString(card) + "\n");

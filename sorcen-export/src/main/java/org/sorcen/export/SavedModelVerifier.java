@@ -104,6 +104,9 @@ public final class SavedModelVerifier {
   /** What a model of this kind must offer, from its card (L, D) and its directory name (kind). */
   private static Map<String, Map<String, Map<String, Spec>>> expectedSignatures(Path dir, List<String> problems) {
     Path card = dir.resolve(ModelExport.CARD);
+    if (!Files.isRegularFile(card) && Files.isRegularFile(dir.resolve(TOKENIZER_CARD))) {
+      card = dir.resolve(TOKENIZER_CARD);
+    }
     JsonNode c;
     try {
       c = new ObjectMapper().readTree(card.toFile());
@@ -129,12 +132,35 @@ public final class SavedModelVerifier {
               "outputs", Map.of("tokens", ids)),
           "inpaint", Map.of("inputs", Map.of("tokens", ids, "known_mask", new Spec(DataType.DT_BOOL, -1, l),
               "seeds", seeds, "temperature", temperature, "num_iter", steps), "outputs", Map.of("tokens", ids)));
+      case ModelExport.IMAGE_GENERATOR -> Map.of(
+          "serving_default", Map.of("inputs", Map.of("seeds", seeds, "temperature", temperature, "num_iter", steps),
+              "outputs", Map.of("images", new Spec(DataType.DT_UINT8, -1, c.path("image_size").asLong(),
+                  c.path("image_size").asLong(), c.path("channels").asLong()))));
+      case ModelExport.TOKENIZER -> {
+        long[] in = longs(c.path("input_shape"));
+        long[] out = longs(c.path("output_shape"));
+        Spec images = new Spec(DataType.DT_UINT8, -1, in[0], in[1], in[2]);
+        Spec decoded = new Spec(DataType.DT_UINT8, -1, out[0], out[1], out[2]);
+        yield Map.of("encode", Map.of("inputs", Map.of("images", images), "outputs", Map.of("ids", ids)),
+            "decode", Map.of("inputs", Map.of("ids", ids), "outputs", Map.of("images", decoded)));
+      }
       default -> {
-        problems.add(dir + ": unknown model kind '" + kind + "' (expected " + ModelExport.ENCODER + " or "
-            + ModelExport.GENERATOR + " as the parent directory)");
+        problems.add(dir + ": unknown model kind '" + kind + "' (the parent directory must be one of "
+            + List.of(ModelExport.ENCODER, ModelExport.GENERATOR, ModelExport.IMAGE_GENERATOR, ModelExport.TOKENIZER)
+            + ")");
         yield Map.of();
       }
     };
+  }
+
+  static final String TOKENIZER_CARD = "assets.extra/tokenizer.json";
+
+  private static long[] longs(JsonNode array) {
+    long[] v = new long[3];
+    for (int i = 0; i < Math.min(3, array.size()); i++) {
+      v[i] = array.get(i).asLong();
+    }
+    return v;
   }
 
   private static String nodeOf(String tensorName) {

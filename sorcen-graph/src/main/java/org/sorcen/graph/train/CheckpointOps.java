@@ -27,6 +27,24 @@ public final class CheckpointOps {
 
   private CheckpointOps() {}
 
+  /**
+   * An op that fills {@code vars} from the checkpoint at {@code prefix} (a constant path), for
+   * graphs that combine variables from several checkpoints, e.g. a generator and a tokenizer.
+   */
+  public static Op restoreFrom(Ops tf, List<ModelVariable> vars, String prefix) {
+    String[] names = vars.stream().map(ModelVariable::name).toArray(String[]::new);
+    String[] slices = new String[names.length];
+    java.util.Arrays.fill(slices, "");
+    List<Class<? extends TType>> types = vars.stream().<Class<? extends TType>>map(ModelVariable::type).toList();
+    Restore restored = tf.train.restore(tf.constant(prefix), tf.constant(StdArrays.ndCopyOf(names)),
+        tf.constant(StdArrays.ndCopyOf(slices)), types);
+    List<Op> assigns = new ArrayList<>();
+    for (int i = 0; i < vars.size(); i++) {
+      assigns.add(tf.assignVariableOp(vars.get(i).handle(), restored.tensors().get(i)));
+    }
+    return tf.withControlDependencies(assigns).noOp();
+  }
+
   /** Builds the ops over every variable declared so far; declare all variables first. */
   public static void build(Ops tf, Variables vars) {
     List<ModelVariable> all = vars.all();

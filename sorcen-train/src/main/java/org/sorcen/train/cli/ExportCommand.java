@@ -12,12 +12,15 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.RunLayout;
+import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.train.tokenizer.Tokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", description = "Export a run's encoder and generator as SavedModels for TF Serving "
-    + "(<out>/sorcen-encoder/<N>/, <out>/sorcen-generator/<N>/), or verify an exported model.")
+    + "(<out>/sorcen-encoder/<N>/, <out>/sorcen-generator/<N>/; with a tokenizer also <out>/sorcen-tokenizer/<N>/ "
+    + "and <out>/sorcen-image-generator/<N>/), or verify an exported model.")
 final class ExportCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Mode mode;
@@ -36,6 +39,10 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "--out", defaultValue = "savedmodels", description = "Where models go (default ${DEFAULT-VALUE}).")
   Path out;
+
+  @Option(names = "--tokenizer", description = "Tokenizer SavedModel for sorcen-tokenizer and sorcen-image-generator "
+      + "(default: the one the run used, from its run.json).")
+  Path tokenizer;
 
   @Option(names = "--version", description = "Integer version directory (default: one above the highest there).")
   Integer version;
@@ -57,8 +64,25 @@ final class ExportCommand implements Callable<Integer> {
     List<Path> written = new ArrayList<>();
     written.add(ModelExport.encoder(config, Checkpoints.prefix(ckpt), out, version));
     written.add(ModelExport.generator(config, Checkpoints.prefix(ckpt), out, version));
+    Path tok = tokenizer != null ? tokenizer : runTokenizer(layout);
+    if (tok != null) {
+      TokenizerConfig tc;
+      try (Tokenizer loaded = Tokenizer.load(tok)) {
+        tc = loaded.config();
+      }
+      written.add(ModelExport.tokenizer(tok, out, version));
+      written.add(ModelExport.imageGenerator(config, Checkpoints.prefix(ckpt), tc, tok, out, version));
+    }
     written.forEach(p -> System.out.println("exported " + p));
     return report(written) ? 0 : 1;
+  }
+
+  private static Path runTokenizer(RunLayout layout) throws java.io.IOException {
+    if (!Files.isRegularFile(layout.runInfo())) {
+      return null;
+    }
+    var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(layout.runInfo().toFile()).path("tokenizer");
+    return node.isTextual() ? Path.of(node.asText()) : null;
   }
 
   private static boolean report(List<Path> dirs) {

@@ -167,13 +167,22 @@ public final class Trainer {
               + "differ: " + String.join(", ", diff) + ". Use a new --run-dir, or the run's own config.");
         }
       }
-      Path tmp = layout.root().resolve(".config.json.tmp");
-      Files.writeString(tmp, configJson);
-      Files.move(tmp, layout.config(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      writeAtomically(layout.config(), configJson);
+      com.fasterxml.jackson.databind.node.ObjectNode info = new com.fasterxml.jackson.databind.ObjectMapper()
+          .createObjectNode();
+      info.put("data", o.data().toAbsolutePath().toString());
+      info.put("tokenizer", o.tokenizer() != null ? o.tokenizer().toAbsolutePath().toString() : null);
+      writeAtomically(layout.runInfo(), info.toPrettyString());
     } catch (IOException e) {
       throw new DataException("cannot write the run directory " + layout.root() + ": " + e.getMessage()
           + " (choose a writable --run-dir)", e);
     }
+  }
+
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Returns the step to continue from, after restoring whatever the resume order picks. */

@@ -1,0 +1,64 @@
+package org.sorcen.export;
+
+import java.util.List;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.IterativeDecoder;
+import org.sorcen.graph.model.SorcenVariables;
+import org.sorcen.graph.nn.LayerContext;
+import org.sorcen.graph.nn.ModelVariable;
+import org.sorcen.graph.nn.Precision;
+import org.sorcen.graph.nn.Shapes;
+import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.graph.tokenizer.TokenizerInference;
+import org.sorcen.graph.tokenizer.TokenizerModel;
+import org.sorcen.graph.train.CheckpointOps;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Seeds straight to pixels: the generator's iterative decoding followed by the tokenizer's decoder,
+ * in one graph whose variables come from two checkpoints (loaded once by {@link #load} before
+ * export; the SavedModel then holds them all).
+ */
+record ImageGeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperature, Operand<TInt32> numIter,
+    Operand<TUint8> images, Op load) {
+
+  static ImageGeneratorGraph build(Ops tf, SorcenConfig config, TokenizerConfig tokenizer, String sorcenPrefix,
+      String tokenizerPrefix) {
+    if (tokenizer.codebookSize != config.model.codebookSize || tokenizer.seqLen() != config.model.seqLen()) {
+      throw new IllegalArgumentException("the tokenizer (C = " + tokenizer.codebookSize + ", L = " + tokenizer.seqLen()
+          + ") did not make this model's tokens (C = " + config.model.codebookSize + ", L = " + config.model.seqLen()
+          + ")");
+    }
+    Variables vars = new Variables(tf);
+    SorcenVariables.declareGenerator(vars, config);
+    List<ModelVariable> sorcen = vars.all();
+    TokenizerModel.declare(vars, tokenizer, false);
+    List<ModelVariable> tok = vars.all().subList(sorcen.size(), vars.all().size());
+    Op load = tf.withControlDependencies(List.of(CheckpointOps.restoreFrom(tf.withSubScope("load_sorcen"), sorcen,
+        sorcenPrefix), CheckpointOps.restoreFrom(tf.withSubScope("load_tokenizer"), tok, tokenizerPrefix))).noOp();
+
+    Placeholder<TInt64> seeds = tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+    Operand<TFloat32> temperature = tf.withName("temperature").placeholderWithDefault(
+        tf.constant(GeneratorGraph.TEMPERATURE), Shape.scalar());
+    Operand<TInt32> numIter = tf.withName("num_iter").placeholderWithDefault(tf.constant(GeneratorGraph.STEPS),
+        Shape.scalar());
+    Operand<TInt32> steps = GeneratorGraph.checkedSteps(tf, numIter);
+    Operand<TInt64> allMask = tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
+        tf.constant((long) config.model.maskId()));
+    LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
+    Operand<TInt64> tokens = IterativeDecoder.decode(ctx, config.model, seeds, allMask, temperature, steps,
+        GeneratorGraph.MAX_STEPS);
+    Operand<TUint8> images = TokenizerInference.decode(tf, vars::read, tokenizer, tokens);
+    CheckpointOps.build(tf, vars);
+    return new ImageGeneratorGraph(seeds, temperature, numIter, tf.withName("images").identity(images), load);
+  }
+}
