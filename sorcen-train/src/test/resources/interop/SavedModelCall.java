@@ -13,6 +13,7 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
 
 /**
  * Calls one signature of a SavedModel with TensorFlow Java alone (no project classes): the
@@ -33,6 +34,7 @@ public final class SavedModelCall {
         case "int64" -> { long[] v = new long[n]; b.asLongBuffer().get(v); yield TInt64.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false)); }
         case "int32" -> { int[] v = new int[n]; b.asIntBuffer().get(v); yield TInt32.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false)); }
         case "float32" -> { float[] v = new float[n]; b.asFloatBuffer().get(v); yield TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false)); }
+        case "uint8" -> { byte[] v = new byte[n]; b.get(v); yield TUint8.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false)); }
         case "bool" -> { boolean[] v = new boolean[n]; for (int k = 0; k < n; k++) { v[k] = b.get(k) != 0; } yield TBool.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false)); }
         default -> throw new IllegalArgumentException(p[1]);
       });
@@ -47,6 +49,10 @@ public final class SavedModelCall {
           float[] v = new float[(int) f.size()];
           f.copyTo(DataBuffers.of(v, false, false));
           b.asFloatBuffer().put(v);
+        } else if (t instanceof TUint8 u) {
+          byte[] v = new byte[(int) u.size()];
+          u.copyTo(DataBuffers.of(v, false, false));
+          b.put(v);
         } else if (t instanceof TInt64 l) {
           long[] v = new long[(int) l.size()];
           l.copyTo(DataBuffers.of(v, false, false));

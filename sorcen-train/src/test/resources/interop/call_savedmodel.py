@@ -10,7 +10,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-DTYPES = {"int64": np.int64, "int32": np.int32, "float32": np.float32, "bool": np.bool_}
+DTYPES = {"int64": np.int64, "int32": np.int32, "float32": np.float32, "bool": np.bool_, "uint8": np.uint8}
 
 
 def main(argv):

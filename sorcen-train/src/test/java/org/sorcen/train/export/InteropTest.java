@@ -4,19 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.graph.config.ConfigLoader;
@@ -25,25 +19,24 @@ import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 
 /**
- * The exported models outside this project: in a fresh JVM whose classpath holds TensorFlow Java
- * alone, and in Python TensorFlow's own loader (when a Python with TensorFlow is given by
- * SORCEN_PYTHON, as .ci/run does). Each must reproduce the in-session graph.
+ * The exported encoder and generator outside this project: in a fresh JVM whose classpath holds
+ * TensorFlow Java alone, and in Python TensorFlow's own loader (when SORCEN_PYTHON names a Python
+ * with TensorFlow, as .ci/run arranges). Each must reproduce the in-session graph.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InteropTest {
   @TempDir
   static Path tmp;
-  Path encoder;
-  Path generator;
-  final long[][] batches = {ExportTest.flat(ExportTest.grids(1, 9)), ExportTest.flat(ExportTest.grids(7, 3))};
-  float[][] expectedEmbeddings = new float[2][];
-  final long[] seeds = {4, 8, 15, 16, 23, 42, 7};
-  long[] expectedTokens;
-  Path callerClasses;
-  String tfClasspath;
+  static Path encoder;
+  static Path generator;
+  static final long[][] BATCHES = {ExportTest.flat(ExportTest.grids(1, 9)), ExportTest.flat(ExportTest.grids(7, 3))};
+  static final float[][] EMBEDDINGS = new float[2][];
+  static final long[] SEEDS = {4, 8, 15, 16, 23, 42, 7};
+  static long[] tokens;
+  static final long[] KNOWN = ExportTest.flat(ExportTest.grids(2, 5));
+  static final boolean[] KNOWN_MASK = new boolean[32];
 
   @BeforeAll
-  void exportATrainedTinyModel() throws Exception {
+  static void exportATrainedTinyModel() {
     SorcenConfig config = ConfigLoader.parse(ExportTest.CONFIG, "t", Map.of());
     Path prefix = tmp.resolve("ckpt");
     try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
@@ -52,116 +45,75 @@ class InteropTest {
       }
       s.save(prefix);
       for (int b = 0; b < 2; b++) {
-        expectedEmbeddings[b] = flatten(s.embed(batches[b], 64));
+        EMBEDDINGS[b] = flatten(s.embed(BATCHES[b], 64));
       }
-      expectedTokens = s.generate(seeds, 12, 4.5f);
+      tokens = s.generate(SEEDS, 12, 4.5f);
+    }
+    for (int i = 0; i < KNOWN_MASK.length; i += 3) {
+      KNOWN_MASK[i] = true;
     }
     encoder = ModelExport.encoder(config, prefix, tmp.resolve("sm"), null);
     generator = ModelExport.generator(config, prefix, tmp.resolve("sm"), null);
-    tfClasspath = tensorFlowJavaClasspath();
-    callerClasses = Files.createDirectories(tmp.resolve("caller"));
-    Path source = callerClasses.resolve("SavedModelCall.java");
-    try (var in = getClass().getResourceAsStream("/interop/SavedModelCall.java")) {
-      Files.write(source, in.readAllBytes());
+  }
+
+  /** Every signature's outputs through {@code caller}, keyed "signature/output". */
+  static Map<String, Path> callAll(SignatureCaller c) throws Exception {
+    Map<String, Path> out = new java.util.LinkedHashMap<>();
+    for (int b = 0; b < 2; b++) {
+      Map<String, String> in = Map.of("tokens", c.int64(BATCHES[b], b == 0 ? 1 : 7, 16));
+      out.put("embedding" + b, c.call(encoder, "serving_default", in).resolve("embedding.bin"));
+      Path f = c.call(encoder, "features", in);
+      out.put("patch_features" + b, f.resolve("patch_features.bin"));
+      out.put("cls" + b, f.resolve("cls.bin"));
     }
-    int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", tfClasspath, "-d",
-        callerClasses.toString(), source.toString());
-    assertEquals(0, rc, "compiling the TF-Java-only caller");
+    Map<String, String> gen = Map.of("seeds", c.int64(SEEDS, SEEDS.length), "temperature", c.float32(4.5f),
+        "num_iter", c.int32(12));
+    out.put("tokens", c.call(generator, "serving_default", gen).resolve("tokens.bin"));
+    Map<String, String> inpaint = new java.util.HashMap<>(gen);
+    inpaint.put("seeds", c.int64(new long[] {1, 2}, 2));
+    inpaint.put("tokens", c.int64(KNOWN, 2, 16));
+    inpaint.put("known_mask", c.bool(KNOWN_MASK, 2, 16));
+    out.put("inpaint", c.call(generator, "inpaint", inpaint).resolve("tokens.bin"));
+    return out;
   }
 
   @Test
   void aFreshJvmWithOnlyTensorFlowJavaReproducesTheSession() throws Exception {
+    SignatureCaller java = SignatureCaller.javaOnly(Files.createTempDirectory(tmp, "java"));
+    Map<String, Path> out = callAll(java);
     for (int b = 0; b < 2; b++) {
-      Path out = call(javaCommand(), encoder, "serving_default", Map.of("tokens", longs(batches[b], b == 0 ? 1 : 7, 16)));
-      assertClose(expectedEmbeddings[b], floats(out.resolve("embedding.bin")));
+      assertClose(EMBEDDINGS[b], SignatureCaller.floats(out.get("embedding" + b)));
     }
-    Path first = call(javaCommand(), generator, "serving_default", generatorInputs());
-    Path second = call(javaCommand(), generator, "serving_default", generatorInputs());
-    assertArrayEquals(expectedTokens, longs(first.resolve("tokens.bin")));
-    assertArrayEquals(expectedTokens, longs(second.resolve("tokens.bin")), "same seeds, same tokens in another process");
+    assertArrayEquals(tokens, SignatureCaller.longs(out.get("tokens")));
+    long[] completed = SignatureCaller.longs(out.get("inpaint"));
+    for (int i = 0; i < KNOWN_MASK.length; i++) {
+      if (KNOWN_MASK[i]) {
+        assertEquals(KNOWN[i], completed[i], "known position " + i + " kept");
+      }
+    }
+    Map<String, Path> again = callAll(java);
+    assertArrayEquals(SignatureCaller.longs(out.get("tokens")), SignatureCaller.longs(again.get("tokens")),
+        "same seeds, same tokens in another process");
   }
 
   @Test
-  void pythonTensorFlowsLoaderReproducesTheJavaResults() throws Exception {
-    String python = System.getenv("SORCEN_PYTHON");
-    assumeTrue(python != null && !python.isBlank(), "skipped: SORCEN_PYTHON is not set (.ci/run sets it to a Python "
-        + "with tensorflow-cpu installed); no Python TensorFlow to compare with");
-    Process probe = new ProcessBuilder(python, "-c", "import tensorflow").redirectErrorStream(true).start();
-    assumeTrue(probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0,
-        "skipped: " + python + " cannot import tensorflow");
-    Path script = tmp.resolve("call_savedmodel.py");
-    try (var in = getClass().getResourceAsStream("/interop/call_savedmodel.py")) {
-      Files.write(script, in.readAllBytes());
+  void pythonTensorFlowsLoaderReproducesEverySignature() throws Exception {
+    StringBuilder why = new StringBuilder();
+    SignatureCaller python = SignatureCaller.python(Files.createTempDirectory(tmp, "py"), why);
+    assumeTrue(python != null, () -> "skipped: " + why);
+    Map<String, Path> py = callAll(python);
+    Map<String, Path> java = callAll(SignatureCaller.javaOnly(Files.createTempDirectory(tmp, "java")));
+    for (String key : py.keySet()) {
+      if (key.equals("tokens") || key.equals("inpaint")) {
+        assertArrayEquals(SignatureCaller.longs(java.get(key)), SignatureCaller.longs(py.get(key)), key);
+      } else {
+        assertClose(SignatureCaller.floats(java.get(key)), SignatureCaller.floats(py.get(key)));
+      }
     }
-    List<String> py = List.of(python, script.toString());
-    for (int b = 0; b < 2; b++) {
-      Path out = call(py, encoder, "serving_default", Map.of("tokens", longs(batches[b], b == 0 ? 1 : 7, 16)));
-      assertClose(expectedEmbeddings[b], floats(out.resolve("embedding.bin")));
-      Path javaFeatures = call(javaCommand(), encoder, "features", Map.of("tokens", longs(batches[b], b == 0 ? 1 : 7,
-          16)));
-      Path pyFeatures = call(py, encoder, "features", Map.of("tokens", longs(batches[b], b == 0 ? 1 : 7, 16)));
-      assertClose(floats(javaFeatures.resolve("patch_features.bin")), floats(pyFeatures.resolve("patch_features.bin")));
-      assertClose(floats(javaFeatures.resolve("cls.bin")), floats(pyFeatures.resolve("cls.bin")));
-    }
-    Path out = call(py, generator, "serving_default", generatorInputs());
-    assertArrayEquals(expectedTokens, longs(out.resolve("tokens.bin")), "identical tokens in Python TensorFlow");
+    assertArrayEquals(tokens, SignatureCaller.longs(py.get("tokens")), "identical tokens in Python TensorFlow");
   }
 
-  private Map<String, String> generatorInputs() throws IOException {
-    ByteBuffer t = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(4.5f);
-    ByteBuffer n = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(12);
-    return Map.of("seeds", longs(seeds, seeds.length), "temperature", write("float32::", t.array()),
-        "num_iter", write("int32::", n.array()));
-  }
-
-  private List<String> javaCommand() {
-    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        callerClasses + java.io.File.pathSeparator + tfClasspath, "SavedModelCall");
-  }
-
-  private Path call(List<String> command, Path model, String signature, Map<String, String> inputs) throws Exception {
-    Path out = Files.createTempDirectory(tmp, "out");
-    List<String> cmd = new ArrayList<>(command);
-    cmd.addAll(List.of(model.toString(), signature, out.toString()));
-    inputs.forEach((name, spec) -> cmd.add(name + ":" + spec));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolve("log.txt").toFile());
-    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-    Process p = pb.start();
-    boolean done = p.waitFor(300, TimeUnit.SECONDS);
-    assertEquals(0, done ? p.exitValue() : -1, () -> readQuietly(out.resolve("log.txt")));
-    return out;
-  }
-
-  private String longs(long[] values, long... shape) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (long v : values) {
-      b.putLong(v);
-    }
-    String dims = String.join("x", java.util.Arrays.stream(shape).mapToObj(Long::toString).toList());
-    return write("int64:" + dims + ":", b.array());
-  }
-
-  private String write(String prefix, byte[] bytes) throws IOException {
-    Path f = Files.createTempFile(tmp, "in", ".bin");
-    Files.write(f, bytes);
-    return prefix + f;
-  }
-
-  private static float[] floats(Path file) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    float[] v = new float[b.remaining() / 4];
-    b.asFloatBuffer().get(v);
-    return v;
-  }
-
-  private static long[] longs(Path file) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    long[] v = new long[b.remaining() / 8];
-    b.asLongBuffer().get(v);
-    return v;
-  }
-
-  private static float[] flatten(float[][] rows) {
+  static float[] flatten(float[][] rows) {
     float[] out = new float[rows.length * rows[0].length];
     for (int r = 0; r < rows.length; r++) {
       System.arraycopy(rows[r], 0, out, r * rows[0].length, rows[0].length);
@@ -169,18 +121,10 @@ class InteropTest {
     return out;
   }
 
-  private static void assertClose(float[] expected, float[] actual) {
+  static void assertClose(float[] expected, float[] actual) {
     assertEquals(expected.length, actual.length);
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], actual[i], 1e-5, "element " + i);
-    }
-  }
-
-  private static String readQuietly(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (IOException e) {
-      return "(no log)";
     }
   }
 
@@ -192,8 +136,7 @@ class InteropTest {
         org.tensorflow.internal.c_api.global.tensorflow.class}) {
       jars.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
     }
-    Path nativeJar = jars.get(4);
-    try (var siblings = Files.list(nativeJar.getParent())) {
+    try (var siblings = Files.list(jars.get(4).getParent())) {
       siblings.filter(p -> p.getFileName().toString().matches(".*-linux-x86_64(-gpu)?\\.jar")).forEach(jars::add);
     }
     return String.join(java.io.File.pathSeparator, jars.stream().map(Path::toString).distinct().toList());

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SavedModelVerifier;
+import org.sorcen.train.export.SignatureCaller;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
@@ -25,7 +26,7 @@ import org.tensorflow.types.TUint8;
 /** seeds → images in one SavedModel equals the generator's tokens drawn by the tokenizer's decoder. */
 class ImageGeneratorExportTest {
   @Test
-  void seedsToImagesEqualsGeneratorThenTokenizer(@TempDir Path dir) {
+  void seedsToImagesEqualsGeneratorThenTokenizer(@TempDir Path dir) throws Exception {
     TokenizerConfig tc = TinyTokenizer.config(Map.of("train.epochs", "1"));
     Path tokCkpt = dir.resolve("tok").resolve("tokenizer");
     TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0,
@@ -61,6 +62,30 @@ class ImageGeneratorExportTest {
       byte[] got = new byte[(int) images.size()];
       images.copyTo(DataBuffers.of(got, false, false));
       assertArrayEquals(expected, got);
+    }
+
+    // The same models outside this JVM: TF Java alone, and Python TensorFlow when available.
+    Path tokenizerModel = dir.resolve("sm").resolve(ModelExport.TOKENIZER).resolve("1");
+    byte[] pixels = TinyTokenizer.images(3, 9).pixels();
+    java.util.List<SignatureCaller> callers = new java.util.ArrayList<>();
+    callers.add(SignatureCaller.javaOnly(java.nio.file.Files.createTempDirectory(dir, "java")));
+    StringBuilder why = new StringBuilder();
+    SignatureCaller python = SignatureCaller.python(java.nio.file.Files.createTempDirectory(dir, "py"), why);
+    if (python != null) {
+      callers.add(python);
+    } else {
+      System.err.println("ImageGeneratorExportTest: Python interop skipped: " + why);
+    }
+    long[] ids;
+    try (Tokenizer t = Tokenizer.load(tokDir)) {
+      ids = t.encode(TinyTokenizer.images(3, 9));
+    }
+    for (SignatureCaller c : callers) {
+      Path img = c.call(model, "serving_default", Map.of("seeds", c.int64(seeds, seeds.length), "temperature",
+          c.float32(4.5f), "num_iter", c.int32(12)));
+      assertArrayEquals(expected, SignatureCaller.bytes(img.resolve("images.bin")));
+      Path enc = c.call(tokenizerModel, "encode", Map.of("images", c.uint8(pixels, 3, 7, 7, 1)));
+      assertArrayEquals(ids, SignatureCaller.longs(enc.resolve("ids.bin")));
     }
   }
 }
