@@ -95,7 +95,8 @@ public final class TokenizerConfig {
     Checks.atLeast(errors, "codebook_size", codebookSize, 2);
     Checks.atLeast(errors, "code_dim", codeDim, 1);
     if (hiddenChannels == null || (downsample >= 2 && hiddenChannels.length != levels() + 1)) {
-      errors.add("hidden_channels needs log2(downsample) + 1 = " + (levels() + 1) + " widths (full resolution to grid), got "
+      errors.add("hidden_channels needs log2(downsample) + 1 = " + (levels() + 1)
+          + " widths (full resolution to grid), got "
           + (hiddenChannels == null ? "null" : hiddenChannels.length));
     } else {
       for (int i = 0; i < hiddenChannels.length; i++) {

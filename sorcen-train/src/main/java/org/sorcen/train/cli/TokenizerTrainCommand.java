@@ -27,7 +27,8 @@ final class TokenizerTrainCommand implements Callable<Integer> {
       + "t10k-* for the test figures.")
   Path images;
 
-  @Option(names = "--config", required = true, description = "Tokenizer config, e.g. configs/tokenizer-fashion-mnist.json.")
+  @Option(names = "--config", required = true,
+      description = "Tokenizer config, e.g. configs/tokenizer-fashion-mnist.json.")
   Path config;
 
   @Option(names = "--out", required = true, description = "Output directory (must not hold a SavedModel yet).")
@@ -51,9 +52,9 @@ final class TokenizerTrainCommand implements Callable<Integer> {
     }
     ImageSet train = TokenizerImages.read(images, TokenizerImages.TRAIN);
     ImageSet test = TokenizerImages.read(images, TokenizerImages.TEST);
+    long steps = TokenizerTrainer.totalSteps(cfg, train);
     System.err.printf("tokenizer-train: %s, %d training images %dx%dx%d, %d steps of %d (%.2f epochs)%n", cfg.name,
-        train.count(), train.height(), train.width(), train.channels(),
-        maxSteps > 0 ? Math.min(maxSteps, TokenizerTrainer.totalSteps(cfg, train)) : TokenizerTrainer.totalSteps(cfg, train),
+        train.count(), train.height(), train.width(), train.channels(), maxSteps > 0 ? Math.min(maxSteps, steps) : steps,
         cfg.train.batchSize, cfg.train.epochs);
     Path checkpoint = out.resolve("checkpoint").resolve("tokenizer");
     TokenizerTrainer.Summary run = TokenizerTrainer.train(cfg, train, checkpoint,

@@ -61,8 +61,10 @@ public final class TokenizerExporter {
           Placeholder.shape(Shape.of(-1, cfg.inputHeight, cfg.inputWidth, cfg.channels)));
       Placeholder<TInt64> ids = tf.withName("ids").placeholder(TInt64.class,
           Placeholder.shape(Shape.of(-1, cfg.seqLen())));
-      Operand<TInt64> encoded = tf.withName("encoded_ids").identity(TokenizerInference.encode(tf, vars::read, cfg, images));
-      Operand<TUint8> decoded = tf.withName("decoded_images").identity(TokenizerInference.decode(tf, vars::read, cfg, ids));
+      Operand<TInt64> encoded = tf.withName("encoded_ids")
+          .identity(TokenizerInference.encode(tf, vars::read, cfg, images));
+      Operand<TUint8> decoded = tf.withName("decoded_images")
+          .identity(TokenizerInference.decode(tf, vars::read, cfg, ids));
       CheckpointOps.build(tf, vars);
       try (Session s = new Session(g)) {
         s.restore(checkpoint.toString());
@@ -109,8 +111,8 @@ public final class TokenizerExporter {
       root.put("grid", cfg.grid());
       root.put("seq_len", cfg.seqLen());
       root.put("codebook_size", cfg.codebookSize);
-      root.put("input_shape", mapper.valueToTree(new int[] {cfg.inputHeight, cfg.inputWidth, cfg.channels}));
-      root.put("output_shape", mapper.valueToTree(new int[] {cfg.imageSize, cfg.imageSize, cfg.channels}));
+      root.set("input_shape", mapper.valueToTree(new int[] {cfg.inputHeight, cfg.inputWidth, cfg.channels}));
+      root.set("output_shape", mapper.valueToTree(new int[] {cfg.imageSize, cfg.imageSize, cfg.channels}));
       root.put("fingerprint_sha256", fingerprint);
       root.set("config", mapper.readTree(ConfigLoader.toJson(cfg)));
       Path file = out.resolve(METADATA);

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.TokenizerTrainingGraph;
 import org.sorcen.train.session.SessionSettings;
+import org.sorcen.train.session.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -70,7 +71,7 @@ public final class TokenizerTrainingSession implements AutoCloseable {
       try (Result r = runner.addTarget(training.trainOp()).run()) {
         for (int i = 0; i < names.size(); i++) {
           Tensor v = r.get(i);
-          out.put(names.get(i), v instanceof TInt64 l ? (double) l.getLong() : (double) ((org.tensorflow.types.TFloat32) v).getFloat());
+          out.put(names.get(i), v instanceof TInt64 l ? (double) l.getLong() : (double) Tensors.scalar(v));
         }
       }
     }
@@ -84,7 +85,7 @@ public final class TokenizerTrainingSession implements AutoCloseable {
     Map<String, float[]> out = new LinkedHashMap<>();
     try (Result r = runner.run()) {
       for (int i = 0; i < variableNames.size(); i++) {
-        out.put(variableNames.get(i), org.sorcen.train.session.Tensors.toFloats(r.get(i)));
+        out.put(variableNames.get(i), Tensors.toFloats(r.get(i)));
       }
     }
     return out;

@@ -106,7 +106,8 @@ class TokenizerExportTest {
       CheckpointOps.build(tf, vars);
       try (Session s = new Session(g)) {
         s.restore(checkpoint.toString());
-        try (TUint8 t = TUint8.tensorOf(Shape.of(images.count(), 7, 7, 1), DataBuffers.of(images.pixels(), true, false));
+        try (TUint8 t = TUint8.tensorOf(Shape.of(images.count(), 7, 7, 1),
+            DataBuffers.of(images.pixels(), true, false));
             Result r = s.runner().feed(in, t).fetch(ids).run()) {
           expectedIds = Tensors.toLongs(r.get(0));
         }
