@@ -48,6 +48,11 @@ public final class Trainer {
     this.stop = stop;
   }
 
+  /** The tokenizer the run draws with, or null. */
+  public Path tokenizer() {
+    return o.tokenizer();
+  }
+
   public Outcome run() {
     SorcenConfig config = o.config();
     TokenDataset data = TokenDataset.open(o.data());
