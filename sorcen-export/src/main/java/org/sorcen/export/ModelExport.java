@@ -94,16 +94,7 @@ public final class ModelExport {
 
   /** Copies a tokenizer SavedModel into {@code root/sorcen-tokenizer/<version>}, atomically. */
   public static Path tokenizer(Path tokenizerDir, Path root, Integer version) {
-    Path modelDir = root.resolve(TOKENIZER);
-    int v = version != null ? version : nextVersion(modelDir);
-    Path target = modelDir.resolve(Integer.toString(v));
-    if (Files.exists(target)) {
-      throw new IllegalArgumentException(target + " exists: pass another --version (versions are never overwritten)");
-    }
-    Path tmp = modelDir.resolve(".tmp-" + v);
-    try {
-      Files.createDirectories(modelDir);
-      deleteIfExists(tmp);
+    return writeVersion(root, TOKENIZER, version, tmp -> {
       try (Stream<Path> walk = Files.walk(tokenizerDir)) {
         for (Path p : walk.toList()) {
           Path q = tmp.resolve(tokenizerDir.relativize(p).toString());
@@ -114,10 +105,35 @@ public final class ModelExport {
           }
         }
       }
+    });
+  }
+
+  /** Fills a version directory's temporary twin. */
+  private interface VersionWriter {
+    void write(Path tmp) throws IOException;
+  }
+
+  /**
+   * Writes {@code root/<name>/<version>} (default: one above the highest) through a hidden
+   * temporary directory renamed into place; an existing version is never overwritten.
+   */
+  private static Path writeVersion(Path root, String name, Integer version, VersionWriter body) {
+    Path modelDir = root.resolve(name);
+    int v = version != null ? version : nextVersion(modelDir);
+    Path target = modelDir.resolve(Integer.toString(v));
+    if (Files.exists(target)) {
+      throw new IllegalArgumentException(target + " exists: pass another --version (versions are never overwritten)");
+    }
+    Path tmp = modelDir.resolve(".tmp-" + v);
+    try {
+      Files.createDirectories(modelDir);
+      deleteIfExists(tmp);
+      Files.createDirectories(tmp);
+      body.write(tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy " + tokenizerDir + " to " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
     }
   }
 
@@ -132,33 +148,22 @@ public final class ModelExport {
 
   private static Path export(String name, SorcenConfig config, Path checkpointPrefix, Path root, Integer version,
       Function<Ops, Built> build, String contents, Consumer<ObjectNode> extraCard) {
-    Path modelDir = root.resolve(name);
-    int v = version != null ? version : nextVersion(modelDir);
-    Path target = modelDir.resolve(Integer.toString(v));
-    if (Files.exists(target)) {
-      throw new IllegalArgumentException(target + " exists: pass another --version (versions are never overwritten)");
-    }
-    Path tmp = modelDir.resolve(".tmp-" + v);
-    try (Graph g = new Graph()) {
-      Built built = build.apply(Ops.create(g));
-      List<Signature> sigs = built.signatures();
-      Files.createDirectories(modelDir);
-      deleteIfExists(tmp);
-      try (Session s = new Session(g)) {
-        built.load().accept(s);
-        SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(tmp.toString()).withTags(TAG)
-            .withFunction(SessionFunction.create(sigs.get(0), s));
-        for (Signature extra : sigs.subList(1, sigs.size())) {
-          exporter = exporter.withSignature(extra);
+    return writeVersion(root, name, version, tmp -> {
+      try (Graph g = new Graph()) {
+        Built built = build.apply(Ops.create(g));
+        List<Signature> sigs = built.signatures();
+        try (Session s = new Session(g)) {
+          built.load().accept(s);
+          SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(tmp.toString()).withTags(TAG)
+              .withFunction(SessionFunction.create(sigs.get(0), s));
+          for (Signature extra : sigs.subList(1, sigs.size())) {
+            exporter = exporter.withSignature(extra);
+          }
+          exporter.export();
         }
-        exporter.export();
       }
       writeCard(tmp, config, checkpointPrefix, contents, extraCard);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot export to " + target + ": " + e.getMessage(), e);
-    }
+    });
   }
 
   static int nextVersion(Path modelDir) {
