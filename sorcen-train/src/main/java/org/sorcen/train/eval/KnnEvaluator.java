@@ -1,71 +1,102 @@
 package org.sorcen.train.eval;
 
+import org.sorcen.train.session.Tensors;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.op.nn.TopK;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
 /**
  * Weighted cosine k-NN on frozen features (the DINO protocol): each test feature votes with its k
  * most similar training features, each vote weighted exp(cos/T); the class with the largest summed
- * weight wins. Returns top-1 accuracy over test rows with a known label.
+ * weight wins. The similarity matmul and top-k run in TensorFlow (60k × 10k comparisons take
+ * seconds there, minutes in plain Java); the votes are counted in Java.
  */
 public final class KnnEvaluator {
+  /** Test rows per similarity matmul: bounds the [chunk × N] similarity block in memory. */
+  static final int CHUNK = 512;
+
   private KnnEvaluator() {}
 
-  public static double accuracy(float[][] train, long[] trainLabels, float[][] test, long[] testLabels, int numClasses,
-      int k, double temperature) {
-    float[][] a = normalized(train);
-    float[][] b = normalized(test);
-    int kk = Math.min(k, a.length);
-    int right = 0;
-    int counted = 0;
-    for (int t = 0; t < b.length; t++) {
-      if (testLabels[t] < 0) {
-        continue;
-      }
-      double[] sims = new double[a.length];
-      for (int i = 0; i < a.length; i++) {
-        sims[i] = trainLabels[i] < 0 ? Double.NEGATIVE_INFINITY : dot(a[i], b[t]);
-      }
-      double[] votes = new double[numClasses];
-      for (int n = 0; n < kk; n++) {
-        int best = -1;
-        for (int i = 0; i < sims.length; i++) {
-          if (best < 0 || sims[i] > sims[best]) {
-            best = i;
-          }
-        }
-        if (sims[best] == Double.NEGATIVE_INFINITY) {
-          break;
-        }
-        votes[(int) trainLabels[best]] += Math.exp(sims[best] / temperature);
-        sims[best] = Double.NEGATIVE_INFINITY;
-      }
-      int predicted = 0;
-      for (int c = 1; c < numClasses; c++) {
-        if (votes[c] > votes[predicted]) {
-          predicted = c;
-        }
-      }
-      right += predicted == testLabels[t] ? 1 : 0;
-      counted++;
-    }
-    return counted == 0 ? Double.NaN : (double) right / counted;
+  public static double accuracy(FrozenFeatures f, int k, double temperature) {
+    return accuracy(f.train(), f.trainLabels(), f.test(), f.testLabels(), f.numClasses(), k, temperature);
   }
 
-  static float[][] normalized(float[][] x) {
-    float[][] out = new float[x.length][];
-    for (int i = 0; i < x.length; i++) {
-      double n = Math.sqrt(dot(x[i], x[i]));
-      out[i] = new float[x[i].length];
-      for (int j = 0; j < x[i].length; j++) {
-        out[i][j] = (float) (x[i][j] / Math.max(n, 1e-12));
+  /** Top-1 accuracy over test rows with a known label; training rows with label −1 never vote. */
+  public static double accuracy(float[][] train, long[] trainLabels, float[][] test, long[] testLabels, int numClasses,
+      int k, double temperature) {
+    FrozenFeatures f = new FrozenFeatures(train, trainLabels, test, testLabels, numClasses);
+    int n = f.train().length;
+    int d = f.dim();
+    int kk = Math.min(k, n);
+    float[] memory = flatNormalized(f.train(), 0, n);
+    int right = 0;
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> mem = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, d)));
+      Placeholder<TFloat32> queries = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, d)));
+      Operand<TFloat32> sims = tf.linalg.matMul(queries, mem, MatMul.transposeB(true));
+      TopK<TFloat32, TInt32> top = tf.nn.topK(sims, tf.constant(kk), TInt32.class);
+      try (Tensor memT = Tensors.floats(memory, n, d)) {
+        for (int from = 0; from < f.test().length; from += CHUNK) {
+          int rows = Math.min(CHUNK, f.test().length - from);
+          try (Tensor q = Tensors.floats(flatNormalized(f.test(), from, rows), rows, d);
+              Result r = s.runner().feed(mem, memT).feed(queries, q).fetch(top.values()).fetch(top.indices()).run()) {
+            float[] values = Tensors.toFloats(r.get(0));
+            int[] indices = ints((TInt32) r.get(1));
+            for (int i = 0; i < rows; i++) {
+              double[] votes = new double[f.numClasses()];
+              for (int j = 0; j < kk; j++) {
+                votes[(int) f.trainLabels()[indices[i * kk + j]]] += Math.exp(values[i * kk + j] / temperature);
+              }
+              right += argMax(votes) == f.testLabels()[from + i] ? 1 : 0;
+            }
+          }
+        }
       }
     }
+    return (double) right / f.test().length;
+  }
+
+  private static int argMax(double[] v) {
+    int best = 0;
+    for (int c = 1; c < v.length; c++) {
+      if (v[c] > v[best]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  private static int[] ints(TInt32 t) {
+    int[] out = new int[Math.toIntExact(t.size())];
+    t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(out, false, false));
     return out;
   }
 
-  static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
+  /** Rows [from, from+rows) scaled to unit length, flattened row-major. */
+  static float[] flatNormalized(float[][] x, int from, int rows) {
+    int d = x[from].length;
+    float[] out = new float[rows * d];
+    for (int i = 0; i < rows; i++) {
+      float[] row = x[from + i];
+      double norm = 0;
+      for (float v : row) {
+        norm += (double) v * v;
+      }
+      double inv = 1 / Math.max(Math.sqrt(norm), 1e-12);
+      for (int j = 0; j < d; j++) {
+        out[i * d + j] = (float) (row[j] * inv);
+      }
     }
-    return s;
+    return out;
   }
 }

@@ -16,7 +16,9 @@ import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
-import org.sorcen.train.eval.KnnEvaluator;
+import org.sorcen.train.eval.Evaluators;
+import org.sorcen.train.eval.FrozenFeatures;
+import org.sorcen.train.eval.Representations;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.StepMetrics;
@@ -37,6 +39,9 @@ public final class Trainer {
   /** How the run ended. */
   public record Outcome(long step, long totalSteps, boolean interrupted, Map<String, Double> evaluation,
       Path lastCheckpoint) {}
+
+  /** Rows per embedding call of the periodic evaluators. */
+  static final int EMBED_BATCH = 256;
 
   private final Options o;
   private final PrintStream log;
@@ -219,17 +224,11 @@ public final class Trainer {
       MetricsLog metrics, EventFileWriter events) {
     SorcenConfig c = o.config();
     Map<String, Double> out = new LinkedHashMap<>();
-    if (c.eval.evaluators.contains("knn") && data.manifest().numClasses > 0) {
-      TokenArrays train = data.readAll("train");
-      TokenArrays test = data.readAll(heldOut);
-      int n = c.eval.knnTrainRows > 0 ? Math.min(c.eval.knnTrainRows, train.count()) : train.count();
-      long[] trainIds = java.util.Arrays.copyOf(train.ids(), n * train.seqLen());
-      long[] trainLabels = java.util.Arrays.copyOf(train.labels(), n);
-      double acc = KnnEvaluator.accuracy(session.embed(trainIds, 256), trainLabels, session.embed(test.ids(), 256),
-          test.labels(), data.manifest().numClasses, c.eval.knnK, c.eval.knnTemperature);
-      out.put("eval/knn_top1", acc);
-      log.printf(Locale.ROOT, "sorcen: step %d: k-NN (k=%d) top-1 on split '%s' (%d rows, memory %d): %.2f%%%n", step,
-          c.eval.knnK, heldOut, test.count(), n, 100 * acc);
+    if (!c.eval.evaluators.isEmpty() && data.manifest().numClasses > 1) {
+      log.printf(Locale.ROOT, "sorcen: step %d: evaluating frozen features on split '%s'%n", step, heldOut);
+      FrozenFeatures f = Representations.encoder(ids -> session.embed(ids, EMBED_BATCH), data.readAll("train"),
+          data.readAll(heldOut), data.manifest().numClasses, Evaluators.trainRowsNeeded(c.eval));
+      out.putAll(Evaluators.run(c.eval, f, c.train.seed, log));
     }
     if (!out.isEmpty()) {
       metrics.append("eval", step, out);

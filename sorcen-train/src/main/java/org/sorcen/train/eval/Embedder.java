@@ -1,0 +1,69 @@
+package org.sorcen.train.eval;
+
+import java.nio.file.Path;
+import org.sorcen.export.SorcenEncoder;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.session.SessionSettings;
+import org.sorcen.train.session.TrainingSession;
+
+/** A frozen encoder: flat token rows (L ids each) to one embedding per row (SPEC.md §8's feature). */
+public interface Embedder extends AutoCloseable {
+  /** Rows per call into TensorFlow. */
+  int BATCH = 256;
+
+  float[][] embed(long[] ids);
+
+  @Override
+  void close();
+
+  /** An exported encoder SavedModel ({@code sorcen-encoder/<version>}). */
+  static Embedder savedModel(Path dir) {
+    SorcenEncoder encoder = SorcenEncoder.load(dir);
+    return new Embedder() {
+      @Override
+      public float[][] embed(long[] ids) {
+        int l = encoder.seqLen();
+        if (ids.length % l != 0) {
+          throw new IllegalArgumentException(ids.length + " ids are not rows of " + l);
+        }
+        float[][] out = new float[ids.length / l][];
+        for (int from = 0; from < out.length; from += BATCH) {
+          int n = Math.min(BATCH, out.length - from);
+          long[][] rows = new long[n][];
+          for (int i = 0; i < n; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(ids, (from + i) * l, (from + i + 1) * l);
+          }
+          System.arraycopy(encoder.embed(rows), 0, out, from, n);
+        }
+        return out;
+      }
+
+      @Override
+      public void close() {
+        encoder.close();
+      }
+    };
+  }
+
+  /** A training checkpoint (prefix {@code .../step-N/model}) of a run with this config. */
+  static Embedder checkpoint(SorcenConfig config, Path prefix, SessionSettings settings) {
+    TrainingSession session = TrainingSession.create(config, false, 1, settings);
+    try {
+      session.restore(prefix);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+    return new Embedder() {
+      @Override
+      public float[][] embed(long[] ids) {
+        return session.embed(ids, BATCH);
+      }
+
+      @Override
+      public void close() {
+        session.close();
+      }
+    };
+  }
+}
