@@ -81,29 +81,6 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The run's SavedModels under {@code runs/NAME/savedmodels/<model>/<final step>/}; `./sorcen export`
-   * writes them wherever TF Serving should find them.
-   */
-  private void exportModels(SorcenConfig cfg, Path dir, Trainer.Outcome outcome, Trainer trainer) {
-    Path root = dir.resolve("savedmodels");
-    int version = (int) Math.min(Integer.MAX_VALUE, outcome.step());
-    if (java.nio.file.Files.exists(root.resolve(org.sorcen.export.ModelExport.ENCODER).resolve(Integer.toString(version)))) {
-      return;
-    }
-    Path prefix = org.sorcen.train.run.Checkpoints.prefix(outcome.lastCheckpoint());
-    java.util.List<Path> written = new java.util.ArrayList<>();
-    written.add(org.sorcen.export.ModelExport.encoder(cfg, prefix, root, version));
-    written.add(org.sorcen.export.ModelExport.generator(cfg, prefix, root, version));
-    Path tok = trainer.tokenizer();
-    if (tok != null) {
-      try (org.sorcen.train.tokenizer.Tokenizer t = org.sorcen.train.tokenizer.Tokenizer.load(tok)) {
-        written.add(org.sorcen.export.ModelExport.imageGenerator(cfg, prefix, t.config(), tok, root, version));
-      }
-    }
-    written.forEach(p -> System.out.println("exported " + p));
-  }
-
   @Override
   public Integer call() {
     Map<String, String> all = new LinkedHashMap<>(overrides);
@@ -131,7 +108,8 @@ final class TrainCommand implements Callable<Integer> {
       if (!outcome.interrupted()) {
         System.out.printf("done: %d steps; checkpoint %s%n", outcome.step(), outcome.lastCheckpoint());
         outcome.evaluation().forEach((k, v) -> System.out.printf("%s = %.4f%n", k, v));
-        exportModels(cfg, dir, outcome, trainer);
+        org.sorcen.train.run.RunExport.exportFinal(cfg, dir, outcome.lastCheckpoint(), trainer.tokenizer())
+            .forEach(p -> System.out.println("exported " + p));
       }
       return 0;
     } catch (TrainingStopped e) {

@@ -1,0 +1,199 @@
+package org.sorcen.train.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.ImageSources;
+import org.sorcen.train.data.TokenArrays;
+import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.eval.Embedder;
+import org.sorcen.train.eval.Evaluators;
+import org.sorcen.train.eval.FrozenFeatures;
+import org.sorcen.train.eval.Representations;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.RunLayout;
+import org.sorcen.train.session.SessionSettings;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * `./sorcen eval knn|linear-probe|few-shot|all`: frozen-feature evaluators on a token dataset's
+ * training and held-out splits, for a run's checkpoint, an exported encoder, or a baseline
+ * representation (one-hot bag of token ids, raw pixels).
+ */
+abstract class FeatureEvalCommand implements Callable<Integer> {
+  static final class Source {
+    @Option(names = "--run", description = "Run directory: its latest checkpoint and config.json.")
+    Path run;
+
+    @Option(names = "--encoder", description = "An exported encoder SavedModel (sorcen-encoder/<version>).")
+    Path encoder;
+
+    @Option(names = "--baseline", description = "No model: bag-of-tokens (histogram of token ids) or pixels "
+        + "(needs --images).")
+    String baseline;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  @Option(names = "--checkpoint", description = "With --run: this checkpoint directory instead of the latest.")
+  Path checkpoint;
+
+  @Option(names = "--data", description = "Token dataset with a labelled train and held-out split (default: the "
+      + "run's dataset, else ${DEFAULT-VALUE}).", defaultValue = "data/fashion-mnist-slice/tokens")
+  Path data;
+
+  @Option(names = "--images", description = "For --baseline pixels: the images (IDX directory with train and t10k).")
+  Path images;
+
+  @Option(names = "--config", description = "Config whose eval section sets the evaluators' options (default: the "
+      + "run's, else configs/sorcen-tiny.json).")
+  Path config;
+
+  @Option(names = "--set", description = "Dotted override, e.g. eval.linear_probe.epochs=30 (repeatable).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the probe's initialisation, batches and "
+      + "few-shot draws (default 0).")
+  long seed;
+
+  @Option(names = "--json", description = "Also write the figures to this JSON file.")
+  Path json;
+
+  /** The evaluators this subcommand runs. */
+  abstract List<String> evaluators();
+
+  @Command(name = "knn", description = "Cosine k-NN (k = eval.knn_k, votes weighted exp(cos/T)) on frozen features.")
+  static final class Knn extends FeatureEvalCommand {
+    @Override
+    List<String> evaluators() {
+      return List.of(Evaluators.KNN);
+    }
+  }
+
+  @Command(name = "linear-probe", description = "Linear probe (SPEC.md §8: BatchNorm without affine + linear, LARS, "
+      + "warm-up then cosine) on frozen features.")
+  static final class LinearProbe extends FeatureEvalCommand {
+    @Override
+    List<String> evaluators() {
+      return List.of(Evaluators.LINEAR_PROBE);
+    }
+  }
+
+  @Command(name = "few-shot", description = "Linear classifiers from n labelled examples per class "
+      + "(eval.few_shot.shots, eval.few_shot.draws draws) on frozen features.")
+  static final class FewShot extends FeatureEvalCommand {
+    @Override
+    List<String> evaluators() {
+      return List.of(Evaluators.FEW_SHOT);
+    }
+  }
+
+  @Command(name = "all", description = "k-NN, linear probe and few-shot.")
+  static final class All extends FeatureEvalCommand {
+    @Override
+    List<String> evaluators() {
+      return List.of(Evaluators.KNN, Evaluators.LINEAR_PROBE, Evaluators.FEW_SHOT);
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    RunLayout run = source.run != null ? new RunLayout(ProjectPaths.resolve(source.run)) : null;
+    if (run != null && !Files.isRegularFile(run.config())) {
+      throw new DataException(source.run + " is not a run directory: " + run.config() + " is missing");
+    }
+    SorcenConfig cfg = evaluationConfig(run);
+    cfg.eval.evaluators = evaluators();
+    Path dataDir = run != null && !wasGiven("--data") ? runData(run) : ProjectPaths.resolve(data);
+    TokenDataset dataset = TokenDataset.open(dataDir);
+    int classes = dataset.manifest().numClasses;
+    String heldOut = cfg.eval.heldOutSplit;
+    TokenArrays train = dataset.readAll("train");
+    TokenArrays test = dataset.readAll(heldOut);
+    FrozenFeatures features;
+    String what;
+    if (source.baseline != null) {
+      what = "baseline " + source.baseline;
+      features = switch (source.baseline) {
+        case "bag-of-tokens" -> Representations.bagOfTokens(train, test, dataset.manifest().codebookSize, classes);
+        case "pixels" -> pixels(classes);
+        default -> throw new IllegalArgumentException("--baseline must be bag-of-tokens or pixels, got "
+            + source.baseline);
+      };
+    } else {
+      what = source.run != null ? "run " + source.run : "encoder " + source.encoder;
+      try (Embedder embedder = embedder(run, cfg)) {
+        System.err.printf("sorcen: embedding %d + %d token grids of %s%n", train.count(), test.count(), dataDir);
+        features = Representations.encoder(embedder::embed, train, test, classes,
+            Evaluators.trainRowsNeeded(cfg.eval));
+      }
+    }
+    System.out.printf(Locale.ROOT, "%s on %s (train %d rows, %s %d rows, %d classes):%n", what, dataDir,
+        features.train().length, heldOut, features.test().length, classes);
+    Map<String, Double> out = Evaluators.run(cfg.eval, features, seed, System.out);
+    if (json != null) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("source", what);
+      doc.put("data", dataDir.toString());
+      doc.put("results", out);
+      Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+    }
+    return 0;
+  }
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  private boolean wasGiven(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  private SorcenConfig evaluationConfig(RunLayout run) throws IOException {
+    if (config != null || run == null) {
+      return ConfigLoader.load(ProjectPaths.resolve(config != null ? config : Path.of("configs/sorcen-tiny.json")),
+          overrides);
+    }
+    return ConfigLoader.parse(Files.readString(run.config()), run.config().toString(), overrides);
+  }
+
+  private static Path runData(RunLayout run) throws IOException {
+    if (!Files.isRegularFile(run.runInfo())) {
+      throw new DataException(run.runInfo() + " is missing: pass --data");
+    }
+    return Path.of(new ObjectMapper().readTree(run.runInfo().toFile()).path("data").asText());
+  }
+
+  private Embedder embedder(RunLayout run, SorcenConfig cfg) {
+    if (run == null) {
+      return Embedder.savedModel(ProjectPaths.resolve(source.encoder));
+    }
+    Path ckpt = checkpoint != null ? checkpoint : new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).latest()
+        .orElseThrow(() -> new DataException(source.run + " has no checkpoint yet: train it first"));
+    System.err.printf("sorcen: restoring %s%n", ckpt);
+    return Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt), SessionSettings.defaults());
+  }
+
+  private FrozenFeatures pixels(int classes) {
+    if (images == null) {
+      throw new IllegalArgumentException("--baseline pixels needs --images (an IDX directory with train and t10k)");
+    }
+    Map<String, ImageSet> sets = ImageSources.read(ProjectPaths.resolve(images), null, 1);
+    if (!sets.containsKey("test")) {
+      throw new DataException(images + " has no t10k (test) images to evaluate on");
+    }
+    return Representations.pixels(sets.get("train"), sets.get("test"), classes);
+  }
+}
