@@ -1,0 +1,190 @@
+package org.sorcen.train.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.ModelFlops;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.ImageSources;
+import org.sorcen.train.data.TokenArrays;
+import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.eval.Embedder;
+import org.sorcen.train.eval.Evaluators;
+import org.sorcen.train.eval.FrozenFeatures;
+import org.sorcen.train.eval.Representations;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.RunExport;
+import org.sorcen.train.run.StopRequest;
+import org.sorcen.train.run.Trainer;
+import org.sorcen.train.session.SessionSettings;
+
+/**
+ * Runs an {@link ExperimentConfig}: tokenize the images once, train each method (resuming a run
+ * that was interrupted, skipping one that finished), export its SavedModels, evaluate frozen
+ * features and generation, evaluate the baselines, and write the results file. Every stage's
+ * output lands under the work directory, so re-running the command after an interruption redoes
+ * only what is missing; training time is accumulated across invocations in
+ * {@code <method>/training-cost.json}.
+ */
+public final class Experiment {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ExperimentConfig x;
+  private final Function<Path, Path> resolve;
+  private final PrintStream log;
+  private final Generation generation;
+
+  /** Generation evaluators (FD, IS analogue, sample grid) for one method's exported models. */
+  public interface Generation {
+    Map<String, Double> evaluate(Path generator, Path tokenizer, Path samplesPng, ExperimentConfig.Generation g,
+        PrintStream log);
+  }
+
+  public Experiment(ExperimentConfig config, Function<Path, Path> resolve, PrintStream log, Generation generation) {
+    this.x = config.validated();
+    this.resolve = resolve;
+    this.log = log;
+    this.generation = generation;
+  }
+
+  public Path run() {
+    long start = System.nanoTime();
+    Path work = resolve.apply(Path.of(x.workDir));
+    Path tokens = tokenize(work.resolve("tokens"));
+    TokenDataset data = TokenDataset.open(tokens);
+    TokenArrays train = data.readAll("train");
+    TokenArrays test = data.readAll("test");
+    int classes = data.manifest().numClasses;
+    Path resultsMd = resolve.apply(Path.of(x.results));
+    List<ResultsReport.Row> rows = new ArrayList<>();
+    for (String method : x.methods) {
+      SorcenConfig cfg = methodConfig(method);
+      Path runDir = work.resolve(method);
+      TrainingCost cost = train(cfg, tokens, runDir);
+      Path ckpt = new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE).latest().orElseThrow();
+      RunExport.exportFinal(cfg, runDir, ckpt, resolve.apply(Path.of(x.tokenizer)));
+      log.printf("experiment: %s: evaluating frozen features%n", method);
+      Map<String, Double> figures = new LinkedHashMap<>();
+      try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt), SessionSettings.defaults())) {
+        FrozenFeatures f = Representations.encoder(e::embed, train, test, classes, 0);
+        figures.putAll(Evaluators.run(allEvaluators(cfg), f, cfg.train.seed, log));
+      }
+      long step = cost.steps();
+      Path samples = resultsMd.resolveSibling(baseName(resultsMd) + "-" + method + "-samples.png");
+      figures.putAll(generation.evaluate(RunExport.dir(runDir, org.sorcen.export.ModelExport.GENERATOR, step),
+          resolve.apply(Path.of(x.tokenizer)), samples, x.generation, log));
+      rows.add(new ResultsReport.Row(method, figures, cost, samples.getFileName().toString()));
+    }
+    SorcenConfig base = methodConfig(x.methods.get(0));
+    log.printf("experiment: baselines (bag of token ids, raw pixels)%n");
+    rows.add(new ResultsReport.Row("bag of token ids", Evaluators.run(allEvaluators(base),
+        Representations.bagOfTokens(train, test, data.manifest().codebookSize, classes), base.train.seed, log), null,
+        null));
+    Map<String, ImageSet> images = ImageSources.read(resolve.apply(Path.of(x.images)), null, 1);
+    rows.add(new ResultsReport.Row("raw pixels", Evaluators.run(allEvaluators(base),
+        Representations.pixels(images.get("train"), images.get("test"), classes), base.train.seed, log), null, null));
+    double minutes = (System.nanoTime() - start) / 60e9;
+    ResultsReport.write(resultsMd, x, base, rows, tokens, minutes);
+    log.printf(Locale.ROOT, "experiment: wrote %s (this invocation: %.1f min)%n", resultsMd, minutes);
+    return resultsMd;
+  }
+
+  private static String baseName(Path p) {
+    String n = p.getFileName().toString();
+    return n.endsWith(".md") ? n.substring(0, n.length() - 3) : n;
+  }
+
+  /** The model config with the experiment's overrides and this method; the trainer itself evaluates nothing. */
+  SorcenConfig methodConfig(String method) {
+    Map<String, String> o = new LinkedHashMap<>(x.overrides);
+    o.put("method", method);
+    o.put("name", x.name + "-" + method);
+    SorcenConfig cfg = ConfigLoader.load(resolve.apply(Path.of(x.modelConfig)), o);
+    cfg.eval.evaluators = List.of();
+    return cfg;
+  }
+
+  private static org.sorcen.graph.config.EvalConfig allEvaluators(SorcenConfig cfg) {
+    org.sorcen.graph.config.EvalConfig e = cfg.eval;
+    org.sorcen.graph.config.EvalConfig all = new org.sorcen.graph.config.EvalConfig();
+    all.evaluators = List.of(Evaluators.KNN, Evaluators.LINEAR_PROBE, Evaluators.FEW_SHOT);
+    all.knnK = e.knnK;
+    all.knnTemperature = e.knnTemperature;
+    all.knnTrainRows = 0;
+    all.linearProbe = e.linearProbe;
+    all.fewShot = e.fewShot;
+    all.heldOutSplit = e.heldOutSplit;
+    return all;
+  }
+
+  private Path tokenize(Path out) {
+    if (Files.isRegularFile(out.resolve("dataset.json"))) {
+      log.printf("experiment: tokens already in %s%n", out);
+      return out;
+    }
+    log.printf("experiment: tokenizing %s with %s into %s%n", x.images, x.tokenizer, out);
+    int rc = org.sorcen.train.cli.SorcenCli.commandLine().execute("tokenize", "--tokenizer",
+        resolve.apply(Path.of(x.tokenizer)).toString(), "--images", resolve.apply(Path.of(x.images)).toString(),
+        "--class-names", x.classNames, "--out", out.toString());
+    if (rc != 0) {
+      throw new DataException("tokenizing " + x.images + " failed (exit " + rc + "); see the message above");
+    }
+    return out;
+  }
+
+  /** What training cost, accumulated over every invocation that ran steps. */
+  public record TrainingCost(long steps, int batchSize, double seconds, double flopsPerSample) {
+    public double samplesPerSecond() {
+      return steps * batchSize / seconds;
+    }
+
+    public double totalFlops() {
+      return flopsPerSample * steps * batchSize;
+    }
+  }
+
+  private TrainingCost train(SorcenConfig cfg, Path tokens, Path runDir) {
+    Path costFile = runDir.resolve("training-cost.json");
+    double before = 0;
+    try {
+      if (Files.isRegularFile(costFile)) {
+        before = JSON.readTree(costFile.toFile()).path("seconds").asDouble();
+      }
+      long stepBefore = new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE).latest()
+          .map(c -> Checkpoints.readSidecar(c).step()).orElse(0L);
+      long t0 = System.nanoTime();
+      Trainer trainer = new Trainer(new Trainer.Options(cfg, tokens, runDir, null, null, SessionSettings.defaults(),
+          resolve.apply(Path.of(x.tokenizer))), log, StopRequest.installForSignals());
+      Trainer.Outcome outcome = trainer.run();
+      if (outcome.interrupted()) {
+        throw new org.sorcen.train.run.TrainingStopped("interrupted while training " + cfg.method + "; run the same "
+            + "command again to continue");
+      }
+      // A run that was already finished adds nothing: only invocations that trained count.
+      double seconds = before + (outcome.step() > stepBefore ? (System.nanoTime() - t0) / 1e9 : 0);
+      ObjectNode doc = JSON.createObjectNode();
+      doc.put("steps", outcome.step());
+      doc.put("batch_size", cfg.train.batchSize);
+      doc.put("seconds", seconds);
+      Path tmp = costFile.resolveSibling(costFile.getFileName() + ".tmp");
+      Files.writeString(tmp, doc.toPrettyString());
+      Files.move(tmp, costFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return new TrainingCost(outcome.step(), cfg.train.batchSize, seconds, ModelFlops.trainingPerSample(cfg));
+    } catch (IOException e) {
+      throw new DataException("cannot write " + costFile + ": " + e.getMessage(), e);
+    }
+  }
+}

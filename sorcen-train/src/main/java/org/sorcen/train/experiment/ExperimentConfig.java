@@ -1,0 +1,68 @@
+package org.sorcen.train.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A side-by-side experiment (configs/experiments/*.json): one model config trained once per
+ * method with the same architecture, seed and budget, then every evaluator on each, plus
+ * the baselines (one-hot bag of token ids, raw pixels). Paths resolve against the repository.
+ */
+public final class ExperimentConfig {
+  public String name;
+  /** Image source: an IDX directory with train and t10k (Fashion-MNIST: /usr/share/datasets/fashion-mnist). */
+  public String images;
+  /** Class names for the token dataset ("fashion-mnist" for Fashion-MNIST's). */
+  public String classNames = "fashion-mnist";
+  public String tokenizer;
+  /** The generation evaluators' classifier SavedModel (its features define the Fréchet distance). */
+  public String classifier;
+  /** The model config every method trains (architecture, optimizer, seed, epochs). */
+  public String modelConfig;
+  /** Dotted overrides applied to the model config for every method, e.g. train.epochs. */
+  public Map<String, String> overrides = new LinkedHashMap<>();
+  /** Methods to compare, in table order: "mage" and/or "sorcen". */
+  public List<String> methods = new ArrayList<>(List.of("mage", "sorcen"));
+  /** Where tokens, runs and SavedModels go. */
+  public String workDir;
+  /** The Markdown results file; sample grids and a JSON copy go beside it. */
+  public String results;
+  public Generation generation = new Generation();
+
+  /** How the generation evaluators draw. */
+  public static final class Generation {
+    /** Images generated for the Fréchet distance and IS analogue (the reference is the whole test split). */
+    public int samples = 10_000;
+    public float temperature = 4.5f;
+    public int steps = 12;
+    /** Images in each method's sample grid PNG. */
+    public int gridImages = 64;
+  }
+
+  public ExperimentConfig validated() {
+    List<String> errors = new ArrayList<>();
+    for (String[] f : new String[][] {{"name", name}, {"images", images}, {"tokenizer", tokenizer},
+        {"classifier", classifier}, {"model_config", modelConfig}, {"work_dir", workDir}, {"results", results}}) {
+      if (f[1] == null || f[1].isBlank()) {
+        errors.add(f[0] + " is required");
+      }
+    }
+    if (methods.isEmpty()) {
+      errors.add("methods must name at least one of mage, sorcen");
+    }
+    for (String m : methods) {
+      if (!m.equals("mage") && !m.equals("sorcen")) {
+        errors.add("methods[]: '" + m + "' is not mage or sorcen");
+      }
+    }
+    if (generation.samples < 2 || generation.gridImages < 1 || generation.steps < 1 || generation.temperature < 0) {
+      errors.add("generation: samples >= 2, grid_images >= 1, steps >= 1 and temperature >= 0 are required");
+    }
+    if (!errors.isEmpty()) {
+      throw new org.sorcen.graph.config.ConfigException("experiment config: " + String.join("; ", errors));
+    }
+    return this;
+  }
+}

@@ -1,0 +1,137 @@
+package org.sorcen.train.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.data.DataException;
+
+/**
+ * Writes the experiment's results: a Markdown file with the side-by-side table (measured figures
+ * only; what they mean is written by hand in the file's "Reading the table" section, which this
+ * class keeps when it rewrites the file) and a JSON copy of every figure beside it.
+ */
+final class ResultsReport {
+  /** One line of the table: a method (with its training cost and sample grid) or a baseline (without). */
+  record Row(String name, Map<String, Double> figures, Experiment.TrainingCost cost, String samplesPng) {}
+
+  static final String NOTES_HEADING = "## Reading the table";
+
+  private ResultsReport() {}
+
+  static void write(Path md, ExperimentConfig x, SorcenConfig base, List<Row> rows, Path tokens, double minutes) {
+    StringBuilder s = new StringBuilder();
+    s.append("# ").append(x.name).append(": MAGE vs Sorcen\n\n");
+    s.append("Produced by `./sorcen experiment configs/experiments/").append(x.name).append(".json` ")
+        .append("(this file is rewritten by every run; the section \"Reading the table\" is kept).\n\n");
+    s.append(String.format(Locale.ROOT, "- Data: %s tokenized by %s into %s (%d×%d grids, %d codes).%n", x.images,
+        x.tokenizer, tokens, base.model.grid, base.model.grid, base.model.codebookSize));
+    s.append(String.format(Locale.ROOT, "- Model: %s with %s: embed %d, depth %d, heads %d, decoder %d/%d; batch %d, "
+        + "%s epochs, seed %d, blr %s. Same architecture, seed and budget for every method.%n", x.modelConfig,
+        x.overrides, base.model.embedDim, base.model.depth, base.model.numHeads, base.model.decoderEmbedDim,
+        base.model.decoderDepth, base.train.batchSize, base.train.epochs, base.train.seed, base.optimizer.blr));
+    s.append(String.format(Locale.ROOT, "- Evaluators: k-NN (k=%d, T=%.2f, all training rows); linear probe (%s, "
+        + "blr %s, %.0f epochs); few-shot (%s per class, %d draws, mean ± std); generation: %d samples at T=%.1f, "
+        + "%d steps, against the %s test images.%n", base.eval.knnK, base.eval.knnTemperature,
+        base.eval.linearProbe.optimizer, base.eval.linearProbe.blr, base.eval.linearProbe.epochs, base.eval.fewShot.shots,
+        base.eval.fewShot.draws, x.generation.samples, x.generation.temperature, x.generation.steps, "10,000"));
+    s.append("- FD is the Fréchet distance in the feature space of a small Fashion-MNIST classifier (")
+        .append(x.classifier).append("), **not** ImageNet-Inception FID; IS-analogue is that classifier's "
+            + "Inception-score analogue (max 10).\n");
+    s.append(String.format(Locale.ROOT, "- Wall time of the invocation that wrote this file: %.1f min.%n%n", minutes));
+
+    List<Integer> shots = base.eval.fewShot.shots;
+    s.append("| | linear probe | k-NN |");
+    shots.forEach(n -> s.append(" ").append(n).append("-shot |"));
+    s.append(" FD ↓ | IS-analogue ↑ | train wall time | samples/s | total train FLOPs |\n|---|---|---|");
+    shots.forEach(n -> s.append("---|"));
+    s.append("---|---|---|---|---|\n");
+    for (Row r : rows) {
+      Map<String, Double> f = r.figures();
+      s.append("| ").append(r.name()).append(" | ").append(pct(f.get("eval/linear_probe_top1"))).append(" | ")
+          .append(pct(f.get("eval/knn_top1"))).append(" |");
+      for (int n : shots) {
+        s.append(" ").append(pct(f.get("eval/few_shot_" + n + "_mean"))).append(" ± ")
+            .append(pct(f.get("eval/few_shot_" + n + "_std"))).append(" |");
+      }
+      s.append(" ").append(num(f.get("gen/fd"), "%.2f")).append(" | ").append(num(f.get("gen/is_mean"), "%.2f"))
+          .append(" |");
+      Experiment.TrainingCost c = r.cost();
+      if (c != null) {
+        s.append(String.format(Locale.ROOT, " %.1f min | %.0f | %.3g |", c.seconds() / 60, c.samplesPerSecond(),
+            c.totalFlops()));
+      } else {
+        s.append(" – | – | – |");
+      }
+      s.append("\n");
+    }
+    Double floor = rows.stream().map(r -> r.figures().get("gen/tokenizer_fd")).filter(v -> v != null).findFirst()
+        .orElse(null);
+    if (floor != null) {
+      s.append(String.format(Locale.ROOT, "%nTokenizer floor: the test images encoded and decoded by the tokenizer "
+          + "have FD %.2f against the originals (no generator can do better in this pipeline).%n", floor));
+    }
+    s.append("\nSamples (first ").append(x.generation.gridImages).append(" seeds):\n\n");
+    for (Row r : rows) {
+      if (r.samplesPng() != null) {
+        s.append("- ").append(r.name()).append(": ![").append(r.name()).append(" samples](").append(r.samplesPng())
+            .append(")\n");
+      }
+    }
+    s.append("\n").append(keptNotes(md));
+    try {
+      Files.createDirectories(md.toAbsolutePath().getParent());
+      atomically(md, s.toString());
+      Map<String, Object> doc = new LinkedHashMap<>();
+      for (Row r : rows) {
+        Map<String, Object> one = new LinkedHashMap<>(r.figures());
+        if (r.cost() != null) {
+          one.put("train/steps", r.cost().steps());
+          one.put("train/seconds", r.cost().seconds());
+          one.put("train/samples_per_second", r.cost().samplesPerSecond());
+          one.put("train/total_flops", r.cost().totalFlops());
+        }
+        doc.put(r.name(), one);
+      }
+      String name = md.getFileName().toString().replaceFirst("\\.md$", "") + ".json";
+      atomically(md.resolveSibling(name), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+    } catch (IOException e) {
+      throw new DataException("cannot write " + md + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String keptNotes(Path md) {
+    try {
+      if (Files.isRegularFile(md)) {
+        String old = Files.readString(md);
+        int at = old.indexOf(NOTES_HEADING);
+        if (at >= 0) {
+          return old.substring(at);
+        }
+      }
+    } catch (IOException e) {
+      // nothing to keep
+    }
+    return NOTES_HEADING + "\n\n(to be written by hand after reading the figures)\n";
+  }
+
+  private static void atomically(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String pct(Double v) {
+    return v == null ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+  }
+
+  private static String num(Double v, String fmt) {
+    return v == null ? "–" : String.format(Locale.ROOT, fmt, v);
+  }
+}
