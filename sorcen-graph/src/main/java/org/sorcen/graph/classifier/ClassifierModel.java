@@ -24,7 +24,7 @@ public final class ClassifierModel {
   private static final int KERNEL = 3;
 
   /** What one forward pass gives. */
-  public record Outputs(Operand<TFloat32> features, Operand<TFloat32> logits) {}
+  public record Outputs(Operand<TFloat32> features, Operand<TFloat32> logits, Operand<TFloat32> probabilities) {}
 
   private ClassifierModel() {}
 
@@ -40,7 +40,7 @@ public final class ClassifierModel {
     dense(vars, init, LOGITS, cfg.featureDim(), cfg.numClasses(), 1.0);
   }
 
-  /** uint8 [B, S, S, C] → features [B, F] and logits [B, K]; pixels are scaled to [0, 1]. */
+  /** uint8 [B, S, S, C] → features [B, F], logits and probabilities [B, K]; pixels are scaled to [0, 1]. */
   public static Outputs forward(Ops tf, WeightSource w, ClassifierConfig cfg, Operand<TUint8> images) {
     Operand<TFloat32> x = tf.math.div(tf.dtypes.cast(images, TFloat32.class), tf.constant(255f));
     Operand<org.tensorflow.types.TInt32> pool = tf.constant(new int[] {1, 2, 2, 1});
@@ -49,7 +49,8 @@ public final class ClassifierModel {
     }
     Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, cfg.flatDim()}));
     Operand<TFloat32> features = tf.nn.relu(applyDense(tf, w, FEATURES, flat));
-    return new Outputs(features, applyDense(tf, w, LOGITS, features));
+    Operand<TFloat32> logits = applyDense(tf, w, LOGITS, features);
+    return new Outputs(features, logits, tf.nn.softmax(logits));
   }
 
   static String conv(int i) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Sorcen on TensorFlow Java: self-supervised ViT pre-training on precomputed VQ tokens.",
     subcommands = {TrainCommand.class, ImportCommand.class, TokenizerTrainCommand.class, TokenizeCommand.class,
         DetokenizeCommand.class, SubsetCommand.class, ExportCommand.class, VerifyReferenceCommand.class,
-        BenchCommand.class, BenchServingCommand.class,
+        BenchCommand.class, BenchServingCommand.class, ClassifierTrainCommand.class, GenerateCommand.class,
         CommandLine.HelpCommand.class})
 public final class SorcenCli {
   /** Exit code for input the user must change (bad config, bad file). */
