@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     subcommands = {TrainCommand.class, ImportCommand.class, TokenizerTrainCommand.class, TokenizeCommand.class,
         DetokenizeCommand.class, SubsetCommand.class, ExportCommand.class, VerifyReferenceCommand.class,
         BenchCommand.class, BenchServingCommand.class, EvalCommand.class, ExperimentCommand.class,
+        ClassifierTrainCommand.class, GenerateCommand.class,
         CommandLine.HelpCommand.class})
 public final class SorcenCli {
   /** Exit code for input the user must change (bad config, bad file). */

@@ -7,10 +7,10 @@ import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.data.ImageSet;
 
 /** Tiny shapes for tests: 7×7 inputs padded to 8×8, f = 2 (4×4 grid), C = 16, widths 8. */
-final class TinyTokenizer {
+public final class TinyTokenizer {
   private TinyTokenizer() {}
 
-  static final String JSON = """
+  public static final String JSON = """
       {"name": "tiny", "image_size": 8, "input_height": 7, "input_width": 7, "channels": 1, "downsample": 2,
        "codebook_size": 16, "code_dim": 4, "hidden_channels": [8, 8], "res_blocks": 1,
        "dead_code_threshold": 0.5,
@@ -18,12 +18,12 @@ final class TinyTokenizer {
        "train": {"batch_size": 16, "epochs": 10, "seed": 3}}
       """;
 
-  static TokenizerConfig config(Map<String, String> overrides) {
+  public static TokenizerConfig config(Map<String, String> overrides) {
     return TokenizerConfig.parse(JSON, "tiny", overrides);
   }
 
   /** {@code n} images of one or two bright rectangles on black, like clothes on Fashion-MNIST's background. */
-  static ImageSet images(int n, long seed) {
+  public static ImageSet images(int n, long seed) {
     Random r = new Random(seed);
     byte[] px = new byte[n * 49];
     for (int i = 0; i < n; i++) {
