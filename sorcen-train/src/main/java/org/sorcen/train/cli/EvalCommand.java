@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** `./sorcen eval ...`: the evaluators of frozen representations and of generation. */
 @Command(name = "eval", description = "Evaluate a trained encoder (knn, linear-probe, few-shot, all) or generator "
     + "(fd).", subcommands = {FeatureEvalCommand.Knn.class, FeatureEvalCommand.LinearProbe.class,
-        FeatureEvalCommand.FewShot.class, FeatureEvalCommand.All.class})
+        FeatureEvalCommand.FewShot.class, FeatureEvalCommand.All.class, FdCommand.class})
 final class EvalCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
