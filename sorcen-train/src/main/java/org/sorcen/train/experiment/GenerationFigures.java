@@ -47,6 +47,7 @@ public final class GenerationFigures implements Experiment.Generation {
     out.put("gen/tokenizer_fd", r.tokenizerFloor().fd());
     out.put("gen/tokenizer_is_mean", r.tokenizerFloor().isMean());
     out.put("gen/real_is_mean", r.reference().mean());
+    out.put("gen/reference_count", (double) r.generated().referenceCount());
     out.put("gen/seconds", r.seconds());
     return out;
   }
