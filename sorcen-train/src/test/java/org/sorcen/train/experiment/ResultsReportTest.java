@@ -1,0 +1,50 @@
+package org.sorcen.train.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+
+/** The results file: one row per method and baseline with its figures, hand-written notes kept on rewrite. */
+class ResultsReportTest {
+  @Test
+  void tableHoldsEveryRowAndRewritingKeepsTheNotes(@TempDir Path tmp) throws Exception {
+    SorcenConfig base = ConfigLoader.load(Path.of("..", "configs", "sorcen-tiny.json"));
+    ExperimentConfig x = new ExperimentConfig();
+    x.name = "t";
+    x.images = "imgs";
+    x.tokenizer = "tok";
+    x.classifier = "cls";
+    x.modelConfig = "configs/sorcen-tiny.json";
+    x.workDir = "w";
+    x.results = "r.md";
+    Map<String, Double> sorcen = Map.of("eval/linear_probe_top1", 0.7512, "eval/knn_top1", 0.7, "eval/few_shot_1_mean",
+        0.3, "eval/few_shot_1_std", 0.02, "gen/fd", 12.345, "gen/is_mean", 6.5, "gen/tokenizer_fd", 7.4,
+        "gen/tokenizer_is_mean", 7.9, "gen/real_is_mean", 8.4, "gen/reference_count", 10000.0);
+    List<ResultsReport.Row> rows = List.of(
+        new ResultsReport.Row("sorcen", sorcen, new Experiment.TrainingCost(100, 64, 60, 1e9), "t-sorcen-samples.png"),
+        new ResultsReport.Row("raw pixels", Map.of("eval/knn_top1", 0.85), null, null));
+    Path md = tmp.resolve("r.md");
+    ResultsReport.write(md, x, base, rows, Path.of("tokens"), 1.5);
+    String text = Files.readString(md);
+    assertTrue(text.contains("| sorcen | 75.1% | 70.0% | 30.0% ± 2.0% |"), text);
+    assertTrue(text.contains("| 12.35 | 6.50 | 1.0 min | 107 | 6.40e+12 |"), text);
+    assertTrue(text.contains("| raw pixels | – | 85.0% |"), text);
+    assertTrue(text.contains("![sorcen samples](t-sorcen-samples.png)"), text);
+    assertTrue(text.contains("not** ImageNet-Inception FID"), text);
+
+    Files.writeString(md, text.replace("(to be written by hand after reading the figures)", "Sorcen wins here."));
+    ResultsReport.write(md, x, base, rows, Path.of("tokens"), 2.5);
+    assertTrue(Files.readString(md).endsWith("## Reading the table\n\nSorcen wins here.\n"));
+    assertEquals(0.7512, new ObjectMapper().readTree(tmp.resolve("r.json").toFile()).get("sorcen")
+        .get("eval/linear_probe_top1").asDouble());
+  }
+}
