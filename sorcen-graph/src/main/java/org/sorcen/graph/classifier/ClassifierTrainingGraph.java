@@ -12,9 +12,8 @@ import org.sorcen.graph.train.AdamW;
 import org.sorcen.graph.train.CheckpointOps;
 import org.sorcen.graph.train.GradientClipping;
 import org.sorcen.graph.train.Schedules;
-import org.tensorflow.Graph;
+import org.sorcen.graph.train.Gradients;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -66,14 +65,8 @@ public final class ClassifierTrainingGraph {
     Operand<TFloat32> accuracy = tf.math.mean(correct, tf.constant(0));
 
     List<ModelVariable> params = vars.withRole(VariableRole.TRAINABLE);
-    Output<?>[] xs = params.stream().map(p -> vars.read(p.name()).asOutput()).toArray(Output[]::new);
-    Output<?>[] dxs = ((Graph) tf.scope().env()).addGradients(loss.asOutput(), xs);
-    List<Operand<TFloat32>> grads = new ArrayList<>();
-    for (Output<?> g : dxs) {
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> gf = (Operand<TFloat32>) g;
-      grads.add(gf);
-    }
+    List<Operand<TFloat32>> grads = Gradients.of(tf, loss,
+        params.stream().map(p -> vars.read(p.name())).toList());
     GradientClipping clipping = new GradientClipping(tf, grads, opt.clipGradNorm);
     Operand<TFloat32> epoch = tf.math.div(tf.dtypes.cast(step, TFloat32.class), tf.constant((float) stepsPerEpoch));
     Operand<TFloat32> lr = Schedules.warmupCosine(tf, epoch, opt.warmupEpochs, epochs, opt.peakLr(batchSize),

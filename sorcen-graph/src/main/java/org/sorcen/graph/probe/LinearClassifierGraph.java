@@ -6,15 +6,15 @@ import org.sorcen.graph.nn.Initializers;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.train.Gradients;
 import org.sorcen.graph.train.Lars;
 import org.sorcen.graph.train.Schedules;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -54,22 +54,14 @@ public final class LinearClassifierGraph {
         Initializers.zeros(Shape.of(numClasses)));
     Operand<TFloat32> wRead = vars.read(w.name());
     Operand<TFloat32> bRead = vars.read(b.name());
-    Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(features, wRead, org.tensorflow.op.linalg.MatMul.transposeB(true)),
-        bRead);
+    Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(features, wRead, MatMul.transposeB(true)), bRead);
     // Written with LogSoftmax: SparseSoftmaxCrossEntropyWithLogits has no C++ gradient for addGradients.
     Operand<TFloat32> picked = tf.math.mul(tf.nn.logSoftmax(logits),
         tf.oneHot(labels, tf.constant(numClasses), tf.constant(1f), tf.constant(0f)));
     loss = tf.math.neg(tf.math.mean(tf.reduceSum(picked, tf.constant(1)), tf.constant(0)));
     predictions = tf.math.argMax(logits, tf.constant(1), TInt64.class);
 
-    Output<?>[] dxs = ((Graph) tf.scope().env()).addGradients(loss.asOutput(),
-        new Output<?>[] {wRead.asOutput(), bRead.asOutput()});
-    List<Operand<TFloat32>> grads = new ArrayList<>();
-    for (Output<?> g : dxs) {
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> gf = (Operand<TFloat32>) g;
-      grads.add(gf);
-    }
+    List<Operand<TFloat32>> grads = Gradients.of(tf, loss, List.of(wRead, bRead));
     learningRate = Schedules.warmupCosine(tf, epoch, t.warmupEpochs(), t.epochs(), t.peakLr(), 0);
     List<Op> before = new ArrayList<>(List.of(loss, wRead, bRead));
     before.addAll(grads);

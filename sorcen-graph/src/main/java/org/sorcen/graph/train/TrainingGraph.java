@@ -19,9 +19,7 @@ import org.sorcen.graph.nn.RandomStream;
 import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.nn.WeightSource;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -86,14 +84,8 @@ public final class TrainingGraph {
         });
 
     List<ModelVariable> params = trainable(vars, config, labels != null);
-    Output<?>[] xs = params.stream().map(p -> vars.read(p.name()).asOutput()).toArray(Output[]::new);
-    Output<?>[] dxs = ((Graph) tf.scope().env()).addGradients(fwd.lossTotal().asOutput(), xs);
-    List<Operand<TFloat32>> grads = new ArrayList<>();
-    for (Output<?> g : dxs) {
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> gf = (Operand<TFloat32>) g;
-      grads.add(gf);
-    }
+    List<Operand<TFloat32>> grads = Gradients.of(tf, fwd.lossTotal(),
+        params.stream().map(p -> vars.read(p.name())).toList());
     GradientClipping clipping = new GradientClipping(tf, grads, config.optimizer.clipGradNorm);
 
     // Every read of this step (losses, echo, teacher, statistics) happens before any variable moves.

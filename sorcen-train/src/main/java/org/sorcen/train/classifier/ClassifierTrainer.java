@@ -8,6 +8,7 @@ import org.sorcen.graph.classifier.ClassifierTrainingGraph;
 import org.sorcen.graph.config.OptimizerConfig;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.Permutations;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.Tensors;
 import org.tensorflow.Graph;
@@ -108,7 +109,7 @@ public final class ClassifierTrainer implements AutoCloseable {
     for (long step = 0; step < steps; step++) {
       long inEpoch = step % stepsPerEpoch;
       if (inEpoch == 0) {
-        shuffle(order, new Random(options.seed() * 1_000_003L + step / stepsPerEpoch));
+        Permutations.fresh(order, new Random(options.seed() * 1_000_003L + step / stepsPerEpoch));
       }
       for (int i = 0; i < batch; i++) {
         int k = order[(int) (inEpoch * batch + i)];
@@ -196,17 +197,6 @@ public final class ClassifierTrainer implements AutoCloseable {
     }
   }
 
-  private static void shuffle(int[] order, Random random) {
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-  }
 
   @Override
   public void close() {

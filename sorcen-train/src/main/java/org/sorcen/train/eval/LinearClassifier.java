@@ -2,6 +2,7 @@ package org.sorcen.train.eval;
 
 import java.util.Random;
 import org.sorcen.graph.probe.LinearClassifierGraph;
+import org.sorcen.train.data.Permutations;
 import org.sorcen.train.session.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -34,12 +35,13 @@ final class LinearClassifier implements AutoCloseable {
     int stepsPerEpoch = (n + b - 1) / b;
     long total = Math.max(1, Math.round(epochs * stepsPerEpoch));
     Random random = new Random(seed);
-    int[] order = identity(n);
+    int[] order = java.util.stream.IntStream.range(0, n).toArray();
     float loss = Float.NaN;
     for (long step = 0; step < total; step++) {
       int k = (int) (step % stepsPerEpoch);
       if (k == 0) {
-        shuffle(order, random);
+        // Each epoch shuffles the previous epoch's order (one Random for the whole fit).
+        Permutations.shuffle(order, random);
       }
       int from = k * b;
       int rows = Math.min(b, n - from);
@@ -83,23 +85,6 @@ final class LinearClassifier implements AutoCloseable {
       right += predicted[i] == labels[i] ? 1 : 0;
     }
     return (double) right / labels.length;
-  }
-
-  private static int[] identity(int n) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = i;
-    }
-    return a;
-  }
-
-  private static void shuffle(int[] a, Random random) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.Random;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.Permutations;
 import org.sorcen.train.session.SessionSettings;
 
 /**
@@ -58,7 +59,7 @@ public final class TokenizerTrainer {
       for (long step = 0; step < steps; step++) {
         long inEpoch = step % perEpoch;
         if (inEpoch == 0) {
-          shuffle(order, new Random(cfg.train.seed * 1_000_003L + step / perEpoch));
+          Permutations.fresh(order, new Random(cfg.train.seed * 1_000_003L + step / perEpoch));
         }
         for (int i = 0; i < batch; i++) {
           System.arraycopy(data.pixels(), order[(int) (inEpoch * batch + i)] * size, buffer, i * size, size);
@@ -91,17 +92,6 @@ public final class TokenizerTrainer {
     }
   }
 
-  private static void shuffle(int[] order, Random random) {
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-  }
 
   private static String progress(TokenizerConfig cfg, long done, long steps, long perEpoch, double elapsed,
       Map<String, Double> sums, int n) {

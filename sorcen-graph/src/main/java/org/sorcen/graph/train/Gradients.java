@@ -1,0 +1,29 @@
+package org.sorcen.graph.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * d loss / d read for float variable reads, via the graph's C++ gradients (TFJAVA.md §2): the
+ * gradient of a read covers only that read, so pass the reads the forward pass used.
+ */
+public final class Gradients {
+  private Gradients() {}
+
+  public static List<Operand<TFloat32>> of(Ops tf, Operand<TFloat32> loss, List<Operand<TFloat32>> reads) {
+    Output<?>[] xs = reads.stream().map(Operand::asOutput).toArray(Output[]::new);
+    Output<?>[] dxs = ((Graph) tf.scope().env()).addGradients(loss.asOutput(), xs);
+    List<Operand<TFloat32>> grads = new ArrayList<>(dxs.length);
+    for (Output<?> g : dxs) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> gf = (Operand<TFloat32>) g;
+      grads.add(gf);
+    }
+    return grads;
+  }
+}
