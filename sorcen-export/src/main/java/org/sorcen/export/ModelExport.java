@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +18,8 @@ import org.sorcen.graph.tokenizer.TokenizerConfig;
 import java.util.stream.Stream;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.export.io.IoFailure;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -29,8 +29,9 @@ import org.tensorflow.op.Ops;
 
 /**
  * Checkpoint → SavedModel in the layout TF Serving mounts ({@code <model>/<integer version>/}),
- * built from a fresh inference-only graph restored by variable name, written to a hidden
- * temporary directory and renamed into place, with an {@code assets.extra/model.json} card.
+ * built from a fresh inference-only graph restored by variable name, with an
+ * {@code assets.extra/model.json} card. Each model is a {@link VersionSet.Member}; a set of them
+ * is written all or nothing by {@link VersionSet}.
  */
 public final class ModelExport {
   public static final String TAG = "serve";
@@ -45,7 +46,35 @@ public final class ModelExport {
 
   /** Exports the encoder of {@code checkpointPrefix} into {@code root/sorcen-encoder/<version>}. */
   public static Path encoder(SorcenConfig config, Path checkpointPrefix, Path root, Integer version) {
-    return export(ENCODER, config, checkpointPrefix, root, version, tf -> {
+    return single(root, version, encoderModel(config, checkpointPrefix));
+  }
+
+  /** Exports the generator of {@code checkpointPrefix} into {@code root/sorcen-generator/<version>}. */
+  public static Path generator(SorcenConfig config, Path checkpointPrefix, Path root, Integer version) {
+    return single(root, version, generatorModel(config, checkpointPrefix));
+  }
+
+  /**
+   * Exports seeds → images: the generator of {@code checkpointPrefix} followed by the decoder of the
+   * tokenizer SavedModel {@code tokenizerDir}, into {@code root/sorcen-image-generator/<version>}.
+   */
+  public static Path imageGenerator(SorcenConfig config, Path checkpointPrefix, TokenizerConfig tokenizer,
+      Path tokenizerDir, Path root, Integer version) {
+    return single(root, version, imageGeneratorModel(config, checkpointPrefix, tokenizer, tokenizerDir));
+  }
+
+  /** Copies a tokenizer SavedModel into {@code root/sorcen-tokenizer/<version>}, atomically. */
+  public static Path tokenizer(Path tokenizerDir, Path root, Integer version) {
+    return single(root, version, tokenizerModel(tokenizerDir));
+  }
+
+  private static Path single(Path root, Integer version, VersionSet.Member member) {
+    return VersionSet.write(root, version, List.of(member)).get(0);
+  }
+
+  /** The encoder SavedModel of a checkpoint, as a member of a {@link VersionSet}. */
+  public static VersionSet.Member encoderModel(SorcenConfig config, Path checkpointPrefix) {
+    return model(ENCODER, config, checkpointPrefix, tf -> {
       EncoderGraph enc = EncoderGraph.build(tf, config);
       return List.of(
           Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT).input("tokens", enc.tokens())
@@ -56,9 +85,9 @@ public final class ModelExport {
         + "[-1, D] (features)");
   }
 
-  /** Exports the generator of {@code checkpointPrefix} into {@code root/sorcen-generator/<version>}. */
-  public static Path generator(SorcenConfig config, Path checkpointPrefix, Path root, Integer version) {
-    return export(GENERATOR, config, checkpointPrefix, root, version, tf -> {
+  /** The generator SavedModel of a checkpoint, as a member of a {@link VersionSet}. */
+  public static VersionSet.Member generatorModel(SorcenConfig config, Path checkpointPrefix) {
+    return model(GENERATOR, config, checkpointPrefix, tf -> {
       GeneratorGraph gen = GeneratorGraph.build(tf, config);
       return List.of(
           Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT).input("seeds", gen.seeds())
@@ -71,14 +100,11 @@ public final class ModelExport {
         + "decoding (serving_default); known tokens + known_mask to completed tokens (inpaint)");
   }
 
-  /**
-   * Exports seeds → images: the generator of {@code checkpointPrefix} followed by the decoder of the
-   * tokenizer SavedModel {@code tokenizerDir}, into {@code root/sorcen-image-generator/<version>}.
-   */
-  public static Path imageGenerator(SorcenConfig config, Path checkpointPrefix, TokenizerConfig tokenizer,
-      Path tokenizerDir, Path root, Integer version) {
+  /** Seeds → images (generator, then the tokenizer's decoder), as a member of a {@link VersionSet}. */
+  public static VersionSet.Member imageGeneratorModel(SorcenConfig config, Path checkpointPrefix,
+      TokenizerConfig tokenizer, Path tokenizerDir) {
     String tokenizerPrefix = tokenizerDir.resolve("variables/variables").toAbsolutePath().toString();
-    return export(IMAGE_GENERATOR, config, checkpointPrefix, root, version, tf -> {
+    return model(IMAGE_GENERATOR, config, checkpointPrefix, tf -> {
       ImageGeneratorGraph g = ImageGeneratorGraph.build(tf, config, tokenizer,
           checkpointPrefix.toAbsolutePath().toString(), tokenizerPrefix);
       Signature serving = Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT).input("seeds", g.seeds())
@@ -92,9 +118,9 @@ public final class ModelExport {
         });
   }
 
-  /** Copies a tokenizer SavedModel into {@code root/sorcen-tokenizer/<version>}, atomically. */
-  public static Path tokenizer(Path tokenizerDir, Path root, Integer version) {
-    return writeVersion(root, TOKENIZER, version, tmp -> {
+  /** A copy of a tokenizer SavedModel (without its training checkpoint), as a member of a {@link VersionSet}. */
+  public static VersionSet.Member tokenizerModel(Path tokenizerDir) {
+    return new VersionSet.Member(TOKENIZER, tmp -> {
       try (Stream<Path> walk = Files.walk(tokenizerDir)) {
         for (Path p : walk.toList()) {
           Path q = tmp.resolve(tokenizerDir.relativize(p).toString());
@@ -108,47 +134,26 @@ public final class ModelExport {
     });
   }
 
-  /** Fills a version directory's temporary twin. */
-  private interface VersionWriter {
-    void write(Path tmp) throws IOException;
-  }
-
-  /**
-   * Writes {@code root/<name>/<version>} (default: one above the highest) through a hidden
-   * temporary directory renamed into place; an existing version is never overwritten.
-   */
-  private static Path writeVersion(Path root, String name, Integer version, VersionWriter body) {
-    Path modelDir = root.resolve(name);
-    int v = version != null ? version : nextVersion(modelDir);
-    Path target = modelDir.resolve(Integer.toString(v));
-    if (Files.exists(target)) {
-      throw new IllegalArgumentException(target + " exists: pass another --version (versions are never overwritten)");
-    }
-    Path tmp = modelDir.resolve(".tmp-" + v);
-    try {
-      Files.createDirectories(modelDir);
-      deleteIfExists(tmp);
-      Files.createDirectories(tmp);
-      body.write(tmp);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Path export(String name, SorcenConfig config, Path checkpointPrefix, Path root, Integer version,
+  private static VersionSet.Member model(String name, SorcenConfig config, Path checkpointPrefix,
       Function<Ops, List<Signature>> signatures, String contents) {
-    return export(name, config, checkpointPrefix, root, version, tf -> new Built(signatures.apply(tf),
-        s -> s.restore(checkpointPrefix.toString())), contents, null);
+    return model(name, config, checkpointPrefix, tf -> new Built(signatures.apply(tf),
+        s -> restore(s, checkpointPrefix)), contents, null);
+  }
+
+  private static void restore(Session s, Path checkpointPrefix) {
+    try {
+      s.restore(checkpointPrefix.toString());
+    } catch (TensorFlowException e) {
+      throw IoFailure.of("restore checkpoint", checkpointPrefix.getParent(), e);
+    }
   }
 
   /** The signatures of a built graph and how to fill its variables. */
   record Built(List<Signature> signatures, Consumer<Session> load) {}
 
-  private static Path export(String name, SorcenConfig config, Path checkpointPrefix, Path root, Integer version,
+  private static VersionSet.Member model(String name, SorcenConfig config, Path checkpointPrefix,
       Function<Ops, Built> build, String contents, Consumer<ObjectNode> extraCard) {
-    return writeVersion(root, name, version, tmp -> {
+    return new VersionSet.Member(name, tmp -> {
       try (Graph g = new Graph()) {
         Built built = build.apply(Ops.create(g));
         List<Signature> sigs = built.signatures();
@@ -164,18 +169,6 @@ public final class ModelExport {
       }
       writeCard(tmp, config, checkpointPrefix, contents, extraCard);
     });
-  }
-
-  static int nextVersion(Path modelDir) {
-    if (!Files.isDirectory(modelDir)) {
-      return 1;
-    }
-    try (Stream<Path> s = Files.list(modelDir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).mapToInt(Integer::parseInt).max()
-          .orElse(0) + 1;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static void writeCard(Path dir, SorcenConfig config, Path checkpointPrefix, String contents,
@@ -217,16 +210,6 @@ public final class ModelExport {
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteIfExists(Path p) throws IOException {
-    if (Files.exists(p)) {
-      try (Stream<Path> walk = Files.walk(p)) {
-        for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(q);
-        }
-      }
     }
   }
 }

@@ -81,8 +81,7 @@ public final class ConfigLoader {
       }
       tree = (ObjectNode) node;
     } catch (JsonProcessingException e) {
-      throw new ConfigException(source + ": malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+      throw new ConfigException(source + ": " + JsonErrors.describe(e), e);
     }
     for (Map.Entry<String, String> o : overrides.entrySet()) {
       DottedOverride.apply(tree, o.getKey(), o.getValue());

@@ -34,6 +34,9 @@ public final class Echo {
         tf.constant(new int[] {-1, -1, topK}));
     Operand<TFloat32> flat = tf.reshape(candLogits, tf.constant(new long[] {-1, topK}));
     Operand<TInt64> pick = tf.random.statelessMultinomial(flat, tf.constant(1), random.next(tf));
+    // A diverged run has NaN logits, for which the sampler returns the out-of-range index k; keep
+    // the gather valid so that the step completes and the trainer reports the non-finite loss.
+    pick = tf.math.minimum(pick, tf.constant((long) topK - 1));
     pick = tf.reshape(pick, tf.constant(new long[] {-1, seqLen, 1}));
     Operand<TInt32> chosen = tf.gather(candIds, tf.dtypes.cast(pick, TInt32.class), tf.constant(2),
         Gather.batchDims(2L));

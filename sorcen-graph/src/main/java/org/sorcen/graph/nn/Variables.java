@@ -64,7 +64,7 @@ public final class Variables {
   public ModelVariable get(String name) {
     ModelVariable v = byName.get(name);
     if (v == null) {
-      throw new IllegalArgumentException("no variable named '" + name + "'");
+      throw new IllegalStateException("no variable named '" + name + "'"); // a bug, not a user error
     }
     return v;
   }

@@ -1,5 +1,6 @@
 package org.sorcen.graph.weights;
 
+import org.sorcen.graph.config.JsonErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -65,7 +66,7 @@ public final class Safetensors {
       try {
         root = new ObjectMapper().readTree(headerBytes.array());
       } catch (IOException e) {
-        throw new WeightsException(file + ": header is not valid JSON: " + e.getMessage());
+        throw new WeightsException(file + ": header is not valid JSON: " + JsonErrors.describe(e));
       }
       if (root == null || !root.isObject()) {
         throw new WeightsException(file + ": header must be a JSON object");

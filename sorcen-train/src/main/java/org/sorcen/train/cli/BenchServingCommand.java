@@ -41,8 +41,7 @@ final class BenchServingCommand implements Callable<Integer> {
     }
     SorcenConfig config = ConfigLoader.parse(Files.readString(layout.config()), layout.config().toString(),
         java.util.Map.of());
-    Path ckpt = new Checkpoints(layout.checkpoints(), Integer.MAX_VALUE).latest()
-        .orElseThrow(() -> new DataException(run + " has no checkpoint"));
+    Path ckpt = Checkpoints.forReading(run, null, note -> System.err.println("sorcen: " + note));
     Path models = Files.createTempDirectory("sorcen-bench-serving");
     Path enc = ModelExport.encoder(config, Checkpoints.prefix(ckpt), models, 1);
     Path gen = ModelExport.generator(config, Checkpoints.prefix(ckpt), models, 1);

@@ -2,18 +2,17 @@ package org.sorcen.train.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.sorcen.export.ModelExport;
+import org.sorcen.export.VersionSet;
+import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.export.SavedModelVerifier;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.RunLayout;
-import org.sorcen.graph.tokenizer.TokenizerConfig;
-import org.sorcen.train.tokenizer.Tokenizer;
+import org.sorcen.train.run.RunExport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,25 +55,22 @@ final class ExportCommand implements Callable<Integer> {
     if (!Files.isRegularFile(layout.config())) {
       throw new DataException(mode.run + " is not a run directory: " + layout.config() + " is missing");
     }
+    if (version != null && version < 1) {
+      throw new IllegalArgumentException("--version " + version + ": versions are positive integers; pass 1 or "
+          + "higher, or leave it out for one above the highest there");
+    }
     SorcenConfig config = ConfigLoader.parse(Files.readString(layout.config()), layout.config().toString(),
         java.util.Map.of());
-    Path ckpt = checkpoint != null ? checkpoint : new Checkpoints(layout.checkpoints(), Integer.MAX_VALUE).latest()
-        .orElseThrow(() -> new DataException(mode.run + " has no checkpoint yet: train it first"));
-    Checkpoints.readSidecar(ckpt);
-    List<Path> written = new ArrayList<>();
-    written.add(ModelExport.encoder(config, Checkpoints.prefix(ckpt), out, version));
-    written.add(ModelExport.generator(config, Checkpoints.prefix(ckpt), out, version));
-    Path tok = tokenizer != null ? tokenizer : runTokenizer(layout);
-    if (tok != null) {
-      TokenizerConfig tc;
-      try (Tokenizer loaded = Tokenizer.load(tok)) {
-        tc = loaded.config();
-      }
-      written.add(ModelExport.tokenizer(tok, out, version));
-      written.add(ModelExport.imageGenerator(config, Checkpoints.prefix(ckpt), tc, tok, out, version));
+    // Writing into the run directory itself takes the run's lock, as train does.
+    boolean intoRun = out.toAbsolutePath().normalize().startsWith(mode.run.toAbsolutePath().normalize());
+    try (DirectoryLock lock = intoRun ? DirectoryLock.acquire(mode.run, "sorcen export") : null) {
+      Path ckpt = Checkpoints.forReading(mode.run, checkpoint, note -> System.err.println("sorcen: " + note
+          + "; exporting an older checkpoint"));
+      Path tok = tokenizer != null ? tokenizer : runTokenizer(layout);
+      List<Path> written = VersionSet.write(out, version, RunExport.models(config, ckpt, tok));
+      written.forEach(p -> System.out.println("exported " + p));
+      return report(written) ? 0 : 1;
     }
-    written.forEach(p -> System.out.println("exported " + p));
-    return report(written) ? 0 : 1;
   }
 
   private static Path runTokenizer(RunLayout layout) throws java.io.IOException {

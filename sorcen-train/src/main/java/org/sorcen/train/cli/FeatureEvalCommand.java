@@ -1,5 +1,7 @@
 package org.sorcen.train.cli;
 
+import org.sorcen.export.io.AtomicFiles;
+import org.sorcen.export.io.DirectoryLock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -115,6 +117,15 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
     if (run != null && !Files.isRegularFile(run.config())) {
       throw new DataException(source.run + " is not a run directory: " + run.config() + " is missing");
     }
+    // Writing --json into a run directory takes the run's lock, as train does; reading needs none.
+    boolean intoRun = run != null && json != null
+        && json.toAbsolutePath().normalize().startsWith(run.root().toAbsolutePath().normalize());
+    try (DirectoryLock lock = intoRun ? DirectoryLock.acquire(run.root(), "sorcen eval") : null) {
+      return evaluate(run);
+    }
+  }
+
+  private int evaluate(RunLayout run) throws IOException {
     SorcenConfig cfg = evaluationConfig(run);
     cfg.eval.evaluators = evaluators();
     Path dataDir = run != null && !wasGiven("--data") ? runData(run) : ProjectPaths.resolve(data);
@@ -149,7 +160,7 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
       doc.put("source", what);
       doc.put("data", dataDir.toString());
       doc.put("results", out);
-      Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+      AtomicFiles.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
     }
     return 0;
   }
@@ -180,8 +191,7 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
     if (run == null) {
       return Embedder.savedModel(ProjectPaths.resolve(source.encoder));
     }
-    Path ckpt = checkpoint != null ? checkpoint : new Checkpoints(run.checkpoints(), Integer.MAX_VALUE).latest()
-        .orElseThrow(() -> new DataException(source.run + " has no checkpoint yet: train it first"));
+    Path ckpt = Checkpoints.forReading(run.root(), checkpoint, note -> System.err.println("sorcen: " + note));
     System.err.printf("sorcen: restoring %s%n", ckpt);
     return Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt), SessionSettings.defaults());
   }

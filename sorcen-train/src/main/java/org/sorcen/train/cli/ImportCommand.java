@@ -48,6 +48,7 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    TokenDatasetWriter.requireTarget(out, overwrite); // before reading the arrays
     TokenArrays train = NpyReader.readTokens(tokens, labels);
     TokenArrays test = testTokens != null ? NpyReader.readTokens(testTokens, testLabels) : null;
     if (test == null && heldOut > 0) {

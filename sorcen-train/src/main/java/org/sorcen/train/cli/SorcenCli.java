@@ -13,22 +13,13 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class})
 public final class SorcenCli {
   /** Exit code for input the user must change (bad config, bad file). */
-  public static final int USAGE_ERROR = 2;
+  public static final int USAGE_ERROR = ErrorPolicy.USAGE_ERROR;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new SorcenCli()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      if (ex instanceof org.sorcen.graph.config.ConfigException
-          || ex instanceof org.sorcen.graph.weights.WeightsException
-          || ex instanceof org.sorcen.train.data.DataException
-          || ex instanceof IllegalArgumentException) {
-        cmd.getErr().println("error: " + ex.getMessage());
-        return USAGE_ERROR;
-      }
-      throw ex;
-    });
+    return new CommandLine(new SorcenCli()).setExecutionExceptionHandler(new ErrorPolicy());
   }
 }

@@ -44,6 +44,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    TokenDatasetWriter.requireTarget(out, overwrite); // before encoding every image
     Map<String, ImageSet> splits = new java.util.LinkedHashMap<>(ImageSources.read(images, classNames, 1));
     if (!splits.containsKey("test") && heldOut > 0) {
       ImageSet all = splits.get("train");

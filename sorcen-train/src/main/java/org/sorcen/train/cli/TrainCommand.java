@@ -13,7 +13,6 @@ import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.tokenizer.TokenizerExporter;
 import org.sorcen.train.run.Trainer;
-import org.sorcen.train.run.TrainingStopped;
 import org.sorcen.train.session.SessionSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,18 +102,12 @@ final class TrainCommand implements Callable<Integer> {
     Trainer trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
         new SessionSettings(threads, 0, xla.equals("on")), tokenizer != null ? tokenizer : defaultTokenizer(data)),
         System.err, StopRequest.installForSignals());
-    try {
-      Trainer.Outcome outcome = trainer.run();
-      if (!outcome.interrupted()) {
-        System.out.printf("done: %d steps; checkpoint %s%n", outcome.step(), outcome.lastCheckpoint());
-        outcome.evaluation().forEach((k, v) -> System.out.printf("%s = %.4f%n", k, v));
-        org.sorcen.train.run.RunExport.exportFinal(cfg, dir, outcome.lastCheckpoint(), trainer.tokenizer())
-            .forEach(p -> System.out.println("exported " + p));
-      }
-      return 0;
-    } catch (TrainingStopped e) {
-      System.err.println("stopped: " + e.getMessage());
-      return 3;
+    Trainer.Outcome outcome = trainer.run(); // divergence: TrainingStopped, exit 3 (SorcenCli)
+    if (!outcome.interrupted()) {
+      System.out.printf("done: %d steps; checkpoint %s%n", outcome.step(), outcome.lastCheckpoint());
+      outcome.evaluation().forEach((k, v) -> System.out.printf("%s = %.4f%n", k, v));
+      outcome.exported().forEach(p -> System.out.println("exported " + p));
     }
+    return 0;
   }
 }

@@ -1,5 +1,6 @@
 package org.sorcen.train.data;
 
+import org.sorcen.graph.config.JsonErrors;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,7 +66,7 @@ public final class DatasetManifest {
       throw new DataException(dir + " is not a token dataset: " + FILE + " is missing (make one with ./sorcen tokenize "
           + "or ./sorcen import)");
     } catch (IOException e) {
-      throw new DataException(file + ": unreadable manifest: " + e.getMessage(), e);
+      throw new DataException(file + ": unreadable manifest: " + JsonErrors.describe(e), e);
     }
     List<String> problems = new ArrayList<>();
     if (!FORMAT.equals(m.format)) {

@@ -23,21 +23,26 @@ public final class TokenDatasetWriter {
   /** A named split of rows to write. */
   public record SplitRows(String name, TokenArrays rows) {}
 
+  /** Refuses an existing {@code dir} without {@code overwrite}: commands call it before any work. */
+  public static void requireTarget(Path dir, boolean overwrite) {
+    if (Files.exists(dir) && !overwrite) {
+      throw new DataException(dir + " already exists: choose another --out or pass --overwrite");
+    }
+  }
+
   public static DatasetManifest write(Path dir, int grid, int codebookSize, List<String> classNames,
       String tokenizerFingerprint, List<SplitRows> splits, boolean overwrite) {
     for (SplitRows s : splits) {
       check(s, grid, codebookSize, classNames.size());
     }
-    if (Files.exists(dir) && !overwrite) {
-      throw new DataException(dir + " already exists: choose another --out or pass --overwrite");
-    }
+    requireTarget(dir, overwrite);
     Path parent = dir.toAbsolutePath().getParent();
     Path tmp;
     try {
       Files.createDirectories(parent);
       tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp-");
     } catch (IOException e) {
-      throw new DataException("cannot create " + dir + ": " + e.getMessage(), e);
+      throw org.sorcen.export.io.IoFailure.of("create", dir, e);
     }
     try {
       DatasetManifest m = new DatasetManifest();
@@ -55,15 +60,15 @@ public final class TokenDatasetWriter {
       }
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
       return m;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       deleteQuietly(tmp);
-      if (e instanceof DataException d) {
-        throw d;
-      }
+      throw e;
+    } catch (IOException e) {
+      deleteQuietly(tmp);
       if (e instanceof FileAlreadyExistsException) {
         throw new DataException(dir + " appeared while writing; nothing was changed", e);
       }
-      throw new DataException("cannot write " + dir + ": " + e.getMessage(), e);
+      throw org.sorcen.export.io.IoFailure.of("write", dir, e);
     }
   }
 

@@ -73,8 +73,8 @@ public final class Experiment {
       SorcenConfig cfg = methodConfig(method);
       Path runDir = work.resolve(method);
       TrainingCost cost = train(cfg, tokens, runDir);
-      Path ckpt = new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE).latest().orElseThrow();
-      RunExport.exportFinal(cfg, runDir, ckpt, resolve.apply(Path.of(x.tokenizer)));
+      Path ckpt = Checkpoints.forReading(runDir, null, note -> log.println("experiment: " + note));
+      RunExport.ensure(cfg, runDir, ckpt, resolve.apply(Path.of(x.tokenizer)));
       log.printf("experiment: %s: evaluating frozen features%n", method);
       Map<String, Double> figures = new LinkedHashMap<>();
       try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt), SessionSettings.defaults())) {
@@ -178,13 +178,10 @@ public final class Experiment {
       doc.put("steps", outcome.step());
       doc.put("batch_size", cfg.train.batchSize);
       doc.put("seconds", seconds);
-      Path tmp = costFile.resolveSibling(costFile.getFileName() + ".tmp");
-      Files.writeString(tmp, doc.toPrettyString());
-      Files.move(tmp, costFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      org.sorcen.export.io.AtomicFiles.writeString(costFile, doc.toPrettyString());
       return new TrainingCost(outcome.step(), cfg.train.batchSize, seconds, ModelFlops.trainingPerSample(cfg));
     } catch (IOException e) {
-      throw new DataException("cannot write " + costFile + ": " + e.getMessage(), e);
+      throw org.sorcen.export.io.IoFailure.of("read", costFile, e);
     }
   }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.train.data.DataException;
 
 /**
  * Writes the experiment's results: a Markdown file with the side-by-side table (measured figures
@@ -104,7 +103,7 @@ final class ResultsReport {
       String name = md.getFileName().toString().replaceFirst("\\.md$", "") + ".json";
       atomically(md.resolveSibling(name), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
     } catch (IOException e) {
-      throw new DataException("cannot write " + md + ": " + e.getMessage(), e);
+      throw org.sorcen.export.io.IoFailure.of("write", md, e);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.sorcen.train.reference;
 
+import org.sorcen.graph.config.JsonErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -25,7 +26,7 @@ final class FixtureConfig {
     try {
       c = new ObjectMapper().readTree(json);
     } catch (IOException e) {
-      throw new WeightsException(file.file() + ": __metadata__.config is not JSON: " + e.getMessage());
+      throw new WeightsException(file.file() + ": __metadata__.config is not JSON: " + JsonErrors.describe(e));
     }
     SorcenConfig config = new SorcenConfig();
     config.name = file.file().getFileName().toString();

@@ -1,33 +1,62 @@
 package org.sorcen.train.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.sorcen.export.io.AtomicFiles;
+import org.sorcen.export.io.IoFailure;
+import org.sorcen.graph.config.JsonErrors;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.Directories;
 import org.sorcen.train.session.TrainingSession;
+import org.tensorflow.exceptions.TensorFlowException;
 
 /**
  * A run's checkpoints: {@code checkpoints/step-<step>/} holding the TF bundle ({@code ckpt.index},
- * {@code ckpt.data-*}) and a sidecar {@code checkpoint.json}. Each is written into a hidden
- * temporary directory and renamed into place, so a directory named {@code step-*} is always
- * complete; the newest {@code keep} are kept.
+ * {@code ckpt.data-*}), the resolved {@code config.json} it was trained with, and a sidecar
+ * {@code checkpoint.json} with the step and the size and CRC32C of every bundle file. Each is
+ * written into a hidden temporary directory and renamed into place, so a directory named
+ * {@code step-*} was complete when written; the sidecar's digests tell whether it still is (a cut
+ * or flipped file, a lost index) before anything is restored. The newest {@code keep} are kept.
  */
 public final class Checkpoints {
   public static final String SIDECAR = "checkpoint.json";
+  public static final String CONFIG = "config.json";
   static final String PREFIX = "ckpt";
+  static final String DAMAGED = "damaged-";
   private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  /** What a checkpoint was made at; the data position follows from step and steps_per_epoch. */
-  public record Sidecar(long step, double epoch, long stepsPerEpoch, long seed, String configHash, double wallTime) {}
+  /** Size and CRC32C of one bundle file. */
+  public record FileDigest(long size, String crc32c) {}
+
+  /**
+   * What a checkpoint was made at; the data position follows from step and steps_per_epoch.
+   * {@code files} is null in checkpoints written before digests were kept.
+   */
+  public record Sidecar(long step, double epoch, long stepsPerEpoch, long seed, String configHash, double wallTime,
+      Map<String, FileDigest> files) {
+    public Sidecar withFiles(Map<String, FileDigest> digests) {
+      return new Sidecar(step, epoch, stepsPerEpoch, seed, configHash, wallTime, digests);
+    }
+  }
 
   private final Path dir;
   private final int keep;
@@ -37,29 +66,36 @@ public final class Checkpoints {
     this.keep = keep;
   }
 
-  public Path save(TrainingSession session, Sidecar sidecar) {
+  /** Writes the session's variables with {@code sidecar} and {@code configJson}; returns the directory. */
+  public Path save(TrainingSession session, Sidecar sidecar, String configJson) {
     Path tmp = dir.resolve(".tmp-step-" + sidecar.step());
     Path target = dir.resolve(String.format("step-%09d", sidecar.step()));
     try {
       Files.createDirectories(dir);
-      if (Files.exists(tmp)) {
-        Directories.deleteTree(tmp);
-      }
+      AtomicFiles.deleteTree(tmp);
       Files.createDirectories(tmp);
-      session.save(tmp.resolve(PREFIX));
-      Files.writeString(tmp.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(sidecar));
-      if (Files.exists(target)) {
-        Directories.deleteTree(target);
+      try {
+        session.save(tmp.resolve(PREFIX));
+      } catch (TensorFlowException e) {
+        throw IoFailure.of("write checkpoint", target, e);
       }
+      Files.writeString(tmp.resolve(CONFIG), configJson);
+      Files.writeString(tmp.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(sidecar.withFiles(digests(tmp))));
+      AtomicFiles.deleteTree(target);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       prune();
       return target;
     } catch (IOException e) {
-      throw new DataException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+      AtomicFiles.deleteQuietly(tmp);
+      throw IoFailure.of("write checkpoint", target, e);
+    } catch (RuntimeException e) {
+      AtomicFiles.deleteQuietly(tmp);
+      throw e;
     }
   }
 
-  /** Complete checkpoints, oldest first. */
+  /** Checkpoints with a sidecar, oldest first (damaged ones included: see {@link #newestIntact}). */
   public List<Path> list() {
     if (!Files.isDirectory(dir)) {
       return List.of();
@@ -68,7 +104,7 @@ public final class Checkpoints {
       return s.filter(p -> p.getFileName().toString().startsWith("step-") && Files.exists(p.resolve(SIDECAR)))
           .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
     } catch (IOException e) {
-      throw new DataException("cannot list " + dir + ": " + e.getMessage(), e);
+      throw IoFailure.of("list", dir, e);
     }
   }
 
@@ -77,14 +113,113 @@ public final class Checkpoints {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
+  /**
+   * The newest checkpoint whose files match its sidecar. Each newer damaged one is reported to
+   * {@code damaged} (path and what is wrong) and, when {@code setAside}, renamed to
+   * {@code damaged-step-*} so that it is neither resumed from nor counted among the kept ones.
+   */
+  public Optional<Path> newestIntact(boolean setAside, Consumer<String> damaged) {
+    List<Path> all = new ArrayList<>(list());
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Path c = all.get(i);
+      Optional<String> problem = damage(c);
+      if (problem.isEmpty()) {
+        return Optional.of(c);
+      }
+      String note = c + " is damaged (" + problem.get() + ")";
+      if (setAside) {
+        Path aside = c.resolveSibling(DAMAGED + c.getFileName());
+        try {
+          AtomicFiles.deleteTree(aside);
+          Files.move(c, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw IoFailure.of("set aside the damaged checkpoint", c, e);
+        }
+        note += "; moved to " + aside.getFileName();
+      }
+      damaged.accept(note);
+    }
+    return Optional.empty();
+  }
+
+  /** What is wrong with a checkpoint directory, or empty when its files match its sidecar. */
+  public static Optional<String> damage(Path checkpoint) {
+    Sidecar s;
+    try {
+      s = readSidecar(checkpoint);
+    } catch (DataException e) {
+      return Optional.of(e.getMessage());
+    }
+    if (s.files() == null) {
+      // Written before digests were kept: at least the bundle must be there.
+      return Files.exists(checkpoint.resolve(PREFIX + ".index")) ? Optional.empty()
+          : Optional.of(PREFIX + ".index is missing");
+    }
+    try {
+      Map<String, FileDigest> now = digests(checkpoint);
+      for (var e : s.files().entrySet()) {
+        FileDigest actual = now.get(e.getKey());
+        if (actual == null) {
+          return Optional.of(e.getKey() + " is missing");
+        }
+        if (actual.size() != e.getValue().size()) {
+          return Optional.of(e.getKey() + " has " + actual.size() + " bytes, " + e.getValue().size() + " were written");
+        }
+        if (!actual.crc32c().equals(e.getValue().crc32c())) {
+          return Optional.of(e.getKey() + " has changed since it was written (CRC32C " + actual.crc32c() + ", written "
+              + e.getValue().crc32c() + ")");
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("unreadable: " + e.getMessage());
+    }
+  }
+
   public static Sidecar readSidecar(Path checkpoint) {
     Path file = checkpoint.resolve(SIDECAR);
     try {
       return JSON.readValue(file.toFile(), Sidecar.class);
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new DataException(checkpoint + " is not a checkpoint: " + SIDECAR + " is missing; pass a step-* "
+          + "directory of a run's checkpoints/");
     } catch (IOException e) {
-      throw new DataException(file + ": not a checkpoint sidecar (" + e.getMessage() + "); pass a step-* directory "
-          + "of a run's checkpoints/", e);
+      throw new DataException(file + ": not a checkpoint sidecar (" + JsonErrors.describe(e) + "); pass a step-* "
+          + "directory of a run's checkpoints/", e);
     }
+  }
+
+  /**
+   * The resolved config a checkpoint was trained with: its own {@code config.json}, or for
+   * checkpoints written before that was kept, the run's ({@code ../../config.json}); null if neither.
+   */
+  public static String readConfig(Path checkpoint) {
+    for (Path f : List.of(checkpoint.resolve(CONFIG), checkpoint.toAbsolutePath().getParent().resolveSibling(CONFIG))) {
+      if (Files.isRegularFile(f)) {
+        try {
+          return Files.readString(f);
+        } catch (IOException e) {
+          throw IoFailure.of("read", f, e);
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The checkpoint a reader of a run should use: {@code explicit} if given (refused when damaged),
+   * else the run's newest intact one, each newer damaged one reported to {@code warn}.
+   */
+  public static Path forReading(Path runDir, Path explicit, Consumer<String> warn) {
+    if (explicit != null) {
+      damage(explicit).ifPresent(problem -> {
+        throw new DataException("checkpoint " + explicit + " is damaged (" + problem + "): pass another one");
+      });
+      return explicit;
+    }
+    Checkpoints all = new Checkpoints(new RunLayout(runDir).checkpoints(), Integer.MAX_VALUE);
+    return all.newestIntact(false, warn).orElseThrow(() -> new DataException(runDir + " has no "
+        + (all.list().isEmpty() ? "checkpoint yet: train it first" : "intact checkpoint: every one is damaged")));
   }
 
   /** The bundle prefix inside a checkpoint directory, as Session.restore wants it. */
@@ -92,10 +227,27 @@ public final class Checkpoints {
     return checkpoint.resolve(PREFIX);
   }
 
+  private static Map<String, FileDigest> digests(Path checkpoint) throws IOException {
+    Map<String, FileDigest> out = new TreeMap<>();
+    try (Stream<Path> s = Files.list(checkpoint)) {
+      for (Path f : s.filter(p -> p.getFileName().toString().startsWith(PREFIX + ".")).sorted().toList()) {
+        CRC32C crc = new CRC32C();
+        byte[] buf = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(f)) {
+          for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+            crc.update(buf, 0, n);
+          }
+        }
+        out.put(f.getFileName().toString(), new FileDigest(Files.size(f), String.format("%08x", crc.getValue())));
+      }
+    }
+    return out;
+  }
+
   private void prune() throws IOException {
     List<Path> all = list();
     for (int i = 0; i < all.size() - keep; i++) {
-      Directories.deleteTree(all.get(i));
+      AtomicFiles.deleteTree(all.get(i));
     }
   }
 }

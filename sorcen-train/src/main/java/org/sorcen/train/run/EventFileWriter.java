@@ -8,9 +8,10 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.sorcen.train.data.DataException;
+import org.sorcen.export.io.IoFailure;
 import org.sorcen.train.data.TfRecords;
 import org.tensorflow.proto.Event;
+import org.tensorflow.proto.SessionLog;
 import org.tensorflow.proto.Summary;
 
 /**
@@ -32,12 +33,22 @@ public final class EventFileWriter implements AutoCloseable {
       out = new BufferedOutputStream(Files.newOutputStream(file));
       write(Event.newBuilder().setWallTime(now()).setFileVersion("brain.Event:2").build());
     } catch (IOException e) {
-      throw new DataException("cannot write TensorBoard events in " + dir + ": " + e.getMessage(), e);
+      throw IoFailure.of("write TensorBoard events in", dir, e);
     }
   }
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * Marks a (re)start at {@code step}: TensorBoard then discards what earlier files of the run
+   * logged after that step, the steps a resumed run computes again (as TensorFlow's own
+   * supervisors do with SessionLog.START).
+   */
+  public void sessionStart(long step) {
+    write(Event.newBuilder().setWallTime(now()).setStep(step)
+        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START)).build());
   }
 
   public void scalars(long step, Map<String, Double> values) {
@@ -58,7 +69,7 @@ public final class EventFileWriter implements AutoCloseable {
       TfRecords.write(out, e.toByteArray());
       out.flush();
     } catch (IOException ex) {
-      throw new DataException("cannot write " + file + ": " + ex.getMessage(), ex);
+      throw IoFailure.of("write", file, ex);
     }
   }
 
@@ -71,7 +82,7 @@ public final class EventFileWriter implements AutoCloseable {
     try {
       out.close();
     } catch (IOException e) {
-      throw new DataException("cannot close " + file + ": " + e.getMessage(), e);
+      throw IoFailure.of("close", file, e);
     }
   }
 }

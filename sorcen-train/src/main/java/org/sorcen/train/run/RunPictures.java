@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.tokenizer.Tokenizer;
@@ -67,7 +66,7 @@ public final class RunPictures {
           img.getColorModel().getNumComponents());
       return png;
     } catch (IOException e) {
-      throw new DataException("cannot write " + png + ": " + e.getMessage(), e);
+      throw org.sorcen.export.io.IoFailure.of("write", png, e);
     }
   }
 }

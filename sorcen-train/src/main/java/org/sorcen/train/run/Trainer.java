@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.sorcen.export.io.AtomicFiles;
+import org.sorcen.export.io.DirectoryLock;
+import org.sorcen.export.io.IoFailure;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
@@ -27,7 +33,9 @@ import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
  * A pre-training run from a token dataset into a run directory: resume, in-graph input,
- * progress, metrics and TensorBoard, checkpoints, evaluators, clean stop on SIGINT/SIGTERM.
+ * progress, metrics and TensorBoard, checkpoints, evaluators, clean stop on SIGINT/SIGTERM, and
+ * the run's SavedModels at the end. Every check that can refuse the run comes before anything is
+ * written; the run directory is locked while the run writes it.
  * Resume order: the run's own latest checkpoint, else {@code resumeFrom}, else {@code initFrom}
  * (official weights only), else scratch.
  */
@@ -38,7 +46,7 @@ public final class Trainer {
 
   /** How the run ended. */
   public record Outcome(long step, long totalSteps, boolean interrupted, Map<String, Double> evaluation,
-      Path lastCheckpoint) {}
+      Path lastCheckpoint, List<Path> exported) {}
 
   /** Rows per embedding call of the periodic evaluators. */
   static final int EMBED_BATCH = 256;
@@ -60,9 +68,16 @@ public final class Trainer {
 
   public Outcome run() {
     SorcenConfig config = o.config();
+    String configJson = ConfigLoader.toJson(config);
+    // Everything that can refuse the run is checked before the run directory is touched.
     TokenDataset data = TokenDataset.open(o.data());
     data.checkCompatible(config.model, config.name);
     long records = data.verify("train");
+    for (String split : data.manifest().splits.keySet()) {
+      if (!split.equals("train")) {
+        data.verify(split); // a damaged held-out shard would otherwise surface only at the end
+      }
+    }
     String heldOut = config.eval.heldOutSplit;
     boolean hasHeldOut = data.manifest().splits.containsKey(heldOut);
     int batch = config.train.batchSize;
@@ -73,40 +88,116 @@ public final class Trainer {
     }
     long totalSteps = Math.round(config.train.epochs * stepsPerEpoch);
     boolean withLabels = config.model.numClasses > 0 && data.manifest().numClasses > 0;
-
     RunLayout layout = new RunLayout(o.runDir());
-    String configJson = ConfigLoader.toJson(config);
-    prepareRunDirectory(layout, configJson);
+    checkRunConfig(layout, configJson);
     Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), config.train.keepCheckpoints);
+    Path resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, false, note -> {});
+    Safetensors init = resumeFrom == null && o.initFrom() != null ? Safetensors.read(o.initFrom()) : null;
     BatchInput input = new BatchInput.FromShards(data.shards("train"), batch,
         Math.min(config.train.shuffleBuffer, records), withLabels);
 
-    try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings());
-        MetricsLog metrics = new MetricsLog(layout.metrics());
-        EventFileWriter events = new EventFileWriter(layout.events());
-        Tokenizer tokenizer = o.tokenizer() != null ? Tokenizer.load(o.tokenizer()) : null) {
-      RunPictures pictures = tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
-      boolean echoDue = false;
-      long step = restore(session, checkpoints, stepsPerEpoch);
+    try (Tokenizer tokenizer = o.tokenizer() != null ? Tokenizer.load(o.tokenizer()) : null;
+        DirectoryLock lock = DirectoryLock.acquire(o.runDir(), "sorcen train")) {
+      // Under the lock: set aside damaged newer checkpoints and settle where to start.
+      resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, true, note -> log.println("sorcen: " + note));
+      long step = resumeFrom != null ? Checkpoints.readSidecar(resumeFrom).step() : 0;
+      writeRunFiles(layout, configJson);
+      try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings());
+          MetricsLog metrics = new MetricsLog(layout.metrics(), step);
+          EventFileWriter events = new EventFileWriter(layout.events())) {
+        if (resumeFrom != null) {
+          restore(session, resumeFrom);
+          events.sessionStart(step);
+          log.printf("sorcen: resuming from %s (step %d)%n", resumeFrom, step);
+        } else if (init != null) {
+          session.loadOfficialWeights(init);
+          log.printf("sorcen: initialised the model from %s (optimizer state fresh)%n", o.initFrom());
+        }
+        log.printf(Locale.ROOT, "sorcen: %s (%s) on %s: %d records, %d steps/epoch, %d steps; run dir %s%n",
+            config.name, config.method, o.data(), records, stepsPerEpoch, totalSteps, o.runDir());
+        RunPictures pictures = tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
+        Map<String, Double> evaluation;
+        Path last = resumeFrom;
+        boolean interrupted = false;
+        if (step >= totalSteps && resumeFrom != null) {
+          log.printf("sorcen: the run was already complete at step %d%n", step);
+          evaluation = MetricsLog.lastEvaluation(layout.metrics());
+        } else {
+          Loop loop = new Loop(session, checkpoints, metrics, events, pictures, data, stepsPerEpoch, totalSteps,
+              configJson, resumeFrom);
+          step = loop.run(step);
+          last = save(session, checkpoints, step, stepsPerEpoch, configJson);
+          interrupted = step < totalSteps;
+          evaluation = loop.evaluation;
+          if (interrupted) {
+            log.printf("%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
+                + "(it continues from the run directory's latest checkpoint).%n", stop.signal(), step, totalSteps,
+                last);
+          } else {
+            if (hasHeldOut) {
+              evaluation = evaluate(session, data, heldOut, step, metrics, events);
+            }
+            if (pictures != null) {
+              log.printf("sorcen: generated samples: %s%n", pictures.samples(session, step));
+            }
+          }
+        }
+        List<Path> exported = interrupted ? List.of() : RunExport.ensure(config, o.runDir(), last, o.tokenizer());
+        return new Outcome(step, totalSteps, interrupted, evaluation, last, exported);
+      }
+    }
+  }
+
+  /** The steps between a start and the end of the run or a stop request, with their side duties. */
+  private final class Loop {
+    final TrainingSession session;
+    final Checkpoints checkpoints;
+    final MetricsLog metrics;
+    final EventFileWriter events;
+    final RunPictures pictures;
+    final TokenDataset data;
+    final long stepsPerEpoch;
+    final long totalSteps;
+    final String configJson;
+    Path last;
+    Map<String, Double> evaluation = Map.of();
+
+    Loop(TrainingSession session, Checkpoints checkpoints, MetricsLog metrics, EventFileWriter events,
+        RunPictures pictures, TokenDataset data, long stepsPerEpoch, long totalSteps, String configJson, Path last) {
+      this.session = session;
+      this.checkpoints = checkpoints;
+      this.metrics = metrics;
+      this.events = events;
+      this.pictures = pictures;
+      this.data = data;
+      this.stepsPerEpoch = stepsPerEpoch;
+      this.totalSteps = totalSteps;
+      this.configJson = configJson;
+      this.last = last;
+    }
+
+    /** Trains from {@code step}; returns the step reached. */
+    long run(long step) {
+      SorcenConfig config = o.config();
+      int batch = config.train.batchSize;
+      String heldOut = config.eval.heldOutSplit;
+      boolean hasHeldOut = data.manifest().splits.containsKey(heldOut);
       long epoch = step / stepsPerEpoch;
       session.startEpoch(epoch, step % stepsPerEpoch);
-      log.printf(Locale.ROOT, "sorcen: %s (%s) on %s: %d records, %d steps/epoch, %d steps; run dir %s%n", config.name,
-          config.method, o.data(), records, stepsPerEpoch, totalSteps, o.runDir());
-
       ProgressBar bar = new ProgressBar(log, step, totalSteps);
-      Path last = checkpoints.latest().orElse(null);
+      boolean echoDue = false;
       long lastSave = System.nanoTime();
       long windowStart = System.nanoTime();
       long windowSteps = 0;
       double nextEval = config.eval.everyEpochs > 0 ? (Math.floor((double) step / stepsPerEpoch
           / config.eval.everyEpochs) + 1) * config.eval.everyEpochs : Double.POSITIVE_INFINITY;
-      Map<String, Double> evaluation = Map.of();
       while (step < totalSteps && !stop.requested()) {
         StepMetrics m;
         if (echoDue && pictures != null && config.isSorcen()) {
           TrainingSession.EchoSnapshot snap = session.stepWithEcho();
           m = snap != null ? snap.metrics() : null;
           if (snap != null) {
+            checkFinite(m, last);
             pictures.echoes(snap.tokens(), snap.echo(), m.step() + 1, config.model.maskId());
             echoDue = false;
           }
@@ -150,74 +241,95 @@ public final class Trainer {
           nextEval += config.eval.everyEpochs;
         }
       }
-      last = save(session, checkpoints, step, stepsPerEpoch, configJson);
-      boolean interrupted = step < totalSteps;
-      if (interrupted) {
-        log.printf("%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
-            + "(it continues from the run directory's latest checkpoint).%n", stop.signal(), step, totalSteps, last);
-      } else {
-        if (hasHeldOut) {
-          evaluation = evaluate(session, data, heldOut, step, metrics, events);
-        }
-        if (pictures != null) {
-          log.printf("sorcen: generated samples: %s%n", pictures.samples(session, step));
-        }
-      }
-      return new Outcome(step, totalSteps, interrupted, evaluation, last);
+      return step;
     }
   }
 
-  private void prepareRunDirectory(RunLayout layout, String configJson) {
+  /** A run directory made with another config is refused, the differing fields named. */
+  private static void checkRunConfig(RunLayout layout, String configJson) {
+    if (!Files.exists(layout.config())) {
+      return;
+    }
+    String saved;
     try {
-      Files.createDirectories(layout.root());
-      if (Files.exists(layout.config())) {
-        List<String> diff = ConfigDiff.incompatible(Files.readString(layout.config()), configJson);
-        if (!diff.isEmpty()) {
-          throw new ConfigException("run directory " + layout.root() + " was made with another config; these fields "
-              + "differ: " + String.join(", ", diff) + ". Use a new --run-dir, or the run's own config.");
-        }
-      }
-      writeAtomically(layout.config(), configJson);
-      com.fasterxml.jackson.databind.node.ObjectNode info = new com.fasterxml.jackson.databind.ObjectMapper()
-          .createObjectNode();
-      info.put("data", o.data().toAbsolutePath().toString());
-      info.put("tokenizer", o.tokenizer() != null ? o.tokenizer().toAbsolutePath().toString() : null);
-      writeAtomically(layout.runInfo(), info.toPrettyString());
+      saved = Files.readString(layout.config());
     } catch (IOException e) {
-      throw new DataException("cannot write the run directory " + layout.root() + ": " + e.getMessage()
-          + " (choose a writable --run-dir)", e);
+      throw IoFailure.of("read", layout.config(), e);
+    }
+    List<String> diff = ConfigDiff.incompatible(saved, configJson);
+    if (!diff.isEmpty()) {
+      throw new ConfigException("run directory " + layout.root() + " was made with another config; these fields "
+          + "differ: " + String.join(", ", diff) + ". Use a new --run-dir, or the run's own config.");
     }
   }
 
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /** Returns the step to continue from, after restoring whatever the resume order picks. */
-  private long restore(TrainingSession session, Checkpoints checkpoints, long stepsPerEpoch) {
-    Path from = checkpoints.latest().orElse(o.resumeFrom());
-    if (from != null) {
-      Checkpoints.Sidecar sidecar = Checkpoints.readSidecar(from);
-      if (sidecar.stepsPerEpoch() != stepsPerEpoch) {
-        throw new DataException("checkpoint " + from + " was made with " + sidecar.stepsPerEpoch() + " steps per epoch, "
-            + "this data and batch give " + stepsPerEpoch + ": resume with the same dataset and batch size");
+  /**
+   * Where the run continues from, per the resume order: the run's newest intact checkpoint (newer
+   * damaged ones reported to {@code damaged}, and set aside when {@code setAside}: once the run
+   * holds its lock), else
+   * {@code --resume-from}; null for a fresh start. Either must have been trained with a config
+   * that differs at most in how the run is observed, and with the same steps per epoch.
+   */
+  private Path resumeSource(Checkpoints checkpoints, String configJson, long stepsPerEpoch, boolean setAside,
+      Consumer<String> damaged) {
+    Path own = checkpoints.newestIntact(setAside, damaged).orElse(null);
+    Path from = own;
+    if (from == null && o.resumeFrom() != null) {
+      from = o.resumeFrom();
+      if (!Files.isDirectory(from)) {
+        throw new DataException("--resume-from " + from + " is not a directory: pass a step-* directory of a run's "
+            + "checkpoints/");
       }
-      session.restore(Checkpoints.prefix(from));
-      log.printf("sorcen: resuming from %s (step %d)%n", from, sidecar.step());
-      return sidecar.step();
+      Path checked = from;
+      Checkpoints.damage(from).ifPresent(problem -> {
+        throw new DataException("--resume-from " + checked + " is damaged (" + problem + "): pass another checkpoint");
+      });
+    } else if (from == null && !checkpoints.list().isEmpty()) {
+      throw new DataException("every checkpoint in " + checkpoints.list().get(0).getParent() + " is damaged: pass "
+          + "--resume-from with an intact one, or remove that directory to start over");
     }
-    if (o.initFrom() != null) {
-      session.loadOfficialWeights(Safetensors.read(o.initFrom()));
-      log.printf("sorcen: initialised the model from %s (optimizer state fresh)%n", o.initFrom());
+    if (from == null) {
+      return null;
     }
-    return 0;
+    String saved = Checkpoints.readConfig(from);
+    Checkpoints.Sidecar sidecar = Checkpoints.readSidecar(from);
+    if (saved != null) {
+      List<String> diff = ConfigDiff.incompatible(saved, configJson);
+      if (!diff.isEmpty()) {
+        throw new ConfigException("checkpoint " + from + " was trained with another config; these fields differ: "
+            + String.join(", ", diff) + ". Resume with that config, or start a new run without --resume-from.");
+      }
+    } else if (!sidecar.configHash().equals(ConfigDiff.hash(configJson))) {
+      throw new ConfigException("checkpoint " + from + " was trained with another config (SHA-256 "
+          + sidecar.configHash() + ") and neither it nor its run keeps that config.json to compare: resume with "
+          + "that exact config");
+    }
+    if (sidecar.stepsPerEpoch() != stepsPerEpoch) {
+      throw new DataException("checkpoint " + from + " was made with " + sidecar.stepsPerEpoch() + " steps per "
+          + "epoch, this data and batch give " + stepsPerEpoch + ": resume with the same dataset and batch size");
+    }
+    return from;
+  }
+
+  private void writeRunFiles(RunLayout layout, String configJson) {
+    AtomicFiles.writeString(layout.config(), configJson);
+    ObjectNode info = new ObjectMapper().createObjectNode();
+    info.put("data", o.data().toAbsolutePath().toString());
+    info.put("tokenizer", o.tokenizer() != null ? o.tokenizer().toAbsolutePath().toString() : null);
+    AtomicFiles.writeString(layout.runInfo(), info.toPrettyString());
+  }
+
+  private static void restore(TrainingSession session, Path checkpoint) {
+    try {
+      session.restore(Checkpoints.prefix(checkpoint));
+    } catch (TensorFlowException e) {
+      throw IoFailure.of("restore checkpoint", checkpoint, e);
+    }
   }
 
   private Path save(TrainingSession session, Checkpoints checkpoints, long step, long stepsPerEpoch, String json) {
     return checkpoints.save(session, new Checkpoints.Sidecar(step, step / (double) stepsPerEpoch, stepsPerEpoch,
-        o.config().train.seed, ConfigDiff.hash(json), System.currentTimeMillis() / 1000.0));
+        o.config().train.seed, ConfigDiff.hash(json), System.currentTimeMillis() / 1000.0, null), json);
   }
 
   private Map<String, Double> evaluate(TrainingSession session, TokenDataset data, String heldOut, long step,

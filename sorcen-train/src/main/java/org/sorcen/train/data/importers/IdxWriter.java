@@ -49,7 +49,7 @@ public final class IdxWriter {
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new DataException("cannot write " + file + ": " + e.getMessage(), e);
+      throw org.sorcen.export.io.IoFailure.of("write", file, e);
     } finally {
       try {
         Files.deleteIfExists(tmp);
