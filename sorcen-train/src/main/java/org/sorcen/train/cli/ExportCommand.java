@@ -34,7 +34,8 @@ final class ExportCommand implements Callable<Integer> {
     Path verify;
   }
 
-  @Option(names = "--checkpoint", description = "A checkpoint directory (checkpoints/step-N) instead of the latest.")
+  @Option(names = "--checkpoint", description = "A checkpoint directory (e.g. "
+      + "runs/X/checkpoints/step-000000744) instead of the latest.")
   Path checkpoint;
 
   @Option(names = "--out", defaultValue = "savedmodels", description = "Where models go (default ${DEFAULT-VALUE}).")
