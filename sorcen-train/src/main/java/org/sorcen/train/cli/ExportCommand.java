@@ -45,11 +45,16 @@ final class ExportCommand implements Callable<Integer> {
       + "(default: the one the run used, from its run.json).")
   Path tokenizer;
 
-  @Option(names = "--version", description = "Integer version directory (default: one above the highest there).")
+  @Option(names = "--version", description = "Integer version directory, 1 or more (default: one above the "
+      + "highest there).")
   Integer version;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    Flags.requireAtLeast(spec, "--version", version, 1);
     if (mode.verify != null) {
       return report(List.of(mode.verify)) ? 0 : 1;
     }

@@ -46,8 +46,13 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out if it exists.")
   boolean overwrite;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    Flags.requireAtLeast(spec, "--held-out", heldOut, 0);
+    Flags.requireAtLeast(spec, "--codebook-size", codebookSize, 1);
     TokenArrays train = NpyReader.readTokens(tokens, labels);
     TokenArrays test = testTokens != null ? NpyReader.readTokens(testTokens, testLabels) : null;
     if (test == null && heldOut > 0) {

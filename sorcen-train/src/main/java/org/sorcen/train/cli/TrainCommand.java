@@ -81,8 +81,14 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    Flags.requirePositive(spec, "--epochs", epochs);
+    Flags.requireAtLeast(spec, "--batch-size", batchSize, 2);
+    Flags.requireAtLeast(spec, "--threads", threads, 0);
     Map<String, String> all = new LinkedHashMap<>(overrides);
     if (epochs != null) {
       all.put("train.epochs", epochs.toString());
