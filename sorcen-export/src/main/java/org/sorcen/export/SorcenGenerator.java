@@ -22,6 +22,9 @@ import org.tensorflow.types.TInt64;
  * runs (its randomness is keyed by the seed alone). Decode the grids with the tokenizer.
  */
 public final class SorcenGenerator implements AutoCloseable {
+  /** Decoding steps lie in [1, MAX_STEPS]: the exported loop is unrolled this far. */
+  public static final int MAX_STEPS = GeneratorGraph.MAX_STEPS;
+
   private final SavedModelBundle bundle;
   private final SessionFunction serving;
   private final int seqLen;
@@ -48,8 +51,8 @@ public final class SorcenGenerator implements AutoCloseable {
 
   /** Token grids [seeds][L]; temperature 4.5 and 12 steps are the paper's. */
   public long[][] generate(long[] seeds, float temperature, int steps) {
-    if (steps < 1 || steps > GeneratorGraph.MAX_STEPS) {
-      throw new IllegalArgumentException("steps must be in [1, " + GeneratorGraph.MAX_STEPS + "], got " + steps);
+    if (steps < 1 || steps > MAX_STEPS) {
+      throw new IllegalArgumentException("steps must be in [1, " + MAX_STEPS + "], got " + steps);
     }
     try (TInt64 s = TInt64.tensorOf(Shape.of(seeds.length), DataBuffers.of(seeds, true, false));
         TFloat32 t = TFloat32.scalarOf(temperature);

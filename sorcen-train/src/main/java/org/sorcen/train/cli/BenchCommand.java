@@ -48,8 +48,15 @@ final class BenchCommand implements Callable<Integer> {
   /** TensorFlow's float32 matmul peak on the 2-core reference machine, to put model FLOP/s in context. */
   static final double REFERENCE_PEAK = 200e9;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    Flags.requireAtLeast(spec, "--batch-size", batchSize, 2);
+    Flags.requireAtLeast(spec, "--threads", threads, 0);
+    Flags.requireAtLeast(spec, "--warmup", warmup, 0);
+    Flags.requireAtLeast(spec, "--steps", steps, 1);
     if (configs.isEmpty()) {
       configs = List.of(Path.of("configs/sorcen-tiny.json"), Path.of("configs/sorcen-vit-base.json"));
     }

@@ -33,8 +33,14 @@ final class BenchServingCommand implements Callable<Integer> {
   @Option(names = "--images", defaultValue = "16", description = "Images per generator call (default ${DEFAULT-VALUE}).")
   int images;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    Flags.requireAtLeast(spec, "--batch", batch, 1);
+    Flags.requireAtLeast(spec, "--calls", calls, 1);
+    Flags.requireAtLeast(spec, "--images", images, 1);
     RunLayout layout = new RunLayout(run);
     if (!Files.isRegularFile(layout.config())) {
       throw new DataException(run + " is not a run directory: " + layout.config() + " is missing");

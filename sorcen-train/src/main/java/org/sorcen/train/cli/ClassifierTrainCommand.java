@@ -47,8 +47,14 @@ final class ClassifierTrainCommand implements Callable<Integer> {
       + "is complete).")
   boolean replace;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws IOException {
+    Flags.requirePositive(spec, "--epochs", epochs);
+    Flags.requireAtLeast(spec, "--batch-size", batchSize, 1);
+    Flags.requireAtLeast(spec, "--threads", threads, 0);
     if (Files.exists(out) && !replace) {
       throw new IllegalArgumentException(out + " exists: choose another --out, or pass --replace to overwrite it");
     }

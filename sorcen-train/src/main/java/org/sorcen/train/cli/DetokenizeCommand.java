@@ -33,8 +33,13 @@ final class DetokenizeCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "PNG file to write.")
   Path out;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    Flags.requireAtLeast(spec, "--count", count, 1);
+    Flags.requireAtLeast(spec, "--columns", columns, 1);
     TokenArrays rows = java.nio.file.Files.isDirectory(tokens) ? TokenDataset.open(tokens).readAll(split)
         : NpyReader.readTokens(tokens, null);
     try (Tokenizer tok = Tokenizer.load(tokenizer)) {

@@ -33,7 +33,8 @@ final class ExportCommand implements Callable<Integer> {
     Path verify;
   }
 
-  @Option(names = "--checkpoint", description = "A checkpoint directory (checkpoints/step-N) instead of the latest.")
+  @Option(names = "--checkpoint", description = "A checkpoint directory (e.g. "
+      + "runs/X/checkpoints/step-000000744) instead of the latest.")
   Path checkpoint;
 
   @Option(names = "--out", defaultValue = "savedmodels", description = "Where models go (default ${DEFAULT-VALUE}).")
@@ -43,21 +44,22 @@ final class ExportCommand implements Callable<Integer> {
       + "(default: the one the run used, from its run.json).")
   Path tokenizer;
 
-  @Option(names = "--version", description = "Integer version directory (default: one above the highest there).")
+  @Option(names = "--version", description = "Integer version directory, 1 or more (default: one above the "
+      + "highest there).")
   Integer version;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    Flags.requireAtLeast(spec, "--version", version, 1);
     if (mode.verify != null) {
       return report(List.of(mode.verify)) ? 0 : 1;
     }
     RunLayout layout = new RunLayout(mode.run);
     if (!Files.isRegularFile(layout.config())) {
       throw new DataException(mode.run + " is not a run directory: " + layout.config() + " is missing");
-    }
-    if (version != null && version < 1) {
-      throw new IllegalArgumentException("--version " + version + ": versions are positive integers; pass 1 or "
-          + "higher, or leave it out for one above the highest there");
     }
     SorcenConfig config = ConfigLoader.parse(Files.readString(layout.config()), layout.config().toString(),
         java.util.Map.of());

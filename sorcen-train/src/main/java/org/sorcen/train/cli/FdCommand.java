@@ -2,6 +2,7 @@ package org.sorcen.train.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.sorcen.export.SorcenGenerator;
 import org.sorcen.train.eval.FdEvaluation;
 import org.sorcen.train.eval.FeatureClassifier;
 import org.sorcen.train.eval.GeneratedImages;
@@ -47,8 +48,14 @@ public final class FdCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   int steps;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    Flags.requireAtLeast(spec, "--n", count, 2);
+    Flags.requireNonNegative(spec, "--temperature", temperature);
+    Flags.requireInRange(spec, "--steps", steps, 1, SorcenGenerator.MAX_STEPS);
     Path clf = classifier != null ? classifier : ProjectPaths.resolve(FeatureClassifier.DEFAULT_DIR);
     FdEvaluation.Report report = FdEvaluation.run(new FdEvaluation.Options(generator, tokenizer,
         ProjectPaths.resolve(reference), split, clf, count, seed, temperature, steps), System.err);

@@ -50,7 +50,8 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(names = "--checkpoint", description = "With --run: this checkpoint directory instead of the latest.")
+  @Option(names = "--checkpoint", description = "With --run: this checkpoint directory (e.g. "
+      + "runs/X/checkpoints/step-000000744) instead of the latest.")
   Path checkpoint;
 
   @Option(names = "--data", description = "Token dataset with a labelled train and held-out split (default: the "
@@ -85,8 +86,9 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "linear-probe", description = "Linear probe (SPEC.md §8: BatchNorm without affine + linear, LARS, "
-      + "warm-up then cosine) on frozen features.")
+  @Command(name = "linear-probe", description = "Linear probe (SPEC.md §8: BatchNorm without affine + linear, "
+      + "warm-up then cosine) on frozen features; the optimizer is SGD with momentum by default, the paper's LARS "
+      + "with --set eval.linear_probe.optimizer=lars.")
   static final class LinearProbe extends FeatureEvalCommand {
     @Override
     List<String> evaluators() {

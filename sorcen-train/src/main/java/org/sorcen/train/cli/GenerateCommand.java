@@ -46,11 +46,15 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--columns", defaultValue = "8", description = "Images per row (default ${DEFAULT-VALUE}).")
   int columns;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws IOException {
-    if (columns < 1) {
-      throw new IllegalArgumentException("--columns must be at least 1, got " + columns);
-    }
+    Flags.requireAtLeast(spec, "--n", count, 1);
+    Flags.requireNonNegative(spec, "--temperature", temperature);
+    Flags.requireInRange(spec, "--steps", steps, 1, SorcenGenerator.MAX_STEPS);
+    Flags.requireAtLeast(spec, "--columns", columns, 1);
     ImageSet images;
     try (SorcenGenerator gen = SorcenGenerator.load(ProjectPaths.resolve(generator));
         Tokenizer tok = Tokenizer.load(ProjectPaths.resolve(tokenizer))) {

@@ -14,8 +14,8 @@ import org.sorcen.train.data.importers.NpyReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "import", description = "Import token arrays (.npy/.npz, N×L or N×G×G, int16/32/64) made by "
-    + "another pipeline, e.g. the official PyTorch one, into a token dataset.")
+@Command(name = "import", description = "Import token arrays (.npy/.npz, N×L or N×G×G; int8/16/32/64 or "
+    + "uint8/16/32, either byte order) made by another pipeline, e.g. the official PyTorch one, into a token dataset.")
 final class ImportCommand implements Callable<Integer> {
   @Option(names = "--tokens", required = true, description = "Training token array (.npy or .npz with 'tokens').")
   Path tokens;
@@ -46,8 +46,13 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out if it exists.")
   boolean overwrite;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    Flags.requireAtLeast(spec, "--held-out", heldOut, 0);
+    Flags.requireAtLeast(spec, "--codebook-size", codebookSize, 1);
     TokenDatasetWriter.requireTarget(out, overwrite); // before reading the arrays
     TokenArrays train = NpyReader.readTokens(tokens, labels);
     TokenArrays test = testTokens != null ? NpyReader.readTokens(testTokens, testLabels) : null;

@@ -32,8 +32,13 @@ final class SubsetCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Directory to write.")
   Path out;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws IOException {
+    Flags.requireAtLeast(spec, "--train", train, 1);
+    Flags.requireAtLeast(spec, "--test", test, 0);
     Map<String, ImageSet> splits = ImageSources.read(images, classNames, 1);
     ImageSet tr = splits.get("train");
     if (train > tr.count() || (test > 0 && (!splits.containsKey("test") || test > splits.get("test").count()))) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.DatasetManifest;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
@@ -42,12 +43,19 @@ final class TokenizeCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out if it exists.")
   boolean overwrite;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    Flags.requireAtLeast(spec, "--held-out", heldOut, 0);
     TokenDatasetWriter.requireTarget(out, overwrite); // before encoding every image
     Map<String, ImageSet> splits = new java.util.LinkedHashMap<>(ImageSources.read(images, classNames, 1));
     if (!splits.containsKey("test") && heldOut > 0) {
       ImageSet all = splits.get("train");
+      if (heldOut >= all.count()) {
+        throw new DataException("--held-out " + heldOut + " leaves no training images of " + all.count());
+      }
       splits.put("train", ImageSources.slice(all, 0, all.count() - heldOut));
       splits.put("test", ImageSources.slice(all, all.count() - heldOut, all.count()));
     }

@@ -44,8 +44,13 @@ final class TokenizerTrainCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = TensorFlow's choice).")
   int threads;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws IOException {
+    Flags.requireAtLeast(spec, "--max-steps", maxSteps, 0);
+    Flags.requireAtLeast(spec, "--threads", threads, 0);
     TokenizerConfig cfg = TokenizerConfig.load(config, overrides);
     if (Files.exists(out.resolve("saved_model.pb"))) {
       throw new IllegalArgumentException(out + " already holds a SavedModel: choose another --out or remove it");

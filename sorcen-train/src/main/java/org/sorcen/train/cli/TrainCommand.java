@@ -50,8 +50,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = TensorFlow's choice).")
   int threads;
 
-  @Option(names = "--resume-from", description = "A checkpoint directory (runs/X/checkpoints/step-N) to continue "
-      + "from when the run directory has none of its own.")
+  @Option(names = "--resume-from", description = "A checkpoint directory (e.g. runs/X/checkpoints/step-000000744) "
+      + "to continue from when the run directory has none of its own.")
   Path resumeFrom;
 
   @Option(names = "--tokenizer", description = "Tokenizer SavedModel to draw samples and echoes with. Default: the "
@@ -80,8 +80,14 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
+    Flags.requirePositive(spec, "--epochs", epochs);
+    Flags.requireAtLeast(spec, "--batch-size", batchSize, 2);
+    Flags.requireAtLeast(spec, "--threads", threads, 0);
     Map<String, String> all = new LinkedHashMap<>(overrides);
     if (epochs != null) {
       all.put("train.epochs", epochs.toString());
