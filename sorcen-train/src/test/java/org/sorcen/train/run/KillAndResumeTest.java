@@ -40,6 +40,7 @@ class KillAndResumeTest {
         .orElseThrow()).step();
     assertTrue(resumedFrom < lines(metrics), "killed between checkpoints: last checkpoint " + resumedFrom);
 
+    // The killed process held the run directory's lock; the OS released it with the process.
     Process again = cli(configFile, data, killed).start();
     assertEquals(0, again.waitFor(180, TimeUnit.SECONDS) ? again.exitValue() : -1, "resumed run completes");
 
@@ -52,6 +53,7 @@ class KillAndResumeTest {
     assertEquals(72, reference.size());
     assertEquals(reference.keySet(), resumed.keySet());
     for (long step : reference.keySet()) {
+      assertEquals(1, resumed.get(step).size(), "step " + step + " has one row after the resume");
       for (double v : resumed.get(step)) {
         assertEquals(reference.get(step).get(0), v, 0.0, "step " + step + " (resumed from " + resumedFrom + ")");
       }
