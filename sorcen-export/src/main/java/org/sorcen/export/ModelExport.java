@@ -1,29 +1,16 @@
 package org.sorcen.export;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.sorcen.graph.tokenizer.TokenizerConfig;
 import java.util.stream.Stream;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.export.io.IoFailure;
-import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.Graph;
-import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Session;
-import org.tensorflow.SessionFunction;
+import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
 
@@ -34,7 +21,7 @@ import org.tensorflow.op.Ops;
  * is written all or nothing by {@link VersionSet}.
  */
 public final class ModelExport {
-  public static final String TAG = "serve";
+  public static final String TAG = SavedModelWriter.TAG;
   public static final String ENCODER = "sorcen-encoder";
   public static final String GENERATOR = "sorcen-generator";
   public static final String IMAGE_GENERATOR = "sorcen-image-generator";
@@ -109,7 +96,7 @@ public final class ModelExport {
           checkpointPrefix.toAbsolutePath().toString(), tokenizerPrefix);
       Signature serving = Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT).input("seeds", g.seeds())
           .input("temperature", g.temperature()).input("num_iter", g.numIter()).output("images", g.images()).build();
-      return new Built(List.of(serving), s -> s.runner().addTarget(g.load()).run());
+      return new SavedModelWriter.Built(List.of(serving), s -> s.runner().addTarget(g.load()).run());
     }, "image generator: seeds [-1] (+ temperature 4.5, num_iter 12 by default) to uint8 images [-1, S, S, C]: "
         + "MAGE iterative decoding, then the tokenizer's decoder", card -> {
           card.put("image_size", tokenizer.imageSize);
@@ -136,46 +123,21 @@ public final class ModelExport {
 
   private static VersionSet.Member model(String name, SorcenConfig config, Path checkpointPrefix,
       Function<Ops, List<Signature>> signatures, String contents) {
-    return model(name, config, checkpointPrefix, tf -> new Built(signatures.apply(tf),
-        s -> restore(s, checkpointPrefix)), contents, null);
+    return model(name, config, checkpointPrefix, tf -> SavedModelWriter.Built.restoring(signatures.apply(tf),
+        checkpointPrefix), contents, null);
   }
-
-  private static void restore(Session s, Path checkpointPrefix) {
-    try {
-      s.restore(checkpointPrefix.toString());
-    } catch (TensorFlowException e) {
-      throw IoFailure.of("restore checkpoint", checkpointPrefix.getParent(), e);
-    }
-  }
-
-  /** The signatures of a built graph and how to fill its variables. */
-  record Built(List<Signature> signatures, Consumer<Session> load) {}
 
   private static VersionSet.Member model(String name, SorcenConfig config, Path checkpointPrefix,
-      Function<Ops, Built> build, String contents, Consumer<ObjectNode> extraCard) {
+      Function<Ops, SavedModelWriter.Built> build, String contents, Consumer<ObjectNode> extraCard) {
     return new VersionSet.Member(name, tmp -> {
-      try (Graph g = new Graph()) {
-        Built built = build.apply(Ops.create(g));
-        List<Signature> sigs = built.signatures();
-        try (Session s = new Session(g)) {
-          built.load().accept(s);
-          SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(tmp.toString()).withTags(TAG)
-              .withFunction(SessionFunction.create(sigs.get(0), s));
-          for (Signature extra : sigs.subList(1, sigs.size())) {
-            exporter = exporter.withSignature(extra);
-          }
-          exporter.export();
-        }
-      }
+      SavedModelWriter.write(tmp, build);
       writeCard(tmp, config, checkpointPrefix, contents, extraCard);
     });
   }
 
   private static void writeCard(Path dir, SorcenConfig config, Path checkpointPrefix, String contents,
       Consumer<ObjectNode> extra) throws IOException {
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    ObjectNode card = json.createObjectNode();
-    card.put("format", "sorcen-model/1");
+    ObjectNode card = ModelCard.create("sorcen-model/1");
     card.put("contents", contents);
     card.put("method", config.method);
     card.put("grid", config.model.grid);
@@ -186,30 +148,12 @@ public final class ModelExport {
     card.put("mask_id", config.model.maskId());
     card.put("embed_dim", config.model.embedDim);
     card.put("source_checkpoint", checkpointPrefix.toAbsolutePath().toString());
-    card.put("source_checkpoint_sha256", sha256(checkpointPrefix));
-    card.set("config", json.readTree(ConfigLoader.toJson(config)));
+    card.put("source_checkpoint_sha256", ModelCard.sha256(checkpointPrefix.toAbsolutePath().getParent(),
+        checkpointPrefix.getFileName() + ".data-"));
+    card.set("config", ModelCard.json().readTree(ConfigLoader.toJson(config)));
     if (extra != null) {
       extra.accept(card);
     }
-    Path file = dir.resolve(CARD);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, json.writeValueAsString(card) + "\n");
-  }
-
-  /** SHA-256 over the checkpoint bundle's data files. */
-  static String sha256(Path prefix) throws IOException {
-    Path dir = prefix.toAbsolutePath().getParent();
-    String base = prefix.getFileName().toString() + ".data-";
-    try (Stream<Path> files = Files.list(dir)) {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Path p : files.filter(f -> f.getFileName().toString().startsWith(base)).sorted().toList()) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(p), sha)) {
-          in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-      }
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    ModelCard.write(dir, CARD, card);
   }
 }

@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.sorcen.graph.config.SorcenConfig;
+import org.tensorflow.Graph;
 import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
@@ -24,18 +28,46 @@ import org.tensorflow.types.TInt64;
  * not grow across calls. Close it when done.
  */
 public final class SorcenEncoder implements AutoCloseable {
-  private final SavedModelBundle bundle;
+  private final AutoCloseable owner;
   private final SessionFunction serving;
   private final int seqLen;
   private final long codebookSize;
   private final int embedDim;
 
-  private SorcenEncoder(SavedModelBundle bundle, int seqLen, long codebookSize, int embedDim) {
-    this.bundle = bundle;
-    this.serving = bundle.function(Signature.DEFAULT_KEY);
+  private SorcenEncoder(AutoCloseable owner, SessionFunction serving, int seqLen, long codebookSize, int embedDim) {
+    this.owner = owner;
+    this.serving = serving;
     this.seqLen = seqLen;
     this.codebookSize = codebookSize;
     this.embedDim = embedDim;
+  }
+
+  /**
+   * The encoder of a training checkpoint (bundle prefix {@code .../step-N/ckpt}) without exporting
+   * it: the same inference graph as the SavedModel's, restored by variable name.
+   */
+  public static SorcenEncoder fromCheckpoint(SorcenConfig config, Path checkpointPrefix) {
+    Graph g = new Graph();
+    Session s = null;
+    try {
+      EncoderGraph enc = EncoderGraph.build(Ops.create(g), config);
+      s = new Session(g);
+      s.restore(checkpointPrefix.toString());
+      Signature serving = Signature.builder().key(Signature.DEFAULT_KEY).input("tokens", enc.tokens())
+          .output("embedding", enc.embedding()).build();
+      Session session = s;
+      return new SorcenEncoder(() -> {
+        session.close();
+        g.close();
+      }, SessionFunction.create(serving, s), config.model.seqLen(), config.model.codebookSize,
+          config.model.embedDim);
+    } catch (RuntimeException e) {
+      if (s != null) {
+        s.close();
+      }
+      g.close();
+      throw e;
+    }
   }
 
   /** Loads {@code dir} (a {@code sorcen-encoder/<version>} directory). */
@@ -50,7 +82,8 @@ public final class SorcenEncoder implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + card + ": " + e.getMessage(), e);
     }
-    return new SorcenEncoder(SavedModelBundle.load(dir.toString(), ModelExport.TAG), c.get("seq_len").asInt(),
+    SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), ModelExport.TAG);
+    return new SorcenEncoder(bundle, bundle.function(Signature.DEFAULT_KEY), c.get("seq_len").asInt(),
         c.get("codebook_size").asLong(), c.get("embed_dim").asInt());
   }
 
@@ -115,6 +148,10 @@ public final class SorcenEncoder implements AutoCloseable {
 
   @Override
   public void close() {
-    bundle.close();
+    try {
+      owner.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the encoder's session failed", e);
+    }
   }
 }

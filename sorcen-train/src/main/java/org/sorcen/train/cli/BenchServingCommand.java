@@ -1,5 +1,6 @@
 package org.sorcen.train.cli;
 
+import org.sorcen.train.run.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -41,13 +42,9 @@ final class BenchServingCommand implements Callable<Integer> {
     Flags.requireAtLeast(spec, "--batch", batch, 1);
     Flags.requireAtLeast(spec, "--calls", calls, 1);
     Flags.requireAtLeast(spec, "--images", images, 1);
-    RunLayout layout = new RunLayout(run);
-    if (!Files.isRegularFile(layout.config())) {
-      throw new DataException(run + " is not a run directory: " + layout.config() + " is missing");
-    }
-    SorcenConfig config = ConfigLoader.parse(Files.readString(layout.config()), layout.config().toString(),
-        java.util.Map.of());
-    Path ckpt = Checkpoints.forReading(run, null, note -> System.err.println("sorcen: " + note));
+    Run opened = Run.open(run);
+    SorcenConfig config = opened.config();
+    Path ckpt = opened.checkpoint(note -> System.err.println("sorcen: " + note));
     Path models = Files.createTempDirectory("sorcen-bench-serving");
     Path enc = ModelExport.encoder(config, Checkpoints.prefix(ckpt), models, 1);
     Path gen = ModelExport.generator(config, Checkpoints.prefix(ckpt), models, 1);
@@ -86,7 +83,7 @@ final class BenchServingCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "generator, %d images per call, 12 steps: %.1f images/s%n", images,
           reps * images / seconds);
     }
-    org.sorcen.train.data.Directories.deleteTree(models);
+    org.sorcen.export.io.AtomicFiles.deleteTree(models);
     return 0;
   }
 

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.sorcen.graph.classifier.ClassifierConfig;
 import org.sorcen.train.classifier.ClassifierExporter;
 import org.sorcen.train.classifier.ClassifierTrainer;
-import org.sorcen.train.data.Directories;
 import org.sorcen.train.data.ImagePadding;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.session.SessionSettings;
@@ -82,7 +81,7 @@ final class ClassifierTrainCommand implements Callable<Integer> {
       System.out.printf("SavedModel %s: features for a Fréchet distance (FD) in this classifier's feature space, "
           + "not ImageNet-Inception FID%n", out);
     } finally {
-      Directories.deleteTree(scratch);
+      org.sorcen.export.io.AtomicFiles.deleteTree(scratch);
     }
     return 0;
   }

@@ -1,18 +1,11 @@
 package org.sorcen.train.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.sorcen.export.VersionSet;
 import org.sorcen.export.io.DirectoryLock;
+import org.sorcen.train.run.Run;
 import org.sorcen.export.SavedModelVerifier;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.train.data.DataException;
-import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.RunLayout;
-import org.sorcen.train.run.RunExport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,30 +50,16 @@ final class ExportCommand implements Callable<Integer> {
     if (mode.verify != null) {
       return report(List.of(mode.verify)) ? 0 : 1;
     }
-    RunLayout layout = new RunLayout(mode.run);
-    if (!Files.isRegularFile(layout.config())) {
-      throw new DataException(mode.run + " is not a run directory: " + layout.config() + " is missing");
-    }
-    SorcenConfig config = ConfigLoader.parse(Files.readString(layout.config()), layout.config().toString(),
-        java.util.Map.of());
+    Run run = Run.open(mode.run);
     // Writing into the run directory itself takes the run's lock, as train does.
     boolean intoRun = out.toAbsolutePath().normalize().startsWith(mode.run.toAbsolutePath().normalize());
-    try (DirectoryLock lock = intoRun ? DirectoryLock.acquire(mode.run, "sorcen export") : null) {
-      Path ckpt = Checkpoints.forReading(mode.run, checkpoint, note -> System.err.println("sorcen: " + note
+    try (DirectoryLock lock = intoRun ? run.lock("sorcen export") : null) {
+      Path ckpt = run.checkpoint(checkpoint, note -> System.err.println("sorcen: " + note
           + "; exporting an older checkpoint"));
-      Path tok = tokenizer != null ? tokenizer : runTokenizer(layout);
-      List<Path> written = VersionSet.write(out, version, RunExport.models(config, ckpt, tok));
+      List<Path> written = run.export(out, version, ckpt, tokenizer != null ? tokenizer : run.tokenizer());
       written.forEach(p -> System.out.println("exported " + p));
       return report(written) ? 0 : 1;
     }
-  }
-
-  private static Path runTokenizer(RunLayout layout) throws java.io.IOException {
-    if (!Files.isRegularFile(layout.runInfo())) {
-      return null;
-    }
-    var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(layout.runInfo().toFile()).path("tokenizer");
-    return node.isTextual() ? Path.of(node.asText()) : null;
   }
 
   private static boolean report(List<Path> dirs) {

@@ -195,7 +195,7 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
     }
     Path ckpt = Checkpoints.forReading(run.root(), checkpoint, note -> System.err.println("sorcen: " + note));
     System.err.printf("sorcen: restoring %s%n", ckpt);
-    return Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt), SessionSettings.defaults());
+    return Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt));
   }
 
   private FrozenFeatures pixels(int classes) {

@@ -60,14 +60,7 @@ final class GenerateCommand implements Callable<Integer> {
         Tokenizer tok = Tokenizer.load(ProjectPaths.resolve(tokenizer))) {
       images = GeneratedImages.sample(gen, tok, count, seed, temperature, steps, System.err);
     }
-    Path target = out.toAbsolutePath();
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + ".png");
-    try {
-      ImageGrid.write(tmp, images, count, columns, SCALE);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    ImageGrid.write(out, images, count, columns, SCALE); // atomically: a reader never sees half a PNG
     System.out.printf("wrote %s: %d images, seeds %d..%d, temperature %.2f, %d steps%n", out, count, seed,
         seed + count - 1, temperature, steps);
     return 0;

@@ -12,7 +12,7 @@ import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.tokenizer.Tokenizer;
 import org.sorcen.train.tokenizer.TokenizerEvaluation;
-import org.sorcen.train.tokenizer.TokenizerExporter;
+import org.sorcen.export.TokenizerExport;
 import org.sorcen.train.tokenizer.TokenizerImages;
 import org.sorcen.train.tokenizer.TokenizerTrainer;
 import picocli.CommandLine.Command;
@@ -64,7 +64,7 @@ final class TokenizerTrainCommand implements Callable<Integer> {
     Path checkpoint = out.resolve("checkpoint").resolve("tokenizer");
     TokenizerTrainer.Summary run = TokenizerTrainer.train(cfg, train, checkpoint,
         new SessionSettings(threads, 0, false), maxSteps, System.err);
-    String fingerprint = TokenizerExporter.export(cfg, checkpoint, out);
+    String fingerprint = TokenizerExport.write(cfg, checkpoint, out);
     try (Tokenizer tokenizer = Tokenizer.load(out)) {
       TokenizerEvaluation eval = TokenizerEvaluation.run(tokenizer, test);
       Path grid = out.resolve("reconstructions.png");

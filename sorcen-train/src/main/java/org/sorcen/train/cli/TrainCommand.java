@@ -11,7 +11,7 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.run.StopRequest;
-import org.sorcen.train.tokenizer.TokenizerExporter;
+import org.sorcen.export.TokenizerExport;
 import org.sorcen.train.run.Trainer;
 import org.sorcen.train.session.SessionSettings;
 import picocli.CommandLine.Command;
@@ -69,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
     try {
       String made = TokenDataset.open(data).manifest().tokenizerFingerprint;
       Path embedded = ProjectPaths.resolve(EMBEDDED_TOKENIZER);
-      Path card = embedded.resolve(TokenizerExporter.METADATA);
+      Path card = embedded.resolve(TokenizerExport.METADATA);
       if (made == null || !Files.isRegularFile(card)) {
         return null;
       }

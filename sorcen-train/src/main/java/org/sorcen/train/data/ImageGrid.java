@@ -1,5 +1,6 @@
 package org.sorcen.train.data;
 
+import org.sorcen.export.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,15 +69,11 @@ public final class ImageGrid {
         paint(out, s, i, ox, oy, scale);
       }
     }
-    try {
-      Path parent = png.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      if (!ImageIO.write(out, "png", png.toFile())) {
+    AtomicFiles.write(png, stream -> {
+      if (!ImageIO.write(out, "png", stream)) {
         throw new IOException("no PNG writer available");
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
-    }
+    });
   }
 
   private static void paint(BufferedImage out, ImageSet s, int index, int ox, int oy, int scale) {

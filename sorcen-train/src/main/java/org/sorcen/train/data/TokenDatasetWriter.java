@@ -1,5 +1,6 @@
 package org.sorcen.train.data;
 
+import org.sorcen.export.io.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,40 +37,20 @@ public final class TokenDatasetWriter {
       check(s, grid, codebookSize, classNames.size());
     }
     requireTarget(dir, overwrite);
-    Path parent = dir.toAbsolutePath().getParent();
-    Path tmp;
-    try {
-      Files.createDirectories(parent);
-      tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp-");
-    } catch (IOException e) {
-      throw org.sorcen.export.io.IoFailure.of("create", dir, e);
-    }
-    try {
-      DatasetManifest m = new DatasetManifest();
-      m.grid = grid;
-      m.codebookSize = codebookSize;
-      m.numClasses = classNames.size();
-      m.classNames = List.copyOf(classNames);
-      m.tokenizerFingerprint = tokenizerFingerprint;
+    DatasetManifest m = new DatasetManifest();
+    m.grid = grid;
+    m.codebookSize = codebookSize;
+    m.numClasses = classNames.size();
+    m.classNames = List.copyOf(classNames);
+    m.tokenizerFingerprint = tokenizerFingerprint;
+    // Written whole into a hidden sibling and renamed: a reader never sees half a dataset.
+    AtomicFiles.writeDirectory(dir, overwrite, tmp -> {
       for (SplitRows s : splits) {
         m.splits.put(s.name(), writeSplit(tmp, s));
       }
       Files.writeString(tmp.resolve(DatasetManifest.FILE), m.toJson());
-      if (Files.exists(dir)) {
-        Directories.deleteTree(dir);
-      }
-      Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-      return m;
-    } catch (RuntimeException e) {
-      deleteQuietly(tmp);
-      throw e;
-    } catch (IOException e) {
-      deleteQuietly(tmp);
-      if (e instanceof FileAlreadyExistsException) {
-        throw new DataException(dir + " appeared while writing; nothing was changed", e);
-      }
-      throw org.sorcen.export.io.IoFailure.of("write", dir, e);
-    }
+    });
+    return m;
   }
 
   private static DatasetManifest.Split writeSplit(Path dir, SplitRows s) throws IOException {
@@ -114,11 +95,5 @@ public final class TokenDatasetWriter {
     }
   }
 
-  private static void deleteQuietly(Path p) {
-    try {
-      Directories.deleteTree(p);
-    } catch (IOException e) {
-      // best effort: a leftover hidden .tmp- directory is harmless and named as such
-    }
-  }
+
 }

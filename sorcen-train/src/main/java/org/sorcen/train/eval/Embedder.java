@@ -3,8 +3,6 @@ package org.sorcen.train.eval;
 import java.nio.file.Path;
 import org.sorcen.export.SorcenEncoder;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.train.session.SessionSettings;
-import org.sorcen.train.session.TrainingSession;
 
 /** A frozen encoder: flat token rows (L ids each) to one embedding per row (SPEC.md §8's feature). */
 public interface Embedder extends AutoCloseable {
@@ -18,7 +16,18 @@ public interface Embedder extends AutoCloseable {
 
   /** An exported encoder SavedModel ({@code sorcen-encoder/<version>}). */
   static Embedder savedModel(Path dir) {
-    SorcenEncoder encoder = SorcenEncoder.load(dir);
+    return of(SorcenEncoder.load(dir));
+  }
+
+  /**
+   * A training checkpoint (bundle prefix {@code .../step-N/ckpt}) of a run with this config,
+   * restored by variable name into the encoder's inference graph (no teacher, optimizer or heads).
+   */
+  static Embedder checkpoint(SorcenConfig config, Path prefix) {
+    return of(SorcenEncoder.fromCheckpoint(config, prefix));
+  }
+
+  private static Embedder of(SorcenEncoder encoder) {
     return new Embedder() {
       @Override
       public float[][] embed(long[] ids) {
@@ -41,28 +50,6 @@ public interface Embedder extends AutoCloseable {
       @Override
       public void close() {
         encoder.close();
-      }
-    };
-  }
-
-  /** A training checkpoint (prefix {@code .../step-N/model}) of a run with this config. */
-  static Embedder checkpoint(SorcenConfig config, Path prefix, SessionSettings settings) {
-    TrainingSession session = TrainingSession.create(config, false, 1, settings);
-    try {
-      session.restore(prefix);
-    } catch (RuntimeException e) {
-      session.close();
-      throw e;
-    }
-    return new Embedder() {
-      @Override
-      public float[][] embed(long[] ids) {
-        return session.embed(ids, BATCH);
-      }
-
-      @Override
-      public void close() {
-        session.close();
       }
     };
   }

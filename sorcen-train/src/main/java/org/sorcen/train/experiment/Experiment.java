@@ -25,7 +25,8 @@ import org.sorcen.train.eval.Evaluators;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.RunExport;
+import org.sorcen.train.run.Run;
+import org.sorcen.train.tokenizer.DatasetTokenizing;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.run.Trainer;
 import org.sorcen.train.session.SessionSettings;
@@ -73,17 +74,17 @@ public final class Experiment {
       SorcenConfig cfg = methodConfig(method);
       Path runDir = work.resolve(method);
       TrainingCost cost = train(cfg, tokens, runDir);
-      Path ckpt = Checkpoints.forReading(runDir, null, note -> log.println("experiment: " + note));
-      RunExport.ensure(cfg, runDir, ckpt, resolve.apply(Path.of(x.tokenizer)));
+      Path ckpt = Run.open(runDir).checkpoint(note -> log.println("experiment: " + note));
+      Run.ensureFinalExport(cfg, runDir, ckpt, resolve.apply(Path.of(x.tokenizer)));
       log.printf("experiment: %s: evaluating frozen features%n", method);
       Map<String, Double> figures = new LinkedHashMap<>();
-      try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt), SessionSettings.defaults())) {
+      try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt))) {
         FrozenFeatures f = Representations.encoder(e::embed, train, test, classes, 0);
         figures.putAll(Evaluators.run(allEvaluators(cfg), f, cfg.train.seed, log));
       }
       long step = cost.steps();
       Path samples = resultsMd.resolveSibling(baseName(resultsMd) + "-" + method + "-samples.png");
-      figures.putAll(generation.evaluate(RunExport.dir(runDir, org.sorcen.export.ModelExport.GENERATOR, step),
+      figures.putAll(generation.evaluate(Run.finalExport(runDir, org.sorcen.export.ModelExport.GENERATOR, step),
           resolve.apply(Path.of(x.tokenizer)), samples, x.generation, log));
       rows.add(new ResultsReport.Row(method, figures, cost, samples.getFileName().toString()));
     }
@@ -135,12 +136,8 @@ public final class Experiment {
       return out;
     }
     log.printf("experiment: tokenizing %s with %s into %s%n", x.images, x.tokenizer, out);
-    int rc = org.sorcen.train.cli.SorcenCli.commandLine().execute("tokenize", "--tokenizer",
-        resolve.apply(Path.of(x.tokenizer)).toString(), "--images", resolve.apply(Path.of(x.images)).toString(),
-        "--class-names", x.classNames, "--out", out.toString());
-    if (rc != 0) {
-      throw new DataException("tokenizing " + x.images + " failed (exit " + rc + "); see the message above");
-    }
+    DatasetTokenizing.run(new DatasetTokenizing.Request(resolve.apply(Path.of(x.tokenizer)),
+        resolve.apply(Path.of(x.images)), List.of(x.classNames.split(",")), 0, out, false), log);
     return out;
   }
 

@@ -122,10 +122,8 @@ final class ResultsReport {
     return NOTES_HEADING + "\n\n(to be written by hand after reading the figures)\n";
   }
 
-  private static void atomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  private static void atomically(Path file, String text) {
+    org.sorcen.export.io.AtomicFiles.writeString(file, text);
   }
 
   private static String pct(Double v) {

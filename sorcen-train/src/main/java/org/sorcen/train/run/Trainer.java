@@ -142,7 +142,7 @@ public final class Trainer {
             }
           }
         }
-        List<Path> exported = interrupted ? List.of() : RunExport.ensure(config, o.runDir(), last, o.tokenizer());
+        List<Path> exported = interrupted ? List.of() : Run.ensureFinalExport(config, o.runDir(), last, o.tokenizer());
         return new Outcome(step, totalSteps, interrupted, evaluation, last, exported);
       }
     }

@@ -1,5 +1,6 @@
 package org.sorcen.train.tokenizer;
 
+import org.sorcen.export.TokenizerExport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -38,14 +39,14 @@ public final class Tokenizer implements AutoCloseable {
     this.bundle = bundle;
     this.config = config;
     this.fingerprint = fingerprint;
-    this.encode = bundle.function(TokenizerExporter.ENCODE);
-    this.decode = bundle.function(TokenizerExporter.DECODE);
+    this.encode = bundle.function(TokenizerExport.ENCODE);
+    this.decode = bundle.function(TokenizerExport.DECODE);
   }
 
   public static Tokenizer load(Path dir) {
-    Path meta = dir.resolve(TokenizerExporter.METADATA);
+    Path meta = dir.resolve(TokenizerExport.METADATA);
     if (!Files.isRegularFile(meta)) {
-      throw new DataException(dir + " is not a tokenizer SavedModel: " + TokenizerExporter.METADATA + " is missing");
+      throw new DataException(dir + " is not a tokenizer SavedModel: " + TokenizerExport.METADATA + " is missing");
     }
     TokenizerConfig config;
     String fingerprint;
@@ -56,12 +57,12 @@ public final class Tokenizer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + meta + ": " + e.getMessage(), e);
     }
-    String actual = TokenizerExporter.fingerprint(dir);
+    String actual = TokenizerExport.fingerprint(dir);
     if (!actual.equals(fingerprint)) {
-      throw new DataException(dir + ": variables have SHA-256 " + actual + " but " + TokenizerExporter.METADATA
+      throw new DataException(dir + ": variables have SHA-256 " + actual + " but " + TokenizerExport.METADATA
           + " records " + fingerprint);
     }
-    return new Tokenizer(SavedModelBundle.load(dir.toString(), TokenizerExporter.TAG), config, fingerprint);
+    return new Tokenizer(SavedModelBundle.load(dir.toString(), org.sorcen.export.SavedModelWriter.TAG), config, fingerprint);
   }
 
   /** Ids of every image, row-major: image i's G·G ids start at i·G·G. */

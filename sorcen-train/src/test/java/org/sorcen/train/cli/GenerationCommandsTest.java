@@ -29,7 +29,7 @@ import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import org.sorcen.train.tokenizer.TinyTokenizer;
 import org.sorcen.train.tokenizer.Tokenizer;
-import org.sorcen.train.tokenizer.TokenizerExporter;
+import org.sorcen.export.TokenizerExport;
 import org.sorcen.train.tokenizer.TokenizerTrainer;
 import picocli.CommandLine;
 
@@ -54,7 +54,7 @@ class GenerationCommandsTest {
     Path tokCkpt = dir.resolve("tok").resolve("tokenizer");
     TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0, QUIET);
     tokenizer = dir.resolve("tokenizer-model");
-    TokenizerExporter.export(tc, tokCkpt, tokenizer);
+    TokenizerExport.write(tc, tokCkpt, tokenizer);
 
     SorcenConfig config = ConfigLoader.parse("""
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,

@@ -1,5 +1,6 @@
 package org.sorcen.train.tokenizer;
 
+import org.sorcen.export.TokenizerExport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,7 +33,7 @@ class ImageGeneratorExportTest {
     TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0,
         new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
     Path tokDir = dir.resolve("tokenizer-model");
-    TokenizerExporter.export(tc, tokCkpt, tokDir);
+    TokenizerExport.write(tc, tokCkpt, tokDir);
 
     SorcenConfig config = ConfigLoader.parse("""
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,

@@ -1,5 +1,6 @@
 package org.sorcen.train.tokenizer;
 
+import org.sorcen.export.TokenizerExport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,7 +60,7 @@ class TokenizerExportTest {
     TokenizerTrainer.train(cfg, images, checkpoint, SessionSettings.defaults(), 0, new java.io.PrintStream(
         java.io.OutputStream.nullOutputStream()));
     model = dir.resolve("model");
-    TokenizerExporter.export(cfg, checkpoint, model);
+    TokenizerExport.write(cfg, checkpoint, model);
   }
 
   @Test
@@ -127,7 +128,7 @@ class TokenizerExportTest {
       assertEquals(images.count() * 8 * 8, decoded.length);
       assertArrayEquals(expectedImages, decoded);
       assertEquals(cfg.codebookSize, tok.config().codebookSize);
-      assertEquals(TokenizerExporter.fingerprint(model), tok.fingerprint());
+      assertEquals(TokenizerExport.fingerprint(model), tok.fingerprint());
       assertThrows(IllegalArgumentException.class, () -> tok.decode(new long[] {16}, 1));
     }
   }
@@ -156,7 +157,7 @@ class TokenizerExportTest {
     }
     Path meta = copy.resolve("assets.extra/tokenizer.json");
     String text = Files.readString(meta);
-    String fp = TokenizerExporter.fingerprint(model);
+    String fp = TokenizerExport.fingerprint(model);
     Files.writeString(meta, text.replace(fp, "0".repeat(64)));
     DataException e = assertThrows(DataException.class, () -> Tokenizer.load(copy));
     assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());

@@ -41,21 +41,13 @@ public final class IdxWriter {
   }
 
   private static void writeAtomically(Path file, Body body) {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(tmp)))) {
-        body.write(out);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw org.sorcen.export.io.IoFailure.of("write", file, e);
-    } finally {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the temporary is hidden and named as such
-      }
-    }
+    org.sorcen.export.io.AtomicFiles.write(file, raw -> {
+      GZIPOutputStream gz = new GZIPOutputStream(raw);
+      DataOutputStream out = new DataOutputStream(gz);
+      body.write(out);
+      out.flush();
+      gz.finish();
+    });
   }
+
 }

@@ -1,0 +1,152 @@
+package org.sorcen.train.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.sorcen.export.ModelExport;
+import org.sorcen.export.VersionSet;
+import org.sorcen.export.io.DirectoryLock;
+import org.sorcen.export.io.IoFailure;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.JsonErrors;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.tokenizer.Tokenizer;
+
+/**
+ * A run directory as its readers see it (export, eval, bench-serving, experiment, the end of
+ * train): the resolved config, the newest intact checkpoint, the dataset and tokenizer it used,
+ * and the one definition of what a run exports.
+ */
+public final class Run {
+  private final RunLayout layout;
+  private final SorcenConfig config;
+  private final JsonNode info;
+
+  private Run(RunLayout layout, SorcenConfig config, JsonNode info) {
+    this.layout = layout;
+    this.config = config;
+    this.info = info;
+  }
+
+  /** Opens {@code dir}; a directory without {@code config.json} is refused with what to pass. */
+  public static Run open(Path dir) {
+    return open(dir, Map.of());
+  }
+
+  /** Opens {@code dir} with dotted overrides applied to its config (e.g. evaluator settings). */
+  public static Run open(Path dir, Map<String, String> overrides) {
+    RunLayout layout = new RunLayout(dir);
+    if (!Files.isRegularFile(layout.config())) {
+      throw new DataException(dir + " is not a run directory: " + layout.config() + " is missing");
+    }
+    SorcenConfig config;
+    JsonNode info = null;
+    try {
+      config = ConfigLoader.parse(Files.readString(layout.config()), layout.config().toString(), overrides);
+      if (Files.isRegularFile(layout.runInfo())) {
+        info = new ObjectMapper().readTree(layout.runInfo().toFile());
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new DataException(layout.runInfo() + ": " + JsonErrors.describe(e));
+    } catch (IOException e) {
+      throw IoFailure.of("read", dir, e);
+    }
+    return new Run(layout, config, info);
+  }
+
+  public Path dir() {
+    return layout.root();
+  }
+
+  public RunLayout layout() {
+    return layout;
+  }
+
+  public SorcenConfig config() {
+    return config;
+  }
+
+  /** The newest intact checkpoint; newer damaged ones are reported to {@code warn}. */
+  public Path checkpoint(Consumer<String> warn) {
+    return Checkpoints.forReading(dir(), null, warn);
+  }
+
+  /** {@code explicit} when given (refused if damaged), else the newest intact checkpoint. */
+  public Path checkpoint(Path explicit, Consumer<String> warn) {
+    return Checkpoints.forReading(dir(), explicit, warn);
+  }
+
+  /** The token dataset the run trained on, from {@code run.json}, or null if it does not say. */
+  public Path data() {
+    return path("data");
+  }
+
+  /** The tokenizer the run drew its pictures with, from {@code run.json}, or null. */
+  public Path tokenizer() {
+    return path("tokenizer");
+  }
+
+  private Path path(String key) {
+    JsonNode n = info != null ? info.path(key) : null;
+    return n != null && n.isTextual() ? Path.of(n.asText()) : null;
+  }
+
+  /** Takes the run's lock for a command that writes into it. */
+  public DirectoryLock lock(String what) {
+    return DirectoryLock.acquire(dir(), what);
+  }
+
+  /**
+   * Exports the run's models from {@code checkpoint} into {@code out} under one version (null:
+   * one above the highest there), all or none. Returns their directories.
+   */
+  public List<Path> export(Path out, Integer version, Path checkpoint, Path tokenizer) {
+    return VersionSet.write(out, version, models(config, checkpoint, tokenizer));
+  }
+
+  /**
+   * The end-of-run export into {@code runs/NAME/savedmodels/<model>/<step>/}: writes what is
+   * missing there (a run interrupted during its export completes it when run again).
+   */
+  public static List<Path> ensureFinalExport(SorcenConfig config, Path runDir, Path checkpoint, Path tokenizer) {
+    long step = Checkpoints.readSidecar(checkpoint).step();
+    return VersionSet.ensure(runDir.resolve("savedmodels"), version(step), models(config, checkpoint, tokenizer));
+  }
+
+  /** Where the end-of-run export put {@code model} for this step. */
+  public static Path finalExport(Path runDir, String model, long step) {
+    return runDir.resolve("savedmodels").resolve(model).resolve(Integer.toString(version(step)));
+  }
+
+  /**
+   * What a run exports, in order: encoder, generator and, with a tokenizer, the tokenizer itself
+   * and the image generator (seeds to images in one graph).
+   */
+  static List<VersionSet.Member> models(SorcenConfig cfg, Path checkpoint, Path tokenizer) {
+    Path prefix = Checkpoints.prefix(checkpoint);
+    List<VersionSet.Member> out = new ArrayList<>(List.of(ModelExport.encoderModel(cfg, prefix),
+        ModelExport.generatorModel(cfg, prefix)));
+    if (tokenizer != null) {
+      TokenizerConfig tc;
+      try (Tokenizer t = Tokenizer.load(tokenizer)) {
+        tc = t.config();
+      }
+      out.add(ModelExport.tokenizerModel(tokenizer));
+      out.add(ModelExport.imageGeneratorModel(cfg, prefix, tc, tokenizer));
+    }
+    return out;
+  }
+
+  /** Versions are positive integers; a checkpoint at step 0 (no training) still exports as 1. */
+  private static int version(long step) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, step));
+  }
+}

@@ -1,0 +1,74 @@
+package org.sorcen.train.tokenizer;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.DatasetManifest;
+import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.ImageSources;
+import org.sorcen.train.data.TokenArrays;
+import org.sorcen.train.data.TokenDatasetWriter;
+
+/**
+ * Images to a token dataset with a trained tokenizer: every split of an image source encoded in
+ * chunks, with progress, into a dataset whose manifest records the tokenizer's fingerprint. The
+ * library call behind {@code ./sorcen tokenize} and the experiment's first stage.
+ */
+public final class DatasetTokenizing {
+  /** Images encoded between progress lines. */
+  static final int CHUNK = 5_000;
+
+  /** What to tokenize: {@code heldOut} moves the last N images into 'test' when the source has none. */
+  public record Request(Path tokenizer, Path images, List<String> classNames, int heldOut, Path out,
+      boolean overwrite) {}
+
+  private DatasetTokenizing() {}
+
+  /** Writes the dataset (refusing an existing {@code out} first, unless overwriting); returns its manifest. */
+  public static DatasetManifest run(Request r, PrintStream log) {
+    TokenDatasetWriter.requireTarget(r.out(), r.overwrite()); // before encoding every image
+    Map<String, ImageSet> splits = new LinkedHashMap<>(ImageSources.read(r.images(), r.classNames(), 1));
+    if (!splits.containsKey("test") && r.heldOut() > 0) {
+      ImageSet all = splits.get("train");
+      if (r.heldOut() >= all.count()) {
+        throw new DataException("--held-out " + r.heldOut() + " leaves no training images of " + all.count());
+      }
+      splits.put("train", ImageSources.slice(all, 0, all.count() - r.heldOut()));
+      splits.put("test", ImageSources.slice(all, all.count() - r.heldOut(), all.count()));
+    }
+    try (Tokenizer tok = Tokenizer.load(r.tokenizer())) {
+      int seqLen = tok.config().seqLen();
+      List<TokenDatasetWriter.SplitRows> rows = new ArrayList<>();
+      List<String> names = List.of();
+      long start = System.nanoTime();
+      long done = 0;
+      long total = splits.values().stream().mapToLong(ImageSet::count).sum();
+      for (var e : splits.entrySet()) {
+        ImageSet set = e.getValue();
+        names = set.classNames();
+        long[] ids = new long[set.count() * seqLen];
+        for (int from = 0; from < set.count(); from += CHUNK) {
+          int to = Math.min(set.count(), from + CHUNK);
+          long[] chunk = tok.encode(ImageSources.slice(set, from, to));
+          System.arraycopy(chunk, 0, ids, from * seqLen, chunk.length);
+          done += to - from;
+          double s = (System.nanoTime() - start) / 1e9;
+          log.printf(Locale.ROOT, "tokenize: %s %d/%d images, %.0f images/s%n", e.getKey(), done, total, done / s);
+        }
+        rows.add(new TokenDatasetWriter.SplitRows(e.getKey(), new TokenArrays(set.count(), seqLen, ids, set.labels(),
+            set.classNames())));
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      DatasetManifest m = TokenDatasetWriter.write(r.out(), tok.config().grid(), tok.config().codebookSize, names,
+          tok.fingerprint(), rows, r.overwrite());
+      log.printf(Locale.ROOT, "tokenize: wrote %s: %d records %s, %dx%d grid, C = %d; %.0f images/s%n", r.out(),
+          m.records(), m.splits.keySet(), m.grid, m.grid, m.codebookSize, total / seconds);
+      return m;
+    }
+  }
+}
