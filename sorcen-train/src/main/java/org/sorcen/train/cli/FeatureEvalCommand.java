@@ -83,8 +83,8 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "linear-probe", description = "Linear probe (SPEC.md §8: BatchNorm without affine + linear, LARS, "
-      + "warm-up then cosine) on frozen features.")
+  @Command(name = "linear-probe", description = "Linear probe (docs/ALGORITHM.md §8: BatchNorm without affine + "
+      + "linear, LARS, warm-up then cosine) on frozen features.")
   static final class LinearProbe extends FeatureEvalCommand {
     @Override
     List<String> evaluators() {

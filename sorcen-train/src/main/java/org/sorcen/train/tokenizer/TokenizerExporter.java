@@ -36,7 +36,7 @@ import org.tensorflow.types.TUint8;
  * Exports a trained tokenizer as a SavedModel (tag {@code serve}) with two signatures, {@code encode}
  * (images uint8 [-1, H_in, W_in, C] → ids int64 [-1, G·G]) and {@code decode} (ids → images uint8
  * [-1, S, S, C]). The graph is built afresh with inference variables only (encoder, decoder,
- * codebook) and restored from the training checkpoint by name (TFJAVA.md §6 (b)), so no optimizer
+ * codebook) and restored from the training checkpoint by name, so no optimizer
  * state or training op is shipped. {@code assets.extra/tokenizer.json} records the config, the grid,
  * the codebook size and a fingerprint: the SHA-256 of the variables data files.
  */
