@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The inference-only encoder (SPEC.md §4, §8): the student encoder's variables and nothing else,
+ * The inference-only encoder (ALGORITHM.md §4, §8): the student encoder's variables and nothing else,
  * eval mode, dynamic batch. {@code tokens} [-1, L] → {@code embedding} [-1, D] (mean of the
  * final-normed patch positions), {@code patch_features} [-1, L, D] and {@code cls} [-1, D].
  */

@@ -20,7 +20,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The inference-only generator (SPEC.md §7): encoder, decoder and MLM head; {@code seeds} [-1] →
+ * The inference-only generator (ALGORITHM.md §7): encoder, decoder and MLM head; {@code seeds} [-1] →
  * {@code tokens} [-1, L] (generate), and known tokens + {@code known_mask} → completed tokens
  * (inpaint). Temperature (4.5) and the number of steps (12) have defaults; the steps are checked
  * to lie in [1, {@value #MAX_STEPS}].

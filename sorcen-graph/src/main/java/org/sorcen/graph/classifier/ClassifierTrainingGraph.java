@@ -23,7 +23,7 @@ import org.tensorflow.types.TUint8;
 
 /**
  * One classifier training step: forward, mean softmax cross-entropy against one-hot labels (the
- * sparse op has no gradient, TFJAVA.md §2), AdamW with warm-up + cosine lr in epochs, then
+ * sparse op has no gradient in TF Java), AdamW with warm-up + cosine lr in epochs, then
  * {@code global_step += 1}. Also gives the eval-mode outputs of the same weights and checkpoint
  * ops over every variable.
  */

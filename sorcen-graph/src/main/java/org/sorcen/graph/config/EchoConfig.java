@@ -2,7 +2,7 @@ package org.sorcen.graph.config;
 
 import java.util.List;
 
-/** Echo sampling: top-k excluding the argmax, and the ground-truth warm-up (SPEC.md §4.7). */
+/** Echo sampling: top-k excluding the argmax, and the ground-truth warm-up (ALGORITHM.md §4.7). */
 public final class EchoConfig {
   /** Number of candidates kept after removing the single largest logit. */
   public int topK = 15;

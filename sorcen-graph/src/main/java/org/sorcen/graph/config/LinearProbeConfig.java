@@ -3,7 +3,7 @@ package org.sorcen.graph.config;
 import java.util.List;
 
 /**
- * The linear probe of SPEC.md §8: BatchNorm without affine + Linear on frozen mean-pooled
+ * The linear probe of ALGORITHM.md §8: BatchNorm without affine + Linear on frozen mean-pooled
  * features, lr = blr·batch/256, no weight decay, 90 epochs with 10 of warm-up, then cosine.
  *
  * <p>The default optimizer is SGD with momentum, not the paper's LARS: LARS moves each matrix by at

@@ -2,7 +2,7 @@ package org.sorcen.graph.config;
 
 import java.util.List;
 
-/** Loss weights and constants (SPEC.md §4.5–§4.13). */
+/** Loss weights and constants (ALGORITHM.md §4.5–§4.13). */
 public final class LossConfig {
   public double labelSmoothing = 0.1;
   public double uniformityWeight = 0.01;

@@ -2,7 +2,7 @@ package org.sorcen.graph.config;
 
 import java.util.List;
 
-/** Mask-rate distribution, drop rate and the jittered spatial crop of the echo (SPEC.md §4.1, §4.8). */
+/** Mask-rate distribution, drop rate and the jittered spatial crop of the echo (ALGORITHM.md §4.1, §4.8). */
 public final class MaskingConfig {
   public double maskRateMean = 0.55;
   public double maskRateStd = 0.25;

@@ -2,7 +2,7 @@ package org.sorcen.graph.config;
 
 import java.util.List;
 
-/** Shapes of the token grid, the encoders, the decoder and the heads (SPEC.md §2–§4). */
+/** Shapes of the token grid, the encoders, the decoder and the heads (ALGORITHM.md §2–§4). */
 public final class ModelConfig {
   /** G: the token grid is G×G, so L = G·G. */
   public int grid = 16;

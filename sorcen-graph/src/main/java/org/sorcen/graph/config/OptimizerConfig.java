@@ -2,7 +2,7 @@ package org.sorcen.graph.config;
 
 import java.util.List;
 
-/** AdamW with warm-up and cosine decay, clipped by global norm (SPEC.md §6). */
+/** AdamW with warm-up and cosine decay, clipped by global norm (ALGORITHM.md §6). */
 public final class OptimizerConfig {
   /** Base learning rate: lr = blr · batch_size / 256. */
   public double blr = 1.5e-4;

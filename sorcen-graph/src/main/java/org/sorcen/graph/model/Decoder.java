@@ -16,7 +16,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * MAGE's decoder (SPEC.md §4.4): project the latent, pad back to L+1 positions with the projected
+ * MAGE's decoder (ALGORITHM.md §4.4): project the latent, pad back to L+1 positions with the projected
  * CLS vector, reset every masked position to it, add learned positions, blocks, LayerNorm, MLM head.
  */
 public final class Decoder {

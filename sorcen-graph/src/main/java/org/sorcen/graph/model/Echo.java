@@ -10,7 +10,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The echo (SPEC.md §4.7): at every grid position, drop the single most likely id, keep the next
+ * The echo (ALGORITHM.md §4.7): at every grid position, drop the single most likely id, keep the next
  * k, and sample one from the softmax over those k. No gradient flows through it.
  */
 public final class Echo {

@@ -14,7 +14,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The ViT encoder over token ids (SPEC.md §4.3, §4.9). The student and the teacher share the token
+ * The ViT encoder over token ids (ALGORITHM.md §4.3, §4.9). The student and the teacher share the token
  * embedding and the final LayerNorm; they differ in their blocks ("blocks" / "blocks_momentum") and
  * in whether positions are dropped.
  */

@@ -15,7 +15,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * MAGE's iterative decoding (SPEC.md §7) entirely in-graph, random only through
+ * MAGE's iterative decoding (ALGORITHM.md §7) entirely in-graph, random only through
  * {@link CounterRandom} keyed by each row's seed: start from MASK (or from known tokens); at each
  * step sample every position, keep the known ones, and re-mask the least confident ones
  * (log-probability plus annealed Gumbel noise) on a cosine schedule.

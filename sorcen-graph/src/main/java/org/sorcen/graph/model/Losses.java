@@ -10,7 +10,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
-/** The loss terms of SPEC.md §4.5–§4.12, each a float32 scalar. */
+/** The loss terms of ALGORITHM.md §4.5–§4.12, each a float32 scalar. */
 public final class Losses {
   private Losses() {}
 

@@ -11,7 +11,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * MAGE's variable-ratio masking (SPEC.md §4.1–4.2), all in-graph with static shapes: one mask rate
+ * MAGE's variable-ratio masking (ALGORITHM.md §4.1–4.2), all in-graph with static shapes: one mask rate
  * per batch from a truncated normal, a uniformly random order per row, the first n_drop positions
  * dropped and the first n_mask masked.
  */

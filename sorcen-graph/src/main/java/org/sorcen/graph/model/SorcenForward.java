@@ -15,7 +15,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The Sorcen forward pass (SPEC.md §4.3–§4.14) from ids and masks to every loss term. Where the
+ * The Sorcen forward pass (ALGORITHM.md §4.3–§4.14) from ids and masks to every loss term. Where the
  * masks and the echo come from is the caller's business: the training graph draws them in-graph,
  * tests and the reference check feed them explicitly.
  */
@@ -82,8 +82,9 @@ public final class SorcenForward {
   }
 
   /**
-   * The embedding of SPEC.md §8: the encoder on the full unmasked sequence, mean of the final-normed
-   * patch positions (CLS excluded). Use an inference context.
+   * The embedding: the encoder on the full unmasked sequence, mean of the final-normed patch
+   * positions (CLS excluded). Not yet the official probe feature of ALGORITHM.md §8 (a parameter-free
+   * LayerNorm of the mean of the pre-norm outputs); issue 12 changes that. Use an inference context.
    */
   public static Operand<TFloat32> embedding(LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
     return meanOfGrid(ctx.tf(), patchFeatures(ctx, m, tokens));

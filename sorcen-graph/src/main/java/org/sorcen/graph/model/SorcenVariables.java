@@ -14,7 +14,7 @@ import org.sorcen.graph.nn.Variables;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * Declares every model variable under its official PyTorch name (SPEC.md §9). The MAGE baseline
+ * Declares every model variable under its official PyTorch name (ALGORITHM.md §9). The MAGE baseline
  * has no teacher, projectors or predictor; the classifier exists when {@code num_classes > 0}.
  */
 public final class SorcenVariables {

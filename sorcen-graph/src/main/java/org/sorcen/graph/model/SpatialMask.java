@@ -13,7 +13,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Jittered spatial masking of the echo (SPEC.md §4.8): one crop side s per batch, uniform over
+ * Jittered spatial masking of the echo (ALGORITHM.md §4.8): one crop side s per batch, uniform over
  * the integers [crop_min, crop_max]; per example a top-left corner uniform over the places where
  * the s×s square fits; every position outside it becomes MASK.
  */

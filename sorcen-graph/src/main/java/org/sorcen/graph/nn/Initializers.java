@@ -9,7 +9,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Initial values (SPEC.md §6): Linear weights Xavier-uniform, biases and shifts 0, scales 1,
+ * Initial values (ALGORITHM.md §6): Linear weights Xavier-uniform, biases and shifts 0, scales 1,
  * embedding tables normal(0, 0.02). Random ones are stateless, keyed by the run seed and the
  * variable's name, so the same seed gives the same initial model whatever the creation order.
  */

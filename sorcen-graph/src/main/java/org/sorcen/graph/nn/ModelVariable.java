@@ -10,7 +10,7 @@ import org.tensorflow.types.family.TType;
 public record ModelVariable(String name, VarHandleOp handle, Shape shape, Class<? extends TType> type,
     VariableRole role) {
 
-  /** SPEC.md §6: weight decay on tensors of rank >= 2 whose name does not end in "bias". */
+  /** ALGORITHM.md §6: weight decay on tensors of rank >= 2 whose name does not end in "bias". */
   public boolean decays() {
     return role == VariableRole.TRAINABLE && shape.numDimensions() >= 2 && !name.endsWith("bias");
   }

@@ -10,7 +10,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * The single compute-dtype switch. Weights, norms, softmax and losses stay float32; only the
  * matrix products (where nearly all the FLOPs are) run in bfloat16 when asked, which is about twice
- * as fast as float32 on CPUs with avx512_bf16 (TFJAVA.md §11).
+ * as fast as float32 on CPUs with avx512_bf16 (measured on chained matmuls; the gain depends on the CPU).
  */
 public final class Precision {
   private final boolean bfloat16;

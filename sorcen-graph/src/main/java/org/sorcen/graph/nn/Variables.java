@@ -16,7 +16,7 @@ import org.tensorflow.types.family.TType;
 /**
  * Every resource variable of a graph, by checkpoint name. Variables are resource variables (the
  * only kind XLA and hand-written optimizers handle well) with a shared name equal to their own
- * name: an empty shared name would make all of them alias one resource (TFJAVA.md §1).
+ * name: in TF Java an empty shared name would make all of them alias one resource.
  *
  * <p>Initial values are built in the init scope from static shapes only, because initializers run
  * together in no fixed order and must not read each other.

@@ -20,7 +20,7 @@ import org.tensorflow.types.TInt64;
 
 /**
  * A linear softmax classifier on frozen features, the head of the linear probe and of few-shot
- * evaluation (SPEC.md §8). Features arrive already normalised (the parameter-free BatchNorm is
+ * evaluation (ALGORITHM.md §8). Features arrive already normalised (the parameter-free BatchNorm is
  * applied by the caller with exact training-set statistics), so the graph is logits = x·Wᵀ + b,
  * cross-entropy, and one LARS (or SGD-with-momentum) step whose learning rate follows warm-up then
  * cosine in the fed fractional {@code epoch}.

@@ -6,7 +6,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Nearest-neighbour ×2 upsampling by reshape, tile and reshape: ResizeNearestNeighbor has no
- * gradient in TF Java (TFJAVA.md §2), these three do, and the batch axis may stay dynamic.
+ * gradient in TF Java, these three do, and the batch axis may stay dynamic.
  */
 final class Upsample {
   private Upsample() {}

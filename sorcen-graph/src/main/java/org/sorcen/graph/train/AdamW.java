@@ -16,7 +16,8 @@ import org.tensorflow.types.TInt64;
 /**
  * AdamW exactly as torch.optim.AdamW: p ← p·(1 − lr·wd) − lr·m̂/(√v̂ + eps), with decay only on
  * variables for which {@link ModelVariable#decays()} holds. Written out with plain ops because the
- * framework's Adam has no decoupled decay and races on its bias-correction powers (TFJAVA.md §3).
+ * framework's Adam has no decoupled decay, and its bias-correction powers are updated without a
+ * control dependency on the update, so its first steps are not deterministic.
  * Moments are variables named {@code <var>/adam_m}, {@code <var>/adam_v} (role OPTIMIZER).
  */
 public final class AdamW {

@@ -16,7 +16,7 @@ import org.tensorflow.types.family.TType;
 /**
  * Save and restore ops for resource variables, named as TensorFlow's own saver names them
  * ({@code save/filename}, {@code save/control_dependency}, {@code save/restore_all}). TF Java's
- * built-in saver silently skips resource variables (TFJAVA.md §5); with these ops in the graph,
+ * built-in saver silently skips resource variables; with these ops in the graph,
  * {@code Session.save/restore} and the SavedModel exporter use them instead. Tensors are keyed by
  * each variable's checkpoint name, so checkpoints read like PyTorch state_dicts.
  */

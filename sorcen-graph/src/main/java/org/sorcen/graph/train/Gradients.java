@@ -9,7 +9,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * d loss / d read for float variable reads, via the graph's C++ gradients (TFJAVA.md §2): the
+ * d loss / d read for float variable reads, via the graph's C++ gradients: the
  * gradient of a read covers only that read, so pass the reads the forward pass used.
  */
 public final class Gradients {

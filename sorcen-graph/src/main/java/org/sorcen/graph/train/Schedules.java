@@ -11,8 +11,8 @@ import org.tensorflow.types.TInt64;
  * Schedules driven by the global step, so that a resumed run lands on exactly the values an
  * uninterrupted one would have: e = step / steps_per_epoch (fractional epochs), E = train.epochs.
  * <ul>
- *   <li>lr: linear warm-up to blr·B/256 over warmup_epochs, then half-cycle cosine to min_lr (SPEC.md §6);
- *   <li>β: 1 − (1 − β₀)·(cos(π·e/E) + 1)/2 (SPEC.md §5);
+ *   <li>lr: linear warm-up to blr·B/256 over warmup_epochs, then half-cycle cosine to min_lr (ALGORITHM.md §6);
+ *   <li>β: 1 − (1 − β₀)·(cos(π·e/E) + 1)/2 (ALGORITHM.md §5);
  *   <li>echo warm-up: true while e < echo.warmup_epochs.
  * </ul>
  */

@@ -13,7 +13,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * teacher ← β·teacher + (1−β)·student for the teacher blocks and the momentum projector
- * (trainable parameters only; their BatchNorm running statistics are their own), SPEC.md §5.
+ * (trainable parameters only; their BatchNorm running statistics are their own), ALGORITHM.md §5.
  * The student values are the same reads the forward pass uses, i.e. from before this step's update.
  */
 public final class TeacherEma {

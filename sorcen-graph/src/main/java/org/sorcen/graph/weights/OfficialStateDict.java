@@ -9,7 +9,7 @@ import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;
 
 /**
- * Maps an official PyTorch state_dict onto the graph's variables (SPEC.md §9). The graph stores
+ * Maps an official PyTorch state_dict onto the graph's variables (ALGORITHM.md §9). The graph stores
  * every tensor under its official name and in its official layout (Linear weights out×in), so the
  * mapping is by name; it checks that every model variable is present with the right shape.
  */

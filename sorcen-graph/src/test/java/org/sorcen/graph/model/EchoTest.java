@@ -25,7 +25,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
-/** SPEC.md §4.7: top-k excluding the argmax, sampled from the softmax over the k candidates. */
+/** ALGORITHM.md §4.7: top-k excluding the argmax, sampled from the softmax over the k candidates. */
 class EchoTest {
   private static final int GRID = 4;
   private static final int L = GRID * GRID;

@@ -22,7 +22,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
-/** SPEC.md §4.1–4.2: mask rate from a truncated normal, exact per-row drop/mask counts. */
+/** ALGORITHM.md §4.1–4.2: mask rate from a truncated normal, exact per-row drop/mask counts. */
 class MaskingTest {
   private static final int GRID = 8;
   private static final int L = GRID * GRID;

@@ -21,7 +21,7 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
-/** SPEC.md §4.8: one crop side per batch in [G/2, G], a random s×s square per row, MASK outside. */
+/** ALGORITHM.md §4.8: one crop side per batch in [G/2, G], a random s×s square per row, MASK outside. */
 class SpatialMaskTest {
   private static final int G = 8;
   private static final int L = G * G;

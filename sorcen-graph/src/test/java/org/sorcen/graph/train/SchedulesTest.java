@@ -15,7 +15,7 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
-/** SPEC.md §5–6: lr warm-up + half-cycle cosine, EMA β cosine, echo warm-up flag. */
+/** ALGORITHM.md §5–6: lr warm-up + half-cycle cosine, EMA β cosine, echo warm-up flag. */
 class SchedulesTest {
 
   private static SorcenConfig config() {
@@ -30,7 +30,7 @@ class SchedulesTest {
     return c;
   }
 
-  /** Independent double-precision reference of SPEC.md §6. */
+  /** Independent double-precision reference of ALGORITHM.md §6. */
   private static double expectedLr(double e, double blr, int batch, double warm, double total, double min) {
     double peak = blr * batch / 256.0;
     if (e < warm) {
@@ -40,7 +40,7 @@ class SchedulesTest {
     return min + (peak - min) * 0.5 * (1 + Math.cos(Math.PI * t));
   }
 
-  /** SPEC.md §5. */
+  /** ALGORITHM.md §5. */
   private static double expectedBeta(double e, double total, double beta0) {
     return 1 - (1 - beta0) * (Math.cos(Math.PI * Math.min(e / total, 1.0)) + 1) / 2;
   }

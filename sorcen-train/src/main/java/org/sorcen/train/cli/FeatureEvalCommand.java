@@ -86,9 +86,9 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "linear-probe", description = "Linear probe (SPEC.md §8: BatchNorm without affine + linear, "
-      + "warm-up then cosine) on frozen features; the optimizer is SGD with momentum by default, the paper's LARS "
-      + "with --set eval.linear_probe.optimizer=lars.")
+  @Command(name = "linear-probe", description = "Linear probe (docs/ALGORITHM.md §8: BatchNorm without affine + "
+      + "linear, warm-up then cosine) on frozen features; the optimizer is SGD with momentum by default, the "
+      + "paper's LARS with --set eval.linear_probe.optimizer=lars.")
   static final class LinearProbe extends FeatureEvalCommand {
     @Override
     List<String> evaluators() {

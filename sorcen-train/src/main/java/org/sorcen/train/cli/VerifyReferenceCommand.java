@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
         + "explicit inputs, expected.* outputs) and report the error of every expected tensor. Exits 1 when "
         + "any tensor exceeds 1e-4 relative and 1e-5 absolute error.")
 final class VerifyReferenceCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FIXTURE", description = "A .safetensors fixture as in shared/fixtures/README.md.")
+  @Parameters(paramLabel = "FIXTURE", description = "A .safetensors fixture as in data/reference/README.md, e.g. "
+      + "data/reference/sorcen-reference-tiny.safetensors.")
   Path fixture;
 
   @Override

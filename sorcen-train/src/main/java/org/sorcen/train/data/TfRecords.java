@@ -7,7 +7,7 @@ import java.util.zip.CRC32C;
 /**
  * TFRecord framing, as TensorFlow writes it: {@code uint64 length (LE), uint32 masked_crc32c(length
  * bytes), data, uint32 masked_crc32c(data)}; masked = ((crc >>> 15) | (crc << 17)) + 0xa282ead8.
- * TF Java has no TFRecord writer (TFJAVA.md §7), so records are framed here.
+ * TF Java has no TFRecord writer, so records are framed here.
  */
 public final class TfRecords {
   static final int MASK_DELTA = 0xa282ead8;

@@ -82,7 +82,7 @@ public final class TokenPipeline {
         data.ensureShape(labels, Shape.of(batchSize)), batchSize);
   }
 
-  /** TFRecordDatasetV2 is broken in TF Java 1.1 (TFJAVA.md §7); the V1 op through the raw builder works. */
+  /** TFRecordDatasetV2 fails in TF Java 1.1 ("3 inputs specified of 4"); the V1 op through the raw builder works. */
   private static Operand<? extends TType> tfRecordDataset(Ops tf, Operand<TString> files) {
     Graph g = (Graph) tf.scope().env();
     return g.opBuilder("TFRecordDataset", "TFRecordDataset", tf.scope())

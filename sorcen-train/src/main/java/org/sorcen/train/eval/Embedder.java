@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import org.sorcen.export.SorcenEncoder;
 import org.sorcen.graph.config.SorcenConfig;
 
-/** A frozen encoder: flat token rows (L ids each) to one embedding per row (SPEC.md §8's feature). */
+/**
+ * A frozen encoder: flat token rows (L ids each) to one embedding per row, the mean of the final-normed
+ * patch positions (not yet ALGORITHM.md §8's official probe feature).
+ */
 public interface Embedder extends AutoCloseable {
   /** Rows per call into TensorFlow. */
   int BATCH = 256;

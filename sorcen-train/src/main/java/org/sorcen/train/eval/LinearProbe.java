@@ -4,7 +4,7 @@ import org.sorcen.graph.config.LinearProbeConfig;
 import org.sorcen.graph.probe.LinearClassifierGraph;
 
 /**
- * The linear probe of SPEC.md §8 on frozen features: parameter-free BatchNorm (exact training
+ * The linear probe of ALGORITHM.md §8 on frozen features: parameter-free BatchNorm (exact training
  * statistics, see {@link Standardizer}) + a linear head trained with LARS (or SGD with momentum),
  * warm-up then cosine; top-1 accuracy on the held-out split.
  */

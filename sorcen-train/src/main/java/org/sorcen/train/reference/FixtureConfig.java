@@ -10,7 +10,7 @@ import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.graph.weights.WeightsException;
 
 /**
- * Turns a fixture's {@code __metadata__.config} (shared/fixtures/README.md) into a model config.
+ * Turns a fixture's {@code __metadata__.config} (data/reference/README.md) into a model config.
  * Keys describing how the inputs were drawn (batch, mask_ratio, echo_crop) are not needed: the
  * inputs are in the file. Whether the fixture is Sorcen or MAGE follows from its tensors.
  */

@@ -13,7 +13,7 @@ import org.sorcen.train.tokenizer.Tokenizer;
  * as PNG files in {@code runs/NAME/pictures/} and as TensorBoard images.
  */
 public final class RunPictures {
-  /** Samples per grid and the decoding steps and temperature of SPEC.md §7. */
+  /** Samples per grid and the decoding steps and temperature of ALGORITHM.md §7. */
   static final int SAMPLES = 32;
   static final int STEPS = 12;
   static final float TEMPERATURE = 4.5f;

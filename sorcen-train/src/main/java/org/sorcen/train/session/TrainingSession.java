@@ -78,7 +78,7 @@ public final class TrainingSession implements AutoCloseable {
       addMetric("epoch", training.schedules().epoch());
       addMetric("grad_norm", training.gradientNorm());
       addMetric("step", training.step());
-      // Frozen-encoder features for evaluators, on the same variables (SPEC.md §8).
+      // Frozen-encoder features for evaluators, on the same variables (ALGORITHM.md §8).
       embedTokens = tf.withName("embed_tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
       embedding = SorcenForward.embedding(LayerContext.inference(tf, training.variables()::read,
           Precision.of(config.model.computeDtype)), config.model, embedTokens);
@@ -182,7 +182,7 @@ public final class TrainingSession implements AutoCloseable {
   }
 
   /**
-   * Unconditional samples of the current model (SPEC.md §7): [seeds × L] ids. The decoding graph is
+   * Unconditional samples of the current model (ALGORITHM.md §7): [seeds × L] ids. The decoding graph is
    * added on first use for a given number of steps and reused after.
    */
   public long[] generate(long[] seeds, int steps, float temperature) {

@@ -17,8 +17,9 @@ import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.cli.SorcenCli;
 
 class ReferenceCheckTest {
+  /** The fixture in data/reference (Maven runs tests in the module directory); -Dsorcen.fixtures=DIR overrides. */
   static Path fixture() {
-    Path dir = Path.of(System.getProperty("sorcen.fixtures", "../../shared/fixtures"));
+    Path dir = Path.of(System.getProperty("sorcen.fixtures", "../data/reference"));
     return dir.resolve("sorcen-reference-tiny.safetensors");
   }
 
