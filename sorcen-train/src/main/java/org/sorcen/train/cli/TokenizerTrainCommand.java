@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.tokenizer.Tokenizer;
 import org.sorcen.train.tokenizer.TokenizerEvaluation;
@@ -19,9 +21,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "tokenizer-train", description = "Train a VQ image tokenizer (conv encoder/decoder, EMA codebook) "
-    + "and write OUT/ as a SavedModel (signatures encode and decode), OUT/checkpoint/, OUT/reconstructions.png, "
-    + "then print the test-set PSNR and codebook usage.")
+    + "and write OUT/ as a SavedModel (signatures encode and decode), OUT/reconstructions.png, then print the "
+    + "test-set PSNR and codebook usage. Checkpoints go to OUT/checkpoints/step-* (every "
+    + "train.checkpoint_every_steps / _minutes, at the end, and on SIGINT/SIGTERM) with OUT/checkpoints/metrics.jsonl; "
+    + "the same command resumes a stopped or killed run from its newest intact checkpoint, and refuses a config "
+    + "that differs in more than logging and checkpoint cadence.")
 final class TokenizerTrainCommand implements Callable<Integer> {
+  /** Under OUT/, where the training run keeps its checkpoints (the exporters skip it when copying a tokenizer). */
+  static final String CHECKPOINTS = "checkpoints";
+
   @Option(names = "--images", required = true, description = "A directory with the IDX files of MNIST or "
       + "Fashion-MNIST: train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] to train on, "
       + "t10k-* for the test figures.")
@@ -31,7 +39,8 @@ final class TokenizerTrainCommand implements Callable<Integer> {
       description = "Tokenizer config, e.g. configs/tokenizer-fashion-mnist.json.")
   Path config;
 
-  @Option(names = "--out", required = true, description = "Output directory (must not hold a SavedModel yet).")
+  @Option(names = "--out", required = true, description = "Output directory (must not hold a SavedModel yet; "
+      + "its checkpoints/ are resumed from).")
   Path out;
 
   @Option(names = "--set", description = "Dotted config override key=value (repeatable), e.g. train.epochs=2.")
@@ -61,10 +70,15 @@ final class TokenizerTrainCommand implements Callable<Integer> {
     System.err.printf("tokenizer-train: %s, %d training images %dx%dx%d, %d steps of %d (%.2f epochs)%n", cfg.name,
         train.count(), train.height(), train.width(), train.channels(), maxSteps > 0 ? Math.min(maxSteps, steps) : steps,
         cfg.train.batchSize, cfg.train.epochs);
-    Path checkpoint = out.resolve("checkpoint").resolve("tokenizer");
-    TokenizerTrainer.Summary run = TokenizerTrainer.train(cfg, train, checkpoint,
-        new SessionSettings(threads, 0, false), maxSteps, System.err);
-    String fingerprint = TokenizerExport.write(cfg, checkpoint, out);
+    TokenizerTrainer.Summary run = TokenizerTrainer.resumable(cfg, train, out.resolve(CHECKPOINTS),
+        new SessionSettings(threads, 0, false), maxSteps, System.err, StopRequest.installForSignals());
+    Path checkpoint = run.checkpoint();
+    if (run.interrupted()) {
+      System.err.printf("%ntokenizer-train: stopped at step %d; checkpoint %s written. Resume with the same command.%n",
+          run.steps(), checkpoint);
+      return 0;
+    }
+    String fingerprint = TokenizerExport.write(cfg, Checkpoints.prefix(checkpoint), out);
     try (Tokenizer tokenizer = Tokenizer.load(out)) {
       TokenizerEvaluation eval = TokenizerEvaluation.run(tokenizer, test);
       Path grid = out.resolve("reconstructions.png");

@@ -23,7 +23,7 @@ import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.JsonErrors;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.session.TrainingSession;
+import org.sorcen.train.session.Checkpointable;
 import org.tensorflow.exceptions.TensorFlowException;
 
 /**
@@ -67,7 +67,7 @@ public final class Checkpoints {
   }
 
   /** Writes the session's variables with {@code sidecar} and {@code configJson}; returns the directory. */
-  public Path save(TrainingSession session, Sidecar sidecar, String configJson) {
+  public Path save(Checkpointable session, Sidecar sidecar, String configJson) {
     Path tmp = dir.resolve(".tmp-step-" + sidecar.step());
     Path target = dir.resolve(String.format("step-%09d", sidecar.step()));
     try {

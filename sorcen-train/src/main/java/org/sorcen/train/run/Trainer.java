@@ -14,10 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.export.io.IoFailure;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.config.TrainConfig;
 import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TokenArrays;
@@ -25,6 +25,10 @@ import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.eval.Evaluators;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.train.loop.Cadence;
+import org.sorcen.train.loop.Checkpointer;
+import org.sorcen.train.loop.Resume;
+import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.StepMetrics;
@@ -105,8 +109,10 @@ public final class Trainer {
       try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings());
           MetricsLog metrics = new MetricsLog(layout.metrics(), step);
           EventFileWriter events = new EventFileWriter(layout.events())) {
+        Checkpointer checkpointer = new Checkpointer(checkpoints, session, stepsPerEpoch, config.train.seed,
+            configJson);
         if (resumeFrom != null) {
-          restore(session, resumeFrom);
+          checkpointer.restore(resumeFrom);
           events.sessionStart(step);
           log.printf("sorcen: resuming from %s (step %d)%n", resumeFrom, step);
         } else if (init != null) {
@@ -123,10 +129,10 @@ public final class Trainer {
           log.printf("sorcen: the run was already complete at step %d%n", step);
           evaluation = MetricsLog.lastEvaluation(layout.metrics());
         } else {
-          Loop loop = new Loop(session, checkpoints, metrics, events, pictures, data, stepsPerEpoch, totalSteps,
-              configJson, resumeFrom);
+          Loop loop = new Loop(session, checkpointer, metrics, events, pictures, data, stepsPerEpoch, totalSteps,
+              resumeFrom);
           step = loop.run(step);
-          last = save(session, checkpoints, step, stepsPerEpoch, configJson);
+          last = checkpointer.save(step);
           interrupted = step < totalSteps;
           evaluation = loop.evaluation;
           if (interrupted) {
@@ -151,47 +157,55 @@ public final class Trainer {
   /** The steps between a start and the end of the run or a stop request, with their side duties. */
   private final class Loop {
     final TrainingSession session;
-    final Checkpoints checkpoints;
+    final Checkpointer checkpointer;
     final MetricsLog metrics;
     final EventFileWriter events;
     final RunPictures pictures;
     final TokenDataset data;
     final long stepsPerEpoch;
     final long totalSteps;
-    final String configJson;
     Path last;
     Map<String, Double> evaluation = Map.of();
+    /** Set by an evaluation with pictures: the next step also draws its echoes. */
+    boolean echoDue;
+    long epoch;
 
-    Loop(TrainingSession session, Checkpoints checkpoints, MetricsLog metrics, EventFileWriter events,
-        RunPictures pictures, TokenDataset data, long stepsPerEpoch, long totalSteps, String configJson, Path last) {
+    Loop(TrainingSession session, Checkpointer checkpointer, MetricsLog metrics, EventFileWriter events,
+        RunPictures pictures, TokenDataset data, long stepsPerEpoch, long totalSteps, Path last) {
       this.session = session;
-      this.checkpoints = checkpoints;
+      this.checkpointer = checkpointer;
       this.metrics = metrics;
       this.events = events;
       this.pictures = pictures;
       this.data = data;
       this.stepsPerEpoch = stepsPerEpoch;
       this.totalSteps = totalSteps;
-      this.configJson = configJson;
       this.last = last;
     }
 
     /** Trains from {@code step}; returns the step reached. */
     long run(long step) {
       SorcenConfig config = o.config();
-      int batch = config.train.batchSize;
-      String heldOut = config.eval.heldOutSplit;
-      boolean hasHeldOut = data.manifest().splits.containsKey(heldOut);
-      long epoch = step / stepsPerEpoch;
+      TrainConfig t = config.train;
+      boolean hasHeldOut = data.manifest().splits.containsKey(config.eval.heldOutSplit);
+      epoch = step / stepsPerEpoch;
       session.startEpoch(epoch, step % stepsPerEpoch);
-      ProgressBar bar = new ProgressBar(log, step, totalSteps);
-      boolean echoDue = false;
-      long lastSave = System.nanoTime();
-      long windowStart = System.nanoTime();
-      long windowSteps = 0;
-      double nextEval = config.eval.everyEpochs > 0 ? (Math.floor((double) step / stepsPerEpoch
-          / config.eval.everyEpochs) + 1) * config.eval.everyEpochs : Double.POSITIVE_INFINITY;
-      while (step < totalSteps && !stop.requested()) {
+      TrainingLoop loop = new TrainingLoop(log, totalSteps, stepsPerEpoch, t.batchSize, stop, Trainer::losses)
+          .onLog(Cadence.steps(t.logEverySteps).orAt(totalSteps), (at, values) -> {
+            metrics.append("train", at, values);
+            events.scalars(at, values);
+          })
+          .onCheckpoint(Cadence.minutes(t.checkpointEveryMinutes).or(Cadence.steps(t.checkpointEverySteps))
+              .before(totalSteps), (at, values) -> last = checkpointer.save(at))
+          .onEvaluate(hasHeldOut ? Cadence.epochs(config.eval.everyEpochs, stepsPerEpoch, step).before(totalSteps)
+              : Cadence.never(), (at, values) -> {
+                evaluation = evaluate(session, data, config.eval.heldOutSplit, at, metrics, events);
+                if (pictures != null) {
+                  pictures.samples(session, at);
+                  echoDue = true;
+                }
+              });
+      return loop.run(step, done -> {
         StepMetrics m;
         if (echoDue && pictures != null && config.isSorcen()) {
           TrainingSession.EchoSnapshot snap = session.stepWithEcho();
@@ -206,42 +220,11 @@ public final class Trainer {
         }
         if (m == null) {
           session.startEpoch(++epoch, 0);
-          continue;
+          return null;
         }
         checkFinite(m, last);
-        step = m.step() + 1;
-        windowSteps++;
-        double seconds = (System.nanoTime() - windowStart) / 1e9;
-        double samplesPerSecond = windowSteps * batch / Math.max(seconds, 1e-9);
-        boolean logDue = step % config.train.logEverySteps == 0 || step == totalSteps;
-        bar.update(step, step / (double) stepsPerEpoch, samplesPerSecond, losses(m), logDue);
-        if (logDue) {
-          Map<String, Double> values = new LinkedHashMap<>(m.values());
-          values.remove("step");
-          values.put("samples_per_second", samplesPerSecond);
-          metrics.append("train", step, values);
-          events.scalars(step, values);
-          windowStart = System.nanoTime();
-          windowSteps = 0;
-        }
-        boolean byMinutes = config.train.checkpointEveryMinutes > 0
-            && (System.nanoTime() - lastSave) / 60e9 >= config.train.checkpointEveryMinutes;
-        boolean bySteps = config.train.checkpointEverySteps > 0 && step % config.train.checkpointEverySteps == 0;
-        if ((byMinutes || bySteps) && step < totalSteps) {
-          last = save(session, checkpoints, step, stepsPerEpoch, configJson);
-          lastSave = System.nanoTime();
-        }
-        if (step / (double) stepsPerEpoch >= nextEval && hasHeldOut && step < totalSteps) {
-          bar.breakLine();
-          evaluation = evaluate(session, data, heldOut, step, metrics, events);
-          if (pictures != null) {
-            pictures.samples(session, step);
-            echoDue = true;
-          }
-          nextEval += config.eval.everyEpochs;
-        }
-      }
-      return step;
+        return m;
+      });
     }
   }
 
@@ -266,49 +249,12 @@ public final class Trainer {
   /**
    * Where the run continues from, per the resume order: the run's newest intact checkpoint (newer
    * damaged ones reported to {@code damaged}, and set aside when {@code setAside}: once the run
-   * holds its lock), else
-   * {@code --resume-from}; null for a fresh start. Either must have been trained with a config
-   * that differs at most in how the run is observed, and with the same steps per epoch.
+   * holds its lock), else {@code --resume-from}; null for a fresh start.
    */
   private Path resumeSource(Checkpoints checkpoints, String configJson, long stepsPerEpoch, boolean setAside,
       Consumer<String> damaged) {
-    Path own = checkpoints.newestIntact(setAside, damaged).orElse(null);
-    Path from = own;
-    if (from == null && o.resumeFrom() != null) {
-      from = o.resumeFrom();
-      if (!Files.isDirectory(from)) {
-        throw new DataException("--resume-from " + from + " is not a directory: pass a step-* directory of a run's "
-            + "checkpoints/");
-      }
-      Path checked = from;
-      Checkpoints.damage(from).ifPresent(problem -> {
-        throw new DataException("--resume-from " + checked + " is damaged (" + problem + "): pass another checkpoint");
-      });
-    } else if (from == null && !checkpoints.list().isEmpty()) {
-      throw new DataException("every checkpoint in " + checkpoints.list().get(0).getParent() + " is damaged: pass "
-          + "--resume-from with an intact one, or remove that directory to start over");
-    }
-    if (from == null) {
-      return null;
-    }
-    String saved = Checkpoints.readConfig(from);
-    Checkpoints.Sidecar sidecar = Checkpoints.readSidecar(from);
-    if (saved != null) {
-      List<String> diff = ConfigDiff.incompatible(saved, configJson);
-      if (!diff.isEmpty()) {
-        throw new ConfigException("checkpoint " + from + " was trained with another config; these fields differ: "
-            + String.join(", ", diff) + ". Resume with that config, or start a new run without --resume-from.");
-      }
-    } else if (!sidecar.configHash().equals(ConfigDiff.hash(configJson))) {
-      throw new ConfigException("checkpoint " + from + " was trained with another config (SHA-256 "
-          + sidecar.configHash() + ") and neither it nor its run keeps that config.json to compare: resume with "
-          + "that exact config");
-    }
-    if (sidecar.stepsPerEpoch() != stepsPerEpoch) {
-      throw new DataException("checkpoint " + from + " was made with " + sidecar.stepsPerEpoch() + " steps per "
-          + "epoch, this data and batch give " + stepsPerEpoch + ": resume with the same dataset and batch size");
-    }
-    return from;
+    return new Resume(checkpoints, o.resumeFrom(), "--resume-from", "start a new run without --resume-from")
+        .source(configJson, stepsPerEpoch, setAside, damaged);
   }
 
   private void writeRunFiles(RunLayout layout, String configJson) {
@@ -317,19 +263,6 @@ public final class Trainer {
     info.put("data", o.data().toAbsolutePath().toString());
     info.put("tokenizer", o.tokenizer() != null ? o.tokenizer().toAbsolutePath().toString() : null);
     AtomicFiles.writeString(layout.runInfo(), info.toPrettyString());
-  }
-
-  private static void restore(TrainingSession session, Path checkpoint) {
-    try {
-      session.restore(Checkpoints.prefix(checkpoint));
-    } catch (TensorFlowException e) {
-      throw IoFailure.of("restore checkpoint", checkpoint, e);
-    }
-  }
-
-  private Path save(TrainingSession session, Checkpoints checkpoints, long step, long stepsPerEpoch, String json) {
-    return checkpoints.save(session, new Checkpoints.Sidecar(step, step / (double) stepsPerEpoch, stepsPerEpoch,
-        o.config().train.seed, ConfigDiff.hash(json), System.currentTimeMillis() / 1000.0, null), json);
   }
 
   private Map<String, Double> evaluate(TrainingSession session, TokenDataset data, String heldOut, long step,
@@ -359,9 +292,9 @@ public final class Trainer {
     }
   }
 
-  private static String losses(StepMetrics m) {
+  private static String losses(Map<String, Double> values) {
     StringBuilder s = new StringBuilder();
-    for (var e : m.values().entrySet()) {
+    for (var e : values.entrySet()) {
       if (e.getKey().startsWith("loss/") || e.getKey().startsWith("classifier/")) {
         s.append(String.format(Locale.ROOT, "%s %.4f  ", e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue()));
       }

@@ -36,7 +36,7 @@ import org.sorcen.graph.weights.Safetensors;
  * error or a silent gather of the wrong row. The session also embeds token grids with the frozen
  * encoder for evaluators.
  */
-public final class TrainingSession implements AutoCloseable {
+public final class TrainingSession implements AutoCloseable, Checkpointable {
   private final SorcenConfig config;
   private final Graph graph;
   private final Session session;
@@ -284,10 +284,12 @@ public final class TrainingSession implements AutoCloseable {
     WeightLoading.load(session, feeds, plan, file);
   }
 
+  @Override
   public void save(Path prefix) {
     session.save(prefix.toString());
   }
 
+  @Override
   public void restore(Path prefix) {
     session.restore(prefix.toString());
   }

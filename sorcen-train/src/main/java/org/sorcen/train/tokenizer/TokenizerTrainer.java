@@ -2,25 +2,38 @@ package org.sorcen.train.tokenizer;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
+import org.sorcen.export.io.DirectoryLock;
+import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
-import org.sorcen.train.data.Permutations;
+import org.sorcen.train.loop.Cadence;
+import org.sorcen.train.loop.Checkpointer;
+import org.sorcen.train.loop.EpochBatcher;
+import org.sorcen.train.loop.Resume;
+import org.sorcen.train.loop.TrainingLoop;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.MetricsLog;
+import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.SessionSettings;
+import org.sorcen.train.session.StepMetrics;
 
 /**
- * Trains a tokenizer on an in-memory image set: epochs of seeded shuffles (the last partial batch of
- * each epoch is skipped, a different one each time), a progress line on {@code log} about every
- * ten seconds, and an atomically written checkpoint at the end.
+ * Trains a tokenizer on an in-memory image set: epochs of seeded shuffles ({@link EpochBatcher}),
+ * the kit's progress line, and either a single checkpoint at the end ({@link #train}) or a
+ * resumable run in a checkpoint directory ({@link #resumable}).
  */
 public final class TokenizerTrainer {
-  /** What a run did: steps, wall time of the steps, and the metrics averaged over its last 10% of steps. */
-  public record Summary(long steps, double seconds, double imagesPerSecond, Map<String, Double> finalMetrics) {}
+  /**
+   * What a run did: the step it reached, the wall time of this process's steps, its images/s, the
+   * last checkpoint, and whether a stop request ended it before its last step.
+   */
+  public record Summary(long steps, double seconds, double imagesPerSecond, Path checkpoint, boolean interrupted) {}
 
-  private static final long PROGRESS_NANOS = 10_000_000_000L;
+  /** The metrics log a resumable run keeps next to its checkpoints. */
+  public static final String METRICS = "metrics.jsonl";
 
   private TokenizerTrainer() {}
 
@@ -33,55 +46,102 @@ public final class TokenizerTrainer {
   }
 
   /**
+   * A fresh run whose only checkpoint is written under {@code checkpoint} (a bundle prefix) at the end.
+   *
    * @param maxSteps stop after this many steps (the schedule still spans the whole run), or 0 for all;
    *     for measuring throughput before a long run
    */
   public static Summary train(TokenizerConfig cfg, ImageSet data, Path checkpoint, SessionSettings settings,
       long maxSteps, PrintStream log) {
+    long perEpoch = checkData(cfg, data);
+    long steps = steps(cfg, data, maxSteps);
+    try (TokenizerTrainingSession session = new TokenizerTrainingSession(cfg, perEpoch, settings)) {
+      long start = System.nanoTime();
+      long reached = loop(cfg, data, session, log, steps, new StopRequest()).run(0, stepper(cfg, data, session));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      session.save(checkpoint);
+      return new Summary(reached, seconds, reached * cfg.train.batchSize / seconds, checkpoint, false);
+    }
+  }
+
+  /**
+   * A run that checkpoints into {@code dir} ({@code step-*} per {@link Checkpoints}, with
+   * {@value #METRICS}, locked while it runs) on the config's train.checkpoint_every_steps/minutes
+   * and at its end or on {@code stop}, and continues from the newest intact checkpoint there: the
+   * same batches, hence the same losses, as an uninterrupted run. A checkpoint trained with another
+   * config is refused ({@link Resume}) before anything is written.
+   */
+  public static Summary resumable(TokenizerConfig cfg, ImageSet data, Path dir, SessionSettings settings,
+      long maxSteps, PrintStream log, StopRequest stop) {
+    long perEpoch = checkData(cfg, data);
+    long steps = steps(cfg, data, maxSteps);
+    String json = ConfigLoader.toJson(cfg);
+    Checkpoints checkpoints = new Checkpoints(dir, cfg.train.keepCheckpoints);
+    Resume resume = new Resume(checkpoints, null, null, "use another --out");
+    resume.source(json, perEpoch, false, note -> {});
+    try (DirectoryLock lock = DirectoryLock.acquire(dir, "sorcen tokenizer-train")) {
+      Path from = resume.source(json, perEpoch, true, note -> log.println("tokenizer-train: " + note));
+      long step = from != null ? Checkpoints.readSidecar(from).step() : 0;
+      try (TokenizerTrainingSession session = new TokenizerTrainingSession(cfg, perEpoch, settings);
+          MetricsLog metrics = new MetricsLog(dir.resolve(METRICS), step)) {
+        Checkpointer checkpointer = new Checkpointer(checkpoints, session, perEpoch, cfg.train.seed, json);
+        if (from != null) {
+          checkpointer.restore(from);
+          log.printf("tokenizer-train: resuming from %s (step %d)%n", from, step);
+          if (step >= steps) {
+            return new Summary(step, 0, 0, from, false);
+          }
+        }
+        long start = System.nanoTime();
+        long first = step;
+        Path[] last = {from};
+        long reached = loop(cfg, data, session, log, steps, stop)
+            .onLog(Cadence.steps(cfg.train.logEverySteps).orAt(steps), (at, values) -> metrics.append("train", at,
+                values))
+            .onCheckpoint(Cadence.minutes(cfg.train.checkpointEveryMinutes)
+                .or(Cadence.steps(cfg.train.checkpointEverySteps)).before(steps), (at, values) -> last[0] =
+                checkpointer.save(at))
+            .run(step, stepper(cfg, data, session));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        last[0] = checkpointer.save(reached);
+        return new Summary(reached, seconds, (reached - first) * cfg.train.batchSize / seconds, last[0],
+            reached < steps);
+      }
+    }
+  }
+
+  private static long checkData(TokenizerConfig cfg, ImageSet data) {
     checkShape(cfg, data);
     long perEpoch = stepsPerEpoch(cfg, data);
     if (perEpoch < 1) {
       throw new DataException(data.count() + " images are fewer than one batch of " + cfg.train.batchSize);
     }
+    return perEpoch;
+  }
+
+  private static long steps(TokenizerConfig cfg, ImageSet data, long maxSteps) {
     long total = totalSteps(cfg, data);
-    long steps = maxSteps > 0 ? Math.min(maxSteps, total) : total;
-    int batch = cfg.train.batchSize;
+    return maxSteps > 0 ? Math.min(maxSteps, total) : total;
+  }
+
+  private static TrainingLoop loop(TokenizerConfig cfg, ImageSet data, TokenizerTrainingSession session,
+      PrintStream log, long steps, StopRequest stop) {
+    return new TrainingLoop(log, steps, stepsPerEpoch(cfg, data), cfg.train.batchSize, stop, m -> describe(cfg, m))
+        .onLog(Cadence.steps(cfg.train.logEverySteps).orAt(steps), (at, values) -> {});
+  }
+
+  /** Each step's batch: the rows the seeded epoch order gives that step, copied into one buffer. */
+  private static TrainingLoop.Stepper stepper(TokenizerConfig cfg, ImageSet data, TokenizerTrainingSession session) {
+    EpochBatcher batcher = new EpochBatcher(data.count(), cfg.train.batchSize, cfg.train.seed);
     int size = data.imageSize();
-    byte[] buffer = new byte[batch * size];
-    int[] order = new int[data.count()];
-    Map<String, Double> window = new LinkedHashMap<>();
-    Map<String, Double> tail = new LinkedHashMap<>();
-    long tailFrom = steps - Math.max(1, steps / 10);
-    int windowSteps = 0;
-    try (TokenizerTrainingSession session = new TokenizerTrainingSession(cfg, perEpoch, settings)) {
-      long start = System.nanoTime();
-      long lastPrint = start;
-      for (long step = 0; step < steps; step++) {
-        long inEpoch = step % perEpoch;
-        if (inEpoch == 0) {
-          Permutations.fresh(order, new Random(cfg.train.seed * 1_000_003L + step / perEpoch));
-        }
-        for (int i = 0; i < batch; i++) {
-          System.arraycopy(data.pixels(), order[(int) (inEpoch * batch + i)] * size, buffer, i * size, size);
-        }
-        Map<String, Double> m = session.step(buffer);
-        m.forEach((k, v) -> window.merge(k, v, Double::sum));
-        windowSteps++;
-        if (step >= tailFrom) {
-          m.forEach((k, v) -> tail.merge(k, v / (steps - tailFrom), Double::sum));
-        }
-        long now = System.nanoTime();
-        if (step == 0 || step == steps - 1 || now - lastPrint >= PROGRESS_NANOS) {
-          log.println(progress(cfg, step + 1, steps, perEpoch, (now - start) / 1e9, window, windowSteps));
-          window.clear();
-          windowSteps = 0;
-          lastPrint = now;
-        }
+    byte[] buffer = new byte[cfg.train.batchSize * size];
+    return done -> {
+      int[] rows = batcher.rows(done);
+      for (int i = 0; i < rows.length; i++) {
+        System.arraycopy(data.pixels(), rows[i] * size, buffer, i * size, size);
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      session.save(checkpoint);
-      return new Summary(steps, seconds, steps * batch / seconds, tail);
-    }
+      return new StepMetrics(done, session.step(buffer));
+    };
   }
 
   static void checkShape(TokenizerConfig cfg, ImageSet data) {
@@ -92,21 +152,11 @@ public final class TokenizerTrainer {
     }
   }
 
-
-  private static String progress(TokenizerConfig cfg, long done, long steps, long perEpoch, double elapsed,
-      Map<String, Double> sums, int n) {
-    double rate = done * cfg.train.batchSize / elapsed;
-    double eta = elapsed / done * (steps - done);
-    double used = sums.get("codes_used") / n;
-    return String.format("step %d/%d epoch %.2f | %.0f img/s | ETA %s | loss %.5f rec %.5f commit %.5f | psnr %.2f dB"
-        + " | codes/batch %.0f/%d (%.1f%%) restarted %.1f | lr %.2e", done, steps, (double) done / perEpoch, rate,
-        duration(eta), sums.get("loss") / n, sums.get("reconstruction") / n, sums.get("commitment") / n,
-        sums.get("psnr") / n, used, cfg.codebookSize, 100 * used / cfg.codebookSize, sums.get("codes_restarted") / n,
-        sums.get("lr") / n);
-  }
-
-  static String duration(double seconds) {
-    long s = Math.round(seconds);
-    return s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+  private static String describe(TokenizerConfig cfg, Map<String, Double> m) {
+    double used = m.get("codes_used");
+    return String.format(Locale.ROOT, "loss %.5f rec %.5f commit %.5f psnr %.2f dB codes/batch %.0f/%d "
+        + "(%.1f%%) restarted %.0f lr %.2e", m.get("loss"), m.get("reconstruction"), m.get("commitment"),
+        m.get("psnr"), used, cfg.codebookSize, 100 * used / cfg.codebookSize, m.get("codes_restarted"),
+        m.get("lr"));
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.TokenizerTrainingGraph;
+import org.sorcen.train.session.Checkpointable;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.Tensors;
 import org.tensorflow.Graph;
@@ -29,7 +30,7 @@ import org.tensorflow.types.TUint8;
  * The tokenizer's training graph in its own Session, fed one uint8 batch per step. The batch size
  * is static (the config's), so every shape in the step is known when the graph is built.
  */
-public final class TokenizerTrainingSession implements AutoCloseable {
+public final class TokenizerTrainingSession implements AutoCloseable, Checkpointable {
   private final TokenizerConfig config;
   private final Graph graph;
   private final Session session;
@@ -95,6 +96,7 @@ public final class TokenizerTrainingSession implements AutoCloseable {
    * Writes the checkpoint under a temporary prefix, then renames its files (data first, index
    * last), so that an interrupted save never leaves a readable but partial {@code prefix}.
    */
+  @Override
   public void save(Path prefix) {
     Path dir = prefix.toAbsolutePath().getParent();
     String base = prefix.getFileName().toString();
@@ -111,6 +113,7 @@ public final class TokenizerTrainingSession implements AutoCloseable {
     }
   }
 
+  @Override
   public void restore(Path prefix) {
     session.restore(prefix.toString());
   }
