@@ -1,19 +1,26 @@
 package org.sorcen.train.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.sorcen.export.SorcenGenerator;
+import org.sorcen.graph.config.EvalConfig;
+import org.sorcen.graph.config.GenerationConfig;
+import org.sorcen.train.eval.EvalInputs;
+import org.sorcen.train.eval.Evaluator;
+import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FdEvaluation;
-import org.sorcen.train.eval.FeatureClassifier;
 import org.sorcen.train.eval.GeneratedImages;
-import picocli.CommandLine.Command;
+import org.sorcen.train.eval.GenerationInputs;
+import org.sorcen.train.tokenizer.Tokenizer;
 import picocli.CommandLine.Option;
 
-/** Not registered on its own: it is meant to sit under an {@code eval} parent command. */
-@Command(name = "fd", description = "Evaluate a generator: Fréchet distance (FD) and Inception-score analogue of "
-    + "N generated images against real images, next to the tokenizer floor (the same figures for the tokenizer's "
-    + "reconstructions of the real images). " + FdEvaluation.WHAT + ".")
-public final class FdCommand implements Callable<Integer> {
+/**
+ * `./sorcen eval NAME` for a generation evaluator (fd): an exported generator and its tokenizer,
+ * and the options of the config's {@code eval.generation} section as flags, with its defaults.
+ * Progress goes to stderr, the evaluator's report to stdout.
+ */
+final class GenerationEvalCommand implements Callable<Integer> {
   @Option(names = "--generator", required = true, description = "Exported generator SavedModel (sorcen-generator).")
   Path generator;
 
@@ -25,41 +32,65 @@ public final class FdCommand implements Callable<Integer> {
       + "e.g. /usr/share/datasets/fashion-mnist.")
   Path reference;
 
-  @Option(names = "--split", defaultValue = FdEvaluation.DEFAULT_SPLIT, description = "Real split to compare with: t10k or train "
-      + "(default ${DEFAULT-VALUE}).")
+  @Option(names = "--split", defaultValue = GenerationConfig.DEFAULT_SPLIT, description = "Real split to compare "
+      + "with: t10k or train (default ${DEFAULT-VALUE}).")
   String split;
 
   @Option(names = "--classifier", description = "Feature classifier SavedModel (default: the committed "
-      + "savedmodels/classifier-fashion-mnist/1).")
+      + GenerationConfig.DEFAULT_CLASSIFIER + ").")
   Path classifier;
 
-  @Option(names = "--n", defaultValue = "" + FdEvaluation.DEFAULT_COUNT, description = "Images to generate (default ${DEFAULT-VALUE}).")
+  @Option(names = "--n", defaultValue = "" + GenerationConfig.DEFAULT_SAMPLES, description = "Images to generate "
+      + "(default ${DEFAULT-VALUE}).")
   int count;
 
   @Option(names = "--seed", defaultValue = "0", description = "First seed; images use seeds seed..seed+n-1 "
       + "(default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--temperature", defaultValue = "" + GeneratedImages.DEFAULT_TEMPERATURE, description = "Sampling temperature (default "
-      + "${DEFAULT-VALUE}).")
+  @Option(names = "--temperature", defaultValue = "" + GeneratedImages.DEFAULT_TEMPERATURE, description = "Sampling "
+      + "temperature (default ${DEFAULT-VALUE}).")
   float temperature;
 
-  @Option(names = "--steps", defaultValue = "" + GeneratedImages.DEFAULT_STEPS, description = "Iterative decoding steps (default "
-      + "${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "" + GeneratedImages.DEFAULT_STEPS, description = "Iterative decoding "
+      + "steps (default ${DEFAULT-VALUE}).")
   int steps;
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
+
+  private final EvaluatorRegistry registry;
+  private final Evaluator evaluator;
+
+  GenerationEvalCommand(EvaluatorRegistry registry, Evaluator evaluator) {
+    this.registry = registry;
+    this.evaluator = evaluator;
+  }
 
   @Override
   public Integer call() {
     Flags.requireAtLeast(spec, "--n", count, 2);
     Flags.requireNonNegative(spec, "--temperature", temperature);
     Flags.requireInRange(spec, "--steps", steps, 1, SorcenGenerator.MAX_STEPS);
-    Path clf = classifier != null ? classifier : ProjectPaths.resolve(FeatureClassifier.DEFAULT_DIR);
-    FdEvaluation.Report report = FdEvaluation.run(new FdEvaluation.Options(generator, tokenizer,
-        ProjectPaths.resolve(reference), split, clf, count, seed, temperature, steps), System.err);
-    System.out.print(report.format());
+    if (!split.equals(FdEvaluation.DEFAULT_SPLIT) && !split.equals("train")) {
+      throw new IllegalArgumentException("--split must be t10k or train, got " + split);
+    }
+    EvalConfig cfg = new EvalConfig();
+    cfg.evaluators = List.of(evaluator.name());
+    GenerationConfig g = cfg.generation;
+    g.reference = reference.toString();
+    g.split = split;
+    if (classifier != null) {
+      g.classifier = classifier.toString();
+    }
+    g.samples = count;
+    g.seed = seed;
+    g.temperature = temperature;
+    g.steps = steps;
+    try (SorcenGenerator gen = SorcenGenerator.load(generator); Tokenizer tok = Tokenizer.load(tokenizer)) {
+      registry.run(cfg, EvalInputs.generation(new GenerationInputs(gen::generate, tok, ProjectPaths::resolve),
+          System.err), System.out);
+    }
     return 0;
   }
 }

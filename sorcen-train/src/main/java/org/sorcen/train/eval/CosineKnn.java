@@ -20,11 +20,11 @@ import org.tensorflow.types.TInt32;
  * weight wins. The similarity matmul and top-k run in TensorFlow (60k × 10k comparisons take
  * seconds there, minutes in plain Java); the votes are counted in Java.
  */
-public final class KnnEvaluator {
+public final class CosineKnn {
   /** Test rows per similarity matmul: bounds the [chunk × N] similarity block in memory. */
   static final int CHUNK = 512;
 
-  private KnnEvaluator() {}
+  private CosineKnn() {}
 
   public static double accuracy(FrozenFeatures f, int k, double temperature) {
     return accuracy(f.train(), f.trainLabels(), f.test(), f.testLabels(), f.numClasses(), k, temperature);
