@@ -26,7 +26,7 @@ final class EvalCommand implements Runnable {
         + String.join(", ", spec.subcommands().keySet()));
   }
 
-  /** Adds to {@code eval} one subcommand per evaluator of {@code registry}: frozen-feature ones, all, generation ones. */
+  /** Adds to {@code eval} a subcommand per evaluator of {@code registry}: frozen-feature ones, all, the others. */
   static void addEvaluators(CommandLine eval, EvaluatorRegistry registry) {
     List<Evaluator> features = registry.taking(Evaluator.Input.FROZEN_FEATURES);
     List<Evaluator> generation = registry.taking(Evaluator.Input.GENERATION);
