@@ -6,8 +6,8 @@ import java.util.List;
 /** Periodic evaluators of a training run: which, how often, and their settings. */
 public final class EvalConfig {
   /**
-   * Evaluators to run on frozen features of the held-out split: "knn" (cosine k-NN),
-   * "linear-probe", "few-shot".
+   * Evaluators to run, by name: those of sorcen-train's evaluator registry ("knn", "linear-probe",
+   * "few-shot" on frozen features of the held-out split; "fd" on generated images).
    */
   public List<String> evaluators = new ArrayList<>(List.of("knn"));
   /** Run the evaluators every N epochs (0 = only at the end of the run). */
@@ -21,20 +21,20 @@ public final class EvalConfig {
   public int knnTrainRows = 10_000;
   public LinearProbeConfig linearProbe = new LinearProbeConfig();
   public FewShotConfig fewShot = new FewShotConfig();
+  public GenerationConfig generation = new GenerationConfig();
 
+  /** The names and each evaluator's settings are the evaluators' own to check: see {@link EvaluatorCatalog}. */
   void validate(List<String> errors) {
-    for (String e : evaluators) {
-      Checks.oneOf(errors, "eval.evaluators[]", e, "knn", "linear-probe", "few-shot");
-    }
-    Checks.nonNegative(errors, "eval.every_epochs", everyEpochs);
-    Checks.atLeast(errors, "eval.knn_k", knnK, 1);
-    Checks.positive(errors, "eval.knn_temperature", knnTemperature);
-    Checks.atLeast(errors, "eval.knn_train_rows", knnTrainRows, 0);
-    if (linearProbe == null || fewShot == null) {
-      errors.add("eval.linear_probe and eval.few_shot must be objects");
+    if (evaluators == null) {
+      errors.add("eval.evaluators must be a list of evaluator names");
       return;
     }
-    linearProbe.validate(errors, "eval.linear_probe.");
-    fewShot.validate(errors, "eval.few_shot.");
+    Checks.nonNegative(errors, "eval.every_epochs", everyEpochs);
+    EvaluatorCatalog.installed().validate(this, errors);
+  }
+
+  /** A deep copy, every field included (a hand-written copy would silently drop a new one). */
+  public EvalConfig copy() {
+    return ConfigLoader.mapper().convertValue(this, EvalConfig.class);
   }
 }

@@ -17,7 +17,7 @@ public final class FewShotConfig {
   public double momentum = 0.9;
   public double weightDecay = 0.001;
 
-  void validate(List<String> errors, String prefix) {
+  public void validate(List<String> errors, String prefix) {
     for (int n : shots) {
       Checks.atLeast(errors, prefix + "shots[]", n, 1);
     }

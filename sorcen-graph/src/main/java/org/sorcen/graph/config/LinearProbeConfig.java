@@ -30,7 +30,7 @@ public final class LinearProbeConfig {
     return blr * batchSize / 256.0;
   }
 
-  void validate(List<String> errors, String prefix) {
+  public void validate(List<String> errors, String prefix) {
     Checks.positive(errors, prefix + "epochs", epochs);
     Checks.inRange(errors, prefix + "warmup_epochs", warmupEpochs, 0, epochs);
     Checks.atLeast(errors, prefix + "batch_size", batchSize, 1);

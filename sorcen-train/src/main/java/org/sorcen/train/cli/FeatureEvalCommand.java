@@ -19,22 +19,23 @@ import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.eval.Embedder;
-import org.sorcen.train.eval.Evaluators;
+import org.sorcen.train.eval.EvalInputs;
+import org.sorcen.train.eval.Evaluator;
+import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.RunLayout;
-import org.sorcen.train.session.SessionSettings;
+import org.sorcen.train.run.Run;
 import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * `./sorcen eval knn|linear-probe|few-shot|all`: frozen-feature evaluators on a token dataset's
- * training and held-out splits, for a run's checkpoint, an exported encoder, or a baseline
- * representation (one-hot bag of token ids, raw pixels).
+ * `./sorcen eval NAME` for a frozen-feature evaluator (and `all` for every one): on a token
+ * dataset's training and held-out splits, for a run's checkpoint, an exported encoder, or a
+ * baseline representation (one-hot bag of token ids, raw pixels). One instance per subcommand,
+ * made from the evaluator registry by {@link EvalCommand}.
  */
-abstract class FeatureEvalCommand implements Callable<Integer> {
+final class FeatureEvalCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--run", description = "Run directory: its latest checkpoint and config.json.")
     Path run;
@@ -75,61 +76,29 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Also write the figures to this JSON file.")
   Path json;
 
-  /** The evaluators this subcommand runs. */
-  abstract List<String> evaluators();
+  private final EvaluatorRegistry registry;
+  private final List<Evaluator> evaluators;
 
-  @Command(name = "knn", description = "Cosine k-NN (k = eval.knn_k, votes weighted exp(cos/T)) on frozen features.")
-  static final class Knn extends FeatureEvalCommand {
-    @Override
-    List<String> evaluators() {
-      return List.of(Evaluators.KNN);
-    }
-  }
-
-  @Command(name = "linear-probe", description = "Linear probe (docs/ALGORITHM.md §8: BatchNorm without affine + "
-      + "linear, warm-up then cosine) on frozen features; the optimizer is SGD with momentum by default, the "
-      + "paper's LARS with --set eval.linear_probe.optimizer=lars.")
-  static final class LinearProbe extends FeatureEvalCommand {
-    @Override
-    List<String> evaluators() {
-      return List.of(Evaluators.LINEAR_PROBE);
-    }
-  }
-
-  @Command(name = "few-shot", description = "Linear classifiers from n labelled examples per class "
-      + "(eval.few_shot.shots, eval.few_shot.draws draws) on frozen features.")
-  static final class FewShot extends FeatureEvalCommand {
-    @Override
-    List<String> evaluators() {
-      return List.of(Evaluators.FEW_SHOT);
-    }
-  }
-
-  @Command(name = "all", description = "k-NN, linear probe and few-shot.")
-  static final class All extends FeatureEvalCommand {
-    @Override
-    List<String> evaluators() {
-      return List.of(Evaluators.KNN, Evaluators.LINEAR_PROBE, Evaluators.FEW_SHOT);
-    }
+  /** Runs {@code evaluators}, frozen-feature ones of {@code registry}. */
+  FeatureEvalCommand(EvaluatorRegistry registry, List<Evaluator> evaluators) {
+    this.registry = registry;
+    this.evaluators = List.copyOf(evaluators);
   }
 
   @Override
   public Integer call() throws IOException {
-    RunLayout run = source.run != null ? new RunLayout(ProjectPaths.resolve(source.run)) : null;
-    if (run != null && !Files.isRegularFile(run.config())) {
-      throw new DataException(source.run + " is not a run directory: " + run.config() + " is missing");
-    }
+    Run run = source.run != null ? Run.open(ProjectPaths.resolve(source.run), overrides) : null;
     // Writing --json into a run directory takes the run's lock, as train does; reading needs none.
     boolean intoRun = run != null && json != null
-        && json.toAbsolutePath().normalize().startsWith(run.root().toAbsolutePath().normalize());
-    try (DirectoryLock lock = intoRun ? DirectoryLock.acquire(run.root(), "sorcen eval") : null) {
+        && json.toAbsolutePath().normalize().startsWith(run.dir().toAbsolutePath().normalize());
+    try (DirectoryLock lock = intoRun ? run.lock("sorcen eval") : null) {
       return evaluate(run);
     }
   }
 
-  private int evaluate(RunLayout run) throws IOException {
+  private int evaluate(Run run) throws IOException {
     SorcenConfig cfg = evaluationConfig(run);
-    cfg.eval.evaluators = evaluators();
+    cfg.eval.evaluators = evaluators.stream().map(Evaluator::name).toList();
     Path dataDir = run != null && !wasGiven("--data") ? runData(run) : ProjectPaths.resolve(data);
     TokenDataset dataset = TokenDataset.open(dataDir);
     int classes = dataset.manifest().numClasses;
@@ -151,12 +120,12 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
       try (Embedder embedder = embedder(run, cfg)) {
         System.err.printf("sorcen: embedding %d + %d token grids of %s%n", train.count(), test.count(), dataDir);
         features = Representations.encoder(embedder::embed, train, test, classes,
-            Evaluators.trainRowsNeeded(cfg.eval));
+            registry.trainRowsNeeded(cfg.eval));
       }
     }
     System.out.printf(Locale.ROOT, "%s on %s (train %d rows, %s %d rows, %d classes):%n", what, dataDir,
         features.train().length, heldOut, features.test().length, classes);
-    Map<String, Double> out = Evaluators.run(cfg.eval, features, seed, System.out);
+    Map<String, Double> out = registry.run(cfg.eval, EvalInputs.features(features, seed, System.err), System.out);
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("source", what);
@@ -174,26 +143,26 @@ abstract class FeatureEvalCommand implements Callable<Integer> {
     return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
-  private SorcenConfig evaluationConfig(RunLayout run) throws IOException {
+  private SorcenConfig evaluationConfig(Run run) {
     if (config != null || run == null) {
       return ConfigLoader.load(ProjectPaths.resolve(config != null ? config : Path.of("configs/sorcen-tiny.json")),
           overrides);
     }
-    return ConfigLoader.parse(Files.readString(run.config()), run.config().toString(), overrides);
+    return run.config();
   }
 
-  private static Path runData(RunLayout run) throws IOException {
-    if (!Files.isRegularFile(run.runInfo())) {
-      throw new DataException(run.runInfo() + " is missing: pass --data");
+  private static Path runData(Run run) {
+    if (run.data() == null) {
+      throw new DataException(run.layout().runInfo() + " does not name the run's dataset: pass --data");
     }
-    return Path.of(new ObjectMapper().readTree(run.runInfo().toFile()).path("data").asText());
+    return run.data();
   }
 
-  private Embedder embedder(RunLayout run, SorcenConfig cfg) {
+  private Embedder embedder(Run run, SorcenConfig cfg) {
     if (run == null) {
       return Embedder.savedModel(ProjectPaths.resolve(source.encoder));
     }
-    Path ckpt = Checkpoints.forReading(run.root(), checkpoint, note -> System.err.println("sorcen: " + note));
+    Path ckpt = run.checkpoint(checkpoint, note -> System.err.println("sorcen: " + note));
     System.err.printf("sorcen: restoring %s%n", ckpt);
     return Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt));
   }

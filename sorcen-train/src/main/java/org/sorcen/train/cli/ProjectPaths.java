@@ -6,12 +6,13 @@ import java.nio.file.Path;
 /**
  * Default paths (configs/, data/, savedmodels/) are relative to the repository. The launcher
  * exports its location as SORCEN_HOME, so defaults work from any working directory; a path the
- * user gives that exists where they are always wins.
+ * user gives that exists where they are always wins. Public for the trainer's evaluators, whose
+ * settings name repository paths too (the committed feature classifier).
  */
-final class ProjectPaths {
+public final class ProjectPaths {
   private ProjectPaths() {}
 
-  static Path resolve(Path p) {
+  public static Path resolve(Path p) {
     if (p == null || p.isAbsolute() || Files.exists(p)) {
       return p;
     }

@@ -1,5 +1,6 @@
 package org.sorcen.train.cli;
 
+import org.sorcen.train.eval.EvaluatorRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +31,15 @@ public final class SorcenCli {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new SorcenCli()).setExecutionExceptionHandler(new ErrorPolicy())
-        .setParameterExceptionHandler(SorcenCli::usageError);
+    return commandLine(EvaluatorRegistry.standard());
+  }
+
+  /** With the {@code eval} subcommands of {@code evaluators} (tests pass a registry with one of their own). */
+  static CommandLine commandLine(EvaluatorRegistry evaluators) {
+    CommandLine cli = new CommandLine(new SorcenCli());
+    // Before the handlers are set: setting them reaches only the subcommands that exist by then.
+    EvalCommand.addEvaluators(cli.getSubcommands().get("eval"), evaluators);
+    return cli.setExecutionExceptionHandler(new ErrorPolicy()).setParameterExceptionHandler(SorcenCli::usageError);
   }
 
   /**

@@ -2,8 +2,11 @@ package org.sorcen.train.eval;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.sorcen.export.SorcenGenerator;
+import org.sorcen.graph.config.GenerationConfig;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.tokenizer.Tokenizer;
 import org.sorcen.train.tokenizer.TokenizerImages;
@@ -18,11 +21,15 @@ import org.sorcen.train.tokenizer.TokenizerImages;
 public final class FdEvaluation {
   public static final String WHAT = "Fréchet distance in the feature space of a small Fashion-MNIST classifier, "
       + "not ImageNet-Inception FID";
-  public static final String DEFAULT_SPLIT = TokenizerImages.TEST;
+  public static final String DEFAULT_SPLIT = GenerationConfig.DEFAULT_SPLIT;
   /** As many images as the Fashion-MNIST test split, as FID practice compares equal-sized sets. */
-  public static final int DEFAULT_COUNT = 10_000;
+  public static final int DEFAULT_COUNT = GenerationConfig.DEFAULT_SAMPLES;
 
-  /** What to evaluate; {@code reference} is a directory of IDX files, {@code split} "train" or "t10k". */
+  /**
+   * What to evaluate; {@code reference} is a directory of IDX files, {@code split} "train" or "t10k".
+   * {@code generator} and {@code tokenizer} are SavedModel directories, null when the models are
+   * given as objects (the model a run is training has no directory).
+   */
   public record Options(Path generator, Path tokenizer, Path reference, String split, Path classifier, int count,
       long seed, float temperature, int steps) {
 
@@ -54,11 +61,34 @@ public final class FdEvaluation {
       s.append(String.format(Locale.ROOT, "classifier %s; took %.0f s%n", options.classifier(), seconds));
       return s.toString();
     }
+
+    /** The figures under their metrics keys, as {@code experiment} and {@code train} record them. */
+    public Map<String, Double> figures() {
+      Map<String, Double> out = new LinkedHashMap<>();
+      out.put("gen/fd", generated.fd());
+      out.put("gen/is_mean", generated.isMean());
+      out.put("gen/is_std", generated.isStd());
+      out.put("gen/tokenizer_fd", tokenizerFloor.fd());
+      out.put("gen/tokenizer_is_mean", tokenizerFloor.isMean());
+      out.put("gen/real_is_mean", reference.mean());
+      out.put("gen/reference_count", (double) generated.referenceCount());
+      out.put("gen/seconds", seconds);
+      return out;
+    }
   }
 
   private FdEvaluation() {}
 
+  /** With the generator and tokenizer SavedModels of {@code o}. */
   public static Report run(Options o, PrintStream log) {
+    check(o);
+    try (Tokenizer tokenizer = Tokenizer.load(o.tokenizer());
+        SorcenGenerator generator = SorcenGenerator.load(o.generator())) {
+      return run(o, generator::generate, tokenizer, log);
+    }
+  }
+
+  private static void check(Options o) {
     if (o.count() < 2) {
       throw new IllegalArgumentException("--n must be at least 2 (a covariance needs two images), got " + o.count());
     }
@@ -66,11 +96,14 @@ public final class FdEvaluation {
       throw new IllegalArgumentException("--split must be " + TokenizerImages.TEST + " or " + TokenizerImages.TRAIN
           + ", got " + o.split());
     }
+  }
+
+  /** With a generator and tokenizer the caller owns (their paths in {@code o} are only descriptive). */
+  public static Report run(Options o, TokenGenerator generator, Tokenizer tokenizer, PrintStream log) {
+    check(o);
     long start = System.nanoTime();
     ImageSet real = TokenizerImages.read(o.reference(), o.split());
-    try (FeatureClassifier classifier = FeatureClassifier.load(o.classifier());
-        Tokenizer tokenizer = Tokenizer.load(o.tokenizer());
-        SorcenGenerator generator = SorcenGenerator.load(o.generator())) {
+    try (FeatureClassifier classifier = FeatureClassifier.load(o.classifier())) {
       FeatureClassifier.Outputs realOut = classifier.run(GenerationEvaluation.padded(real, classifier));
       FeatureMoments realMoments = FeatureMoments.of(realOut.features());
       InceptionScoreAnalogue realIs = InceptionScoreAnalogue.of(realOut.probabilities(),

@@ -9,9 +9,9 @@ import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
- * Images from an exported generator: token grids for seeds {@code offset, offset + 1, …} (the same
- * images for the same seeds on any machine), drawn by the tokenizer's decoder, in batches, with a
- * progress line on {@code log} about every ten seconds.
+ * Images from a generator (exported, or the model being trained): token grids for seeds
+ * {@code offset, offset + 1, …} (the same images for the same seeds on any machine), drawn by the
+ * tokenizer's decoder, in batches, with a progress line on {@code log} about every ten seconds.
  */
 public final class GeneratedImages {
   /** The paper's sampling settings, also the exported generator's defaults. */
@@ -25,6 +25,11 @@ public final class GeneratedImages {
   private GeneratedImages() {}
 
   public static ImageSet sample(SorcenGenerator generator, Tokenizer tokenizer, int count, long seedOffset,
+      float temperature, int steps, PrintStream log) {
+    return sample((TokenGenerator) generator::generate, tokenizer, count, seedOffset, temperature, steps, log);
+  }
+
+  public static ImageSet sample(TokenGenerator generator, Tokenizer tokenizer, int count, long seedOffset,
       float temperature, int steps, PrintStream log) {
     if (count < 1) {
       throw new IllegalArgumentException("need at least one image, got --n " + count);

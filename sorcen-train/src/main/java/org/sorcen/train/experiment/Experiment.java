@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.EvalConfig;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ModelFlops;
 import org.sorcen.train.data.DataException;
@@ -21,7 +22,9 @@ import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.eval.Embedder;
-import org.sorcen.train.eval.Evaluators;
+import org.sorcen.train.eval.EvalInputs;
+import org.sorcen.train.eval.Evaluator;
+import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
 import org.sorcen.train.run.Checkpoints;
@@ -41,6 +44,7 @@ import org.sorcen.train.session.SessionSettings;
  */
 public final class Experiment {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final EvaluatorRegistry EVALUATORS = EvaluatorRegistry.standard();
 
   private final ExperimentConfig x;
   private final Function<Path, Path> resolve;
@@ -80,7 +84,7 @@ public final class Experiment {
       Map<String, Double> figures = new LinkedHashMap<>();
       try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt))) {
         FrozenFeatures f = Representations.encoder(e::embed, train, test, classes, 0);
-        figures.putAll(Evaluators.run(allEvaluators(cfg), f, cfg.train.seed, log));
+        figures.putAll(featureFigures(cfg, f));
       }
       long step = cost.steps();
       Path samples = resultsMd.resolveSibling(baseName(resultsMd) + "-" + method + "-samples.png");
@@ -90,12 +94,11 @@ public final class Experiment {
     }
     SorcenConfig base = methodConfig(x.methods.get(0));
     log.printf("experiment: baselines (bag of token ids, raw pixels)%n");
-    rows.add(new ResultsReport.Row("bag of token ids", Evaluators.run(allEvaluators(base),
-        Representations.bagOfTokens(train, test, data.manifest().codebookSize, classes), base.train.seed, log), null,
-        null));
+    rows.add(new ResultsReport.Row("bag of token ids", featureFigures(base,
+        Representations.bagOfTokens(train, test, data.manifest().codebookSize, classes)), null, null));
     Map<String, ImageSet> images = ImageSources.read(resolve.apply(Path.of(x.images)), null, 1);
-    rows.add(new ResultsReport.Row("raw pixels", Evaluators.run(allEvaluators(base),
-        Representations.pixels(images.get("train"), images.get("test"), classes), base.train.seed, log), null, null));
+    rows.add(new ResultsReport.Row("raw pixels", featureFigures(base,
+        Representations.pixels(images.get("train"), images.get("test"), classes)), null, null));
     double minutes = (System.nanoTime() - start) / 60e9;
     ResultsReport.write(resultsMd, x, base, rows, tokens, minutes);
     log.printf(Locale.ROOT, "experiment: wrote %s (this invocation: %.1f min)%n", resultsMd, minutes);
@@ -117,17 +120,12 @@ public final class Experiment {
     return cfg;
   }
 
-  private static org.sorcen.graph.config.EvalConfig allEvaluators(SorcenConfig cfg) {
-    org.sorcen.graph.config.EvalConfig e = cfg.eval;
-    org.sorcen.graph.config.EvalConfig all = new org.sorcen.graph.config.EvalConfig();
-    all.evaluators = List.of(Evaluators.KNN, Evaluators.LINEAR_PROBE, Evaluators.FEW_SHOT);
-    all.knnK = e.knnK;
-    all.knnTemperature = e.knnTemperature;
+  /** Every frozen-feature evaluator of the registry, with {@code cfg}'s settings and k-NN on all training rows. */
+  private Map<String, Double> featureFigures(SorcenConfig cfg, FrozenFeatures f) {
+    EvalConfig all = cfg.eval.copy();
+    all.evaluators = EVALUATORS.taking(Evaluator.Input.FROZEN_FEATURES).stream().map(Evaluator::name).toList();
     all.knnTrainRows = 0;
-    all.linearProbe = e.linearProbe;
-    all.fewShot = e.fewShot;
-    all.heldOutSplit = e.heldOutSplit;
-    return all;
+    return EVALUATORS.run(all, EvalInputs.features(f, cfg.train.seed, log), log);
   }
 
   private Path tokenize(Path out) {

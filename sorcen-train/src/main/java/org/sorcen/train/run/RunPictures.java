@@ -28,6 +28,11 @@ public final class RunPictures {
     this.events = events;
   }
 
+  /** The tokenizer the pictures are drawn with (the generation evaluators decode with it too). */
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
   /** Generated samples with fixed seeds 0..31, so grids of successive steps compare. */
   public Path samples(org.sorcen.train.session.TrainingSession session, long step) {
     long[] seeds = new long[SAMPLES];

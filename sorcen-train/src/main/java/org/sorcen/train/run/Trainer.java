@@ -22,9 +22,6 @@ import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
-import org.sorcen.train.eval.Evaluators;
-import org.sorcen.train.eval.FrozenFeatures;
-import org.sorcen.train.eval.Representations;
 import org.sorcen.train.loop.Cadence;
 import org.sorcen.train.loop.Checkpointer;
 import org.sorcen.train.loop.Resume;
@@ -51,9 +48,6 @@ public final class Trainer {
   /** How the run ended. */
   public record Outcome(long step, long totalSteps, boolean interrupted, Map<String, Double> evaluation,
       Path lastCheckpoint, List<Path> exported) {}
-
-  /** Rows per embedding call of the periodic evaluators. */
-  static final int EMBED_BATCH = 256;
 
   private final Options o;
   private final PrintStream log;
@@ -141,7 +135,7 @@ public final class Trainer {
                 last);
           } else {
             if (hasHeldOut) {
-              evaluation = evaluate(session, data, heldOut, step, metrics, events);
+              evaluation = evaluate(session, data, heldOut, step, metrics, events, pictures);
             }
             if (pictures != null) {
               log.printf("sorcen: generated samples: %s%n", pictures.samples(session, step));
@@ -199,7 +193,7 @@ public final class Trainer {
               .before(totalSteps), (at, values) -> last = checkpointer.save(at))
           .onEvaluate(hasHeldOut ? Cadence.epochs(config.eval.everyEpochs, stepsPerEpoch, step).before(totalSteps)
               : Cadence.never(), (at, values) -> {
-                evaluation = evaluate(session, data, config.eval.heldOutSplit, at, metrics, events);
+                evaluation = evaluate(session, data, config.eval.heldOutSplit, at, metrics, events, pictures);
                 if (pictures != null) {
                   pictures.samples(session, at);
                   echoDue = true;
@@ -266,15 +260,9 @@ public final class Trainer {
   }
 
   private Map<String, Double> evaluate(TrainingSession session, TokenDataset data, String heldOut, long step,
-      MetricsLog metrics, EventFileWriter events) {
-    SorcenConfig c = o.config();
-    Map<String, Double> out = new LinkedHashMap<>();
-    if (!c.eval.evaluators.isEmpty() && data.manifest().numClasses > 1) {
-      log.printf(Locale.ROOT, "sorcen: step %d: evaluating frozen features on split '%s'%n", step, heldOut);
-      FrozenFeatures f = Representations.encoder(ids -> session.embed(ids, EMBED_BATCH), data.readAll("train"),
-          data.readAll(heldOut), data.manifest().numClasses, Evaluators.trainRowsNeeded(c.eval));
-      out.putAll(Evaluators.run(c.eval, f, c.train.seed, log));
-    }
+      MetricsLog metrics, EventFileWriter events, RunPictures pictures) {
+    Map<String, Double> out = PeriodicEvaluation.at(step, o.config(), session, data, heldOut,
+        pictures != null ? pictures.tokenizer() : null, log);
     if (!out.isEmpty()) {
       metrics.append("eval", step, out);
       events.scalars(step, out);

@@ -21,10 +21,15 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.TokenArrays;
+import org.sorcen.train.data.TokenDatasetWriter;
 import org.sorcen.train.data.importers.IdxWriter;
+import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FdEvaluation;
 import org.sorcen.train.eval.GeneratedImages;
 import org.sorcen.train.eval.TinyClassifier;
+import org.sorcen.train.run.StopRequest;
+import org.sorcen.train.run.Trainer;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import org.sorcen.train.tokenizer.TinyTokenizer;
@@ -114,12 +119,42 @@ class GenerationCommandsTest {
     }
     assertTrue(r.format().contains("not ImageNet-Inception FID"), r.format());
 
-    FdCommand fd = CommandLine.populateCommand(new FdCommand(), "--generator", "g", "--tokenizer", "t",
+    EvaluatorRegistry registry = EvaluatorRegistry.standard();
+    GenerationEvalCommand fd = CommandLine.populateCommand(new GenerationEvalCommand(registry,
+        registry.get("fd").orElseThrow()), "--generator", "g", "--tokenizer", "t",
         "--reference", "r");
     assertEquals(FdEvaluation.DEFAULT_COUNT, fd.count);
     assertEquals(GeneratedImages.DEFAULT_TEMPERATURE, fd.temperature);
     assertEquals(GeneratedImages.DEFAULT_STEPS, fd.steps);
     assertEquals("t10k", fd.split);
     assertFalse(fd.classifier != null, "the committed classifier is the default");
+  }
+
+  /** fd as a periodic evaluator of train: on the model's own samples, decoded by the run's tokenizer. */
+  @Test
+  void fdRunsInTrainWithTheRunsTokenizer() {
+    java.util.Random r = new java.util.Random(0);
+    long[] ids = new long[16 * 16];
+    java.util.Arrays.setAll(ids, i -> r.nextInt(16));
+    long[] unlabelled = new long[16];
+    java.util.Arrays.fill(unlabelled, -1);
+    TokenArrays rows = new TokenArrays(16, 16, ids, unlabelled, java.util.List.of());
+    Path data = dir.resolve("fd-data");
+    TokenDatasetWriter.write(data, 4, 16, java.util.List.of(), null, java.util.List.of(
+        new TokenDatasetWriter.SplitRows("train", rows), new TokenDatasetWriter.SplitRows("test", rows)), false);
+    SorcenConfig config = ConfigLoader.parse("""
+        {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
+          "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,
+          "projector_dim": 8, "predictor_hidden_dim": 16}, "optimizer": {"warmup_epochs": 1},
+         "echo": {"warmup_epochs": 1}, "train": {"batch_size": 8, "epochs": 1}}
+        """, "tiny", Map.of("eval.evaluators", "[\"fd\"]", "eval.generation.reference", reference.toString(),
+        "eval.generation.classifier", classifier.toString(), "eval.generation.samples", "4",
+        "eval.generation.steps", "2"));
+    Trainer.Outcome out = new Trainer(new Trainer.Options(config, data, dir.resolve("fd-run"), null, null,
+        SessionSettings.defaults(), tokenizer), QUIET, new StopRequest()).run();
+    assertTrue(Double.isFinite(out.evaluation().get("gen/fd")), out.evaluation().toString());
+    double is = out.evaluation().get("gen/is_mean");
+    assertTrue(is >= 1 - 1e-9 && is <= TinyClassifier.CLASSES + 1e-9, "IS " + is);
+    assertEquals((double) REFERENCE, out.evaluation().get("gen/reference_count"));
   }
 }

@@ -62,7 +62,7 @@ class EvaluatorsTest {
   @Test
   void separableClustersAreClassifiedAlmostPerfectly() {
     FrozenFeatures f = clusters(2000, 1000, 1.0, false, 1);
-    assertTrue(KnnEvaluator.accuracy(f, 20, 0.07) > 0.98, "k-NN");
+    assertTrue(CosineKnn.accuracy(f, 20, 0.07) > 0.98, "k-NN");
     for (String opt : List.of("lars", "sgd")) {
       LinearProbe.Result r = LinearProbe.evaluate(f, quickProbe(opt), 0);
       assertTrue(r.testTop1() > 0.98, opt + " probe: " + r);
@@ -79,7 +79,7 @@ class EvaluatorsTest {
   void randomLabelsGiveChance() {
     FrozenFeatures f = clusters(2000, 2000, 1.0, true, 2);
     double chance = 1.0 / CLASSES;
-    assertEquals(chance, KnnEvaluator.accuracy(f, 20, 0.07), 0.04);
+    assertEquals(chance, CosineKnn.accuracy(f, 20, 0.07), 0.04);
     assertEquals(chance, LinearProbe.evaluate(f, quickProbe("lars"), 0).testTop1(), 0.04);
     FewShotConfig fs = new FewShotConfig();
     fs.shots = List.of(5);
@@ -104,7 +104,7 @@ class EvaluatorsTest {
     FrozenFeatures f = new FrozenFeatures(java.util.Arrays.copyOf(x, 2000), java.util.Arrays.copyOf(y, 2000),
         java.util.Arrays.copyOfRange(x, 2000, n), java.util.Arrays.copyOfRange(y, 2000, n), 2);
     double probe = LinearProbe.evaluate(f, quickProbe("lars"), 0).testTop1();
-    double knn = KnnEvaluator.accuracy(f, 20, 0.07);
+    double knn = CosineKnn.accuracy(f, 20, 0.07);
     assertTrue(probe > 0.98, "probe " + probe);
     assertTrue(knn < 0.75, "k-NN " + knn);
   }
@@ -148,10 +148,12 @@ class EvaluatorsTest {
     cfg.linearProbe = quickProbe("lars");
     cfg.fewShot.shots = List.of(1, 10);
     cfg.fewShot.draws = 2;
-    Map<String, Double> out = Evaluators.run(cfg, clusters(1000, 500, 1.0, false, 4), 0,
-        new PrintStream(OutputStream.nullOutputStream()));
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    EvaluatorRegistry registry = EvaluatorRegistry.standard();
+    Map<String, Double> out = registry.run(cfg, EvalInputs.features(clusters(1000, 500, 1.0, false, 4), 0, quiet),
+        quiet);
     assertEquals(Set.of("eval/knn_top1", "eval/linear_probe_top1", "eval/few_shot_1_mean", "eval/few_shot_1_std",
         "eval/few_shot_10_mean", "eval/few_shot_10_std"), out.keySet());
-    assertEquals(0, Evaluators.trainRowsNeeded(cfg));
+    assertEquals(0, registry.trainRowsNeeded(cfg));
   }
 }
