@@ -62,7 +62,7 @@ final class BenchServingCommand implements Callable<Integer> {
     double session;
     try (TrainingSession s = TrainingSession.create(config, false, 1, SessionSettings.defaults())) {
       s.restore(Checkpoints.prefix(ckpt));
-      session = rate(() -> s.embed(flat, batch));
+      session = rate(() -> s.inference().embed(flat, batch));
     }
     double api;
     try (SorcenEncoder e = SorcenEncoder.load(enc)) {

@@ -34,12 +34,12 @@ final class PeriodicEvaluation {
     int classes = data.manifest().numClasses;
     Supplier<FrozenFeatures> features = classes > 1 ? () -> {
       log.printf(Locale.ROOT, "sorcen: step %d: evaluating frozen features on split '%s'%n", step, heldOut);
-      return Representations.encoder(ids -> session.embed(ids, EMBED_BATCH), data.readAll("train"),
+      return Representations.encoder(ids -> session.inference().embed(ids, EMBED_BATCH), data.readAll("train"),
           data.readAll(heldOut), classes, EVALUATORS.trainRowsNeeded(c.eval));
     } : null;
     int seqLen = c.model.seqLen();
     GenerationInputs generation = tokenizer == null ? null : new GenerationInputs(
-        (seeds, temperature, steps) -> grids(session.generate(seeds, steps, temperature), seqLen), tokenizer,
+        (seeds, temperature, steps) -> grids(session.inference().generate(seeds, steps, temperature), seqLen), tokenizer,
         ProjectPaths::resolve);
     return EVALUATORS.run(c.eval, new EvalInputs(c.train.seed, features, generation, log), log);
   }

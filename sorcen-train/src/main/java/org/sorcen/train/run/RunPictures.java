@@ -37,7 +37,7 @@ public final class RunPictures {
   public Path samples(org.sorcen.train.session.TrainingSession session, long step) {
     long[] seeds = new long[SAMPLES];
     Arrays.setAll(seeds, i -> i);
-    long[] ids = session.generate(seeds, STEPS, TEMPERATURE);
+    long[] ids = session.inference().generate(seeds, STEPS, TEMPERATURE);
     return draw("samples", step, images(ids, SAMPLES), null);
   }
 

@@ -19,11 +19,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.exceptions.TFOutOfRangeException;
-import org.sorcen.graph.model.SorcenForward;
-import org.sorcen.graph.model.IterativeDecoder;
-import org.sorcen.graph.nn.LayerContext;
-import org.sorcen.graph.nn.Precision;
-import org.sorcen.graph.nn.Shapes;
 import org.sorcen.train.data.TokenPipeline;
 import org.sorcen.graph.nn.VariableFeeds;
 import org.sorcen.graph.weights.OfficialStateDict;
@@ -44,8 +39,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   private final Placeholder<TInt64> tokens;
   private final Placeholder<TInt64> labels;
   private final TokenPipeline pipeline;
-  private final Placeholder<TInt64> embedTokens;
-  private final Operand<TFloat32> embedding;
+  private SessionInference inference;
   private final List<String> metricNames = new ArrayList<>();
   private final List<Operand<?>> metricOps = new ArrayList<>();
 
@@ -78,10 +72,6 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
       addMetric("epoch", training.schedules().epoch());
       addMetric("grad_norm", training.gradientNorm());
       addMetric("step", training.step());
-      // Frozen-encoder features for evaluators, on the same variables (ALGORITHM.md §8).
-      embedTokens = tf.withName("embed_tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
-      embedding = SorcenForward.embedding(LayerContext.inference(tf, training.variables()::read,
-          Precision.of(config.model.computeDtype)), config.model, embedTokens);
       session = new Session(graph, settings.toConfigProto());
       session.initialize();
     } catch (RuntimeException e) {
@@ -182,51 +172,14 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   }
 
   /**
-   * Unconditional samples of the current model (ALGORITHM.md §7): [seeds × L] ids. The decoding graph is
-   * added on first use for a given number of steps and reused after.
+   * The model as it is now in this session, for what training does besides stepping: embeddings
+   * for the periodic evaluators and samples for the pictures.
    */
-  public long[] generate(long[] seeds, int steps, float temperature) {
-    Generation g = generators.computeIfAbsent(steps, this::buildGeneration);
-    try (Tensor s = Tensors.longs(seeds, seeds.length);
-        Tensor t = TFloat32.scalarOf(temperature);
-        Result r = session.runner().feed(g.seeds(), s).feed(g.temperature(), t).fetch(g.tokens()).run()) {
-      return Tensors.toLongs(r.get(0));
+  public SessionInference inference() {
+    if (inference == null) {
+      inference = new SessionInference(config, graph, session, training);
     }
-  }
-
-  private record Generation(Placeholder<TInt64> seeds, Placeholder<TFloat32> temperature, Operand<TInt64> tokens) {}
-
-  private final Map<Integer, Generation> generators = new java.util.HashMap<>();
-
-  private Generation buildGeneration(int steps) {
-    Ops tf = Ops.create(graph).withSubScope("generate_" + steps);
-    Placeholder<TInt64> seeds = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-    Placeholder<TFloat32> temperature = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Operand<TInt64> start = tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
-        tf.constant((long) config.model.maskId()));
-    Operand<TInt64> tokens = IterativeDecoder.decode(LayerContext.inference(tf, training.variables()::read,
-        Precision.of(config.model.computeDtype)), config.model, seeds, start, temperature, tf.constant(steps), steps);
-    return new Generation(seeds, temperature, tokens);
-  }
-
-  /** Embeddings [rows × D] of the frozen encoder (eval mode, full sequence, mean of patch positions). */
-  public float[][] embed(long[] ids, int batchSize) {
-    int seqLen = config.model.seqLen();
-    int rows = ids.length / seqLen;
-    float[][] out = new float[rows][];
-    for (int from = 0; from < rows; from += batchSize) {
-      int n = Math.min(batchSize, rows - from);
-      long[] chunk = java.util.Arrays.copyOfRange(ids, from * seqLen, (from + n) * seqLen);
-      try (Tensor t = Tensors.longs(chunk, n, seqLen);
-          Result r = session.runner().feed(embedTokens, t).fetch(embedding).run()) {
-        float[] flat = Tensors.toFloats(r.get(0));
-        int d = flat.length / n;
-        for (int i = 0; i < n; i++) {
-          out[from + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
-        }
-      }
-    }
-    return out;
+    return inference;
   }
 
   private int checkBatch(long[] ids, long[] classLabels) {

@@ -62,8 +62,8 @@ class ExportTest {
         s.step(flat(grids(8, i)), null);
       }
       s.save(prefix);
-      expected1 = s.embed(flat(grids(1, 9)), 64);
-      expected7 = s.embed(flat(grids(7, 3)), 64);
+      expected1 = s.inference().embed(flat(grids(1, 9)), 64);
+      expected7 = s.inference().embed(flat(grids(7, 3)), 64);
     }
     Path dir = ModelExport.encoder(config, prefix, tmp.resolve("savedmodels"), null);
     assertEquals(tmp.resolve("savedmodels/sorcen-encoder/1"), dir);
@@ -89,7 +89,7 @@ class ExportTest {
     try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
       s.step(flat(grids(8, 0)), null);
       s.save(prefix);
-      expected = s.generate(seeds, 12, 4.5f);
+      expected = s.inference().generate(seeds, 12, 4.5f);
     }
     Path dir = ModelExport.generator(config, prefix, tmp.resolve("savedmodels"), 3);
     assertEquals(tmp.resolve("savedmodels/sorcen-generator/3"), dir);

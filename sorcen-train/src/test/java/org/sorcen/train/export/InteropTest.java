@@ -45,9 +45,9 @@ class InteropTest {
       }
       s.save(prefix);
       for (int b = 0; b < 2; b++) {
-        EMBEDDINGS[b] = flatten(s.embed(BATCHES[b], 64));
+        EMBEDDINGS[b] = flatten(s.inference().embed(BATCHES[b], 64));
       }
-      tokens = s.generate(SEEDS, 12, 4.5f);
+      tokens = s.inference().generate(SEEDS, 12, 4.5f);
     }
     for (int i = 0; i < KNOWN_MASK.length; i += 3) {
       KNOWN_MASK[i] = true;

@@ -45,7 +45,7 @@ class ImageGeneratorExportTest {
     long[] tokens;
     try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
       s.save(prefix);
-      tokens = s.generate(seeds, 12, 4.5f);
+      tokens = s.inference().generate(seeds, 12, 4.5f);
     }
     byte[] expected;
     try (Tokenizer t = Tokenizer.load(tokDir)) {
