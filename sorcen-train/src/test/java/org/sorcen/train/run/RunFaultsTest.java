@@ -69,10 +69,13 @@ class RunFaultsTest {
   }
 
   static Path copyOfFinished(Path tmp) throws IOException {
-    Path copy = tmp.resolve("copy");
-    try (Stream<Path> walk = Files.walk(FinishedRun.RUN)) {
+    return copyTree(FinishedRun.RUN, tmp.resolve("copy"));
+  }
+
+  static Path copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
-        Path q = copy.resolve(FinishedRun.RUN.relativize(p).toString());
+        Path q = to.resolve(from.relativize(p).toString());
         if (Files.isDirectory(p)) {
           Files.createDirectories(q);
         } else {
@@ -80,7 +83,7 @@ class RunFaultsTest {
         }
       }
     }
-    return copy;
+    return to;
   }
 
   static Path checkpoint(Path run, long step) {
@@ -260,17 +263,7 @@ class RunFaultsTest {
 
   @Test
   void everySplitIsVerifiedBeforeTheFirstStep(@TempDir Path tmp) throws IOException {
-    Path broken = tmp.resolve("data");
-    try (Stream<Path> walk = Files.walk(FinishedRun.DATA)) {
-      for (Path p : walk.toList()) {
-        Path q = broken.resolve(FinishedRun.DATA.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(q);
-        } else {
-          Files.copy(p, q);
-        }
-      }
-    }
+    Path broken = copyTree(FinishedRun.DATA, tmp.resolve("data"));
     Path testShard;
     try (Stream<Path> s = Files.list(broken)) {
       testShard = s.filter(p -> p.getFileName().toString().startsWith("test")).findFirst().orElseThrow();
