@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-serving", description = "Throughput of exported models: encoder embeddings/s through the "
     + "Java API against the in-session graph, and generator images/s (12 steps).")
 final class BenchServingCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, description = "Run directory (its config and latest checkpoint).")
+  @Option(names = "--run", required = true, description = "Run directory (its config and newest intact checkpoint).")
   Path run;
 
   @Option(names = "--batch", defaultValue = "64", description = "Rows per encoder call (default ${DEFAULT-VALUE}).")

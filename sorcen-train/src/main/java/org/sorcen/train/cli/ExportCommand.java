@@ -18,7 +18,7 @@ final class ExportCommand implements Callable<Integer> {
   Mode mode;
 
   static final class Mode {
-    @Option(names = "--run", description = "Run directory to export (its config.json and latest checkpoint).")
+    @Option(names = "--run", description = "Run directory to export (its config.json and newest intact checkpoint).")
     Path run;
 
     @Option(names = "--verify", description = "Check an exported model directory (<model>/<N>) and exit non-zero "

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
  */
 final class FeatureEvalCommand implements Callable<Integer> {
   static final class Source {
-    @Option(names = "--run", description = "Run directory: its latest checkpoint and config.json.")
+    @Option(names = "--run", description = "Run directory: its newest intact checkpoint and config.json.")
     Path run;
 
     @Option(names = "--encoder", description = "An exported encoder SavedModel (sorcen-encoder/<version>).")

@@ -37,7 +37,7 @@ import org.sorcen.train.tokenizer.Tokenizer;
  * progress, metrics and TensorBoard, checkpoints, evaluators, clean stop on SIGINT/SIGTERM, and
  * the run's SavedModels at the end. Every check that can refuse the run comes before anything is
  * written; the run directory is locked while the run writes it.
- * Resume order: the run's own latest checkpoint, else {@code resumeFrom}, else {@code initFrom}
+ * Resume order: the run's own newest intact checkpoint, else {@code resumeFrom}, else {@code initFrom}
  * (official weights only), else scratch.
  */
 public final class Trainer {
