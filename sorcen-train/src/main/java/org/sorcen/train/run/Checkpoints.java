@@ -68,12 +68,8 @@ public final class Checkpoints {
 
   /** Writes the session's variables with {@code sidecar} and {@code configJson}; returns the directory. */
   public Path save(Checkpointable session, Sidecar sidecar, String configJson) {
-    Path tmp = dir.resolve(".tmp-step-" + sidecar.step());
     Path target = dir.resolve(String.format("step-%09d", sidecar.step()));
-    try {
-      Files.createDirectories(dir);
-      AtomicFiles.deleteTree(tmp);
-      Files.createDirectories(tmp);
+    AtomicFiles.writeDirectory(target, true, tmp -> {
       try {
         session.save(tmp.resolve(PREFIX));
       } catch (TensorFlowException e) {
@@ -82,17 +78,13 @@ public final class Checkpoints {
       Files.writeString(tmp.resolve(CONFIG), configJson);
       Files.writeString(tmp.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter()
           .writeValueAsString(sidecar.withFiles(digests(tmp))));
-      AtomicFiles.deleteTree(target);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    });
+    try {
       prune();
-      return target;
     } catch (IOException e) {
-      AtomicFiles.deleteQuietly(tmp);
-      throw IoFailure.of("write checkpoint", target, e);
-    } catch (RuntimeException e) {
-      AtomicFiles.deleteQuietly(tmp);
-      throw e;
+      throw IoFailure.of("remove old checkpoints in", dir, e);
     }
+    return target;
   }
 
   /** Checkpoints with a sidecar, oldest first (damaged ones included: see {@link #newestIntact}). */

@@ -92,25 +92,10 @@ public final class TokenizerTrainingSession implements AutoCloseable, Checkpoint
     return out;
   }
 
-  /**
-   * Writes the checkpoint under a temporary prefix, then renames its files (data first, index
-   * last), so that an interrupted save never leaves a readable but partial {@code prefix}.
-   */
+  /** Writes the variables as a TF bundle at {@code prefix}; {@code Checkpoints} makes it atomic. */
   @Override
   public void save(Path prefix) {
-    Path dir = prefix.toAbsolutePath().getParent();
-    String base = prefix.getFileName().toString();
-    Path tmp = dir.resolve(base + ".tmp-" + ProcessHandle.current().pid());
-    try {
-      Files.createDirectories(dir);
-      session.save(tmp.toString());
-      for (String suffix : List.of(".data-00000-of-00001", ".index")) {
-        Files.move(dir.resolve(tmp.getFileName() + suffix), dir.resolve(base + suffix),
-            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint " + prefix + ": " + e.getMessage(), e);
-    }
+    session.save(prefix.toString());
   }
 
   @Override
