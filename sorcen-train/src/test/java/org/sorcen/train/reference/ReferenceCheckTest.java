@@ -34,6 +34,23 @@ class ReferenceCheckTest {
     assertTrue(report.unused().isEmpty(), "unused: " + report.unused());
   }
 
+  /**
+   * The fixture written by tools/official-fixtures/make_fixtures.py from the official PyTorch code
+   * itself. Its one tensor outside input.* and expected.* is the official linear-probe feature,
+   * which the graph does not compute yet.
+   */
+  @Test
+  void everyExpectedTensorOfTheOfficialCodeFixtureMatches() {
+    Path dir = fixture().getParent();
+    ReferenceCheck.Report report = ReferenceCheck.run(dir.resolve("official-forward-tiny.safetensors"));
+    assertEquals("sorcen", report.method());
+    assertEquals(11, report.rows().size());
+    for (ReferenceCheck.Row r : report.rows()) {
+      assertTrue(r.passed(), r.name() + " abs " + r.maxAbsolute() + " rel " + r.maxRelative() + " " + r.problem());
+    }
+    assertEquals(java.util.List.of("extra.official_probe_feature"), report.unused());
+  }
+
   @Test
   void theCommandExitsZeroOnTheFixture() {
     PrintStream old = System.out;
