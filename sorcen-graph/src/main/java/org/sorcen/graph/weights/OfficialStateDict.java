@@ -26,23 +26,29 @@ public final class OfficialStateDict {
 
   /**
    * The model variables (not optimizer state) each paired with its tensor in {@code file}; fails
-   * naming every missing or mis-shaped tensor at once.
+   * naming every missing, mis-shaped or unreadable (dtype, layout) tensor at once.
    */
-  public static List<Assignment> plan(Variables vars, Safetensors file) {
+  public static List<Assignment> plan(Variables vars, NamedTensors file) {
     List<Assignment> plan = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    java.util.Map<String, long[]> shapes = file.shapes();
     for (ModelVariable v : vars.all()) {
       if (v.role() == VariableRole.OPTIMIZER) {
         continue;
       }
-      Safetensors.Entry e = file.entries().get(v.name());
-      if (e == null) {
+      long[] shape = shapes.get(v.name());
+      if (shape == null) {
         problems.add("missing tensor '" + v.name() + "' (expected shape " + Arrays.toString(v.shape().asArray()) + ")");
-      } else if (!Arrays.equals(e.shape(), v.shape().asArray())) {
-        problems.add("tensor '" + v.name() + "' has shape " + e.shapeString() + " but the config needs "
+      } else if (!Arrays.equals(shape, v.shape().asArray())) {
+        problems.add("tensor '" + v.name() + "' has shape " + Arrays.toString(shape) + " but the config needs "
             + Arrays.toString(v.shape().asArray()));
       } else {
-        plan.add(new Assignment(v, v.name()));
+        try {
+          file.checkFloats(v.name());
+          plan.add(new Assignment(v, v.name()));
+        } catch (WeightsException e) {
+          problems.add(e.getMessage());
+        }
       }
     }
     if (!problems.isEmpty()) {
@@ -51,12 +57,17 @@ public final class OfficialStateDict {
     return plan;
   }
 
+  /** Whether {@code name} is a tensor of the official checkpoints that the model does not use. */
+  public static boolean isLegacy(String name) {
+    return IGNORED.contains(name) || IGNORED_PREFIXES.stream().anyMatch(name::startsWith)
+        || name.endsWith(".num_batches_tracked");
+  }
+
   /** Tensors of the file that are neither model variables nor known legacy ones. */
-  public static List<String> unused(Variables vars, Safetensors file, Set<String> alsoIgnore) {
+  public static List<String> unused(Variables vars, NamedTensors file, Set<String> alsoIgnore) {
     List<String> out = new ArrayList<>();
-    for (String name : file.entries().keySet()) {
-      boolean legacy = IGNORED.contains(name) || IGNORED_PREFIXES.stream().anyMatch(name::startsWith)
-          || name.endsWith(".num_batches_tracked");
+    for (String name : file.shapes().keySet()) {
+      boolean legacy = isLegacy(name);
       boolean ignored = alsoIgnore.stream().anyMatch(name::startsWith);
       if (!vars.contains(name) && !legacy && !ignored) {
         out.add(name);

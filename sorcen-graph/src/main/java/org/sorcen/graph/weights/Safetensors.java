@@ -21,7 +21,7 @@ import java.util.Map;
  * checked against the file so that a truncated or inconsistent file fails with a message instead of
  * a wrong tensor.
  */
-public final class Safetensors {
+public final class Safetensors implements NamedTensors {
   /** One tensor's header entry. */
   public record Entry(String name, String dtype, long[] shape, long begin, long end) {
     public long numElements() {
@@ -144,8 +144,24 @@ public final class Safetensors {
     };
   }
 
+  @Override
   public Path file() {
     return file;
+  }
+
+  @Override
+  public Map<String, long[]> shapes() {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    entries.forEach((name, e) -> out.put(name, e.shape()));
+    return Collections.unmodifiableMap(out);
+  }
+
+  @Override
+  public void checkFloats(String name) {
+    String dtype = entry(name).dtype();
+    if (!dtype.equals("F32") && !dtype.equals("F64") && !dtype.equals("BF16")) {
+      throw new WeightsException(file + ": tensor '" + name + "' is " + dtype + ", expected a float dtype");
+    }
   }
 
   public Map<String, Entry> entries() {
@@ -165,11 +181,10 @@ public final class Safetensors {
   }
 
   /** The tensor's values as float32 (from F32, F64 or BF16). */
+  @Override
   public float[] floats(String name) {
     Entry e = entry(name);
-    if (!e.dtype().equals("F32") && !e.dtype().equals("F64") && !e.dtype().equals("BF16")) {
-      throw new WeightsException(file + ": tensor '" + name + "' is " + e.dtype() + ", expected a float dtype");
-    }
+    checkFloats(name);
     ByteBuffer data = bytes(e);
     float[] out = new float[Math.toIntExact(e.numElements())];
     for (int i = 0; i < out.length; i++) {

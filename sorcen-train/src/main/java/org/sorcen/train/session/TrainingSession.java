@@ -22,7 +22,7 @@ import org.tensorflow.exceptions.TFOutOfRangeException;
 import org.sorcen.train.data.TokenPipeline;
 import org.sorcen.graph.nn.VariableFeeds;
 import org.sorcen.graph.weights.OfficialStateDict;
-import org.sorcen.graph.weights.Safetensors;
+import org.sorcen.graph.weights.NamedTensors;
 
 /**
  * A training graph in its own Session: {@link #step} runs one update on a batch (fed from Java, or
@@ -230,7 +230,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   }
 
   /** Fills the model variables from an official state_dict (weights only; optimizer state stays fresh). */
-  public void loadOfficialWeights(Safetensors file) {
+  public void loadOfficialWeights(NamedTensors file) {
     List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(training.variables(), file);
     VariableFeeds feeds = VariableFeeds.build(Ops.create(graph),
         plan.stream().map(OfficialStateDict.Assignment::variable).toList());
