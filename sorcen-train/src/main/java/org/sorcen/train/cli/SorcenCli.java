@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sorcen", version = "sorcen 0.1.0",
     description = "Sorcen on TensorFlow Java: self-supervised ViT pre-training on precomputed VQ tokens.",
     subcommands = {TrainCommand.class, ImportCommand.class, TokenizerTrainCommand.class, TokenizeCommand.class,
-        DetokenizeCommand.class, SubsetCommand.class, ExportCommand.class, VerifyReferenceCommand.class,
+        DetokenizeCommand.class, SubsetCommand.class, ExportCommand.class, ImportOfficialCommand.class,
+        VerifyReferenceCommand.class,
         BenchCommand.class, BenchServingCommand.class, EvalCommand.class, ExperimentCommand.class,
         ClassifierTrainCommand.class, GenerateCommand.class,
         HelpCommand.class})
