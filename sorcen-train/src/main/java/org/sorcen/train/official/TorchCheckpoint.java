@@ -32,7 +32,8 @@ import org.sorcen.graph.weights.WeightsException;
  * {@code _rebuild_parameter}, the storage types, {@code collections.OrderedDict},
  * {@code argparse.Namespace}). Holds either a training checkpoint ({@code {'model', 'optimizer',
  * 'epoch', 'scaler', 'args'}}, as the official {@code misc.save_model} writes it: only
- * {@code model}, {@code epoch} and {@code args} are kept) or a bare state_dict. Every tensor's
+ * {@code model}, {@code epoch} and {@code args} are kept) or a bare state_dict (any dict of tensors,
+ * e.g. the official precomputed token files). Every tensor's
  * extent is checked against its storage when the file is opened; dtype and layout when it is read.
  */
 public final class TorchCheckpoint implements NamedTensors {
@@ -344,6 +345,32 @@ public final class TorchCheckpoint implements NamedTensors {
     long[] out = new long[b.capacity() / 8];
     for (int i = 0; i < out.length; i++) {
       out[i] = b.getLong(8 * i);
+    }
+    return out;
+  }
+
+  /**
+   * The tensor widened to int64 from any integer storage (int64, int32, int16, int8, uint8); a
+   * float or bool tensor is refused.
+   */
+  public long[] integers(String name) {
+    TensorRef t = tensor(name);
+    Dtype d = t.storage().dtype();
+    if (d.isFloat() || d == Dtype.BOOL) {
+      throw new WeightsException(file + ": tensor '" + name + "' is " + d.describe()
+          + ", expected an integer dtype (int64, int32, int16, int8 or uint8)");
+    }
+    checkContiguous(name, t);
+    ByteBuffer b = data(name, t);
+    long[] out = new long[b.capacity() / d.bytes];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = switch (d) {
+        case INT64 -> b.getLong(8 * i);
+        case INT32 -> b.getInt(4 * i);
+        case INT16 -> b.getShort(2 * i);
+        case INT8 -> b.get(i);
+        default -> b.get(i) & 0xFF;
+      };
     }
     return out;
   }
