@@ -11,19 +11,25 @@ import org.sorcen.train.data.DatasetManifest;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDatasetWriter;
 import org.sorcen.train.data.importers.NpyReader;
+import org.sorcen.train.data.importers.TorchTokensReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "import", description = "Import token arrays (.npy/.npz, N×L or N×G×G; int8/16/32/64 or "
-    + "uint8/16/32, either byte order) made by another pipeline, e.g. the official PyTorch one, into a token dataset.")
+    + "uint8/16/32, either byte order) made by another pipeline, e.g. the official PyTorch one, into a token dataset. "
+    + "A .pt token file of the official MAGE/LEASE pipeline (torch.save of {'tokens_vqgan': (N, 256), 'labels': (N,)}) "
+    + "is read directly; its tokens_dino is ignored.")
 final class ImportCommand implements Callable<Integer> {
-  @Option(names = "--tokens", required = true, description = "Training token array (.npy or .npz with 'tokens').")
+  @Option(names = "--tokens", required = true, description = "Training token array (.npy, .npz with 'tokens', or "
+      + "an official .pt with 'tokens_vqgan' and 'labels').")
   Path tokens;
 
-  @Option(names = "--labels", description = "Labels for --tokens (.npy/.npz), when not inside the .npz.")
+  @Option(names = "--labels", description = "Labels for --tokens (.npy/.npz), when not inside the .npz; "
+      + "not with a .pt, which holds its labels.")
   Path labels;
 
-  @Option(names = "--test-tokens", description = "Held-out token array; its labels via --test-labels or inside it.")
+  @Option(names = "--test-tokens", description = "Held-out token array (.npy, .npz or .pt); its labels via "
+      + "--test-labels or inside it.")
   Path testTokens;
 
   @Option(names = "--test-labels", description = "Labels for --test-tokens.")
@@ -54,8 +60,8 @@ final class ImportCommand implements Callable<Integer> {
     Flags.requireAtLeast(spec, "--held-out", heldOut, 0);
     Flags.requireAtLeast(spec, "--codebook-size", codebookSize, 1);
     TokenDatasetWriter.requireTarget(out, overwrite); // before reading the arrays
-    TokenArrays train = NpyReader.readTokens(tokens, labels);
-    TokenArrays test = testTokens != null ? NpyReader.readTokens(testTokens, testLabels) : null;
+    TokenArrays train = readTokens(tokens, "--tokens", labels, "--labels");
+    TokenArrays test = testTokens != null ? readTokens(testTokens, "--test-tokens", testLabels, "--test-labels") : null;
     if (test == null && heldOut > 0) {
       if (heldOut >= train.count()) {
         throw new DataException("--held-out " + heldOut + " leaves no training rows of " + train.count());
@@ -82,6 +88,23 @@ final class ImportCommand implements Callable<Integer> {
     System.out.printf("wrote %s: %d records (%s), %dx%d grid, C = %d, %d classes%n", out, m.records(),
         m.splits.keySet(), grid, grid, codebookSize, names.size());
     return 0;
+  }
+
+  /** A .npy/.npz through {@link NpyReader}, or an official .pt token file, which brings its own labels. */
+  private static TokenArrays readTokens(Path file, String flag, Path labelsFile, String labelsFlag) {
+    if (!TorchTokensReader.isTorchFile(file)) {
+      return NpyReader.readTokens(file, labelsFile);
+    }
+    if (labelsFile != null) {
+      throw new DataException(labelsFlag + " cannot be given with the .pt file " + file + " of " + flag
+          + ": its labels come from its own 'labels' tensor");
+    }
+    TorchTokensReader.Tokens t = TorchTokensReader.read(file);
+    if (!t.ignored().isEmpty()) {
+      System.out.printf("%s: ignored %s (only %s and %s are imported)%n", file, String.join(", ", t.ignored()),
+          TorchTokensReader.TOKENS, TorchTokensReader.LABELS);
+    }
+    return t.arrays();
   }
 
   private static long max(long[] v) {
