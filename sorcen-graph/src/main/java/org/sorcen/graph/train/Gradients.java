@@ -19,11 +19,30 @@ public final class Gradients {
     Output<?>[] xs = reads.stream().map(Operand::asOutput).toArray(Output[]::new);
     Output<?>[] dxs = ((Graph) tf.scope().env()).addGradients(loss.asOutput(), xs);
     List<Operand<TFloat32>> grads = new ArrayList<>(dxs.length);
-    for (Output<?> g : dxs) {
+    for (int i = 0; i < dxs.length; i++) {
+      // A read the loss does not depend on has no gradient; say which, rather than fail later on a
+      // closed graph.
+      if (missing(dxs[i])) {
+        throw new IllegalStateException("no gradient from the loss to " + reads.get(i).op().name()
+            + ": the loss does not depend on it; keep it out of the trained reads");
+      }
       @SuppressWarnings("unchecked")
-      Operand<TFloat32> gf = (Operand<TFloat32>) g;
+      Operand<TFloat32> gf = (Operand<TFloat32>) dxs[i];
       grads.add(gf);
     }
     return grads;
+  }
+
+  /** TF Java hands back an output without a native operation where TensorFlow has no gradient. */
+  private static boolean missing(Output<?> dx) {
+    if (dx == null || dx.op() == null) {
+      return true;
+    }
+    try {
+      dx.op().name();
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
   }
 }

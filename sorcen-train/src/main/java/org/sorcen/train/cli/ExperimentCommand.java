@@ -8,7 +8,6 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.train.experiment.Experiment;
 import org.sorcen.train.experiment.ExperimentConfig;
 import org.sorcen.train.experiment.GenerationFigures;
-import org.sorcen.train.run.TrainingStopped;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,9 +30,9 @@ final class ExperimentCommand implements Callable<Integer> {
       new Experiment(x, ProjectPaths::resolve, System.err, new GenerationFigures(
           ProjectPaths.resolve(Path.of(x.classifier)), ProjectPaths.resolve(Path.of(x.images)))).run();
       return 0;
-    } catch (TrainingStopped e) {
-      System.err.println("stopped: " + e.getMessage());
-      return 3;
+    } catch (Experiment.Interrupted e) {
+      System.err.println("sorcen: " + e.getMessage());
+      return 0; // like train: a stop request is honoured, and the same command resumes
     }
   }
 }

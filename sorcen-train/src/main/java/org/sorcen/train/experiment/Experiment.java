@@ -51,6 +51,13 @@ public final class Experiment {
   private final PrintStream log;
   private final Generation generation;
 
+  /** A stop request (SIGINT/SIGTERM) ended a training stage after its checkpoint: not a failure. */
+  public static final class Interrupted extends RuntimeException {
+    public Interrupted(String message) {
+      super(message);
+    }
+  }
+
   /** Generation evaluators (FD, IS analogue, sample grid) for one method's exported models. */
   public interface Generation {
     Map<String, Double> evaluate(Path generator, Path tokenizer, Path samplesPng, ExperimentConfig.Generation g,
@@ -164,7 +171,7 @@ public final class Experiment {
           resolve.apply(Path.of(x.tokenizer))), log, StopRequest.installForSignals());
       Trainer.Outcome outcome = trainer.run();
       if (outcome.interrupted()) {
-        throw new org.sorcen.train.run.TrainingStopped("interrupted while training " + cfg.method + "; run the same "
+        throw new Interrupted("interrupted while training " + cfg.method + " (checkpoint written); run the same "
             + "command again to continue");
       }
       // A run that was already finished adds nothing: only invocations that trained count.
