@@ -9,9 +9,7 @@ import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Shapes;
 import org.sorcen.graph.nn.Variables;
-import org.sorcen.graph.tokenizer.TokenizerConfig;
-import org.sorcen.graph.tokenizer.TokenizerInference;
-import org.sorcen.graph.tokenizer.TokenizerModel;
+import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.graph.train.CheckpointOps;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -31,17 +29,17 @@ import org.tensorflow.types.TUint8;
 record ImageGeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperature, Operand<TInt32> numIter,
     Operand<TUint8> images, Op load) {
 
-  static ImageGeneratorGraph build(Ops tf, SorcenConfig config, TokenizerConfig tokenizer, String sorcenPrefix,
+  static ImageGeneratorGraph build(Ops tf, SorcenConfig config, ImageTokenizer tokenizer, String sorcenPrefix,
       String tokenizerPrefix) {
-    if (tokenizer.codebookSize != config.model.codebookSize || tokenizer.seqLen() != config.model.seqLen()) {
-      throw new IllegalArgumentException("the tokenizer (C = " + tokenizer.codebookSize + ", L = " + tokenizer.seqLen()
+    if (tokenizer.codebookSize() != config.model.codebookSize || tokenizer.seqLen() != config.model.seqLen()) {
+      throw new IllegalArgumentException("the tokenizer (C = " + tokenizer.codebookSize() + ", L = " + tokenizer.seqLen()
           + ") did not make this model's tokens (C = " + config.model.codebookSize + ", L = " + config.model.seqLen()
           + ")");
     }
     Variables vars = new Variables(tf);
     SorcenVariables.declareGenerator(vars, config);
     List<ModelVariable> sorcen = vars.all();
-    TokenizerModel.declare(vars, tokenizer, false);
+    tokenizer.declare(vars);
     List<ModelVariable> tok = vars.all().subList(sorcen.size(), vars.all().size());
     Op load = tf.withControlDependencies(List.of(CheckpointOps.restoreFrom(tf.withSubScope("load_sorcen"), sorcen,
         sorcenPrefix), CheckpointOps.restoreFrom(tf.withSubScope("load_tokenizer"), tok, tokenizerPrefix))).noOp();
@@ -57,7 +55,7 @@ record ImageGeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperat
     LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
     Operand<TInt64> tokens = IterativeDecoder.decode(ctx, config.model, seeds, allMask, temperature, steps,
         GeneratorGraph.MAX_STEPS);
-    Operand<TUint8> images = TokenizerInference.decode(tf, vars::read, tokenizer, tokens);
+    Operand<TUint8> images = tokenizer.decode(tf, vars::read, tokens);
     CheckpointOps.build(tf, vars);
     return new ImageGeneratorGraph(seeds, temperature, numIter, tf.withName("images").identity(images), load);
   }

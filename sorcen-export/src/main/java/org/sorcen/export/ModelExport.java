@@ -10,7 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
 
@@ -45,7 +45,7 @@ public final class ModelExport {
    * Exports seeds → images: the generator of {@code checkpointPrefix} followed by the decoder of the
    * tokenizer SavedModel {@code tokenizerDir}, into {@code root/sorcen-image-generator/<version>}.
    */
-  public static Path imageGenerator(SorcenConfig config, Path checkpointPrefix, TokenizerConfig tokenizer,
+  public static Path imageGenerator(SorcenConfig config, Path checkpointPrefix, ImageTokenizer tokenizer,
       Path tokenizerDir, Path root, Integer version) {
     return single(root, version, imageGeneratorModel(config, checkpointPrefix, tokenizer, tokenizerDir));
   }
@@ -89,7 +89,7 @@ public final class ModelExport {
 
   /** Seeds → images (generator, then the tokenizer's decoder), as a member of a {@link VersionSet}. */
   public static VersionSet.Member imageGeneratorModel(SorcenConfig config, Path checkpointPrefix,
-      TokenizerConfig tokenizer, Path tokenizerDir) {
+      ImageTokenizer tokenizer, Path tokenizerDir) {
     String tokenizerPrefix = tokenizerDir.resolve("variables/variables").toAbsolutePath().toString();
     return model(IMAGE_GENERATOR, config, checkpointPrefix, tf -> {
       ImageGeneratorGraph g = ImageGeneratorGraph.build(tf, config, tokenizer,
@@ -99,8 +99,8 @@ public final class ModelExport {
       return new SavedModelWriter.Built(List.of(serving), s -> s.runner().addTarget(g.load()).run());
     }, "image generator: seeds [-1] (+ temperature 4.5, num_iter 12 by default) to uint8 images [-1, S, S, C]: "
         + "MAGE iterative decoding, then the tokenizer's decoder", card -> {
-          card.put("image_size", tokenizer.imageSize);
-          card.put("channels", tokenizer.channels);
+          card.put("image_size", tokenizer.outputSize());
+          card.put("channels", tokenizer.channels());
           card.put("tokenizer", tokenizerDir.toAbsolutePath().toString());
         });
   }

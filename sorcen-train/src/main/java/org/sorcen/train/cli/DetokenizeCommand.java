@@ -43,14 +43,14 @@ final class DetokenizeCommand implements Callable<Integer> {
     TokenArrays rows = java.nio.file.Files.isDirectory(tokens) ? TokenDataset.open(tokens).readAll(split)
         : NpyReader.readTokens(tokens, null);
     try (Tokenizer tok = Tokenizer.load(tokenizer)) {
-      if (rows.seqLen() != tok.config().seqLen()) {
+      if (rows.seqLen() != tok.spec().seqLen()) {
         throw new DataException(tokens + " has rows of " + rows.seqLen() + " ids; the tokenizer's grid needs "
-            + tok.config().seqLen());
+            + tok.spec().seqLen());
       }
       int n = Math.min(count, rows.count());
       byte[] pixels = tok.decode(Arrays.copyOf(rows.ids(), n * rows.seqLen()), n);
-      int s = tok.config().imageSize;
-      ImageGrid.write(out, new ImageSet(n, s, s, tok.config().channels, pixels, new long[n], rows.classNames()), n,
+      int s = tok.spec().outputSize();
+      ImageGrid.write(out, new ImageSet(n, s, s, tok.spec().channels(), pixels, new long[n], rows.classNames()), n,
           columns, 2);
       System.out.printf("wrote %s: %d images%n", out, n);
     }

@@ -110,8 +110,8 @@ public final class FdEvaluation {
           Math.min(InceptionScoreAnalogue.DEFAULT_SPLITS, real.count()));
 
       log.printf("fd: tokenizer floor: encoding and decoding %d real images%n", real.count());
-      int s = tokenizer.config().imageSize;
-      ImageSet reconstructed = new ImageSet(real.count(), s, s, tokenizer.config().channels,
+      int s = tokenizer.spec().outputSize();
+      ImageSet reconstructed = new ImageSet(real.count(), s, s, tokenizer.spec().channels(),
           tokenizer.decode(tokenizer.encode(real), real.count()), real.labels(), real.classNames());
       GenerationEvaluation floor = GenerationEvaluation.of(
           classifier.run(GenerationEvaluation.padded(reconstructed, classifier)), realMoments);

@@ -34,8 +34,8 @@ public final class GeneratedImages {
     if (count < 1) {
       throw new IllegalArgumentException("need at least one image, got --n " + count);
     }
-    int seqLen = tokenizer.config().seqLen();
-    int imageSize = tokenizer.config().imageSize * tokenizer.config().imageSize * tokenizer.config().channels;
+    int seqLen = tokenizer.spec().seqLen();
+    int imageSize = tokenizer.spec().outputSize() * tokenizer.spec().outputSize() * tokenizer.spec().channels();
     byte[] pixels = new byte[Math.multiplyExact(count, imageSize)];
     long start = System.nanoTime();
     long lastPrint = start;
@@ -64,9 +64,9 @@ public final class GeneratedImages {
         lastPrint = now;
       }
     }
-    int s = tokenizer.config().imageSize;
+    int s = tokenizer.spec().outputSize();
     long[] unlabelled = new long[count];
     Arrays.fill(unlabelled, -1);
-    return new ImageSet(count, s, s, tokenizer.config().channels, pixels, unlabelled, List.of());
+    return new ImageSet(count, s, s, tokenizer.spec().channels(), pixels, unlabelled, List.of());
   }
 }

@@ -16,7 +16,7 @@ import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.JsonErrors;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.tokenizer.Tokenizer;
 
@@ -135,12 +135,12 @@ public final class Run {
     List<VersionSet.Member> out = new ArrayList<>(List.of(ModelExport.encoderModel(cfg, prefix),
         ModelExport.generatorModel(cfg, prefix)));
     if (tokenizer != null) {
-      TokenizerConfig tc;
+      ImageTokenizer spec;
       try (Tokenizer t = Tokenizer.load(tokenizer)) {
-        tc = t.config();
+        spec = t.spec();
       }
       out.add(ModelExport.tokenizerModel(tokenizer));
-      out.add(ModelExport.imageGeneratorModel(cfg, prefix, tc, tokenizer));
+      out.add(ModelExport.imageGeneratorModel(cfg, prefix, spec, tokenizer));
     }
     return out;
   }

@@ -42,7 +42,7 @@ public final class DatasetTokenizing {
       splits.put("test", ImageSources.slice(all, all.count() - r.heldOut(), all.count()));
     }
     try (Tokenizer tok = Tokenizer.load(r.tokenizer())) {
-      int seqLen = tok.config().seqLen();
+      int seqLen = tok.spec().seqLen();
       List<TokenDatasetWriter.SplitRows> rows = new ArrayList<>();
       List<String> names = List.of();
       long start = System.nanoTime();
@@ -64,7 +64,7 @@ public final class DatasetTokenizing {
             set.classNames())));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      DatasetManifest m = TokenDatasetWriter.write(r.out(), tok.config().grid(), tok.config().codebookSize, names,
+      DatasetManifest m = TokenDatasetWriter.write(r.out(), tok.spec().grid(), tok.spec().codebookSize(), names,
           tok.fingerprint(), rows, r.overwrite());
       log.printf(Locale.ROOT, "tokenize: wrote %s: %d records %s, %dx%d grid, C = %d; %.0f images/s%n", r.out(),
           m.records(), m.splits.keySet(), m.grid, m.grid, m.codebookSize, total / seconds);

@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.sorcen.graph.tokenizer.ImageTokenizer;
+import org.sorcen.graph.tokenizer.ImageTokenizers;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.graph.tokenizer.VqTokenizer;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 import org.tensorflow.Result;
@@ -21,61 +24,82 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
 
 /**
- * A trained tokenizer loaded from its SavedModel directory: images to token ids and back, in
- * batches. The config comes from {@code assets.extra/tokenizer.json}; the fingerprint there is
- * checked against the variables on load, so a swapped or damaged model is refused.
+ * A tokenizer (ours or an imported VQGAN) loaded from its SavedModel directory: images to token ids
+ * and back, in batches. The kind and config come from {@code assets.extra/tokenizer.json}; the
+ * fingerprint there is checked against the variables on load, so a swapped or damaged model is
+ * refused.
  */
 public final class Tokenizer implements AutoCloseable {
   /** Images per encode/decode call: large enough to keep both cores busy, small enough for little memory. */
   public static final int BATCH = 500;
 
   private final SavedModelBundle bundle;
-  private final TokenizerConfig config;
+  private final ImageTokenizer spec;
   private final String fingerprint;
   private final SessionFunction encode;
   private final SessionFunction decode;
 
-  private Tokenizer(SavedModelBundle bundle, TokenizerConfig config, String fingerprint) {
+  private Tokenizer(SavedModelBundle bundle, ImageTokenizer spec, String fingerprint) {
     this.bundle = bundle;
-    this.config = config;
+    this.spec = spec;
     this.fingerprint = fingerprint;
     this.encode = bundle.function(TokenizerExport.ENCODE);
     this.decode = bundle.function(TokenizerExport.DECODE);
   }
 
   public static Tokenizer load(Path dir) {
-    Path meta = dir.resolve(TokenizerExport.METADATA);
-    if (!Files.isRegularFile(meta)) {
-      throw new DataException(dir + " is not a tokenizer SavedModel: " + TokenizerExport.METADATA + " is missing");
-    }
-    TokenizerConfig config;
-    String fingerprint;
-    try {
-      JsonNode root = new ObjectMapper().readTree(meta.toFile());
-      fingerprint = root.path("fingerprint_sha256").asText();
-      config = TokenizerConfig.parse(root.get("config").toString(), meta.toString(), Map.of());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + meta + ": " + e.getMessage(), e);
-    }
+    JsonNode root = metadata(dir);
+    ImageTokenizer spec = spec(dir, root);
+    String fingerprint = root.path("fingerprint_sha256").asText();
     String actual = TokenizerExport.fingerprint(dir);
     if (!actual.equals(fingerprint)) {
       throw new DataException(dir + ": variables have SHA-256 " + actual + " but " + TokenizerExport.METADATA
           + " records " + fingerprint);
     }
-    return new Tokenizer(SavedModelBundle.load(dir.toString(), org.sorcen.export.SavedModelWriter.TAG), config, fingerprint);
+    return new Tokenizer(SavedModelBundle.load(dir.toString(), org.sorcen.export.SavedModelWriter.TAG), spec, fingerprint);
+  }
+
+  /** The kind and config of the tokenizer SavedModel {@code dir}, without loading it. */
+  public static ImageTokenizer spec(Path dir) {
+    return spec(dir, metadata(dir));
+  }
+
+  private static ImageTokenizer spec(Path dir, JsonNode root) {
+    JsonNode config = root.get("config");
+    if (config == null) {
+      throw new DataException(dir.resolve(TokenizerExport.METADATA) + " has no config");
+    }
+    return ImageTokenizers.parse(root.path("kind").asText(null), config.toString(),
+        dir.resolve(TokenizerExport.METADATA).toString());
+  }
+
+  private static JsonNode metadata(Path dir) {
+    Path meta = dir.resolve(TokenizerExport.METADATA);
+    if (!Files.isRegularFile(meta)) {
+      throw new DataException(dir + " is not a tokenizer SavedModel: " + TokenizerExport.METADATA + " is missing");
+    }
+    try {
+      return new ObjectMapper().readTree(meta.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + meta + ": " + e.getMessage(), e);
+    }
   }
 
   /** Ids of every image, row-major: image i's G·G ids start at i·G·G. */
   public long[] encode(ImageSet images) {
-    TokenizerTrainer.checkShape(config, images);
+    if (images.height() != spec.inputHeight() || images.width() != spec.inputWidth()
+        || images.channels() != spec.channels()) {
+      throw new DataException("images are " + images.height() + "x" + images.width() + "x" + images.channels()
+          + " but the tokenizer takes " + spec.inputHeight() + "x" + spec.inputWidth() + "x" + spec.channels());
+    }
     int size = images.imageSize();
-    int seqLen = config.seqLen();
+    int seqLen = spec.seqLen();
     long[] ids = new long[Math.multiplyExact(images.count(), seqLen)];
     for (int from = 0; from < images.count(); from += BATCH) {
       int n = Math.min(BATCH, images.count() - from);
       byte[] chunk = new byte[n * size];
       System.arraycopy(images.pixels(), from * size, chunk, 0, chunk.length);
-      try (Tensor in = TUint8.tensorOf(Shape.of(n, config.inputHeight, config.inputWidth, config.channels),
+      try (Tensor in = TUint8.tensorOf(Shape.of(n, spec.inputHeight(), spec.inputWidth(), spec.channels()),
           DataBuffers.of(chunk, true, false));
           Result r = encode.call(Map.of("images", in))) {
         ((TInt64) r.get("ids").get()).copyTo(DataBuffers.of(ids, false, false).slice((long) from * seqLen,
@@ -87,17 +111,17 @@ public final class Tokenizer implements AutoCloseable {
 
   /** {@code count} images of S×S×C uint8 from {@code count}·G·G ids in [0, C). */
   public byte[] decode(long[] ids, int count) {
-    int seqLen = config.seqLen();
+    int seqLen = spec.seqLen();
     if (ids.length != (long) count * seqLen) {
       throw new IllegalArgumentException(ids.length + " ids are not " + count + " rows of " + seqLen);
     }
     for (int k = 0; k < ids.length; k++) {
-      if (ids[k] < 0 || ids[k] >= config.codebookSize) {
+      if (ids[k] < 0 || ids[k] >= spec.codebookSize()) {
         throw new IllegalArgumentException("id " + ids[k] + " at row " + k / seqLen + " is outside [0, "
-            + config.codebookSize + ")");
+            + spec.codebookSize() + ")");
       }
     }
-    int size = config.imageSize * config.imageSize * config.channels;
+    int size = spec.outputSize() * spec.outputSize() * spec.channels();
     byte[] out = new byte[Math.multiplyExact(count, size)];
     for (int from = 0; from < count; from += BATCH) {
       int n = Math.min(BATCH, count - from);
@@ -116,8 +140,16 @@ public final class Tokenizer implements AutoCloseable {
     return fingerprint;
   }
 
+  public ImageTokenizer spec() {
+    return spec;
+  }
+
+  /** The config of the project's own tokenizer; refused for other kinds (an imported VQGAN). */
   public TokenizerConfig config() {
-    return config;
+    if (spec instanceof VqTokenizer vq) {
+      return vq.config();
+    }
+    throw new DataException("this needs a tokenizer trained by tokenizer-train; " + spec.kind() + " is not one");
   }
 
   @Override

@@ -51,7 +51,7 @@ class ImageGeneratorExportTest {
     try (Tokenizer t = Tokenizer.load(tokDir)) {
       expected = t.decode(tokens, seeds.length);
     }
-    Path model = ModelExport.imageGenerator(config, prefix, tc, tokDir, dir.resolve("sm"), null);
+    Path model = ModelExport.imageGenerator(config, prefix, new org.sorcen.graph.tokenizer.VqTokenizer(tc), tokDir, dir.resolve("sm"), null);
     assertEquals(List.of(), SavedModelVerifier.problems(model));
     assertEquals(List.of(), SavedModelVerifier.problems(ModelExport.tokenizer(tokDir, dir.resolve("sm"), null)));
     try (SavedModelBundle b = SavedModelBundle.load(model.toString(), "serve");
