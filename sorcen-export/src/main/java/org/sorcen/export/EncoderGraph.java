@@ -6,6 +6,7 @@ import org.sorcen.graph.model.SorcenVariables;
 import org.sorcen.graph.nn.LayerContext;
 import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.nn.WeightSource;
 import org.sorcen.graph.train.CheckpointOps;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -38,5 +39,14 @@ record EncoderGraph(Placeholder<TInt64> tokens, Operand<TFloat32> embedding, Ope
     CheckpointOps.build(tf, vars);
     return new EncoderGraph(tokens, tf.withName("embedding").identity(embedding),
         tf.withName("patch_features").identity(patches), tf.withName("cls").identity(cls));
+  }
+
+  /**
+   * The embedding [-1, D] of ids already known to be in range (e.g. a tokenizer's output), for graphs
+   * that hold the encoder's variables next to others ({@link ImageEncoderGraph}).
+   */
+  static Operand<TFloat32> embedding(Ops tf, WeightSource weights, SorcenConfig config, Operand<TInt64> ids) {
+    LayerContext ctx = LayerContext.inference(tf, weights, Precision.of(config.model.computeDtype));
+    return SorcenForward.embedding(ctx, config.model, ids);
   }
 }

@@ -26,6 +26,9 @@ public final class ModelExport {
   public static final String GENERATOR = "sorcen-generator";
   public static final String IMAGE_GENERATOR = "sorcen-image-generator";
   public static final String TOKENIZER = "sorcen-tokenizer";
+  public static final String IMAGE_ENCODER = "sorcen-image-encoder";
+  /** The image encoder's signature for encoded JPEG/PNG images. */
+  public static final String IMAGE_BYTES = "image_bytes";
   public static final String CARD = "assets.extra/model.json";
   static final String PREDICT = "tensorflow/serving/predict";
 
@@ -48,6 +51,15 @@ public final class ModelExport {
   public static Path imageGenerator(SorcenConfig config, Path checkpointPrefix, ImageTokenizer tokenizer,
       Path tokenizerDir, Path root, Integer version) {
     return single(root, version, imageGeneratorModel(config, checkpointPrefix, tokenizer, tokenizerDir));
+  }
+
+  /**
+   * Exports images → embeddings: the encoder of the tokenizer SavedModel {@code tokenizerDir}
+   * followed by the Sorcen encoder of {@code checkpointPrefix}, into {@code root/sorcen-image-encoder/<version>}.
+   */
+  public static Path imageEncoder(SorcenConfig config, Path checkpointPrefix, ImageTokenizer tokenizer,
+      Path tokenizerDir, Path root, Integer version) {
+    return single(root, version, imageEncoderModel(config, checkpointPrefix, tokenizer, tokenizerDir));
   }
 
   /** Copies a tokenizer SavedModel into {@code root/sorcen-tokenizer/<version>}, atomically. */
@@ -102,6 +114,34 @@ public final class ModelExport {
           card.put("image_size", tokenizer.outputSize());
           card.put("channels", tokenizer.channels());
           card.put("tokenizer", tokenizerDir.toAbsolutePath().toString());
+        });
+  }
+
+  /** Images → embeddings (tokenizer's encoder, then the Sorcen encoder), as a member of a {@link VersionSet}. */
+  public static VersionSet.Member imageEncoderModel(SorcenConfig config, Path checkpointPrefix,
+      ImageTokenizer tokenizer, Path tokenizerDir) {
+    String tokenizerPrefix = tokenizerDir.resolve("variables/variables").toAbsolutePath().toString();
+    int[] input = {tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.channels()};
+    return model(IMAGE_ENCODER, config, checkpointPrefix, tf -> {
+      ImageEncoderGraph g = ImageEncoderGraph.build(tf, config, tokenizer, checkpointPrefix.toAbsolutePath().toString(),
+          tokenizerPrefix);
+      Signature pixels = Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT).input("images", g.images())
+          .output("embedding", g.embedding()).build();
+      Signature bytes = Signature.builder().key(IMAGE_BYTES).methodName(PREDICT).input("images", g.encoded())
+          .output("embedding", g.bytesEmbedding()).build();
+      return new SavedModelWriter.Built(List.of(pixels, bytes), s -> s.runner().addTarget(g.load()).run());
+    }, "image encoder: uint8 images [-1, H, W, C] to embeddings [-1, D] (serving_default); JPEG/PNG strings [-1] "
+        + "decoded, resized and centre-cropped in-graph, to embeddings (image_bytes): the tokenizer's encoder, then "
+        + "the Sorcen encoder", card -> {
+          card.put("model", IMAGE_ENCODER);
+          card.set("input_shape", ModelCard.json().valueToTree(input));
+          card.put("tokenizer_kind", tokenizer.kind());
+          card.put("tokenizer_fingerprint_sha256", TokenizerExport.fingerprint(tokenizerDir));
+          card.put("tokenizer", tokenizerDir.toAbsolutePath().toString());
+          card.put("image_bytes_transform", "decode with " + tokenizer.channels() + " channel(s); an image of the "
+              + "input size unchanged; otherwise resize (Keys bicubic, antialiased) keeping the aspect ratio to cover "
+              + EvalTransform.resizedSide(input[0]) + "x" + EvalTransform.resizedSide(input[1]) + " (the official "
+              + "Resize(292)/CenterCrop(256) ratio), then centre crop to " + input[0] + "x" + input[1]);
         });
   }
 

@@ -136,6 +136,14 @@ public final class SavedModelVerifier {
           "serving_default", Map.of("inputs", Map.of("seeds", seeds, "temperature", temperature, "num_iter", steps),
               "outputs", Map.of("images", new Spec(DataType.DT_UINT8, -1, c.path("image_size").asLong(),
                   c.path("image_size").asLong(), c.path("channels").asLong()))));
+      case ModelExport.IMAGE_ENCODER -> {
+        long[] in = longs(c.path("input_shape"));
+        Spec embedding = new Spec(DataType.DT_FLOAT, -1, d);
+        yield Map.of("serving_default", Map.of("inputs", Map.of("images", new Spec(DataType.DT_UINT8, -1, in[0], in[1],
+            in[2])), "outputs", Map.of("embedding", embedding)),
+            ModelExport.IMAGE_BYTES, Map.of("inputs", Map.of("images", new Spec(DataType.DT_STRING, -1)),
+                "outputs", Map.of("embedding", embedding)));
+      }
       case ModelExport.TOKENIZER -> {
         long[] in = longs(c.path("input_shape"));
         long[] out = longs(c.path("output_shape"));
@@ -146,7 +154,8 @@ public final class SavedModelVerifier {
       }
       default -> {
         problems.add(dir + ": unknown model kind '" + kind + "' (the parent directory must be one of "
-            + List.of(ModelExport.ENCODER, ModelExport.GENERATOR, ModelExport.IMAGE_GENERATOR, ModelExport.TOKENIZER)
+            + List.of(ModelExport.ENCODER, ModelExport.GENERATOR, ModelExport.IMAGE_GENERATOR, ModelExport.IMAGE_ENCODER,
+                ModelExport.TOKENIZER)
             + ")");
         yield Map.of();
       }

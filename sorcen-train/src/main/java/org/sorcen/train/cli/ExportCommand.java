@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", description = "Export a run's encoder and generator as SavedModels for TF Serving "
-    + "(<out>/sorcen-encoder/<N>/, <out>/sorcen-generator/<N>/; with a tokenizer also <out>/sorcen-tokenizer/<N>/ "
-    + "and <out>/sorcen-image-generator/<N>/), or verify an exported model.")
+    + "(<out>/sorcen-encoder/<N>/, <out>/sorcen-generator/<N>/; with a tokenizer also <out>/sorcen-tokenizer/<N>/"
+    + ", <out>/sorcen-image-generator/<N>/ and <out>/sorcen-image-encoder/<N>/), or verify an exported model.")
 final class ExportCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Mode mode;
@@ -33,7 +33,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "savedmodels", description = "Where models go (default ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--tokenizer", description = "Tokenizer SavedModel for sorcen-tokenizer and sorcen-image-generator "
+  @Option(names = "--tokenizer", description = "Tokenizer SavedModel for sorcen-tokenizer, sorcen-image-generator and "
+      + "sorcen-image-encoder "
       + "(default: the one the run used, from its run.json).")
   Path tokenizer;
 

@@ -127,8 +127,8 @@ public final class Run {
   }
 
   /**
-   * What a run exports, in order: encoder, generator and, with a tokenizer, the tokenizer itself
-   * and the image generator (seeds to images in one graph).
+   * What a run exports, in order: encoder, generator and, with a tokenizer, the tokenizer itself,
+   * the image generator (seeds to images in one graph) and the image encoder (images to embeddings).
    */
   static List<VersionSet.Member> models(SorcenConfig cfg, Path checkpoint, Path tokenizer) {
     Path prefix = Checkpoints.prefix(checkpoint);
@@ -141,6 +141,7 @@ public final class Run {
       }
       out.add(ModelExport.tokenizerModel(tokenizer));
       out.add(ModelExport.imageGeneratorModel(cfg, prefix, spec, tokenizer));
+      out.add(ModelExport.imageEncoderModel(cfg, prefix, spec, tokenizer));
     }
     return out;
   }

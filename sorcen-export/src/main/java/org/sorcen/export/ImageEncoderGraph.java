@@ -1,0 +1,63 @@
+package org.sorcen.export;
+
+import java.util.List;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.SorcenVariables;
+import org.sorcen.graph.nn.ModelVariable;
+import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.tokenizer.ImageTokenizer;
+import org.sorcen.graph.train.CheckpointOps;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Pixels straight to embeddings: the tokenizer's encoder followed by the Sorcen encoder, in one graph
+ * whose variables come from two checkpoints (loaded once by {@link #load} before export; the
+ * SavedModel then holds them all). {@code images} uint8 [-1, H, W, C] → {@code embedding}; and
+ * {@code encoded} JPEG/PNG strings [-1] → the same, through {@link EvalTransform}.
+ */
+record ImageEncoderGraph(Placeholder<TUint8> images, Operand<TFloat32> embedding, Placeholder<TString> encoded,
+    Operand<TFloat32> bytesEmbedding, Op load) {
+
+  static ImageEncoderGraph build(Ops tf, SorcenConfig config, ImageTokenizer tokenizer, String sorcenPrefix,
+      String tokenizerPrefix) {
+    if (tokenizer.codebookSize() != config.model.codebookSize || tokenizer.seqLen() != config.model.seqLen()) {
+      throw new IllegalArgumentException("the tokenizer (C = " + tokenizer.codebookSize() + ", L = " + tokenizer.seqLen()
+          + ") did not make this model's tokens (C = " + config.model.codebookSize + ", L = " + config.model.seqLen()
+          + ")");
+    }
+    Variables vars = new Variables(tf);
+    SorcenVariables.declareEncoder(vars, config);
+    List<ModelVariable> sorcen = vars.all();
+    tokenizer.declare(vars);
+    List<ModelVariable> tok = vars.all().subList(sorcen.size(), vars.all().size());
+    Op load = tf.withControlDependencies(List.of(CheckpointOps.restoreFrom(tf.withSubScope("load_sorcen"), sorcen,
+        sorcenPrefix), CheckpointOps.restoreFrom(tf.withSubScope("load_tokenizer"), tok, tokenizerPrefix))).noOp();
+
+    int h = tokenizer.inputHeight();
+    int w = tokenizer.inputWidth();
+    int c = tokenizer.channels();
+    Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, h, w, c)));
+    Placeholder<TString> encoded = tf.withName("encoded_images").placeholder(TString.class,
+        Placeholder.shape(Shape.of(-1)));
+    Operand<TUint8> decoded = EvalTransform.batch(tf.withSubScope("eval_transform"), encoded, h, w, c);
+    Operand<TFloat32> fromPixels = embed(tf, vars, config, tokenizer, images);
+    Operand<TFloat32> fromBytes = embed(tf, vars, config, tokenizer, decoded);
+    CheckpointOps.build(tf, vars);
+    return new ImageEncoderGraph(images, tf.withName("embedding").identity(fromPixels), encoded,
+        tf.withName("bytes_embedding").identity(fromBytes), load);
+  }
+
+  private static Operand<TFloat32> embed(Ops tf, Variables vars, SorcenConfig config, ImageTokenizer tokenizer,
+      Operand<TUint8> images) {
+    Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images);
+    return EncoderGraph.embedding(tf, vars::read, config, ids);
+  }
+}

@@ -1,0 +1,260 @@
+package org.sorcen.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.sorcen.export.io.IoFailure;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.TUint8;
+
+/**
+ * An exported {@code sorcen-image-encoder} for Java services: images in, embeddings out, in batches of
+ * {@link #BATCH}. Three inputs, one transform:
+ * <ul>
+ *   <li>encoded bytes and files (JPEG/PNG) go through the model's {@code image_bytes} signature, which
+ *       decodes, resizes and centre-crops in-graph ({@link EvalTransform});
+ *   <li>a {@link BufferedImage} of exactly the model's input size (H×W; for a grey model of type
+ *       {@code TYPE_BYTE_GRAY}, for a colour model any non-grey type) is fed as pixels to
+ *       {@code serving_default}; any other is written as PNG in memory and goes the bytes way, so every
+ *       resize, crop and colour conversion is TensorFlow's, the same as for files.
+ * </ul>
+ * Safe for concurrent callers; every tensor is closed before a call returns. Close it when done.
+ */
+public final class SorcenImageEncoder implements AutoCloseable {
+  /** Images per TensorFlow call: bounds the memory of decoded images and activations. */
+  public static final int BATCH = 64;
+  private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+  private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+
+  private final SavedModelBundle bundle;
+  private final SessionFunction pixels;
+  private final SessionFunction bytes;
+  private final int height;
+  private final int width;
+  private final int channels;
+  private final int embedDim;
+
+  private SorcenImageEncoder(SavedModelBundle bundle, int[] input, int embedDim) {
+    this.bundle = bundle;
+    this.pixels = bundle.function(Signature.DEFAULT_KEY);
+    this.bytes = bundle.function(ModelExport.IMAGE_BYTES);
+    this.height = input[0];
+    this.width = input[1];
+    this.channels = input[2];
+    this.embedDim = embedDim;
+  }
+
+  /** Loads {@code dir} (a {@code sorcen-image-encoder/<version>} directory). */
+  public static SorcenImageEncoder load(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(dir + " is not a directory: pass a sorcen-image-encoder/<version> directory");
+    }
+    Path card = dir.resolve(ModelExport.CARD);
+    if (!Files.isRegularFile(card)) {
+      throw new IllegalArgumentException(dir + " is not an exported Sorcen model: " + ModelExport.CARD + " is missing");
+    }
+    JsonNode c;
+    try {
+      c = ModelCard.json().readTree(card.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + card + ": " + e.getMessage(), e);
+    }
+    if (!ModelExport.IMAGE_ENCODER.equals(c.path("model").asText()) || c.path("input_shape").size() != 3) {
+      throw new IllegalArgumentException(dir + " is not an image encoder (its card says: " + c.path("contents").asText()
+          + "): pass a " + ModelExport.IMAGE_ENCODER + "/<version> directory");
+    }
+    int[] input = new int[3];
+    for (int i = 0; i < 3; i++) {
+      input[i] = c.path("input_shape").get(i).asInt();
+    }
+    return new SorcenImageEncoder(SavedModelBundle.load(dir.toString(), ModelExport.TAG), input, c.path("embed_dim")
+        .asInt());
+  }
+
+  public int embedDim() {
+    return embedDim;
+  }
+
+  /** The model's input: height, width, channels. */
+  public int[] inputShape() {
+    return new int[] {height, width, channels};
+  }
+
+  public float[][] embed(BufferedImage... images) {
+    return embed(Arrays.asList(images));
+  }
+
+  /** Embeddings [rows][D] of images in order (see the class comment for how each is fed). */
+  public float[][] embed(List<BufferedImage> images) {
+    float[][] out = new float[images.size()][];
+    List<Integer> direct = new ArrayList<>();
+    List<Integer> encoded = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      (fitsInput(images.get(i)) ? direct : encoded).add(i);
+    }
+    for (int from = 0; from < direct.size(); from += BATCH) {
+      List<Integer> part = direct.subList(from, Math.min(direct.size(), from + BATCH));
+      byte[] px = new byte[part.size() * height * width * channels];
+      for (int k = 0; k < part.size(); k++) {
+        readPixels(images.get(part.get(k)), px, k * height * width * channels);
+      }
+      float[][] rows;
+      try (TUint8 t = TUint8.tensorOf(Shape.of(part.size(), height, width, channels), DataBuffers.of(px, true, false))) {
+        rows = run(pixels, t, part.size());
+      }
+      for (int k = 0; k < part.size(); k++) {
+        out[part.get(k)] = rows[k];
+      }
+    }
+    byte[][] png = new byte[encoded.size()][];
+    for (int k = 0; k < png.length; k++) {
+      png[k] = toPng(images.get(encoded.get(k)), encoded.get(k));
+    }
+    float[][] rows = embed(png);
+    for (int k = 0; k < png.length; k++) {
+      out[encoded.get(k)] = rows[k];
+    }
+    return out;
+  }
+
+  /** Embeddings of encoded JPEG/PNG images; one that TensorFlow cannot decode is named by its index. */
+  public float[][] embed(byte[]... encoded) {
+    String[] names = new String[encoded.length];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = "image " + i;
+    }
+    return embedEncoded(encoded, names);
+  }
+
+  /** Embeddings of JPEG/PNG files; an unreadable or undecodable file is named. */
+  public float[][] embed(Path... files) {
+    byte[][] encoded = new byte[files.length][];
+    String[] names = new String[files.length];
+    for (int i = 0; i < files.length; i++) {
+      try {
+        encoded[i] = Files.readAllBytes(files[i]);
+      } catch (IOException e) {
+        throw IoFailure.of("read", files[i], e);
+      }
+      names[i] = files[i].toString();
+    }
+    return embedEncoded(encoded, names);
+  }
+
+  /** A batch TensorFlow cannot decode is retried one image at a time, to name the culprit. */
+  private float[][] embedEncoded(byte[][] encoded, String[] names) {
+    for (int i = 0; i < encoded.length; i++) {
+      requireImage(encoded[i], names[i]);
+    }
+    float[][] out = new float[encoded.length][];
+    for (int from = 0; from < encoded.length; from += BATCH) {
+      byte[][] part = Arrays.copyOfRange(encoded, from, Math.min(encoded.length, from + BATCH));
+      try {
+        System.arraycopy(runBytes(part), 0, out, from, part.length);
+      } catch (TFInvalidArgumentException e) {
+        for (int k = 0; k < part.length; k++) {
+          try {
+            out[from + k] = runBytes(new byte[][] {part[k]})[0];
+          } catch (TFInvalidArgumentException one) {
+            throw new IllegalArgumentException(names[from + k] + " cannot be decoded as JPEG or PNG: "
+                + firstLine(one.getMessage()), one);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String firstLine(String tfMessage) {
+    String line = tfMessage == null ? "" : tfMessage.strip().lines().findFirst().orElse("");
+    int node = line.indexOf("[[");
+    return (node >= 0 ? line.substring(0, node) : line).strip();
+  }
+
+  private float[][] runBytes(byte[][] part) {
+    try (TString t = TString.tensorOfBytes(NdArrays.vectorOfObjects(part))) {
+      return run(bytes, t, part.length);
+    }
+  }
+
+  private float[][] run(SessionFunction f, Tensor input, int rows) {
+    try (Result r = f.call(Map.of("images", input))) {
+      float[] flat = new float[rows * embedDim];
+      ((TFloat32) r.get("embedding").orElseThrow()).copyTo(DataBuffers.of(flat, false, false));
+      float[][] out = new float[rows][];
+      for (int k = 0; k < rows; k++) {
+        out[k] = Arrays.copyOfRange(flat, k * embedDim, (k + 1) * embedDim);
+      }
+      return out;
+    }
+  }
+
+  private boolean fitsInput(BufferedImage img) {
+    if (img.getHeight() != height || img.getWidth() != width) {
+      return false;
+    }
+    boolean grey = img.getType() == BufferedImage.TYPE_BYTE_GRAY;
+    // getRGB of a grey image applies a gamma curve, so grey images for colour models go the PNG way.
+    return channels == 1 ? grey : channels == 3 && !grey && img.getColorModel().getNumColorComponents() == 3;
+  }
+
+  private void readPixels(BufferedImage img, byte[] px, int offset) {
+    if (channels == 1) {
+      byte[] grey = (byte[]) img.getRaster().getDataElements(0, 0, width, height, null);
+      System.arraycopy(grey, 0, px, offset, grey.length);
+      return;
+    }
+    int[] argb = img.getRGB(0, 0, width, height, null, 0, width);
+    for (int p = 0; p < argb.length; p++) {
+      px[offset + 3 * p] = (byte) (argb[p] >> 16);
+      px[offset + 3 * p + 1] = (byte) (argb[p] >> 8);
+      px[offset + 3 * p + 2] = (byte) argb[p];
+    }
+  }
+
+  private static byte[] toPng(BufferedImage img, int index) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      if (!ImageIO.write(img, "png", out)) {
+        throw new IllegalArgumentException("image " + index + " (type " + img.getType() + ") cannot be written as PNG");
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode image " + index + " as PNG: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireImage(byte[] b, String what) {
+    if (!startsWith(b, PNG_MAGIC) && !startsWith(b, JPEG_MAGIC)) {
+      throw new IllegalArgumentException(what + " is not a JPEG or PNG image (its first bytes say neither)");
+    }
+  }
+
+  private static boolean startsWith(byte[] b, byte[] magic) {
+    return b.length >= magic.length && Arrays.equals(b, 0, magic.length, magic, 0, magic.length);
+  }
+
+  @Override
+  public void close() {
+    bundle.close();
+  }
+}
