@@ -19,7 +19,8 @@ import org.tensorflow.types.TUint8;
  * Calls one signature of a SavedModel with TensorFlow Java alone (no project classes): the
  * interop check of the export tests runs it in a fresh JVM. Usage:
  * SavedModelCall DIR SIGNATURE OUT_DIR name:dtype:d0xd1:file ... ; every output is written to
- * OUT_DIR/name.bin (little-endian) and OUT_DIR/name.shape.
+ * OUT_DIR/name.bin (little-endian) and OUT_DIR/name.shape. A string input (a vector) is a file of records:
+ * uint32 little-endian length, then the bytes.
  */
 public final class SavedModelCall {
   public static void main(String[] args) throws Exception {
@@ -35,6 +36,7 @@ public final class SavedModelCall {
         case "int32" -> { int[] v = new int[n]; b.asIntBuffer().get(v); yield TInt32.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false)); }
         case "float32" -> { float[] v = new float[n]; b.asFloatBuffer().get(v); yield TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false)); }
         case "uint8" -> { byte[] v = new byte[n]; b.get(v); yield TUint8.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false)); }
+        case "string" -> { byte[][] v = new byte[n][]; for (int k = 0; k < n; k++) { v[k] = new byte[b.getInt()]; b.get(v[k]); } yield org.tensorflow.types.TString.tensorOfBytes(org.tensorflow.ndarray.NdArrays.vectorOfObjects(v)); }
         case "bool" -> { boolean[] v = new boolean[n]; for (int k = 0; k < n; k++) { v[k] = b.get(k) != 0; } yield TBool.tensorOf(Shape.of(shape), DataBuffers.of(v, true, false)); }
         default -> throw new IllegalArgumentException(p[1]);
       });

@@ -142,7 +142,7 @@ public final class SorcenImageEncoder implements AutoCloseable {
     for (int i = 0; i < names.length; i++) {
       names[i] = "image " + i;
     }
-    return embedEncoded(encoded, names);
+    return embedEncoded(encoded, names, false);
   }
 
   /** Embeddings of JPEG/PNG files; an unreadable or undecodable file is named. */
@@ -157,13 +157,18 @@ public final class SorcenImageEncoder implements AutoCloseable {
       }
       names[i] = files[i].toString();
     }
-    return embedEncoded(encoded, names);
+    return embedEncoded(encoded, names, true);
   }
 
-  /** A batch TensorFlow cannot decode is retried one image at a time, to name the culprit. */
-  private float[][] embedEncoded(byte[][] encoded, String[] names) {
+  /**
+   * A batch TensorFlow cannot decode is retried one image at a time, to name the culprit: for a
+   * caller's bytes an IllegalArgumentException, for a file an {@link IoFailure} (the file is unreadable).
+   */
+  private float[][] embedEncoded(byte[][] encoded, String[] names, boolean files) {
     for (int i = 0; i < encoded.length; i++) {
-      requireImage(encoded[i], names[i]);
+      if (!isJpegOrPng(encoded[i])) {
+        throw badImage(names[i], "not a JPEG or PNG image (its first bytes say neither)", null, files);
+      }
     }
     float[][] out = new float[encoded.length][];
     for (int from = 0; from < encoded.length; from += BATCH) {
@@ -175,8 +180,7 @@ public final class SorcenImageEncoder implements AutoCloseable {
           try {
             out[from + k] = runBytes(new byte[][] {part[k]})[0];
           } catch (TFInvalidArgumentException one) {
-            throw new IllegalArgumentException(names[from + k] + " cannot be decoded as JPEG or PNG: "
-                + firstLine(one.getMessage()), one);
+            throw badImage(names[from + k], "cannot be decoded: " + firstLine(one.getMessage()), one, files);
           }
         }
       }
@@ -243,10 +247,13 @@ public final class SorcenImageEncoder implements AutoCloseable {
     }
   }
 
-  private static void requireImage(byte[] b, String what) {
-    if (!startsWith(b, PNG_MAGIC) && !startsWith(b, JPEG_MAGIC)) {
-      throw new IllegalArgumentException(what + " is not a JPEG or PNG image (its first bytes say neither)");
-    }
+  private static boolean isJpegOrPng(byte[] b) {
+    return startsWith(b, PNG_MAGIC) || startsWith(b, JPEG_MAGIC);
+  }
+
+  private static RuntimeException badImage(String name, String reason, Exception cause, boolean file) {
+    return file ? new IoFailure("cannot read image " + name + ": " + reason, cause)
+        : new IllegalArgumentException(name + ": " + reason, cause);
   }
 
   private static boolean startsWith(byte[] b, byte[] magic) {

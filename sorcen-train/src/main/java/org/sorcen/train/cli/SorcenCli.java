@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         DetokenizeCommand.class, SubsetCommand.class, ExportCommand.class, ImportOfficialCommand.class,
         VerifyReferenceCommand.class,
         BenchCommand.class, BenchServingCommand.class, EvalCommand.class, ExperimentCommand.class,
-        ClassifierTrainCommand.class, GenerateCommand.class,
+        ClassifierTrainCommand.class, GenerateCommand.class, EmbedCommand.class,
         HelpCommand.class})
 public final class SorcenCli {
   /** Every command and nested subcommand inherits -h/--help (picocli copies INHERIT options down the tree). */

@@ -148,6 +148,7 @@ class CliSurfaceTest {
         new String[] {"--version", "export", "--run", x, "--out", out, "--version", "0"},
         new String[] {"--version", "export", "--run", x, "--out", out, "--version", "-3"},
         new String[] {"--n", "generate", "--generator", x, "--tokenizer", x, "--out", png, "--n", "0"},
+        new String[] {"--batch", "embed", "--encoder", x, "--images", x, "--out", out, "--batch", "0"},
         new String[] {"--steps", "generate", "--generator", x, "--tokenizer", x, "--out", png, "--steps", "0"},
         new String[] {"--steps", "generate", "--generator", x, "--tokenizer", x, "--out", png, "--steps", "33"},
         new String[] {"--temperature", "generate", "--generator", x, "--tokenizer", x, "--out", png,

@@ -94,6 +94,16 @@ public final class SignatureCaller {
     return file("uint8", values, shape);
   }
 
+  /** A vector of byte strings (e.g. encoded images). */
+  public String strings(byte[]... values) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] v : values) {
+      out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v.length).array());
+      out.write(v);
+    }
+    return file("string", out.toByteArray(), values.length);
+  }
+
   public String float32(float value) throws IOException {
     return file("float32", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value).array());
   }

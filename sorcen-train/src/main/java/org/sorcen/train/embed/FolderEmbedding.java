@@ -1,0 +1,97 @@
+package org.sorcen.train.embed;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.sorcen.export.SorcenImageEncoder;
+import org.sorcen.export.io.AtomicFiles;
+import org.sorcen.export.io.IoFailure;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.NpyWriter;
+
+/**
+ * {@code ./sorcen embed}: every JPEG/PNG under a folder (recursively, in the order of their relative
+ * paths) through an exported image encoder in batches, into a float32 {@code .npy} [N, D] and a
+ * sidecar listing each row's relative path. Both files are written whole or not at all, and only
+ * after every image is embedded.
+ */
+public final class FolderEmbedding {
+  private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
+  /** At most one progress line per this many nanoseconds, and one at the end. */
+  private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+
+  /** What to embed and where the rows go. */
+  public record Request(Path encoder, Path images, Path out, int batch, boolean force) {}
+
+  private FolderEmbedding() {}
+
+  /** The sidecar of {@code out}: {@code embeddings.npy} → {@code embeddings.txt}. */
+  public static Path sidecar(Path out) {
+    String name = out.getFileName().toString();
+    String stem = name.toLowerCase(Locale.ROOT).endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+    return out.resolveSibling(stem + ".txt");
+  }
+
+  /** JPEG/PNG files below {@code dir} (hidden ones left out), sorted by their path relative to it. */
+  public static List<Path> listImages(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new DataException(dir + " is not a directory: pass a folder of JPEG/PNG images");
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+          .filter(p -> EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+              .endsWith(e)))
+          .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b))).toList();
+    } catch (IOException e) {
+      throw IoFailure.of("list", dir, e);
+    } catch (java.io.UncheckedIOException e) {
+      throw IoFailure.of("list", dir, e.getCause());
+    }
+  }
+
+  static String relative(Path dir, Path file) {
+    return dir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+  }
+
+  /** Embeds, writes, and returns the number of rows; progress goes to {@code log}. */
+  public static int run(Request r, PrintStream log) {
+    if (Files.exists(r.out()) && !r.force()) {
+      throw new DataException(r.out() + " already exists: choose another --out or pass --force");
+    }
+    List<Path> files = listImages(r.images());
+    if (files.isEmpty()) {
+      throw new DataException(r.images() + " holds no JPEG/PNG files (.png, .jpg, .jpeg, searched recursively)");
+    }
+    List<float[]> rows = new ArrayList<>(files.size());
+    int dim;
+    long start = System.nanoTime();
+    long lastReport = start;
+    try (SorcenImageEncoder encoder = SorcenImageEncoder.load(r.encoder())) {
+      dim = encoder.embedDim();
+      for (int from = 0; from < files.size(); from += r.batch()) {
+        List<Path> part = files.subList(from, Math.min(files.size(), from + r.batch()));
+        rows.addAll(List.of(encoder.embed(part.toArray(Path[]::new))));
+        long now = System.nanoTime();
+        if (now - lastReport >= PROGRESS_EVERY_NANOS || rows.size() == files.size()) {
+          lastReport = now;
+          double seconds = Math.max(1e-9, (now - start) / 1e9);
+          log.printf(Locale.ROOT, "embedded %d/%d images (%.1f images/s)%n", rows.size(), files.size(),
+              rows.size() / seconds);
+        }
+      }
+    }
+    StringBuilder names = new StringBuilder();
+    for (Path f : files) {
+      names.append(relative(r.images(), f)).append('\n');
+    }
+    AtomicFiles.writeString(sidecar(r.out()), names.toString());
+    float[][] matrix = rows.toArray(float[][]::new);
+    AtomicFiles.write(r.out(), out -> NpyWriter.writeFloat32(out, matrix, dim));
+    return matrix.length;
+  }
+}
