@@ -94,15 +94,15 @@ with torch.no_grad():
         elif "norm" in pname and pname.endswith(".weight"):
             p.copy_(1 + torch.randn(p.shape, generator=gen) * 0.2)
     # Codebook: encoder outputs of other images, plus noise, so that the fixture's ids spread over the codes.
-    z = model.encoder(to_input(random_images(max(4, params["n_embed"] // 8))))
+    grid = res // 2 ** (len(dd["ch_mult"]) - 1)
+    z = model.encoder(to_input(random_images(2 * -(-params["n_embed"] // (grid * grid)))))
     z = z.permute(0, 2, 3, 1).reshape(-1, params["embed_dim"])
     pick = z[torch.randint(0, z.shape[0], (params["n_embed"],), generator=gen)]
     model.quantize.embedding.weight.copy_(pick + torch.randn(pick.shape, generator=gen) * pick.std() * 0.3)
     # Decoder output: mean 0.5, std 0.3 over the codes' images.
     codes = model.quantize.embedding.weight[:16 * (params["n_embed"] // 16)]
-    g0 = res // 2 ** (len(dd["ch_mult"]) - 1)
-    probe = codes[torch.randint(0, codes.shape[0], (4 * g0 * g0,), generator=gen)]
-    probe = probe.reshape(4, g0, g0, -1).permute(0, 3, 1, 2)
+    probe = codes[torch.randint(0, codes.shape[0], (2 * grid * grid,), generator=gen)]
+    probe = probe.reshape(2, grid, grid, -1).permute(0, 3, 1, 2)
     conv = model.decoder.conv_out
     out = model.decoder(probe) - conv.bias[None, :, None, None]
     conv.weight.mul_(0.3 / out.std())
