@@ -15,7 +15,7 @@ import org.sorcen.train.tokenizer.Tokenizer;
 /**
  * The VQGAN at the official 256×256 config of config/vqgan.yaml, with random weights, against the
  * official code: runs only when {@code SORCEN_VQGAN_OFFICIAL} names the directory that
- * {@code make_vqgan_fixtures.py --official-size --out DIR} wrote (about 300 MB, never committed).
+ * {@code make_vqgan_fixtures.py --official-size --out DIR} wrote (about 215 MB, never committed).
  * Prints the agreement and the time per image; the figures are in results/performance.md.
  */
 class VqganOfficialSizeTest {
