@@ -34,6 +34,11 @@ class VqganImportTest {
   static final double ID_AGREEMENT = 0.999;
   /** Decoded images within one grey level of the official post-processing. */
   static final int GREY_LEVELS = 1;
+  /**
+   * At most this share of decoded values may be off at all: float32 rounding tips a value over a
+   * level only rarely, while rounding instead of the official truncation would move about half of them.
+   */
+  static final double OFF_BY_ONE_SHARE = 0.01;
 
   static Path vqganConfig(Path tmp, String json) throws Exception {
     Path p = tmp.resolve("vqgan-" + Integer.toHexString(json.hashCode()) + ".json");
@@ -79,11 +84,16 @@ class VqganImportTest {
 
       byte[] images = t.decode(officialIds, n);
       int maxDiff = 0;
+      int off = 0;
       for (int i = 0; i < images.length; i++) {
-        maxDiff = Math.max(maxDiff, Math.abs((images[i] & 0xFF) - (officialImages[i] & 0xFF)));
+        int d = Math.abs((images[i] & 0xFF) - (officialImages[i] & 0xFF));
+        maxDiff = Math.max(maxDiff, d);
+        off += d > 0 ? 1 : 0;
       }
-      System.out.printf("VQGAN tiny: decoded images within %d grey level(s) of the official ones%n", maxDiff);
+      System.out.printf("VQGAN tiny: decoded images within %d grey level(s) of the official ones, %d of %d values "
+          + "differ%n", maxDiff, off, images.length);
       assertTrue(maxDiff <= GREY_LEVELS, "max |Δ| " + maxDiff);
+      assertTrue(off <= OFF_BY_ONE_SHARE * images.length, off + " of " + images.length + " values differ");
     }
 
     ImportOfficialTest.Cli e = ImportOfficialTest.cli("export", "--run", run.toString(), "--out",

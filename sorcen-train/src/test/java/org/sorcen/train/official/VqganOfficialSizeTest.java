@@ -71,6 +71,7 @@ class VqganOfficialSizeTest {
           (e2 - e1) / 1e6 / n);
       assertTrue(agreement >= VqganImportTest.ID_AGREEMENT, "ids agree at " + agreement);
       assertTrue(maxDiff <= VqganImportTest.GREY_LEVELS, "max |Δ| " + maxDiff);
+      assertTrue(off <= VqganImportTest.OFF_BY_ONE_SHARE * decoded.length, off + " values differ");
     }
   }
 }
