@@ -3,6 +3,8 @@ package org.sorcen.graph.tokenizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.sorcen.graph.vqgan.VqganConfig;
+import org.sorcen.graph.vqgan.VqganTokenizer;
 
 /**
  * The kinds of {@link ImageTokenizer} a tokenizer SavedModel can hold, by the name its
@@ -13,6 +15,7 @@ public final class ImageTokenizers {
 
   static {
     register(VqTokenizer.KIND, (json, source) -> new VqTokenizer(TokenizerConfig.parse(json, source, Map.of())));
+    register(VqganTokenizer.KIND, (json, source) -> new VqganTokenizer(VqganConfig.parse(json, source)));
   }
 
   private ImageTokenizers() {}

@@ -19,6 +19,8 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.ModelConfig;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.vqgan.VqganConfig;
+import org.sorcen.graph.vqgan.VqganTokenizer;
 import org.sorcen.graph.weights.NamedTensors;
 import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.graph.weights.WeightsException;
@@ -40,7 +42,16 @@ import org.sorcen.train.session.TrainingSession;
 public final class OfficialImport {
   /** What was imported. */
   public record Result(Path runDir, Path checkpoint, SorcenConfig config, String configSource, int imported,
-      List<String> ignored, String kind, Number epoch) {}
+      List<String> ignored, String kind, Number epoch, TokenizerResult tokenizer) {}
+
+  /** MAGE's VQGAN checkpoint to import with the model, and its config (null: the official config/vqgan.yaml). */
+  public record TokenizerSource(Path checkpoint, Path config) {}
+
+  /** The imported tokenizer: its SavedModel directory (RUN_DIR/tokenizer) and what was checked. */
+  public record TokenizerResult(Path dir, VqganImport.Plan plan, String configSource) {}
+
+  /** The run directory's tokenizer SavedModel, as run.json records it. */
+  static final String TOKENIZER_DIR = "tokenizer";
 
   private OfficialImport() {}
 
@@ -70,6 +81,15 @@ public final class OfficialImport {
    * the checkpoint's {@code args.model} is used.
    */
   public static Result run(Path checkpoint, Path config, Path configsDir, Path out) {
+    return run(checkpoint, config, configsDir, out, null);
+  }
+
+  /**
+   * {@link #run(Path, Path, Path, Path)} that also imports MAGE's VQGAN tokenizer (null: none) into
+   * {@code out/tokenizer} and records it in {@code run.json}, so that {@code export} writes the
+   * tokenizer and image-generator SavedModels too. Its codebook and grid must match the model's.
+   */
+  public static Result run(Path checkpoint, Path config, Path configsDir, Path out, TokenizerSource tokenizer) {
     if (Files.exists(out)) {
       throw new DataException(out + " exists: import-official writes a new run directory; pass another --out");
     }
@@ -92,6 +112,15 @@ public final class OfficialImport {
       source = preset + " (args.model '" + torch.argsModel() + "')";
     }
     checkShapes(cfg, source, file);
+    VqganImport.Plan vqgan = null;
+    String vqganSource = null;
+    if (tokenizer != null) {
+      vqganSource = tokenizer.config() != null ? tokenizer.config().toString() : "the official config/vqgan.yaml";
+      VqganConfig vcfg = tokenizer.config() != null ? VqganConfig.load(tokenizer.config())
+          : VqganConfig.defaults().validated(vqganSource);
+      checkTokenizerFits(cfg, source, vcfg, vqganSource);
+      vqgan = VqganImport.plan(tokenizer.checkpoint(), vcfg);
+    }
     String kind = torch == null ? "safetensors state_dict"
         : torch.isTrainingCheckpoint() ? "training checkpoint" : "state_dict";
     Number epoch = torch != null ? torch.epoch() : null;
@@ -105,12 +134,22 @@ public final class OfficialImport {
       List<String> ignored = file.shapes().keySet().stream().filter(n -> !vars.contains(n)).toList();
       int imported = file.shapes().size() - ignored.size();
       Path[] written = new Path[1];
+      VqganImport.Plan vq = vqgan;
+      Path tokenizerDir = out.toAbsolutePath().resolve(TOKENIZER_DIR);
       AtomicFiles.writeDirectory(out, false, tmp -> {
         RunLayout layout = new RunLayout(tmp);
         Files.writeString(layout.config(), configJson);
         ObjectNode info = new ObjectMapper().createObjectNode();
         info.putNull("data");
-        info.putNull("tokenizer");
+        if (vq != null) {
+          VqganImport.write(vq, tmp.resolve(TOKENIZER_DIR));
+          info.put("tokenizer", tokenizerDir.toString());
+          ObjectNode t = info.putObject("tokenizer_imported_from");
+          t.put("file", tokenizer.checkpoint().toAbsolutePath().toString());
+          t.put("kind", VqganTokenizer.KIND);
+        } else {
+          info.putNull("tokenizer");
+        }
         ObjectNode from = info.putObject("imported_from");
         from.put("file", checkpoint.toAbsolutePath().toString());
         from.put("kind", kind);
@@ -130,7 +169,25 @@ public final class OfficialImport {
         written[0] = new Checkpoints(layout.checkpoints(), Integer.MAX_VALUE).save(session, sidecar, configJson);
       });
       Path ckpt = new RunLayout(out).checkpoints().resolve(written[0].getFileName());
-      return new Result(out, ckpt, cfg, source, imported, ignored, kind, epoch);
+      return new Result(out, ckpt, cfg, source, imported, ignored, kind, epoch,
+          vq != null ? new TokenizerResult(tokenizerDir, vq, vqganSource) : null);
+    }
+  }
+
+  /** The model reads the tokenizer's ids: the same codebook and the same grid, or a one-line refusal naming both. */
+  static void checkTokenizerFits(SorcenConfig cfg, String source, VqganConfig vqgan, String vqganSource) {
+    ModelConfig m = cfg.model;
+    List<String> problems = new ArrayList<>();
+    if (m.codebookSize != vqgan.nEmbed) {
+      problems.add("model.codebook_size is " + m.codebookSize + " (" + source + ") but the VQGAN's n_embed is "
+          + vqgan.nEmbed + " (" + vqganSource + ")");
+    }
+    if (m.grid != vqgan.grid()) {
+      problems.add("model.grid is " + m.grid + " (" + source + ") but the VQGAN's grid is " + vqgan.grid()
+          + " (ddconfig.resolution " + vqgan.ddconfig.resolution + " / 2^(len(ch_mult) − 1), " + vqganSource + ")");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("the tokenizer does not fit the model: " + String.join("; ", problems));
     }
   }
 

@@ -33,7 +33,8 @@ import org.sorcen.graph.weights.WeightsException;
  * {@code argparse.Namespace}). Holds either a training checkpoint ({@code {'model', 'optimizer',
  * 'epoch', 'scaler', 'args'}}, as the official {@code misc.save_model} writes it: only
  * {@code model}, {@code epoch} and {@code args} are kept) or a bare state_dict (any dict of tensors,
- * e.g. the official precomputed token files). Every tensor's
+ * e.g. the official precomputed token files), or a taming/Lightning checkpoint whose weights are under
+ * {@code state_dict} (MAGE's VQGAN). Every tensor's
  * extent is checked against its storage when the file is opened; dtype and layout when it is read.
  */
 public final class TorchCheckpoint implements NamedTensors {
@@ -223,7 +224,9 @@ public final class TorchCheckpoint implements NamedTensors {
           + ", not a state_dict or a training checkpoint");
     }
     boolean training = top.get("model") instanceof Map;
-    Map<?, ?> model = training ? (Map<?, ?>) top.get("model") : top;
+    // taming / PyTorch Lightning checkpoints (MAGE's VQGAN) keep their weights under 'state_dict'.
+    Map<?, ?> model = training ? (Map<?, ?>) top.get("model")
+        : top.get("state_dict") instanceof Map<?, ?> sd ? sd : top;
     Map<String, TensorRef> tensors = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (Map.Entry<?, ?> e : model.entrySet()) {

@@ -43,8 +43,8 @@ public final class RunPictures {
 
   /** Inputs (top of each pair) next to the masked echo the teacher saw. */
   public Path echoes(long[] tokens, long[] echo, long step, int maskId) {
-    int n = Math.min(16, tokens.length / tokenizer.config().seqLen());
-    long[] shown = Arrays.copyOf(echo, n * tokenizer.config().seqLen());
+    int n = Math.min(16, tokens.length / tokenizer.spec().seqLen());
+    long[] shown = Arrays.copyOf(echo, n * tokenizer.spec().seqLen());
     for (int i = 0; i < shown.length; i++) {
       // MASK has no image: draw it as id 0 so the crop shows as a flat area.
       shown[i] = shown[i] == maskId ? 0 : shown[i];
@@ -53,8 +53,10 @@ public final class RunPictures {
   }
 
   private ImageSet images(long[] ids, int n) {
-    int s = tokenizer.config().imageSize;
-    return new ImageSet(n, s, s, tokenizer.config().channels, tokenizer.decode(ids, n), new long[n], java.util.List.of());
+    // Through the ImageTokenizer, so that an imported VQGAN draws pictures as ours does.
+    int s = tokenizer.spec().outputSize();
+    return new ImageSet(n, s, s, tokenizer.spec().channels(), tokenizer.decode(ids, n), new long[n],
+        java.util.List.of());
   }
 
   private Path draw(String kind, long step, ImageSet first, ImageSet second) {

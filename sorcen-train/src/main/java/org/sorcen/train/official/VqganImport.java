@@ -1,0 +1,154 @@
+package org.sorcen.train.official;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.sorcen.export.TokenizerExport;
+import org.sorcen.export.io.IoFailure;
+import org.sorcen.graph.nn.ModelVariable;
+import org.sorcen.graph.nn.VariableFeeds;
+import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.train.CheckpointOps;
+import org.sorcen.graph.vqgan.VqganConfig;
+import org.sorcen.graph.vqgan.VqganTokenizer;
+import org.sorcen.graph.weights.NamedTensors;
+import org.sorcen.graph.weights.WeightsException;
+import org.sorcen.train.session.Tensors;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.op.Ops;
+
+/**
+ * Imports MAGE's VQGAN checkpoint ({@code vqgan_jax_strongaug.ckpt}: what taming's
+ * {@code VQModel.init_from_ckpt} reads, {@code torch.load(path)["state_dict"]}, or a bare state_dict)
+ * into a tokenizer SavedModel of kind {@code vqgan}: every variable of {@link VqganTokenizer} is
+ * looked up by its official name and checked for presence and shape (conv kernels against the
+ * official OIHW shape, then transposed to HWIO) before anything is written; then a TF checkpoint is
+ * written to {@code DIR/checkpoints/vqgan} and the SavedModel to {@code DIR}.
+ *
+ * <p>Ignored: every tensor outside {@code encoder.}, {@code decoder.} and {@code quantize.}, such as
+ * a taming training checkpoint's {@code loss.*} (discriminator, LPIPS). Refused, naming them:
+ * {@code quant_conv.*} / {@code post_quant_conv.*} and any unknown {@code encoder.}/{@code decoder.}/
+ * {@code quantize.} tensor (attention blocks, conv downsampling, ...) — a VQModel with those is not
+ * MAGE's, and dropping them silently would change what it computes.
+ */
+public final class VqganImport {
+  /** Where in the tokenizer directory the converted TF checkpoint goes (the exporters skip it when copying). */
+  static final String CHECKPOINT = "checkpoints/vqgan";
+  private static final List<String> USED_PREFIXES = List.of("encoder.", "decoder.", "quantize.");
+  private static final List<String> FOREIGN_PREFIXES = List.of("quant_conv.", "post_quant_conv.");
+
+  /** A checked import: the file, the tokenizer, and the official tensors it will not read. */
+  public record Plan(NamedTensors file, VqganTokenizer tokenizer, int tensors, List<String> ignored) {}
+
+  private VqganImport() {}
+
+  /** Opens and checks {@code checkpoint} against {@code cfg}; writes nothing. Errors name every bad tensor. */
+  public static Plan plan(Path checkpoint, VqganConfig cfg) {
+    NamedTensors file = OfficialImport.open(checkpoint);
+    VqganTokenizer tok = new VqganTokenizer(cfg);
+    try (Graph g = new Graph()) {
+      Variables vars = new Variables(Ops.create(g));
+      tok.declare(vars);
+      Map<String, long[]> shapes = file.shapes();
+      List<String> problems = new ArrayList<>();
+      for (ModelVariable v : vars.all()) {
+        long[] official = officialShape(v.shape().asArray());
+        long[] actual = shapes.get(v.name());
+        if (actual == null) {
+          problems.add("missing tensor '" + v.name() + "' (expected shape " + Arrays.toString(official) + ")");
+        } else if (!Arrays.equals(actual, official)) {
+          problems.add("tensor '" + v.name() + "' has shape " + Arrays.toString(actual) + " but the VQGAN config needs "
+              + Arrays.toString(official));
+        } else {
+          try {
+            file.checkFloats(v.name());
+          } catch (WeightsException e) {
+            problems.add(e.getMessage());
+          }
+        }
+      }
+      List<String> ignored = new ArrayList<>();
+      for (String name : shapes.keySet()) {
+        if (vars.contains(name)) {
+          continue;
+        }
+        if (FOREIGN_PREFIXES.stream().anyMatch(name::startsWith)) {
+          problems.add("tensor '" + name + "' belongs to a taming VQModel with quant_conv/post_quant_conv, "
+              + "which MAGE's VQModel does not have");
+        } else if (USED_PREFIXES.stream().anyMatch(name::startsWith)) {
+          problems.add("unexpected tensor '" + name + "' (MAGE's VQGAN with this config has no such parameter: "
+              + "check --tokenizer-config)");
+        } else {
+          ignored.add(name);
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new WeightsException(checkpoint + " does not fit the VQGAN config: " + String.join("; ", problems));
+      }
+      return new Plan(file, tok, vars.all().size(), List.copyOf(ignored));
+    }
+  }
+
+  /** Writes the TF checkpoint and the tokenizer SavedModel of {@code plan} into the new directory {@code dir}. */
+  public static void write(Plan plan, Path dir) {
+    Path prefix = dir.resolve(CHECKPOINT);
+    try {
+      Files.createDirectories(prefix.getParent());
+    } catch (IOException e) {
+      throw IoFailure.of("create", prefix.getParent(), e);
+    }
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Variables vars = new Variables(tf);
+      plan.tokenizer().declare(vars);
+      VariableFeeds feeds = VariableFeeds.build(tf, vars.all());
+      CheckpointOps.build(tf, vars);
+      List<Tensor> owned = new ArrayList<>();
+      try {
+        Session.Runner runner = s.runner();
+        for (ModelVariable v : vars.all()) {
+          long[] shape = v.shape().asArray();
+          float[] values = plan.file().floats(v.name());
+          Tensor t = Tensors.floats(shape.length == 4 ? oihwToHwio(values, shape) : values, shape);
+          owned.add(t);
+          runner.feed(feeds.feed(v.name()), t);
+        }
+        runner.addTarget(feeds.load()).run();
+      } finally {
+        owned.forEach(Tensor::close);
+      }
+      s.save(prefix.toString());
+    }
+    TokenizerExport.write(plan.tokenizer(), prefix, dir);
+  }
+
+  /** The official shape of a variable: conv kernels HWIO → OIHW, everything else as it is. */
+  static long[] officialShape(long[] shape) {
+    return shape.length == 4 ? new long[] {shape[3], shape[2], shape[0], shape[1]} : shape;
+  }
+
+  /** An official OIHW kernel as HWIO {@code [kh, kw, in, out]} (the shape given). */
+  static float[] oihwToHwio(float[] oihw, long[] hwio) {
+    int kh = (int) hwio[0];
+    int kw = (int) hwio[1];
+    int in = (int) hwio[2];
+    int out = (int) hwio[3];
+    float[] r = new float[oihw.length];
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        for (int y = 0; y < kh; y++) {
+          for (int x = 0; x < kw; x++) {
+            r[((y * kw + x) * in + i) * out + o] = oihw[((o * in + i) * kh + y) * kw + x];
+          }
+        }
+      }
+    }
+    return r;
+  }
+}
