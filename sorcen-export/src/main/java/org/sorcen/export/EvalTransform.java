@@ -23,7 +23,7 @@ import org.tensorflow.types.TUint8;
  * crop side, then the centre crop) generalised to an H×W input:
  * <ol>
  *   <li>decode with the tokenizer's channel count (TensorFlow's decoders convert colour to grey and back);
- *   <li>an image already H×W is taken as it is (see below); any other is resized, keeping its aspect
+ *   <li>an image already H×W is taken as it is when the tokenizer says so (see below); any other is resized, keeping its aspect
  *       ratio, so that it covers S_h × S_w with S = round(side·292/256): the binding side becomes exactly
  *       S and the other floor(S·long/short), which for a square input is torchvision's {@code Resize(S)};
  *   <li>centre crop to H×W at offsets round-half-even((r − H)/2), as torchvision's {@code CenterCrop}
@@ -38,11 +38,11 @@ import org.tensorflow.types.TUint8;
  * vertical passes; this computes both passes in float32 and rounds once. The difference is measured in
  * README.md ({@code ./sorcen embed}).
  *
- * <p><b>Where this departs from the official transform</b>: an image that is already H×W is not
- * resized (the official transform would enlarge a 256² image to 292² and crop its centre back). Images
- * of the input size are what the tokenizer saw when the training tokens were made ({@code ./sorcen
- * tokenize} feeds them as they are), so taking them unchanged keeps the embedding of an image equal
- * to the embedding of its tokens.
+ * <p><b>Images of the input size</b>: for MAGE's VQGAN ({@code ImageTokenizer.resizesInputSizedImages})
+ * they are resized like any other, as the official transform does (a 256² image is enlarged to 292²
+ * and its centre cropped back). For our own tokenizers they are taken unchanged: that is what the
+ * tokenizer saw when the training tokens were made ({@code ./sorcen tokenize} feeds them as they
+ * are), so the embedding of an image equals the embedding of its tokens.
  */
 public final class EvalTransform {
   /** Official {@code Resize(292)} before {@code CenterCrop(256)}: the resized side per crop side. */
@@ -63,10 +63,10 @@ public final class EvalTransform {
    * encoded [B] strings → uint8 [B, H, W, C], one image at a time (their sizes differ) through a
    * tf.data map, gathered into one batch in-graph. B must be at least 1.
    */
-  static Operand<TUint8> batch(Ops tf, Operand<TString> encoded, int h, int w, int c) {
+  static Operand<TUint8> batch(Ops tf, Operand<TString> encoded, int h, int w, int c, boolean resizeInputSized) {
     ConcreteFunction one = ConcreteFunction.create(f -> {
       Placeholder<TString> bytes = f.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
-      return Signature.builder().key("eval_transform").input("bytes", bytes).output("image", single(f, bytes, h, w, c))
+      return Signature.builder().key("eval_transform").input("bytes", bytes).output("image", single(f, bytes, h, w, c, resizeInputSized))
           .build();
     });
     Shape imageShape = Shape.of(h, w, c);
@@ -83,7 +83,7 @@ public final class EvalTransform {
   }
 
   /** One encoded image (scalar string) → uint8 [H, W, C]. */
-  static Operand<TUint8> single(Ops tf, Operand<TString> bytes, int h, int w, int c) {
+  static Operand<TUint8> single(Ops tf, Operand<TString> bytes, int h, int w, int c, boolean resizeInputSized) {
     Operand<TUint8> img = tf.image.decodeImage(bytes, TUint8.class, DecodeImage.channels((long) c),
         DecodeImage.expandAnimations(false));
     Operand<TInt64> dims = tf.dtypes.cast(tf.shape(img), TInt64.class);
@@ -95,8 +95,8 @@ public final class EvalTransform {
     Operand<TBool> heightBinds = tf.math.greaterEqual(tf.math.mul(sh, iw), tf.math.mul(sw, ih));
     Operand<TInt64> rh = tf.select(heightBinds, sh, tf.math.floorDiv(tf.math.mul(sw, ih), iw));
     Operand<TInt64> rw = tf.select(heightBinds, tf.math.floorDiv(tf.math.mul(sh, iw), ih), sw);
-    Operand<TBool> exact = tf.math.logicalAnd(tf.math.equal(ih, tf.constant((long) h)),
-        tf.math.equal(iw, tf.constant((long) w)));
+    Operand<TBool> exact = tf.math.logicalAnd(tf.constant(!resizeInputSized), tf.math.logicalAnd(
+        tf.math.equal(ih, tf.constant((long) h)), tf.math.equal(iw, tf.constant((long) w))));
     rh = tf.select(exact, tf.constant((long) h), rh);
     rw = tf.select(exact, tf.constant((long) w), rw);
     Operand<TInt64> size = tf.stack(List.of(rh, rw));

@@ -47,7 +47,8 @@ record ImageEncoderGraph(Placeholder<TUint8> images, Operand<TFloat32> embedding
     Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, h, w, c)));
     Placeholder<TString> encoded = tf.withName("encoded_images").placeholder(TString.class,
         Placeholder.shape(Shape.of(-1)));
-    Operand<TUint8> decoded = EvalTransform.batch(tf.withSubScope("eval_transform"), encoded, h, w, c);
+    Operand<TUint8> decoded = EvalTransform.batch(tf.withSubScope("eval_transform"), encoded, h, w, c,
+        tokenizer.resizesInputSizedImages());
     Operand<TFloat32> fromPixels = embed(tf, vars, config, tokenizer, images);
     Operand<TFloat32> fromBytes = embed(tf, vars, config, tokenizer, decoded);
     CheckpointOps.build(tf, vars);

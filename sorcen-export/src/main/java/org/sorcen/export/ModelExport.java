@@ -26,6 +26,8 @@ public final class ModelExport {
   public static final String GENERATOR = "sorcen-generator";
   public static final String IMAGE_GENERATOR = "sorcen-image-generator";
   public static final String TOKENIZER = "sorcen-tokenizer";
+  /** Image-encoder card field: whether image_bytes resizes an image that already has the input size. */
+  public static final String RESIZES_INPUT_SIZED = "resizes_input_sized_images";
   public static final String IMAGE_ENCODER = "sorcen-image-encoder";
   /** The image encoder's signature for encoded JPEG/PNG images. */
   public static final String IMAGE_BYTES = "image_bytes";
@@ -138,8 +140,9 @@ public final class ModelExport {
           card.put("tokenizer_kind", tokenizer.kind());
           card.put("tokenizer_fingerprint_sha256", TokenizerExport.fingerprint(tokenizerDir));
           card.put("tokenizer", tokenizerDir.toAbsolutePath().toString());
-          card.put("image_bytes_transform", "decode with " + tokenizer.channels() + " channel(s); an image of the "
-              + "input size unchanged; otherwise resize (Keys bicubic, antialiased) keeping the aspect ratio to cover "
+          card.put(RESIZES_INPUT_SIZED, tokenizer.resizesInputSizedImages());
+          card.put("image_bytes_transform", "decode with " + tokenizer.channels() + " channel(s); "
+              + (tokenizer.resizesInputSizedImages() ? "" : "an image of the input size unchanged; otherwise ") + "resize (Keys bicubic, antialiased) keeping the aspect ratio to cover "
               + EvalTransform.resizedSide(input[0]) + "x" + EvalTransform.resizedSide(input[1]) + " (the official "
               + "Resize(292)/CenterCrop(256) ratio), then centre crop to " + input[0] + "x" + input[1]);
         });

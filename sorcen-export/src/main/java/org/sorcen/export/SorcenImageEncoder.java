@@ -34,7 +34,8 @@ import org.tensorflow.types.TUint8;
  *       decodes, resizes and centre-crops in-graph ({@link EvalTransform});
  *   <li>a {@link BufferedImage} of exactly the model's input size (H×W; for a grey model of type
  *       {@code TYPE_BYTE_GRAY}, for a colour model any non-grey type) is fed as pixels to
- *       {@code serving_default}; any other is written as PNG in memory and goes the bytes way, so every
+ *       {@code serving_default} when the model takes such images unchanged (our own tokenizers; an
+ *       imported VQGAN's evaluation transform resizes every image); any other is written as PNG in memory and goes the bytes way, so every
  *       resize, crop and colour conversion is TensorFlow's, the same as for files.
  * </ul>
  * Safe for concurrent callers; every tensor is closed before a call returns. Close it when done.
@@ -52,8 +53,9 @@ public final class SorcenImageEncoder implements AutoCloseable {
   private final int width;
   private final int channels;
   private final int embedDim;
+  private final boolean resizesInputSized;
 
-  private SorcenImageEncoder(SavedModelBundle bundle, int[] input, int embedDim) {
+  private SorcenImageEncoder(SavedModelBundle bundle, int[] input, int embedDim, boolean resizesInputSized) {
     this.bundle = bundle;
     this.pixels = bundle.function(Signature.DEFAULT_KEY);
     this.bytes = bundle.function(ModelExport.IMAGE_BYTES);
@@ -61,6 +63,7 @@ public final class SorcenImageEncoder implements AutoCloseable {
     this.width = input[1];
     this.channels = input[2];
     this.embedDim = embedDim;
+    this.resizesInputSized = resizesInputSized;
   }
 
   /** Loads {@code dir} (a {@code sorcen-image-encoder/<version>} directory). */
@@ -87,7 +90,7 @@ public final class SorcenImageEncoder implements AutoCloseable {
       input[i] = c.path("input_shape").get(i).asInt();
     }
     return new SorcenImageEncoder(SavedModelBundle.load(dir.toString(), ModelExport.TAG), input, c.path("embed_dim")
-        .asInt());
+        .asInt(), c.path(ModelExport.RESIZES_INPUT_SIZED).asBoolean(false));
   }
 
   public int embedDim() {
@@ -109,7 +112,7 @@ public final class SorcenImageEncoder implements AutoCloseable {
     List<Integer> direct = new ArrayList<>();
     List<Integer> encoded = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
-      (fitsInput(images.get(i)) ? direct : encoded).add(i);
+      (!resizesInputSized && fitsInput(images.get(i)) ? direct : encoded).add(i);
     }
     for (int from = 0; from < direct.size(); from += BATCH) {
       List<Integer> part = direct.subList(from, Math.min(direct.size(), from + BATCH));

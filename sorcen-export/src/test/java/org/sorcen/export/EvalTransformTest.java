@@ -43,6 +43,21 @@ class EvalTransformTest {
   }
 
   @Test
+  void theOfficialVqganTransformResizesInputSizedImagesToo() throws Exception {
+    byte[] px = smooth(7, 7, 3, 5);
+    byte[] got = transform(png(px, 7, 7, 3), 7, 7, 3, true);
+    byte[] want = reference(px, 7, 7, 3, 7, 7, true);
+    int maxDiff = 0;
+    boolean changed = false;
+    for (int i = 0; i < got.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs((got[i] & 0xFF) - (want[i] & 0xFF)));
+      changed |= got[i] != px[i];
+    }
+    assertTrue(maxDiff <= 1, "max pixel difference " + maxDiff);
+    assertTrue(changed, "an input-sized image must be enlarged and cropped back, not passed unchanged");
+  }
+
+  @Test
   void otherSizesAreResizedAndCentreCroppedAsDocumented() throws Exception {
     // (source h, w) → a down-scale with an odd margin (round half to even), an up-scale, a wide and a tall image.
     int[][] sizes = {{14, 14}, {4, 4}, {9, 20}, {23, 11}, {7, 9}};
@@ -61,11 +76,15 @@ class EvalTransformTest {
 
   /** The documented transform in double precision, written from its definition (not from TensorFlow's code). */
   static byte[] reference(byte[] px, int h, int w, int c, int outH, int outW) {
+    return reference(px, h, w, c, outH, outW, false);
+  }
+
+  static byte[] reference(byte[] px, int h, int w, int c, int outH, int outW, boolean resizeInputSized) {
     int sh = EvalTransform.resizedSide(outH);
     int sw = EvalTransform.resizedSide(outW);
     int rh;
     int rw;
-    if (h == outH && w == outW) {
+    if (h == outH && w == outW && !resizeInputSized) {
       rh = h;
       rw = w;
     } else if ((long) sh * w >= (long) sw * h) {
@@ -141,10 +160,14 @@ class EvalTransformTest {
   }
 
   static byte[] transform(byte[] encoded, int h, int w, int c) {
+    return transform(encoded, h, w, c, false);
+  }
+
+  static byte[] transform(byte[] encoded, int h, int w, int c, boolean resizeInputSized) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TString> in = tf.placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-      Operand<TUint8> out = EvalTransform.batch(tf, in, h, w, c);
+      Operand<TUint8> out = EvalTransform.batch(tf, in, h, w, c, resizeInputSized);
       try (Session s = new Session(g);
           TString t = TString.tensorOfBytes(NdArrays.vectorOfObjects(new byte[][] {encoded}));
           Result r = s.runner().feed(in, t).fetch(out).run()) {

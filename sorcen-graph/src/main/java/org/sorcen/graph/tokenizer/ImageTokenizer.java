@@ -32,6 +32,16 @@ public interface ImageTokenizer {
 
   int codebookSize();
 
+  /**
+   * Whether the image encoder's evaluation transform resizes an image that already has the input
+   * size. The official evaluation of the VQGAN models always does (Resize(292), CenterCrop(256), so a
+   * 256² image is enlarged and cropped back); our own tokenizers' tokens were made from images of
+   * the input size taken as they are, so for them such an image passes unchanged.
+   */
+  default boolean resizesInputSizedImages() {
+    return false;
+  }
+
   /** The side of the square grid of ids. */
   default int grid() {
     return (int) Math.round(Math.sqrt(seqLen()));

@@ -29,6 +29,12 @@ public record VqganTokenizer(VqganConfig config) implements ImageTokenizer {
     return KIND;
   }
 
+  /** The official linear-probe transform resizes every image, whatever its size. */
+  @Override
+  public boolean resizesInputSizedImages() {
+    return true;
+  }
+
   @Override
   public int inputHeight() {
     return config.ddconfig.resolution;
