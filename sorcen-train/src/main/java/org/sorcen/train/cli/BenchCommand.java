@@ -9,6 +9,9 @@ import java.util.concurrent.Callable;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ModelFlops;
+import org.sorcen.graph.vqgan.VqganConfig;
+import org.sorcen.graph.vqgan.VqganTokenizer;
+import org.sorcen.train.bench.ImageEncoderBenchmark;
 import org.sorcen.train.bench.TrainingBenchmark;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.session.SessionSettings;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Time training steps (ms/step, samples/s, model FLOP/s) on a constant "
-    + "in-memory batch, with XLA on and off. Default: sorcen-tiny at its batch and ViT-B at batch 4.")
+    + "in-memory batch, with XLA on and off. Default: sorcen-tiny at its batch and ViT-B at batch 4. With "
+    + "--image-encoder: images/s of the image encoder (VQGAN encode + ViT-B embedding at 256x256).")
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--config", description = "Config(s) to time (repeatable). Default: configs/sorcen-tiny.json "
       + "and configs/sorcen-vit-base.json.")
@@ -35,6 +39,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", description = "Also time steps reading this token dataset in-graph (the input "
       + "pipeline's overhead against the constant batch).")
   Path data;
+
+  @Option(names = "--image-encoder", description = "Time the image encoder instead of training: MAGE's VQGAN "
+      + "(official config, or --tokenizer-config) encoding 256x256 images, then the embedding of --config (default "
+      + "configs/sorcen-vit-base.json), batch --batch-size (default 4), with the variables' initial values.")
+  boolean imageEncoder;
+
+  @Option(names = "--tokenizer-config", description = "With --image-encoder: a VQGAN config JSON (keys of the "
+      + "official config/vqgan.yaml); default the official values.")
+  Path tokenizerConfig;
 
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = TensorFlow's choice).")
   int threads;
@@ -57,6 +70,12 @@ final class BenchCommand implements Callable<Integer> {
     Flags.requireAtLeast(spec, "--threads", threads, 0);
     Flags.requireAtLeast(spec, "--warmup", warmup, 0);
     Flags.requireAtLeast(spec, "--steps", steps, 1);
+    if (tokenizerConfig != null && !imageEncoder) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tokenizer-config needs --image-encoder");
+    }
+    if (imageEncoder) {
+      return benchImageEncoder();
+    }
     if (configs.isEmpty()) {
       configs = List.of(Path.of("configs/sorcen-tiny.json"), Path.of("configs/sorcen-vit-base.json"));
     }
@@ -94,6 +113,24 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    return 0;
+  }
+
+  private int benchImageEncoder() {
+    Path path = ProjectPaths.resolve(configs.isEmpty() ? Path.of("configs/sorcen-vit-base.json") : configs.get(0));
+    SorcenConfig config = ConfigLoader.load(path, overrides);
+    VqganTokenizer tokenizer = new VqganTokenizer(tokenizerConfig == null ? VqganConfig.defaults()
+        : VqganConfig.load(ProjectPaths.resolve(tokenizerConfig)));
+    int batch = batchSize != null ? batchSize : 4;
+    System.out.printf("# image encoder: VQGAN %dx%d -> %d ids, then %s (D = %d); batch %d, median of %d batches%n",
+        tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.seqLen(), config.name, config.model.embedDim, batch,
+        steps);
+    ImageEncoderBenchmark.Result r = ImageEncoderBenchmark.run(config, tokenizer, batch, warmup, steps,
+        new SessionSettings(threads, 0, false));
+    System.out.printf("%-22s %10.3f images/s (%.2f s per image)%n", "VQGAN encode + ViT", r.imagesPerSecond(),
+        1 / r.imagesPerSecond());
+    System.out.printf("%-22s %10.3f images/s (%.2f s per image)%n", "VQGAN encode alone", r.tokenizerImagesPerSecond(),
+        1 / r.tokenizerImagesPerSecond());
     return 0;
   }
 

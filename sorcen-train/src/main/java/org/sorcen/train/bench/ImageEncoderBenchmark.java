@@ -1,0 +1,80 @@
+package org.sorcen.train.bench;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.SorcenForward;
+import org.sorcen.graph.model.SorcenVariables;
+import org.sorcen.graph.nn.LayerContext;
+import org.sorcen.graph.nn.Precision;
+import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.tokenizer.ImageTokenizer;
+import org.sorcen.train.session.SessionSettings;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Times the image encoder's graph — the tokenizer's encoder, then the Sorcen encoder's embedding, the
+ * graph {@code sorcen-image-encoder} serves — on a constant batch of random images, with the variables'
+ * own initial values (weights do not change the arithmetic). It reports the whole pipeline and the
+ * tokenizer alone, as the median of the timed batches.
+ */
+public final class ImageEncoderBenchmark {
+  /** Images/s of the pipeline and of its tokenizer part, at one batch size. */
+  public record Result(int batch, double imagesPerSecond, double tokenizerImagesPerSecond) {}
+
+  private ImageEncoderBenchmark() {}
+
+  public static Result run(SorcenConfig config, ImageTokenizer tokenizer, int batch, int warmup, int timed,
+      SessionSettings settings) {
+    if (tokenizer.codebookSize() != config.model.codebookSize || tokenizer.seqLen() != config.model.seqLen()) {
+      throw new IllegalArgumentException("the tokenizer (C = " + tokenizer.codebookSize() + ", L = "
+          + tokenizer.seqLen() + ") does not fit " + config.name + " (C = " + config.model.codebookSize + ", L = "
+          + config.model.seqLen() + ")");
+    }
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Variables vars = new Variables(tf);
+      SorcenVariables.declareEncoder(vars, config);
+      tokenizer.declare(vars);
+      Placeholder<TUint8> images = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1,
+          tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.channels())));
+      Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images);
+      Operand<TFloat32> embedding = SorcenForward.embedding(LayerContext.inference(tf, vars::read,
+          Precision.of(config.model.computeDtype)), config.model, ids);
+      byte[] pixels = new byte[batch * tokenizer.inputHeight() * tokenizer.inputWidth() * tokenizer.channels()];
+      new Random(0).nextBytes(pixels);
+      try (Session s = new Session(g, settings.toConfigProto());
+          TUint8 in = TUint8.tensorOf(Shape.of(batch, tokenizer.inputHeight(), tokenizer.inputWidth(),
+              tokenizer.channels()), DataBuffers.of(pixels, true, false))) {
+        s.initialize();
+        double pipelineMs = median(s, images, in, embedding, warmup, timed);
+        double tokenizerMs = median(s, images, in, ids, Math.min(1, warmup), timed);
+        return new Result(batch, batch / (pipelineMs / 1000), batch / (tokenizerMs / 1000));
+      }
+    }
+  }
+
+  private static double median(Session s, Placeholder<TUint8> images, TUint8 in, Operand<?> out, int warmup,
+      int timed) {
+    double[] ms = new double[timed];
+    for (int i = 0; i < warmup + timed; i++) {
+      long t = System.nanoTime();
+      try (org.tensorflow.Result r = s.runner().feed(images, in).fetch(out).run()) {
+        if (i >= warmup) {
+          ms[i - warmup] = (System.nanoTime() - t) / 1e6;
+        }
+      }
+    }
+    Arrays.sort(ms);
+    return ms[timed / 2];
+  }
+}
