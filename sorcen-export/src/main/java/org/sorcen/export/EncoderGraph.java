@@ -1,6 +1,7 @@
 package org.sorcen.export;
 
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.Encoder;
 import org.sorcen.graph.model.SorcenForward;
 import org.sorcen.graph.model.SorcenVariables;
 import org.sorcen.graph.nn.LayerContext;
@@ -17,8 +18,9 @@ import org.tensorflow.types.TInt64;
 
 /**
  * The inference-only encoder (ALGORITHM.md §4, §8): the student encoder's variables and nothing else,
- * eval mode, dynamic batch. {@code tokens} [-1, L] → {@code embedding} [-1, D] (mean of the
- * final-normed patch positions), {@code patch_features} [-1, L, D] and {@code cls} [-1, D].
+ * eval mode, dynamic batch. {@code tokens} [-1, L] → {@code embedding} [-1, D] (the official
+ * linear-probe feature, {@link SorcenForward#embedding}), {@code patch_features} [-1, L, D] and
+ * {@code cls} [-1, D] (both final-normed).
  */
 record EncoderGraph(Placeholder<TInt64> tokens, Operand<TFloat32> embedding, Operand<TFloat32> patchFeatures,
     Operand<TFloat32> cls) {
@@ -30,12 +32,13 @@ record EncoderGraph(Placeholder<TInt64> tokens, Operand<TFloat32> embedding, Ope
     Placeholder<TInt64> tokens = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
     Operand<TInt64> checked = InputChecks.idsInRange(tf, tokens, 0, config.model.codebookSize, "token ids");
     LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
-    Operand<TFloat32> all = SorcenForward.patchFeatures(ctx, config.model, checked);
+    Operand<TFloat32> beforeNorm = SorcenForward.beforeNorm(ctx, config.model, checked);
+    Operand<TFloat32> all = Encoder.finalNorm(ctx, beforeNorm);
     int d = config.model.embedDim;
     Operand<TFloat32> cls = tf.reshape(tf.slice(all, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, 1, d})),
         tf.constant(new long[] {-1, d}));
     Operand<TFloat32> patches = tf.slice(all, tf.constant(new int[] {0, 1, 0}), tf.constant(new int[] {-1, l, d}));
-    Operand<TFloat32> embedding = tf.math.mean(patches, tf.constant(1));
+    Operand<TFloat32> embedding = SorcenForward.probeFeature(tf, beforeNorm);
     CheckpointOps.build(tf, vars);
     return new EncoderGraph(tokens, tf.withName("embedding").identity(embedding),
         tf.withName("patch_features").identity(patches), tf.withName("cls").identity(cls));

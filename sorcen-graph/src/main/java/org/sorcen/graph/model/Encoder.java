@@ -32,6 +32,17 @@ public final class Encoder {
    */
   public static Operand<TFloat32> apply(LayerContext ctx, ModelConfig model, String blocks, Operand<TInt64> ids,
       Operand<TInt32> keptPositions) {
+    return finalNorm(ctx, beforeNorm(ctx, model, blocks, ids, keptPositions));
+  }
+
+  /** The shared final LayerNorm (eps 1e-6). */
+  public static Operand<TFloat32> finalNorm(LayerContext ctx, Operand<TFloat32> x) {
+    return LayerNorm.apply(ctx, NORM, x, 1e-6);
+  }
+
+  /** As {@link #apply} but the last block's output, before the final LayerNorm. */
+  public static Operand<TFloat32> beforeNorm(LayerContext ctx, ModelConfig model, String blocks, Operand<TInt64> ids,
+      Operand<TInt32> keptPositions) {
     Ops tf = ctx.tf();
     Operand<TFloat32> x = TokenEmbedding.apply(ctx, ids);
     if (keptPositions != null) {
@@ -43,7 +54,7 @@ public final class Encoder {
     for (int i = 0; i < model.depth; i++) {
       x = TransformerBlock.apply(ctx, blocks + "." + i, x, model.numHeads);
     }
-    return LayerNorm.apply(ctx, NORM, x, 1e-6);
+    return x;
   }
 
   /** Prepends the CLS id to a [B, L] grid of ids. */

@@ -15,7 +15,9 @@ import org.tensorflow.types.TInt64;
 /**
  * The deterministic entry: the training-mode forward pass (BatchNorm on batch statistics) with
  * dropout off and the drop/mask/echo inputs fed explicitly instead of drawn, plus the eval-mode
- * embedding. This is what the reference fixtures describe and what tests compare against.
+ * embedding (the official probe feature) and the eval-mode mean of the final-normed patch outputs
+ * (what the reference fixtures' {@code expected.embedding} holds, the embedding before issue 12).
+ * This is what the reference fixtures describe and what tests compare against.
  */
 public record ExplicitForward(
     Placeholder<TInt64> tokens,
@@ -24,7 +26,8 @@ public record ExplicitForward(
     Placeholder<TBool> masked,
     Placeholder<TInt64> echo,
     ForwardResult result,
-    Operand<TFloat32> embedding) {
+    Operand<TFloat32> embedding,
+    Operand<TFloat32> finalNormMean) {
 
   public static ExplicitForward build(Ops tf, SorcenConfig config, Variables vars) {
     int seqLen = config.model.seqLen();
@@ -38,8 +41,10 @@ public record ExplicitForward(
     LayerContext ctx = LayerContext.training(tf, vars::read, precision, 0, null);
     ForwardResult result = SorcenForward.apply(config, vars, ctx, ctx, tokens, config.model.numClasses > 0 ? labels : null,
         dropped, masked, logits -> echo);
-    Operand<TFloat32> embedding = SorcenForward.embedding(LayerContext.inference(tf, vars::read, precision),
-        config.model, tokens);
-    return new ExplicitForward(tokens, labels, dropped, masked, echo, result, embedding);
+    LayerContext eval = LayerContext.inference(tf, vars::read, precision);
+    Operand<TFloat32> beforeNorm = SorcenForward.beforeNorm(eval, config.model, tokens);
+    Operand<TFloat32> embedding = SorcenForward.probeFeature(tf, beforeNorm);
+    Operand<TFloat32> finalNormMean = SorcenForward.meanOfGrid(tf, Encoder.finalNorm(eval, beforeNorm));
+    return new ExplicitForward(tokens, labels, dropped, masked, echo, result, embedding, finalNormMean);
   }
 }

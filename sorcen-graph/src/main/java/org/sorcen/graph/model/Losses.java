@@ -1,5 +1,6 @@
 package org.sorcen.graph.model;
 
+import org.sorcen.graph.nn.Activations;
 import org.sorcen.graph.nn.Shapes;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -22,7 +23,7 @@ public final class Losses {
       Operand<TBool> masked, int seqLen, int codebookSize, double smoothing) {
     Operand<TFloat32> grid = tf.slice(logits, tf.constant(new int[] {0, 1, 0}),
         tf.constant(new int[] {-1, seqLen, codebookSize}));
-    Operand<TFloat32> logp = tf.nn.logSoftmax(grid);
+    Operand<TFloat32> logp = Activations.logSoftmax(tf, grid);
     Operand<TFloat32> target = tf.oneHot(tokens, tf.constant(codebookSize), tf.constant(1f), tf.constant(0f));
     Operand<TFloat32> nll = tf.math.neg(tf.reduceSum(tf.math.mul(target, logp), tf.constant(-1)));
     Operand<TFloat32> uniform = tf.math.neg(tf.math.mean(logp, tf.constant(-1)));

@@ -4,6 +4,7 @@ import java.util.function.Function;
 import org.sorcen.graph.config.ModelConfig;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.nn.LayerContext;
+import org.sorcen.graph.nn.LayerNorm;
 import org.sorcen.graph.nn.Linear;
 import org.sorcen.graph.nn.ProjectionHead;
 import org.sorcen.graph.nn.Variables;
@@ -20,6 +21,9 @@ import org.tensorflow.types.TInt64;
  * tests and the reference check feed them explicitly.
  */
 public final class SorcenForward {
+  /** eps of the official probe's fc_norm (timm's LayerNorm partial with eps 1e-6). */
+  static final double PROBE_NORM_EPS = 1e-6;
+
   private SorcenForward() {}
 
   /**
@@ -59,8 +63,12 @@ public final class SorcenForward {
       // No gradient reaches the teacher path, not even the shared embedding and final norm.
       teacherLatent = tf.stopGradient(Encoder.apply(teacher, m, Encoder.TEACHER_BLOCKS, Encoder.withCls(tf, m, echo),
           null));
-      z = tf.stopGradient(ProjectionHead.apply(teacher, vars, SorcenVariables.MOMENTUM_PROJECTOR,
-          meanOfGrid(tf, teacherLatent)));
+      // ALGORITHM.md §5: officially the contrastive gradient reaches the momentum projector (not the
+      // teacher blocks); under "ema" it is moved by the EMA alone, so z is a constant.
+      z = ProjectionHead.apply(teacher, vars, SorcenVariables.MOMENTUM_PROJECTOR, meanOfGrid(tf, teacherLatent));
+      if (!config.ema.momentumProjectorTrained()) {
+        z = tf.stopGradient(z);
+      }
       q = ProjectionHead.apply(student, vars, SorcenVariables.PREDICTOR,
           ProjectionHead.apply(student, vars, SorcenVariables.PROJECTOR, meanOfGrid(tf, latent)));
       contrastive = Losses.contrastive(tf, z, q, config.loss.temperature, config.loss.contrastiveWeight);
@@ -82,17 +90,28 @@ public final class SorcenForward {
   }
 
   /**
-   * The embedding: the encoder on the full unmasked sequence, mean of the final-normed patch
-   * positions (CLS excluded). Not yet the official probe feature of ALGORITHM.md §8 (a parameter-free
-   * LayerNorm of the mean of the pre-norm outputs); issue 12 changes that. Use an inference context.
+   * The embedding, the official linear-probe feature (ALGORITHM.md §8, official {@code models_vit.py}
+   * with {@code global_pool}): the encoder on the full unmasked sequence, the mean of the last block's
+   * outputs over positions 1..L (CLS excluded) taken before the final norm, then a LayerNorm without
+   * scale or shift (eps 1e-6). Use an inference context.
    */
   public static Operand<TFloat32> embedding(LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
-    return meanOfGrid(ctx.tf(), patchFeatures(ctx, m, tokens));
+    return probeFeature(ctx.tf(), beforeNorm(ctx, m, tokens));
+  }
+
+  /** The probe feature of {@link #embedding} from the pre-norm outputs [B, L+1, D]. */
+  public static Operand<TFloat32> probeFeature(Ops tf, Operand<TFloat32> beforeNorm) {
+    return LayerNorm.withoutAffine(tf, meanOfGrid(tf, beforeNorm), PROBE_NORM_EPS);
   }
 
   /** Final-normed encoder outputs [B, L+1, D] of the unmasked sequence, CLS at 0. */
   public static Operand<TFloat32> patchFeatures(LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
-    return Encoder.apply(ctx, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(ctx.tf(), m, tokens), null);
+    return Encoder.finalNorm(ctx, beforeNorm(ctx, m, tokens));
+  }
+
+  /** The last block's outputs [B, L+1, D] of the unmasked sequence, before the final norm, CLS at 0. */
+  public static Operand<TFloat32> beforeNorm(LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
+    return Encoder.beforeNorm(ctx, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(ctx.tf(), m, tokens), null);
   }
 
   /** Mean over positions 1.. (CLS excluded). */

@@ -43,7 +43,7 @@ public final class SorcenVariables {
       }
       ProjectionHead.declare(vars, init, PROJECTOR, d, m.projectorHiddenDim, m.projectorDim, VariableRole.TRAINABLE);
       ProjectionHead.declare(vars, teacherInit, MOMENTUM_PROJECTOR, d, m.projectorHiddenDim, m.projectorDim,
-          VariableRole.EMA);
+          config.ema.momentumProjectorTrained() ? VariableRole.EMA_AND_TRAINABLE : VariableRole.EMA);
       ProjectionHead.declare(vars, init, PREDICTOR, m.projectorDim, m.predictorHiddenDim, m.projectorDim,
           VariableRole.TRAINABLE);
     }

@@ -17,11 +17,16 @@ public final class LayerNorm {
 
   public static Operand<TFloat32> apply(LayerContext ctx, String prefix, Operand<TFloat32> x, double eps) {
     Ops tf = ctx.tf();
+    return tf.math.add(tf.math.mul(withoutAffine(tf, x, eps), ctx.weight(prefix + ".weight")),
+        ctx.weight(prefix + ".bias"));
+  }
+
+  /** (x − mean)/√(var + eps) over the last axis, biased variance: a LayerNorm with scale 1 and shift 0. */
+  public static Operand<TFloat32> withoutAffine(Ops tf, Operand<TFloat32> x, double eps) {
     Operand<TFloat32> mean = tf.math.mean(x, tf.constant(-1), Mean.keepDims(true));
     Operand<TFloat32> centered = tf.math.sub(x, mean);
     Operand<TFloat32> var = tf.math.mean(tf.math.square(centered), tf.constant(-1),
         Mean.keepDims(true));
-    Operand<TFloat32> normed = tf.math.mul(centered, tf.math.rsqrt(tf.math.add(var, tf.constant((float) eps))));
-    return tf.math.add(tf.math.mul(normed, ctx.weight(prefix + ".weight")), ctx.weight(prefix + ".bias"));
+    return tf.math.mul(centered, tf.math.rsqrt(tf.math.add(var, tf.constant((float) eps))));
   }
 }

@@ -10,9 +10,12 @@ import org.tensorflow.types.family.TType;
 public record ModelVariable(String name, VarHandleOp handle, Shape shape, Class<? extends TType> type,
     VariableRole role) {
 
-  /** ALGORITHM.md §6: weight decay on tensors of rank >= 2 whose name does not end in "bias". */
+  /**
+   * ALGORITHM.md §6, timm's add_weight_decay as the official code calls it (no skip list): every
+   * trained tensor decays except those of rank <= 1 and those whose name ends in ".bias".
+   */
   public boolean decays() {
-    return role == VariableRole.TRAINABLE && shape.numDimensions() >= 2 && !name.endsWith("bias");
+    return role.trained() && shape.numDimensions() > 1 && !name.endsWith(".bias");
   }
 
   /** A fresh read; pass an Ops carrying control dependencies to order it after an update. */

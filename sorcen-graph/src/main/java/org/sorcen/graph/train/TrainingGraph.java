@@ -5,20 +5,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.graph.model.Echo;
 import org.sorcen.graph.model.ForwardResult;
 import org.sorcen.graph.model.MaskSample;
-import org.sorcen.graph.model.Masking;
 import org.sorcen.graph.model.SorcenForward;
 import org.sorcen.graph.model.SorcenVariables;
-import org.sorcen.graph.model.SpatialMask;
 import org.sorcen.graph.nn.LayerContext;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.RandomStream;
 import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;
-import org.sorcen.graph.nn.WeightSource;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -27,8 +23,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * One Sorcen (or MAGE) training step as a graph: in-graph masks and echo, forward, gradients of
- * the trainable variables only, global-norm clipping, the teacher EMA, AdamW, BatchNorm running
+ * One Sorcen (or MAGE) training step as a graph: masks and echo ({@link StepInputs}), forward,
+ * gradients of the trained variables only, global-norm clipping, the teacher EMA, AdamW, BatchNorm running
  * statistics, and the step counter. Running {@link #trainOp()} performs one update; fetching the
  * operands of {@link #forward()} alongside gives that step's losses. Checkpoint ops cover every
  * variable, optimizer moments and the step included.
@@ -62,6 +58,12 @@ public final class TrainingGraph {
    */
   public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TInt64> labels,
       double stepsPerEpoch) {
+    return build(tf, config, tokens, labels, stepsPerEpoch, StepInputs.sampled());
+  }
+
+  /** The same step with the masks and echo taken from {@code inputs} (fed ones replay a recorded step). */
+  public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TInt64> labels,
+      double stepsPerEpoch, StepInputs inputs) {
     Variables vars = new Variables(tf);
     SorcenVariables.declare(vars, config);
     ModelVariable stepVar = vars.create(STEP, Shape.scalar(), TInt64.class, VariableRole.OPTIMIZER,
@@ -70,25 +72,24 @@ public final class TrainingGraph {
     Schedules schedules = new Schedules(tf, config, step, stepsPerEpoch);
     RandomStream random = new RandomStream(step, config.train.seed);
 
-    MaskSample masks = Masking.sample(tf, config.masking, config.model.seqLen(), tokens, random);
+    MaskSample masks = inputs.masks(tf, config, tokens, random);
     LayerContext student = LayerContext.training(tf, vars::read, Precision.of(config.model.computeDtype),
         config.model.dropout, random);
     List<Op> emaOps = config.isSorcen() ? TeacherEma.updates(tf, vars, schedules.momentum()) : List.of();
-    LayerContext teacher = student.withWeights(readsAfter(tf, vars, emaOps));
+    Map<String, Operand<TFloat32>> afterEma = readsAfter(tf, vars, emaOps);
+    LayerContext teacher = student.withWeights(name -> afterEma.containsKey(name) ? afterEma.get(name) : vars.read(name));
     ForwardResult fwd = SorcenForward.apply(config, vars, student, teacher, tokens, labels, masks.dropped(),
-        masks.masked(), logits -> {
-          Operand<TInt64> sampled = Echo.sample(tf, config.model, config.echo.topK, logits, random);
-          Operand<TInt64> echo = tf.select(schedules.echoWarmup(), tokens, sampled);
-          return SpatialMask.apply(tf, config.model,
-              echo, SpatialMask.sample(tf, config.model, config.masking, echo, random));
-        });
+        masks.masked(), logits -> inputs.echo(tf, config, tokens, logits, schedules, random));
 
     List<ModelVariable> params = trainable(vars, config, labels != null);
+    // A variable the EMA moves is differentiated at the value the forward pass read, after the EMA.
     List<Operand<TFloat32>> grads = Gradients.of(tf, fwd.lossTotal(),
-        params.stream().map(p -> vars.read(p.name())).toList());
+        params.stream().map(p -> afterEma.containsKey(p.name()) ? afterEma.get(p.name()) : vars.read(p.name()))
+            .toList());
     GradientClipping clipping = new GradientClipping(tf, grads, config.optimizer.clipGradNorm);
 
-    // Every read of this step (losses, echo, teacher, statistics) happens before any variable moves.
+    // Every read of this step (losses, echo, teacher, statistics) happens before any variable moves;
+    // AdamW's own reads come after the EMA, so a trained momentum projector is stepped from its EMA value.
     List<Op> before = new ArrayList<>(fwd.scalars().values());
     before.add(clipping.globalNorm());
     before.addAll(emaOps);
@@ -101,20 +102,27 @@ public final class TrainingGraph {
     return new TrainingGraph(vars, fwd, schedules, masks, clipping.globalNorm(), step, trainOp);
   }
 
-  /** Trainable variables that reach the loss: the classifier only when labels are fed. */
+  /**
+   * Variables the optimizer steps that reach the loss: the classifier only when labels are fed; the
+   * momentum projector under {@code ema.momentum_projector: trained}.
+   */
   static List<ModelVariable> trainable(Variables vars, SorcenConfig config, boolean hasLabels) {
-    return vars.withRole(VariableRole.TRAINABLE).stream()
+    return vars.all().stream()
+        .filter(v -> v.role().trained())
         .filter(v -> hasLabels || !v.name().startsWith(SorcenVariables.CLASSIFIER + "."))
         .toList();
   }
 
-  /** Teacher weights read after the EMA update; every other weight is the shared read. */
-  private static WeightSource readsAfter(Ops tf, Variables vars, List<Op> emaOps) {
+  /** Reads, after the EMA update, of every variable the EMA moves (the teacher's weights). */
+  private static Map<String, Operand<TFloat32>> readsAfter(Ops tf, Variables vars, List<Op> emaOps) {
     Ops afterEma = tf.withControlDependencies(emaOps);
-    Map<String, Operand<TFloat32>> cache = new HashMap<>();
-    return name -> vars.get(name).role() == VariableRole.EMA
-        ? cache.computeIfAbsent(name, n -> vars.get(n).read(afterEma))
-        : vars.read(name);
+    Map<String, Operand<TFloat32>> reads = new HashMap<>();
+    for (ModelVariable v : vars.all()) {
+      if (v.role().followsEma()) {
+        reads.put(v.name(), v.read(afterEma));
+      }
+    }
+    return reads;
   }
 
   public Variables variables() {

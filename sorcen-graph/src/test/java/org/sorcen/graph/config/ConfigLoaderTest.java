@@ -320,6 +320,8 @@ class ConfigLoaderTest {
       assertMentions(rejected("{\"ema\": {\"base_momentum\": 1.5}}"), "ema.base_momentum");
       assertMentions(rejected("{\"loss\": {\"temperature\": 0}}"), "loss.temperature");
       assertMentions(rejected("{\"model\": {\"teacher_init\": \"zeros\"}}"), "model.teacher_init");
+      assertMentions(rejected("{\"ema\": {\"momentum_projector\": \"frozen\"}}"), "ema.momentum_projector",
+          "trained", "ema");
       assertMentions(rejected("{\"model\": {\"compute_dtype\": \"float16\"}}"), "model.compute_dtype");
       assertMentions(rejected("{\"model\": {\"num_classes\": 1}}"), "model.num_classes");
       assertMentions(rejected("{\"train\": {\"batch_size\": 1}}"), "train.batch_size");
@@ -364,6 +366,8 @@ class ConfigLoaderTest {
       assertFalse(c.isSorcen());
       assertEquals("bfloat16", parse("{}", Map.of("model.compute_dtype", "bfloat16")).model.computeDtype);
       assertEquals("copy", parse("{}", Map.of("model.teacher_init", "copy")).model.teacherInit);
+      assertEquals("trained", parse("{}", Map.of()).ema.momentumProjector);
+      assertEquals("ema", parse("{}", Map.of("ema.momentum_projector", "ema")).ema.momentumProjector);
     }
 
     @Test

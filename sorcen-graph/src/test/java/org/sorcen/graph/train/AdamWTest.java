@@ -38,12 +38,14 @@ class AdamWTest {
       SorcenVariables.declare(vars, config);
       for (String decays : List.of("token_emb.word_embeddings.weight", "token_emb.position_embeddings.weight",
           "blocks.0.attn.qkv.weight", "blocks.0.mlp.fc2.weight", "decoder_pos_embed_learned",
-          "projector.projector.0.weight", "classifier.2.weight", "mlm_layer.fc.weight")) {
+          "projector.projector.0.weight", "classifier.2.weight", "mlm_layer.fc.weight",
+          "momentum_projector.projector.0.weight", "momentum_projector.projector.3.weight")) {
         assertTrue(vars.get(decays).decays(), decays);
       }
       for (String keeps : List.of("blocks.0.attn.qkv.bias", "blocks.0.norm1.weight", "norm.weight",
           "token_emb.LayerNorm.weight", "mlm_layer.bias", "mlm_layer.ln.weight", "projector.projector.1.weight",
-          "projector.projector.1.running_mean", "blocks_momentum.0.attn.qkv.weight")) {
+          "projector.projector.1.running_mean", "blocks_momentum.0.attn.qkv.weight",
+          "momentum_projector.projector.0.bias", "momentum_projector.projector.1.weight")) {
         assertFalse(vars.get(keeps).decays(), keeps);
       }
     }

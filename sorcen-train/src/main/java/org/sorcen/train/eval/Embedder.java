@@ -5,8 +5,8 @@ import org.sorcen.export.SorcenEncoder;
 import org.sorcen.graph.config.SorcenConfig;
 
 /**
- * A frozen encoder: flat token rows (L ids each) to one embedding per row, the mean of the final-normed
- * patch positions (not yet ALGORITHM.md §8's official probe feature).
+ * A frozen encoder: flat token rows (L ids each) to one embedding per row, ALGORITHM.md §8's official
+ * probe feature.
  */
 public interface Embedder extends AutoCloseable {
   /** Rows per call into TensorFlow. */

@@ -135,7 +135,9 @@ class ImportOfficialTest {
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = Arrays.copyOfRange(ids, i * l, (i + 1) * l);
     }
-    float[] expected = src.floats("expected.embedding");
+    // The exported embedding is the official linear-probe feature (ALGORITHM.md §8), which the
+    // official code recorded in this fixture as extra.official_probe_feature.
+    float[] expected = src.floats("extra.official_probe_feature");
     float[][] emb;
     try (SorcenEncoder enc = SorcenEncoder.load(models.resolve("sorcen-encoder").resolve("1"))) {
       emb = enc.embed(tokens);

@@ -36,19 +36,21 @@ class ReferenceCheckTest {
 
   /**
    * The fixture written by tools/official-fixtures/make_fixtures.py from the official PyTorch code
-   * itself. Its one tensor outside input.* and expected.* is the official linear-probe feature,
-   * which the graph does not compute yet.
+   * itself. Besides expected.* it holds the official linear-probe feature, which the graph's
+   * embedding must reproduce (ALGORITHM.md §8); nothing in the file is left unused.
    */
   @Test
   void everyExpectedTensorOfTheOfficialCodeFixtureMatches() {
     Path dir = fixture().getParent();
     ReferenceCheck.Report report = ReferenceCheck.run(dir.resolve("official-forward-tiny.safetensors"));
     assertEquals("sorcen", report.method());
-    assertEquals(11, report.rows().size());
+    assertEquals(12, report.rows().size());
     for (ReferenceCheck.Row r : report.rows()) {
       assertTrue(r.passed(), r.name() + " abs " + r.maxAbsolute() + " rel " + r.maxRelative() + " " + r.problem());
     }
-    assertEquals(java.util.List.of("extra.official_probe_feature"), report.unused());
+    assertTrue(report.rows().stream().anyMatch(r -> r.name().equals("extra.official_probe_feature")),
+        "the probe feature is compared");
+    assertTrue(report.unused().isEmpty(), "unused: " + report.unused());
   }
 
   @Test

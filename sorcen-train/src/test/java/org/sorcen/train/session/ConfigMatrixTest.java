@@ -200,11 +200,17 @@ class ConfigMatrixTest {
     return out;
   }
 
-  /** Sorcen's teacher and momentum projector move by EMA only; MAGE has no teacher, projector or predictor. */
+  /**
+   * Sorcen's teacher blocks move by EMA only, its momentum projector by EMA and AdamW under the
+   * official rule (EMA only under "ema"); MAGE has no teacher, projector or predictor.
+   */
   private static void checkRoles(Variables vars, SorcenConfig config) {
     List<String> teacher = new ArrayList<>();
     for (ModelVariable v : vars.all()) {
       String n = v.name();
+      if (v.role() == VariableRole.OPTIMIZER) {
+        continue; // moments are named after their variable; checked below with it
+      }
       boolean isTeacher = n.startsWith(Encoder.TEACHER_BLOCKS + ".")
           || n.startsWith(SorcenVariables.MOMENTUM_PROJECTOR + ".");
       boolean isHead = n.startsWith(SorcenVariables.PROJECTOR + ".")
@@ -213,10 +219,16 @@ class ConfigMatrixTest {
         assertFalse(isTeacher || isHead, "MAGE has no teacher, projector or predictor: " + n);
       } else if (isTeacher) {
         teacher.add(n);
-        assertTrue(v.role() == VariableRole.EMA || v.role() == VariableRole.STATISTIC, n + " is " + v.role());
-        assertFalse(vars.contains(n + "/adam_m"), n + " has optimizer moments");
+        // The official momentum projector follows the EMA and is trained (ALGORITHM.md §5); the
+        // teacher blocks only follow the EMA.
+        boolean trainedProjector = n.startsWith(SorcenVariables.MOMENTUM_PROJECTOR + ".")
+            && config.ema.momentumProjectorTrained();
+        VariableRole role = trainedProjector ? VariableRole.EMA_AND_TRAINABLE : VariableRole.EMA;
+        assertTrue(v.role() == role || v.role() == VariableRole.STATISTIC, n + " is " + v.role());
+        assertEquals(v.role() == VariableRole.EMA_AND_TRAINABLE, vars.contains(n + "/adam_m"),
+            n + " has optimizer moments exactly when trained");
       }
-      if (v.role() == VariableRole.EMA) {
+      if (v.role().followsEma()) {
         assertTrue(config.isSorcen() && isTeacher, "EMA variable outside the teacher: " + n);
       }
     }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.nn.ModelVariable;
@@ -63,12 +65,18 @@ class TrainingSessionTest {
     }
   }
 
-  @Test
-  void teacherMovesByExactlyTheEmaFormulaAndGetsNoGradient() {
-    SorcenConfig config = TinyConfigs.tiny(Map.of());
+  /**
+   * Under {@code ema.momentum_projector: ema} the teacher blocks and the momentum projector move by
+   * exactly the EMA formula; under the default (official) rule the blocks still do, while the
+   * momentum projector is then also stepped by AdamW, so it leaves the EMA value.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"ema", "trained"})
+  void teacherMovesByExactlyTheEmaFormulaAndGetsNoGradient(String rule) {
+    SorcenConfig config = TinyConfigs.tiny(Map.of("ema.momentum_projector", rule));
     try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       s.step(TinyConfigs.tokens(8, 16, 32, 0), TinyConfigs.labels(8, 0));
-      List<ModelVariable> ema = s.graph().variables().withRole(VariableRole.EMA);
+      List<ModelVariable> ema = s.graph().variables().all().stream().filter(v -> v.role().followsEma()).toList();
       assertEquals(2 * 12 + 6, ema.size(), "2 teacher blocks of 12 tensors + momentum projector's 6");
       List<String> names = new ArrayList<>();
       for (ModelVariable v : ema) {
@@ -80,14 +88,24 @@ class TrainingSessionTest {
       Map<String, float[]> after = s.read(names);
       float beta = (float) m.get("ema/beta");
       assertTrue(beta > 0.99f && beta < 1f);
+      double projectorOffEma = 0;
       for (ModelVariable v : ema) {
         float[] t0 = before.get(v.name());
         float[] s0 = before.get(org.sorcen.graph.model.SorcenVariables.studentOf(v.name()));
         float[] t1 = after.get(v.name());
+        boolean trained = v.role() == VariableRole.EMA_AND_TRAINABLE;
+        assertEquals(rule.equals("trained") && v.name().startsWith("momentum_projector."), trained, v.name());
         for (int i = 0; i < t0.length; i++) {
           float expected = beta * t0[i] + (1 - beta) * s0[i];
-          assertEquals(expected, t1[i], 1e-6f * Math.max(1f, Math.abs(expected)), v.name() + "[" + i + "]");
+          if (trained) {
+            projectorOffEma = Math.max(projectorOffEma, Math.abs(expected - t1[i]));
+          } else {
+            assertEquals(expected, t1[i], 1e-6f * Math.max(1f, Math.abs(expected)), v.name() + "[" + i + "]");
+          }
         }
+      }
+      if (rule.equals("trained")) {
+        assertTrue(projectorOffEma > 1e-6, "AdamW moved the momentum projector off its EMA value");
       }
     }
   }
@@ -107,9 +125,14 @@ class TrainingSessionTest {
     }
   }
 
-  @Test
-  void withBetaOneTheTeacherNeverMovesWhileTheStudentDoes() {
-    SorcenConfig config = TinyConfigs.tiny(Map.of("ema.base_momentum", "1.0"));
+  /**
+   * β = 1: the teacher blocks never move while the student does. The momentum projector is still
+   * moved by AdamW under the official rule, and not at all under "ema".
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"ema", "trained"})
+  void withBetaOneTheTeacherNeverMovesWhileTheStudentDoes(String rule) {
+    SorcenConfig config = TinyConfigs.tiny(Map.of("ema.base_momentum", "1.0", "ema.momentum_projector", rule));
     try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       List<String> names = List.of("blocks_momentum.0.attn.qkv.weight", "momentum_projector.projector.0.weight",
           "blocks.0.attn.qkv.weight", "projector.projector.0.weight");
@@ -119,7 +142,8 @@ class TrainingSessionTest {
       }
       Map<String, float[]> after = s.read(names);
       assertTrue(java.util.Arrays.equals(before.get(names.get(0)), after.get(names.get(0))));
-      assertTrue(java.util.Arrays.equals(before.get(names.get(1)), after.get(names.get(1))));
+      assertEquals(rule.equals("ema"), java.util.Arrays.equals(before.get(names.get(1)), after.get(names.get(1))),
+          "momentum projector unchanged under " + rule);
       assertTrue(!java.util.Arrays.equals(before.get(names.get(2)), after.get(names.get(2))));
       assertTrue(!java.util.Arrays.equals(before.get(names.get(3)), after.get(names.get(3))));
     }
