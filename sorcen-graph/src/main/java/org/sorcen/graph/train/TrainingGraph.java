@@ -12,6 +12,7 @@ import org.sorcen.graph.model.Masking;
 import org.sorcen.graph.model.SorcenForward;
 import org.sorcen.graph.model.SorcenVariables;
 import org.sorcen.graph.model.SpatialMask;
+import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.graph.nn.LayerContext;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.Precision;
@@ -62,13 +63,25 @@ public final class TrainingGraph {
    */
   public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TInt64> labels,
       double stepsPerEpoch) {
+    return build(tf, config, tokens, labels, stepsPerEpoch, CrossReplica.single());
+  }
+
+  /**
+   * The step of one of W data-parallel workers: {@code tokens} and {@code labels} are the GLOBAL batch
+   * (every worker reads the same one), of which this worker computes its rows; gradients are summed
+   * over workers in-graph, so every worker applies the same update.
+   */
+  public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> globalTokens,
+      Operand<TInt64> globalLabels, double stepsPerEpoch, CrossReplica replicas) {
+    Operand<TInt64> tokens = replicas.ownRows(tf, globalTokens);
+    Operand<TInt64> labels = globalLabels != null ? replicas.ownRows(tf, globalLabels) : null;
     Variables vars = new Variables(tf);
     SorcenVariables.declare(vars, config);
     ModelVariable stepVar = vars.create(STEP, Shape.scalar(), TInt64.class, VariableRole.OPTIMIZER,
         init -> init.constant(0L));
     Operand<TInt64> step = stepVar.read(tf);
     Schedules schedules = new Schedules(tf, config, step, stepsPerEpoch);
-    RandomStream random = new RandomStream(step, config.train.seed);
+    RandomStream random = new RandomStream(step, config.train.seed, replicas);
 
     MaskSample masks = Masking.sample(tf, config.masking, config.model.seqLen(), tokens, random);
     LayerContext student = LayerContext.training(tf, vars::read, Precision.of(config.model.computeDtype),
@@ -81,11 +94,11 @@ public final class TrainingGraph {
           Operand<TInt64> echo = tf.select(schedules.echoWarmup(), tokens, sampled);
           return SpatialMask.apply(tf, config.model,
               echo, SpatialMask.sample(tf, config.model, config.masking, echo, random));
-        });
+        }, replicas);
 
     List<ModelVariable> params = trainable(vars, config, labels != null);
-    List<Operand<TFloat32>> grads = Gradients.of(tf, fwd.lossTotal(),
-        params.stream().map(p -> vars.read(p.name())).toList());
+    List<Operand<TFloat32>> reads = params.stream().map(p -> vars.read(p.name())).toList();
+    List<Operand<TFloat32>> grads = GradientSum.over(tf, replicas, Gradients.of(tf, fwd.objective(), reads), reads);
     GradientClipping clipping = new GradientClipping(tf, grads, config.optimizer.clipGradNorm);
 
     // Every read of this step (losses, echo, teacher, statistics) happens before any variable moves.
