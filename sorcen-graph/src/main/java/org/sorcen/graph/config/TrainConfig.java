@@ -19,6 +19,14 @@ public final class TrainConfig {
   public double checkpointEveryMinutes = 10;
   /** Checkpoints kept in the run directory; older ones are deleted. */
   public int keepCheckpoints = 3;
+  /**
+   * With several workers, where the projector and predictor BatchNorm statistics come from:
+   * "global" (the whole global batch: the same run as one process) or "local" (each worker's rows,
+   * as the official per-GPU BatchNorm1d under PyTorch DDP). One process: the same either way.
+   */
+  public String batchNormStatistics = GLOBAL_STATISTICS;
+  public static final String GLOBAL_STATISTICS = "global";
+  public static final String LOCAL_STATISTICS = "local";
 
   public void validate(List<String> errors) {
     Checks.atLeast(errors, "train.batch_size", batchSize, 2);
@@ -28,5 +36,6 @@ public final class TrainConfig {
     Checks.atLeast(errors, "train.checkpoint_every_steps", checkpointEverySteps, 0);
     Checks.nonNegative(errors, "train.checkpoint_every_minutes", checkpointEveryMinutes);
     Checks.atLeast(errors, "train.keep_checkpoints", keepCheckpoints, 1);
+    Checks.oneOf(errors, "train.batch_norm_statistics", batchNormStatistics, GLOBAL_STATISTICS, LOCAL_STATISTICS);
   }
 }

@@ -33,7 +33,7 @@ public final class Echo {
     Operand<TInt32> candIds = tf.slice(top.indices(), tf.constant(new int[] {0, 0, 1}),
         tf.constant(new int[] {-1, -1, topK}));
     Operand<TFloat32> flat = tf.reshape(candLogits, tf.constant(new long[] {-1, topK}));
-    Operand<TInt64> pick = tf.random.statelessMultinomial(flat, tf.constant(1), random.next(tf));
+    Operand<TInt64> pick = random.multinomialRows(tf, flat);
     // A diverged run has NaN logits, for which the sampler returns the out-of-range index k; keep
     // the gather valid so that the step completes and the trainer reports the non-finite loss.
     pick = tf.math.minimum(pick, tf.constant((long) topK - 1));

@@ -23,7 +23,8 @@ public record ForwardResult(
     Operand<TFloat32> lossContrastive,
     Operand<TFloat32> lossClassifier,
     Operand<TFloat32> classifierAccuracy,
-    Operand<TFloat32> lossTotal) {
+    Operand<TFloat32> lossTotal,
+    Operand<TFloat32> objective) {
 
   /** The scalar terms by their metric names, in logging order. */
   public Map<String, Operand<TFloat32>> scalars() {

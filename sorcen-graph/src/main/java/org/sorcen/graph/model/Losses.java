@@ -36,7 +36,12 @@ public final class Losses {
 
   /** U = w · mean((f·fᵀ)²) with f the l2-normalised mean of all latent positions, CLS included. */
   public static Operand<TFloat32> uniformity(Ops tf, Operand<TFloat32> latent, double weight) {
-    Operand<TFloat32> f = l2Normalize(tf, tf.math.mean(latent, tf.constant(1)));
+    return uniformityOfMeans(tf, tf.math.mean(latent, tf.constant(1)), weight);
+  }
+
+  /** The uniformity term from the [B, D] per-row means of the latent. */
+  public static Operand<TFloat32> uniformityOfMeans(Ops tf, Operand<TFloat32> means, double weight) {
+    Operand<TFloat32> f = l2Normalize(tf, means);
     Operand<TFloat32> sim = tf.linalg.matMul(f, f, MatMul.transposeB(true));
     return tf.math.mul(tf.math.mean(tf.math.square(sim), tf.constant(new int[] {0, 1})), tf.constant((float) weight));
   }

@@ -21,8 +21,7 @@ public final class Masking {
   public static MaskSample sample(Ops tf, MaskingConfig cfg, int seqLen, Operand<TInt64> tokens, RandomStream random) {
     Operand<TFloat32> rate = maskRate(tf, cfg, random);
     Operand<TInt32> batch = Shapes.batchSize(tf, tokens);
-    Operand<TFloat32> noise = tf.random.statelessRandomUniform(
-        tf.stack(java.util.List.of(batch, tf.constant(seqLen))), random.next(tf));
+    Operand<TFloat32> noise = random.uniformRows(tf, tf.stack(java.util.List.of(batch, tf.constant(seqLen))));
     // rank[b, i] = place of position i in row b's random order.
     Operand<TInt32> order = tf.nn.topK(tf.math.neg(noise), tf.constant(seqLen), TInt32.class).indices();
     Operand<TInt32> rank = tf.nn.topK(tf.math.neg(tf.dtypes.cast(order, TFloat32.class)), tf.constant(seqLen),

@@ -1,8 +1,12 @@
 package org.sorcen.graph.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.sorcen.graph.config.ModelConfig;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.config.TrainConfig;
+import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.graph.nn.LayerContext;
 import org.sorcen.graph.nn.LayerNorm;
 import org.sorcen.graph.nn.Linear;
@@ -37,6 +41,17 @@ public final class SorcenForward {
   public static ForwardResult apply(SorcenConfig config, Variables vars, LayerContext student, LayerContext teacher,
       Operand<TInt64> tokens, Operand<TInt64> labels, Operand<TBool> dropped, Operand<TBool> masked,
       Function<Operand<TFloat32>, Operand<TInt64>> echoOf) {
+    return apply(config, vars, student, teacher, tokens, labels, dropped, masked, echoOf, CrossReplica.single());
+  }
+
+  /**
+   * The same for one of W data-parallel workers: the inputs are this worker's rows, the losses are
+   * the global batch's (batch-coupled terms on gathered rows), and {@link ForwardResult#objective()}
+   * is this worker's share of the gradient.
+   */
+  public static ForwardResult apply(SorcenConfig config, Variables vars, LayerContext student, LayerContext teacher,
+      Operand<TInt64> tokens, Operand<TInt64> labels, Operand<TBool> dropped, Operand<TBool> masked,
+      Function<Operand<TFloat32>, Operand<TInt64>> echoOf, CrossReplica replicas) {
     Ops tf = student.tf();
     ModelConfig m = config.model;
     int seqLen = m.seqLen();
@@ -47,8 +62,12 @@ public final class SorcenForward {
     Operand<TFloat32> latent = Encoder.apply(student, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(tf, m, maskedIds),
         keptPositions);
     Operand<TFloat32> logits = Decoder.apply(student, m, latent, dropped, masked);
-    Operand<TFloat32> reconstruction = Losses.reconstruction(tf, logits, tokens, masked, seqLen, m.codebookSize,
+    Operand<TFloat32> localReconstruction = Losses.reconstruction(tf, logits, tokens, masked, seqLen, m.codebookSize,
         config.loss.labelSmoothing);
+    // Every row has the same number of masked positions (one rate per batch), so the global mean is
+    // the mean of the workers' means.
+    Operand<TFloat32> reconstruction = replicas.meanOverWorkers(tf, localReconstruction);
+    List<Operand<TFloat32>> objective = new ArrayList<>(List.of(replicas.share(tf, localReconstruction)));
 
     // Distinct constants: a Session refuses to fetch one output twice.
     Operand<TFloat32> uniformity = tf.constant(0f);
@@ -58,35 +77,69 @@ public final class SorcenForward {
     Operand<TFloat32> z = null;
     Operand<TFloat32> q = null;
     if (config.isSorcen()) {
-      uniformity = Losses.uniformity(tf, latent, config.loss.uniformityWeight);
       echo = tf.stopGradient(echoOf.apply(logits));
       // No gradient reaches the teacher path, not even the shared embedding and final norm.
       teacherLatent = tf.stopGradient(Encoder.apply(teacher, m, Encoder.TEACHER_BLOCKS, Encoder.withCls(tf, m, echo),
           null));
-      // ALGORITHM.md §5: officially the contrastive gradient reaches the momentum projector (not the
-      // teacher blocks); under "ema" it is moved by the EMA alone, so z is a constant.
-      z = ProjectionHead.apply(teacher, vars, SorcenVariables.MOMENTUM_PROJECTOR, meanOfGrid(tf, teacherLatent));
-      if (!config.ema.momentumProjectorTrained()) {
-        z = tf.stopGradient(z);
+      // Batch-coupled from here: the uniformity and the in-batch contrast see the global batch, and
+      // so do the heads' BatchNorm statistics unless they are per worker ("local").
+      boolean localStatistics = TrainConfig.LOCAL_STATISTICS.equals(config.train.batchNormStatistics);
+      List<Operand<TFloat32>> locals = new ArrayList<>();
+      locals.add(tf.math.mean(latent, tf.constant(1)));
+      Operand<TFloat32> teacherIn = meanOfGrid(tf, teacherLatent);
+      if (localStatistics) {
+        locals.add(studentPrediction(student, vars, meanOfGrid(tf, latent)));
+        locals.add(momentumProjection(teacher, vars, config, teacherIn));
+      } else {
+        locals.add(meanOfGrid(tf, latent));
       }
-      q = ProjectionHead.apply(student, vars, SorcenVariables.PREDICTOR,
-          ProjectionHead.apply(student, vars, SorcenVariables.PROJECTOR, meanOfGrid(tf, latent)));
+      List<Operand<TFloat32>> gathered = locals.stream().map(x -> replicas.gatherRows(tf, x)).toList();
+      uniformity = Losses.uniformityOfMeans(tf, gathered.get(0), config.loss.uniformityWeight);
+      if (localStatistics) {
+        q = gathered.get(1);
+        z = gathered.get(2);
+      } else {
+        q = studentPrediction(student, vars, gathered.get(1));
+        z = momentumProjection(teacher, vars, config, replicas.gatherRows(tf, teacherIn));
+      }
       contrastive = Losses.contrastive(tf, z, q, config.loss.temperature, config.loss.contrastiveWeight);
+      objective.add(replicas.coupledObjective(tf, tf.math.add(uniformity, contrastive), locals, gathered));
+      z = replicas.ownRows(tf, z);
+      q = replicas.ownRows(tf, q);
     }
 
     Operand<TFloat32> classifierLoss = tf.constant(0f);
     Operand<TFloat32> accuracy = tf.constant(0f);
     if (m.numClasses > 0 && labels != null) {
-      Operand<TFloat32> features = tf.stopGradient(tf.math.mean(latent, tf.constant(1)));
+      // The mean over labelled rows of the global batch: the classifier sees every worker's rows.
+      Operand<TFloat32> features = replicas.gatherRows(tf, tf.stopGradient(tf.math.mean(latent, tf.constant(1))));
       Operand<TFloat32> h = tf.nn.relu(Linear.apply(student, SorcenVariables.CLASSIFIER + ".0", features));
       Operand<TFloat32> classLogits = Linear.apply(student, SorcenVariables.CLASSIFIER + ".2", h);
-      Losses.Classification c = Losses.classifier(tf, classLogits, labels, m.numClasses);
+      Losses.Classification c = Losses.classifier(tf, classLogits, replicas.gatherRows(tf, labels), m.numClasses);
       classifierLoss = c.loss();
       accuracy = c.accuracy();
+      objective.add(replicas.share(tf, classifierLoss));
     }
-    Operand<TFloat32> total = tf.math.addN(java.util.List.of(reconstruction, uniformity, contrastive, classifierLoss));
+    Operand<TFloat32> total = tf.math.addN(List.of(reconstruction, uniformity, contrastive, classifierLoss));
     return new ForwardResult(latent, logits, echo, teacherLatent, z, q, reconstruction, uniformity, contrastive,
-        classifierLoss, accuracy, total);
+        classifierLoss, accuracy, total, replicas.isSingle() ? total : tf.math.addN(objective));
+  }
+
+  /** q = predictor(projector(x)). */
+  /**
+   * The momentum projector on the teacher's pooled output. ALGORITHM.md §5: officially the contrastive
+   * gradient reaches the momentum projector (never the teacher blocks, whose output arrives here
+   * without gradient); under "ema" it is moved by the EMA alone, so z is a constant.
+   */
+  private static Operand<TFloat32> momentumProjection(LayerContext teacher, Variables vars, SorcenConfig config,
+      Operand<TFloat32> teacherPooled) {
+    Operand<TFloat32> z = ProjectionHead.apply(teacher, vars, SorcenVariables.MOMENTUM_PROJECTOR, teacherPooled);
+    return config.ema.momentumProjectorTrained() ? z : teacher.tf().stopGradient(z);
+  }
+
+  private static Operand<TFloat32> studentPrediction(LayerContext student, Variables vars, Operand<TFloat32> x) {
+    return ProjectionHead.apply(student, vars, SorcenVariables.PREDICTOR,
+        ProjectionHead.apply(student, vars, SorcenVariables.PROJECTOR, x));
   }
 
   /**

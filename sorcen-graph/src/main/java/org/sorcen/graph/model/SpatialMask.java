@@ -32,7 +32,7 @@ public final class SpatialMask {
         tf.constant(lo), tf.constant(hi + 1));
     Operand<TInt32> batch = Shapes.batchSize(tf, echo);
     // Corners uniform over [0, G − s] by flooring u·(G − s + 1).
-    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.stack(List.of(batch, tf.constant(2))), random.next(tf));
+    Operand<TFloat32> u = random.uniformRows(tf, tf.stack(List.of(batch, tf.constant(2))));
     Operand<TFloat32> places = tf.dtypes.cast(tf.math.sub(tf.constant(g + 1), side), TFloat32.class);
     Operand<TInt32> corner = tf.dtypes.cast(tf.math.floor(tf.math.mul(u, places)), TInt32.class);
     corner = tf.math.minimum(corner, tf.math.sub(tf.constant(g), side));

@@ -82,7 +82,7 @@ public final class LayerContext {
     if (!training || dropout <= 0) {
       return x;
     }
-    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), random.next(tf));
+    Operand<TFloat32> u = random.uniformRows(tf, tf.shape(x));
     Operand<TBool> keep = tf.math.greaterEqual(u, tf.constant((float) dropout));
     Operand<TFloat32> scaled = tf.math.mul(x, tf.constant((float) (1.0 / (1.0 - dropout))));
     return tf.select(keep, scaled, tf.zerosLike(x));

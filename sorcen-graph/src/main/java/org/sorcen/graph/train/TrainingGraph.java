@@ -9,6 +9,7 @@ import org.sorcen.graph.model.ForwardResult;
 import org.sorcen.graph.model.MaskSample;
 import org.sorcen.graph.model.SorcenForward;
 import org.sorcen.graph.model.SorcenVariables;
+import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.graph.nn.LayerContext;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.Precision;
@@ -58,19 +59,36 @@ public final class TrainingGraph {
    */
   public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TInt64> labels,
       double stepsPerEpoch) {
-    return build(tf, config, tokens, labels, stepsPerEpoch, StepInputs.sampled());
+    return build(tf, config, tokens, labels, stepsPerEpoch, StepInputs.sampled(), CrossReplica.single());
   }
 
   /** The same step with the masks and echo taken from {@code inputs} (fed ones replay a recorded step). */
   public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TInt64> labels,
       double stepsPerEpoch, StepInputs inputs) {
+    return build(tf, config, tokens, labels, stepsPerEpoch, inputs, CrossReplica.single());
+  }
+
+  /**
+   * The step of one of W data-parallel workers: {@code tokens} and {@code labels} are the GLOBAL batch
+   * (every worker reads the same one), of which this worker computes its rows; gradients are summed
+   * over workers in-graph, so every worker applies the same update.
+   */
+  public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> globalTokens,
+      Operand<TInt64> globalLabels, double stepsPerEpoch, CrossReplica replicas) {
+    return build(tf, config, globalTokens, globalLabels, stepsPerEpoch, StepInputs.sampled(), replicas);
+  }
+
+  private static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> globalTokens,
+      Operand<TInt64> globalLabels, double stepsPerEpoch, StepInputs inputs, CrossReplica replicas) {
+    Operand<TInt64> tokens = replicas.ownRows(tf, globalTokens);
+    Operand<TInt64> labels = globalLabels != null ? replicas.ownRows(tf, globalLabels) : null;
     Variables vars = new Variables(tf);
     SorcenVariables.declare(vars, config);
     ModelVariable stepVar = vars.create(STEP, Shape.scalar(), TInt64.class, VariableRole.OPTIMIZER,
         init -> init.constant(0L));
     Operand<TInt64> step = stepVar.read(tf);
     Schedules schedules = new Schedules(tf, config, step, stepsPerEpoch);
-    RandomStream random = new RandomStream(step, config.train.seed);
+    RandomStream random = new RandomStream(step, config.train.seed, replicas);
 
     MaskSample masks = inputs.masks(tf, config, tokens, random);
     LayerContext student = LayerContext.training(tf, vars::read, Precision.of(config.model.computeDtype),
@@ -79,13 +97,13 @@ public final class TrainingGraph {
     Map<String, Operand<TFloat32>> afterEma = readsAfter(tf, vars, emaOps);
     LayerContext teacher = student.withWeights(name -> afterEma.containsKey(name) ? afterEma.get(name) : vars.read(name));
     ForwardResult fwd = SorcenForward.apply(config, vars, student, teacher, tokens, labels, masks.dropped(),
-        masks.masked(), logits -> inputs.echo(tf, config, tokens, logits, schedules, random));
+        masks.masked(), logits -> inputs.echo(tf, config, tokens, logits, schedules, random), replicas);
 
     List<ModelVariable> params = trainable(vars, config, labels != null);
     // A variable the EMA moves is differentiated at the value the forward pass read, after the EMA.
-    List<Operand<TFloat32>> grads = Gradients.of(tf, fwd.lossTotal(),
-        params.stream().map(p -> afterEma.containsKey(p.name()) ? afterEma.get(p.name()) : vars.read(p.name()))
-            .toList());
+    List<Operand<TFloat32>> reads = params.stream()
+        .map(p -> afterEma.containsKey(p.name()) ? afterEma.get(p.name()) : vars.read(p.name())).toList();
+    List<Operand<TFloat32>> grads = GradientSum.over(tf, replicas, Gradients.of(tf, fwd.objective(), reads), reads);
     GradientClipping clipping = new GradientClipping(tf, grads, config.optimizer.clipGradNorm);
 
     // Every read of this step (losses, echo, teacher, statistics) happens before any variable moves;

@@ -6,6 +6,7 @@ import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.weights.WeightsException;
+import org.sorcen.train.cluster.ClusterFailure;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.run.TrainingStopped;
 import picocli.CommandLine;
@@ -15,7 +16,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
  * The one error policy of every command, as exit codes:
  * <ul>
  *   <li>2: the input must change (config, flag, file, a run directory in use): one line saying what;
- *   <li>1: reading or writing failed (disk full, permissions): one line naming the path and cause;
+ *   <li>1: reading or writing failed (disk full, permissions): one line naming the path and cause; a
+ *       data-parallel worker lost a peer: one line naming it;
  *   <li>3: the run diverged: the step, the loss terms and the last good checkpoint;
  *   <li>anything else is a bug, and its stack trace is printed.
  * </ul>
@@ -33,7 +35,7 @@ final class ErrorPolicy implements IExecutionExceptionHandler {
       cmd.getErr().println("error: " + ex.getMessage());
       return USAGE_ERROR;
     }
-    if (ex instanceof IoFailure || ex instanceof UncheckedIOException) {
+    if (ex instanceof IoFailure || ex instanceof UncheckedIOException || ex instanceof ClusterFailure) {
       cmd.getErr().println("error: " + ex.getMessage());
       return IO_ERROR;
     }

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.cluster.ClusterSpec;
+import org.sorcen.train.cluster.Workers;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.export.TokenizerExport;
@@ -62,6 +64,38 @@ final class TrainCommand implements Callable<Integer> {
       + "is nothing to resume; optimizer state starts fresh.")
   Path initFrom;
 
+  @Option(names = "--cluster", description = "Data-parallel workers HOST:PORT,HOST:PORT,... (task 0 is the chief and "
+      + "alone writes the run directory); every worker runs the same command with its own --task-index. Default: "
+      + "TF_CONFIG when set (as Kubeflow's TFJob sets it), else one process. Trusted networks only: the servers "
+      + "accept anyone who can reach the port.")
+  String cluster;
+
+  @Option(names = "--task-index", description = "This worker's place in --cluster (0 = chief).")
+  Integer taskIndex;
+
+  @Option(names = "--cluster-timeout", defaultValue = "600", description = "Seconds a worker waits for its peers "
+      + "before it exits naming the missing one (default ${DEFAULT-VALUE}); more than the chief's longest "
+      + "evaluation or checkpoint.")
+  double clusterTimeout;
+
+  @Option(names = "--local-workers", description = "Run N workers on this machine on free loopback ports (one per "
+      + "GPU on a multi-GPU host: worker i sees GPU i through CUDA_VISIBLE_DEVICES).")
+  Integer localWorkers;
+
+  /** --cluster with --task-index, else TF_CONFIG, else null (one process). */
+  private Workers workers() {
+    if (taskIndex != null && cluster == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--task-index needs --cluster");
+    }
+    if (!(clusterTimeout > 0)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster-timeout must be positive");
+    }
+    String tfConfig = System.getenv("TF_CONFIG");
+    ClusterSpec parsed = cluster != null ? ClusterSpec.fromFlags(cluster, taskIndex)
+        : tfConfig != null && !tfConfig.isBlank() ? ClusterSpec.fromTfConfig(tfConfig) : null;
+    return parsed == null || parsed.size() == 1 ? null : new Workers(parsed, clusterTimeout);
+  }
+
   static final Path EMBEDDED_TOKENIZER = Path.of("savedmodels/tokenizer-fashion-mnist/1");
 
   /** The embedded tokenizer when it is the one that made {@code data}, else none. */
@@ -84,7 +118,17 @@ final class TrainCommand implements Callable<Integer> {
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    if (localWorkers != null) {
+      Flags.requireAtLeast(spec, "--local-workers", localWorkers, 1);
+      if (cluster != null || taskIndex != null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--local-workers picks the cluster itself: leave out --cluster and --task-index");
+      }
+      return LocalWorkers.run(localWorkers,
+          LocalWorkers.withoutLocalWorkers(spec.commandLine().getParseResult().originalArgs()));
+    }
+    Workers workers = workers();
     Flags.requirePositive(spec, "--epochs", epochs);
     Flags.requireAtLeast(spec, "--batch-size", batchSize, 2);
     Flags.requireAtLeast(spec, "--threads", threads, 0);
@@ -106,13 +150,20 @@ final class TrainCommand implements Callable<Integer> {
     SorcenConfig cfg = ConfigLoader.load(config, all);
     Path dir = runDir != null ? runDir : Path.of("runs", cfg.name);
     Trainer trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
-        new SessionSettings(threads, 0, xla.equals("on")), tokenizer != null ? tokenizer : defaultTokenizer(data)),
+        new SessionSettings(threads, 0, xla.equals("on")), tokenizer != null ? tokenizer : defaultTokenizer(data),
+        workers),
         System.err, StopRequest.installForSignals());
     Trainer.Outcome outcome = trainer.run(); // divergence: TrainingStopped, exit 3 (SorcenCli)
     if (!outcome.interrupted()) {
       System.out.printf("done: %d steps; checkpoint %s%n", outcome.step(), outcome.lastCheckpoint());
       outcome.evaluation().forEach((k, v) -> System.out.printf("%s = %.4f%n", k, v));
       outcome.exported().forEach(p -> System.out.println("exported " + p));
+    }
+    if (workers != null) {
+      // A TensorFlow server cannot be stopped; only the JVM's exit ends it.
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(0);
     }
     return 0;
   }

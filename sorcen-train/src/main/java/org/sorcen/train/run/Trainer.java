@@ -22,6 +22,7 @@ import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.cluster.Workers;
 import org.sorcen.train.loop.Cadence;
 import org.sorcen.train.loop.Checkpointer;
 import org.sorcen.train.loop.Resume;
@@ -43,7 +44,13 @@ import org.sorcen.train.tokenizer.Tokenizer;
 public final class Trainer {
   /** What to run. {@code resumeFrom} and {@code initFrom} may be null. */
   public record Options(SorcenConfig config, Path data, Path runDir, Path resumeFrom, Path initFrom,
-      SessionSettings settings, Path tokenizer) {}
+      SessionSettings settings, Path tokenizer, Workers workers) {
+    /** One process. */
+    public Options(SorcenConfig config, Path data, Path runDir, Path resumeFrom, Path initFrom,
+        SessionSettings settings, Path tokenizer) {
+      this(config, data, runDir, resumeFrom, initFrom, settings, tokenizer, null);
+    }
+  }
 
   /** How the run ended. */
   public record Outcome(long step, long totalSteps, boolean interrupted, Map<String, Double> evaluation,
@@ -79,6 +86,10 @@ public final class Trainer {
     String heldOut = config.eval.heldOutSplit;
     boolean hasHeldOut = data.manifest().splits.containsKey(heldOut);
     int batch = config.train.batchSize;
+    if (o.workers() != null && batch % o.workers().spec().size() != 0) {
+      throw new ConfigException("train.batch_size " + batch + " (the global batch) does not split evenly over "
+          + o.workers().spec().size() + " workers: use a multiple of " + o.workers().spec().size());
+    }
     long stepsPerEpoch = records / batch;
     if (stepsPerEpoch == 0) {
       throw new DataException("train.batch_size " + batch + " is larger than the " + records + " records of "
@@ -86,6 +97,10 @@ public final class Trainer {
     }
     long totalSteps = Math.round(config.train.epochs * stepsPerEpoch);
     boolean withLabels = config.model.numClasses > 0 && data.manifest().numClasses > 0;
+    if (o.workers() != null && !o.workers().isChief()) {
+      // Only the chief writes the run directory; this worker trains its share of every step.
+      return new WorkerRun(o, log, stop).run(data, records, stepsPerEpoch, totalSteps, withLabels, configJson);
+    }
     RunLayout layout = new RunLayout(o.runDir());
     checkRunConfig(layout, configJson);
     Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), config.train.keepCheckpoints);
@@ -100,7 +115,7 @@ public final class Trainer {
       resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, true, note -> log.println("sorcen: " + note));
       long step = resumeFrom != null ? Checkpoints.readSidecar(resumeFrom).step() : 0;
       writeRunFiles(layout, configJson);
-      try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings());
+      try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers());
           MetricsLog metrics = new MetricsLog(layout.metrics(), step);
           EventFileWriter events = new EventFileWriter(layout.events())) {
         Checkpointer checkpointer = new Checkpointer(checkpoints, session, stepsPerEpoch, config.train.seed,
@@ -112,6 +127,11 @@ public final class Trainer {
         } else if (init != null) {
           session.loadOfficialWeights(init);
           log.printf("sorcen: initialised the model from %s (optimizer state fresh)%n", o.initFrom());
+        }
+        if (o.workers() != null) {
+          session.joinCluster(WorkerRun.mustAgree(o, data, records, configJson));
+          log.printf("sorcen: chief of %d workers; the global batch of %d is %d rows per worker%n",
+              o.workers().spec().size(), batch, batch / o.workers().spec().size());
         }
         log.printf(Locale.ROOT, "sorcen: %s (%s) on %s: %d records, %d steps/epoch, %d steps; run dir %s%n",
             config.name, config.method, o.data(), records, stepsPerEpoch, totalSteps, o.runDir());
@@ -280,7 +300,7 @@ public final class Trainer {
     }
   }
 
-  private static String losses(Map<String, Double> values) {
+  static String losses(Map<String, Double> values) {
     StringBuilder s = new StringBuilder();
     for (var e : values.entrySet()) {
       if (e.getKey().startsWith("loss/") || e.getKey().startsWith("classifier/")) {

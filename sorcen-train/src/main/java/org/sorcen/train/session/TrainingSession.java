@@ -8,7 +8,17 @@ import java.util.Map;
 import org.sorcen.graph.config.ModelConfig;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.train.TrainingGraph;
+import org.sorcen.graph.nn.CrossReplica;
+import org.sorcen.train.cluster.Agreement;
+import org.sorcen.train.cluster.ClusterFailure;
+import org.sorcen.train.cluster.StateSync;
+import org.sorcen.train.cluster.WorkerServer;
+import org.sorcen.train.cluster.Workers;
 import org.tensorflow.Graph;
+import org.tensorflow.GrpcSessions;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.op.Op;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -43,11 +53,20 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   private final List<String> metricNames = new ArrayList<>();
   private final List<Operand<?>> metricOps = new ArrayList<>();
 
-  private TrainingSession(SorcenConfig config, BatchInput input, double stepsPerEpoch, SessionSettings settings) {
+  private final Workers workers;
+  private final Op syncFromChief;
+  private final Agreement agreement;
+  private final Operand<TInt64> localTokens;
+
+  private TrainingSession(SorcenConfig config, BatchInput input, double stepsPerEpoch, SessionSettings settings,
+      Workers workers) {
     this.config = config;
+    this.workers = workers;
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
+      CrossReplica replicas = workers == null ? CrossReplica.single()
+          : CrossReplica.worker(workers.spec().size(), workers.spec().taskIndex(), workers.timeoutSeconds());
       int seqLen = config.model.seqLen();
       Operand<TInt64> batchTokens;
       Operand<TInt64> batchLabels;
@@ -65,14 +84,24 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
         batchTokens = tokens;
         batchLabels = labels;
       }
-      training = TrainingGraph.build(tf, config, batchTokens, batchLabels, stepsPerEpoch);
+      // The batch is the global one, the same on every worker; the graph computes this worker's rows.
+      training = TrainingGraph.build(tf, config, batchTokens, batchLabels, stepsPerEpoch, replicas);
+      localTokens = pipeline != null ? replicas.ownRows(tf, pipeline.tokens()) : null;
+      syncFromChief = workers != null ? StateSync.build(tf, replicas, training.variables()) : null;
+      agreement = workers != null ? Agreement.build(tf, replicas) : null;
       training.forward().scalars().forEach((name, op) -> addMetric(name, op));
       addMetric("lr", training.schedules().learningRate());
       addMetric("ema/beta", training.schedules().momentum());
       addMetric("epoch", training.schedules().epoch());
       addMetric("grad_norm", training.gradientNorm());
       addMetric("step", training.step());
-      session = new Session(graph, settings.toConfigProto());
+      if (workers == null) {
+        session = new Session(graph, settings.toConfigProto());
+      } else {
+        ConfigProto cfg = WorkerServer.sessionConfig(settings.toConfigProto(), workers.spec());
+        WorkerServer.start(workers.spec(), cfg);
+        session = GrpcSessions.open(graph, "grpc://localhost:" + workers.spec().port(), cfg);
+      }
       session.initialize();
     } catch (RuntimeException e) {
       graph.close();
@@ -88,12 +117,42 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
    */
   public static TrainingSession create(SorcenConfig config, boolean withLabels, double stepsPerEpoch,
       SessionSettings settings) {
-    return new TrainingSession(config.validated(), new BatchInput.Fed(withLabels), stepsPerEpoch, settings);
+    return new TrainingSession(config.validated(), new BatchInput.Fed(withLabels), stepsPerEpoch, settings, null);
   }
 
   public static TrainingSession create(SorcenConfig config, BatchInput input, double stepsPerEpoch,
       SessionSettings settings) {
-    return new TrainingSession(config.validated(), input, stepsPerEpoch, settings);
+    return new TrainingSession(config.validated(), input, stepsPerEpoch, settings, null);
+  }
+
+  /**
+   * One worker of a data-parallel run ({@code workers} null: one process). Every worker builds the
+   * same graph, feeds or reads the same global batches and must run every step; its server starts
+   * here and lives until the JVM exits.
+   */
+  public static TrainingSession create(SorcenConfig config, BatchInput input, double stepsPerEpoch,
+      SessionSettings settings, Workers workers) {
+    return new TrainingSession(config.validated(), input, stepsPerEpoch, settings, workers);
+  }
+
+  /**
+   * Start-up of a worker, run by every worker in this order: refuse peers that run another job, then
+   * take the chief's variables (restored or initialised by the chief before this call).
+   */
+  public void joinCluster(List<Agreement.Item> mustAgree) {
+    try {
+      agreement.check(session, mustAgree);
+      session.runner().addTarget(syncFromChief).run();
+    } catch (TensorFlowException e) {
+      throw ClusterFailure.of(workers.spec(), e, true);
+    }
+  }
+
+  /** The global step the variables are at. */
+  public long currentStep() {
+    try (Result r = session.runner().fetch(training.step()).run()) {
+      return ((TInt64) r.get(0)).getLong();
+    }
   }
 
   private void addMetric(String name, Operand<?> op) {
@@ -140,12 +199,14 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     if (pipeline == null || training.forward().echoTokens() == null) {
       throw new IllegalStateException("echo snapshots need a dataset-fed Sorcen session");
     }
-    Session.Runner runner = session.runner().fetch(pipeline.tokens()).fetch(training.forward().echoTokens());
+    Session.Runner runner = session.runner().fetch(localTokens).fetch(training.forward().echoTokens());
     metricOps.forEach(runner::fetch);
     try (Result r = runner.addTarget(training.trainOp()).run()) {
       return new EchoSnapshot(metrics(r, 2), Tensors.toLongs(r.get(0)), Tensors.toLongs(r.get(1)));
     } catch (TFOutOfRangeException endOfEpoch) {
       return null;
+    } catch (TensorFlowException e) {
+      throw workers != null ? ClusterFailure.of(workers.spec(), e, false) : e;
     }
   }
 
@@ -158,6 +219,10 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     metricOps.forEach(runner::fetch);
     try (Result r = runner.addTarget(training.trainOp()).run()) {
       return metrics(r, 0);
+    } catch (TFOutOfRangeException endOfEpoch) {
+      throw endOfEpoch;
+    } catch (TensorFlowException e) {
+      throw workers != null ? ClusterFailure.of(workers.spec(), e, false) : e;
     }
   }
 

@@ -1,0 +1,71 @@
+package org.sorcen.train.cli;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code train --local-workers N}: N worker JVMs on this machine, on free loopback ports, each with
+ * the same command line plus {@code --cluster} and its {@code --task-index}. On a host with several
+ * GPUs each worker sees one through {@code CUDA_VISIBLE_DEVICES} (the i-th of the parent's list, or
+ * GPU i). The exit code is the first non-zero one of the workers, else 0.
+ */
+final class LocalWorkers {
+  private LocalWorkers() {}
+
+  static int run(int n, List<String> trainArgs) throws IOException, InterruptedException {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      addresses.add("127.0.0.1:" + freePort(addresses));
+    }
+    String[] gpus = System.getenv().getOrDefault("CUDA_VISIBLE_DEVICES", "").split(",");
+    List<Process> workers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SorcenCli.class.getName(), "train"));
+      cmd.addAll(trainArgs);
+      cmd.addAll(List.of("--cluster", String.join(",", addresses), "--task-index", Integer.toString(i)));
+      ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+      pb.environment().remove("TF_CONFIG");
+      pb.environment().put("CUDA_VISIBLE_DEVICES", gpus.length > i && !gpus[i].isBlank() ? gpus[i].strip()
+          : Integer.toString(i));
+      workers.add(pb.start());
+    }
+    int code = 0;
+    for (Process p : workers) {
+      int c = p.waitFor();
+      code = code != 0 ? code : c;
+    }
+    return code;
+  }
+
+  /** The train arguments without {@code --local-workers N} / {@code --local-workers=N}. */
+  static List<String> withoutLocalWorkers(List<String> args) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("--local-workers")) {
+        i++;
+      } else if (!a.startsWith("--local-workers=")) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private static int freePort(List<String> taken) throws IOException {
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        int port = s.getLocalPort();
+        if (taken.stream().noneMatch(a -> a.endsWith(":" + port))) {
+          return port;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package org.sorcen.train.run;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.cluster.Agreement;
+import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.loop.TrainingLoop;
+import org.sorcen.train.session.BatchInput;
+import org.sorcen.train.session.StepMetrics;
+import org.sorcen.train.session.TrainingSession;
+
+/**
+ * A non-chief worker of a data-parallel run: it writes nothing (no lock, no metrics, no checkpoint);
+ * it takes the chief's variables at start-up and runs its share of every step until the run's end,
+ * printing progress to stderr.
+ */
+final class WorkerRun {
+  private final Trainer.Options o;
+  private final PrintStream log;
+  private final StopRequest stop;
+
+  WorkerRun(Trainer.Options o, PrintStream log, StopRequest stop) {
+    this.o = o;
+    this.log = log;
+    this.stop = stop;
+  }
+
+  Trainer.Outcome run(TokenDataset data, long records, long stepsPerEpoch, long totalSteps, boolean withLabels,
+      String configJson) {
+    SorcenConfig config = o.config();
+    BatchInput input = new BatchInput.FromShards(data.shards("train"), config.train.batchSize,
+        Math.min(config.train.shuffleBuffer, records), withLabels);
+    try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers())) {
+      session.joinCluster(mustAgree(o, data, records, configJson));
+      long step = session.currentStep();
+      log.printf(Locale.ROOT, "sorcen: worker %d of %d from step %d of %d (the chief, worker 0, writes the run)%n",
+          o.workers().spec().taskIndex(), o.workers().spec().size(), step, totalSteps);
+      if (step < totalSteps) {
+        long[] epoch = {step / stepsPerEpoch};
+        session.startEpoch(epoch[0], step % stepsPerEpoch);
+        TrainingLoop loop = new TrainingLoop(log, totalSteps, stepsPerEpoch, config.train.batchSize, stop,
+            Trainer::losses);
+        step = loop.run(step, done -> {
+          StepMetrics m = session.step();
+          if (m == null) {
+            session.startEpoch(++epoch[0], 0);
+          }
+          return m;
+        });
+      }
+      return new Trainer.Outcome(step, totalSteps, step < totalSteps, Map.of(), null, List.of());
+    }
+  }
+
+  /**
+   * What every worker must agree on, as digests: the cluster, the dataset and each section of the
+   * config (logging and checkpoint cadence may differ; only the chief uses them).
+   */
+  static List<Agreement.Item> mustAgree(Trainer.Options o, TokenDataset data, long records, String configJson) {
+    List<Agreement.Item> items = new ArrayList<>();
+    items.add(new Agreement.Item("worker count", o.workers().spec().size()));
+    items.add(new Agreement.Item("--cluster list", digest(String.join(",", o.workers().spec().workers()))));
+    items.add(new Agreement.Item("dataset (train records)", records));
+    try {
+      ObjectMapper json = new ObjectMapper();
+      items.add(new Agreement.Item("dataset (manifest)", digest(json.writeValueAsString(data.manifest()))));
+      JsonNode config = json.readTree(configJson);
+      for (String key : ConfigDiff.MAY_DIFFER) {
+        int dot = key.indexOf('.');
+        JsonNode parent = dot < 0 ? config : config.path(key.substring(0, dot));
+        if (parent instanceof ObjectNode obj) {
+          obj.remove(dot < 0 ? key : key.substring(dot + 1));
+        }
+      }
+      for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
+        String section = it.next();
+        if (ConfigDiff.MAY_DIFFER_SECTION.startsWith(section + ".")) {
+          continue; // evaluators run on the chief only
+        }
+        items.add(new Agreement.Item("config section \"" + section + "\"",
+            digest(json.writeValueAsString(config.get(section)))));
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    return items;
+  }
+
+  private static long digest(String s) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      long v = 0;
+      for (int i = 0; i < 8; i++) {
+        v = (v << 8) | (h[i] & 0xff);
+      }
+      return v;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
