@@ -1,9 +1,7 @@
 package org.sorcen.export;
 
-import java.util.List;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.SorcenVariables;
-import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.graph.train.CheckpointOps;
@@ -28,18 +26,10 @@ record ImageEncoderGraph(Placeholder<TUint8> images, Operand<TFloat32> embedding
 
   static ImageEncoderGraph build(Ops tf, SorcenConfig config, ImageTokenizer tokenizer, String sorcenPrefix,
       String tokenizerPrefix) {
-    if (tokenizer.codebookSize() != config.model.codebookSize || tokenizer.seqLen() != config.model.seqLen()) {
-      throw new IllegalArgumentException("the tokenizer (C = " + tokenizer.codebookSize() + ", L = " + tokenizer.seqLen()
-          + ") did not make this model's tokens (C = " + config.model.codebookSize + ", L = " + config.model.seqLen()
-          + ")");
-    }
-    Variables vars = new Variables(tf);
-    SorcenVariables.declareEncoder(vars, config);
-    List<ModelVariable> sorcen = vars.all();
-    tokenizer.declare(vars);
-    List<ModelVariable> tok = vars.all().subList(sorcen.size(), vars.all().size());
-    Op load = tf.withControlDependencies(List.of(CheckpointOps.restoreFrom(tf.withSubScope("load_sorcen"), sorcen,
-        sorcenPrefix), CheckpointOps.restoreFrom(tf.withSubScope("load_tokenizer"), tok, tokenizerPrefix))).noOp();
+    TokenizedVariables joined = TokenizedVariables.declare(tf, config, tokenizer, SorcenVariables::declareEncoder,
+        sorcenPrefix, tokenizerPrefix);
+    Variables vars = joined.vars();
+    Op load = joined.load();
 
     int h = tokenizer.inputHeight();
     int w = tokenizer.inputWidth();

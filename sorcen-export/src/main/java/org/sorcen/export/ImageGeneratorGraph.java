@@ -5,7 +5,6 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.graph.model.SorcenVariables;
 import org.sorcen.graph.nn.LayerContext;
-import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Shapes;
 import org.sorcen.graph.nn.Variables;
@@ -31,18 +30,10 @@ record ImageGeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperat
 
   static ImageGeneratorGraph build(Ops tf, SorcenConfig config, ImageTokenizer tokenizer, String sorcenPrefix,
       String tokenizerPrefix) {
-    if (tokenizer.codebookSize() != config.model.codebookSize || tokenizer.seqLen() != config.model.seqLen()) {
-      throw new IllegalArgumentException("the tokenizer (C = " + tokenizer.codebookSize() + ", L = " + tokenizer.seqLen()
-          + ") did not make this model's tokens (C = " + config.model.codebookSize + ", L = " + config.model.seqLen()
-          + ")");
-    }
-    Variables vars = new Variables(tf);
-    SorcenVariables.declareGenerator(vars, config);
-    List<ModelVariable> sorcen = vars.all();
-    tokenizer.declare(vars);
-    List<ModelVariable> tok = vars.all().subList(sorcen.size(), vars.all().size());
-    Op load = tf.withControlDependencies(List.of(CheckpointOps.restoreFrom(tf.withSubScope("load_sorcen"), sorcen,
-        sorcenPrefix), CheckpointOps.restoreFrom(tf.withSubScope("load_tokenizer"), tok, tokenizerPrefix))).noOp();
+    TokenizedVariables joined = TokenizedVariables.declare(tf, config, tokenizer, SorcenVariables::declareGenerator,
+        sorcenPrefix, tokenizerPrefix);
+    Variables vars = joined.vars();
+    Op load = joined.load();
 
     Placeholder<TInt64> seeds = tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
     Operand<TFloat32> temperature = tf.withName("temperature").placeholderWithDefault(
