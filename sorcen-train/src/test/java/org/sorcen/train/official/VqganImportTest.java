@@ -9,9 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sorcen.export.SorcenEncoder;
 import org.sorcen.graph.vqgan.VqganTokenizer;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.run.Run;
 import org.sorcen.train.tokenizer.Tokenizer;
@@ -102,6 +110,27 @@ class VqganImportTest {
     Path tokenizerCard = tmp.resolve("models/sorcen-tokenizer/1/assets.extra/tokenizer.json");
     assertEquals(VqganTokenizer.KIND, new ObjectMapper().readTree(tokenizerCard.toFile()).path("kind").asText());
     assertTrue(Files.isDirectory(tmp.resolve("models/sorcen-image-generator/1")), e.out());
+
+    // Images in, embeddings out: the exported image encoder on the official images equals the exported
+    // token encoder on the official ids (the ids agreed above), so the whole chain follows the official code.
+    long[][] idRows = new long[n][];
+    for (int i = 0; i < n; i++) {
+      idRows[i] = Arrays.copyOfRange(officialIds, i * officialIds.length / n, (i + 1) * officialIds.length / n);
+    }
+    float[][] fromIds;
+    try (SorcenEncoder enc = SorcenEncoder.load(tmp.resolve("models/sorcen-encoder/1"))) {
+      fromIds = enc.embed(idRows);
+    }
+    try (SavedModelBundle b = SavedModelBundle.load(tmp.resolve("models/sorcen-image-encoder/1").toString(), "serve");
+        TUint8 in = TUint8.tensorOf(Shape.of(shape), DataBuffers.of(pixels, true, false));
+        Result out = b.function("serving_default").call(Map.of("images", in))) {
+      TFloat32 emb = (TFloat32) out.get("embedding").get();
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < fromIds[i].length; j++) {
+          assertEquals(fromIds[i][j], emb.getFloat(i, j), 1e-5, "image " + i + ", dimension " + j);
+        }
+      }
+    }
   }
 
   @Test
