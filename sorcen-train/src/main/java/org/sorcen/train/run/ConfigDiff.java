@@ -2,6 +2,7 @@ package org.sorcen.train.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,19 +10,29 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Which fields of two resolved configs differ, as dotted keys. Fields that only change how a run
  * is observed (logging, checkpoint cadence, evaluators) may differ on resume; any other difference
- * would change what the resumed run computes.
+ * would change what the resumed run computes. A field that a saved config predates stands for the
+ * behaviour the code had before the field existed ({@link #BEFORE_THE_FIELD}), so a run written
+ * then can be resumed by naming that behaviour.
  */
 public final class ConfigDiff {
   static final Set<String> MAY_DIFFER = Set.of("name", "train.log_every_steps", "train.checkpoint_every_steps",
       "train.checkpoint_every_minutes", "train.keep_checkpoints");
   static final String MAY_DIFFER_SECTION = "eval.";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Fields added after runs were written, with the value that behaves as the code did before: the
+   * momentum projector moved by the EMA alone until 2026-12-02; one process has global statistics.
+   */
+  static final Map<String, JsonNode> BEFORE_THE_FIELD = Map.of(
+      "ema.momentum_projector", TextNode.valueOf("ema"),
+      "train.batch_norm_statistics", TextNode.valueOf("global"));
 
   private ConfigDiff() {}
 
@@ -44,6 +55,12 @@ public final class ConfigDiff {
       b.fieldNames().forEachRemaining(keys::add);
       for (String k : keys) {
         diff(path.isEmpty() ? k : path + "." + k, a.get(k), b.get(k), out);
+      }
+    } else if (a == null && BEFORE_THE_FIELD.containsKey(path)) {
+      JsonNode before = BEFORE_THE_FIELD.get(path);
+      if (!before.equals(b)) {
+        out.add(path + " (was " + before + ", as before the field existed; now " + b + ": pass --set " + path + "="
+            + before.asText() + " to resume)");
       }
     } else if (a == null || b == null || !a.equals(b)) {
       out.add(path + " (was " + a + ", now " + b + ")");
