@@ -57,6 +57,8 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   private final Op syncFromChief;
   private final Agreement agreement;
   private final Operand<TInt64> localTokens;
+  /** The epoch the dataset is positioned in; −1 before the first {@link #startEpoch}. */
+  private long epoch = -1;
 
   private TrainingSession(SorcenConfig config, BatchInput input, double stepsPerEpoch, SessionSettings settings,
       Workers workers) {
@@ -213,6 +215,22 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   /** Positions the dataset at {@code epoch}, after the {@code consumed} batches of it already trained on. */
   public void startEpoch(long epoch, long consumed) {
     pipeline.start(session, config.train.seed, epoch, consumed);
+    this.epoch = epoch;
+  }
+
+  /**
+   * Before the step after {@code done} steps: positions the dataset in the epoch that step belongs
+   * to, starting the next epoch when the current one has served its {@code stepsPerEpoch} batches
+   * (the batches drop the remainder, so an epoch is exactly that many). Epochs change here rather
+   * than on end of data because a run that fails (end of data too) on a worker does not retire its
+   * collective step id: the next run reuses it while the failed run's collectives are still being
+   * cleaned up, and the workers abort with "Delete called on non-empty BufRendezvous".
+   */
+  public void positionFor(long done, long stepsPerEpoch) {
+    long wanted = done / stepsPerEpoch;
+    if (wanted != epoch) {
+      startEpoch(wanted, done % stepsPerEpoch);
+    }
   }
 
   private StepMetrics run(Session.Runner runner) {
