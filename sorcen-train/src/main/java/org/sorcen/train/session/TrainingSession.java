@@ -11,6 +11,7 @@ import org.sorcen.graph.train.TrainingGraph;
 import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.train.cluster.Agreement;
 import org.sorcen.train.cluster.ClusterFailure;
+import org.sorcen.train.cluster.Peers;
 import org.sorcen.train.cluster.StateSync;
 import org.sorcen.train.cluster.WorkerServer;
 import org.sorcen.train.cluster.Workers;
@@ -142,6 +143,9 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
    * take the chief's variables (restored or initialised by the chief before this call).
    */
   public void joinCluster(List<Agreement.Item> mustAgree) {
+    if (!workers.isChief()) {
+      Peers.awaitChief(workers.spec(), workers.timeoutSeconds());
+    }
     try {
       agreement.check(session, mustAgree);
       session.runner().addTarget(syncFromChief).run();

@@ -41,17 +41,22 @@ class ClusterRunTest {
 
   @BeforeAll
   static void needsPrivateNetwork() throws Exception {
+    String why = privateNetworkAllowed();
+    Assumptions.assumeTrue(why == null, why);
+  }
+
+  /** Null when {@code unshare -n} works here, else why not. */
+  static String privateNetworkAllowed() throws Exception {
     Process p;
     try {
       p = new ProcessBuilder("unshare", "-n", "sh", "-c", "ip link set lo up").redirectErrorStream(true).start();
     } catch (java.io.IOException e) {
-      Assumptions.abort("unshare is not installed: " + e.getMessage());
-      return;
+      return "unshare is not installed: " + e.getMessage();
     }
     boolean ended = p.waitFor(30, TimeUnit.SECONDS);
     String out = new String(p.getInputStream().readAllBytes());
-    Assumptions.assumeTrue(ended && p.exitValue() == 0,
-        "unshare -n (a private network namespace) is not allowed here (needs root): " + out.strip());
+    return ended && p.exitValue() == 0 ? null
+        : "unshare -n (a private network namespace) is not allowed here (needs root): " + out.strip();
   }
 
   @Test
@@ -186,21 +191,34 @@ class ClusterRunTest {
   static final class Workers {
     final Process shell;
     final Path dir;
+    final int count;
 
-    private Workers(Process shell, Path dir) {
+    private Workers(Process shell, Path dir, int count) {
       this.shell = shell;
       this.dir = dir;
+      this.count = count;
     }
 
+    /** Two workers of one command line, each with its --task-index appended. */
     static Workers start(Path tmp, String name, List<String> args) throws Exception {
+      List<List<String>> each = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        List<String> a = new ArrayList<>(args);
+        a.addAll(List.of("--task-index", Integer.toString(i)));
+        each.add(a);
+      }
+      return startEach(tmp, name, each);
+    }
+
+    /** One JVM of {@code ./sorcen ARGS} per entry, all in one namespace; entry i logs to w{i}.log. */
+    static Workers startEach(Path tmp, String name, List<List<String>> each) throws Exception {
       Path dir = Files.createDirectories(tmp.resolve("workers-" + name));
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       StringBuilder script = new StringBuilder("ip link set lo up\n");
-      for (int i = 1; i >= 0; i--) {
+      for (int i = each.size() - 1; i >= 0; i--) {
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
             "org.sorcen.train.cli.SorcenCli"));
-        cmd.addAll(args);
-        cmd.addAll(List.of("--task-index", Integer.toString(i)));
+        cmd.addAll(each.get(i));
         script.append("(").append(String.join(" ", cmd.stream().map(Workers::quote).toList()))
             .append(" > ").append(quote(dir.resolve("w" + i + ".log").toString())).append(" 2>&1; echo $? > ")
             .append(quote(dir.resolve("w" + i + ".rc").toString())).append(") &\n");
@@ -210,7 +228,7 @@ class ClusterRunTest {
           .redirectErrorStream(true).redirectOutput(dir.resolve("shell.log").toFile());
       pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
       pb.environment().remove("TF_CONFIG");
-      return new Workers(pb.start(), dir);
+      return new Workers(pb.start(), dir, each.size());
     }
 
     boolean alive() {
@@ -235,7 +253,7 @@ class ClusterRunTest {
 
     List<Integer> exitCodes() throws Exception {
       List<Integer> out = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
+      for (int i = 0; i < count; i++) {
         Path rc = dir.resolve("w" + i + ".rc");
         out.add(Files.exists(rc) ? Integer.parseInt(Files.readString(rc).strip()) : -1);
       }
@@ -249,7 +267,11 @@ class ClusterRunTest {
 
     String logs() {
       try {
-        return "worker 0:\n" + tail(log(0)) + "\nworker 1:\n" + tail(log(1));
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+          out.append("worker ").append(i).append(":\n").append(tail(log(i))).append('\n');
+        }
+        return out.toString();
       } catch (Exception e) {
         return e.toString();
       }
