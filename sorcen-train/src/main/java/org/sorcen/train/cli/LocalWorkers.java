@@ -59,7 +59,7 @@ final class LocalWorkers {
     return out;
   }
 
-  private static int freePort(List<String> taken) throws IOException {
+  static int freePort(List<String> taken) throws IOException {
     while (true) {
       try (ServerSocket s = new ServerSocket(0)) {
         int port = s.getLocalPort();
