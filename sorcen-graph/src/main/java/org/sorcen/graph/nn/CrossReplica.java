@@ -30,17 +30,18 @@ public final class CrossReplica {
   private final int count;
   private final int index;
   private final float timeoutSeconds;
-  private int nextInstance = 1;
+  private int nextInstance;
 
-  private CrossReplica(int count, int index, float timeoutSeconds) {
+  private CrossReplica(int count, int index, float timeoutSeconds, int firstInstance) {
     this.count = count;
     this.index = index;
     this.timeoutSeconds = timeoutSeconds;
+    this.nextInstance = firstInstance;
   }
 
   /** One process: nothing to exchange. */
   public static CrossReplica single() {
-    return new CrossReplica(1, 0, 0);
+    return new CrossReplica(1, 0, 0, 1);
   }
 
   /**
@@ -48,10 +49,18 @@ public final class CrossReplica {
    * for a peer fails (a dead worker must not hang the others).
    */
   public static CrossReplica worker(int count, int index, double timeoutSeconds) {
+    return worker(count, index, timeoutSeconds, 1);
+  }
+
+  /**
+   * A worker whose collectives take instance keys from {@code firstInstance} on: for a second graph
+   * in the same servers (a benchmark), whose keys must not meet the training graph's.
+   */
+  public static CrossReplica worker(int count, int index, double timeoutSeconds, int firstInstance) {
     if (count < 1 || index < 0 || index >= count) {
       throw new IllegalArgumentException("worker " + index + " of " + count);
     }
-    return new CrossReplica(count, index, (float) timeoutSeconds);
+    return new CrossReplica(count, index, (float) timeoutSeconds, firstInstance);
   }
 
   public boolean isSingle() {

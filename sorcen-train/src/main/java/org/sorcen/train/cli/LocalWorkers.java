@@ -16,6 +16,7 @@ import java.util.List;
 final class LocalWorkers {
   private LocalWorkers() {}
 
+  /** @param trainArgs the whole command line, {@code train} first, without {@code --local-workers} */
   static int run(int n, List<String> trainArgs) throws IOException, InterruptedException {
     List<String> addresses = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -27,8 +28,8 @@ final class LocalWorkers {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SorcenCli.class.getName(), "train"));
-      cmd.addAll(trainArgs);
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SorcenCli.class.getName()));
+      cmd.addAll(trainArgs); // they start with "train": picocli's original arguments are the whole command line
       cmd.addAll(List.of("--cluster", String.join(",", addresses), "--task-index", Integer.toString(i)));
       ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
       pb.environment().remove("TF_CONFIG");
@@ -44,7 +45,7 @@ final class LocalWorkers {
     return code;
   }
 
-  /** The train arguments without {@code --local-workers N} / {@code --local-workers=N}. */
+  /** The command line ({@code train ...}) without {@code --local-workers N} / {@code --local-workers=N}. */
   static List<String> withoutLocalWorkers(List<String> args) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -58,7 +59,7 @@ final class LocalWorkers {
     return out;
   }
 
-  private static int freePort(List<String> taken) throws IOException {
+  static int freePort(List<String> taken) throws IOException {
     while (true) {
       try (ServerSocket s = new ServerSocket(0)) {
         int port = s.getLocalPort();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     subcommands = {TrainCommand.class, ImportCommand.class, TokenizerTrainCommand.class, TokenizeCommand.class,
         DetokenizeCommand.class, SubsetCommand.class, ExportCommand.class, ImportOfficialCommand.class,
         VerifyReferenceCommand.class,
-        BenchCommand.class, BenchServingCommand.class, EvalCommand.class, ExperimentCommand.class,
+        BenchCommand.class, BenchServingCommand.class, BenchClusterCommand.class, EvalCommand.class, ExperimentCommand.class,
         ClassifierTrainCommand.class, GenerateCommand.class, EmbedCommand.class,
         HelpCommand.class})
 public final class SorcenCli {

@@ -1,6 +1,8 @@
 package org.sorcen.train.cluster;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A worker lost its peers mid-run (a collective timed out or was aborted). The message names the
@@ -8,16 +10,28 @@ import java.util.List;
  * chief's newest checkpoint. Exit 1, like other failures outside the user's input.
  */
 public final class ClusterFailure extends RuntimeException {
+  /** TensorFlow's words when workers started with --cluster lists of different lengths meet in one group. */
+  private static final Pattern GROUP_SIZES = Pattern.compile("joining a group with size\\s*(\\d+), but that group "
+      + "has size\\s*(\\d+)");
+
   public ClusterFailure(String message) {
     super(message);
   }
 
   /** From a failed collective step on worker {@code spec.taskIndex()}. */
   public static RuntimeException of(ClusterSpec spec, RuntimeException cause, boolean startup) {
+    String full = cause.getMessage() == null ? "" : cause.getMessage();
+    Matcher sizes = GROUP_SIZES.matcher(full);
+    if (sizes.find()) {
+      // The group is formed before any variable changes: the command line must change, whenever it shows.
+      return new IllegalArgumentException("the workers do not run the same job: their worker count differs ("
+          + sizes.group(1) + " and " + sizes.group(2) + " workers in their --cluster lists); start every worker "
+          + "with the same --cluster");
+    }
     List<String> gone = Peers.unreachable(spec);
     String who = gone.isEmpty() ? "a peer (all answer on their ports now; one may have restarted)"
         : String.join(", ", gone);
-    String what = firstLine(cause.getMessage());
+    String what = reason(full);
     if (startup) {
       // Nothing has been trained yet: a peer that never came up is a matter of the command line.
       return new IllegalArgumentException("worker " + spec.taskIndex() + " could not reach " + who
@@ -27,7 +41,9 @@ public final class ClusterFailure extends RuntimeException {
         + ". Start every worker again with the same command; the run resumes from the chief's newest checkpoint.");
   }
 
-  private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("").strip();
+  /** TensorFlow's first line that says something ("From /job:...:" only says where). */
+  private static String reason(String message) {
+    return message.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.matches("From /job:\\S*:?"))
+        .findFirst().orElse("no detail from TensorFlow");
   }
 }

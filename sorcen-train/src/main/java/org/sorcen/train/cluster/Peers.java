@@ -10,8 +10,10 @@ import java.util.List;
  * Which workers answer on their port. TensorFlow's collective timeout does not say which peer is
  * missing; a TCP connect to each one does (a dead process's port refuses at once).
  */
-final class Peers {
+public final class Peers {
   static final int CONNECT_TIMEOUT_MS = 2000;
+  /** Between two connection attempts while waiting for the chief. */
+  static final int RETRY_MS = 200;
 
   private Peers() {}
 
@@ -19,18 +21,45 @@ final class Peers {
   static List<String> unreachable(ClusterSpec spec) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < spec.size(); i++) {
-      if (i == spec.taskIndex()) {
-        continue;
-      }
-      String w = spec.workers().get(i);
-      int colon = w.lastIndexOf(':');
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(w.substring(0, colon), Integer.parseInt(w.substring(colon + 1))),
-            CONNECT_TIMEOUT_MS);
-      } catch (IOException e) {
-        out.add("worker " + i + " (" + w + ")");
+      if (i != spec.taskIndex() && !answers(spec.workers().get(i))) {
+        out.add("worker " + i + " (" + spec.workers().get(i) + ")");
       }
     }
     return out;
+  }
+
+  /**
+   * Waits up to {@code seconds} for the chief's port. A worker's first collective asks the chief
+   * (the group leader) for its step ids, and TensorFlow retries that without end while the chief is
+   * away; the collective timeout does not cover it. An {@link IllegalArgumentException} (exit 2)
+   * when the chief never answers.
+   */
+  public static void awaitChief(ClusterSpec spec, double seconds) {
+    long deadline = System.nanoTime() + (long) (seconds * 1e9);
+    String chief = spec.workers().get(0);
+    while (!answers(chief)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalArgumentException("worker " + spec.taskIndex() + " could not reach the chief, worker 0 ("
+            + chief + "), within the cluster timeout of " + seconds + " s: start it, and every worker with the "
+            + "same --cluster");
+      }
+      try {
+        Thread.sleep(RETRY_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the chief", e);
+      }
+    }
+  }
+
+  private static boolean answers(String address) {
+    int colon = address.lastIndexOf(':');
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+          CONNECT_TIMEOUT_MS);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -182,7 +182,6 @@ public final class Trainer {
     Map<String, Double> evaluation = Map.of();
     /** Set by an evaluation with pictures: the next step also draws its echoes. */
     boolean echoDue;
-    long epoch;
 
     Loop(TrainingSession session, Checkpointer checkpointer, MetricsLog metrics, EventFileWriter events,
         RunPictures pictures, TokenDataset data, long stepsPerEpoch, long totalSteps, Path last) {
@@ -202,8 +201,6 @@ public final class Trainer {
       SorcenConfig config = o.config();
       TrainConfig t = config.train;
       boolean hasHeldOut = data.manifest().splits.containsKey(config.eval.heldOutSplit);
-      epoch = step / stepsPerEpoch;
-      session.startEpoch(epoch, step % stepsPerEpoch);
       TrainingLoop loop = new TrainingLoop(log, totalSteps, stepsPerEpoch, t.batchSize, stop, Trainer::losses)
           .onLog(Cadence.steps(t.logEverySteps).orAt(totalSteps), (at, values) -> {
             metrics.append("train", at, values);
@@ -220,6 +217,7 @@ public final class Trainer {
                 }
               });
       return loop.run(step, done -> {
+        session.positionFor(done, stepsPerEpoch);
         StepMetrics m;
         if (echoDue && pictures != null && config.isSorcen()) {
           TrainingSession.EchoSnapshot snap = session.stepWithEcho();
@@ -233,8 +231,7 @@ public final class Trainer {
           m = session.step();
         }
         if (m == null) {
-          session.startEpoch(++epoch, 0);
-          return null;
+          throw endedEarly(done, stepsPerEpoch);
         }
         checkFinite(m, last);
         return m;
@@ -288,6 +285,12 @@ public final class Trainer {
       events.scalars(step, out);
     }
     return out;
+  }
+
+  /** The dataset served fewer batches than its record count promised: a bug, or a shard changed mid-run. */
+  static IllegalStateException endedEarly(long done, long stepsPerEpoch) {
+    return new IllegalStateException("the dataset ended an epoch after " + (done % stepsPerEpoch) + " of its "
+        + stepsPerEpoch + " batches");
   }
 
   private static void checkFinite(StepMetrics m, Path lastGood) {

@@ -47,14 +47,13 @@ final class WorkerRun {
       log.printf(Locale.ROOT, "sorcen: worker %d of %d from step %d of %d (the chief, worker 0, writes the run)%n",
           o.workers().spec().taskIndex(), o.workers().spec().size(), step, totalSteps);
       if (step < totalSteps) {
-        long[] epoch = {step / stepsPerEpoch};
-        session.startEpoch(epoch[0], step % stepsPerEpoch);
         TrainingLoop loop = new TrainingLoop(log, totalSteps, stepsPerEpoch, config.train.batchSize, stop,
             Trainer::losses);
         step = loop.run(step, done -> {
+          session.positionFor(done, stepsPerEpoch);
           StepMetrics m = session.step();
           if (m == null) {
-            session.startEpoch(++epoch[0], 0);
+            throw Trainer.endedEarly(done, stepsPerEpoch);
           }
           return m;
         });

@@ -11,6 +11,7 @@ import org.sorcen.graph.train.TrainingGraph;
 import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.train.cluster.Agreement;
 import org.sorcen.train.cluster.ClusterFailure;
+import org.sorcen.train.cluster.Peers;
 import org.sorcen.train.cluster.StateSync;
 import org.sorcen.train.cluster.WorkerServer;
 import org.sorcen.train.cluster.Workers;
@@ -57,6 +58,8 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   private final Op syncFromChief;
   private final Agreement agreement;
   private final Operand<TInt64> localTokens;
+  /** The epoch the dataset is positioned in; −1 before the first {@link #startEpoch}. */
+  private long epoch = -1;
 
   private TrainingSession(SorcenConfig config, BatchInput input, double stepsPerEpoch, SessionSettings settings,
       Workers workers) {
@@ -140,6 +143,9 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
    * take the chief's variables (restored or initialised by the chief before this call).
    */
   public void joinCluster(List<Agreement.Item> mustAgree) {
+    if (!workers.isChief()) {
+      Peers.awaitChief(workers.spec(), workers.timeoutSeconds());
+    }
     try {
       agreement.check(session, mustAgree);
       session.runner().addTarget(syncFromChief).run();
@@ -213,6 +219,22 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   /** Positions the dataset at {@code epoch}, after the {@code consumed} batches of it already trained on. */
   public void startEpoch(long epoch, long consumed) {
     pipeline.start(session, config.train.seed, epoch, consumed);
+    this.epoch = epoch;
+  }
+
+  /**
+   * Before the step after {@code done} steps: positions the dataset in the epoch that step belongs
+   * to, starting the next epoch when the current one has served its {@code stepsPerEpoch} batches
+   * (the batches drop the remainder, so an epoch is exactly that many). Epochs change here rather
+   * than on end of data because a run that fails (end of data too) on a worker does not retire its
+   * collective step id: the next run reuses it while the failed run's collectives are still being
+   * cleaned up, and the workers abort with "Delete called on non-empty BufRendezvous".
+   */
+  public void positionFor(long done, long stepsPerEpoch) {
+    long wanted = done / stepsPerEpoch;
+    if (wanted != epoch) {
+      startEpoch(wanted, done % stepsPerEpoch);
+    }
   }
 
   private StepMetrics run(Session.Runner runner) {
