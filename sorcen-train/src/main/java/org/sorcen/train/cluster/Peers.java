@@ -17,8 +17,32 @@ public final class Peers {
 
   private Peers() {}
 
-  /** "worker 1 (host:port)" for every other worker that does not accept a connection. */
+  /**
+   * A collective can fail a moment before the dead peer's process has finished exiting and its
+   * listening port closes: while every peer still answers, look again for this long.
+   */
+  static final int SETTLE_MS = 3000;
+
+  /**
+   * "worker 1 (host:port)" for every other worker that does not accept a connection, looking again
+   * for up to {@link #SETTLE_MS} while all of them still do; empty if all answer throughout.
+   */
   static List<String> unreachable(ClusterSpec spec) {
+    long deadline = System.nanoTime() + SETTLE_MS * 1_000_000L;
+    List<String> out = probe(spec);
+    while (out.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(RETRY_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return out;
+      }
+      out = probe(spec);
+    }
+    return out;
+  }
+
+  private static List<String> probe(ClusterSpec spec) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < spec.size(); i++) {
       if (i != spec.taskIndex() && !answers(spec.workers().get(i))) {
