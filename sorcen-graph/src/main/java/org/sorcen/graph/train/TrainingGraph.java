@@ -40,9 +40,12 @@ public final class TrainingGraph {
   private final Operand<TFloat32> gradientNorm;
   private final Operand<TInt64> step;
   private final Op trainOp;
+  private final Operand<TFloat32> stopVote;
+  private final Operand<TFloat32> stopVotes;
 
   private TrainingGraph(Variables variables, ForwardResult forward, Schedules schedules, MaskSample masks,
-      Operand<TFloat32> gradientNorm, Operand<TInt64> step, Op trainOp) {
+      Operand<TFloat32> gradientNorm, Operand<TInt64> step, Op trainOp, Operand<TFloat32> stopVote,
+      Operand<TFloat32> stopVotes) {
     this.variables = variables;
     this.forward = forward;
     this.schedules = schedules;
@@ -50,6 +53,8 @@ public final class TrainingGraph {
     this.gradientNorm = gradientNorm;
     this.step = step;
     this.trainOp = trainOp;
+    this.stopVote = stopVote;
+    this.stopVotes = stopVotes;
   }
 
   /**
@@ -103,7 +108,12 @@ public final class TrainingGraph {
     // A variable the EMA moves is differentiated at the value the forward pass read, after the EMA.
     List<Operand<TFloat32>> reads = params.stream()
         .map(p -> afterEma.containsKey(p.name()) ? afterEma.get(p.name()) : vars.read(p.name())).toList();
-    List<Operand<TFloat32>> grads = GradientSum.over(tf, replicas, Gradients.of(tf, fwd.objective(), reads), reads);
+    // A worker that is not asked to stop votes 0 without feeding anything.
+    Operand<TFloat32> stopVote = replicas.isSingle() ? null
+        : tf.withName("stop_vote").placeholderWithDefault(tf.constant(0f), Shape.scalar());
+    GradientSum.Summed summed = GradientSum.over(tf, replicas, Gradients.of(tf, fwd.objective(), reads), reads,
+        stopVote);
+    List<Operand<TFloat32>> grads = summed.grads();
     GradientClipping clipping = new GradientClipping(tf, grads, config.optimizer.clipGradNorm);
 
     // Every read of this step (losses, echo, teacher, statistics) happens before any variable moves;
@@ -117,7 +127,8 @@ public final class TrainingGraph {
     Op trainOp = tf.withControlDependencies(updates).withName("train_step")
         .assignAddVariableOp(stepVar.handle(), tf.constant(1L));
     CheckpointOps.build(tf, vars);
-    return new TrainingGraph(vars, fwd, schedules, masks, clipping.globalNorm(), step, trainOp);
+    return new TrainingGraph(vars, fwd, schedules, masks, clipping.globalNorm(), step, trainOp, stopVote,
+        summed.stopVotes());
   }
 
   /**
@@ -170,5 +181,18 @@ public final class TrainingGraph {
 
   public Op trainOp() {
     return trainOp;
+  }
+
+  /**
+   * Data-parallel only (null for one process): this worker's stop vote, a float scalar to feed with
+   * 1 when it was asked to stop (default 0), and the step's sum of every worker's vote, all-reduced
+   * with the gradients, so that every worker sees the same sum after the same step.
+   */
+  public Operand<TFloat32> stopVote() {
+    return stopVote;
+  }
+
+  public Operand<TFloat32> stopVotes() {
+    return stopVotes;
   }
 }

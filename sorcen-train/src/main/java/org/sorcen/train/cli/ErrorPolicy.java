@@ -1,6 +1,7 @@
 package org.sorcen.train.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.export.io.IoFailure;
@@ -26,28 +27,54 @@ final class ErrorPolicy implements IExecutionExceptionHandler {
   static final int IO_ERROR = 1;
   static final int USAGE_ERROR = 2;
   static final int DIVERGED = 3;
+  /** Not an exit code: a bug, whose stack trace picocli prints. */
+  private static final int BUG = -1;
 
   @Override
   public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed)
       throws Exception {
+    int code = report(ex, cmd.getErr());
+    if (code == BUG) {
+      throw ex;
+    }
+    return code;
+  }
+
+  /**
+   * For a failure found off the main thread while it is blocked in native code (a data-parallel
+   * worker's watchdog): prints it as {@link #handleExecutionException} would and ends the JVM with
+   * its exit code (a TensorFlow server cannot be stopped otherwise).
+   */
+  static void halt(RuntimeException ex) {
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = report(ex, err);
+    if (code == BUG) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    System.out.flush();
+    Runtime.getRuntime().halt(code == BUG ? IO_ERROR : code);
+  }
+
+  /** Prints {@code ex}'s line and returns its exit code, or {@link #BUG} when it is none of ours. */
+  private static int report(Exception ex, PrintWriter err) {
     if (ex instanceof ConfigException || ex instanceof WeightsException || ex instanceof DataException
         || ex instanceof IllegalArgumentException || ex instanceof DirectoryLock.Held) {
-      cmd.getErr().println("error: " + ex.getMessage());
+      err.println("error: " + ex.getMessage());
       return USAGE_ERROR;
     }
     if (ex instanceof IoFailure || ex instanceof UncheckedIOException || ex instanceof ClusterFailure) {
-      cmd.getErr().println("error: " + ex.getMessage());
+      err.println("error: " + ex.getMessage());
       return IO_ERROR;
     }
     if (ex instanceof IOException io) {
-      cmd.getErr().println("error: " + io.getClass().getSimpleName().replace("Exception", "") + ": "
-          + io.getMessage());
+      err.println("error: " + io.getClass().getSimpleName().replace("Exception", "") + ": " + io.getMessage());
       return IO_ERROR;
     }
     if (ex instanceof TrainingStopped) {
-      cmd.getErr().println("stopped: " + ex.getMessage());
+      err.println("stopped: " + ex.getMessage());
       return DIVERGED;
     }
-    throw ex;
+    return BUG;
   }
 }

@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
     String tfConfig = System.getenv("TF_CONFIG");
     ClusterSpec parsed = cluster != null ? ClusterSpec.fromFlags(cluster, taskIndex)
         : tfConfig != null && !tfConfig.isBlank() ? ClusterSpec.fromTfConfig(tfConfig) : null;
-    return parsed == null || parsed.size() == 1 ? null : new Workers(parsed, clusterTimeout);
+    return parsed == null || parsed.size() == 1 ? null : new Workers(parsed, clusterTimeout, ErrorPolicy::halt);
   }
 
   static final Path EMBEDDED_TOKENIZER = Path.of("savedmodels/tokenizer-fashion-mnist/1");

@@ -41,6 +41,20 @@ public final class ClusterFailure extends RuntimeException {
         + ". Start every worker again with the same command; the run resumes from the chief's newest checkpoint.");
   }
 
+  /**
+   * From the {@link Watchdog}: {@code gone} ("worker i (host:port)") refused connections for the
+   * whole timeout while worker {@code spec.taskIndex()} waited on them.
+   */
+  static RuntimeException unreachable(ClusterSpec spec, List<String> gone, double timeoutSeconds, boolean startup) {
+    String what = "no answer on its port for the cluster timeout of " + timeoutSeconds + " s";
+    if (startup) {
+      return new IllegalArgumentException("worker " + spec.taskIndex() + " could not reach " + String.join(", ", gone)
+          + " before the cluster timeout: start every worker with the same --cluster (" + what + ")");
+    }
+    return new ClusterFailure("worker " + spec.taskIndex() + " lost " + String.join(", ", gone) + ": " + what
+        + ". Start every worker again with the same command; the run resumes from the chief's newest checkpoint.");
+  }
+
   /** TensorFlow's first line that says something ("From /job:...:" only says where). */
   private static String reason(String message) {
     return message.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.matches("From /job:\\S*:?"))

@@ -3,6 +3,7 @@ package org.sorcen.train.loop;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.sorcen.train.run.ProgressBar;
 import org.sorcen.train.run.StopRequest;
@@ -32,7 +33,6 @@ public final class TrainingLoop {
   private final long totalSteps;
   private final long stepsPerEpoch;
   private final int batch;
-  private final StopRequest stop;
   private final Function<Map<String, Double>, String> describe;
   private Cadence logEvery = Cadence.never();
   private Hook logHook = NOTHING;
@@ -40,6 +40,7 @@ public final class TrainingLoop {
   private Hook checkpointHook = NOTHING;
   private Cadence evaluateEvery = Cadence.never();
   private Hook evaluateHook = NOTHING;
+  private BooleanSupplier stopped;
 
   /**
    * @param describe the progress line's losses for a step's metrics
@@ -51,8 +52,18 @@ public final class TrainingLoop {
     this.totalSteps = totalSteps;
     this.stepsPerEpoch = stepsPerEpoch;
     this.batch = batch;
-    this.stop = stop;
     this.describe = describe;
+    this.stopped = stop::requested;
+  }
+
+  /**
+   * Stops when {@code agreed} says so (asked before every step) instead of at the local request:
+   * data-parallel workers must stop after the same step, so the request is voted on inside the step
+   * and the vote's outcome, the same on every worker, ends the loop.
+   */
+  public TrainingLoop stopWhen(BooleanSupplier agreed) {
+    stopped = agreed;
+    return this;
   }
 
   /** Log rows: {@code hook} gets the metrics without "step", plus "samples_per_second". */
@@ -79,7 +90,7 @@ public final class TrainingLoop {
     ProgressBar bar = new ProgressBar(log, step, totalSteps);
     long windowStart = System.nanoTime();
     long windowSteps = 0;
-    while (step < totalSteps && !stop.requested()) {
+    while (step < totalSteps && !stopped.getAsBoolean()) {
       StepMetrics m = stepper.step(step);
       if (m == null) {
         continue;

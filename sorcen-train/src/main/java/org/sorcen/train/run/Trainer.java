@@ -129,6 +129,7 @@ public final class Trainer {
           log.printf("sorcen: initialised the model from %s (optimizer state fresh)%n", o.initFrom());
         }
         if (o.workers() != null) {
+          session.voteStop(stop::requested);
           session.joinCluster(WorkerRun.mustAgree(o, data, records, configJson));
           log.printf("sorcen: chief of %d workers; the global batch of %d is %d rows per worker%n",
               o.workers().spec().size(), batch, batch / o.workers().spec().size());
@@ -151,8 +152,8 @@ public final class Trainer {
           evaluation = loop.evaluation;
           if (interrupted) {
             log.printf("%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
-                + "(it continues from the run directory's latest checkpoint).%n", stop.signal(), step, totalSteps,
-                last);
+                + "(it continues from the run directory's latest checkpoint).%n", stopReason(stop, session), step,
+                totalSteps, last);
           } else {
             if (hasHeldOut) {
               evaluation = evaluate(session, data, heldOut, step, metrics, events, pictures);
@@ -201,8 +202,11 @@ public final class Trainer {
       SorcenConfig config = o.config();
       TrainConfig t = config.train;
       boolean hasHeldOut = data.manifest().splits.containsKey(config.eval.heldOutSplit);
-      TrainingLoop loop = new TrainingLoop(log, totalSteps, stepsPerEpoch, t.batchSize, stop, Trainer::losses)
-          .onLog(Cadence.steps(t.logEverySteps).orAt(totalSteps), (at, values) -> {
+      TrainingLoop loop = new TrainingLoop(log, totalSteps, stepsPerEpoch, t.batchSize, stop, Trainer::losses);
+      if (o.workers() != null) {
+        loop.stopWhen(session::stopAgreed);
+      }
+      loop.onLog(Cadence.steps(t.logEverySteps).orAt(totalSteps), (at, values) -> {
             metrics.append("train", at, values);
             events.scalars(at, values);
           })
@@ -285,6 +289,17 @@ public final class Trainer {
       events.scalars(step, out);
     }
     return out;
+  }
+
+  /**
+   * Why a run stopped early: this process's signal, or (data-parallel) how many workers were
+   * signalled; every worker stops after the same step either way.
+   */
+  static String stopReason(StopRequest stop, TrainingSession session) {
+    if (stop.requested()) {
+      return stop.signal();
+    }
+    return "stopped with the other workers (" + session.stopVotes() + " of them got SIGINT/SIGTERM)";
   }
 
   /** The dataset served fewer batches than its record count promised: a bug, or a shard changed mid-run. */

@@ -42,13 +42,14 @@ final class WorkerRun {
     BatchInput input = new BatchInput.FromShards(data.shards("train"), config.train.batchSize,
         Math.min(config.train.shuffleBuffer, records), withLabels);
     try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers())) {
+      session.voteStop(stop::requested);
       session.joinCluster(mustAgree(o, data, records, configJson));
       long step = session.currentStep();
       log.printf(Locale.ROOT, "sorcen: worker %d of %d from step %d of %d (the chief, worker 0, writes the run)%n",
           o.workers().spec().taskIndex(), o.workers().spec().size(), step, totalSteps);
       if (step < totalSteps) {
         TrainingLoop loop = new TrainingLoop(log, totalSteps, stepsPerEpoch, config.train.batchSize, stop,
-            Trainer::losses);
+            Trainer::losses).stopWhen(session::stopAgreed);
         step = loop.run(step, done -> {
           session.positionFor(done, stepsPerEpoch);
           StepMetrics m = session.step();
@@ -57,6 +58,11 @@ final class WorkerRun {
           }
           return m;
         });
+        if (step < totalSteps) {
+          log.printf(Locale.ROOT, "%nsorcen: worker %d: %s at step %d of %d; the chief writes the checkpoint. Resume "
+              + "with the same command on every worker.%n", o.workers().spec().taskIndex(),
+              Trainer.stopReason(stop, session), step, totalSteps);
+        }
       }
       return new Trainer.Outcome(step, totalSteps, step < totalSteps, Map.of(), null, List.of());
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.sorcen.graph.config.ModelConfig;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.train.TrainingGraph;
@@ -13,6 +14,7 @@ import org.sorcen.train.cluster.Agreement;
 import org.sorcen.train.cluster.ClusterFailure;
 import org.sorcen.train.cluster.Peers;
 import org.sorcen.train.cluster.StateSync;
+import org.sorcen.train.cluster.Watchdog;
 import org.sorcen.train.cluster.WorkerServer;
 import org.sorcen.train.cluster.Workers;
 import org.tensorflow.Graph;
@@ -58,6 +60,10 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   private final Op syncFromChief;
   private final Agreement agreement;
   private final Operand<TInt64> localTokens;
+  private final Watchdog watchdog;
+  /** This worker's stop request, voted on in every step; and how many workers voted in the last step. */
+  private BooleanSupplier stopRequested = () -> false;
+  private long stopVotes;
   /** The epoch the dataset is positioned in; −1 before the first {@link #startEpoch}. */
   private long epoch = -1;
 
@@ -106,6 +112,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
         session = GrpcSessions.open(graph, "grpc://localhost:" + workers.spec().port(), cfg);
       }
       session.initialize();
+      watchdog = workers != null ? Watchdog.start(workers) : null;
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -147,11 +154,38 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
       Peers.awaitChief(workers.spec(), workers.timeoutSeconds());
     }
     try {
-      agreement.check(session, mustAgree);
-      session.runner().addTarget(syncFromChief).run();
+      guarded(true, () -> {
+        agreement.check(session, mustAgree);
+        session.runner().addTarget(syncFromChief).run();
+        return null;
+      });
     } catch (TensorFlowException e) {
       throw ClusterFailure.of(workers.spec(), e, true);
     }
+  }
+
+  /**
+   * Data-parallel: every step votes {@code requested} (e.g. a SIGTERM to this worker) into the
+   * step's all-reduce, and {@link #stopAgreed} then says whether any worker voted; every worker sees
+   * the same answer after the same step. One process: {@link #stopAgreed} is {@code requested}.
+   */
+  public void voteStop(BooleanSupplier requested) {
+    this.stopRequested = requested;
+  }
+
+  /** Whether the last step's vote asks every worker to stop after it (one process: the request now). */
+  public boolean stopAgreed() {
+    return workers == null ? stopRequested.getAsBoolean() : stopVotes > 0;
+  }
+
+  /** How many workers voted to stop in the last step (data-parallel only). */
+  public long stopVotes() {
+    return stopVotes;
+  }
+
+  /** A session run that waits on the peers, watched when data-parallel; {@code run} itself otherwise. */
+  private <T> T guarded(boolean startup, java.util.function.Supplier<T> run) {
+    return watchdog == null ? run.get() : watchdog.guard(startup, run);
   }
 
   /** The global step the variables are at. */
@@ -207,7 +241,8 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     }
     Session.Runner runner = session.runner().fetch(localTokens).fetch(training.forward().echoTokens());
     metricOps.forEach(runner::fetch);
-    try (Result r = runner.addTarget(training.trainOp()).run()) {
+    try (TFloat32 vote = voteFeed(runner); Result r = guarded(false, () -> runner.addTarget(training.trainOp()).run())) {
+      readVotes(r);
       return new EchoSnapshot(metrics(r, 2), Tensors.toLongs(r.get(0)), Tensors.toLongs(r.get(1)));
     } catch (TFOutOfRangeException endOfEpoch) {
       return null;
@@ -239,12 +274,29 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
 
   private StepMetrics run(Session.Runner runner) {
     metricOps.forEach(runner::fetch);
-    try (Result r = runner.addTarget(training.trainOp()).run()) {
+    try (TFloat32 vote = voteFeed(runner); Result r = guarded(false, () -> runner.addTarget(training.trainOp()).run())) {
+      readVotes(r);
       return metrics(r, 0);
     } catch (TFOutOfRangeException endOfEpoch) {
       throw endOfEpoch;
     } catch (TensorFlowException e) {
       throw workers != null ? ClusterFailure.of(workers.spec(), e, false) : e;
+    }
+  }
+
+  /** Data-parallel: feeds this worker's stop vote and fetches the sum (the run's last output); else null. */
+  private TFloat32 voteFeed(Session.Runner runner) {
+    if (training.stopVote() == null) {
+      return null;
+    }
+    TFloat32 vote = TFloat32.scalarOf(stopRequested.getAsBoolean() ? 1f : 0f);
+    runner.feed(training.stopVote(), vote).fetch(training.stopVotes());
+    return vote;
+  }
+
+  private void readVotes(Result r) {
+    if (training.stopVotes() != null) {
+      stopVotes = Math.round(Tensors.scalar(r.get(r.size() - 1)));
     }
   }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The cluster faults a user can cause, each refused with exit 2 and one line naming what to change:
  * a port in use, a worker started with another config or another worker count, a peer that never
- * comes up. Each multi-process case runs in its own private loopback-only namespace ({@code unshare
+ * comes up, a chief that goes away between a worker's start-up check and its first collective. Each multi-process case runs in its own private loopback-only namespace ({@code unshare
  * -n}), all at once so that their waits overlap; and {@code --local-workers 2} runs a tiny run.
  */
 class ClusterFaultsTest {
@@ -27,6 +27,8 @@ class ClusterFaultsTest {
   static final String MEET_SECONDS = "60";
   /** How long a lone worker waits for its peer. */
   static final String LONE_SECONDS = "8";
+  /** Seconds the stand-in chief keeps its port after worker 1 first connects. */
+  static final String CHIEF_GONE_AFTER = "2";
 
   @Test
   void aPortInUseIsRefusedNamingIt(@TempDir Path tmp) throws Exception {
@@ -61,6 +63,12 @@ class ClusterFaultsTest {
         train(tmp, data, "no-chief", two, 1, LONE_SECONDS, "train.epochs=1")));
     ClusterRunTest.Workers noWorker = ClusterRunTest.Workers.startEach(tmp, "no-worker", List.of(
         train(tmp, data, "no-worker", two, 0, LONE_SECONDS, "train.epochs=1")));
+    // A chief that dies after worker 1 found its port, before the first collective: TensorFlow would
+    // retry it without end; the watchdog ends worker 1 after the cluster timeout.
+    List<String> lone = new ArrayList<>(List.of("org.sorcen.train.cli.SorcenCli"));
+    lone.addAll(train(tmp, data, "chief-gone", two, 1, LONE_SECONDS, "train.epochs=1"));
+    ClusterRunTest.Workers chiefGone = ClusterRunTest.Workers.startMains(tmp, "chief-gone", List.of(
+        List.of(HoldPort.class.getName(), ClusterRunTest.ADDRESSES.get(0).split(":")[1], CHIEF_GONE_AFTER), lone));
 
     config.awaitEnd(BOUND_SECONDS);
     assertRefused(config, 0, "worker 1's config section \"optimizer\" differs from the chief's");
@@ -72,6 +80,11 @@ class ClusterFaultsTest {
     assertRefused(noChief, 0, "worker 1 could not reach the chief, worker 0 (" + ClusterRunTest.ADDRESSES.get(0) + ")");
     noWorker.awaitEnd(BOUND_SECONDS);
     assertRefused(noWorker, 0, "worker 0 could not reach worker 1 (" + ClusterRunTest.ADDRESSES.get(1) + ")");
+    chiefGone.awaitEnd(BOUND_SECONDS);
+    assertTrue(chiefGone.log(0).contains("first connection"), "worker 1 found the chief's port\n" + chiefGone.logs());
+    assertRefused(chiefGone, 1, "worker 1 could not reach worker 0 (" + ClusterRunTest.ADDRESSES.get(0) + ") before "
+        + "the cluster timeout: start every worker with the same --cluster (no answer on its port for the cluster "
+        + "timeout of " + Double.parseDouble(LONE_SECONDS) + " s)");
   }
 
   @Test

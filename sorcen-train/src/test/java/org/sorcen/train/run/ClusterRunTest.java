@@ -92,14 +92,16 @@ class ClusterRunTest {
   }
 
   /**
-   * Worker 1 SIGKILLed mid-run: the chief exits naming it. Both started again with the same command
-   * resume from the chief's newest checkpoint, across an epoch boundary, onto the losses of an
-   * uninterrupted single-process run.
+   * SIGTERM to worker 1 alone: both workers stop after the same step and exit 0, the chief's newest
+   * checkpoint at that step. Started again, worker 1 SIGKILLed mid-run: the chief exits naming it.
+   * Both started again with the same command resume from the chief's newest checkpoint, across an
+   * epoch boundary, onto the losses of an uninterrupted single-process run (every step logged once).
    */
   @Test
-  void aKilledWorkerStopsTheChiefNamingItAndBothRestartedResumeOntoTheSameLosses(@TempDir Path tmp)
+  void aStoppedOrKilledWorkerStopsTheChiefAndBothRestartedResumeOntoTheSameLosses(@TempDir Path tmp)
       throws Exception {
-    Map<String, String> set = killedRun(tmp);
+    Map<String, String> set = stoppedRun(tmp);
+    killedRun(tmp, set);
     Path single = tmp.resolve("single");
     TrainerTest.train(ConfigLoader.parse(TrainerTest.CONFIG, "t", set), tmp.resolve("data"), single);
     Workers again = Workers.start(tmp, "resumed", args(tmp, tmp.resolve("data"), tmp.resolve("cluster"), set));
@@ -109,22 +111,51 @@ class ClusterRunTest {
     assertClose(losses(single), losses(tmp.resolve("cluster")), "after a restart");
   }
 
-  /** Two workers killed mid-run (worker 1 SIGKILLed, the chief exits on its own); the run's settings. */
-  private static Map<String, String> killedRun(Path tmp) throws Exception {
+  /**
+   * Two workers stopped mid-run by a SIGTERM to worker 1 only: both exit 0 after the same step, of
+   * which the chief wrote the newest checkpoint. Returns the run's settings.
+   */
+  private static Map<String, String> stoppedRun(Path tmp) throws Exception {
     Path data = TrainerTest.dataset(tmp);
     Map<String, String> set = Map.of("train.epochs", "4", "train.checkpoint_every_steps", "4");
     Path cluster = tmp.resolve("cluster");
-    Workers first = Workers.start(tmp, "killed", args(tmp, data, cluster, set));
-    Path metrics = new RunLayout(cluster).metrics();
+    Workers first = Workers.start(tmp, "stopped", args(tmp, data, cluster, set));
+    awaitRows(first, new RunLayout(cluster).metrics(), 3);
+    assertTrue(first.terminateWorker(1), "worker 1 was running when signalled\n" + first.logs());
+    first.awaitEnd(BOUND_SECONDS);
+    assertEquals(List.of(0, 0), first.exitCodes(), first.logs());
+    java.util.regex.Matcher chief = java.util.regex.Pattern.compile("stopped with the other workers \\(1 of them got "
+        + "SIGINT/SIGTERM\\) at step (\\d+) of 24; checkpoint (\\S+) written").matcher(first.log(0));
+    assertTrue(chief.find(), first.logs());
+    long step = Long.parseLong(chief.group(1));
+    assertTrue(step > 0 && step < 24, first.logs());
+    assertTrue(first.log(1).contains("worker 1: SIGTERM at step " + step + " of 24"), "the same step\n" + first.logs());
+    Checkpoints checkpoints = new Checkpoints(new RunLayout(cluster).checkpoints(), 10);
+    assertEquals(Path.of(chief.group(2)), checkpoints.latest().orElseThrow(), "the chief's newest checkpoint is the agreed step");
+    assertEquals(step, Checkpoints.readSidecar(checkpoints.latest().orElseThrow()).step());
+    assertEquals(step, rows(new RunLayout(cluster).metrics()), "one row per step up to the agreed one");
+    return set;
+  }
+
+  /** Two workers resumed and killed mid-run (worker 1 SIGKILLed, the chief exits on its own naming it). */
+  private static void killedRun(Path tmp, Map<String, String> set) throws Exception {
+    Path cluster = tmp.resolve("cluster");
+    long from = rows(new RunLayout(cluster).metrics());
+    Workers second = Workers.start(tmp, "killed", args(tmp, tmp.resolve("data"), cluster, set));
+    awaitRows(second, new RunLayout(cluster).metrics(), Math.max(10, from + 3));
+    assertTrue(second.killWorker(1), "worker 1 was running when killed\n" + second.logs());
+    second.awaitEnd(BOUND_SECONDS);
+    assertTrue(second.log(0).contains("resuming from"), second.logs());
+    assertNotEquals(0, second.exitCodes().get(0), second.logs());
+    assertTrue(second.log(0).contains("lost worker 1 (" + ADDRESSES.get(1) + ")"), second.logs());
+  }
+
+  /** Waits (bounded) until the chief has logged {@code n} train rows, or the workers ended. */
+  private static void awaitRows(Workers w, Path metrics, long n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
-    while (rows(metrics) < 10 && first.alive() && System.nanoTime() < deadline) {
+    while (rows(metrics) < n && w.alive() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertTrue(first.killWorker(1), "worker 1 was running when killed\n" + first.logs());
-    first.awaitEnd(BOUND_SECONDS);
-    assertNotEquals(0, first.exitCodes().get(0), first.logs());
-    assertTrue(first.log(0).contains("lost worker 1 (" + ADDRESSES.get(1) + ")"), first.logs());
-    return set;
   }
 
   /** A tiny tokenizer SavedModel for the run's pictures (the test config's codebook of 32). */
@@ -212,12 +243,22 @@ class ClusterRunTest {
 
     /** One JVM of {@code ./sorcen ARGS} per entry, all in one namespace; entry i logs to w{i}.log. */
     static Workers startEach(Path tmp, String name, List<List<String>> each) throws Exception {
+      List<List<String>> mains = new ArrayList<>();
+      for (List<String> args : each) {
+        List<String> m = new ArrayList<>(List.of("org.sorcen.train.cli.SorcenCli"));
+        m.addAll(args);
+        mains.add(m);
+      }
+      return startMains(tmp, name, mains);
+    }
+
+    /** One JVM per entry (a main class of the test class path, then its arguments), all in one namespace. */
+    static Workers startMains(Path tmp, String name, List<List<String>> each) throws Exception {
       Path dir = Files.createDirectories(tmp.resolve("workers-" + name));
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       StringBuilder script = new StringBuilder("ip link set lo up\n");
       for (int i = each.size() - 1; i >= 0; i--) {
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-            "org.sorcen.train.cli.SorcenCli"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
         cmd.addAll(each.get(i));
         script.append("(").append(String.join(" ", cmd.stream().map(Workers::quote).toList()))
             .append(" > ").append(quote(dir.resolve("w" + i + ".log").toString())).append(" 2>&1; echo $? > ")
@@ -246,9 +287,18 @@ class ClusterRunTest {
 
     /** SIGKILL the JVM of worker {@code i}; false when it is not running. */
     boolean killWorker(int i) {
+      return worker(i).map(ProcessHandle::destroyForcibly).orElse(false);
+    }
+
+    /** SIGTERM to the JVM of worker {@code i} (as {@code kill PID}); false when it is not running. */
+    boolean terminateWorker(int i) {
+      return worker(i).map(ProcessHandle::destroy).orElse(false);
+    }
+
+    private java.util.Optional<ProcessHandle> worker(int i) {
       return shell.descendants().filter(h -> h.info().arguments().map(a -> a.length > 1
           && a[a.length - 1].equals(Integer.toString(i)) && a[a.length - 2].equals("--task-index")).orElse(false))
-          .findFirst().map(ProcessHandle::destroyForcibly).orElse(false);
+          .findFirst();
     }
 
     List<Integer> exitCodes() throws Exception {
