@@ -35,6 +35,12 @@ public final class Decoder {
    */
   public static Operand<TFloat32> apply(LayerContext ctx, ModelConfig model, Operand<TFloat32> latent,
       Operand<TBool> dropped, Operand<TBool> masked) {
+    return MlmHead.apply(ctx, hidden(ctx, model, latent, dropped, masked));
+  }
+
+  /** The decoder's normalised output [B, L+1, Dd], before the MLM head. */
+  public static Operand<TFloat32> hidden(LayerContext ctx, ModelConfig model, Operand<TFloat32> latent,
+      Operand<TBool> dropped, Operand<TBool> masked) {
     Ops tf = ctx.tf();
     Operand<TFloat32> y = Linear.apply(ctx, EMBED, latent);
     // Row of y that feeds each grid position: 1 + (kept positions before it), or 0 (CLS) when masked.
@@ -48,7 +54,6 @@ public final class Decoder {
     for (int i = 0; i < model.decoderDepth; i++) {
       x = TransformerBlock.apply(ctx, BLOCKS + "." + i, x, model.decoderNumHeads);
     }
-    x = LayerNorm.apply(ctx, NORM, x, 1e-6);
-    return MlmHead.apply(ctx, x);
+    return LayerNorm.apply(ctx, NORM, x, 1e-6);
   }
 }

@@ -22,10 +22,18 @@ public final class Echo {
    */
   public static Operand<TInt64> sample(Ops tf, ModelConfig model, int topK, Operand<TFloat32> logits,
       RandomStream random) {
+    return sampleGrid(tf, model, topK, tf.slice(logits, tf.constant(new int[] {0, 1, 0}),
+        tf.constant(new int[] {-1, model.seqLen(), model.codebookSize})), random);
+  }
+
+  /**
+   * @param gridLogits [B, L, C] decoder logits at the grid positions over the codebook only
+   * @return [B, L] sampled ids in [0, C)
+   */
+  public static Operand<TInt64> sampleGrid(Ops tf, ModelConfig model, int topK, Operand<TFloat32> gridLogits,
+      RandomStream random) {
     int seqLen = model.seqLen();
-    int c = model.codebookSize;
-    Operand<TFloat32> grid = tf.stopGradient(tf.slice(logits, tf.constant(new int[] {0, 1, 0}),
-        tf.constant(new int[] {-1, seqLen, c})));
+    Operand<TFloat32> grid = tf.stopGradient(gridLogits);
     var top = tf.nn.topK(grid, tf.constant(topK + 1), TInt32.class);
     // Skip the argmax: candidates are ranks 1..k.
     Operand<TFloat32> candLogits = tf.slice(top.values(), tf.constant(new int[] {0, 0, 1}),

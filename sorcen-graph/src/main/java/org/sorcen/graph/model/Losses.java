@@ -21,8 +21,13 @@ public final class Losses {
    */
   public static Operand<TFloat32> reconstruction(Ops tf, Operand<TFloat32> logits, Operand<TInt64> tokens,
       Operand<TBool> masked, int seqLen, int codebookSize, double smoothing) {
-    Operand<TFloat32> grid = tf.slice(logits, tf.constant(new int[] {0, 1, 0}),
-        tf.constant(new int[] {-1, seqLen, codebookSize}));
+    return reconstructionOnGrid(tf, tf.slice(logits, tf.constant(new int[] {0, 1, 0}),
+        tf.constant(new int[] {-1, seqLen, codebookSize})), tokens, masked, codebookSize, smoothing);
+  }
+
+  /** The same loss from logits already restricted to the grid positions and the codebook, [B, L, C]. */
+  public static Operand<TFloat32> reconstructionOnGrid(Ops tf, Operand<TFloat32> grid, Operand<TInt64> tokens,
+      Operand<TBool> masked, int codebookSize, double smoothing) {
     Operand<TFloat32> logp = Activations.logSoftmax(tf, grid);
     Operand<TFloat32> target = tf.oneHot(tokens, tf.constant(codebookSize), tf.constant(1f), tf.constant(0f));
     Operand<TFloat32> nll = tf.math.neg(tf.reduceSum(tf.math.mul(target, logp), tf.constant(-1)));

@@ -10,6 +10,7 @@ import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.graph.nn.LayerContext;
 import org.sorcen.graph.nn.LayerNorm;
 import org.sorcen.graph.nn.Linear;
+import org.sorcen.graph.nn.MlmHead;
 import org.sorcen.graph.nn.ProjectionHead;
 import org.sorcen.graph.nn.Variables;
 import org.tensorflow.Operand;
@@ -36,7 +37,7 @@ public final class SorcenForward {
    * @param tokens [B, L] ground-truth ids
    * @param labels [B] class ids (−1 unknown), or null when the data has none
    * @param dropped [B, L], with {@code masked} [B, L]: dropped ⊂ masked, exact per-row counts
-   * @param echoOf turns the decoder logits into the teacher's input grid [B, L], already crop-masked
+   * @param echoOf turns the decoder logits at the grid positions over the codebook, [B, L, C], into the teacher's input grid [B, L], already crop-masked
    */
   public static ForwardResult apply(SorcenConfig config, Variables vars, LayerContext student, LayerContext teacher,
       Operand<TInt64> tokens, Operand<TInt64> labels, Operand<TBool> dropped, Operand<TBool> masked,
@@ -61,9 +62,13 @@ public final class SorcenForward {
     Operand<TInt32> keptPositions = Masking.keptPositions(tf, dropped, seqLen, kept);
     Operand<TFloat32> latent = Encoder.apply(student, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(tf, m, maskedIds),
         keptPositions);
-    Operand<TFloat32> logits = Decoder.apply(student, m, latent, dropped, masked);
-    Operand<TFloat32> localReconstruction = Losses.reconstruction(tf, logits, tokens, masked, seqLen, m.codebookSize,
-        config.loss.labelSmoothing);
+    Operand<TFloat32> decoded = Decoder.hidden(student, m, latent, dropped, masked);
+    // The full [B, L+1, V] logits are kept for callers that fetch them (reference checks); the step
+    // itself computes only the grid-by-codebook part its losses and echo read.
+    Operand<TFloat32> logits = MlmHead.apply(student, decoded);
+    Operand<TFloat32> gridLogits = MlmHead.gridLogits(student, decoded, m.codebookSize);
+    Operand<TFloat32> localReconstruction = Losses.reconstructionOnGrid(tf, gridLogits, tokens, masked,
+        m.codebookSize, config.loss.labelSmoothing);
     // Every row has the same number of masked positions (one rate per batch), so the global mean is
     // the mean of the workers' means.
     Operand<TFloat32> reconstruction = replicas.meanOverWorkers(tf, localReconstruction);
@@ -77,7 +82,7 @@ public final class SorcenForward {
     Operand<TFloat32> z = null;
     Operand<TFloat32> q = null;
     if (config.isSorcen()) {
-      echo = tf.stopGradient(echoOf.apply(logits));
+      echo = tf.stopGradient(echoOf.apply(gridLogits));
       // No gradient reaches the teacher path, not even the shared embedding and final norm.
       teacherLatent = tf.stopGradient(Encoder.apply(teacher, m, Encoder.TEACHER_BLOCKS, Encoder.withCls(tf, m, echo),
           null));

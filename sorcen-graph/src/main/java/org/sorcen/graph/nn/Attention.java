@@ -23,10 +23,12 @@ public final class Attention {
     long width = x.shape().get(2);
     long headDim = width / heads;
     Operand<TFloat32> qkv = Linear.apply(ctx, prefix + ".qkv", x);
-    // [B, N, 3, H, dh] -> [3, B, H, N, dh]
-    qkv = tf.reshape(qkv, tf.constant(new long[] {-1, n, 3, heads, headDim}));
-    qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {2, 0, 3, 1, 4}));
-    var parts = tf.unstack(qkv, 3L).output();
+    // [B, N, 3·H, dh] -> [B, 3·H, N, dh] -> q, k, v as [B, H, N, dh]: one rank-4 transpose (the
+    // same data movement as PyTorch's permute) instead of a rank-5 one, which TensorFlow's CPU
+    // transpose runs on its slow generic path.
+    qkv = tf.reshape(qkv, tf.constant(new long[] {-1, n, 3L * heads, headDim}));
+    qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {0, 2, 1, 3}));
+    var parts = tf.split(tf.constant(1), qkv, 3L).output();
     Operand<TFloat32> q = tf.math.mul(parts.get(0), tf.constant((float) Math.pow(headDim, -0.5)));
     Operand<TFloat32> scores = ctx.precision().batchMatMul(tf, q, parts.get(1), true);
     Operand<TFloat32> probs = ctx.dropout(tf.nn.softmax(scores));

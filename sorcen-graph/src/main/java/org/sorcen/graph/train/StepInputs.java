@@ -18,7 +18,7 @@ public interface StepInputs {
   /** The masks of this batch (ALGORITHM.md §4.1–§4.2). */
   MaskSample masks(Ops tf, SorcenConfig config, Operand<TInt64> tokens, RandomStream random);
 
-  /** The teacher's input grid [B, L], already crop-masked (§4.7–§4.8), from the decoder logits. */
+  /** The teacher's input grid [B, L], already crop-masked (§4.7–§4.8), from the decoder's grid logits [B, L, C]. */
   Operand<TInt64> echo(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TFloat32> logits,
       Schedules schedules, RandomStream random);
 
