@@ -187,6 +187,15 @@ public final class CrossReplica {
     return ownRows(tf, tf.random.statelessRandomUniform(tf.math.mul(localShape, tf.constant(scale)), seed));
   }
 
+  /** Stateless random int64 words for a [b, n] local shape, drawn per global row like {@link #uniformRows}. */
+  public Operand<TInt64> randomWordRows(Ops tf, Operand<TInt32> localShape, Operand<TInt64> seed) {
+    if (isSingle()) {
+      return tf.random.statelessRandomUniformFullInt(localShape, seed, TInt64.class);
+    }
+    Operand<TInt32> global = tf.math.mul(localShape, tf.constant(new int[] {count, 1}));
+    return ownRows(tf, tf.random.statelessRandomUniformFullInt(global, seed, TInt64.class));
+  }
+
   /**
    * One stateless multinomial draw per row of [N, k] logits, made over every worker's rows together:
    * the sampler's stream depends on a row's place in the batch, so drawing on the gathered rows gives

@@ -77,16 +77,15 @@ public final class LayerContext {
   }
 
   /**
-   * Inverted dropout with a fresh stateless seed per use, as a multiplicative mask: {@code x·m} with
-   * m = 1/(1−p) where kept and 0 where dropped. The same values as selecting between x/(1−p) and
-   * zeros, but its gradient is one multiplication instead of a select against a zeros tensor.
+   * Inverted dropout with a fresh stateless seed per use ({@link RandomStream#keepMask}), as a
+   * multiplicative mask: {@code x·m} with m = 1/(1−p) where kept and 0 where dropped, PyTorch's
+   * scaling. Its gradient is one multiplication instead of a select against a zeros tensor.
    */
   public Operand<TFloat32> dropout(Operand<TFloat32> x) {
     if (!training || dropout <= 0) {
       return x;
     }
-    Operand<TFloat32> u = random.uniformRows(tf, tf.shape(x));
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) dropout)), TFloat32.class);
+    Operand<TFloat32> keep = random.keepMask(tf, x, dropout);
     Operand<TFloat32> mask = tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - dropout))));
     return tf.math.mul(x, mask);
   }
