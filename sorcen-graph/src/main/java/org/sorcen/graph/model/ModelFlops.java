@@ -6,7 +6,9 @@ import org.sorcen.graph.config.SorcenConfig;
 /**
  * Analytic model FLOPs of one training sample (2 per multiply-add, matrix products only: the
  * usual "model FLOPs" convention). Trained paths count forward + backward (3× forward); the teacher
- * and the momentum projector only forward. Elementwise ops, norms and softmax are left out.
+ * and the momentum projector only forward. Elementwise ops, norms and softmax are left out. The
+ * MLM head counts the logits the step computes (grid positions × codebook, {@code MlmHead.gridLogits}),
+ * not the official head's full vocabulary, whose other columns nothing reads.
  */
 public final class ModelFlops {
   private ModelFlops() {}
@@ -33,7 +35,7 @@ public final class ModelFlops {
     double dd = m.decoderEmbedDim;
     double student = m.depth * block(kept, d, m.mlpHidden(m.embedDim));
     double decoder = 2 * kept * d * dd + m.decoderDepth * block(full, dd, m.mlpHidden(m.decoderEmbedDim))
-        + 2 * full * dd * d + 2 * full * d * m.vocabSize();
+        + 2 * full * dd * d + 2 * seqLen * d * m.codebookSize;
     double trained = student + decoder;
     double forwardOnly = 0;
     if (config.isSorcen()) {

@@ -12,14 +12,16 @@ import org.sorcen.graph.model.ModelFlops;
 import org.sorcen.graph.vqgan.VqganConfig;
 import org.sorcen.graph.vqgan.VqganTokenizer;
 import org.sorcen.train.bench.ImageEncoderBenchmark;
+import org.sorcen.train.bench.MatmulPeak;
 import org.sorcen.train.bench.TrainingBenchmark;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.session.SessionSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Time training steps (ms/step, samples/s, model FLOP/s) on a constant "
-    + "in-memory batch, with XLA on and off. Default: sorcen-tiny at its batch and ViT-B at batch 4. With "
+@Command(name = "bench", description = "Time training steps (ms/step, samples/s, model FLOP/s and their share "
+    + "of this machine's matmul peak for the precision, measured at start-up) on a constant in-memory batch, in "
+    + "float32 and bfloat16. Default: sorcen-tiny at its batch and ViT-B at batch 4, XLA off. With "
     + "--image-encoder: images/s of the image encoder (VQGAN encode + ViT-B embedding at 256x256).")
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--config", description = "Config(s) to time (repeatable). Default: configs/sorcen-tiny.json "
@@ -33,8 +35,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--set", description = "Dotted config override key=value (repeatable), e.g. model.compute_dtype=bfloat16.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  @Option(names = "--xla", defaultValue = "both", description = "on, off or both (default both).")
+  @Option(names = "--xla", defaultValue = "off", description = "on, off or both (default off: auto-clustering "
+      + "is slower here, see results/performance.md).")
   String xla;
+
+  @Option(names = "--precision", defaultValue = "both", description = "float32, bfloat16 or both (default both): "
+      + "the model.compute_dtype of each timed row.")
+  String precision;
 
   @Option(names = "--data", description = "Also time steps reading this token dataset in-graph (the input "
       + "pipeline's overhead against the constant batch).")
@@ -57,9 +64,6 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--steps", defaultValue = "10", description = "Timed steps; the median is reported (default 10).")
   int steps;
-
-  /** TensorFlow's float32 matmul peak on the 2-core reference machine, to put model FLOP/s in context. */
-  static final double REFERENCE_PEAK = 200e9;
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -89,27 +93,41 @@ final class BenchCommand implements Callable<Integer> {
       System.out.println("note: TF_XLA_FLAGS lacks --tf_xla_cpu_global_jit, so 'XLA on' compiles nothing on CPU; "
           + "run through ./sorcen, which sets it");
     }
-    System.out.printf("%-18s %6s %5s %10s %10s %12s %8s %12s%n", "config", "batch", "xla", "ms/step", "samples/s",
-        "GFLOP/s", "of peak", "1st step ms");
+    List<String> precisions = switch (precision) {
+      case "float32", "bfloat16" -> List.of(precision);
+      case "both" -> List.of("float32", "bfloat16");
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--precision must be float32, bfloat16 or both, got " + precision);
+    };
+    Map<String, Double> peaks = new LinkedHashMap<>();
+    for (String p : precisions) {
+      peaks.put(p, MatmulPeak.measure(p, threads));
+      System.out.printf("# %s matmul peak on this machine: %.0f GFLOP/s (measured now)%n", p, peaks.get(p) / 1e9);
+    }
+    // The first four columns are read by scripts: keep them.
+    System.out.printf("%-18s %6s %5s %10s %10s %12s %9s %8s %12s%n", "config", "batch", "xla", "ms/step", "samples/s",
+        "GFLOP/s", "precision", "of peak", "1st step ms");
     for (Path path : configs) {
       path = ProjectPaths.resolve(path);
       SorcenConfig config = ConfigLoader.load(path, overrides);
       int batch = batchSize != null ? batchSize : (config.model.seqLen() <= 64 ? config.train.batchSize : 4);
-      config = ConfigLoader.load(path, withBatch(batch));
       System.out.printf("# %s: %.3f GFLOP per training sample%n", config.name,
           ModelFlops.trainingPerSample(config) / 1e9);
-      for (boolean on : xlaModes) {
-        TrainingBenchmark.Result r = TrainingBenchmark.run(config, warmup, steps, new SessionSettings(threads, 0, on));
-        System.out.printf("%-18s %6d %5s %10.1f %10.1f %12.2f %7.1f%% %12.0f%n", r.name(), r.batch(), on ? "on" : "off",
-            r.msPerStep(), r.samplesPerSecond(), r.flopsPerSecond() / 1e9, 100 * r.flopsPerSecond() / REFERENCE_PEAK,
-            r.firstStepMs());
-        if (data != null) {
-          TrainingBenchmark.Result d = TrainingBenchmark.runFromDataset(config, TokenDataset.open(data), warmup, steps,
-              new SessionSettings(threads, 0, on));
-          System.out.printf("%-18s %6d %5s %10.1f %10.1f %12.2f %7.1f%% %12.0f   input pipeline overhead %+.1f%%%n",
-              "  from dataset", d.batch(), on ? "on" : "off", d.msPerStep(), d.samplesPerSecond(),
-              d.flopsPerSecond() / 1e9, 100 * d.flopsPerSecond() / REFERENCE_PEAK, d.firstStepMs(),
-              100 * (d.msPerStep() / r.msPerStep() - 1));
+      for (String p : precisions) {
+        config = ConfigLoader.load(path, with(batch, p));
+        for (boolean on : xlaModes) {
+          TrainingBenchmark.Result r = TrainingBenchmark.run(config, warmup, steps, new SessionSettings(threads, 0, on));
+          System.out.printf("%-18s %6d %5s %10.1f %10.1f %12.2f %9s %7.1f%% %12.0f%n", r.name(), r.batch(),
+              on ? "on" : "off", r.msPerStep(), r.samplesPerSecond(), r.flopsPerSecond() / 1e9, p,
+              100 * r.flopsPerSecond() / peaks.get(p), r.firstStepMs());
+          if (data != null) {
+            TrainingBenchmark.Result d = TrainingBenchmark.runFromDataset(config, TokenDataset.open(data), warmup,
+                steps, new SessionSettings(threads, 0, on));
+            System.out.printf("%-18s %6d %5s %10.1f %10.1f %12.2f %9s %7.1f%% %12.0f   input pipeline overhead %+.1f%%%n",
+                "  from dataset", d.batch(), on ? "on" : "off", d.msPerStep(), d.samplesPerSecond(),
+                d.flopsPerSecond() / 1e9, p, 100 * d.flopsPerSecond() / peaks.get(p), d.firstStepMs(),
+                100 * (d.msPerStep() / r.msPerStep() - 1));
+          }
         }
       }
     }
@@ -134,9 +152,10 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Map<String, String> withBatch(int batch) {
+  private Map<String, String> with(int batch, String computeDtype) {
     Map<String, String> all = new LinkedHashMap<>(overrides);
     all.put("train.batch_size", Integer.toString(batch));
+    all.put("model.compute_dtype", computeDtype);
     return all;
   }
 }
