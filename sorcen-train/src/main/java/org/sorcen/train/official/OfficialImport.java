@@ -25,6 +25,7 @@ import org.sorcen.graph.weights.NamedTensors;
 import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.RegularFile;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.ConfigDiff;
 import org.sorcen.train.run.RunLayout;
@@ -57,6 +58,10 @@ public final class OfficialImport {
 
   /** Opens a {@code torch.save} zip or a safetensors file, by its first bytes. */
   public static NamedTensors open(Path file) {
+    String notRegular = RegularFile.problem(file);
+    if (notRegular != null && Files.exists(file)) {
+      throw new WeightsException(notRegular); // before opening it: a FIFO would block
+    }
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(4);
