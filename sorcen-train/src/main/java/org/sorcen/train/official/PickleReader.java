@@ -162,7 +162,7 @@ final class PickleReader {
       }
       case 'l' -> stack.add(new ArrayList<>(popMark()));
       case 'e' -> appendAll(popMark());
-      case 'a' -> appendAll(List.of(new Object[] {pop()}));
+      case 'a' -> appendAll(java.util.Collections.singletonList(pop()));
       case 'd' -> {
         Map<Object, Object> m = new LinkedHashMap<>();
         putAll(m, popMark());
