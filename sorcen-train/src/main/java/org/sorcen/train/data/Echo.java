@@ -34,7 +34,7 @@ public final class Echo {
       return "a dict of " + m.size();
     }
     if (value instanceof Collection<?> c) {
-      return "a " + value.getClass().getSimpleName() + " of " + c.size();
+      return (value instanceof java.util.Set<?> ? "a set of " : "a list of ") + c.size();
     }
     return "a " + value.getClass().getSimpleName();
   }

@@ -234,7 +234,7 @@ final class PickleReader {
     } else if (target instanceof PyObject o) {
       o.state = state;
     } else {
-      throw fail("sets the state " + Echo.of(state) + " of " + Echo.of(target));
+      throw fail("sets the state of " + Echo.of(target) + ", which has none (state: " + Echo.of(state) + ")");
     }
   }
 

@@ -311,9 +311,8 @@ public final class TorchCheckpoint implements NamedTensors {
           + "state_dict (keys: " + keys(top) + ")");
     }
     if (!problems.isEmpty()) {
-      throw new WeightsException(file + " is damaged (" + problems.size() + " tensors): "
-          + String.join("; ", problems.subList(0, Math.min(2, problems.size())))
-          + (problems.size() > 2 ? "; ..." : ""));
+      throw new WeightsException(file + " is damaged: " + String.join("; ", problems.subList(0, Math.min(2,
+          problems.size()))) + (problems.size() > 2 ? "; and " + (problems.size() - 2) + " more tensors" : ""));
     }
     Number epoch = training && top.get("epoch") instanceof Number n ? n : null;
     Map<?, ?> args = training && top.get("args") instanceof Map<?, ?> a ? a : null;

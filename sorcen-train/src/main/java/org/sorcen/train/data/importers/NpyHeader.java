@@ -86,10 +86,13 @@ record NpyHeader(String where, NpyDtype dtype, long[] shape, long dataOffset) {
       if (d.isEmpty() && i == parts.length - 1) {
         continue; // the trailing comma of (3,)
       }
-      // Python 2 wrote longs as 3L; 18 digits always fit a long.
-      if (!d.matches("[0-9]{1,18}L?")) {
-        throw new DataException(where + ": npy shape entry " + Echo.of(d) + " of " + Echo.text("(" + dims + ")")
-            + " is not a non-negative integer; the header is corrupt");
+      if (!d.matches("[0-9]+L?")) { // Python 2 wrote longs as 3L
+        throw new DataException(where + ": npy shape entry " + (i + 1) + ", " + Echo.of(d) + ", is not a non-negative"
+            + " integer; the header is corrupt");
+      }
+      if (d.length() > 18) { // 18 digits always fit a long; past them no dimension fits an array
+        throw new DataException(where + ": npy shape entry " + (i + 1) + ", " + Echo.of(d) + ", is larger than a Java array can hold"
+            + " (2^31 - 17); the header is corrupt");
       }
       shape[rank++] = Long.parseLong(d.endsWith("L") ? d.substring(0, d.length() - 1) : d);
     }

@@ -155,7 +155,7 @@ final class HostileInputs {
   static Map<String, byte[]> npys() {
     Map<String, byte[]> m = new LinkedHashMap<>();
     m.put("a negative shape", Npy.file(1, Npy.dict("<i8", false, "(-3, 4)"), new byte[96]));
-    m.put("a 100,000-digit shape", Npy.file(1, Npy.dict("<i8", false, "(" + "9".repeat(100_000) + ", 4)"),
+    m.put("a 100,000-digit shape", Npy.file(2, Npy.dict("<i8", false, "(" + "9".repeat(100_000) + ", 4)"),
         new byte[0]));
     m.put("a shape whose count overflows", Npy.file(1, Npy.dict("<i8", false, "(1099511627776, 1099511627776)"),
         new byte[0]));
