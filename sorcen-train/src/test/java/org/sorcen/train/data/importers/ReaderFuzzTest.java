@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -17,22 +18,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.official.TorchCheckpoint;
 import org.sorcen.train.official.TorchZip;
 
 /**
  * The readers are total: every input, however damaged, is either read or refused with the reader's
  * own exception ({@link WeightsException} for a torch checkpoint, {@link DataException} for token
- * files), whose message is one line of at most {@value #MAX_MESSAGE} characters naming the file;
+ * and IDX files), whose message is one line of at most {@value #MAX_MESSAGE} characters naming the file;
  * no other Throwable, and at most {@value #BYTES_PER_INPUT_BYTE} bytes allocated per input byte
- * (plus 16 MB). Inputs, from seed 18: each fixture of data/reference and of {@link Npy}, mutated
+ * (plus 16 MB). Inputs, from seed 18: each fixture of data/reference, of {@link Npy} and an IDX file (raw and gzipped), mutated
  * (a flip, overwrite, insertion, deletion, huge length or duplicated slice each; for torch files
  * both inside data.pkl, re-zipped, and in the raw file) and cut at every prefix class of
  * {@link Mutations#prefixes}; plus {@link HostileInputs}, every class of defect found by hand, each
- * through both the checkpoint and the token-file reader. {@value #INPUTS} inputs in all, about 17 s on a shared 2-core machine.
+ * through both the checkpoint and the token-file reader. {@value #INPUTS} inputs in all.
  */
 class ReaderFuzzTest {
-  static final int INPUTS = 5367;
+  static final int INPUTS = 4887;
   static final int MAX_MESSAGE = 300;
   static final int BYTES_PER_INPUT_BYTE = 128;
   /** -Dsorcen.fuzz.verbose=true prints the refusal of every hand-made input. */
@@ -78,18 +80,23 @@ class ReaderFuzzTest {
   });
   private final Reader tokens = new Reader("TorchTokensReader", DataException.class, TorchTokensReader::read);
   private final Reader npy = new Reader("NpyReader", DataException.class, file -> NpyReader.readTokens(file, null));
+  private final Reader idx = new Reader("IdxReader", DataException.class, file -> IdxReader.read(file, null, null));
 
   @Test
   void everyDamagedOrHostileFileIsReadOrRefusedInOneBoundedLine() throws Exception {
     long start = System.nanoTime();
+    long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     for (String name : SMALL_TORCH) {
-      torchFixture(name, name.startsWith("official-tokens") ? tokens : checkpoint, 120, 40);
+      torchFixture(name, name.startsWith("official-tokens") ? tokens : checkpoint, 80, 20);
     }
     for (String name : LARGE_TORCH) {
       torchFixture(name, checkpoint, 20, 5);
     }
     for (Map.Entry<String, byte[]> e : npyFixtures().entrySet()) {
-      fuzz(e.getKey(), e.getValue(), npy, 150);
+      fuzz(e.getKey(), e.getValue(), npy, 120);
+    }
+    for (Map.Entry<String, byte[]> e : idxFixtures().entrySet()) {
+      fuzz(e.getKey(), e.getValue(), idx, 100);
     }
     for (Map.Entry<String, byte[]> e : HostileInputs.pickles().entrySet()) {
       byte[] zip = TorchZip.zip(e.getValue(), Map.of("0", new byte[16]));
@@ -107,8 +114,9 @@ class ReaderFuzzTest {
       run(e.getKey(), "hostile.npz", e.getValue(), npy);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("reader fuzz: %d inputs, %d refused, %.1f s, at most %.1f bytes allocated per byte of an input over 64 KB%n",
-        inputs, refused, seconds, worstRatio);
+    double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
+    System.out.printf("reader fuzz: %d inputs, %d refused, %.1f s (%.1f s CPU), at most %.1f bytes allocated per byte of an input over 64 KB%n",
+        inputs, refused, seconds, cpu, worstRatio);
     assertTrue(failures.isEmpty(), failures.size() + " inputs broke a reader:\n" + String.join("\n", failures));
     assertEquals(INPUTS, inputs, "the class comment states the number of inputs");
   }
@@ -137,14 +145,39 @@ class ReaderFuzzTest {
     }
   }
 
+  /** Fixtures in a fixed order (Map.of's order changes from run to run, and so would the inputs). */
   private static Map<String, byte[]> npyFixtures() throws IOException {
-    byte[] grid = Npy.file(">u2", "(2, 2, 2)", 1, 2, 3, 4, 5, 6, 7, 8);
     byte[] rows = Npy.file("<i8", "(3, 4)", 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
-    byte[] labels = Npy.file("<i4", "(3,)", 0, 1, 2);
-    return Map.of("rows.npy", rows, "grid.npy", Npy.file(3, Npy.dict(">u2", false, "(2, 2, 2)"),
-        Npy.encode(">u2", 1, 2, 3, 4, 5, 6, 7, 8)), "grid1.npy", grid,
-        "stored.npz", Npy.npz(Map.of("tokens", rows, "labels", labels), false),
-        "deflated.npz", Npy.npz(Map.of("tokens", rows, "labels", labels), true));
+    Map<String, byte[]> members = new LinkedHashMap<>();
+    members.put("tokens", rows);
+    members.put("labels", Npy.file("<i4", "(3,)", 0, 1, 2));
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("rows.npy", rows);
+    m.put("grid.npy", Npy.file(">u2", "(2, 2, 2)", 1, 2, 3, 4, 5, 6, 7, 8));
+    m.put("grid3.npy", Npy.file(3, Npy.dict(">u2", false, "(2, 2, 2)"), Npy.encode(">u2", 1, 2, 3, 4, 5, 6, 7, 8)));
+    m.put("stored.npz", Npy.npz(members, false));
+    m.put("deflated.npz", Npy.npz(members, true));
+    return m;
+  }
+
+  /** 3 images of 4×4 as MNIST lays them out, raw and gzipped. */
+  private Map<String, byte[]> idxFixtures() throws IOException {
+    byte[] pixels = new byte[3 * 16];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) (i * 5);
+    }
+    Path images = tmp.resolve("fixture-images.idx");
+    IdxWriter.write(new ImageSet(3, 4, 4, 1, pixels, new long[] {0, 1, 2}, List.of()), images,
+        tmp.resolve("fixture-labels.idx"));
+    byte[] raw = Files.readAllBytes(images);
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(raw);
+    }
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("images.idx", raw);
+    m.put("images.gz", gz.toByteArray());
+    return m;
   }
 
   private void run(String label, String fileName, byte[] bytes, Reader reader) {
