@@ -25,6 +25,7 @@ import org.sorcen.graph.weights.NamedTensors;
 import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.Echo;
 import org.sorcen.train.data.RegularFile;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.ConfigDiff;
@@ -282,8 +283,8 @@ public final class OfficialImport {
 
   private static void shape(List<String> problems, String tensor, long[] actual, long[] needed, String because) {
     if (actual != null && !Arrays.equals(actual, needed)) {
-      problems.add("tensor '" + tensor + "' has shape " + Arrays.toString(actual) + " but " + because + " need "
-          + Arrays.toString(needed));
+      problems.add("tensor '" + tensor + "' has shape " + Echo.text(Arrays.toString(actual)) + " but " + because
+          + " need " + Arrays.toString(needed));
     }
   }
 }

@@ -110,7 +110,7 @@ public final class TorchTokensReader {
 
   /** The first few tensor names, each bounded, for a message. */
   private static String names(java.util.Set<String> names) {
-    List<String> shown = names.stream().limit(5).map(Echo::of).toList();
+    List<String> shown = names.stream().limit(5).map(Echo::text).toList();
     return String.join(", ", shown) + (names.size() > 5 ? ", ... (" + names.size() + ")" : "");
   }
 
