@@ -110,12 +110,12 @@ public final class OfficialImport {
       Path preset = preset(torch != null ? torch.argsModel() : null, configsDir);
       if (preset == null) {
         throw new IllegalArgumentException("--config is required: " + checkpoint + (torch != null
-            && torch.argsModel() != null ? " has args.model '" + torch.argsModel() + "', which names no preset"
+            && torch.argsModel() != null ? " has args.model '" + Echo.text(torch.argsModel()) + "', which names no preset"
             : " names no model (no args.model)") + "; its tensors say " + describe(Shapes.of(file))
             + " (num_heads cannot be read from shapes)");
       }
       cfg = ConfigLoader.load(preset).validated();
-      source = preset + " (args.model '" + torch.argsModel() + "')";
+      source = preset + " (args.model '" + Echo.text(torch.argsModel()) + "')";
     }
     checkShapes(cfg, source, file);
     VqganImport.Plan vqgan = null;

@@ -217,7 +217,7 @@ final class PickleReader {
       throw fail("calls " + Echo.of(callable) + ", not a global");
     }
     if (!(args instanceof Object[] a)) {
-      throw fail(g.qualified() + " called with " + Echo.of(args) + ", not a tuple of arguments");
+      throw fail(Echo.text(g.qualified()) + " called with " + Echo.of(args) + ", not a tuple of arguments");
     }
     Constructor c = constructors.get(g.qualified());
     return c != null ? c.construct(a) : new PyObject(g, a);

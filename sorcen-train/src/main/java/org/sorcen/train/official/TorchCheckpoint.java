@@ -314,7 +314,9 @@ public final class TorchCheckpoint implements NamedTensors {
       throw new WeightsException(file + " is damaged: " + String.join("; ", problems.subList(0, Math.min(2,
           problems.size()))) + (problems.size() > 2 ? "; and " + (problems.size() - 2) + " more tensors" : ""));
     }
-    Number epoch = training && top.get("epoch") instanceof Number n ? n : null;
+    // An int64 or a float: a 600-digit epoch is damage, not an epoch to print.
+    Number epoch = training && (top.get("epoch") instanceof Long || top.get("epoch") instanceof Double)
+        ? (Number) top.get("epoch") : null;
     Map<?, ?> args = training && top.get("args") instanceof Map<?, ?> a ? a : null;
     return new TorchCheckpoint(file, prefix, Collections.unmodifiableMap(tensors), training, epoch, args);
   }
