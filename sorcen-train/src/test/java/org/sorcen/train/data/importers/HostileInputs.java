@@ -151,6 +151,29 @@ final class HostileInputs {
     return m;
   }
 
+  /** A safetensors file: the 8-byte header length, the JSON header, then {@code data} bytes. */
+  private static byte[] safetensors(String json, int data) {
+    byte[] j = json.getBytes(StandardCharsets.UTF_8);
+    return java.nio.ByteBuffer.allocate(8 + j.length + data).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putLong(j.length).put(j).array();
+  }
+
+  /** Safetensors headers by defect. */
+  static Map<String, byte[]> safetensors() {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("a 10,000-character tensor name", safetensors("{\"" + "x".repeat(10_000)
+        + "\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4));
+    m.put("a shape whose byte size overflows", safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,"
+        + "4294967296,4294967296],\"data_offsets\":[0,0]}}", 0));
+    m.put("a 100,000-deep shape", safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":" + "[".repeat(100_000)
+        + "}}", 0));
+    m.put("a 100,000-digit dimension", safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[" + "9".repeat(100_000)
+        + "],\"data_offsets\":[0,4]}}", 4));
+    m.put("a header length of 2^63 - 1", java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putLong(Long.MAX_VALUE).array());
+    return m;
+  }
+
   /** .npy files by defect. */
   static Map<String, byte[]> npys() {
     Map<String, byte[]> m = new LinkedHashMap<>();

@@ -16,25 +16,28 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sorcen.graph.weights.NamedTensors;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.official.OfficialImport;
 import org.sorcen.train.official.TorchCheckpoint;
 import org.sorcen.train.official.TorchZip;
 
 /**
  * The readers are total: every input, however damaged, is either read or refused with the reader's
- * own exception ({@link WeightsException} for a torch checkpoint, {@link DataException} for token
- * and IDX files), whose message is one line of at most {@value #MAX_MESSAGE} characters naming the file;
+ * own exception ({@link WeightsException} for a torch checkpoint or safetensors, {@link DataException}
+ * for token and IDX files), whose message is one line of at most {@value #MAX_MESSAGE} characters naming the file;
  * no other Throwable, and at most {@value #BYTES_PER_INPUT_BYTE} bytes allocated per input byte
- * (plus 16 MB). Inputs, from seed 18: each fixture of data/reference, of {@link Npy} and an IDX file (raw and gzipped), mutated
+ * (plus 16 MB). Inputs, from seed 18: each fixture of data/reference (of the safetensors, the JSON header), of {@link Npy} and an
+ * IDX file (raw and gzipped), mutated
  * (a flip, overwrite, insertion, deletion, huge length or duplicated slice each; for torch files
  * both inside data.pkl, re-zipped, and in the raw file) and cut at every prefix class of
  * {@link Mutations#prefixes}; plus {@link HostileInputs}, every class of defect found by hand, each
  * through both the checkpoint and the token-file reader. {@value #INPUTS} inputs in all.
  */
 class ReaderFuzzTest {
-  static final int INPUTS = 4887;
+  static final int INPUTS = 5075;
   static final int MAX_MESSAGE = 300;
   static final int BYTES_PER_INPUT_BYTE = 128;
   /** -Dsorcen.fuzz.verbose=true prints the refusal of every hand-made input. */
@@ -78,6 +81,16 @@ class ReaderFuzzTest {
       }
     }
   });
+  private final Reader safetensors = new Reader("Safetensors", WeightsException.class, file -> {
+    NamedTensors st = OfficialImport.open(file);
+    for (String name : st.shapes().keySet()) {
+      try {
+        st.floats(name);
+      } catch (WeightsException e) {
+        checkMessage(e, file);
+      }
+    }
+  });
   private final Reader tokens = new Reader("TorchTokensReader", DataException.class, TorchTokensReader::read);
   private final Reader npy = new Reader("NpyReader", DataException.class, file -> NpyReader.readTokens(file, null));
   private final Reader idx = new Reader("IdxReader", DataException.class, file -> IdxReader.read(file, null, null));
@@ -92,6 +105,7 @@ class ReaderFuzzTest {
     for (String name : LARGE_TORCH) {
       torchFixture(name, checkpoint, 20, 5);
     }
+    safetensorsFixture("sorcen-reference-tiny.safetensors", 100);
     for (Map.Entry<String, byte[]> e : npyFixtures().entrySet()) {
       fuzz(e.getKey(), e.getValue(), npy, 120);
     }
@@ -106,6 +120,9 @@ class ReaderFuzzTest {
     for (Map.Entry<String, byte[]> e : HostileInputs.zips().entrySet()) {
       run(e.getKey(), "hostile.pt", e.getValue(), checkpoint);
       run(e.getKey(), "hostile.pt", e.getValue(), tokens);
+    }
+    for (Map.Entry<String, byte[]> e : HostileInputs.safetensors().entrySet()) {
+      run(e.getKey(), "hostile.safetensors", e.getValue(), safetensors);
     }
     for (Map.Entry<String, byte[]> e : HostileInputs.npys().entrySet()) {
       run(e.getKey(), "hostile.npy", e.getValue(), npy);
@@ -133,6 +150,26 @@ class ReaderFuzzTest {
           reader);
     }
     fuzz(name, Files.readAllBytes(fixture), reader, rawMutations);
+  }
+
+  /** Mutations and cuts of the JSON header (8-byte length, then JSON), the tensor data left as it is. */
+  private void safetensorsFixture(String name, int mutations) throws IOException {
+    byte[] all = Files.readAllBytes(DIR.resolve(name));
+    int end = 8 + (int) java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+    byte[] header = java.util.Arrays.copyOf(all, end);
+    byte[] data = java.util.Arrays.copyOfRange(all, end, all.length);
+    for (int i = 0; i < mutations; i++) {
+      run(name + " header mutation " + i, "m.safetensors", concat(Mutations.mutate(header, random), data), safetensors);
+    }
+    for (int cut : Mutations.prefixes(all.length)) {
+      run(name + " cut to " + cut, "m.safetensors", java.util.Arrays.copyOf(all, cut), safetensors);
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private void fuzz(String name, byte[] bytes, Reader reader, int mutations) {
