@@ -32,6 +32,15 @@ public final class Safetensors implements NamedTensors {
       return n;
     }
 
+    /** {@link #numElements}, or an ArithmeticException when it overflows (read() refuses such a header). */
+    long numElementsExact() {
+      long n = 1;
+      for (long d : shape) {
+        n = Math.multiplyExact(n, d);
+      }
+      return n;
+    }
+
     public String shapeString() {
       return java.util.Arrays.toString(shape);
     }
@@ -106,11 +115,12 @@ public final class Safetensors implements NamedTensors {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       return readFully(ch, dataStart + e.begin(), Math.toIntExact(e.end() - e.begin()));
     } catch (IOException | ArithmeticException ex) {
-      throw new WeightsException(file + ": cannot read tensor '" + e.name() + "': " + ex.getMessage());
+      throw new WeightsException(file + ": cannot read tensor '" + shown(e.name()) + "': " + ex.getMessage());
     }
   }
 
-  private static Entry entry(Path file, String name, JsonNode node, long dataSize) {
+  private static Entry entry(Path file, String fullName, JsonNode node, long dataSize) {
+    String name = shown(fullName); // for messages only: a header may hold a 10,000-character name
     String dtype = node.path("dtype").asText("");
     JsonNode shapeNode = node.path("shape");
     JsonNode offsets = node.path("data_offsets");
@@ -121,14 +131,20 @@ public final class Safetensors implements NamedTensors {
     for (int i = 0; i < shape.length; i++) {
       JsonNode dim = shapeNode.get(i);
       if (!dim.canConvertToLong() || !dim.isIntegralNumber() || dim.asLong() < 0) {
-        throw new WeightsException(file + ": tensor '" + name + "' has an invalid shape " + shapeNode);
+        throw new WeightsException(file + ": tensor '" + name + "' has an invalid shape " + shown(shapeNode.toString()));
       }
       shape[i] = dim.asLong();
     }
-    Entry e = new Entry(name, dtype, shape, offsets.get(0).asLong(), offsets.get(1).asLong());
-    long expected = e.numElements() * bytesPer(file, name, dtype);
+    Entry e = new Entry(fullName, dtype, shape, offsets.get(0).asLong(), offsets.get(1).asLong());
+    long expected;
+    try {
+      expected = Math.multiplyExact(e.numElementsExact(), bytesPer(file, name, dtype));
+    } catch (ArithmeticException overflow) {
+      throw new WeightsException(file + ": tensor '" + name + "' has shape " + shown(e.shapeString())
+          + ", whose byte size overflows 64 bits");
+    }
     if (e.begin() < 0 || e.end() > dataSize || e.end() - e.begin() != expected) {
-      throw new WeightsException(file + ": tensor '" + name + "' (" + dtype + " " + e.shapeString() + ") claims bytes ["
+      throw new WeightsException(file + ": tensor '" + name + "' (" + dtype + " " + shown(e.shapeString()) + ") claims bytes ["
           + e.begin() + ", " + e.end() + ") but needs " + expected + " bytes inside a data section of " + dataSize);
     }
     return e;
@@ -140,8 +156,13 @@ public final class Safetensors implements NamedTensors {
       case "F32", "I32" -> 4;
       case "BF16", "I16" -> 2;
       case "U8", "I8", "BOOL" -> 1;
-      default -> throw new WeightsException(file + ": tensor '" + name + "' has unsupported dtype " + dtype);
+      default -> throw new WeightsException(file + ": tensor '" + name + "' has unsupported dtype " + shown(dtype));
     };
+  }
+
+  /** {@code s} cut to 80 characters for a message. */
+  private static String shown(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 80) + "... (" + s.length() + " characters)";
   }
 
   @Override

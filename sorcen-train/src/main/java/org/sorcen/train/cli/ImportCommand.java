@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.DatasetManifest;
+import org.sorcen.train.data.Echo;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDatasetWriter;
 import org.sorcen.train.data.importers.NpyReader;
@@ -20,6 +21,12 @@ import picocli.CommandLine.Option;
     + "A .pt token file of the official MAGE/LEASE pipeline (torch.save of {'tokens_vqgan': (N, 256), 'labels': (N,)}) "
     + "is read directly; its tokens_dino is ignored.")
 final class ImportCommand implements Callable<Integer> {
+  /**
+   * Classes named 0..K-1 from the largest label, at most: ImageNet-21k has 21,841. A larger label
+   * is a damaged file (a 200-byte file can hold the label 2^31 - 2), and its K names would fill memory.
+   */
+  static final int MAX_DEFAULT_CLASSES = 1 << 16;
+
   @Option(names = "--tokens", required = true, description = "Training token array (.npy, .npz with 'tokens', or "
       + "an official .pt with 'tokens_vqgan' and 'labels').")
   Path tokens;
@@ -74,6 +81,11 @@ final class ImportCommand implements Callable<Integer> {
       throw new DataException(tokens + ": rows of " + train.seqLen() + " ids are not a square grid");
     }
     long maxLabel = Math.max(max(train.labels()), test != null ? max(test.labels()) : -1);
+    if (classNames == null && maxLabel >= MAX_DEFAULT_CLASSES) {
+      throw new DataException("label " + maxLabel + " would make " + Echo.text(Long.toString(maxLabel + 1))
+          + " classes 0.." + maxLabel + ", more than the " + MAX_DEFAULT_CLASSES + " named without --class-names: fix"
+          + " the labels, or pass --class-names if there are really that many classes");
+    }
     List<String> names = classNames != null ? classNames
         : IntStream.rangeClosed(0, (int) maxLabel).mapToObj(Integer::toString).toList();
     if (maxLabel >= names.size()) {

@@ -25,6 +25,8 @@ import org.sorcen.graph.weights.NamedTensors;
 import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.Echo;
+import org.sorcen.train.data.RegularFile;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.ConfigDiff;
 import org.sorcen.train.run.RunLayout;
@@ -57,6 +59,10 @@ public final class OfficialImport {
 
   /** Opens a {@code torch.save} zip or a safetensors file, by its first bytes. */
   public static NamedTensors open(Path file) {
+    String notRegular = RegularFile.problem(file);
+    if (notRegular != null && Files.exists(file)) {
+      throw new WeightsException(notRegular); // before opening it: a FIFO would block
+    }
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(4);
@@ -104,12 +110,12 @@ public final class OfficialImport {
       Path preset = preset(torch != null ? torch.argsModel() : null, configsDir);
       if (preset == null) {
         throw new IllegalArgumentException("--config is required: " + checkpoint + (torch != null
-            && torch.argsModel() != null ? " has args.model '" + torch.argsModel() + "', which names no preset"
+            && torch.argsModel() != null ? " has args.model '" + Echo.text(torch.argsModel()) + "', which names no preset"
             : " names no model (no args.model)") + "; its tensors say " + describe(Shapes.of(file))
             + " (num_heads cannot be read from shapes)");
       }
       cfg = ConfigLoader.load(preset).validated();
-      source = preset + " (args.model '" + torch.argsModel() + "')";
+      source = preset + " (args.model '" + Echo.text(torch.argsModel()) + "')";
     }
     checkShapes(cfg, source, file);
     VqganImport.Plan vqgan = null;
@@ -277,8 +283,8 @@ public final class OfficialImport {
 
   private static void shape(List<String> problems, String tensor, long[] actual, long[] needed, String because) {
     if (actual != null && !Arrays.equals(actual, needed)) {
-      problems.add("tensor '" + tensor + "' has shape " + Arrays.toString(actual) + " but " + because + " need "
-          + Arrays.toString(needed));
+      problems.add("tensor '" + tensor + "' has shape " + Echo.text(Arrays.toString(actual)) + " but " + because
+          + " need " + Arrays.toString(needed));
     }
   }
 }

@@ -5,29 +5,27 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import net.razorvine.pickle.IObjectConstructor;
-import net.razorvine.pickle.PickleException;
-import net.razorvine.pickle.Unpickler;
-import net.razorvine.pickle.objects.ClassDictConstructor;
 import org.sorcen.graph.weights.NamedTensors;
 import org.sorcen.graph.weights.WeightsException;
+import org.sorcen.train.data.Echo;
+import org.sorcen.train.data.RegularFile;
 
 /**
  * A reader of PyTorch's {@code torch.save} zip format (torch ≥ 1.6): {@code <name>/data.pkl}, a
  * pickle whose tensors refer by persistent id to raw little-endian storages
- * {@code <name>/data/<key>}. The pickle is read by {@code net.razorvine:pickle}; this class only
+ * {@code <name>/data/<key>}. The pickle is read by the bounded {@link PickleReader}; this class only
  * registers what PyTorch puts in it ({@code torch._utils._rebuild_tensor_v2},
  * {@code _rebuild_parameter}, the storage types, {@code collections.OrderedDict},
  * {@code argparse.Namespace}). Holds either a training checkpoint ({@code {'model', 'optimizer',
@@ -61,23 +59,15 @@ public final class TorchCheckpoint implements NamedTensors {
     }
   }
 
-  /** The storage type global of a persistent id: constructing it is never needed. */
-  record StorageType(Dtype dtype) implements IObjectConstructor {
-    @Override
-    public Object construct(Object[] args) {
-      throw new PickleException("torch." + dtype.storageClass + " cannot be constructed from a pickle");
-    }
-  }
-
   /** One storage: {@code data/<key>} of the archive, {@code numel} elements. */
   record Storage(Dtype dtype, String key, long numel) {}
 
-  /** A tensor: a view of a storage. */
+  /** A tensor: a view of a storage. Built only by {@link #rebuildTensor}, which bounds its arithmetic. */
   record TensorRef(Storage storage, long offset, long[] size, long[] stride) {
     long numel() {
       long n = 1;
       for (long d : size) {
-        n *= d;
+        n = Math.multiplyExact(n, d);
       }
       return n;
     }
@@ -100,59 +90,112 @@ public final class TorchCheckpoint implements NamedTensors {
         if (size[i] == 0) {
           return offset;
         }
-        last += (size[i] - 1) * stride[i];
+        last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
       }
-      return last + 1;
+      return Math.addExact(last, 1);
     }
   }
 
-  /** {@code collections.OrderedDict}: a LinkedHashMap that accepts the attributes PyTorch sets on it. */
-  public static final class PyOrderedDict extends LinkedHashMap<Object, Object> {
-    /** {@code state_dict()._metadata} (per-module versions): not needed. */
-    public void __setstate__(HashMap<?, ?> state) {}
-  }
+  /** {@code collections.OrderedDict}: its BUILD state ({@code state_dict()._metadata}) is not needed. */
+  static final class PyOrderedDict extends LinkedHashMap<Object, Object> implements PickleReader.IgnoresState {}
 
-  static {
-    Unpickler.registerConstructor("collections", "OrderedDict", args -> new PyOrderedDict());
-    Unpickler.registerConstructor("torch._utils", "_rebuild_tensor_v2", TorchCheckpoint::rebuildTensor);
-    Unpickler.registerConstructor("torch._utils", "_rebuild_tensor", TorchCheckpoint::rebuildTensor);
-    Unpickler.registerConstructor("torch._utils", "_rebuild_parameter", args -> args[0]);
-    Unpickler.registerConstructor("torch._utils", "_rebuild_parameter_with_state", args -> args[0]);
-    Unpickler.registerConstructor("argparse", "Namespace", new ClassDictConstructor("argparse", "Namespace"));
-    for (Dtype d : Dtype.values()) {
-      Unpickler.registerConstructor("torch", d.storageClass, new StorageType(d));
+  /** {@code argparse.Namespace}: its attributes, which BUILD sets. */
+  static final class PyNamespace extends LinkedHashMap<Object, Object> implements PickleReader.StateIsEntries {}
+
+  /** A tensor's rank at most; PyTorch's own limit is 64. */
+  static final int MAX_RANK = 64;
+  /** A storage key's length at most: torch writes decimal numbers. */
+  static final int MAX_KEY = 256;
+
+  private static final Map<String, PickleReader.Constructor> CONSTRUCTORS = Map.of(
+      "collections.OrderedDict", args -> {
+        if (args.length != 0) {
+          throw PickleReader.fail("collections.OrderedDict called with " + args.length + " arguments, expected none");
+        }
+        return new PyOrderedDict();
+      },
+      "torch._utils._rebuild_tensor_v2", TorchCheckpoint::rebuildTensor,
+      "torch._utils._rebuild_tensor", TorchCheckpoint::rebuildTensor,
+      "torch._utils._rebuild_parameter", TorchCheckpoint::parameter,
+      "torch._utils._rebuild_parameter_with_state", TorchCheckpoint::parameter,
+      "argparse.Namespace", args -> new PyNamespace());
+
+  private static Object parameter(Object[] args) {
+    if (args.length < 1 || !(args[0] instanceof TensorRef t)) {
+      throw PickleReader.fail("_rebuild_parameter of " + (args.length < 1 ? "nothing" : Echo.of(args[0]))
+          + ", not a tensor");
     }
+    return t;
   }
 
-  private static Object rebuildTensor(Object[] args) {
+  /** {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, ...)}, every number checked. */
+  private static TensorRef rebuildTensor(Object[] args) {
     if (args.length < 4 || !(args[0] instanceof Storage storage)) {
-      throw new PickleException("_rebuild_tensor_v2 without a storage");
+      throw PickleReader.fail("_rebuild_tensor_v2 without a storage");
     }
-    return new TensorRef(storage, ((Number) args[1]).longValue(), longs(args[2]), longs(args[3]));
+    long offset = count(args[1], "storage_offset");
+    long[] size = counts(args[2], "size");
+    long[] stride = counts(args[3], "stride");
+    if (size.length != stride.length) {
+      throw PickleReader.fail("a tensor of " + size.length + " sizes but " + stride.length + " strides");
+    }
+    TensorRef t = new TensorRef(storage, offset, size, stride);
+    try {
+      t.numel();
+      t.extent();
+    } catch (ArithmeticException e) {
+      throw PickleReader.fail("a tensor of size " + Echo.text(Arrays.toString(size)) + ", stride "
+          + Echo.text(Arrays.toString(stride)) + ", offset " + offset + " overflows 64-bit arithmetic");
+    }
+    return t;
   }
 
-  private static long[] longs(Object tuple) {
-    Object[] t = (Object[]) tuple;
+  /** A tuple of counts, at most {@link #MAX_RANK} of them. */
+  private static long[] counts(Object tuple, String what) {
+    if (!(tuple instanceof Object[] t)) {
+      throw PickleReader.fail("the tensor's " + what + " is " + Echo.of(tuple) + ", not a tuple of integers");
+    }
+    if (t.length > MAX_RANK) {
+      throw PickleReader.fail("the tensor's " + what + " has " + t.length + " dimensions (at most " + MAX_RANK + ")");
+    }
     long[] out = new long[t.length];
     for (int i = 0; i < t.length; i++) {
-      out[i] = ((Number) t[i]).longValue();
+      out[i] = count(t[i], what + "[" + i + "]");
     }
     return out;
   }
 
-  /** The unpickler of one archive: persistent ids are storages. */
-  private static final class TorchUnpickler extends Unpickler {
-    @Override
-    protected Object persistentLoad(Object pid) {
-      // ('storage', storage_type, key, location, numel)
-      if (pid instanceof Object[] t && t.length >= 5 && "storage".equals(t[0])) {
-        if (!(t[1] instanceof StorageType type)) {
-          throw new PickleException("unsupported storage type " + t[1]);
-        }
-        return new Storage(type.dtype(), String.valueOf(t[2]), ((Number) t[4]).longValue());
-      }
-      throw new PickleException("unsupported persistent id " + (pid instanceof Object[] a ? Arrays.toString(a) : pid));
+  /** A non-negative int64: None, a float or a huge integer where a count belongs is refused. */
+  private static long count(Object value, String what) {
+    if (!(value instanceof Long n) || n < 0) {
+      throw PickleReader.fail(what + " is " + Echo.of(value) + ", not a non-negative int64");
     }
+    return n;
+  }
+
+  /** A persistent id {@code ('storage', torch.<Type>Storage, key, location, numel)}: a storage. */
+  private static Storage persistentLoad(Object[] holder) {
+    Object pid = holder[0];
+    if (!(pid instanceof Object[] t) || t.length < 5 || !"storage".equals(t[0])) {
+      throw PickleReader.fail("unsupported persistent id " + Echo.of(pid) + " (expected ('storage', type, key,"
+          + " location, numel))");
+    }
+    Dtype dtype = null;
+    if (t[1] instanceof PickleReader.Global g && g.module().equals("torch")) {
+      dtype = Arrays.stream(Dtype.values()).filter(d -> d.storageClass.equals(g.name())).findFirst().orElse(null);
+    }
+    if (dtype == null) {
+      throw PickleReader.fail("unsupported storage type " + (t[1] instanceof PickleReader.Global g
+          ? Echo.text(g.qualified()) : Echo.of(t[1])));
+    }
+    if (!(t[2] instanceof String key) || key.isEmpty() || key.length() > MAX_KEY) {
+      throw PickleReader.fail("storage key " + Echo.of(t[2]) + " is not a string of 1 to " + MAX_KEY + " characters");
+    }
+    long numel = count(t[4], "storage numel");
+    if (numel > Long.MAX_VALUE / dtype.bytes) {
+      throw PickleReader.fail("storage numel " + numel + " overflows its byte size");
+    }
+    return new Storage(dtype, key, numel);
   }
 
   private final Path file;
@@ -181,8 +224,18 @@ public final class TorchCheckpoint implements NamedTensors {
     return head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
   }
 
+  /**
+   * data.pkl's size at most, as a multiple of the file's: torch.save stores it uncompressed, so this
+   * only bounds the memory a deflated pickle could inflate to.
+   */
+  static final int MAX_PICKLE_EXPANSION = 8;
+
   /** Reads the pickle and checks every tensor of the state_dict against its storage; data are read on demand. */
   public static TorchCheckpoint read(Path file) {
+    String notRegular = RegularFile.problem(file);
+    if (notRegular != null) {
+      throw new WeightsException(Files.exists(file) ? notRegular : "checkpoint not found: " + file);
+    }
     try (ZipFile zip = new ZipFile(file.toFile())) {
       String prefix = null;
       for (ZipEntry e : Collections.list(zip.entries())) {
@@ -197,31 +250,44 @@ public final class TorchCheckpoint implements NamedTensors {
       }
       ZipEntry order = zip.getEntry(prefix + "byteorder");
       if (order != null) {
-        String o = new String(zip.getInputStream(order).readAllBytes(), StandardCharsets.US_ASCII).trim();
+        String o;
+        try (InputStream in = zip.getInputStream(order)) {
+          o = new String(in.readNBytes(16), StandardCharsets.US_ASCII).trim();
+        }
         if (!o.equals("little")) {
-          throw new WeightsException(file + ": storages are " + o + "-endian; only little-endian checkpoints are read");
+          throw new WeightsException(file + ": storages are " + Echo.text(o) + "-endian; only little-endian"
+              + " checkpoints are read");
         }
       }
-      Object root;
+      long limit = Math.min(Integer.MAX_VALUE - 16L, MAX_PICKLE_EXPANSION * Files.size(file) + 4096);
+      byte[] pickle;
       try (InputStream in = zip.getInputStream(zip.getEntry(prefix + "data.pkl"))) {
-        root = new TorchUnpickler().load(in);
-      } catch (PickleException | ClassCastException | ArrayIndexOutOfBoundsException e) {
-        throw new WeightsException(file + ": cannot unpickle data.pkl: " + e.getMessage());
+        pickle = in.readNBytes((int) limit + 1);
+      }
+      if (pickle.length > limit) {
+        throw new WeightsException(file + ": " + prefix + "data.pkl inflates to more than " + limit + " bytes, "
+            + MAX_PICKLE_EXPANSION + " times the file: not a torch.save pickle");
+      }
+      Object root;
+      try {
+        root = PickleReader.load(pickle, CONSTRUCTORS, TorchCheckpoint::persistentLoad);
+      } catch (PickleReader.Malformed e) {
+        throw new WeightsException(file + ": cannot unpickle " + prefix + "data.pkl: " + e.getMessage());
       }
       return fromRoot(file, zip, prefix, root);
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw new WeightsException("checkpoint not found: " + file);
     } catch (ZipException e) {
-      throw new WeightsException(file + ": not a readable zip archive (truncated or damaged?): " + e.getMessage());
+      throw new WeightsException(file + ": not a readable zip archive (truncated or damaged?): "
+          + Echo.text(String.valueOf(e.getMessage())));
     } catch (IOException e) {
-      throw new WeightsException(file + ": cannot read: " + e.getMessage());
+      throw new WeightsException(file + ": cannot read: " + Echo.text(String.valueOf(e.getMessage())));
     }
   }
 
   private static TorchCheckpoint fromRoot(Path file, ZipFile zip, String prefix, Object root) {
     if (!(root instanceof Map<?, ?> top)) {
-      throw new WeightsException(file + ": holds a " + (root == null ? "None" : root.getClass().getSimpleName())
-          + ", not a state_dict or a training checkpoint");
+      throw new WeightsException(file + ": holds " + Echo.of(root) + ", not a state_dict or a training checkpoint");
     }
     boolean training = top.get("model") instanceof Map;
     // taming / PyTorch Lightning checkpoints (MAGE's VQGAN) keep their weights under 'state_dict'.
@@ -233,35 +299,48 @@ public final class TorchCheckpoint implements NamedTensors {
       if (!(e.getValue() instanceof TensorRef t)) {
         continue;
       }
-      String name = String.valueOf(e.getKey());
+      if (!(e.getKey() instanceof String name)) {
+        throw new WeightsException(file + ": a tensor is keyed by " + Echo.of(e.getKey()) + ", not a name");
+      }
       tensors.put(name, t);
       check(zip, prefix, name, t).ifPresent(problems::add);
     }
     if (tensors.isEmpty()) {
       throw new WeightsException(file + ": no tensors found: expected a state_dict or a dict with a 'model' "
-          + "state_dict (keys: " + top.keySet() + ")");
+          + "state_dict (keys: " + keys(top) + ")");
     }
     if (!problems.isEmpty()) {
-      throw new WeightsException(file + " is damaged:\n  " + String.join("\n  ", problems));
+      throw new WeightsException(file + " is damaged: " + String.join("; ", problems.subList(0, Math.min(2,
+          problems.size()))) + (problems.size() > 2 ? "; and " + (problems.size() - 2) + " more tensors" : ""));
     }
-    Number epoch = training && top.get("epoch") instanceof Number n ? n : null;
+    // An int64 or a float: a 600-digit epoch is damage, not an epoch to print.
+    Number epoch = training && (top.get("epoch") instanceof Long || top.get("epoch") instanceof Double)
+        ? (Number) top.get("epoch") : null;
     Map<?, ?> args = training && top.get("args") instanceof Map<?, ?> a ? a : null;
     return new TorchCheckpoint(file, prefix, Collections.unmodifiableMap(tensors), training, epoch, args);
   }
 
+  /** The first few keys of {@code map}, each bounded, for a message. */
+  static String keys(Map<?, ?> map) {
+    List<String> shown = map.keySet().stream().limit(5).map(Echo::of).toList();
+    return String.join(", ", shown) + (map.size() > shown.size() ? ", ... (" + map.size() + " keys)" : "");
+  }
+
   private static java.util.Optional<String> check(ZipFile zip, String prefix, String name, TensorRef t) {
+    String tensor = "tensor " + Echo.of(name);
+    String key = Echo.text(t.storage().key());
     ZipEntry data = zip.getEntry(prefix + "data/" + t.storage().key());
     if (data == null) {
-      return java.util.Optional.of("tensor '" + name + "': storage data/" + t.storage().key() + " is missing");
+      return java.util.Optional.of(tensor + ": storage data/" + key + " is missing");
     }
     long need = t.storage().numel() * t.storage().dtype().bytes;
-    if (data.getSize() >= 0 && data.getSize() < need) {
-      return java.util.Optional.of("tensor '" + name + "': storage data/" + t.storage().key() + " has "
-          + data.getSize() + " bytes, its " + t.storage().numel() + " elements need " + need);
+    if (data.getSize() < need) {
+      return java.util.Optional.of(tensor + ": storage data/" + key + " has " + data.getSize()
+          + " bytes, its " + t.storage().numel() + " elements need " + need);
     }
-    if (t.offset() < 0 || t.extent() > t.storage().numel() || t.size().length != t.stride().length) {
-      return java.util.Optional.of("tensor '" + name + "' (size " + Arrays.toString(t.size()) + ", stride "
-          + Arrays.toString(t.stride()) + ", offset " + t.offset() + ") does not fit its storage of "
+    if (t.extent() > t.storage().numel()) {
+      return java.util.Optional.of(tensor + " (size " + Echo.text(Arrays.toString(t.size())) + ", stride "
+          + Echo.text(Arrays.toString(t.stride())) + ", offset " + t.offset() + ") does not fit its storage of "
           + t.storage().numel() + " elements");
     }
     return java.util.Optional.empty();
@@ -381,16 +460,23 @@ public final class TorchCheckpoint implements NamedTensors {
   /** The bytes of a contiguous view: its elements from the storage's offset on. */
   private ByteBuffer data(String name, TensorRef t) {
     int size = t.storage().dtype().bytes;
+    // Both fit: read() checked the view against its storage, whose byte size fits a long.
+    long length = t.numel() * size;
+    if (length > Integer.MAX_VALUE - 16) {
+      throw new WeightsException(file + ": tensor " + Echo.of(name) + " holds " + length + " bytes, more than one Java"
+          + " array can (2^31 - 17)");
+    }
     try (ZipFile zip = new ZipFile(file.toFile());
         InputStream in = zip.getInputStream(zip.getEntry(prefix + "data/" + t.storage().key()))) {
       in.skipNBytes(t.offset() * size);
-      byte[] bytes = in.readNBytes(Math.toIntExact(t.numel() * size));
-      if (bytes.length != t.numel() * size) {
-        throw new IOException("storage data/" + t.storage().key() + " ends early");
+      byte[] bytes = in.readNBytes((int) length); // grows with the bytes read, not with the length asked
+      if (bytes.length != length) {
+        throw new IOException("storage data/" + Echo.text(t.storage().key()) + " ends early");
       }
       return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    } catch (IOException | ArithmeticException | NullPointerException e) {
-      throw new WeightsException(file + ": cannot read tensor '" + name + "': " + e.getMessage());
+    } catch (IOException e) {
+      throw new WeightsException(file + ": cannot read tensor " + Echo.of(name) + ": "
+          + Echo.text(String.valueOf(e.getMessage())));
     }
   }
 

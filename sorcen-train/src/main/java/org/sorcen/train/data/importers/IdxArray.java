@@ -50,7 +50,8 @@ record IdxArray(int[] dims, byte[] values) {
         throw new DataException(where + ": dimension " + d + " at offset " + (4 + 4 * d) + " is " + dims[d]
             + " (read as signed int32); the header is corrupt");
       }
-      count *= dims[d];
+      // Three int32 dims can overflow a long; past the bytes there are, the count is only "too many".
+      count = count > b.length ? count * Math.min(dims[d], 1) : count * dims[d];
     }
     long available = b.length - headerLength;
     String shape = Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining("x"));

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.Echo;
 
 /** The integer dtypes a .npy may hold, read into {@code long}: signed or unsigned, 1 to 8 bytes. */
 record NpyDtype(String descr, ByteOrder order, boolean unsigned, int size) {
@@ -13,7 +14,7 @@ record NpyDtype(String descr, ByteOrder order, boolean unsigned, int size) {
 
   static NpyDtype parse(String descr, String where) {
     if (descr.matches("[<>|=]?O\\d*")) {
-      throw new DataException(where + " holds Python objects (dtype '" + descr + "'), which cannot be read without"
+      throw new DataException(where + " holds Python objects (dtype " + Echo.of(descr) + "), which cannot be read without"
           + " pickle: save an integer array, e.g. np.asarray(tokens, dtype=np.int64)");
     }
     Matcher m = INTEGER.matcher(descr);
@@ -21,7 +22,7 @@ record NpyDtype(String descr, ByteOrder order, boolean unsigned, int size) {
     boolean supported = m.matches() && !(m.group(2).equals("u") && m.group(3).equals("8"))
         && !(m.group(1).equals("|") && !m.group(3).equals("1"));
     if (!supported) {
-      throw new DataException(where + " has dtype '" + descr + "', which is not supported; supported: " + SUPPORTED
+      throw new DataException(where + " has dtype " + Echo.of(descr) + ", which is not supported; supported: " + SUPPORTED
           + " (convert with arr.astype(np.int64))");
     }
     ByteOrder order = m.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.Echo;
 
 /**
  * The header of a .npy (format 1.0, 2.0 or 3.0): magic \x93NUMPY, version, header length (2 bytes
@@ -21,6 +22,10 @@ record NpyHeader(String where, NpyDtype dtype, long[] shape, long dataOffset) {
   static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   // numpy itself refuses headers over 10000 bytes by default; this only guards against garbage.
   private static final int MAX_HEADER = 1 << 20;
+  /** numpy's own limit on dimensions. */
+  static final int MAX_RANK = 64;
+  /** Largest array the JVM hands out, with a margin. */
+  static final long MAX_VALUES = Integer.MAX_VALUE - 16;
 
   /** Reads the header from {@code in}, leaving it at the first data byte. */
   static NpyHeader read(InputStream in, String where) throws IOException {
@@ -60,7 +65,8 @@ record NpyHeader(String where, NpyDtype dtype, long[] shape, long dataOffset) {
 
   private static NpyHeader parse(String text, String where, long dataOffset) {
     if (Pattern.compile("['\"]descr['\"]\\s*:\\s*\\[").matcher(text).find()) {
-      throw new DataException(where + " holds a structured array (" + text + "): save a plain integer array");
+      throw new DataException(where + " holds a structured array (" + Echo.text(text) + "): save a plain integer"
+          + " array");
     }
     String descr = value(text, "descr", "['\"]([^'\"]*)['\"]", where);
     NpyDtype dtype = NpyDtype.parse(descr, where);
@@ -69,33 +75,69 @@ record NpyHeader(String where, NpyDtype dtype, long[] shape, long dataOffset) {
           + " np.save(path, np.ascontiguousarray(arr))");
     }
     String dims = value(text, "shape", "\\(([^)]*)\\)", where).strip();
-    long[] shape = dims.isEmpty() ? new long[0] : Arrays.stream(dims.split(","))
-        .map(String::strip).filter(s -> !s.isEmpty())
-        .mapToLong(s -> Long.parseLong(s.endsWith("L") ? s.substring(0, s.length() - 1) : s)) // Python 2 longs
-        .toArray();
-    return new NpyHeader(where, dtype, shape, dataOffset);
+    String[] parts = dims.isEmpty() ? new String[0] : dims.split(",", -1);
+    if (parts.length > MAX_RANK + 1) {
+      throw new DataException(where + ": the npy shape has " + parts.length + " dimensions (at most " + MAX_RANK + ")");
+    }
+    long[] shape = new long[parts.length];
+    int rank = 0;
+    for (int i = 0; i < parts.length; i++) {
+      String d = parts[i].strip();
+      if (d.isEmpty() && i == parts.length - 1) {
+        continue; // the trailing comma of (3,)
+      }
+      if (!d.matches("[0-9]+L?")) { // Python 2 wrote longs as 3L
+        throw new DataException(where + ": npy shape entry " + (i + 1) + ", " + Echo.of(d) + ", is not a non-negative"
+            + " integer; the header is corrupt");
+      }
+      if (d.length() > 18) { // 18 digits always fit a long; past them no dimension fits an array
+        throw new DataException(where + ": npy shape entry " + (i + 1) + ", " + Echo.of(d) + ", is larger than a Java array can hold"
+            + " (2^31 - 17); the header is corrupt");
+      }
+      shape[rank++] = Long.parseLong(d.endsWith("L") ? d.substring(0, d.length() - 1) : d);
+    }
+    shape = Arrays.copyOf(shape, rank);
+    NpyHeader h = new NpyHeader(where, dtype, shape, dataOffset);
+    h.checkFitsAnArray();
+    return h;
   }
 
   private static String value(String text, String key, String valuePattern, String where) {
     Matcher m = Pattern.compile("['\"]" + key + "['\"]\\s*:\\s*" + valuePattern).matcher(text);
     if (!m.find()) {
-      throw new DataException(where + ": the npy header has no readable '" + key + "': " + text);
+      throw new DataException(where + ": the npy header has no readable '" + key + "': " + Echo.text(text));
     }
     return m.group(1);
   }
 
-  /** The shape as numpy prints it, e.g. (3, 4). */
+  /** The shape as numpy prints it, e.g. (3, 4), cut short for a message when long. */
   String shapeText() {
-    return Arrays.stream(shape).mapToObj(Long::toString)
-        .collect(Collectors.joining(", ", "(", shape.length == 1 ? ",)" : ")"));
+    return Echo.text(Arrays.stream(shape).mapToObj(Long::toString)
+        .collect(Collectors.joining(", ", "(", shape.length == 1 ? ",)" : ")")));
   }
 
+  /** The number of values; {@link #checkFitsAnArray} made sure it fits. */
   long count() {
     long n = 1;
     for (long d : shape) {
-      n = Math.multiplyExact(n, d);
+      n *= d;
     }
     return n;
+  }
+
+  /**
+   * Refuses a shape whose product, with each 0 taken as 1, exceeds a Java array: so the count,
+   * the rows and every row length fit an int, and a (0, 2^62) shape cannot overflow either.
+   */
+  private void checkFitsAnArray() {
+    long n = 1;
+    for (long d : shape) {
+      if (d > 1 && n > MAX_VALUES / d) {
+        throw new DataException(where + ": shape " + shapeText() + " holds more values than a Java array"
+            + " can (2^31 - 17): split it into several files");
+      }
+      n *= Math.max(d, 1);
+    }
   }
 
   private static String hex(byte[] b) {

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.Echo;
+import org.sorcen.train.data.RegularFile;
 import org.sorcen.train.data.TokenArrays;
 
 /**
@@ -30,6 +32,10 @@ public final class NpyReader {
    * otherwise; without either, labels are −1. Class names are left empty.
    */
   public static TokenArrays readTokens(Path npyOrNpz, Path labelsNpyOrNull) {
+    RegularFile.require(npyOrNpz);
+    if (labelsNpyOrNull != null) {
+      RegularFile.require(labelsNpyOrNull);
+    }
     Grid grid;
     long[] labels = null;
     String labelsWhere = null;
@@ -69,8 +75,7 @@ public final class NpyReader {
     if (others.size() == 1) {
       return others.get(0);
     }
-    throw new DataException(file + " has no member named tokens or ids (members: "
-        + (names.isEmpty() ? "none" : String.join(", ", names))
+    throw new DataException(file + " has no member named tokens or ids (members: " + members(names)
         + "): save it with np.savez(path, tokens=ids, labels=labels)");
   }
 
@@ -81,12 +86,18 @@ public final class NpyReader {
     try (NpzArchive npz = NpzArchive.open(file)) {
       Set<String> names = npz.names();
       if (!names.contains("labels") && names.size() != 1) {
-        throw new DataException(file + " has no member named labels (members: "
-            + (names.isEmpty() ? "none" : String.join(", ", names)) + "): pass the labels .npy itself");
+        throw new DataException(file + " has no member named labels (members: " + members(names)
+            + "): pass the labels .npy itself");
       }
       return npz.read(names.contains("labels") ? "labels" : names.iterator().next(),
           (in, where) -> readLabels(in, where, grid));
     }
+  }
+
+  /** The first few member names, each bounded, for a message. */
+  private static String members(Set<String> names) {
+    List<String> shown = names.stream().limit(5).map(Echo::text).toList();
+    return names.isEmpty() ? "none" : String.join(", ", shown) + (names.size() > 5 ? ", ... (" + names.size() + ")" : "");
   }
 
   private static <T> T readNpy(Path file, ArrayReader<T> reader) {
@@ -99,7 +110,7 @@ public final class NpyReader {
 
   static DataException unreadable(Path file, IOException e) {
     return e instanceof NoSuchFileException ? new DataException(file + " does not exist", e)
-        : new DataException("cannot read " + file + ": " + e.getMessage(), e);
+        : new DataException("cannot read " + file + ": " + Echo.text(String.valueOf(e.getMessage())), e);
   }
 
   private static Grid readGrid(InputStream in, String where) throws IOException {

@@ -4,25 +4,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.sorcen.train.data.DataException;
 
-/** Reads the data after a {@link NpyHeader} into longs, in chunks so a file over 2 GB streams through. */
+/**
+ * Reads the data after a {@link NpyHeader} into longs, in chunks so a file over 2 GB streams
+ * through. The array grows with the bytes actually read, never to the header's count up front: a
+ * 200-byte file (or .npz member) may claim two billion values.
+ */
 final class NpyValues {
-  // Largest array the JVM hands out, with a margin.
-  private static final long MAX_VALUES = Integer.MAX_VALUE - 16;
   private static final int CHUNK = 1 << 16;
 
   private NpyValues() {}
 
   static long[] read(InputStream in, NpyHeader header) throws IOException {
-    long count = header.count();
-    if (count > MAX_VALUES) {
-      throw new DataException(header.where() + ": shape " + header.shapeText() + " holds " + count + " values, more"
-          + " than a Java array can (2^31 - 17): split it into several files");
-    }
+    long count = header.count(); // at most 2^31 - 17: the header checked it
     NpyDtype dtype = header.dtype();
     int size = dtype.size();
-    long[] out = new long[(int) count];
+    long[] out = new long[(int) Math.min(count, CHUNK)];
     byte[] buffer = new byte[CHUNK];
     ByteBuffer view = ByteBuffer.wrap(buffer).order(dtype.order());
     long needed = count * size;
@@ -35,6 +34,9 @@ final class NpyValues {
             + " needs " + needed + " bytes of data at offset " + header.dataOffset() + ", there are " + (done + got));
       }
       int first = (int) (done / size);
+      if (first + want / size > out.length) {
+        out = Arrays.copyOf(out, (int) Math.min(count, Math.max(2L * out.length, first + want / size)));
+      }
       for (int i = 0; i < want / size; i++) {
         out[first + i] = dtype.get(view, i);
       }

@@ -12,6 +12,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.Echo;
 
 /**
  * A .npz: a zip of .npy members, stored (np.savez) or deflated (np.savez_compressed). Members are
@@ -43,7 +44,8 @@ final class NpzArchive implements AutoCloseable {
     try {
       return new NpzArchive(file, new ZipFile(file.toFile()));
     } catch (ZipException e) {
-      throw new DataException(file + " starts like a zip (.npz) but is not a readable one (" + e.getMessage()
+      throw new DataException(file + " starts like a zip (.npz) but is not a readable one ("
+          + Echo.text(String.valueOf(e.getMessage()))
           + "): the file is damaged or cut short", e);
     } catch (IOException e) {
       throw NpyReader.unreadable(file, e);
@@ -57,12 +59,13 @@ final class NpzArchive implements AutoCloseable {
 
   <T> T read(String name, ArrayReader<T> reader) {
     ZipEntry entry = members.get(name);
-    String where = file + " member " + entry.getName();
+    String where = file + " member " + Echo.text(entry.getName());
     try (InputStream in = zip.getInputStream(entry)) {
       return reader.read(in, where);
     } catch (IOException e) {
       // Bad deflate data surfaces as ZipException, deflate data cut short as EOFException.
-      throw new DataException(where + " is corrupt (" + e.getMessage() + "): write the .npz again", e);
+      throw new DataException(where + " is corrupt (" + Echo.text(String.valueOf(e.getMessage()))
+          + "): write the .npz again", e);
     }
   }
 

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.zip.ZipFile;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.Echo;
+import org.sorcen.train.data.RegularFile;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.official.TorchCheckpoint;
 
@@ -25,6 +27,9 @@ public final class TorchTokensReader {
   public static final String TOKENS = "tokens_vqgan";
   /** The key of the labels in an official token file. */
   public static final String LABELS = "labels";
+
+  /** Rows, and ids per row, at most: what one Java array holds. */
+  private static final long MAX_ROW = Integer.MAX_VALUE - 16;
 
   private TorchTokensReader() {}
 
@@ -49,9 +54,7 @@ public final class TorchTokensReader {
 
   /** Token ids and labels (−1 when the file has no {@code labels}) of an official token file. */
   public static Tokens read(Path file) {
-    if (!Files.exists(file)) {
-      throw new DataException(file + " does not exist");
-    }
+    RegularFile.require(file); // before opening it: a FIFO would block
     if (!startsLikeZip(file)) {
       throw new DataException(file + " is not a torch.save zip archive (torch >= 1.6; a legacy-format file must be"
           + " saved again with torch.save(d, path))");
@@ -61,14 +64,19 @@ public final class TorchTokensReader {
       Map<String, long[]> shapes = pt.shapes();
       long[] s = shapes.get(TOKENS);
       if (s == null) {
-        throw new DataException(file + " has no '" + TOKENS + "' tensor (its tensors: " + String.join(", ",
-            shapes.keySet()) + "): an official token file holds tokens_vqgan (N, 256) and labels (N,)");
+        throw new DataException(file + " has no '" + TOKENS + "' tensor (its tensors: " + names(shapes.keySet())
+            + "): an official token file holds tokens_vqgan (N, 256) and labels (N,)");
       }
       if (s.length != 2 && !(s.length == 3 && s[1] == s[2])) {
-        throw new DataException(file + ": " + TOKENS + " has shape " + Arrays.toString(s) + " (rank " + s.length
-            + "): tokens must be N×L or N×G×G");
+        throw new DataException(file + ": " + TOKENS + " has shape " + Echo.text(Arrays.toString(s)) + " (rank "
+            + s.length + "): tokens must be N×L or N×G×G");
       }
-      long seqLen = s.length == 2 ? s[1] : s[1] * s[2];
+      // With a 0 among them, the dims' product says nothing about each dim or about G·G.
+      long seqLen = s.length == 2 ? s[1] : s[1] <= MAX_ROW ? s[1] * s[2] : Long.MAX_VALUE;
+      if (s[0] > MAX_ROW || seqLen > MAX_ROW) {
+        throw new DataException(file + ": " + TOKENS + " has shape " + Arrays.toString(s) + ": more rows or ids per"
+            + " row than a Java array holds (2^31 - 17)");
+      }
       long[] ids = pt.integers(TOKENS);
       for (int i = 0; i < ids.length; i++) {
         if (ids[i] < 0) {
@@ -82,7 +90,7 @@ public final class TorchTokensReader {
       long[] ls = shapes.get(LABELS);
       if (ls != null) {
         if (ls.length != 1 || ls[0] != count) {
-          throw new DataException(file + ": " + LABELS + " has shape " + Arrays.toString(ls) + " but " + TOKENS
+          throw new DataException(file + ": " + LABELS + " has shape " + Echo.text(Arrays.toString(ls)) + " but " + TOKENS
               + " holds " + count + " rows: labels must be (N,), one per row");
         }
         labels = pt.integers(LABELS);
@@ -98,6 +106,12 @@ public final class TorchTokensReader {
     } catch (WeightsException e) {
       throw new DataException(e.getMessage(), e);
     }
+  }
+
+  /** The first few tensor names, each bounded, for a message. */
+  private static String names(java.util.Set<String> names) {
+    List<String> shown = names.stream().limit(5).map(Echo::text).toList();
+    return String.join(", ", shown) + (names.size() > 5 ? ", ... (" + names.size() + ")" : "");
   }
 
   private static boolean startsLikeZip(Path file) {
