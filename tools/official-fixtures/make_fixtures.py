@@ -83,8 +83,10 @@ def init_single_process_group():
         dist.init_process_group("gloo", init_method="file://" + f.name, rank=0, world_size=1)
 
 
-def build_model(M, lease_dir, c):
-    """SorcenViT as sorcen_vit_*_patch16_single builds it, at the tiny sizes of config c."""
+def build_model(M, lease_dir, c, zero_dropout=True):
+    """SorcenViT as sorcen_vit_*_patch16_single builds it, at the sizes of config c.
+
+    zero_dropout=False keeps the official dropout (bench_official_step.py times the real step)."""
     g, d = c["grid"], c["embed_dim"]
     L = g * g
 
@@ -125,8 +127,8 @@ def build_model(M, lease_dir, c):
     ns = {}
     exec(compile(src, "<forward_strange adapted to the tiny grid>", "exec"), M.__dict__, ns)
     model.forward_strange = types.MethodType(ns["forward_strange"], model)
-    # Dropout off everywhere.
-    for m in model.modules():
+    # Dropout off everywhere (fixtures must be deterministic).
+    for m in (model.modules() if zero_dropout else ()):
         if isinstance(m, nn.Dropout):
             m.p = 0.0
         if isinstance(m, M.FlashAttentionLayer):
@@ -336,6 +338,16 @@ def forward_fixture(M, lease_dir, out_path, meta_common):
     return tensors
 
 
+def weight_decay_groups(model, weight_decay):
+    """main_pretrain_tk_1600.py's optimizer groups: timm add_weight_decay (no decay on biases and norms)."""
+    try:
+        import timm.optim.optim_factory as optim_factory
+        add_weight_decay = optim_factory.add_weight_decay
+    except (ImportError, AttributeError):  # newer timm: same function under its new name
+        from timm.optim import param_groups_weight_decay as add_weight_decay
+    return add_weight_decay(model, weight_decay)
+
+
 def one_step_fixture(M, lr_sched, misc, lease_dir, out_path, meta_common):
     c = ONE_STEP
     torch.manual_seed(20260518)
@@ -347,16 +359,10 @@ def one_step_fixture(M, lr_sched, misc, lease_dir, out_path, meta_common):
     before = snapshot(model, names)
     tokens, labels, noise, corners = draw_inputs(c, gen)
 
-    # main_pretrain_tk_1600.py: timm add_weight_decay groups, AdamW betas (0.9, 0.95).
-    try:
-        import timm.optim.optim_factory as optim_factory
-        add_weight_decay = optim_factory.add_weight_decay
-    except (ImportError, AttributeError):  # newer timm: same function under its new name
-        from timm.optim import param_groups_weight_decay as add_weight_decay
     args = types.SimpleNamespace(lr=0.02, min_lr=0.0, warmup_epochs=40, epochs=1600, weight_decay=0.05,
                                  grad_clip=3.0, accum_iter=1)
-    param_groups = add_weight_decay(model, args.weight_decay)
-    optimizer = torch.optim.AdamW(param_groups, lr=args.lr, betas=(0.9, 0.95))
+    param_groups = weight_decay_groups(model, args.weight_decay)
+    optimizer = torch.optim.AdamW(param_groups, lr=args.lr, betas=(0.9, 0.95))  # main_pretrain_tk_1600.py
     loss_scaler = misc.NativeScalerWithGradNormCount()  # GradScaler is disabled on a CPU: scale 1
     epoch, data_iter_step, steps_per_epoch = 100, 0, 1
     lr = lr_sched.adjust_learning_rate(optimizer, data_iter_step / steps_per_epoch + epoch, args)
