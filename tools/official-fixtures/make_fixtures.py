@@ -2,6 +2,7 @@
 """Writes reference fixtures by running the OFFICIAL Sorcen code (ImaGonEs/LEASE) on the CPU.
 
     python make_fixtures.py /path/to/LEASE [--out data/reference]
+    python make_fixtures.py /path/to/LEASE --one-step-only NAME [--seed N --epoch E --grad-clip X|none --set k=v]
 
 The official code is imported from the checkout given on the command line; nothing of it is
 copied here. What had to be adapted to run it on a CPU at tiny sizes (see README.md):
