@@ -103,7 +103,7 @@ def main():
     med = statistics.median(times)
     print(f"official config={a.config} batch={a.batch} precision={'bfloat16' if a.autocast_bf16 else 'float32'} "
           f"median_ms={med:.1f} samples_per_s={a.batch * 1000 / med:.2f} threads={a.threads} warmup={a.warmup} "
-          f"steps={a.steps} torch={torch.__version__} load1={os.getloadavg()[0]:.1f}")  # shared cores: load explains outliers
+          f"steps={a.steps} torch={torch.__version__} load1={os.getloadavg()[0]:.1f}")  # shared cores: the load
 
 
 if __name__ == "__main__":
