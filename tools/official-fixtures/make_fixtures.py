@@ -2,6 +2,7 @@
 """Writes reference fixtures by running the OFFICIAL Sorcen code (ImaGonEs/LEASE) on the CPU.
 
     python make_fixtures.py /path/to/LEASE [--out data/reference]
+    python make_fixtures.py /path/to/LEASE --one-step-only NAME [--seed N --epoch E --grad-clip X|none --set k=v]
 
 The official code is imported from the checkout given on the command line; nothing of it is
 copied here. What had to be adapted to run it on a CPU at tiny sizes (see README.md):
@@ -83,8 +84,10 @@ def init_single_process_group():
         dist.init_process_group("gloo", init_method="file://" + f.name, rank=0, world_size=1)
 
 
-def build_model(M, lease_dir, c):
-    """SorcenViT as sorcen_vit_*_patch16_single builds it, at the tiny sizes of config c."""
+def build_model(M, lease_dir, c, zero_dropout=True):
+    """SorcenViT as sorcen_vit_*_patch16_single builds it, at the sizes of config c.
+
+    zero_dropout=False keeps the official dropout (bench_official_step.py times the real step)."""
     g, d = c["grid"], c["embed_dim"]
     L = g * g
 
@@ -125,8 +128,8 @@ def build_model(M, lease_dir, c):
     ns = {}
     exec(compile(src, "<forward_strange adapted to the tiny grid>", "exec"), M.__dict__, ns)
     model.forward_strange = types.MethodType(ns["forward_strange"], model)
-    # Dropout off everywhere.
-    for m in model.modules():
+    # Dropout off everywhere (fixtures must be deterministic).
+    for m in (model.modules() if zero_dropout else ()):
         if isinstance(m, nn.Dropout):
             m.p = 0.0
         if isinstance(m, M.FlashAttentionLayer):
@@ -336,10 +339,20 @@ def forward_fixture(M, lease_dir, out_path, meta_common):
     return tensors
 
 
-def one_step_fixture(M, lr_sched, misc, lease_dir, out_path, meta_common):
-    c = ONE_STEP
-    torch.manual_seed(20260518)
-    gen = torch.Generator().manual_seed(20260518)
+def weight_decay_groups(model, weight_decay):
+    """main_pretrain_tk_1600.py's optimizer groups: timm add_weight_decay (no decay on biases and norms)."""
+    try:
+        import timm.optim.optim_factory as optim_factory
+        add_weight_decay = optim_factory.add_weight_decay
+    except (ImportError, AttributeError):  # newer timm: same function under its new name
+        from timm.optim import param_groups_weight_decay as add_weight_decay
+    return add_weight_decay(model, weight_decay)
+
+
+def one_step_fixture(M, lr_sched, misc, lease_dir, out_path, meta_common, c=ONE_STEP, seed=20260518, epoch=100,
+                     grad_clip=3.0, peak_lr=0.02):
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
     model = build_model(M, lease_dir, c)
     randomise(model, gen)
     model.train()
@@ -347,18 +360,12 @@ def one_step_fixture(M, lr_sched, misc, lease_dir, out_path, meta_common):
     before = snapshot(model, names)
     tokens, labels, noise, corners = draw_inputs(c, gen)
 
-    # main_pretrain_tk_1600.py: timm add_weight_decay groups, AdamW betas (0.9, 0.95).
-    try:
-        import timm.optim.optim_factory as optim_factory
-        add_weight_decay = optim_factory.add_weight_decay
-    except (ImportError, AttributeError):  # newer timm: same function under its new name
-        from timm.optim import param_groups_weight_decay as add_weight_decay
-    args = types.SimpleNamespace(lr=0.02, min_lr=0.0, warmup_epochs=40, epochs=1600, weight_decay=0.05,
-                                 grad_clip=3.0, accum_iter=1)
-    param_groups = add_weight_decay(model, args.weight_decay)
-    optimizer = torch.optim.AdamW(param_groups, lr=args.lr, betas=(0.9, 0.95))
+    args = types.SimpleNamespace(lr=peak_lr, min_lr=0.0, warmup_epochs=40, epochs=1600, weight_decay=0.05,
+                                 grad_clip=grad_clip, accum_iter=1)
+    param_groups = weight_decay_groups(model, args.weight_decay)
+    optimizer = torch.optim.AdamW(param_groups, lr=args.lr, betas=(0.9, 0.95))  # main_pretrain_tk_1600.py
     loss_scaler = misc.NativeScalerWithGradNormCount()  # GradScaler is disabled on a CPU: scale 1
-    epoch, data_iter_step, steps_per_epoch = 100, 0, 1
+    data_iter_step, steps_per_epoch = 0, 1
     lr = lr_sched.adjust_learning_rate(optimizer, data_iter_step / steps_per_epoch + epoch, args)
     beta = model.compute_beta(epoch)
     optimizer.zero_grad()
@@ -392,7 +399,8 @@ def one_step_fixture(M, lr_sched, misc, lease_dir, out_path, meta_common):
     fixture_set = set(names)
     step = dict(lr=lr, beta=beta, epoch=epoch, beta_schedule_epochs=1600, betas=[0.9, 0.95], eps=1e-8,
                 weight_decay=args.weight_decay, grad_clip=args.grad_clip, grad_norm=float(norm),
-                clipped=bool(float(norm) > args.grad_clip),
+                clipped=args.grad_clip is not None and float(norm) > args.grad_clip,
+                lr_schedule=dict(lr=args.lr, min_lr=args.min_lr, warmup_epochs=args.warmup_epochs, epochs=args.epochs),
                 stepped=sorted(stepped),
                 no_weight_decay=sorted(n for n in not_decayed if n in fixture_set),
                 weight_decay_params=sorted(n for n in decayed if n in fixture_set))
@@ -406,6 +414,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("lease", type=Path, help="checkout of github.com/ImaGonEs/LEASE")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "data" / "reference")
+    ap.add_argument("--one-step-only", metavar="NAME", help="write only a one-step fixture NAME.safetensors, "
+                    "made with the options below (defaults: those of official-one-step-tiny)")
+    ap.add_argument("--seed", type=int, default=20260518, help="weights and inputs of the one-step fixture")
+    ap.add_argument("--epoch", type=int, default=100, help="epoch of the step (lr, beta; <= 10: echo warm-up)")
+    ap.add_argument("--grad-clip", default="3.0", help="clip_grad_norm_ threshold, or 'none' (no clipping)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="one-step config key (as in ONE_STEP, e.g. grid=6, mlp_ratio=2.7)")
     a = ap.parse_args()
     lease = a.lease.resolve()
     out = a.out.resolve()
@@ -421,6 +436,19 @@ def main():
     meta_common = dict(source="github.com/ImaGonEs/LEASE models_lease_tk_1600.SorcenViT",
                        official_commit=commit, torch=torch.__version__,
                        generator="tools/official-fixtures/make_fixtures.py")
+    if a.one_step_only:
+        c = dict(ONE_STEP)
+        for kv in a.set:
+            k, v = kv.split("=", 1)
+            assert k in c, f"unknown config key {k}"
+            c[k] = type(c[k])(v)
+        clip = None if a.grad_clip == "none" else float(a.grad_clip)
+        path = out / (a.one_step_only + ".safetensors")
+        _, step = one_step_fixture(M, lr_sched, misc, lease, path, meta_common, c, a.seed, a.epoch, clip)
+        print("one step: lr %.6g beta %.6f grad_norm %.6f (clip %s, clipped %s), %d tensors stepped, %d bytes"
+              % (step["lr"], step["beta"], step["grad_norm"], step["grad_clip"], step["clipped"],
+                 len(step["stepped"]), path.stat().st_size))
+        return
     fwd = forward_fixture(M, lease, out / "official-forward-tiny.safetensors", meta_common)
     print("forward: loss_total %.6f" % fwd["expected.loss_total"].item())
     _, step = one_step_fixture(M, lr_sched, misc, lease, out / "official-one-step-tiny.safetensors", meta_common)

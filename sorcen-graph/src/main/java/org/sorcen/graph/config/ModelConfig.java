@@ -46,8 +46,9 @@ public final class ModelConfig {
     return vocabSize() - 1;
   }
 
+  /** timm's Mlp width {@code int(dim * mlp_ratio)}, floored: official checkpoints have that many rows. */
   public int mlpHidden(int width) {
-    return (int) Math.round(width * mlpRatio);
+    return (int) (width * mlpRatio);
   }
 
   void validate(List<String> errors) {
