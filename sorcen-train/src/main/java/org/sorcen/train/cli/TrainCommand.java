@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cluster.ClusterSpec;
@@ -114,6 +115,18 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * runs/NAME for a config's name; a name that is not one plain directory name (a separator, "..",
+   * a leading dot) would put the run elsewhere or hide it, and is refused.
+   */
+  static Path defaultRunDir(String name) {
+    if (name == null || !name.matches("[A-Za-z0-9_+-][A-Za-z0-9._+-]*")) {
+      throw new ConfigException("name '" + name + "' is not a plain directory name under runs/ (letters, digits, "
+          + "'.', '_', '+', '-'; no '/' or leading '.'): change it, or pass --run-dir");
+    }
+    return Path.of("runs", name);
+  }
+
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -148,7 +161,7 @@ final class TrainCommand implements Callable<Integer> {
     config = ProjectPaths.resolve(config);
     data = ProjectPaths.resolve(data);
     SorcenConfig cfg = ConfigLoader.load(config, all);
-    Path dir = runDir != null ? runDir : Path.of("runs", cfg.name);
+    Path dir = runDir != null ? runDir : defaultRunDir(cfg.name);
     Trainer trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
         new SessionSettings(threads, 0, xla.equals("on")), tokenizer != null ? tokenizer : defaultTokenizer(data),
         workers),

@@ -171,7 +171,7 @@ public final class Checkpoints {
   public static Sidecar readSidecar(Path checkpoint) {
     Path file = checkpoint.resolve(SIDECAR);
     try {
-      return JSON.readValue(file.toFile(), Sidecar.class);
+      return checked(file, JSON.readValue(file.toFile(), Sidecar.class));
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw new DataException(checkpoint + " is not a checkpoint: " + SIDECAR + " is missing; pass a step-* "
           + "directory of a run's checkpoints/");
@@ -179,6 +179,23 @@ public final class Checkpoints {
       throw new DataException(file + ": not a checkpoint sidecar (" + JsonErrors.describe(e) + "); pass a step-* "
           + "directory of a run's checkpoints/", e);
     }
+  }
+
+  /** A sidecar that parses but holds impossible values (a negative step, a NaN epoch) is refused. */
+  private static Sidecar checked(Path file, Sidecar s) {
+    String bad = s == null ? "it is empty (null)"
+        : s.step() < 0 ? "step " + s.step() + " is negative"
+        : !(s.epoch() >= 0 && Double.isFinite(s.epoch())) ? "epoch " + s.epoch() + " is not a finite number ≥ 0"
+        : s.stepsPerEpoch() < 0 ? "steps_per_epoch " + s.stepsPerEpoch() + " is negative"
+        : s.files() == null ? null
+        : s.files().entrySet().stream().filter(e -> e.getValue() == null || e.getValue().size() < 0
+            || e.getValue().crc32c() == null || !e.getValue().crc32c().matches("[0-9a-f]{8}"))
+            .map(e -> "files." + e.getKey() + " is not {size ≥ 0, crc32c of 8 hex digits}").findFirst().orElse(null);
+    if (bad != null) {
+      throw new DataException(file + ": not a checkpoint sidecar (" + bad + "); pass a step-* directory of a run's "
+          + "checkpoints/");
+    }
+    return s;
   }
 
   /**
