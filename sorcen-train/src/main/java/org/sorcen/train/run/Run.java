@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.sorcen.export.FiniteOutputs;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.VersionSet;
 import org.sorcen.export.io.DirectoryLock;
@@ -105,7 +106,8 @@ public final class Run {
    * one above the highest there), all or none. Returns their directories.
    */
   public List<Path> export(Path out, Integer version, Path checkpoint, Path tokenizer) {
-    return VersionSet.write(out, version, models(config, checkpoint, tokenizer));
+    // Each model is run once before the set is committed: NaN weights are refused, not exported.
+    return VersionSet.write(out, version, models(config, checkpoint, tokenizer), FiniteOutputs::problems);
   }
 
   /**
