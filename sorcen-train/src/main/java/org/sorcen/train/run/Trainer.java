@@ -102,6 +102,7 @@ public final class Trainer {
       return new WorkerRun(o, log, stop).run(data, records, stepsPerEpoch, totalSteps, withLabels, configJson);
     }
     RunLayout layout = new RunLayout(o.runDir());
+    RunAdoption.require(layout);
     checkRunConfig(layout, configJson);
     Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), config.train.keepCheckpoints);
     Path resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, false, note -> {});
