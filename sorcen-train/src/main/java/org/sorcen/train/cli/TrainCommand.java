@@ -83,6 +83,9 @@ final class TrainCommand implements Callable<Integer> {
       + "GPU on a multi-GPU host: worker i sees GPU i through CUDA_VISIBLE_DEVICES).")
   Integer localWorkers;
 
+  /** Set once built, for the watchdog's halt (another thread). */
+  private volatile Trainer trainer;
+
   /** --cluster with --task-index, else TF_CONFIG, else null (one process). */
   private Workers workers() {
     if (taskIndex != null && cluster == null) {
@@ -94,7 +97,14 @@ final class TrainCommand implements Callable<Integer> {
     String tfConfig = System.getenv("TF_CONFIG");
     ClusterSpec parsed = cluster != null ? ClusterSpec.fromFlags(cluster, taskIndex)
         : tfConfig != null && !tfConfig.isBlank() ? ClusterSpec.fromTfConfig(tfConfig) : null;
-    return parsed == null || parsed.size() == 1 ? null : new Workers(parsed, clusterTimeout, ErrorPolicy::halt);
+    // The watchdog's halt ends the JVM without unwinding: the trainer's start-up clean-up runs first.
+    return parsed == null || parsed.size() == 1 ? null : new Workers(parsed, clusterTimeout, ex -> {
+      Trainer t = trainer;
+      if (t != null) {
+        t.abandonStartup();
+      }
+      ErrorPolicy.halt(ex);
+    });
   }
 
   static final Path EMBEDDED_TOKENIZER = Path.of("savedmodels/tokenizer-fashion-mnist/1");
@@ -162,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
     data = ProjectPaths.resolve(data);
     SorcenConfig cfg = ConfigLoader.load(config, all);
     Path dir = runDir != null ? runDir : defaultRunDir(cfg.name);
-    Trainer trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
+    trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
         new SessionSettings(threads, 0, xla.equals("on")), tokenizer != null ? tokenizer : defaultTokenizer(data),
         workers),
         System.err, StopRequest.installForSignals());

@@ -59,6 +59,8 @@ public final class Trainer {
   private final Options o;
   private final PrintStream log;
   private final StopRequest stop;
+  /** The run directory this process made, until the run has started (see {@link #abandonStartup}). */
+  private volatile Path madeForStartup;
 
   public Trainer(Options options, PrintStream log, StopRequest stop) {
     this.o = options;
@@ -110,8 +112,41 @@ public final class Trainer {
     BatchInput input = new BatchInput.FromShards(data.shards("train"), batch,
         Math.min(config.train.shuffleBuffer, records), withLabels);
 
+    boolean fresh = !Files.exists(o.runDir());
     try (Tokenizer tokenizer = o.tokenizer() != null ? Tokenizer.load(o.tokenizer()) : null;
         DirectoryLock lock = DirectoryLock.acquire(o.runDir(), "sorcen train")) {
+      madeForStartup = fresh ? o.runDir() : null;
+      try {
+        return runLocked(layout, checkpoints, configJson, data, records, stepsPerEpoch, totalSteps, input, init,
+            tokenizer, hasHeldOut);
+      } catch (RuntimeException e) {
+        abandonStartup(); // a run that failed before it started leaves no directory it made
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Removes the run directory this run made when its start-up has not completed (a failure of the
+   * session, of the restore, of the workers' start-up agreement); a no-op afterwards. Also called
+   * from the cluster watchdog's halt, which ends the JVM without unwinding this thread.
+   */
+  public void abandonStartup() {
+    Path dir = madeForStartup;
+    madeForStartup = null;
+    if (dir != null) {
+      AtomicFiles.deleteQuietly(dir);
+    }
+  }
+
+  private Outcome runLocked(RunLayout layout, Checkpoints checkpoints, String configJson, TokenDataset data,
+      long records, long stepsPerEpoch, long totalSteps, BatchInput input, Safetensors init, Tokenizer tokenizer,
+      boolean hasHeldOut) {
+    SorcenConfig config = o.config();
+    int batch = config.train.batchSize;
+    String heldOut = config.eval.heldOutSplit;
+    Path resumeFrom;
+    {
       // Under the lock: set aside damaged newer checkpoints and settle where to start.
       resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, true, note -> log.println("sorcen: " + note));
       long step = resumeFrom != null ? Checkpoints.readSidecar(resumeFrom).step() : 0;
@@ -137,6 +172,7 @@ public final class Trainer {
         }
         log.printf(Locale.ROOT, "sorcen: %s (%s) on %s: %d records, %d steps/epoch, %d steps; run dir %s%n",
             config.name, config.method, o.data(), records, stepsPerEpoch, totalSteps, o.runDir());
+        madeForStartup = null; // started: from here on the directory holds the run's record
         RunPictures pictures = tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
         Map<String, Double> evaluation;
         Path last = resumeFrom;
