@@ -192,8 +192,7 @@ public final class Checkpoints {
             || e.getValue().crc32c() == null || !e.getValue().crc32c().matches("[0-9a-f]{8}"))
             .map(e -> "files." + e.getKey() + " is not {size ≥ 0, crc32c of 8 hex digits}").findFirst().orElse(null);
     if (bad != null) {
-      throw new DataException(file + ": not a checkpoint sidecar (" + bad + "); pass a step-* directory of a run's "
-          + "checkpoints/");
+      throw new DataException(file + ": impossible values (" + bad + "), not a sidecar this project wrote");
     }
     return s;
   }
