@@ -24,8 +24,19 @@ public final class StaleTemporaries {
   /** Cleans the dead processes' twins of {@code target}; a failure to clean is not worth failing for. */
   public static void sweep(Path target) {
     Path abs = target.toAbsolutePath();
-    Path parent = abs.getParent();
-    String name = abs.getFileName().toString();
+    sweep(abs.getParent(), abs.getFileName().toString());
+  }
+
+  /**
+   * Cleans the dead processes' twins of every name in {@code dir}: for a directory only this
+   * project writes (a run's checkpoints/), where a killed writer's name is not written again.
+   */
+  public static void sweepAll(Path dir) {
+    sweep(dir.toAbsolutePath(), null);
+  }
+
+  /** {@code name} null: every name. */
+  private static void sweep(Path parent, String name) {
     if (parent == null || !Files.isDirectory(parent)) {
       return;
     }
@@ -33,15 +44,18 @@ public final class StaleTemporaries {
     try (Stream<Path> s = Files.list(parent)) {
       twins = s.filter(p -> {
         Matcher m = TWIN.matcher(p.getFileName().toString());
-        return m.matches() && m.group(1).equals(name) && !alive(Long.parseLong(m.group(3)));
+        return m.matches() && (name == null || m.group(1).equals(name)) && !alive(Long.parseLong(m.group(3)));
       }).sorted().toList();
     } catch (IOException | RuntimeException e) {
       return;
     }
     for (Path twin : twins) {
+      Matcher m = TWIN.matcher(twin.getFileName().toString());
+      m.matches();
+      Path target = parent.resolve(m.group(1));
       try {
-        if (twin.getFileName().toString().contains(".old-") && !Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          Files.move(twin, abs, StandardCopyOption.ATOMIC_MOVE);
+        if (m.group(2).equals("old") && !Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(twin, target, StandardCopyOption.ATOMIC_MOVE);
         } else {
           AtomicFiles.deleteTree(twin);
         }

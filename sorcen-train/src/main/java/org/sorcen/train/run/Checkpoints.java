@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.IoFailure;
+import org.sorcen.export.io.StaleTemporaries;
 import org.sorcen.graph.config.JsonErrors;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.session.Checkpointable;
@@ -69,6 +70,7 @@ public final class Checkpoints {
   /** Writes the session's variables with {@code sidecar} and {@code configJson}; returns the directory. */
   public Path save(Checkpointable session, Sidecar sidecar, String configJson) {
     Path target = dir.resolve(String.format("step-%09d", sidecar.step()));
+    StaleTemporaries.sweepAll(dir); // a killed run's .step-*.tmp-PID: its step is not written again
     AtomicFiles.writeDirectory(target, true, tmp -> {
       try {
         session.save(tmp.resolve(PREFIX));
