@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -48,16 +51,19 @@ public final class FolderEmbedding {
       throw new DataException(dir + " is not a directory: pass a folder of JPEG/PNG images");
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      List<Path> named = walk.filter(p -> !p.getFileName().toString().startsWith("."))
+      List<Path> found = walk.filter(p -> !p.getFileName().toString().startsWith("."))
           .filter(p -> EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-              .endsWith(e)))
-          .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b))).toList();
+              .endsWith(e))).toList();
+      // Each name escaped once (escaping asks the file system): a comparator would ask n log n times.
+      Map<Path, String> rel = new HashMap<>();
+      found.forEach(p -> rel.put(p, relative(dir, p)));
+      List<Path> named = found.stream().sorted(Comparator.comparing(rel::get)).toList();
       List<Path> files = new ArrayList<>();
       for (Path p : named) {
         if (Files.isRegularFile(p)) {
           files.add(p);
         } else if (!Files.isDirectory(p)) {
-          skipped.accept("skipped " + relative(dir, p) + ": " + (Files.isSymbolicLink(p)
+          skipped.accept("skipped " + rel.get(p) + ": " + (Files.isSymbolicLink(p)
               ? "a link to no readable file (dangling or looping)" : "not a regular file"));
         }
       }
