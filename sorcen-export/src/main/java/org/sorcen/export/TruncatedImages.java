@@ -60,7 +60,8 @@ final class TruncatedImages {
     long i = PNG_SIGNATURE;
     while (i + 8 <= b.length) {
       int at = (int) i;
-      long length = ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+      long length = ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8)
+          | (b[at + 3] & 0xff);
       if (b[at + 4] == 'I' && b[at + 5] == 'E' && b[at + 6] == 'N' && b[at + 7] == 'D') {
         return null;
       }

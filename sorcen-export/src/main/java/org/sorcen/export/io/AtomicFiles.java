@@ -59,7 +59,8 @@ public final class AtomicFiles {
 
   /**
    * Writes the directory {@code target} whole: {@code writer} fills a hidden sibling, which is then
-   * renamed into place (the twins of killed writers are swept first: {@link StaleTemporaries}). An existing {@code target} is refused unless {@code replace}; then it is
+   * renamed into place (the twins of killed writers are swept first: {@link StaleTemporaries}). An
+   * existing {@code target} is refused unless {@code replace}; then it is
    * swapped out only once the new one is complete. A failure leaves {@code target} as it was.
    */
   public static Path writeDirectory(Path target, boolean replace, DirectoryWriter writer) {

@@ -17,7 +17,8 @@ class SidecarNamesTest {
     assertEquals("a\\nb.png", SidecarNames.escape("a\nb.png".getBytes(StandardCharsets.UTF_8)));
     assertEquals("back\\\\slash\\tand\\rcr.png",
         SidecarNames.escape("back\\slash\tand\rcr.png".getBytes(StandardCharsets.UTF_8)));
-    assertEquals("bell\\x07 del\\x7f.png", SidecarNames.escape("bell\u0007 del\u007f.png".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("bell\\x07 del\\x7f.png",
+        SidecarNames.escape("bell\u0007 del\u007f.png".getBytes(StandardCharsets.UTF_8)));
     assertEquals("é 猫 😀.png", SidecarNames.escape("é 猫 😀.png".getBytes(StandardCharsets.UTF_8)));
     assertEquals("ls\\xe2\\x80\\xa8.png", SidecarNames.escape("ls\u2028.png".getBytes(StandardCharsets.UTF_8)));
     assertEquals("latin1 \\xe9t\\xe9.png", SidecarNames.escape(new byte[] {'l', 'a', 't', 'i', 'n', '1', ' ',

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** Every path below a directory (hidden ones included) with its size and modification time, to compare before and after. */
+/** Every path below a directory (hidden ones included) with its size and time, to compare before and after. */
 public final class Snapshot {
   private Snapshot() {}
 

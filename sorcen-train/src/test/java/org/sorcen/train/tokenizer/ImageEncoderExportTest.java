@@ -260,8 +260,8 @@ class ImageEncoderExportTest {
     Cli bad = cli("embed", "--encoder", model.toString(), "--images", cut.toString(), "--out",
         dir.resolve("cut.npy").toString());
     assertEquals(1, bad.code(), bad.err());
-    assertEquals(List.of("error: cannot read image " + cut.resolve("cut.jpg") + ": truncated JPEG (" + (whole.length - 4)
-        + " bytes, no end-of-image marker)"), bad.err().lines().toList());
+    assertEquals(List.of("error: cannot read image " + cut.resolve("cut.jpg") + ": truncated JPEG ("
+        + (whole.length - 4) + " bytes, no end-of-image marker)"), bad.err().lines().toList());
     assertTrue(Files.notExists(dir.resolve("cut.npy")) && Files.notExists(dir.resolve("cut.txt")));
   }
 
