@@ -21,10 +21,10 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 
 /**
- * Checks an exported model by reading {@code saved_model.pb} with TensorFlow's protobuf classes,
- * without running it: an integer version directory, tag {@code serve}, the signatures a Sorcen
+ * Checks an exported model by reading {@code saved_model.pb} with TensorFlow's protobuf classes: an integer version directory, tag {@code serve}, the signatures a Sorcen
  * model of its kind must have with their dtypes and shapes, every op registered in stock
- * TensorFlow, and no placeholder that no signature feeds.
+ * TensorFlow, and no placeholder that no signature feeds; then the encoders are run once
+ * ({@link FiniteOutputs}) so that NaN or Inf weights fail too.
  */
 public final class SavedModelVerifier {
   private SavedModelVerifier() {}
@@ -78,6 +78,9 @@ public final class SavedModelVerifier {
     }
     if (!unknownOps.isEmpty()) {
       problems.add("ops not registered in stock TensorFlow: " + unknownOps);
+    }
+    if (problems.isEmpty()) {
+      problems.addAll(FiniteOutputs.problems(dir)); // a well-formed model may still hold NaN weights
     }
     return problems;
   }

@@ -172,6 +172,10 @@ public final class SorcenImageEncoder implements AutoCloseable {
       if (!isJpegOrPng(encoded[i])) {
         throw badImage(names[i], "not a JPEG or PNG image (its first bytes say neither)", null, files);
       }
+      String cut = TruncatedImages.truncation(encoded[i]);
+      if (cut != null) {
+        throw badImage(names[i], cut, null, files);
+      }
     }
     float[][] out = new float[encoded.length][];
     for (int from = 0; from < encoded.length; from += BATCH) {

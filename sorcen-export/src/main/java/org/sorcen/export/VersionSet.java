@@ -43,7 +43,16 @@ public final class VersionSet {
    * and returns their directories in order.
    */
   public static List<Path> write(Path root, Integer version, List<Member> members) {
-    return write(root, version, members, false);
+    return write(root, version, members, false, dir -> List.of());
+  }
+
+  /**
+   * {@link #write(Path, Integer, List)} that first asks {@code check} about every written member
+   * (e.g. {@link FiniteOutputs#problems}); any problem refuses the whole set before it is committed.
+   */
+  public static List<Path> write(Path root, Integer version, List<Member> members,
+      java.util.function.Function<Path, List<String>> check) {
+    return write(root, version, members, false, check);
   }
 
   /**
@@ -52,11 +61,41 @@ public final class VersionSet {
    * empty when there was nothing to do.
    */
   public static List<Path> ensure(Path root, int version, List<Member> members) {
-    return write(root, version, members, true);
+    return write(root, version, members, true, dir -> List.of());
   }
 
-  private static List<Path> write(Path root, Integer version, List<Member> all, boolean onlyMissing) {
+  private static List<Path> write(Path root, Integer version, List<Member> all, boolean onlyMissing,
+      java.util.function.Function<Path, List<String>> check) {
+    // A refused or failed export leaves no directory it made (the root with its .lock, a model's).
+    boolean rootIsNew = !Files.exists(root);
+    List<Path> newModelDirs = all.stream().map(m -> root.resolve(m.name())).filter(d -> !Files.exists(d)).toList();
+    boolean[] state = {false, false}; // {locked by us, committing}
+    try {
+      return writeLocked(root, version, all, onlyMissing, check, state);
+    } catch (RuntimeException e) {
+      if (state[0] && !state[1]) {
+        if (rootIsNew) {
+          AtomicFiles.deleteQuietly(root);
+        } else {
+          newModelDirs.forEach(VersionSet::deleteIfEmpty);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static void deleteIfEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // not empty (another writer's version) or not ours to remove
+    }
+  }
+
+  private static List<Path> writeLocked(Path root, Integer version, List<Member> all, boolean onlyMissing,
+      java.util.function.Function<Path, List<String>> check, boolean[] state) {
     try (DirectoryLock lock = DirectoryLock.acquire(root, "sorcen export")) {
+      state[0] = true;
       recover(root);
       List<Member> members = onlyMissing
           ? all.stream().filter(m -> !Files.exists(target(root, m.name(), version))).toList() : all;
@@ -94,6 +133,15 @@ public final class VersionSet {
         tmps.forEach(AtomicFiles::deleteQuietly);
         throw e;
       }
+      for (int i = 0; i < members.size(); i++) {
+        List<String> problems = check.apply(tmps.get(i));
+        if (!problems.isEmpty()) {
+          tmps.forEach(AtomicFiles::deleteQuietly);
+          throw new IllegalArgumentException(members.get(i).name() + " as exported: " + String.join("; ", problems)
+              + "; nothing was exported");
+        }
+      }
+      state[1] = true;
       ObjectNode journal = JSON.createObjectNode();
       journal.put("version", v);
       ArrayNode list = journal.putArray("models");

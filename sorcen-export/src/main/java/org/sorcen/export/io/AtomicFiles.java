@@ -40,6 +40,7 @@ public final class AtomicFiles {
   /** Replaces {@code file} with what {@code writer} writes, atomically; parent directories are made. */
   public static void write(Path file, FileWriter writer) {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    StaleTemporaries.sweep(file);
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
@@ -58,11 +59,13 @@ public final class AtomicFiles {
 
   /**
    * Writes the directory {@code target} whole: {@code writer} fills a hidden sibling, which is then
-   * renamed into place. An existing {@code target} is refused unless {@code replace}; then it is
+   * renamed into place (the twins of killed writers are swept first: {@link StaleTemporaries}). An
+   * existing {@code target} is refused unless {@code replace}; then it is
    * swapped out only once the new one is complete. A failure leaves {@code target} as it was.
    */
   public static Path writeDirectory(Path target, boolean replace, DirectoryWriter writer) {
     Path abs = target.toAbsolutePath();
+    StaleTemporaries.sweep(abs); // first: it may put back a killed writer's previous content
     if (Files.exists(abs) && !replace) {
       throw new IllegalArgumentException(target + " exists: choose another output, or replace it");
     }

@@ -76,6 +76,10 @@ final class ImportCommand implements Callable<Integer> {
       test = slice(train, train.count() - heldOut, train.count());
       train = slice(train, 0, train.count() - heldOut);
     }
+    if (train.seqLen() < 1) {
+      // A 0x0 grid would be written as a dataset that train refuses only later.
+      throw new DataException(tokens + ": its rows have no token ids (0 columns); pass an N×L array with L ≥ 1");
+    }
     int grid = (int) Math.round(Math.sqrt(train.seqLen()));
     if (grid * grid != train.seqLen()) {
       throw new DataException(tokens + ": rows of " + train.seqLen() + " ids are not a square grid");

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cluster.ClusterSpec;
@@ -82,6 +83,9 @@ final class TrainCommand implements Callable<Integer> {
       + "GPU on a multi-GPU host: worker i sees GPU i through CUDA_VISIBLE_DEVICES).")
   Integer localWorkers;
 
+  /** Set once built, for the watchdog's halt (another thread). */
+  private volatile Trainer trainer;
+
   /** --cluster with --task-index, else TF_CONFIG, else null (one process). */
   private Workers workers() {
     if (taskIndex != null && cluster == null) {
@@ -93,7 +97,14 @@ final class TrainCommand implements Callable<Integer> {
     String tfConfig = System.getenv("TF_CONFIG");
     ClusterSpec parsed = cluster != null ? ClusterSpec.fromFlags(cluster, taskIndex)
         : tfConfig != null && !tfConfig.isBlank() ? ClusterSpec.fromTfConfig(tfConfig) : null;
-    return parsed == null || parsed.size() == 1 ? null : new Workers(parsed, clusterTimeout, ErrorPolicy::halt);
+    // The watchdog's halt ends the JVM without unwinding: the trainer's start-up clean-up runs first.
+    return parsed == null || parsed.size() == 1 ? null : new Workers(parsed, clusterTimeout, ex -> {
+      Trainer t = trainer;
+      if (t != null) {
+        t.abandonStartup();
+      }
+      ErrorPolicy.halt(ex);
+    });
   }
 
   static final Path EMBEDDED_TOKENIZER = Path.of("savedmodels/tokenizer-fashion-mnist/1");
@@ -112,6 +123,18 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       return null; // the trainer reports a bad dataset itself; pictures are optional
     }
+  }
+
+  /**
+   * runs/NAME for a config's name; a name that is not one plain directory name (a separator, "..",
+   * a leading dot) would put the run elsewhere or hide it, and is refused.
+   */
+  static Path defaultRunDir(String name) {
+    if (name == null || !name.matches("[A-Za-z0-9_+-][A-Za-z0-9._+-]*")) {
+      throw new ConfigException("name '" + name + "' is not a plain directory name under runs/ (letters, digits, "
+          + "'.', '_', '+', '-'; no '/' or leading '.'): change it, or pass --run-dir");
+    }
+    return Path.of("runs", name);
   }
 
   @picocli.CommandLine.Spec
@@ -148,8 +171,8 @@ final class TrainCommand implements Callable<Integer> {
     config = ProjectPaths.resolve(config);
     data = ProjectPaths.resolve(data);
     SorcenConfig cfg = ConfigLoader.load(config, all);
-    Path dir = runDir != null ? runDir : Path.of("runs", cfg.name);
-    Trainer trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
+    Path dir = runDir != null ? runDir : defaultRunDir(cfg.name);
+    trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
         new SessionSettings(threads, 0, xla.equals("on")), tokenizer != null ? tokenizer : defaultTokenizer(data),
         workers),
         System.err, StopRequest.installForSignals());

@@ -2,14 +2,19 @@ package org.sorcen.train.embed;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.sorcen.export.SorcenImageEncoder;
-import org.sorcen.export.io.AtomicFiles;
+import org.sorcen.export.io.FileSet;
 import org.sorcen.export.io.IoFailure;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.NpyWriter;
@@ -17,8 +22,8 @@ import org.sorcen.train.data.NpyWriter;
 /**
  * {@code ./sorcen embed}: every JPEG/PNG under a folder (recursively, in the order of their relative
  * paths) through an exported image encoder in batches, into a float32 {@code .npy} [N, D] and a
- * sidecar listing each row's relative path. Both files are written whole or not at all, and only
- * after every image is embedded.
+ * sidecar listing each row's relative path, one line per row (escaped: {@link SidecarNames}). The
+ * two files are one output: refused together, written together, and only after every image is embedded.
  */
 public final class FolderEmbedding {
   private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
@@ -37,16 +42,32 @@ public final class FolderEmbedding {
     return out.resolveSibling(stem + ".txt");
   }
 
-  /** JPEG/PNG files below {@code dir} (hidden ones left out), sorted by their path relative to it. */
-  public static List<Path> listImages(Path dir) {
+  /**
+   * JPEG/PNG files below {@code dir} (hidden ones left out), sorted by their path relative to it;
+   * an image name that is not a readable file (a dangling or looping link) is named to {@code skipped}.
+   */
+  public static List<Path> listImages(Path dir, Consumer<String> skipped) {
     if (!Files.isDirectory(dir)) {
       throw new DataException(dir + " is not a directory: pass a folder of JPEG/PNG images");
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+      List<Path> found = walk.filter(p -> !p.getFileName().toString().startsWith("."))
           .filter(p -> EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-              .endsWith(e)))
-          .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b))).toList();
+              .endsWith(e))).toList();
+      // Each name escaped once (escaping asks the file system): a comparator would ask n log n times.
+      Map<Path, String> rel = new HashMap<>();
+      found.forEach(p -> rel.put(p, relative(dir, p)));
+      List<Path> named = found.stream().sorted(Comparator.comparing(rel::get)).toList();
+      List<Path> files = new ArrayList<>();
+      for (Path p : named) {
+        if (Files.isRegularFile(p)) {
+          files.add(p);
+        } else if (!Files.isDirectory(p)) {
+          skipped.accept("skipped " + rel.get(p) + ": " + (Files.isSymbolicLink(p)
+              ? "a link to no readable file (dangling or looping)" : "not a regular file"));
+        }
+      }
+      return files;
     } catch (IOException e) {
       throw IoFailure.of("list", dir, e);
     } catch (java.io.UncheckedIOException e) {
@@ -54,16 +75,16 @@ public final class FolderEmbedding {
     }
   }
 
+  /** The sidecar line of {@code file}: its escaped path relative to {@code dir} ({@link SidecarNames}). */
   static String relative(Path dir, Path file) {
-    return dir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+    return SidecarNames.relative(dir, file);
   }
 
   /** Embeds, writes, and returns the number of rows; progress goes to {@code log}. */
   public static int run(Request r, PrintStream log) {
-    if (Files.exists(r.out()) && !r.force()) {
-      throw new DataException(r.out() + " already exists: choose another --out or pass --force");
-    }
-    List<Path> files = listImages(r.images());
+    // The .npy and its .txt are one output: both refused, or both replaced, before any work.
+    FileSet.requireWritable(List.of(r.out(), sidecar(r.out())), r.force(), "--force");
+    List<Path> files = listImages(r.images(), note -> log.println("sorcen: " + note));
     if (files.isEmpty()) {
       throw new DataException(r.images() + " holds no JPEG/PNG files (.png, .jpg, .jpeg, searched recursively)");
     }
@@ -89,9 +110,9 @@ public final class FolderEmbedding {
     for (Path f : files) {
       names.append(relative(r.images(), f)).append('\n');
     }
-    AtomicFiles.writeString(sidecar(r.out()), names.toString());
     float[][] matrix = rows.toArray(float[][]::new);
-    AtomicFiles.write(r.out(), out -> NpyWriter.writeFloat32(out, matrix, dim));
+    new FileSet().add(r.out(), out -> NpyWriter.writeFloat32(out, matrix, dim))
+        .add(sidecar(r.out()), out -> out.write(names.toString().getBytes(StandardCharsets.UTF_8))).write();
     return matrix.length;
   }
 }

@@ -2,6 +2,7 @@ package org.sorcen.train.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.sorcen.export.io.FileSet;
 import org.sorcen.graph.config.SorcenConfig;
 
 /**
@@ -87,8 +89,6 @@ final class ResultsReport {
     }
     s.append("\n").append(keptNotes(md));
     try {
-      Files.createDirectories(md.toAbsolutePath().getParent());
-      atomically(md, s.toString());
       Map<String, Object> doc = new LinkedHashMap<>();
       for (Row r : rows) {
         Map<String, Object> one = new LinkedHashMap<>(r.figures());
@@ -101,7 +101,10 @@ final class ResultsReport {
         doc.put(r.name(), one);
       }
       String name = md.getFileName().toString().replaceFirst("\\.md$", "") + ".json";
-      atomically(md.resolveSibling(name), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+      byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
+      // The .md and its .json sidecar are one report: replaced together or not at all.
+      new FileSet().add(md, out -> out.write(s.toString().getBytes(StandardCharsets.UTF_8)))
+          .add(md.resolveSibling(name), out -> out.write(json)).write();
     } catch (IOException e) {
       throw org.sorcen.export.io.IoFailure.of("write", md, e);
     }
@@ -122,9 +125,6 @@ final class ResultsReport {
     return NOTES_HEADING + "\n\n(to be written by hand after reading the figures)\n";
   }
 
-  private static void atomically(Path file, String text) {
-    org.sorcen.export.io.AtomicFiles.writeString(file, text);
-  }
 
   private static String pct(Double v) {
     return v == null ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * v);

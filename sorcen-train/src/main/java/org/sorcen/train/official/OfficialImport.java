@@ -138,6 +138,8 @@ public final class OfficialImport {
       session.loadOfficialWeights(file);
       Variables vars = session.graph().variables();
       List<String> ignored = file.shapes().keySet().stream().filter(n -> !vars.contains(n)).toList();
+      FiniteWeights.require(checkpoint, file.shapes().keySet().stream().filter(vars::contains).sorted().toList(),
+          n -> session.read(List.of(n)).get(n));
       int imported = file.shapes().size() - ignored.size();
       Path[] written = new Path[1];
       VqganImport.Plan vq = vqgan;

@@ -91,6 +91,7 @@ public final class VqganImport {
       if (!problems.isEmpty()) {
         throw new WeightsException(checkpoint + " does not fit the VQGAN config: " + String.join("; ", problems));
       }
+      FiniteWeights.require(checkpoint, vars.all().stream().map(ModelVariable::name).toList(), file::floats);
       return new Plan(file, tok, vars.all().size(), List.copyOf(ignored));
     }
   }

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.IoFailure;
+import org.sorcen.export.io.StaleTemporaries;
 import org.sorcen.graph.config.JsonErrors;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.session.Checkpointable;
@@ -69,6 +70,7 @@ public final class Checkpoints {
   /** Writes the session's variables with {@code sidecar} and {@code configJson}; returns the directory. */
   public Path save(Checkpointable session, Sidecar sidecar, String configJson) {
     Path target = dir.resolve(String.format("step-%09d", sidecar.step()));
+    StaleTemporaries.sweepAll(dir); // a killed run's .step-*.tmp-PID: its step is not written again
     AtomicFiles.writeDirectory(target, true, tmp -> {
       try {
         session.save(tmp.resolve(PREFIX));
@@ -171,7 +173,7 @@ public final class Checkpoints {
   public static Sidecar readSidecar(Path checkpoint) {
     Path file = checkpoint.resolve(SIDECAR);
     try {
-      return JSON.readValue(file.toFile(), Sidecar.class);
+      return checked(file, JSON.readValue(file.toFile(), Sidecar.class));
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw new DataException(checkpoint + " is not a checkpoint: " + SIDECAR + " is missing; pass a step-* "
           + "directory of a run's checkpoints/");
@@ -179,6 +181,22 @@ public final class Checkpoints {
       throw new DataException(file + ": not a checkpoint sidecar (" + JsonErrors.describe(e) + "); pass a step-* "
           + "directory of a run's checkpoints/", e);
     }
+  }
+
+  /** A sidecar that parses but holds impossible values (a negative step, a NaN epoch) is refused. */
+  private static Sidecar checked(Path file, Sidecar s) {
+    String bad = s == null ? "it is empty (null)"
+        : s.step() < 0 ? "step " + s.step() + " is negative"
+        : !(s.epoch() >= 0 && Double.isFinite(s.epoch())) ? "epoch " + s.epoch() + " is not a finite number ≥ 0"
+        : s.stepsPerEpoch() < 0 ? "steps_per_epoch " + s.stepsPerEpoch() + " is negative"
+        : s.files() == null ? null
+        : s.files().entrySet().stream().filter(e -> e.getValue() == null || e.getValue().size() < 0
+            || e.getValue().crc32c() == null || !e.getValue().crc32c().matches("[0-9a-f]{8}"))
+            .map(e -> "files." + e.getKey() + " is not {size ≥ 0, crc32c of 8 hex digits}").findFirst().orElse(null);
+    if (bad != null) {
+      throw new DataException(file + ": impossible values (" + bad + "), not a sidecar this project wrote");
+    }
+    return s;
   }
 
   /**

@@ -1,7 +1,6 @@
 package org.sorcen.train.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.sorcen.export.FiniteOutputs;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.VersionSet;
 import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.JsonErrors;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.train.data.DataException;
@@ -51,11 +50,9 @@ public final class Run {
     JsonNode info = null;
     try {
       config = ConfigLoader.parse(Files.readString(layout.config()), layout.config().toString(), overrides);
-      if (Files.isRegularFile(layout.runInfo())) {
-        info = new ObjectMapper().readTree(layout.runInfo().toFile());
+      if (Files.exists(layout.runInfo())) {
+        info = RunInfo.read(layout.runInfo());
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new DataException(layout.runInfo() + ": " + JsonErrors.describe(e));
     } catch (IOException e) {
       throw IoFailure.of("read", dir, e);
     }
@@ -109,7 +106,8 @@ public final class Run {
    * one above the highest there), all or none. Returns their directories.
    */
   public List<Path> export(Path out, Integer version, Path checkpoint, Path tokenizer) {
-    return VersionSet.write(out, version, models(config, checkpoint, tokenizer));
+    // Each model is run once before the set is committed: NaN weights are refused, not exported.
+    return VersionSet.write(out, version, models(config, checkpoint, tokenizer), FiniteOutputs::problems);
   }
 
   /**

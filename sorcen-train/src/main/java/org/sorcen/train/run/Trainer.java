@@ -59,6 +59,8 @@ public final class Trainer {
   private final Options o;
   private final PrintStream log;
   private final StopRequest stop;
+  /** The run directory this process made, until the run has started (see {@link #abandonStartup}). */
+  private volatile Path madeForStartup;
 
   public Trainer(Options options, PrintStream log, StopRequest stop) {
     this.o = options;
@@ -102,6 +104,7 @@ public final class Trainer {
       return new WorkerRun(o, log, stop).run(data, records, stepsPerEpoch, totalSteps, withLabels, configJson);
     }
     RunLayout layout = new RunLayout(o.runDir());
+    RunAdoption.require(layout);
     checkRunConfig(layout, configJson);
     Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), config.train.keepCheckpoints);
     Path resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, false, note -> {});
@@ -109,63 +112,95 @@ public final class Trainer {
     BatchInput input = new BatchInput.FromShards(data.shards("train"), batch,
         Math.min(config.train.shuffleBuffer, records), withLabels);
 
+    boolean fresh = !Files.exists(o.runDir());
     try (Tokenizer tokenizer = o.tokenizer() != null ? Tokenizer.load(o.tokenizer()) : null;
         DirectoryLock lock = DirectoryLock.acquire(o.runDir(), "sorcen train")) {
-      // Under the lock: set aside damaged newer checkpoints and settle where to start.
-      resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, true, note -> log.println("sorcen: " + note));
-      long step = resumeFrom != null ? Checkpoints.readSidecar(resumeFrom).step() : 0;
-      writeRunFiles(layout, configJson);
-      try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers());
-          MetricsLog metrics = new MetricsLog(layout.metrics(), step);
-          EventFileWriter events = new EventFileWriter(layout.events())) {
-        Checkpointer checkpointer = new Checkpointer(checkpoints, session, stepsPerEpoch, config.train.seed,
-            configJson);
-        if (resumeFrom != null) {
-          checkpointer.restore(resumeFrom);
-          events.sessionStart(step);
-          log.printf("sorcen: resuming from %s (step %d)%n", resumeFrom, step);
-        } else if (init != null) {
-          session.loadOfficialWeights(init);
-          log.printf("sorcen: initialised the model from %s (optimizer state fresh)%n", o.initFrom());
-        }
-        if (o.workers() != null) {
-          session.voteStop(stop::requested);
-          session.joinCluster(WorkerRun.mustAgree(o, data, records, configJson));
-          log.printf("sorcen: chief of %d workers; the global batch of %d is %d rows per worker%n",
-              o.workers().spec().size(), batch, batch / o.workers().spec().size());
-        }
-        log.printf(Locale.ROOT, "sorcen: %s (%s) on %s: %d records, %d steps/epoch, %d steps; run dir %s%n",
-            config.name, config.method, o.data(), records, stepsPerEpoch, totalSteps, o.runDir());
-        RunPictures pictures = tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
-        Map<String, Double> evaluation;
-        Path last = resumeFrom;
-        boolean interrupted = false;
-        if (step >= totalSteps && resumeFrom != null) {
-          log.printf("sorcen: the run was already complete at step %d%n", step);
-          evaluation = MetricsLog.lastEvaluation(layout.metrics());
+      madeForStartup = fresh ? o.runDir() : null;
+      try {
+        return runLocked(layout, checkpoints, configJson, data, records, stepsPerEpoch, totalSteps, input, init,
+            tokenizer, hasHeldOut);
+      } catch (RuntimeException e) {
+        abandonStartup(); // a run that failed before it started leaves no directory it made
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Removes the run directory this run made when its start-up has not completed (a failure of the
+   * session, of the restore, of the workers' start-up agreement); a no-op afterwards. Also called
+   * from the cluster watchdog's halt, which ends the JVM without unwinding this thread.
+   */
+  public void abandonStartup() {
+    Path dir = madeForStartup;
+    madeForStartup = null;
+    if (dir != null) {
+      AtomicFiles.deleteQuietly(dir);
+    }
+  }
+
+  private Outcome runLocked(RunLayout layout, Checkpoints checkpoints, String configJson, TokenDataset data,
+      long records, long stepsPerEpoch, long totalSteps, BatchInput input, Safetensors init, Tokenizer tokenizer,
+      boolean hasHeldOut) {
+    SorcenConfig config = o.config();
+    int batch = config.train.batchSize;
+    String heldOut = config.eval.heldOutSplit;
+    // Under the lock: set aside damaged newer checkpoints and settle where to start.
+    Path resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, true,
+        note -> log.println("sorcen: " + note));
+    long step = resumeFrom != null ? Checkpoints.readSidecar(resumeFrom).step() : 0;
+    writeRunFiles(layout, configJson);
+    try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers());
+        MetricsLog metrics = new MetricsLog(layout.metrics(), step);
+        EventFileWriter events = new EventFileWriter(layout.events())) {
+      Checkpointer checkpointer = new Checkpointer(checkpoints, session, stepsPerEpoch, config.train.seed,
+          configJson);
+      if (resumeFrom != null) {
+        checkpointer.restore(resumeFrom);
+        events.sessionStart(step);
+        log.printf("sorcen: resuming from %s (step %d)%n", resumeFrom, step);
+      } else if (init != null) {
+        session.loadOfficialWeights(init);
+        log.printf("sorcen: initialised the model from %s (optimizer state fresh)%n", o.initFrom());
+      }
+      if (o.workers() != null) {
+        session.voteStop(stop::requested);
+        session.joinCluster(WorkerRun.mustAgree(o, data, records, configJson));
+        log.printf("sorcen: chief of %d workers; the global batch of %d is %d rows per worker%n",
+            o.workers().spec().size(), batch, batch / o.workers().spec().size());
+      }
+      log.printf(Locale.ROOT, "sorcen: %s (%s) on %s: %d records, %d steps/epoch, %d steps; run dir %s%n",
+          config.name, config.method, o.data(), records, stepsPerEpoch, totalSteps, o.runDir());
+      madeForStartup = null; // started: from here on the directory holds the run's record
+      RunPictures pictures = tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
+      Map<String, Double> evaluation;
+      Path last = resumeFrom;
+      boolean interrupted = false;
+      if (step >= totalSteps && resumeFrom != null) {
+        log.printf("sorcen: the run was already complete at step %d%n", step);
+        evaluation = MetricsLog.lastEvaluation(layout.metrics());
+      } else {
+        Loop loop = new Loop(session, checkpointer, metrics, events, pictures, data, stepsPerEpoch, totalSteps,
+            resumeFrom);
+        step = loop.run(step);
+        last = checkpointer.save(step);
+        interrupted = step < totalSteps;
+        evaluation = loop.evaluation;
+        if (interrupted) {
+          log.printf("%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
+              + "(it continues from the run directory's latest checkpoint).%n", stopReason(stop, session), step,
+              totalSteps, last);
         } else {
-          Loop loop = new Loop(session, checkpointer, metrics, events, pictures, data, stepsPerEpoch, totalSteps,
-              resumeFrom);
-          step = loop.run(step);
-          last = checkpointer.save(step);
-          interrupted = step < totalSteps;
-          evaluation = loop.evaluation;
-          if (interrupted) {
-            log.printf("%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
-                + "(it continues from the run directory's latest checkpoint).%n", stopReason(stop, session), step,
-                totalSteps, last);
-          } else {
-            if (hasHeldOut) {
-              evaluation = evaluate(session, data, heldOut, step, metrics, events, pictures);
-            }
-            if (pictures != null) {
-              log.printf("sorcen: generated samples: %s%n", pictures.samples(session, step));
-            }
+          if (hasHeldOut) {
+            evaluation = evaluate(session, data, heldOut, step, metrics, events, pictures);
+          }
+          if (pictures != null) {
+            log.printf("sorcen: generated samples: %s%n", pictures.samples(session, step));
           }
         }
-        List<Path> exported = interrupted ? List.of() : Run.ensureFinalExport(config, o.runDir(), last, o.tokenizer());
-        return new Outcome(step, totalSteps, interrupted, evaluation, last, exported);
       }
+      List<Path> exported = interrupted ? List.of() : Run.ensureFinalExport(config, o.runDir(), last, o.tokenizer());
+      return new Outcome(step, totalSteps, interrupted, evaluation, last, exported);
     }
   }
 

@@ -67,4 +67,20 @@ class ImportCommandTest {
     assertEquals(2, code);
     assertFalse(Files.exists(out));
   }
+
+  @Test
+  void tokenArraysWithoutColumnsAreRefusedAndNothingIsWritten(@TempDir Path tmp) throws Exception {
+    Files.write(tmp.resolve("t.npy"), npy(new long[0], 3, 0));
+    var before = org.sorcen.train.run.Snapshot.of(tmp);
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = SorcenCli.commandLine();
+    cli.setErr(new java.io.PrintWriter(err, true));
+    int code = cli.execute("import", "--tokens", tmp.resolve("t.npy").toString(), "--codebook-size", "8", "--out",
+        tmp.resolve("ds").toString());
+    assertEquals(2, code, err.toString());
+    assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    org.junit.jupiter.api.Assertions.assertTrue(err.toString().startsWith("error: ")
+        && err.toString().contains("no token ids (0 columns)"), err.toString());
+    assertEquals(before, org.sorcen.train.run.Snapshot.of(tmp));
+  }
 }

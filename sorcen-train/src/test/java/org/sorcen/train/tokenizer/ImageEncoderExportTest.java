@@ -174,7 +174,7 @@ class ImageEncoderExportTest {
       assertTrue(notImage.getMessage().startsWith("image 0: not a JPEG or PNG"), notImage.getMessage());
       Path cut = Files.write(folder.resolve("cut.png"), java.util.Arrays.copyOf(png[1], 20));
       IoFailure bad = assertThrows(IoFailure.class, () -> enc.embed(files[0], cut));
-      assertTrue(bad.getMessage().startsWith("cannot read image " + cut + ": cannot be decoded"), bad.getMessage());
+      assertEquals("cannot read image " + cut + ": truncated PNG (20 bytes, no IEND chunk)", bad.getMessage());
       IoFailure missing = assertThrows(IoFailure.class, () -> enc.embed(folder.resolve("nope.png")));
       assertTrue(missing.getMessage().contains("nope.png"), missing.getMessage());
     }
@@ -216,7 +216,9 @@ class ImageEncoderExportTest {
 
     Cli again = cli("embed", "--encoder", model.toString(), "--images", root.toString(), "--out", out.toString());
     assertEquals(2, again.code(), again.err());
-    assertEquals(List.of("error: " + out + " already exists: choose another --out or pass --force"),
+    Path txt = dir.resolve("out/embeddings.txt");
+    assertEquals(List.of("error: " + out + " and " + txt + " exist (these files are written as one: " + out + ", "
+        + txt + "): choose another output or pass --force"),
         again.err().lines().toList(), "out: " + again.out() + " err: " + again.err());
     assertEquals(0, cli("embed", "--encoder", model.toString(), "--images", root.toString(), "--out", out.toString(),
         "--force").code());
@@ -237,6 +239,30 @@ class ImageEncoderExportTest {
     assertTrue(bad.err().startsWith("error: cannot read image " + broken.resolve("b.png")), bad.err());
     assertEquals(1, bad.err().lines().count(), bad.err());
     assertTrue(Files.notExists(dir.resolve("b.npy")));
+  }
+
+  @Test
+  void embedWritesOneLinePerRowWhateverTheNamesAndRefusesATruncatedJpegInOneLine() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("odd-names"));
+    BufferedImage[] grey = grey(TinyTokenizer.images(2, 21));
+    Files.write(src.resolve("two\nlines.png"), png(grey[0]));
+    Files.write(src.resolve("back\\slash.png"), png(grey[1]));
+    Path out = dir.resolve("odd.npy");
+    Cli ok = cli("embed", "--encoder", model.toString(), "--images", src.toString(), "--out", out.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals(List.of("back\\\\slash.png", "two\\nlines.png"), Files.readAllLines(dir.resolve("odd.txt")));
+
+    Path cut = Files.createDirectories(dir.resolve("cut"));
+    ByteArrayOutputStream jpg = new ByteArrayOutputStream();
+    ImageIO.write(grey[0], "jpg", jpg);
+    byte[] whole = jpg.toByteArray();
+    Files.write(cut.resolve("cut.jpg"), java.util.Arrays.copyOf(whole, whole.length - 4)); // inside the scan
+    Cli bad = cli("embed", "--encoder", model.toString(), "--images", cut.toString(), "--out",
+        dir.resolve("cut.npy").toString());
+    assertEquals(1, bad.code(), bad.err());
+    assertEquals(List.of("error: cannot read image " + cut.resolve("cut.jpg") + ": truncated JPEG ("
+        + (whole.length - 4) + " bytes, no end-of-image marker)"), bad.err().lines().toList());
+    assertTrue(Files.notExists(dir.resolve("cut.npy")) && Files.notExists(dir.resolve("cut.txt")));
   }
 
   @Test

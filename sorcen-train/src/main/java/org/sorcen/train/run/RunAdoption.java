@@ -1,0 +1,65 @@
+package org.sorcen.train.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.sorcen.export.io.IoFailure;
+import org.sorcen.graph.config.JsonErrors;
+import org.sorcen.train.data.DataException;
+
+/**
+ * Whether train may write into an existing directory: only when it holds nothing (hidden files
+ * such as a killed run's {@code .lock} aside) or is a run of this project, whose {@code config.json}
+ * and {@code run.json} are ours. Any other folder holds someone's files, which a run would overwrite
+ * ({@code metrics.jsonl}, {@code run.json}, ...).
+ */
+final class RunAdoption {
+  private RunAdoption() {}
+
+  static void require(RunLayout layout) {
+    Path dir = layout.root();
+    if (!Files.exists(dir)) {
+      return;
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new DataException(dir + " is a file, not a run directory: pass a new or empty --run-dir");
+    }
+    List<String> visible;
+    try (Stream<Path> s = Files.list(dir)) {
+      visible = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+    } catch (IOException e) {
+      throw IoFailure.of("list", dir, e);
+    }
+    if (visible.isEmpty()) {
+      return;
+    }
+    if (!Files.isRegularFile(layout.config())) {
+      throw new DataException(dir + " holds " + describe(visible) + " but is not a run of this project (no "
+          + "config.json): pass a new or empty --run-dir");
+    }
+    try {
+      JsonNode config = new ObjectMapper().readTree(layout.config().toFile());
+      if (config == null || !config.isObject() || !config.has("model")) {
+        throw new DataException(layout.config() + " is not a Sorcen config, so " + dir + " is not a run of this "
+            + "project: pass a new or empty --run-dir");
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new DataException(layout.config() + ": " + JsonErrors.describe(e) + "; " + dir + " is not a run of this "
+          + "project: pass a new or empty --run-dir");
+    } catch (IOException e) {
+      throw IoFailure.of("read", layout.config(), e);
+    }
+    if (Files.exists(layout.runInfo())) {
+      RunInfo.read(layout.runInfo());
+    }
+  }
+
+  private static String describe(List<String> names) {
+    return names.size() <= 3 ? String.join(", ", names) : String.join(", ", names.subList(0, 3)) + " and "
+        + (names.size() - 3) + " more";
+  }
+}
