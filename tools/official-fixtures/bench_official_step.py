@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Times the OFFICIAL Sorcen training step (ImaGonEs/LEASE) on the CPU: the anchor of
-/work/shared/PERF.md ("The official step as the anchor").
+results/performance.md ("Side by side with the official step").
 
     python bench_official_step.py LEASE_CHECKOUT --config tiny|vit-base --batch N
         [--warmup 3] [--steps 10] [--threads 2] [--autocast-bf16]
