@@ -1,30 +1,31 @@
 package org.sorcen.train.cluster;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Bounds every wait on the peers. A collective times out by itself, but a worker whose chief is gone
- * before the group is formed (the start-up gather) has TensorFlow retry the chief without end. While
- * a guarded session run is in flight, a daemon thread probes the other workers' ports; a peer that
- * refuses for {@code --cluster-timeout} seconds in a row is reported to {@code lost} (the CLI prints
- * the one line and ends the JVM: the blocked native call cannot be interrupted).
+ * Bounds every wait on the peers. The collectives have no timeout of their own (TensorFlow would
+ * start a sleeping thread per collective execution for it), and some waits have none at all (a
+ * worker whose chief is gone before the group is formed has TensorFlow retry the chief without end).
+ * One daemon thread watches the session run in flight: when it has lasted {@code --cluster-timeout}
+ * seconds, the thread probes the other workers and reports to {@code lost} the ones that do not
+ * answer, a stopped process included (the CLI prints the one line and ends the JVM: the blocked
+ * native call cannot be interrupted). The clock is monotonic and runs while the process is stopped,
+ * so a worker that is resumed after its peers gave up finds its run overdue at its next look.
  */
 public final class Watchdog {
-  /** Seconds between probes; shorter timeouts probe more often, so that at least a few probes fit. */
-  static final double PROBE_SECONDS = 2;
-  static final int PROBES_PER_TIMEOUT = 4;
+  /** Seconds between looks; shorter timeouts look more often, so that the report comes close to the timeout. */
+  static final double LOOK_SECONDS = 1;
+  static final int LOOKS_PER_TIMEOUT = 8;
 
   private final ClusterSpec spec;
   private final double timeoutSeconds;
   private final Consumer<RuntimeException> lost;
   private volatile Guard current;
 
-  /** What is in flight: whether it is the start-up (a missing peer is then a matter of the command line). */
-  private record Guard(boolean startup) {}
+  /** What is in flight since when, and whether it is the start-up (a missing peer is then a matter of the command line). */
+  private record Guard(boolean startup, long sinceNanos) {}
 
   private Watchdog(ClusterSpec spec, double timeoutSeconds, Consumer<RuntimeException> lost) {
     this.spec = spec;
@@ -46,7 +47,7 @@ public final class Watchdog {
 
   /** Runs {@code run} (a session run that waits on peers) under the watch. */
   public <T> T guard(boolean startup, Supplier<T> run) {
-    current = new Guard(startup);
+    current = new Guard(startup, System.nanoTime());
     try {
       return run.get();
     } finally {
@@ -55,27 +56,20 @@ public final class Watchdog {
   }
 
   private void watch() {
-    long probeMs = (long) (1000 * Math.min(PROBE_SECONDS, timeoutSeconds / PROBES_PER_TIMEOUT));
-    // Since when each unreachable peer has refused, while something was in flight.
-    Map<String, Long> since = new HashMap<>();
+    long lookMs = Math.max(1, (long) (1000 * Math.min(LOOK_SECONDS, timeoutSeconds / LOOKS_PER_TIMEOUT)));
     while (true) {
       try {
-        Thread.sleep(probeMs);
+        Thread.sleep(lookMs);
       } catch (InterruptedException e) {
         return;
       }
       Guard g = current;
-      if (g == null) {
-        since.clear(); // between runs a peer may be busy or restarting; only a wait counts
+      if (g == null || (System.nanoTime() - g.sinceNanos()) / 1e9 < timeoutSeconds) {
         continue;
       }
-      List<String> gone = Peers.unreachable(spec);
-      long now = System.nanoTime();
-      since.keySet().retainAll(gone);
-      gone.forEach(p -> since.putIfAbsent(p, now));
-      List<String> overdue = gone.stream().filter(p -> (now - since.get(p)) / 1e9 >= timeoutSeconds).toList();
-      if (!overdue.isEmpty() && current != null) {
-        lost.accept(ClusterFailure.unreachable(spec, overdue, timeoutSeconds, g.startup()));
+      List<Peers.Missing> gone = Peers.unreachable(spec);
+      if (current == g) { // the run may have ended while the peers were probed
+        lost.accept(ClusterFailure.overdue(spec, gone, timeoutSeconds, g.startup()));
         return;
       }
     }

@@ -75,7 +75,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     try {
       Ops tf = Ops.create(graph);
       CrossReplica replicas = workers == null ? CrossReplica.single()
-          : CrossReplica.worker(workers.spec().size(), workers.spec().taskIndex(), workers.timeoutSeconds());
+          : CrossReplica.worker(workers.spec().size(), workers.spec().taskIndex());
       int seqLen = config.model.seqLen();
       Operand<TInt64> batchTokens;
       Operand<TInt64> batchLabels;
@@ -160,7 +160,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
         return null;
       });
     } catch (TensorFlowException e) {
-      throw ClusterFailure.of(workers.spec(), e, true);
+      throw lost(e, true);
     }
   }
 
@@ -186,6 +186,20 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   /** A session run that waits on the peers, watched when data-parallel; {@code run} itself otherwise. */
   private <T> T guarded(boolean startup, java.util.function.Supplier<T> run) {
     return watchdog == null ? run.get() : watchdog.guard(startup, run);
+  }
+
+  /**
+   * A failed collective run of a worker, named. With an {@link Workers#onLost} handler (the CLI) it is
+   * reported there and the JVM ends at once: the session's collectives are poisoned, and closing it
+   * or the JVM's normal exit would run TensorFlow's teardown with peers gone and servers that cannot
+   * stop; only the exception's line matters.
+   */
+  private RuntimeException lost(TensorFlowException e, boolean startup) {
+    RuntimeException failure = ClusterFailure.of(workers.spec(), e, startup);
+    if (workers.onLost() != null) {
+      workers.onLost().accept(failure);
+    }
+    return failure;
   }
 
   /** The global step the variables are at. */
@@ -247,7 +261,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     } catch (TFOutOfRangeException endOfEpoch) {
       return null;
     } catch (TensorFlowException e) {
-      throw workers != null ? ClusterFailure.of(workers.spec(), e, false) : e;
+      throw workers != null ? lost(e, false) : e;
     }
   }
 
@@ -280,7 +294,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     } catch (TFOutOfRangeException endOfEpoch) {
       throw endOfEpoch;
     } catch (TensorFlowException e) {
-      throw workers != null ? ClusterFailure.of(workers.spec(), e, false) : e;
+      throw workers != null ? lost(e, false) : e;
     }
   }
 
