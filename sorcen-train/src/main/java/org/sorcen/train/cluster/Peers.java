@@ -61,7 +61,8 @@ public final class Peers {
     return out;
   }
 
-  private static List<Missing> probe(ClusterSpec spec) {
+  /** Every other worker that does not answer one probe now. */
+  static List<Missing> probe(ClusterSpec spec) {
     List<Missing> out = new ArrayList<>();
     for (int i = 0; i < spec.size(); i++) {
       if (i == spec.taskIndex()) {

@@ -154,7 +154,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
       Peers.awaitChief(workers.spec(), workers.timeoutSeconds());
     }
     try {
-      guarded(true, () -> {
+      guarded("start-up", true, () -> {
         agreement.check(session, mustAgree);
         session.runner().addTarget(syncFromChief).run();
         return null;
@@ -184,8 +184,8 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   }
 
   /** A session run that waits on the peers, watched when data-parallel; {@code run} itself otherwise. */
-  private <T> T guarded(boolean startup, java.util.function.Supplier<T> run) {
-    return watchdog == null ? run.get() : watchdog.guard(startup, run);
+  private <T> T guarded(String kind, boolean startup, java.util.function.Supplier<T> run) {
+    return watchdog == null ? run.get() : watchdog.guard(kind, startup, run);
   }
 
   /**
@@ -255,7 +255,8 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     }
     Session.Runner runner = session.runner().fetch(localTokens).fetch(training.forward().echoTokens());
     metricOps.forEach(runner::fetch);
-    try (TFloat32 vote = voteFeed(runner); Result r = guarded(false, () -> runner.addTarget(training.trainOp()).run())) {
+    try (TFloat32 vote = voteFeed(runner);
+        Result r = guarded("step with echo", false, () -> runner.addTarget(training.trainOp()).run())) {
       readVotes(r);
       return new EchoSnapshot(metrics(r, 2), Tensors.toLongs(r.get(0)), Tensors.toLongs(r.get(1)));
     } catch (TFOutOfRangeException endOfEpoch) {
@@ -288,7 +289,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
 
   private StepMetrics run(Session.Runner runner) {
     metricOps.forEach(runner::fetch);
-    try (TFloat32 vote = voteFeed(runner); Result r = guarded(false, () -> runner.addTarget(training.trainOp()).run())) {
+    try (TFloat32 vote = voteFeed(runner); Result r = guarded("step", false, () -> runner.addTarget(training.trainOp()).run())) {
       readVotes(r);
       return metrics(r, 0);
     } catch (TFOutOfRangeException endOfEpoch) {
