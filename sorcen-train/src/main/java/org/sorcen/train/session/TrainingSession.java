@@ -189,14 +189,15 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   }
 
   /**
-   * A failed collective run of a worker, named. With an {@link Workers#onLost} handler (the CLI) it is
-   * reported there and the JVM ends at once: the session's collectives are poisoned, and closing it
-   * or the JVM's normal exit would run TensorFlow's teardown with peers gone and servers that cannot
-   * stop; only the exception's line matters.
+   * A failed collective run of a worker, named. Mid-run, with an {@link Workers#onLost} handler (the
+   * CLI), it is reported there and the JVM ends at once: the session's collectives are poisoned, and
+   * closing it or the JVM's normal exit would run TensorFlow's teardown with peers gone and servers
+   * that cannot stop. A start-up failure takes the normal way out: the chief, as the group's leader,
+   * must live long enough to send the other workers the reason (a group of another size).
    */
   private RuntimeException lost(TensorFlowException e, boolean startup) {
     RuntimeException failure = ClusterFailure.of(workers.spec(), e, startup);
-    if (workers.onLost() != null) {
+    if (!startup && workers.onLost() != null) {
       workers.onLost().accept(failure);
     }
     return failure;
