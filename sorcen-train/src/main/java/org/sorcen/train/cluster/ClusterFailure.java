@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * A worker lost its peers mid-run (a collective failed, or a step waited on them for the cluster
  * timeout). The message names the workers that no longer answer; every worker must be started again,
- * and the run resumes from the chief's newest checkpoint. Exit 1, like other failures outside the user's input.
+ * and the run resumes from the chief's newest checkpoint. Exit 1, like other failures outside the
+ * user's input.
  */
 public final class ClusterFailure extends RuntimeException {
   /** TensorFlow's words when workers started with --cluster lists of different lengths meet in one group. */
@@ -53,7 +54,7 @@ public final class ClusterFailure extends RuntimeException {
           + "answers (a pause of the chief longer than the timeout, or a collective stuck in TensorFlow)";
     } else if (gone.stream().allMatch(Peers.Missing::silent)) {
       what = "it did not take part for the cluster timeout of " + timeoutSeconds + " s and its server does not "
-          + "answer (the process is stopped or hung: its port accepts connections, nothing replies)";
+          + "answer (a stopped or hung process, or an unreachable host)";
     } else if (gone.stream().noneMatch(Peers.Missing::silent)) {
       what = "no answer on its port for the cluster timeout of " + timeoutSeconds + " s";
     } else {

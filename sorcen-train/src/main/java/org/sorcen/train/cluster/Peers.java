@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Which workers answer. TensorFlow's collectives do not say which peer is missing; a probe of each
  * one's server does. A dead process's port refuses at once; a stopped or hung process's port still
- * accepts connections (the kernel completes them), but its gRPC server sends nothing back, so the
- * probe opens an HTTP/2 connection and waits for the server's first frame.
+ * accepts connections (the kernel completes them until its listen queue is full), but its gRPC
+ * server sends nothing back, so the probe opens an HTTP/2 connection and waits for the server's
+ * first frame.
  */
 public final class Peers {
   static final int CONNECT_TIMEOUT_MS = 2000;
@@ -22,9 +23,9 @@ public final class Peers {
   static final int ANSWER_TIMEOUT_MS = 2000;
   /** Between two connection attempts while waiting for the chief. */
   static final int RETRY_MS = 200;
-  /** HTTP/2's client connection preface, then an empty SETTINGS frame: a gRPC server answers with its own SETTINGS. */
-  private static final byte[] HTTP2_PREFACE = concat("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
-      new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+  /** HTTP/2's client connection preface, then an empty SETTINGS frame: a gRPC server replies with its SETTINGS. */
+  private static final byte[] HTTP2_PREFACE = concat(
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII), new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
 
   private Peers() {}
 
@@ -109,8 +110,11 @@ public final class Peers {
       try {
         s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
             CONNECT_TIMEOUT_MS);
+      } catch (SocketTimeoutException e) {
+        // A stopped process's listen queue fills up with these probes; then connections time out too.
+        return Answer.SILENT;
       } catch (IOException e) {
-        return Answer.REFUSES; // refused, or no host there: nothing listens
+        return Answer.REFUSES; // refused, or no such host: nothing listens
       }
       s.setSoTimeout(ANSWER_TIMEOUT_MS);
       OutputStream out = s.getOutputStream();

@@ -290,7 +290,8 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
 
   private StepMetrics run(Session.Runner runner) {
     metricOps.forEach(runner::fetch);
-    try (TFloat32 vote = voteFeed(runner); Result r = guarded("step", false, () -> runner.addTarget(training.trainOp()).run())) {
+    try (TFloat32 vote = voteFeed(runner);
+        Result r = guarded("step", false, () -> runner.addTarget(training.trainOp()).run())) {
       readVotes(r);
       return metrics(r, 0);
     } catch (TFOutOfRangeException endOfEpoch) {

@@ -83,7 +83,7 @@ class ClusterLongRunTest {
       assertTrue(w.signalWorker(1, "STOP"), "worker 1 was running when stopped\n" + w.logs());
       assertEquals(1, w.awaitExit(0, BOUND_SECONDS), w.logs());
       assertOneError(w, 0, "error: worker 0 lost worker 1 (" + ClusterRunTest.ADDRESSES.get(1) + "): it did not take "
-          + "part for the cluster timeout of 15.0 s and its server does not answer (the process is stopped or hung");
+          + "part for the cluster timeout of 15.0 s and its server does not answer (a stopped or hung process");
     } finally {
       w.signalWorker(1, "CONT");
     }
