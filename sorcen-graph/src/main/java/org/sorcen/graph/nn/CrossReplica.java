@@ -22,45 +22,51 @@ import org.tensorflow.types.family.TType;
  *
  * <p>Every worker builds the same graph, so the instance keys handed out here in build order are the
  * same on every worker: that is how the collectives of one step find each other.
+ *
+ * <p>The collectives have no timeout ({@code timeout_seconds} = 0): for every execution of a
+ * collective with a timeout, TensorFlow starts a detached thread that sleeps for the whole timeout
+ * ({@code PosixEnv::SchedClosureAfter}), so a worker gains threads with every step until it cannot
+ * start any more. The caller bounds waits on peers itself (the training session's watchdog).
  */
 public final class CrossReplica {
   /** All workers form one collective group. */
   static final int GROUP_KEY = 1;
 
+  /** No per-op timeout: see the class comment. */
+  static final float NO_TIMEOUT = 0f;
+
   private final int count;
   private final int index;
-  private final float timeoutSeconds;
   private int nextInstance;
 
-  private CrossReplica(int count, int index, float timeoutSeconds, int firstInstance) {
+  private CrossReplica(int count, int index, int firstInstance) {
     this.count = count;
     this.index = index;
-    this.timeoutSeconds = timeoutSeconds;
     this.nextInstance = firstInstance;
   }
 
   /** One process: nothing to exchange. */
   public static CrossReplica single() {
-    return new CrossReplica(1, 0, 0, 1);
+    return new CrossReplica(1, 0, 1);
   }
 
   /**
-   * Worker {@code index} of {@code count}; a collective that waits longer than {@code timeoutSeconds}
-   * for a peer fails (a dead worker must not hang the others).
+   * Worker {@code index} of {@code count}. Its collectives wait for the peers without end: the
+   * caller must bound the session runs that contain them.
    */
-  public static CrossReplica worker(int count, int index, double timeoutSeconds) {
-    return worker(count, index, timeoutSeconds, 1);
+  public static CrossReplica worker(int count, int index) {
+    return worker(count, index, 1);
   }
 
   /**
    * A worker whose collectives take instance keys from {@code firstInstance} on: for a second graph
    * in the same servers (a benchmark), whose keys must not meet the training graph's.
    */
-  public static CrossReplica worker(int count, int index, double timeoutSeconds, int firstInstance) {
+  public static CrossReplica worker(int count, int index, int firstInstance) {
     if (count < 1 || index < 0 || index >= count) {
       throw new IllegalArgumentException("worker " + index + " of " + count);
     }
-    return new CrossReplica(count, index, (float) timeoutSeconds, firstInstance);
+    return new CrossReplica(count, index, firstInstance);
   }
 
   public boolean isSingle() {
@@ -81,7 +87,7 @@ public final class CrossReplica {
       return rows;
     }
     return tf.stopGradient(CollectiveGather.create(tf.scope(), rows, tf.constant(count), tf.constant(GROUP_KEY),
-        tf.constant(nextInstance++), List.of(), CollectiveGather.timeoutSeconds(timeoutSeconds)));
+        tf.constant(nextInstance++), List.of(), CollectiveGather.timeoutSeconds(NO_TIMEOUT)));
   }
 
   /** This worker's rows [b, ...] of a global [W·b, ...] tensor: rows index·b .. (index+1)·b − 1. */
@@ -117,7 +123,7 @@ public final class CrossReplica {
         .addInputList(new Output<?>[0])
         .setAttr("merge_op", "Add")
         .setAttr("final_op", "Id")
-        .setAttr("timeout_seconds", timeoutSeconds)
+        .setAttr("timeout_seconds", NO_TIMEOUT)
         .build().output(0);
     @SuppressWarnings("unchecked")
     Operand<T> typed = (Operand<T>) out;

@@ -39,12 +39,19 @@ import org.tensorflow.types.TFloat32;
 public final class ClusterBenchWorker {
   /** Instance keys of the all-reduce-only graph: far above any training graph's. */
   static final int BENCH_INSTANCE_KEYS = 1_000_000;
-  /** Seconds a collective waits for a peer: JVM start-up on a loaded host included. */
+  /** Seconds a worker waits for a peer before its watchdog ends it: JVM start-up on a loaded host included. */
   static final double TIMEOUT_SECONDS = 300;
   /** Bytes of a float32 or int64 element at most; the collectives here move float32. */
   static final int FLOAT_BYTES = 4;
 
   private ClusterBenchWorker() {}
+
+  /** A peer gone: one line, and the JVM ends (its server cannot stop; the parent reports the exit code). */
+  private static void lost(RuntimeException e) {
+    System.err.println("error: " + e.getMessage());
+    System.err.flush();
+    Runtime.getRuntime().halt(1);
+  }
 
   public static void main(String[] args) throws Exception {
     SorcenConfig config = ConfigLoader.parse(Files.readString(Path.of(args[0])), "bench", java.util.Map.of());
@@ -53,7 +60,8 @@ public final class ClusterBenchWorker {
     int warmup = Integer.parseInt(args[3]);
     int steps = Integer.parseInt(args[4]);
     int w = addresses.size();
-    Workers workers = w == 1 ? null : new Workers(new ClusterSpec(addresses, task), TIMEOUT_SECONDS);
+    Workers workers = w == 1 ? null : new Workers(new ClusterSpec(addresses, task), TIMEOUT_SECONDS,
+        ClusterBenchWorker::lost);
     int batch = config.train.batchSize;
     long[] ids = new long[batch * config.model.seqLen()];
     long[] labels = new long[batch];
@@ -130,7 +138,7 @@ public final class ClusterBenchWorker {
     ClusterSpec spec = workers.spec();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      CrossReplica replicas = CrossReplica.worker(spec.size(), spec.taskIndex(), TIMEOUT_SECONDS, BENCH_INSTANCE_KEYS);
+      CrossReplica replicas = CrossReplica.worker(spec.size(), spec.taskIndex(), BENCH_INSTANCE_KEYS);
       Operand<TFloat32> summed = replicas.sum(tf, tf.fill(tf.constant(new int[] {length}), tf.constant(1f)));
       Operand<TFloat32> probe = tf.reduceSum(summed, tf.constant(0));
       try (Session s = GrpcSessions.open(g, "grpc://localhost:" + spec.port(),

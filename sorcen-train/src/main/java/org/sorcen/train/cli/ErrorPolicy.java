@@ -40,12 +40,22 @@ final class ErrorPolicy implements IExecutionExceptionHandler {
     return code;
   }
 
+  /** Held by the one thread that reports a data-parallel worker's failure and ends the JVM. */
+  private static final Object HALTING = new Object();
+
   /**
-   * For a failure found off the main thread while it is blocked in native code (a data-parallel
-   * worker's watchdog): prints it as {@link #handleExecutionException} would and ends the JVM with
-   * its exit code (a TensorFlow server cannot be stopped otherwise).
+   * For a data-parallel worker's failure, found by its watchdog while the main thread is blocked in
+   * native code, or by the main thread: prints it as {@link #handleExecutionException} would and ends
+   * the JVM with its exit code (a TensorFlow server cannot be stopped otherwise). Both threads may
+   * find the same loss at once; the first one reports, the other waits here for the end.
    */
   static void halt(RuntimeException ex) {
+    synchronized (HALTING) {
+      printAndHalt(ex);
+    }
+  }
+
+  private static void printAndHalt(RuntimeException ex) {
     PrintWriter err = new PrintWriter(System.err, true);
     int code = report(ex, err);
     if (code == BUG) {

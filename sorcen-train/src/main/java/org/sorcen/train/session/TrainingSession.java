@@ -75,7 +75,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     try {
       Ops tf = Ops.create(graph);
       CrossReplica replicas = workers == null ? CrossReplica.single()
-          : CrossReplica.worker(workers.spec().size(), workers.spec().taskIndex(), workers.timeoutSeconds());
+          : CrossReplica.worker(workers.spec().size(), workers.spec().taskIndex());
       int seqLen = config.model.seqLen();
       Operand<TInt64> batchTokens;
       Operand<TInt64> batchLabels;
@@ -154,13 +154,13 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
       Peers.awaitChief(workers.spec(), workers.timeoutSeconds());
     }
     try {
-      guarded(true, () -> {
+      guarded("start-up", true, () -> {
         agreement.check(session, mustAgree);
         session.runner().addTarget(syncFromChief).run();
         return null;
       });
     } catch (TensorFlowException e) {
-      throw ClusterFailure.of(workers.spec(), e, true);
+      throw lost(e, true);
     }
   }
 
@@ -184,8 +184,23 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   }
 
   /** A session run that waits on the peers, watched when data-parallel; {@code run} itself otherwise. */
-  private <T> T guarded(boolean startup, java.util.function.Supplier<T> run) {
-    return watchdog == null ? run.get() : watchdog.guard(startup, run);
+  private <T> T guarded(String kind, boolean startup, java.util.function.Supplier<T> run) {
+    return watchdog == null ? run.get() : watchdog.guard(kind, startup, run);
+  }
+
+  /**
+   * A failed collective run of a worker, named. Mid-run, with an {@link Workers#onLost} handler (the
+   * CLI), it is reported there and the JVM ends at once: the session's collectives are poisoned, and
+   * closing it or the JVM's normal exit would run TensorFlow's teardown with peers gone and servers
+   * that cannot stop. A start-up failure takes the normal way out: the chief, as the group's leader,
+   * must live long enough to send the other workers the reason (a group of another size).
+   */
+  private RuntimeException lost(TensorFlowException e, boolean startup) {
+    RuntimeException failure = ClusterFailure.of(workers.spec(), e, startup);
+    if (!startup && workers.onLost() != null) {
+      workers.onLost().accept(failure);
+    }
+    return failure;
   }
 
   /** The global step the variables are at. */
@@ -241,13 +256,14 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     }
     Session.Runner runner = session.runner().fetch(localTokens).fetch(training.forward().echoTokens());
     metricOps.forEach(runner::fetch);
-    try (TFloat32 vote = voteFeed(runner); Result r = guarded(false, () -> runner.addTarget(training.trainOp()).run())) {
+    try (TFloat32 vote = voteFeed(runner);
+        Result r = guarded("step with echo", false, () -> runner.addTarget(training.trainOp()).run())) {
       readVotes(r);
       return new EchoSnapshot(metrics(r, 2), Tensors.toLongs(r.get(0)), Tensors.toLongs(r.get(1)));
     } catch (TFOutOfRangeException endOfEpoch) {
       return null;
     } catch (TensorFlowException e) {
-      throw workers != null ? ClusterFailure.of(workers.spec(), e, false) : e;
+      throw workers != null ? lost(e, false) : e;
     }
   }
 
@@ -274,13 +290,14 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
 
   private StepMetrics run(Session.Runner runner) {
     metricOps.forEach(runner::fetch);
-    try (TFloat32 vote = voteFeed(runner); Result r = guarded(false, () -> runner.addTarget(training.trainOp()).run())) {
+    try (TFloat32 vote = voteFeed(runner);
+        Result r = guarded("step", false, () -> runner.addTarget(training.trainOp()).run())) {
       readVotes(r);
       return metrics(r, 0);
     } catch (TFOutOfRangeException endOfEpoch) {
       throw endOfEpoch;
     } catch (TensorFlowException e) {
-      throw workers != null ? ClusterFailure.of(workers.spec(), e, false) : e;
+      throw workers != null ? lost(e, false) : e;
     }
   }
 

@@ -151,7 +151,7 @@ class ClusterRunTest {
   }
 
   /** Waits (bounded) until the chief has logged {@code n} train rows, or the workers ended. */
-  private static void awaitRows(Workers w, Path metrics, long n) throws Exception {
+  static void awaitRows(Workers w, Path metrics, long n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
     while (rows(metrics) < n && w.alive() && System.nanoTime() < deadline) {
       Thread.sleep(5);
@@ -213,7 +213,7 @@ class ClusterRunTest {
         .filter(l -> l.contains("\"kind\":\"" + kind + "\"") || l.contains("\"kind\": \"" + kind + "\"")).count();
   }
 
-  private static long rows(Path metrics) throws Exception {
+  static long rows(Path metrics) throws Exception {
     return Files.exists(metrics) ? Files.readAllLines(metrics).stream().filter(l -> l.contains("\"train\"")).count()
         : 0;
   }
@@ -258,7 +258,9 @@ class ClusterRunTest {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       StringBuilder script = new StringBuilder("ip link set lo up\n");
       for (int i = each.size() - 1; i >= 0; i--) {
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        // A JVM that crashes writes its report here, where the tests look for it.
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"), "-cp",
+            System.getProperty("java.class.path")));
         cmd.addAll(each.get(i));
         script.append("(").append(String.join(" ", cmd.stream().map(Workers::quote).toList()))
             .append(" > ").append(quote(dir.resolve("w" + i + ".log").toString())).append(" 2>&1; echo $? > ")
@@ -295,17 +297,35 @@ class ClusterRunTest {
       return worker(i).map(ProcessHandle::destroy).orElse(false);
     }
 
-    private java.util.Optional<ProcessHandle> worker(int i) {
+    /** Sends {@code kill -SIGNAL} (STOP, CONT) to the JVM of worker {@code i}; false when it is not running. */
+    boolean signalWorker(int i, String signal) throws Exception {
+      java.util.Optional<ProcessHandle> w = worker(i);
+      return w.isPresent() && new ProcessBuilder("kill", "-" + signal, Long.toString(w.get().pid())).start()
+          .waitFor() == 0;
+    }
+
+    /** The JVM of worker {@code i}, while it runs. */
+    java.util.Optional<ProcessHandle> worker(int i) {
       return shell.descendants().filter(h -> h.info().arguments().map(a -> a.length > 1
           && a[a.length - 1].equals(Integer.toString(i)) && a[a.length - 2].equals("--task-index")).orElse(false))
           .findFirst();
+    }
+
+    /** Waits (bounded) for worker {@code i}'s exit code; -1 when it did not end in time. */
+    int awaitExit(int i, int seconds) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (exitCodes().get(i) < 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      return exitCodes().get(i);
     }
 
     List<Integer> exitCodes() throws Exception {
       List<Integer> out = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         Path rc = dir.resolve("w" + i + ".rc");
-        out.add(Files.exists(rc) ? Integer.parseInt(Files.readString(rc).strip()) : -1);
+        String code = Files.exists(rc) ? Files.readString(rc).strip() : "";
+        out.add(code.isEmpty() ? -1 : Integer.parseInt(code)); // empty: the shell is writing it
       }
       return out;
     }
