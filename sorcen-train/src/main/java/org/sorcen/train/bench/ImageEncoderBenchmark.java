@@ -24,7 +24,7 @@ import org.tensorflow.types.TUint8;
 /**
  * Times the image encoder's graph — the tokenizer's encoder, then the Sorcen encoder's embedding, the
  * graph {@code sorcen-image-encoder} serves — on a constant batch of random images, with the variables'
- * own initial values (weights do not change the arithmetic). It reports the whole pipeline and the
+ * own initial values (weights do not change the arithmetic), both parts in the config's compute dtype. It reports the whole pipeline and the
  * tokenizer alone, as the median of the timed batches.
  */
 public final class ImageEncoderBenchmark {
@@ -47,9 +47,10 @@ public final class ImageEncoderBenchmark {
       tokenizer.declare(vars);
       Placeholder<TUint8> images = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1,
           tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.channels())));
-      Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images);
-      Operand<TFloat32> embedding = SorcenForward.embedding(LayerContext.inference(tf, vars::read,
-          Precision.of(config.model.computeDtype)), config.model, ids);
+      Precision precision = Precision.of(config.model.computeDtype);
+      Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images, precision);
+      Operand<TFloat32> embedding = SorcenForward.embedding(LayerContext.inference(tf, vars::read, precision),
+          config.model, ids);
       byte[] pixels = new byte[batch * tokenizer.inputHeight() * tokenizer.inputWidth() * tokenizer.channels()];
       new Random(0).nextBytes(pixels);
       try (Session s = new Session(g, settings.toConfigProto());
