@@ -28,8 +28,11 @@ import org.tensorflow.types.TUint8;
  * tokenizer alone, as the median of the timed batches.
  */
 public final class ImageEncoderBenchmark {
-  /** Images/s of the pipeline and of its tokenizer part, at one batch size. */
-  public record Result(int batch, double imagesPerSecond, double tokenizerImagesPerSecond) {}
+  /**
+   * Images/s of the pipeline and of its tokenizer part, at one batch size, and the pipeline's process
+   * CPU seconds per image over the timed batches (on a shared machine less noisy than wall time).
+   */
+  public record Result(int batch, double imagesPerSecond, double tokenizerImagesPerSecond, double cpuSecondsPerImage) {}
 
   private ImageEncoderBenchmark() {}
 
@@ -57,11 +60,18 @@ public final class ImageEncoderBenchmark {
           TUint8 in = TUint8.tensorOf(Shape.of(batch, tokenizer.inputHeight(), tokenizer.inputWidth(),
               tokenizer.channels()), DataBuffers.of(pixels, true, false))) {
         s.initialize();
+        long cpu = processCpuNanos();
         double pipelineMs = median(s, images, in, embedding, warmup, timed);
+        double cpuPerImage = (processCpuNanos() - cpu) / 1e9 / ((warmup + timed) * (double) batch);
         double tokenizerMs = median(s, images, in, ids, Math.min(1, warmup), timed);
-        return new Result(batch, batch / (pipelineMs / 1000), batch / (tokenizerMs / 1000));
+        return new Result(batch, batch / (pipelineMs / 1000), batch / (tokenizerMs / 1000), cpuPerImage);
       }
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(Session s, Placeholder<TUint8> images, TUint8 in, Operand<?> out, int warmup,

@@ -147,8 +147,8 @@ final class BenchCommand implements Callable<Integer> {
         steps, config.model.computeDtype);
     ImageEncoderBenchmark.Result r = ImageEncoderBenchmark.run(config, tokenizer, batch, warmup, steps,
         new SessionSettings(threads, 0, false));
-    System.out.printf("%-22s %10.3f images/s (%.2f s per image)%n", "VQGAN encode + ViT", r.imagesPerSecond(),
-        1 / r.imagesPerSecond());
+    System.out.printf("%-22s %10.3f images/s (%.2f s per image; %.2f CPU s per image, warm-up included)%n",
+        "VQGAN encode + ViT", r.imagesPerSecond(), 1 / r.imagesPerSecond(), r.cpuSecondsPerImage());
     System.out.printf("%-22s %10.3f images/s (%.2f s per image)%n", "VQGAN encode alone", r.tokenizerImagesPerSecond(),
         1 / r.tokenizerImagesPerSecond());
     return 0;
