@@ -189,6 +189,16 @@ class VqganImageEncoderTest {
     assertTrue(worst > MIN_COSINE, "cosine " + worst);
   }
 
+  @Test
+  void benchImageEncoderTimesTheGraphInTheComputeDtypeItNames() throws Exception {
+    ImportOfficialTest.Cli r = ImportOfficialTest.cli("bench", "--image-encoder", "--config",
+        ImportOfficialTest.tinyConfig(tmp).toString(), "--tokenizer-config",
+        VqganImportTest.vqganConfig(tmp, VqganImportTest.TINY_VQGAN).toString(), "--batch-size", "2", "--warmup", "0",
+        "--steps", "1", "--set", "model.compute_dtype=bfloat16");
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().contains("precision bfloat16") && r.out().contains("VQGAN encode + ViT"), r.out());
+  }
+
   /** Conv2D nodes of type {@code type} in a SavedModel's graph (the tokenizer's encoder convolutions). */
   static long convolutions(Path dir, DataType type) throws Exception {
     SavedModel sm = SavedModel.parseFrom(Files.readAllBytes(dir.resolve("saved_model.pb")));
