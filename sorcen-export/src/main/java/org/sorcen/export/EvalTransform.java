@@ -86,9 +86,18 @@ public final class EvalTransform {
   static Operand<TUint8> single(Ops tf, Operand<TString> bytes, int h, int w, int c, boolean resizeInputSized) {
     Operand<TUint8> img = tf.image.decodeImage(bytes, TUint8.class, DecodeImage.channels((long) c),
         DecodeImage.expandAnimations(false));
-    Operand<TInt64> dims = tf.dtypes.cast(tf.shape(img), TInt64.class);
-    Operand<TInt64> ih = tf.gather(dims, tf.constant(0), tf.constant(0));
-    Operand<TInt64> iw = tf.gather(dims, tf.constant(1), tf.constant(0));
+    Operand<TUint8> one = pixels(tf, tf.expandDims(img, tf.constant(0)), h, w, c, resizeInputSized);
+    return tf.reshape(one, tf.constant(new long[] {h, w, c}));
+  }
+
+  /**
+   * Decoded images of one size, uint8 [B, h_in, w_in, C] → [B, H, W, C], the steps after decoding.
+   * Each image is resampled on its own, so a batch gives what its images give one at a time.
+   */
+  static Operand<TUint8> pixels(Ops tf, Operand<TUint8> images, int h, int w, int c, boolean resizeInputSized) {
+    Operand<TInt64> dims = tf.dtypes.cast(tf.shape(images), TInt64.class);
+    Operand<TInt64> ih = tf.gather(dims, tf.constant(1), tf.constant(0));
+    Operand<TInt64> iw = tf.gather(dims, tf.constant(2), tf.constant(0));
     Operand<TInt64> sh = tf.constant((long) resizedSide(h));
     Operand<TInt64> sw = tf.constant((long) resizedSide(w));
     // Which side binds: S_h/ih >= S_w/iw, compared exactly in integers.
@@ -103,15 +112,14 @@ public final class EvalTransform {
     Operand<TFloat32> scale = tf.math.div(tf.dtypes.cast(size, TFloat32.class),
         tf.dtypes.cast(tf.stack(List.of(ih, iw)), TFloat32.class));
     // At scale 1 the Keys kernel weighs the centre tap 1 and its neighbours 0: an H×W image passes unchanged.
-    Operand<TFloat32> resized = tf.image.scaleAndTranslate(tf.expandDims(img, tf.constant(0)),
-        tf.dtypes.cast(size, TInt32.class), scale, tf.constant(new float[] {0f, 0f}),
-        ScaleAndTranslate.kernelType(KERNEL), ScaleAndTranslate.antialias(true));
+    Operand<TFloat32> resized = tf.image.scaleAndTranslate(images, tf.dtypes.cast(size, TInt32.class), scale,
+        tf.constant(new float[] {0f, 0f}), ScaleAndTranslate.kernelType(KERNEL), ScaleAndTranslate.antialias(true));
     Operand<TInt64> top = centreOffset(tf, rh, h);
     Operand<TInt64> left = centreOffset(tf, rw, w);
     Operand<TFloat32> crop = tf.slice(resized, tf.stack(List.of(tf.constant(0L), top, left, tf.constant(0L))),
-        tf.constant(new long[] {1, h, w, c}));
+        tf.constant(new long[] {-1, h, w, c}));
     Operand<TFloat32> pixels = tf.clipByValue(tf.math.round(crop), tf.constant(0f), tf.constant(MAX_PIXEL));
-    return tf.reshape(tf.dtypes.cast(pixels, TUint8.class), tf.constant(new long[] {h, w, c}));
+    return tf.dtypes.cast(pixels, TUint8.class);
   }
 
   /** torchvision's {@code int(round((r − side) / 2.0))}: Python rounds halves to even, as TF's Round does. */

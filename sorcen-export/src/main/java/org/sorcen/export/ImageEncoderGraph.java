@@ -2,6 +2,7 @@ package org.sorcen.export;
 
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.SorcenVariables;
+import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.graph.train.CheckpointOps;
@@ -19,10 +20,13 @@ import org.tensorflow.types.TUint8;
  * Pixels straight to embeddings: the tokenizer's encoder followed by the Sorcen encoder, in one graph
  * whose variables come from two checkpoints (loaded once by {@link #load} before export; the
  * SavedModel then holds them all). {@code images} uint8 [-1, H, W, C] → {@code embedding}; and
- * {@code encoded} JPEG/PNG strings [-1] → the same, through {@link EvalTransform}.
+ * {@code encoded} JPEG/PNG strings [-1] → the same, through {@link EvalTransform}; {@code pixel_images}
+ * uint8 [-1, -1, -1, C] of any one size → the same, through EvalTransform's steps after decoding (so
+ * callers holding decoded pixels need not encode them). Both the tokenizer's encoder and the Sorcen
+ * encoder run in the config's compute dtype.
  */
 record ImageEncoderGraph(Placeholder<TUint8> images, Operand<TFloat32> embedding, Placeholder<TString> encoded,
-    Operand<TFloat32> bytesEmbedding, Op load) {
+    Operand<TFloat32> bytesEmbedding, Placeholder<TUint8> anySize, Operand<TFloat32> anySizeEmbedding, Op load) {
 
   static ImageEncoderGraph build(Ops tf, SorcenConfig config, ImageTokenizer tokenizer, String sorcenPrefix,
       String tokenizerPrefix) {
@@ -39,16 +43,22 @@ record ImageEncoderGraph(Placeholder<TUint8> images, Operand<TFloat32> embedding
         Placeholder.shape(Shape.of(-1)));
     Operand<TUint8> decoded = EvalTransform.batch(tf.withSubScope("eval_transform"), encoded, h, w, c,
         tokenizer.resizesInputSizedImages());
+    Placeholder<TUint8> anySize = tf.withName("pixel_images").placeholder(TUint8.class,
+        Placeholder.shape(Shape.of(-1, -1, -1, c)));
+    Operand<TUint8> transformed = EvalTransform.pixels(tf.withSubScope("pixel_transform"), anySize, h, w, c,
+        tokenizer.resizesInputSizedImages());
     Operand<TFloat32> fromPixels = embed(tf, vars, config, tokenizer, images);
     Operand<TFloat32> fromBytes = embed(tf, vars, config, tokenizer, decoded);
+    Operand<TFloat32> fromAnySize = embed(tf, vars, config, tokenizer, transformed);
     CheckpointOps.build(tf, vars);
     return new ImageEncoderGraph(images, tf.withName("embedding").identity(fromPixels), encoded,
-        tf.withName("bytes_embedding").identity(fromBytes), load);
+        tf.withName("bytes_embedding").identity(fromBytes), anySize,
+        tf.withName("pixels_embedding").identity(fromAnySize), load);
   }
 
   private static Operand<TFloat32> embed(Ops tf, Variables vars, SorcenConfig config, ImageTokenizer tokenizer,
       Operand<TUint8> images) {
-    Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images);
+    Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images, Precision.of(config.model.computeDtype));
     return EncoderGraph.embedding(tf, vars::read, config, ids);
   }
 }

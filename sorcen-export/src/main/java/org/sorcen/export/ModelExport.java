@@ -31,6 +31,8 @@ public final class ModelExport {
   public static final String IMAGE_ENCODER = "sorcen-image-encoder";
   /** The image encoder's signature for encoded JPEG/PNG images. */
   public static final String IMAGE_BYTES = "image_bytes";
+  /** The image encoder's signature for decoded uint8 images of any one size (same transform as image_bytes). */
+  public static final String IMAGE_PIXELS = "image_pixels";
   public static final String CARD = "assets.extra/model.json";
   static final String PREDICT = "tensorflow/serving/predict";
 
@@ -131,10 +133,13 @@ public final class ModelExport {
           .output("embedding", g.embedding()).build();
       Signature bytes = Signature.builder().key(IMAGE_BYTES).methodName(PREDICT).input("images", g.encoded())
           .output("embedding", g.bytesEmbedding()).build();
-      return new SavedModelWriter.Built(List.of(pixels, bytes), s -> s.runner().addTarget(g.load()).run());
+      Signature anySize = Signature.builder().key(IMAGE_PIXELS).methodName(PREDICT).input("images", g.anySize())
+          .output("embedding", g.anySizeEmbedding()).build();
+      return new SavedModelWriter.Built(List.of(pixels, bytes, anySize), s -> s.runner().addTarget(g.load()).run());
     }, "image encoder: uint8 images [-1, H, W, C] to embeddings [-1, D] (serving_default); JPEG/PNG strings [-1] "
-        + "decoded, resized and centre-cropped in-graph, to embeddings (image_bytes): the tokenizer's encoder, then "
-        + "the Sorcen encoder", card -> {
+        + "decoded, resized and centre-cropped in-graph, to embeddings (image_bytes); uint8 images [-1, h, w, C] of "
+        + "any one size, resized and centre-cropped the same way (image_pixels): the tokenizer's encoder, then "
+        + "the Sorcen encoder, in model.compute_dtype " + config.model.computeDtype, card -> {
           card.put("model", IMAGE_ENCODER);
           card.set("input_shape", ModelCard.json().valueToTree(input));
           card.put("tokenizer_kind", tokenizer.kind());

@@ -2,6 +2,7 @@ package org.sorcen.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -28,27 +30,36 @@ import org.tensorflow.types.TUint8;
 
 /**
  * An exported {@code sorcen-image-encoder} for Java services: images in, embeddings out, in batches of
- * {@link #BATCH}. Three inputs, one transform:
+ * at most {@link #BATCH}. Three inputs, one transform:
  * <ul>
  *   <li>encoded bytes and files (JPEG/PNG) go through the model's {@code image_bytes} signature, which
  *       decodes, resizes and centre-crops in-graph ({@link EvalTransform});
- *   <li>a {@link BufferedImage} of exactly the model's input size (H×W; for a grey model of type
- *       {@code TYPE_BYTE_GRAY}, for a colour model any non-grey type) is fed as pixels to
- *       {@code serving_default} when the model takes such images unchanged (our own tokenizers; an
- *       imported VQGAN's evaluation transform resizes every image); any other is written as PNG in memory and goes the bytes way, so every
- *       resize, crop and colour conversion is TensorFlow's, the same as for files.
+ *   <li>a {@link BufferedImage}'s pixels are read as {@code decode_png} would give them from its PNG
+ *       (colour: grey replicated to RGB, alpha dropped; grey model: {@code TYPE_BYTE_GRAY} only). An image
+ *       of exactly the input size goes to {@code serving_default} when the model takes such images
+ *       unchanged (our own tokenizers; an imported VQGAN's evaluation transform resizes every image);
+ *       any other goes, grouped by size, to {@code image_pixels}, which applies image_bytes' transform
+ *       after decoding;
+ *   <li>a BufferedImage whose pixels are not read here (a colour image for a grey model: libpng's
+ *       RGB-to-grey rounding is not reproduced; premultiplied alpha; more than 8 bits per sample), and
+ *       every image for a model exported before {@code image_pixels} existed, is written as PNG in
+ *       memory and goes the bytes way.
  * </ul>
  * Safe for concurrent callers; every tensor is closed before a call returns. Close it when done.
  */
 public final class SorcenImageEncoder implements AutoCloseable {
   /** Images per TensorFlow call: bounds the memory of decoded images and activations. */
   public static final int BATCH = 64;
+  /** Pixel bytes per call of large images, which bounds the memory of a call of few large images. */
+  private static final long MAX_PIXEL_BYTES = 64L << 20;
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
   private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
 
   private final SavedModelBundle bundle;
   private final SessionFunction pixels;
   private final SessionFunction bytes;
+  /** Absent (null) in models exported before the signature existed. */
+  private final SessionFunction anySize;
   private final int height;
   private final int width;
   private final int channels;
@@ -59,6 +70,8 @@ public final class SorcenImageEncoder implements AutoCloseable {
     this.bundle = bundle;
     this.pixels = bundle.function(Signature.DEFAULT_KEY);
     this.bytes = bundle.function(ModelExport.IMAGE_BYTES);
+    this.anySize = bundle.metaGraphDef().getSignatureDefMap().containsKey(ModelExport.IMAGE_PIXELS)
+        ? bundle.function(ModelExport.IMAGE_PIXELS) : null;
     this.height = input[0];
     this.width = input[1];
     this.channels = input[2];
@@ -109,23 +122,37 @@ public final class SorcenImageEncoder implements AutoCloseable {
   /** Embeddings [rows][D] of images in order (see the class comment for how each is fed). */
   public float[][] embed(List<BufferedImage> images) {
     float[][] out = new float[images.size()][];
-    List<Integer> direct = new ArrayList<>();
+    Map<List<Integer>, List<Integer>> bySize = new LinkedHashMap<>();
     List<Integer> encoded = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
-      (!resizesInputSized && fitsInput(images.get(i)) ? direct : encoded).add(i);
+      BufferedImage img = images.get(i);
+      boolean direct = !resizesInputSized && img.getHeight() == height && img.getWidth() == width;
+      if (!readable(img) || (!direct && anySize == null)) {
+        encoded.add(i);
+      } else {
+        bySize.computeIfAbsent(direct ? List.of() : List.of(img.getHeight(), img.getWidth()), k -> new ArrayList<>())
+            .add(i);
+      }
     }
-    for (int from = 0; from < direct.size(); from += BATCH) {
-      List<Integer> part = direct.subList(from, Math.min(direct.size(), from + BATCH));
-      byte[] px = new byte[part.size() * height * width * channels];
-      for (int k = 0; k < part.size(); k++) {
-        readPixels(images.get(part.get(k)), px, k * height * width * channels);
-      }
-      float[][] rows;
-      try (TUint8 t = TUint8.tensorOf(Shape.of(part.size(), height, width, channels), DataBuffers.of(px, true, false))) {
-        rows = run(pixels, t, part.size());
-      }
-      for (int k = 0; k < part.size(); k++) {
-        out[part.get(k)] = rows[k];
+    for (var group : bySize.entrySet()) {
+      boolean direct = group.getKey().isEmpty();
+      int h = direct ? height : group.getKey().get(0);
+      int w = direct ? width : group.getKey().get(1);
+      int perCall = (int) Math.max(1, Math.min(BATCH, MAX_PIXEL_BYTES / ((long) h * w * channels)));
+      List<Integer> all = group.getValue();
+      for (int from = 0; from < all.size(); from += perCall) {
+        List<Integer> part = all.subList(from, Math.min(all.size(), from + perCall));
+        byte[] px = new byte[part.size() * h * w * channels];
+        for (int k = 0; k < part.size(); k++) {
+          readPixels(images.get(part.get(k)), px, k * h * w * channels);
+        }
+        float[][] rows;
+        try (TUint8 t = TUint8.tensorOf(Shape.of(part.size(), h, w, channels), DataBuffers.of(px, true, false))) {
+          rows = run(direct ? pixels : anySize, t, part.size());
+        }
+        for (int k = 0; k < part.size(); k++) {
+          out[part.get(k)] = rows[k];
+        }
       }
     }
     byte[][] png = new byte[encoded.size()][];
@@ -219,22 +246,34 @@ public final class SorcenImageEncoder implements AutoCloseable {
     }
   }
 
-  private boolean fitsInput(BufferedImage img) {
-    if (img.getHeight() != height || img.getWidth() != width) {
-      return false;
+  /**
+   * Whether {@link #readPixels} gives what decode_png gives for this image's PNG: 8-bit grey (replicated
+   * for a colour model) or, for a colour model, 8-bit sRGB colour, palette or not, alpha not premultiplied.
+   */
+  private boolean readable(BufferedImage img) {
+    if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+      return channels == 1 || channels == 3;
     }
-    boolean grey = img.getType() == BufferedImage.TYPE_BYTE_GRAY;
-    // getRGB of a grey image applies a gamma curve, so grey images for colour models go the PNG way.
-    return channels == 1 ? grey : channels == 3 && !grey && img.getColorModel().getNumColorComponents() == 3;
+    ColorModel cm = img.getColorModel();
+    boolean eightBit = Arrays.stream(cm.getComponentSize()).allMatch(bits -> bits == 8);
+    return channels == 3 && cm.getNumColorComponents() == 3 && cm.getColorSpace().isCS_sRGB() && eightBit
+        && !cm.isAlphaPremultiplied();
   }
 
   private void readPixels(BufferedImage img, byte[] px, int offset) {
-    if (channels == 1) {
-      byte[] grey = (byte[]) img.getRaster().getDataElements(0, 0, width, height, null);
-      System.arraycopy(grey, 0, px, offset, grey.length);
+    int h = img.getHeight();
+    int w = img.getWidth();
+    if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+      // The raster, not getRGB: getRGB of a grey image applies a gamma curve, PNG stores the samples.
+      byte[] grey = (byte[]) img.getRaster().getDataElements(0, 0, w, h, null);
+      for (int p = 0; p < grey.length; p++) {
+        for (int k = 0; k < channels; k++) {
+          px[offset + channels * p + k] = grey[p];
+        }
+      }
       return;
     }
-    int[] argb = img.getRGB(0, 0, width, height, null, 0, width);
+    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
     for (int p = 0; p < argb.length; p++) {
       px[offset + 3 * p] = (byte) (argb[p] >> 16);
       px[offset + 3 * p + 1] = (byte) (argb[p] >> 8);

@@ -1,5 +1,6 @@
 package org.sorcen.graph.tokenizer;
 
+import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.nn.WeightSource;
 import org.tensorflow.Operand;
@@ -55,6 +56,14 @@ public interface ImageTokenizer {
 
   /** uint8 [B, H_in, W_in, C] → int64 [B, L]. */
   Operand<TInt64> encode(Ops tf, WeightSource w, Operand<TUint8> images);
+
+  /**
+   * Encode with the products in the model's compute dtype where the tokenizer supports it (MAGE's
+   * VQGAN: its convolutions); the tokenizer SavedModel itself is always float32.
+   */
+  default Operand<TInt64> encode(Ops tf, WeightSource w, Operand<TUint8> images, Precision precision) {
+    return encode(tf, w, images);
+  }
 
   /** int64 [B, L] in [0, C) → uint8 [B, S, S, C]. */
   Operand<TUint8> decode(Ops tf, WeightSource w, Operand<TInt64> ids);

@@ -1,5 +1,6 @@
 package org.sorcen.graph.vqgan;
 
+import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.nn.WeightSource;
 import org.tensorflow.Operand;
@@ -27,11 +28,16 @@ final class ResnetBlock {
   }
 
   static Operand<TFloat32> apply(Ops tf, WeightSource w, String prefix, Operand<TFloat32> x, int in, int out) {
+    return apply(tf, VqganLayers.FLOAT32, w, prefix, x, in, out);
+  }
+
+  static Operand<TFloat32> apply(Ops tf, Precision p, WeightSource w, String prefix, Operand<TFloat32> x, int in,
+      int out) {
     Operand<TFloat32> h = VqganLayers.swish(tf, VqganLayers.groupNorm(tf, w, prefix + ".norm1", x));
-    h = VqganLayers.conv(tf, w, prefix + ".conv1", h, false);
+    h = VqganLayers.conv(tf, p, w, prefix + ".conv1", h, false);
     h = VqganLayers.swish(tf, VqganLayers.groupNorm(tf, w, prefix + ".norm2", h));
-    h = VqganLayers.conv(tf, w, prefix + ".conv2", h, false);
-    Operand<TFloat32> shortcut = in != out ? VqganLayers.conv(tf, w, prefix + ".nin_shortcut", h, false) : x;
+    h = VqganLayers.conv(tf, p, w, prefix + ".conv2", h, false);
+    Operand<TFloat32> shortcut = in != out ? VqganLayers.conv(tf, p, w, prefix + ".nin_shortcut", h, false) : x;
     return tf.math.add(shortcut, h);
   }
 }

@@ -1,5 +1,6 @@
 package org.sorcen.graph.vqgan;
 
+import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.nn.WeightSource;
 import org.tensorflow.Operand;
@@ -37,25 +38,25 @@ final class VqganEncoder {
   }
 
   /** x: float [B, S, S, in_channels] in MAGE's input range → z [B, G, G, z_channels]. */
-  static Operand<TFloat32> apply(Ops tf, WeightSource w, VqganConfig cfg, Operand<TFloat32> x) {
+  static Operand<TFloat32> apply(Ops tf, Precision p, WeightSource w, VqganConfig cfg, Operand<TFloat32> x) {
     VqganConfig.DdConfig d = cfg.ddconfig;
-    Operand<TFloat32> h = VqganLayers.conv(tf, w, PREFIX + ".conv_in", x, false);
+    Operand<TFloat32> h = VqganLayers.conv(tf, p, w, PREFIX + ".conv_in", x, false);
     int blockIn = d.ch;
     for (int level = 0; level < cfg.levels(); level++) {
       blockIn = d.ch * (level == 0 ? 1 : d.chMult[level - 1]);
       int blockOut = d.ch * d.chMult[level];
       for (int b = 0; b < d.numResBlocks; b++) {
-        h = ResnetBlock.apply(tf, w, block(level, b), h, blockIn, blockOut);
+        h = ResnetBlock.apply(tf, p, w, block(level, b), h, blockIn, blockOut);
         blockIn = blockOut;
       }
       if (level != cfg.levels() - 1) {
         h = VqganLayers.downsample(tf, h);
       }
     }
-    h = ResnetBlock.apply(tf, w, PREFIX + ".mid.block_1", h, blockIn, blockIn);
-    h = ResnetBlock.apply(tf, w, PREFIX + ".mid.block_2", h, blockIn, blockIn);
+    h = ResnetBlock.apply(tf, p, w, PREFIX + ".mid.block_1", h, blockIn, blockIn);
+    h = ResnetBlock.apply(tf, p, w, PREFIX + ".mid.block_2", h, blockIn, blockIn);
     h = VqganLayers.swish(tf, VqganLayers.groupNorm(tf, w, PREFIX + ".norm_out", h));
-    return VqganLayers.conv(tf, w, PREFIX + ".conv_out", h, true);
+    return VqganLayers.conv(tf, p, w, PREFIX + ".conv_out", h, true);
   }
 
   private static String block(int level, int b) {

@@ -2,6 +2,7 @@ package org.sorcen.graph.vqgan;
 
 import java.util.List;
 import org.sorcen.graph.nn.Initializers;
+import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.nn.WeightSource;
@@ -22,10 +23,14 @@ import org.tensorflow.types.TInt32;
  * <p>Conv kernels are stored in TensorFlow's layout HWIO ({@code [kh, kw, in, out]}) under the
  * official parameter names; the official OIHW tensors are transposed on import. Variables start at
  * zero: a VQGAN is only ever imported here, never trained.
+ *
+ * <p>Only the convolutions follow the compute dtype ({@link Precision}); norms, swish and pooling stay
+ * float32. The decoder is always float32.
  */
 public final class VqganLayers {
   /** taming's {@code Normalize}: {@code torch.nn.GroupNorm(num_groups=32, eps=1e-6)}. */
   static final float GROUP_NORM_EPS = 1e-6f;
+  static final Precision FLOAT32 = Precision.of("float32");
 
   private VqganLayers() {}
 
@@ -47,7 +52,12 @@ public final class VqganLayers {
    * (the same zeros on every side).
    */
   static Operand<TFloat32> conv(Ops tf, WeightSource w, String prefix, Operand<TFloat32> x, boolean bias) {
-    Operand<TFloat32> y = tf.nn.conv2d(x, w.weight(prefix + ".weight"), List.of(1L, 1L, 1L, 1L), "SAME");
+    return conv(tf, FLOAT32, w, prefix, x, bias);
+  }
+
+  static Operand<TFloat32> conv(Ops tf, Precision p, WeightSource w, String prefix, Operand<TFloat32> x,
+      boolean bias) {
+    Operand<TFloat32> y = p.conv2d(tf, x, w.weight(prefix + ".weight"), "SAME");
     return bias ? tf.nn.biasAdd(y, w.weight(prefix + ".bias")) : y;
   }
 

@@ -1,10 +1,12 @@
 package org.sorcen.graph.vqgan;
 
+import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.nn.WeightSource;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
 
@@ -79,7 +81,14 @@ public record VqganTokenizer(VqganConfig config) implements ImageTokenizer {
 
   @Override
   public Operand<TInt64> encode(Ops tf, WeightSource w, Operand<TUint8> images) {
-    return VqganQuantizer.encode(tf, w, config, VqganEncoder.apply(tf, w, config, VqganPixels.toInput(tf, images)));
+    return encode(tf, w, images, VqganLayers.FLOAT32);
+  }
+
+  /** In bfloat16 the encoder's convolutions are; the nearest-code distances stay float32. */
+  @Override
+  public Operand<TInt64> encode(Ops tf, WeightSource w, Operand<TUint8> images, Precision precision) {
+    Operand<TFloat32> z = VqganEncoder.apply(tf, precision, w, config, VqganPixels.toInput(tf, images));
+    return VqganQuantizer.encode(tf, w, config, z);
   }
 
   @Override

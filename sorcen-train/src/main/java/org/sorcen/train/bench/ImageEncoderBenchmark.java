@@ -24,12 +24,15 @@ import org.tensorflow.types.TUint8;
 /**
  * Times the image encoder's graph — the tokenizer's encoder, then the Sorcen encoder's embedding, the
  * graph {@code sorcen-image-encoder} serves — on a constant batch of random images, with the variables'
- * own initial values (weights do not change the arithmetic). It reports the whole pipeline and the
+ * own initial values (weights do not change the arithmetic), both parts in the config's compute dtype. It reports the whole pipeline and the
  * tokenizer alone, as the median of the timed batches.
  */
 public final class ImageEncoderBenchmark {
-  /** Images/s of the pipeline and of its tokenizer part, at one batch size. */
-  public record Result(int batch, double imagesPerSecond, double tokenizerImagesPerSecond) {}
+  /**
+   * Images/s of the pipeline and of its tokenizer part, at one batch size, and the pipeline's process
+   * CPU seconds per image over the timed batches (on a shared machine less noisy than wall time).
+   */
+  public record Result(int batch, double imagesPerSecond, double tokenizerImagesPerSecond, double cpuSecondsPerImage) {}
 
   private ImageEncoderBenchmark() {}
 
@@ -47,20 +50,28 @@ public final class ImageEncoderBenchmark {
       tokenizer.declare(vars);
       Placeholder<TUint8> images = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1,
           tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.channels())));
-      Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images);
-      Operand<TFloat32> embedding = SorcenForward.embedding(LayerContext.inference(tf, vars::read,
-          Precision.of(config.model.computeDtype)), config.model, ids);
+      Precision precision = Precision.of(config.model.computeDtype);
+      Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images, precision);
+      Operand<TFloat32> embedding = SorcenForward.embedding(LayerContext.inference(tf, vars::read, precision),
+          config.model, ids);
       byte[] pixels = new byte[batch * tokenizer.inputHeight() * tokenizer.inputWidth() * tokenizer.channels()];
       new Random(0).nextBytes(pixels);
       try (Session s = new Session(g, settings.toConfigProto());
           TUint8 in = TUint8.tensorOf(Shape.of(batch, tokenizer.inputHeight(), tokenizer.inputWidth(),
               tokenizer.channels()), DataBuffers.of(pixels, true, false))) {
         s.initialize();
+        long cpu = processCpuNanos();
         double pipelineMs = median(s, images, in, embedding, warmup, timed);
+        double cpuPerImage = (processCpuNanos() - cpu) / 1e9 / ((warmup + timed) * (double) batch);
         double tokenizerMs = median(s, images, in, ids, Math.min(1, warmup), timed);
-        return new Result(batch, batch / (pipelineMs / 1000), batch / (tokenizerMs / 1000));
+        return new Result(batch, batch / (pipelineMs / 1000), batch / (tokenizerMs / 1000), cpuPerImage);
       }
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(Session s, Placeholder<TUint8> images, TUint8 in, Operand<?> out, int warmup,

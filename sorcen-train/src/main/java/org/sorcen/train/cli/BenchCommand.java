@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", description = "Time training steps (ms/step, samples/s, model FLOP/s and their share "
     + "of this machine's matmul peak for the precision, measured at start-up) on a constant in-memory batch, in "
     + "float32 and bfloat16. Default: sorcen-tiny at its batch and ViT-B at batch 4, XLA off. With "
-    + "--image-encoder: images/s of the image encoder (VQGAN encode + ViT-B embedding at 256x256).")
+    + "--image-encoder: images/s of the image encoder (VQGAN encode + ViT-B embedding at 256x256) in the "
+    + "config's model.compute_dtype (--set model.compute_dtype=bfloat16; --precision is ignored).")
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--config", description = "Config(s) to time (repeatable). Default: configs/sorcen-tiny.json "
       + "and configs/sorcen-vit-base.json.")
@@ -140,13 +141,14 @@ final class BenchCommand implements Callable<Integer> {
     VqganTokenizer tokenizer = new VqganTokenizer(tokenizerConfig == null ? VqganConfig.defaults()
         : VqganConfig.load(ProjectPaths.resolve(tokenizerConfig)));
     int batch = batchSize != null ? batchSize : 4;
-    System.out.printf("# image encoder: VQGAN %dx%d -> %d ids, then %s (D = %d); batch %d, median of %d batches%n",
+    System.out.printf("# image encoder: VQGAN %dx%d -> %d ids, then %s (D = %d); batch %d, median of %d batches; "
+        + "precision %s (VQGAN convolutions and ViT matmuls; set by --set model.compute_dtype=...)%n",
         tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.seqLen(), config.name, config.model.embedDim, batch,
-        steps);
+        steps, config.model.computeDtype);
     ImageEncoderBenchmark.Result r = ImageEncoderBenchmark.run(config, tokenizer, batch, warmup, steps,
         new SessionSettings(threads, 0, false));
-    System.out.printf("%-22s %10.3f images/s (%.2f s per image)%n", "VQGAN encode + ViT", r.imagesPerSecond(),
-        1 / r.imagesPerSecond());
+    System.out.printf("%-22s %10.3f images/s (%.2f s per image; %.2f CPU s per image, warm-up included)%n",
+        "VQGAN encode + ViT", r.imagesPerSecond(), 1 / r.imagesPerSecond(), r.cpuSecondsPerImage());
     System.out.printf("%-22s %10.3f images/s (%.2f s per image)%n", "VQGAN encode alone", r.tokenizerImagesPerSecond(),
         1 / r.tokenizerImagesPerSecond());
     return 0;
