@@ -85,9 +85,8 @@ public final class LayerContext {
     if (!training || dropout <= 0) {
       return x;
     }
-    // One broadcasting select makes the mask in one pass (a cast and a scaling would take two).
-    Operand<TFloat32> mask = tf.select(random.keepMask(tf, x, dropout), tf.constant((float) (1.0 / (1.0 - dropout))),
-        tf.constant(0f));
+    Operand<TFloat32> keep = random.keepMask(tf, x, dropout);
+    Operand<TFloat32> mask = tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - dropout))));
     return tf.math.mul(x, mask);
   }
 }

@@ -5,12 +5,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/**
- * {@code y = x·Wᵀ + b} with W stored out×in as in PyTorch, so official weights load unchanged. The
- * bias goes through {@code BiasAdd}: the same sums as a broadcasting add, but its gradient is one
- * {@code BiasAddGrad} reduction instead of shape arithmetic and a general sum, and grappler's
- * remapper can fuse it into the matrix product in float32.
- */
+/** {@code y = x·Wᵀ + b} with W stored out×in as in PyTorch, so official weights load unchanged. */
 public final class Linear {
   private Linear() {}
 
@@ -32,14 +27,14 @@ public final class Linear {
       throw new IllegalArgumentException(prefix + ": input width " + xs + " does not match weight " + w.shape());
     }
     if (xs.numDimensions() == 2) {
-      return tf.nn.biasAdd(ctx.precision().matMulTransposeB(tf, x, w), b);
+      return tf.math.add(ctx.precision().matMulTransposeB(tf, x, w), b);
     }
     if (xs.numDimensions() != 3 || xs.get(1) < 0) {
       throw new IllegalArgumentException(prefix + ": needs [B, N, D] with a static N, got " + xs);
     }
     long n = xs.get(1);
     Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, in}));
-    Operand<TFloat32> y = tf.nn.biasAdd(ctx.precision().matMulTransposeB(tf, flat, w), b);
+    Operand<TFloat32> y = tf.math.add(ctx.precision().matMulTransposeB(tf, flat, w), b);
     return tf.reshape(y, tf.constant(new long[] {-1, n, out}));
   }
 }
