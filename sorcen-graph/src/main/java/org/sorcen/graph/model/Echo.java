@@ -17,20 +17,10 @@ public final class Echo {
   private Echo() {}
 
   /**
-   * @param logits [B, L+1, V] decoder logits
-   * @return [B, L] sampled ids in [0, C)
-   */
-  public static Operand<TInt64> sample(Ops tf, ModelConfig model, int topK, Operand<TFloat32> logits,
-      RandomStream random) {
-    return sampleGrid(tf, model, topK, tf.slice(logits, tf.constant(new int[] {0, 1, 0}),
-        tf.constant(new int[] {-1, model.seqLen(), model.codebookSize})), random);
-  }
-
-  /**
    * @param gridLogits [B, L, C] decoder logits at the grid positions over the codebook only
    * @return [B, L] sampled ids in [0, C)
    */
-  public static Operand<TInt64> sampleGrid(Ops tf, ModelConfig model, int topK, Operand<TFloat32> gridLogits,
+  public static Operand<TInt64> sample(Ops tf, ModelConfig model, int topK, Operand<TFloat32> gridLogits,
       RandomStream random) {
     int seqLen = model.seqLen();
     Operand<TFloat32> grid = tf.stopGradient(gridLogits);

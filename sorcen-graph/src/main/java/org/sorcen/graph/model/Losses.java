@@ -17,16 +17,10 @@ public final class Losses {
 
   /**
    * Label-smoothed cross entropy over the first C ids at grid positions, averaged over masked
-   * positions: (1−ε)·(−log p_target) + ε·mean_c(−log p_c).
+   * positions: (1−ε)·(−log p_target) + ε·mean_c(−log p_c). {@code grid}: the decoder's logits at
+   * the grid positions over the codebook, [B, L, C].
    */
-  public static Operand<TFloat32> reconstruction(Ops tf, Operand<TFloat32> logits, Operand<TInt64> tokens,
-      Operand<TBool> masked, int seqLen, int codebookSize, double smoothing) {
-    return reconstructionOnGrid(tf, tf.slice(logits, tf.constant(new int[] {0, 1, 0}),
-        tf.constant(new int[] {-1, seqLen, codebookSize})), tokens, masked, codebookSize, smoothing);
-  }
-
-  /** The same loss from logits already restricted to the grid positions and the codebook, [B, L, C]. */
-  public static Operand<TFloat32> reconstructionOnGrid(Ops tf, Operand<TFloat32> grid, Operand<TInt64> tokens,
+  public static Operand<TFloat32> reconstruction(Ops tf, Operand<TFloat32> grid, Operand<TInt64> tokens,
       Operand<TBool> masked, int codebookSize, double smoothing) {
     Operand<TFloat32> logp = Activations.logSoftmax(tf, grid);
     Operand<TFloat32> target = tf.oneHot(tokens, tf.constant(codebookSize), tf.constant(1f), tf.constant(0f));

@@ -67,7 +67,7 @@ public final class SorcenForward {
     // itself computes only the grid-by-codebook part its losses and echo read.
     Operand<TFloat32> logits = MlmHead.apply(student, decoded);
     Operand<TFloat32> gridLogits = MlmHead.gridLogits(student, decoded, m.codebookSize);
-    Operand<TFloat32> localReconstruction = Losses.reconstructionOnGrid(tf, gridLogits, tokens, masked,
+    Operand<TFloat32> localReconstruction = Losses.reconstruction(tf, gridLogits, tokens, masked,
         m.codebookSize, config.loss.labelSmoothing);
     // Every row has the same number of masked positions (one rate per batch), so the global mean is
     // the mean of the workers' means.

@@ -21,7 +21,7 @@ final class SampledStepInputs implements StepInputs {
   @Override
   public Operand<TInt64> echo(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TFloat32> logits,
       Schedules schedules, RandomStream random) {
-    Operand<TInt64> sampled = Echo.sampleGrid(tf, config.model, config.echo.topK, logits, random);
+    Operand<TInt64> sampled = Echo.sample(tf, config.model, config.echo.topK, logits, random);
     Operand<TInt64> echo = tf.select(schedules.echoWarmup(), tokens, sampled);
     return SpatialMask.apply(tf, config.model, echo, SpatialMask.sample(tf, config.model, config.masking, echo, random));
   }

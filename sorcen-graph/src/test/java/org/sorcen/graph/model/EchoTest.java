@@ -50,7 +50,9 @@ class EchoTest {
       Ops tf = Ops.create(g);
       Placeholder<TInt64> step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, L + 1, vocab)));
-      Operand<TInt64> echo = Echo.sample(tf, model(), K, x, new RandomStream(step, seed));
+      Operand<TFloat32> grid = tf.slice(x, tf.constant(new int[] {0, 1, 0}),
+          tf.constant(new int[] {-1, L, model().codebookSize}));
+      Operand<TInt64> echo = Echo.sample(tf, model(), K, grid, new RandomStream(step, seed));
       try (TFloat32 xt = TFloat32.tensorOf(Shape.of(B, L + 1, vocab), DataBuffers.of(logits, true, false))) {
         for (int j = 0; j < steps.length; j++) {
           try (TInt64 st = TInt64.scalarOf(steps[j]);

@@ -5,7 +5,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
@@ -37,7 +36,7 @@ public final class MatmulPeak {
           4}));
       Operand<? extends TNumber> product = "bfloat16".equals(computeDtype)
           ? tf.linalg.matMul(tf.dtypes.cast(a, TBfloat16.class), tf.dtypes.cast(b, TBfloat16.class))
-          : tf.linalg.matMul(a, b, MatMul.transposeA(false));
+          : tf.linalg.matMul(a, b);
       Operand<? extends TNumber> probe = tf.reduceMax(product, tf.constant(new int[] {0, 1}));
       double best = Double.MAX_VALUE;
       for (int i = 0; i < RUNS; i++) {
