@@ -33,11 +33,23 @@ public final class DatasetManifest {
   /** Fingerprint of the tokenizer that made the ids, or null when they were imported. */
   public String tokenizerFingerprint;
   public Map<String, Split> splits = new LinkedHashMap<>();
+  /** The images the ids were made from, or null (imported ids, or a dataset written before this field). */
+  public Source source;
 
   /** One split's shards, relative to the dataset directory. */
   public static final class Split {
     public long records;
     public List<String> shards = new ArrayList<>();
+  }
+
+  /**
+   * Where the source images are: {@code images} relative to the dataset directory, and how many of
+   * the last training images {@code tokenize --held-out} moved into 'test'. With it, the raw-pixel
+   * reference point is computed on exactly the rows the ids encode.
+   */
+  public static final class Source {
+    public String images;
+    public int heldOut;
   }
 
   static final ObjectMapper MAPPER = new ObjectMapper()

@@ -33,6 +33,12 @@ public final class TokenDatasetWriter {
 
   public static DatasetManifest write(Path dir, int grid, int codebookSize, List<String> classNames,
       String tokenizerFingerprint, List<SplitRows> splits, boolean overwrite) {
+    return write(dir, grid, codebookSize, classNames, tokenizerFingerprint, splits, null, overwrite);
+  }
+
+  /** As above, recording the images the ids were made from ({@code source} may be null). */
+  public static DatasetManifest write(Path dir, int grid, int codebookSize, List<String> classNames,
+      String tokenizerFingerprint, List<SplitRows> splits, DatasetManifest.Source source, boolean overwrite) {
     for (SplitRows s : splits) {
       check(s, grid, codebookSize, classNames.size());
     }
@@ -43,6 +49,7 @@ public final class TokenDatasetWriter {
     m.numClasses = classNames.size();
     m.classNames = List.copyOf(classNames);
     m.tokenizerFingerprint = tokenizerFingerprint;
+    m.source = source;
     // Written whole into a hidden sibling and renamed: a reader never sees half a dataset.
     AtomicFiles.writeDirectory(dir, overwrite, tmp -> {
       for (SplitRows s : splits) {

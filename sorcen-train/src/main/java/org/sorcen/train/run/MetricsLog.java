@@ -53,9 +53,14 @@ public final class MetricsLog implements AutoCloseable {
 
   /** The figures of the last evaluation row in {@code file}, or an empty map. */
   public static Map<String, Double> lastEvaluation(Path file) {
+    return last(file, "eval");
+  }
+
+  /** The figures of the last row of {@code kind} in {@code file}, or an empty map. */
+  public static Map<String, Double> last(Path file, String kind) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (JsonNode row : rows(file)) {
-      if ("eval".equals(row.path("kind").asText())) {
+      if (kind.equals(row.path("kind").asText())) {
         out.clear();
         row.fields().forEachRemaining(e -> {
           if (e.getValue().isNumber() && !e.getKey().equals("step") && !e.getKey().equals("time")) {

@@ -163,6 +163,7 @@ public final class Trainer {
         session.loadOfficialWeights(init);
         log.printf("sorcen: initialised the model from %s (optimizer state fresh)%n", o.initFrom());
       }
+      Map<String, Double> references = references(session, data, metrics, events, layout, step, resumeFrom);
       if (o.workers() != null) {
         session.voteStop(stop::requested);
         session.joinCluster(WorkerRun.mustAgree(o, data, records, configJson));
@@ -192,7 +193,11 @@ public final class Trainer {
               totalSteps, last);
         } else {
           if (hasHeldOut) {
-            evaluation = evaluate(session, data, heldOut, step, metrics, events, pictures);
+            evaluation = evaluate(session, data, heldOut, step, metrics, events, pictures, references);
+            String summary = ReferencePoints.summary(references, evaluation);
+            if (summary != null) {
+              log.println("sorcen: " + summary);
+            }
           }
           if (pictures != null) {
             log.printf("sorcen: generated samples: %s%n", pictures.samples(session, step));
@@ -315,10 +320,37 @@ public final class Trainer {
     AtomicFiles.writeString(layout.runInfo(), info.toPrettyString());
   }
 
+  /**
+   * The k-NN reference points: computed on the weights the run starts from when it starts at step
+   * 0, read back from the run's metrics when it resumes; empty when the run has no k-NN.
+   */
+  private Map<String, Double> references(TrainingSession session, TokenDataset data, MetricsLog metrics,
+      EventFileWriter events, RunLayout layout, long step, Path resumeFrom) {
+    if (!ReferencePoints.apply(o.config(), data)) {
+      return Map.of();
+    }
+    if (step > 0 || resumeFrom != null) {
+      return MetricsLog.last(layout.metrics(), ReferencePoints.KIND);
+    }
+    Map<String, Double> refs = ReferencePoints.compute(o.config(), session, data, log);
+    metrics.append(ReferencePoints.KIND, 0, refs);
+    events.scalars(0, refs);
+    return refs;
+  }
+
   private Map<String, Double> evaluate(TrainingSession session, TokenDataset data, String heldOut, long step,
       MetricsLog metrics, EventFileWriter events, RunPictures pictures) {
-    Map<String, Double> out = PeriodicEvaluation.at(step, o.config(), session, data, heldOut,
-        pictures != null ? pictures.tokenizer() : null, log);
+    return evaluate(session, data, heldOut, step, metrics, events, pictures, Map.of());
+  }
+
+  /** The evaluators' figures, with {@code extra} (the final evaluation's reference points) in the same row. */
+  private Map<String, Double> evaluate(TrainingSession session, TokenDataset data, String heldOut, long step,
+      MetricsLog metrics, EventFileWriter events, RunPictures pictures, Map<String, Double> extra) {
+    Map<String, Double> out = new LinkedHashMap<>(PeriodicEvaluation.at(step, o.config(), session, data, heldOut,
+        pictures != null ? pictures.tokenizer() : null, log));
+    if (!out.isEmpty()) {
+      out.putAll(extra);
+    }
     if (!out.isEmpty()) {
       metrics.append("eval", step, out);
       events.scalars(step, out);

@@ -3,14 +3,13 @@ package org.sorcen.train.tokenizer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.DatasetManifest;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
+import org.sorcen.train.data.SourceImages;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDatasetWriter;
 
@@ -32,15 +31,7 @@ public final class DatasetTokenizing {
   /** Writes the dataset (refusing an existing {@code out} first, unless overwriting); returns its manifest. */
   public static DatasetManifest run(Request r, PrintStream log) {
     TokenDatasetWriter.requireTarget(r.out(), r.overwrite()); // before encoding every image
-    Map<String, ImageSet> splits = new LinkedHashMap<>(ImageSources.read(r.images(), r.classNames(), 1));
-    if (!splits.containsKey("test") && r.heldOut() > 0) {
-      ImageSet all = splits.get("train");
-      if (r.heldOut() >= all.count()) {
-        throw new DataException("--held-out " + r.heldOut() + " leaves no training images of " + all.count());
-      }
-      splits.put("train", ImageSources.slice(all, 0, all.count() - r.heldOut()));
-      splits.put("test", ImageSources.slice(all, all.count() - r.heldOut(), all.count()));
-    }
+    Map<String, ImageSet> splits = SourceImages.read(r.images(), r.classNames(), r.heldOut());
     try (Tokenizer tok = Tokenizer.load(r.tokenizer())) {
       int seqLen = tok.spec().seqLen();
       List<TokenDatasetWriter.SplitRows> rows = new ArrayList<>();
@@ -65,7 +56,8 @@ public final class DatasetTokenizing {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       DatasetManifest m = TokenDatasetWriter.write(r.out(), tok.spec().grid(), tok.spec().codebookSize(), names,
-          tok.fingerprint(), rows, r.overwrite());
+          tok.fingerprint(), rows,
+          SourceImages.describe(r.out(), r.images(), r.heldOut()), r.overwrite());
       log.printf(Locale.ROOT, "tokenize: wrote %s: %d records %s, %dx%d grid, C = %d; %.0f images/s%n", r.out(),
           m.records(), m.splits.keySet(), m.grid, m.grid, m.codebookSize, total / seconds);
       return m;

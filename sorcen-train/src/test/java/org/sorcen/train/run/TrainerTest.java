@@ -85,9 +85,16 @@ class TrainerTest {
     for (String l : Files.readAllLines(layout.metrics())) {
       lines.add(new ObjectMapper().readTree(l));
     }
-    assertEquals(18 + 1, lines.size(), "one line per step and one evaluation");
-    assertEquals(1, lines.get(0).get("step").asInt());
-    assertTrue(lines.get(0).has("loss/contrastive") && lines.get(0).has("samples_per_second"));
+    assertEquals(1 + 18 + 1, lines.size(), "the reference points, one line per step and one evaluation");
+    JsonNode reference = lines.get(0);
+    assertEquals("reference", reference.get("kind").asText());
+    assertEquals(0, reference.get("step").asInt());
+    assertTrue(reference.has("knn/init") && reference.has("knn/bag_of_tokens"), reference.toString());
+    assertFalse(reference.has("knn/pixels"), "the dataset names no source images: " + reference);
+    assertEquals(reference.get("knn/init").asDouble(), out.evaluation().get("knn/init"),
+        "the final evaluation carries the reference points beside the trained k-NN");
+    assertEquals(1, lines.get(1).get("step").asInt());
+    assertTrue(lines.get(1).has("loss/contrastive") && lines.get(1).has("samples_per_second"));
 
     Set<String> tags = new HashSet<>();
     try (Stream<Path> files = Files.list(layout.events())) {
