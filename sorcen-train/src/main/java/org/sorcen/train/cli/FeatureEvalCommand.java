@@ -106,6 +106,7 @@ final class FeatureEvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Flags.requireAtLeast(spec, "--batch", batch, 1);
     Run run = source.run != null ? Run.open(ProjectPaths.resolve(source.run), overrides) : null;
     // Writing --json into a run directory takes the run's lock, as train does; reading needs none.
     boolean intoRun = run != null && json != null
@@ -201,7 +202,6 @@ final class FeatureEvalCommand implements Callable<Integer> {
 
   /** Features of --image-folder: the image encoder given or exported from the run, or its pixels. */
   private FrozenFeatures folderFeatures(Run run) throws IOException {
-    Flags.requireAtLeast(spec, "--batch", batch, 1);
     if (imageFolder == null) {
       throw new IllegalArgumentException("--image-encoder needs --image-folder (a folder with train/CLASS and "
           + "test/CLASS images)");
