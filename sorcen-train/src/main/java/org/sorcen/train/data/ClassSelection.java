@@ -63,12 +63,20 @@ public record ClassSelection(List<Integer> labels) {
     long[] y = new long[rows.length];
     for (int k = 0; k < rows.length; k++) {
       System.arraycopy(t.ids(), rows[k] * l, ids, k * l, l);
-      y[k] = relabel ? labels.indexOf((int) t.labels()[rows[k]]) : t.labels()[rows[k]];
+      y[k] = t.labels()[rows[k]];
+    }
+    if (relabel) {
+      y = relabel(y);
     }
     List<String> names = relabel && !t.classNames().isEmpty()
         ? labels.stream().map(c -> c < t.classNames().size() ? t.classNames().get(c) : Integer.toString(c)).toList()
         : t.classNames();
     return new TokenArrays(rows.length, l, ids, y, names);
+  }
+
+  /** Each selected label as its index in this selection (0..n−1), any other as −1 (unknown). */
+  public long[] relabel(long[] original) {
+    return Arrays.stream(original).map(l -> contains(l) ? labels.indexOf((int) l) : -1).toArray();
   }
 
   /** Labels outside {@code [0, numClasses)}, to refuse a selection a dataset does not have. */
