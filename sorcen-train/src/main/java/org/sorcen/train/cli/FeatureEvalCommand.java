@@ -119,6 +119,9 @@ final class FeatureEvalCommand implements Callable<Integer> {
   private int evaluate(Run run) throws IOException {
     SorcenConfig cfg = evaluationConfig(run);
     cfg.eval.evaluators = evaluators.stream().map(Evaluator::name).toList();
+    if (tokenizer != null && (imageFolder == null || source.run == null)) {
+      throw new IllegalArgumentException("--tokenizer builds a run's image encoder: it needs --run and --image-folder");
+    }
     if (imageFolder != null || source.imageEncoder != null) {
       return report(cfg, folderFeatures(run), describe(), imageFolder, "test");
     }

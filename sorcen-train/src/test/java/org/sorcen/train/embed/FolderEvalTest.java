@@ -165,6 +165,8 @@ class FolderEvalTest {
     List<String> wrong = new ArrayList<>();
     for (String[] args : List.of(
         new String[] {"eval", "knn", "--image-encoder", imageEncoder.toString(), "--config", CONFIG},
+        new String[] {"eval", "knn", "--image-folder", folder.toString(), "--image-encoder", imageEncoder.toString(),
+            "--tokenizer", folder.toString(), "--config", CONFIG},
         new String[] {"eval", "knn", "--image-folder", folder.toString(), "--baseline", "bag-of-tokens", "--config",
             CONFIG})) {
       Outcome bad = cli(args);
