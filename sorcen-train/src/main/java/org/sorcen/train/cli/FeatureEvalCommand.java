@@ -24,6 +24,8 @@ import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.export.SorcenImageEncoder;
+import org.sorcen.train.embed.LabelledImageFolder;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.Run;
 import picocli.CommandLine.ArgGroup;
@@ -43,8 +45,12 @@ final class FeatureEvalCommand implements Callable<Integer> {
     @Option(names = "--encoder", description = "An exported encoder SavedModel (sorcen-encoder/<version>).")
     Path encoder;
 
+    @Option(names = "--image-encoder", description = "With --image-folder: an exported image encoder SavedModel "
+        + "(sorcen-image-encoder/<version>).")
+    Path imageEncoder;
+
     @Option(names = "--baseline", description = "No model: bag-of-tokens (histogram of token ids) or pixels "
-        + "(needs --images).")
+        + "(needs --images or --image-folder).")
     String baseline;
   }
 
@@ -61,6 +67,19 @@ final class FeatureEvalCommand implements Callable<Integer> {
 
   @Option(names = "--images", description = "For --baseline pixels: the images (IDX directory with train and t10k).")
   Path images;
+
+  @Option(names = "--image-folder", description = "Evaluate on a labelled image folder instead of a token dataset: "
+      + "DIR/train/CLASS/*.png and DIR/test/CLASS/*.png (torchvision's ImageFolder), through --image-encoder, --run's "
+      + "image encoder or --baseline pixels.")
+  Path imageFolder;
+
+  @Option(names = "--tokenizer", description = "With --run and --image-folder: the tokenizer SavedModel of the "
+      + "run's image encoder (default: the run's, from its run.json).")
+  Path tokenizer;
+
+  @Option(names = "--batch", defaultValue = "64", description = "With --image-folder: images per encoder call "
+      + "(default ${DEFAULT-VALUE}).")
+  int batch;
 
   @Option(names = "--config", description = "Config whose eval section sets the evaluators' options (default: the "
       + "run's, else configs/sorcen-tiny.json).")
@@ -87,6 +106,7 @@ final class FeatureEvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Flags.requireAtLeast(spec, "--batch", batch, 1);
     Run run = source.run != null ? Run.open(ProjectPaths.resolve(source.run), overrides) : null;
     // Writing --json into a run directory takes the run's lock, as train does; reading needs none.
     boolean intoRun = run != null && json != null
@@ -99,6 +119,12 @@ final class FeatureEvalCommand implements Callable<Integer> {
   private int evaluate(Run run) throws IOException {
     SorcenConfig cfg = evaluationConfig(run);
     cfg.eval.evaluators = evaluators.stream().map(Evaluator::name).toList();
+    if (tokenizer != null && (imageFolder == null || source.run == null)) {
+      throw new IllegalArgumentException("--tokenizer builds a run's image encoder: it needs --run and --image-folder");
+    }
+    if (imageFolder != null || source.imageEncoder != null) {
+      return report(cfg, folderFeatures(run), describe(), imageFolder, "test");
+    }
     Path dataDir = run != null && !wasGiven("--data") ? runData(run) : ProjectPaths.resolve(data);
     TokenDataset dataset = TokenDataset.open(dataDir);
     int classes = dataset.manifest().numClasses;
@@ -123,8 +149,18 @@ final class FeatureEvalCommand implements Callable<Integer> {
             registry.trainRowsNeeded(cfg.eval));
       }
     }
+    return report(cfg, features, what, dataDir, heldOut);
+  }
+
+  private String describe() {
+    return source.run != null ? "run " + source.run : source.imageEncoder != null ? "image encoder "
+        + source.imageEncoder : source.encoder != null ? "encoder " + source.encoder : "baseline " + source.baseline;
+  }
+
+  private int report(SorcenConfig cfg, FrozenFeatures features, String what, Path dataDir, String heldOut)
+      throws IOException {
     System.out.printf(Locale.ROOT, "%s on %s (train %d rows, %s %d rows, %d classes):%n", what, dataDir,
-        features.train().length, heldOut, features.test().length, classes);
+        features.train().length, heldOut, features.test().length, features.numClasses());
     Map<String, Double> out = registry.run(cfg.eval, EvalInputs.features(features, seed, System.err), System.out);
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -165,6 +201,49 @@ final class FeatureEvalCommand implements Callable<Integer> {
     Path ckpt = run.checkpoint(checkpoint, note -> System.err.println("sorcen: " + note));
     System.err.printf("sorcen: restoring %s%n", ckpt);
     return Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt));
+  }
+
+  /** Features of --image-folder: the image encoder given or exported from the run, or its pixels. */
+  private FrozenFeatures folderFeatures(Run run) throws IOException {
+    if (imageFolder == null) {
+      throw new IllegalArgumentException("--image-encoder needs --image-folder (a folder with train/CLASS and "
+          + "test/CLASS images)");
+    }
+    if (source.encoder != null || "bag-of-tokens".equals(source.baseline)) {
+      throw new IllegalArgumentException("--image-folder takes --image-encoder, --run or --baseline pixels, not "
+          + (source.encoder != null ? "--encoder (a token encoder)" : "--baseline bag-of-tokens"));
+    }
+    if (images != null || wasGiven("--data")) {
+      throw new IllegalArgumentException("--image-folder replaces " + (images != null ? "--images" : "--data")
+          + ": pass one of them");
+    }
+    LabelledImageFolder folder = LabelledImageFolder.open(ProjectPaths.resolve(imageFolder));
+    if (source.baseline != null) {
+      if (!source.baseline.equals("pixels")) {
+        throw new IllegalArgumentException("--baseline must be bag-of-tokens or pixels, got " + source.baseline);
+      }
+      return folder.pixels();
+    }
+    if (source.imageEncoder != null) {
+      try (SorcenImageEncoder enc = SorcenImageEncoder.load(ProjectPaths.resolve(source.imageEncoder))) {
+        return folder.encoded(enc, batch, System.err);
+      }
+    }
+    Path tok = tokenizer != null ? ProjectPaths.resolve(tokenizer) : run.tokenizer();
+    if (tok == null) {
+      throw new IllegalArgumentException(run.layout().runInfo() + " names no tokenizer: pass --tokenizer DIR to "
+          + "build the run's image encoder");
+    }
+    Path ckpt = run.checkpoint(checkpoint, note -> System.err.println("sorcen: " + note));
+    Path tmp = Files.createTempDirectory("sorcen-eval-image-encoder");
+    try {
+      System.err.printf("sorcen: exporting the image encoder of %s with %s%n", ckpt, tok);
+      try (SorcenImageEncoder enc = SorcenImageEncoder.load(run.exportImageEncoder(tmp, ckpt, tok))) {
+        return folder.encoded(enc, batch, System.err);
+      }
+    } finally {
+      AtomicFiles.deleteQuietly(tmp);
+    }
   }
 
   private FrozenFeatures pixels(int classes) {

@@ -3,18 +3,22 @@ package org.sorcen.train.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.sorcen.train.data.ClassSelection;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.importers.IdxWriter;
+import org.sorcen.train.data.importers.ImageFolderWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "subset", description = "Write the first N training and M test images of an IDX directory as a "
-    + "new IDX directory (how the embedded Fashion-MNIST slice is made).")
+@Command(name = "subset", description = "Write the first N training and M test images of an IDX directory, "
+    + "optionally of some classes only, as a new IDX directory (how the embedded Fashion-MNIST slice is made) or "
+    + "as an image folder (train/CLASS/*.png, test/CLASS/*.png) for eval --image-folder.")
 final class SubsetCommand implements Callable<Integer> {
   @Option(names = "--images", required = true, description = "IDX directory.")
   Path images;
@@ -23,11 +27,18 @@ final class SubsetCommand implements Callable<Integer> {
       + "classes.txt.")
   List<String> classNames;
 
-  @Option(names = "--train", required = true, description = "Training images to keep.")
-  int train;
+  @Option(names = "--classes", description = "Keep only these labels, e.g. 0-4 or 0,2,5-9 (default: all).")
+  String classes;
 
-  @Option(names = "--test", defaultValue = "0", description = "Test images to keep.")
-  int test;
+  @Option(names = "--train", defaultValue = "all", description = "Training images to keep, or all (default).")
+  String train;
+
+  @Option(names = "--test", defaultValue = "0", description = "Test images to keep, or all (default 0).")
+  String test;
+
+  @Option(names = "--format", defaultValue = "idx", description = "idx (default) or image-folder "
+      + "(OUT/train/<label>-<class>/*.png and OUT/test/...; OUT must not exist).")
+  String format;
 
   @Option(names = "--out", required = true, description = "Directory to write.")
   Path out;
@@ -37,22 +48,58 @@ final class SubsetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Flags.requireAtLeast(spec, "--train", train, 1);
-    Flags.requireAtLeast(spec, "--test", test, 0);
+    if (!format.equals("idx") && !format.equals("image-folder")) {
+      throw new IllegalArgumentException("--format must be idx or image-folder, got " + format);
+    }
+    int trainCount = count("--train", train, 1);
+    int testCount = count("--test", test, 0);
+    ClassSelection keep = classes != null ? ClassSelection.parse(classes) : null;
     Map<String, ImageSet> splits = ImageSources.read(images, classNames, 1);
-    ImageSet tr = splits.get("train");
-    if (train > tr.count() || (test > 0 && (!splits.containsKey("test") || test > splits.get("test").count()))) {
-      throw new DataException("asked for " + train + " train and " + test + " test images; " + images + " has "
-          + tr.count() + " and " + (splits.containsKey("test") ? splits.get("test").count() : 0));
+    Map<String, ImageSet> chosen = new LinkedHashMap<>();
+    chosen.put("train", first(splits.get("train"), keep, trainCount));
+    if (testCount != 0) {
+      if (!splits.containsKey("test")) {
+        throw new DataException("asked for test images; " + images + " has no t10k (test) files");
+      }
+      chosen.put("test", first(splits.get("test"), keep, testCount));
     }
-    IdxWriter.write(ImageSources.slice(tr, 0, train), out.resolve("train-images-idx3-ubyte.gz"),
-        out.resolve("train-labels-idx1-ubyte.gz"));
-    if (test > 0) {
-      IdxWriter.write(ImageSources.slice(splits.get("test"), 0, test), out.resolve("t10k-images-idx3-ubyte.gz"),
-          out.resolve("t10k-labels-idx1-ubyte.gz"));
+    if (format.equals("image-folder")) {
+      ImageFolderWriter.write(chosen, out);
+    } else {
+      for (Map.Entry<String, ImageSet> e : chosen.entrySet()) {
+        String prefix = e.getKey().equals("train") ? "train" : "t10k";
+        IdxWriter.write(e.getValue(), out.resolve(prefix + "-images-idx3-ubyte.gz"),
+            out.resolve(prefix + "-labels-idx1-ubyte.gz"));
+      }
+      Files.write(out.resolve(ImageSources.CLASSES_FILE), chosen.get("train").classNames());
     }
-    Files.write(out.resolve(ImageSources.CLASSES_FILE), tr.classNames());
-    System.out.printf("wrote %s: %d train, %d test images%n", out, train, test);
+    System.out.printf("wrote %s: %d train, %d test images%s%n", out, chosen.get("train").count(),
+        chosen.containsKey("test") ? chosen.get("test").count() : 0, keep != null ? " of classes " + keep : "");
     return 0;
+  }
+
+  /** The first {@code n} images of the selected classes (n = −1: all of them); fewer there is a usage error. */
+  private ImageSet first(ImageSet s, ClassSelection keep, int n) {
+    ImageSet kept = keep != null ? keep.keep(s) : s;
+    if (n > kept.count() || kept.count() == 0) {
+      throw new DataException("asked for " + (n < 0 ? "all" : n) + " images" + (keep != null ? " of classes " + keep
+          : "") + "; " + images + " has " + kept.count() + " in that split");
+    }
+    return n < 0 ? kept : ImageSources.slice(kept, 0, n);
+  }
+
+  /** {@code all} is −1; a number below {@code min} is a usage error. */
+  private int count(String option, String value, int min) {
+    if (value.equals("all")) {
+      return -1;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      Flags.requireAtLeast(spec, option, n, min);
+      return n;
+    } catch (NumberFormatException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " must be a number or all, got "
+          + value);
+    }
   }
 }

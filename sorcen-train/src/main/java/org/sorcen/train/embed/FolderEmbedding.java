@@ -80,6 +80,28 @@ public final class FolderEmbedding {
     return SidecarNames.relative(dir, file);
   }
 
+  /**
+   * {@code files} through {@code encoder} in calls of {@code batch}, in order, with a progress line
+   * (images done, images/s) on {@code log} at most every 2 s and at the end.
+   */
+  public static float[][] embed(SorcenImageEncoder encoder, List<Path> files, int batch, PrintStream log) {
+    List<float[]> rows = new ArrayList<>(files.size());
+    long start = System.nanoTime();
+    long lastReport = start;
+    for (int from = 0; from < files.size(); from += batch) {
+      List<Path> part = files.subList(from, Math.min(files.size(), from + batch));
+      rows.addAll(List.of(encoder.embed(part.toArray(Path[]::new))));
+      long now = System.nanoTime();
+      if (now - lastReport >= PROGRESS_EVERY_NANOS || rows.size() == files.size()) {
+        lastReport = now;
+        double seconds = Math.max(1e-9, (now - start) / 1e9);
+        log.printf(Locale.ROOT, "embedded %d/%d images (%.1f images/s)%n", rows.size(), files.size(),
+            rows.size() / seconds);
+      }
+    }
+    return rows.toArray(float[][]::new);
+  }
+
   /** Embeds, writes, and returns the number of rows; progress goes to {@code log}. */
   public static int run(Request r, PrintStream log) {
     // The .npy and its .txt are one output: both refused, or both replaced, before any work.
@@ -88,29 +110,16 @@ public final class FolderEmbedding {
     if (files.isEmpty()) {
       throw new DataException(r.images() + " holds no JPEG/PNG files (.png, .jpg, .jpeg, searched recursively)");
     }
-    List<float[]> rows = new ArrayList<>(files.size());
+    float[][] matrix;
     int dim;
-    long start = System.nanoTime();
-    long lastReport = start;
     try (SorcenImageEncoder encoder = SorcenImageEncoder.load(r.encoder())) {
       dim = encoder.embedDim();
-      for (int from = 0; from < files.size(); from += r.batch()) {
-        List<Path> part = files.subList(from, Math.min(files.size(), from + r.batch()));
-        rows.addAll(List.of(encoder.embed(part.toArray(Path[]::new))));
-        long now = System.nanoTime();
-        if (now - lastReport >= PROGRESS_EVERY_NANOS || rows.size() == files.size()) {
-          lastReport = now;
-          double seconds = Math.max(1e-9, (now - start) / 1e9);
-          log.printf(Locale.ROOT, "embedded %d/%d images (%.1f images/s)%n", rows.size(), files.size(),
-              rows.size() / seconds);
-        }
-      }
+      matrix = embed(encoder, files, r.batch(), log);
     }
     StringBuilder names = new StringBuilder();
     for (Path f : files) {
       names.append(relative(r.images(), f)).append('\n');
     }
-    float[][] matrix = rows.toArray(float[][]::new);
     new FileSet().add(r.out(), out -> NpyWriter.writeFloat32(out, matrix, dim))
         .add(sidecar(r.out()), out -> out.write(names.toString().getBytes(StandardCharsets.UTF_8))).write();
     return matrix.length;

@@ -106,8 +106,15 @@ public final class Experiment {
     Map<String, ImageSet> images = ImageSources.read(resolve.apply(Path.of(x.images)), null, 1);
     rows.add(new ResultsReport.Row("raw pixels", featureFigures(base,
         Representations.pixels(images.get("train"), images.get("test"), classes)), null, null));
+    List<ResultsReport.Row> transfer = List.of();
+    if (x.transfer != null) {
+      SorcenConfig cfg = methodConfig("sorcen");
+      cfg.name = x.name + "-transfer-sorcen";
+      transfer = new TransferStage(x.transfer, this::train, f -> featureFigures(cfg, f), log).run(cfg, work,
+          data.manifest(), train, test, images, resolve.apply(Path.of(x.tokenizer)));
+    }
     double minutes = (System.nanoTime() - start) / 60e9;
-    ResultsReport.write(resultsMd, x, base, rows, tokens, minutes);
+    ResultsReport.write(resultsMd, x, base, rows, transfer, tokens, minutes);
     log.printf(Locale.ROOT, "experiment: wrote %s (this invocation: %.1f min)%n", resultsMd, minutes);
     return resultsMd;
   }
@@ -157,7 +164,7 @@ public final class Experiment {
     }
   }
 
-  private TrainingCost train(SorcenConfig cfg, Path tokens, Path runDir) {
+  TrainingCost train(SorcenConfig cfg, Path tokens, Path runDir) {
     Path costFile = runDir.resolve("training-cost.json");
     double before = 0;
     try {

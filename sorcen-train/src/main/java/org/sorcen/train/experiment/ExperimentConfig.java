@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sorcen.train.data.ClassSelection;
 
 /**
  * A side-by-side experiment (configs/experiments/*.json): one model config trained once per
@@ -30,6 +31,8 @@ public final class ExperimentConfig {
   /** The Markdown results file; sample grids and a JSON copy go beside it. */
   public String results;
   public Generation generation = new Generation();
+  /** The transfer table, off when absent. */
+  public Transfer transfer;
 
   /** How the generation evaluators draw. */
   public static final class Generation {
@@ -39,6 +42,17 @@ public final class ExperimentConfig {
     public int steps = 12;
     /** Images in each method's sample grid PNG. */
     public int gridImages = 64;
+  }
+
+  /**
+   * Transfer to classes never seen: Sorcen pre-trained (same config, overrides and seed) on
+   * {@code pretrain_classes} only, then its frozen features probed on {@code probe_classes}, beside
+   * the initial (untrained) encoder and the raw pixels of those classes. Labels as in
+   * {@code subset --classes}: "0-4", "5,7-9".
+   */
+  public static final class Transfer {
+    public String pretrainClasses;
+    public String probeClasses;
   }
 
   public ExperimentConfig validated() {
@@ -60,9 +74,40 @@ public final class ExperimentConfig {
     if (generation.samples < 2 || generation.gridImages < 1 || generation.steps < 1 || generation.temperature < 0) {
       errors.add("generation: samples >= 2, grid_images >= 1, steps >= 1 and temperature >= 0 are required");
     }
+    if (transfer != null) {
+      transferErrors(errors);
+    }
     if (!errors.isEmpty()) {
       throw new org.sorcen.graph.config.ConfigException("experiment config: " + String.join("; ", errors));
     }
     return this;
+  }
+
+  private void transferErrors(List<String> errors) {
+    ClassSelection pre = selection("transfer.pretrain_classes", transfer.pretrainClasses, errors);
+    ClassSelection probe = selection("transfer.probe_classes", transfer.probeClasses, errors);
+    if (probe != null && probe.labels().size() < 2) {
+      errors.add("transfer.probe_classes must name at least 2 classes to probe, got " + probe);
+    }
+    if (pre != null && probe != null) {
+      List<Integer> both = pre.labels().stream().filter(probe.labels()::contains).toList();
+      if (!both.isEmpty()) {
+        errors.add("transfer: classes " + both + " are in both pretrain_classes and probe_classes; the probe must"
+            + " see classes never seen in pre-training");
+      }
+    }
+  }
+
+  private static ClassSelection selection(String key, String spec, List<String> errors) {
+    if (spec == null || spec.isBlank()) {
+      errors.add(key + " is required (labels, e.g. \"0-4\")");
+      return null;
+    }
+    try {
+      return ClassSelection.parse(spec);
+    } catch (IllegalArgumentException e) {
+      errors.add(key + ": " + e.getMessage());
+      return null;
+    }
   }
 }

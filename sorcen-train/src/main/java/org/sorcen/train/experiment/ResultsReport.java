@@ -26,7 +26,9 @@ final class ResultsReport {
 
   private ResultsReport() {}
 
-  static void write(Path md, ExperimentConfig x, SorcenConfig base, List<Row> rows, Path tokens, double minutes) {
+  /** {@code transfer}: the rows of the transfer table (empty: no such table). */
+  static void write(Path md, ExperimentConfig x, SorcenConfig base, List<Row> rows, List<Row> transfer, Path tokens,
+      double minutes) {
     StringBuilder s = new StringBuilder();
     s.append("# ").append(x.name).append(": MAGE vs Sorcen\n\n");
     s.append("Produced by `./sorcen experiment configs/experiments/").append(x.name).append(".json` ")
@@ -80,6 +82,9 @@ final class ResultsReport {
           + "tokenizer floor: no generator of these tokens can do better).%n", g.get("gen/reference_count"),
           g.get("gen/real_is_mean"), g.get("gen/tokenizer_fd"), g.get("gen/tokenizer_is_mean")));
     }
+    if (!transfer.isEmpty()) {
+      transferTable(s, x.transfer, shots, transfer);
+    }
     s.append("\nSamples (first ").append(x.generation.gridImages).append(" seeds):\n\n");
     for (Row r : rows) {
       if (r.samplesPng() != null) {
@@ -100,6 +105,9 @@ final class ResultsReport {
         }
         doc.put(r.name(), one);
       }
+      for (Row r : transfer) {
+        doc.put("transfer: " + r.name(), r.figures());
+      }
       String name = md.getFileName().toString().replaceFirst("\\.md$", "") + ".json";
       byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
       // The .md and its .json sidecar are one report: replaced together or not at all.
@@ -107,6 +115,28 @@ final class ResultsReport {
           .add(md.resolveSibling(name), out -> out.write(json)).write();
     } catch (IOException e) {
       throw org.sorcen.export.io.IoFailure.of("write", md, e);
+    }
+  }
+
+  private static void transferTable(StringBuilder s, ExperimentConfig.Transfer t, List<Integer> shots, List<Row> rows) {
+    s.append("\n## Transfer\n\nSorcen pre-trained with the same config, seed and budget on classes ")
+        .append(t.pretrainClasses).append(" only; every row probed on classes ").append(t.probeClasses)
+        .append(", whose images the pre-training never saw (their train split fits the probe, their test split "
+            + "scores it).\n\n| | linear probe | k-NN |");
+    shots.forEach(n -> s.append(" ").append(n).append("-shot |"));
+    s.append(" train wall time |\n|---|---|---|");
+    shots.forEach(n -> s.append("---|"));
+    s.append("---|\n");
+    for (Row r : rows) {
+      Map<String, Double> f = r.figures();
+      s.append("| ").append(r.name()).append(" | ").append(pct(f.get("eval/linear_probe_top1"))).append(" | ")
+          .append(pct(f.get("eval/knn_top1"))).append(" |");
+      for (int n : shots) {
+        s.append(" ").append(pct(f.get("eval/few_shot_" + n + "_mean"))).append(" ± ")
+            .append(pct(f.get("eval/few_shot_" + n + "_std"))).append(" |");
+      }
+      s.append(r.cost() != null ? String.format(Locale.ROOT, " %.1f min |", r.cost().seconds() / 60) : " – |")
+          .append("\n");
     }
   }
 

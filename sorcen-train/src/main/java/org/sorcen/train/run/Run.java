@@ -133,15 +133,26 @@ public final class Run {
     List<VersionSet.Member> out = new ArrayList<>(List.of(ModelExport.encoderModel(cfg, prefix),
         ModelExport.generatorModel(cfg, prefix)));
     if (tokenizer != null) {
-      ImageTokenizer spec;
-      try (Tokenizer t = Tokenizer.load(tokenizer)) {
-        spec = t.spec();
-      }
+      ImageTokenizer spec = spec(tokenizer);
       out.add(ModelExport.tokenizerModel(tokenizer));
       out.add(ModelExport.imageGeneratorModel(cfg, prefix, spec, tokenizer));
       out.add(ModelExport.imageEncoderModel(cfg, prefix, spec, tokenizer));
     }
     return out;
+  }
+
+  /**
+   * Exports only the image encoder of {@code checkpoint} and {@code tokenizer} into
+   * {@code out/sorcen-image-encoder/1}, e.g. to evaluate a run on image files; returns its directory.
+   */
+  public Path exportImageEncoder(Path out, Path checkpoint, Path tokenizer) {
+    return ModelExport.imageEncoder(config, Checkpoints.prefix(checkpoint), spec(tokenizer), tokenizer, out, 1);
+  }
+
+  private static ImageTokenizer spec(Path tokenizer) {
+    try (Tokenizer t = Tokenizer.load(tokenizer)) {
+      return t.spec();
+    }
   }
 
   /** Versions are positive integers; a checkpoint at step 0 (no training) still exports as 1. */

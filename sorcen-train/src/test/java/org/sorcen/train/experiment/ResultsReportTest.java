@@ -33,7 +33,7 @@ class ResultsReportTest {
         new ResultsReport.Row("sorcen", sorcen, new Experiment.TrainingCost(100, 64, 60, 1e9), "t-sorcen-samples.png"),
         new ResultsReport.Row("raw pixels", Map.of("eval/knn_top1", 0.85), null, null));
     Path md = tmp.resolve("r.md");
-    ResultsReport.write(md, x, base, rows, Path.of("tokens"), 1.5);
+    ResultsReport.write(md, x, base, rows, List.of(), Path.of("tokens"), 1.5);
     String text = Files.readString(md);
     assertTrue(text.contains("| sorcen | 75.1% | 70.0% | 30.0% ± 2.0% |"), text);
     assertTrue(text.contains("| 12.35 | 6.50 | 1.0 min | 107 | 6.40e+12 |"), text);
@@ -41,8 +41,26 @@ class ResultsReportTest {
     assertTrue(text.contains("![sorcen samples](t-sorcen-samples.png)"), text);
     assertTrue(text.contains("not** ImageNet-Inception FID"), text);
 
+    assertTrue(!text.contains("## Transfer"), "no transfer table unless configured");
+
+    x.transfer = new ExperimentConfig.Transfer();
+    x.transfer.pretrainClasses = "0-4";
+    x.transfer.probeClasses = "5-9";
+    ResultsReport.write(md, x, base, rows, List.of(new ResultsReport.Row("sorcen, pre-trained on classes [0, 1, 2, 3, 4]",
+        sorcen, new Experiment.TrainingCost(100, 64, 120, 1e9), null), new ResultsReport.Row("raw pixels",
+        Map.of("eval/knn_top1", 0.8), null, null)), Path.of("tokens"), 1.5);
+    String withTransfer = Files.readString(md);
+    assertTrue(withTransfer.contains("## Transfer"), withTransfer);
+    assertTrue(withTransfer.contains("| sorcen, pre-trained on classes [0, 1, 2, 3, 4] | 75.1% | 70.0% | 30.0% ± 2.0% "
+        + "| – ± – | – ± – | 2.0 min |"), withTransfer);
+    assertTrue(withTransfer.contains("| raw pixels | – | 80.0% | – ± – | – ± – | – ± – | – |"), withTransfer);
+    assertEquals(0.8, new ObjectMapper().readTree(tmp.resolve("r.json").toFile()).get("transfer: raw pixels")
+        .get("eval/knn_top1").asDouble());
+    x.transfer = null;
+    ResultsReport.write(md, x, base, rows, List.of(), Path.of("tokens"), 1.5);
+
     Files.writeString(md, text.replace("(to be written by hand after reading the figures)", "Sorcen wins here."));
-    ResultsReport.write(md, x, base, rows, Path.of("tokens"), 2.5);
+    ResultsReport.write(md, x, base, rows, List.of(), Path.of("tokens"), 2.5);
     assertTrue(Files.readString(md).endsWith("## Reading the table\n\nSorcen wins here.\n"));
     assertEquals(0.7512, new ObjectMapper().readTree(tmp.resolve("r.json").toFile()).get("sorcen")
         .get("eval/linear_probe_top1").asDouble());

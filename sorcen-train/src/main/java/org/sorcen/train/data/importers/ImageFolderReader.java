@@ -27,11 +27,23 @@ public final class ImageFolderReader {
 
   private ImageFolderReader() {}
 
+  /** The image files of a folder with their labels and class names, in the order {@link #read} decodes them. */
+  public record Listing(List<Path> files, long[] labels, List<String> classNames) {}
+
   /** All images of {@code folder} in {@code channels} 1 (grayscale by luma) or 3 (RGB). */
   public static ImageSet read(Path folder, int channels) {
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("channels must be 1 (grayscale) or 3 (RGB), not " + channels);
     }
+    Listing l = list(folder);
+    return decodeAll(l.files(), channels, l.labels(), l.classNames());
+  }
+
+  /**
+   * The images of {@code folder} without decoding them: one sub-folder per class (labels = index of
+   * the sorted names) or the images themselves (labels −1, no class names).
+   */
+  public static Listing list(Path folder) {
     if (!Files.isDirectory(folder)) {
       throw new DataException(folder + " is not a folder: pass a folder of PNG/JPEG images, or one with a"
           + " sub-folder of images per class");
@@ -61,7 +73,8 @@ public final class ImageFolderReader {
     if (files.isEmpty()) {
       throw new DataException(folder + " holds no PNG/JPEG image (.png, .jpg, .jpeg)");
     }
-    return decodeAll(files, channels, labels.stream().mapToLong(Long::longValue).toArray(), classNames);
+    return new Listing(List.copyOf(files), labels.stream().mapToLong(Long::longValue).toArray(),
+        List.copyOf(classNames));
   }
 
   private static ImageSet decodeAll(List<Path> files, int channels, long[] labels, List<String> classNames) {
