@@ -71,10 +71,10 @@ final class KnnTimeFigure {
     if (drawn.isEmpty()) {
       return null;
     }
+    String memory = knnRows > 0 ? "up to " + knnRows + " training rows" : "all training rows";
     JFreeChart chart = ChartFactory.createXYLineChart("k-NN top-1 against training time",
         "training time (minutes of steps; evaluations and pauses excluded)",
-        "k-NN top-1 (%), " + (knnRows > 0 ? knnRows + " training rows as memory" : "all training rows"), data,
-        PlotOrientation.VERTICAL, true, false, false);
+        "k-NN top-1 (%), " + memory + " as memory", data, PlotOrientation.VERTICAL, true, false, false);
     chart.setBackgroundPaint(Color.WHITE);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
