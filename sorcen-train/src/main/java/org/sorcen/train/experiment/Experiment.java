@@ -97,7 +97,7 @@ public final class Experiment {
         // The first seed's sample grid goes beside the results, the others stay in their run directories.
         Path samples = seed == x.seeds.get(0) ? firstSamples : runDir.resolve("samples.png");
         Map<String, Double> figures = new LinkedHashMap<>(FigureCache.get(runDir, cacheKey(cfg, cost.steps(), samples),
-            () -> {
+            Files.isRegularFile(samples), () -> {
               log.printf("experiment: %s, seed %d: evaluating frozen features and generation%n", method, seed);
               Map<String, Double> f = encoderFigures(cfg, ckpt, train, test, classes);
               f.putAll(generation.evaluate(Run.finalExport(runDir, org.sorcen.export.ModelExport.GENERATOR,
@@ -148,7 +148,7 @@ public final class Experiment {
       SorcenConfig cfg = methodConfig(x.methods.get(0), seed);
       Path dir = work.resolve("initial").resolve("seed-" + seed);
       Path ckpt = InitialRun.ensure(cfg, dir, tokens, tokenizer);
-      perSeed.add(FigureCache.get(dir, cacheKey(cfg, 0, null), () -> {
+      perSeed.add(FigureCache.get(dir, cacheKey(cfg, 0, null), true, () -> {
         log.printf("experiment: the encoder at initialisation, seed %d: evaluating frozen features%n", seed);
         return encoderFigures(cfg, ckpt, train, test, classes);
       }));

@@ -24,9 +24,10 @@ final class FigureCache {
 
   private FigureCache() {}
 
-  static Map<String, Double> get(Path runDir, String key, Supplier<Map<String, Double>> compute) {
+  /** {@code reuse} false: compute again whatever is kept (a file the computation writes is missing). */
+  static Map<String, Double> get(Path runDir, String key, boolean reuse, Supplier<Map<String, Double>> compute) {
     Path file = runDir.resolve(FILE);
-    if (Files.isRegularFile(file)) {
+    if (reuse && Files.isRegularFile(file)) {
       try {
         JsonNode doc = JSON.readTree(file.toFile());
         if (doc != null && key.equals(doc.path("key").asText())) {

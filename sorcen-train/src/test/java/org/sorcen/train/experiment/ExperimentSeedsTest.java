@@ -68,8 +68,15 @@ class ExperimentSeedsTest {
     x.workDir = tmp.resolve("work").toString();
     x.results = tmp.resolve("results/tiny.md").toString();
     // Generation stands in with a figure that differs by seed, so that its mean and spread are known.
-    Experiment.Generation fd = (gen, tok, png, g, log) -> Map.of("gen/fd", gen.toString().contains("seed-4") ? 13.0
-        : 10.0);
+    Experiment.Generation fd = (gen, tok, png, g, log) -> {
+      try {
+        Files.createDirectories(png.getParent());
+        Files.writeString(png, "a stand-in for the sample grid");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return Map.of("gen/fd", gen.toString().contains("seed-4") ? 13.0 : 10.0);
+    };
     Path md = new Experiment(x, Function.identity(), quiet, fd).run();
 
     Path work = tmp.resolve("work");
@@ -129,6 +136,13 @@ class ExperimentSeedsTest {
     assertEquals(before.keySet(), after.keySet());
     before.forEach((p, bytes) -> assertTrue(java.util.Arrays.equals(bytes, after.get(p)), p + " changed"));
     assertEquals(json, new ObjectMapper().readTree(tmp.resolve("results/tiny.json").toFile()));
+
+    // A sample grid deleted beside the results is drawn again (its run evaluated again), nothing retrained.
+    Files.delete(tmp.resolve("results/tiny-sorcen-samples.png"));
+    out.reset();
+    new Experiment(x, Function.identity(), new PrintStream(out, true, StandardCharsets.UTF_8), fd).run();
+    assertTrue(Files.isRegularFile(tmp.resolve("results/tiny-sorcen-samples.png")));
+    assertEquals(1, out.toString(StandardCharsets.UTF_8).split("evaluating frozen features", -1).length - 1);
   }
 
   /** The trained runs' metrics, costs, cached figures and checkpoint sidecars. */
