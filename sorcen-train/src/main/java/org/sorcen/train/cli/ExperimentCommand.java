@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "experiment", description = "Run a side-by-side experiment (configs/experiments/*.json): tokenize, "
-    + "train every method with the same architecture, seed and budget, evaluate them and the baselines, write the "
-    + "results file. Re-running continues where an interrupted run stopped.")
+    + "train every method once per seed with the same architecture and budget, evaluate them and the baselines, "
+    + "write the results file (mean ± std over seeds) and the k-NN-against-time figure. Re-running continues "
+    + "where an interrupted run stopped.")
 final class ExperimentCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Experiment config, e.g. configs/experiments/fashion-mnist.json.")
   Path config;

@@ -28,6 +28,7 @@ import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
 import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.InitialRun;
 import org.sorcen.train.run.Run;
 import org.sorcen.train.tokenizer.DatasetTokenizing;
 import org.sorcen.train.run.StopRequest;
@@ -80,43 +81,120 @@ public final class Experiment {
     TokenArrays test = data.readAll("test");
     int classes = data.manifest().numClasses;
     Path resultsMd = resolve.apply(Path.of(x.results));
+    Path tokenizer = resolve.apply(Path.of(x.tokenizer));
     List<ResultsReport.Row> rows = new ArrayList<>();
+    Map<String, List<TrainingCurve>> curves = new LinkedHashMap<>();
     for (String method : x.methods) {
-      SorcenConfig cfg = methodConfig(method);
-      Path runDir = work.resolve(method);
-      TrainingCost cost = train(cfg, tokens, runDir);
-      Path ckpt = Run.open(runDir).checkpoint(note -> log.println("experiment: " + note));
-      Run.ensureFinalExport(cfg, runDir, ckpt, resolve.apply(Path.of(x.tokenizer)));
-      log.printf("experiment: %s: evaluating frozen features%n", method);
-      Map<String, Double> figures = new LinkedHashMap<>();
-      try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt))) {
-        FrozenFeatures f = Representations.encoder(e::embed, train, test, classes, 0);
-        figures.putAll(featureFigures(cfg, f));
+      List<Map<String, Double>> perSeed = new ArrayList<>();
+      List<TrainingCurve> methodCurves = new ArrayList<>();
+      Path firstSamples = resultsMd.resolveSibling(baseName(resultsMd) + "-" + method + "-samples.png");
+      for (int seed : x.seeds) {
+        SorcenConfig cfg = methodConfig(method, seed);
+        Path runDir = runDir(work, method, seed);
+        TrainingCost cost = train(cfg, tokens, runDir);
+        Path ckpt = Run.open(runDir).checkpoint(note -> log.println("experiment: " + note));
+        Run.ensureFinalExport(cfg, runDir, ckpt, tokenizer);
+        // The first seed's sample grid goes beside the results, the others stay in their run directories.
+        Path samples = seed == x.seeds.get(0) ? firstSamples : runDir.resolve("samples.png");
+        Map<String, Double> figures = new LinkedHashMap<>(FigureCache.get(runDir, cacheKey(cfg, cost.steps(), samples),
+            Files.isRegularFile(samples), () -> {
+              log.printf("experiment: %s, seed %d: evaluating frozen features and generation%n", method, seed);
+              Map<String, Double> f = encoderFigures(cfg, ckpt, train, test, classes);
+              f.putAll(generation.evaluate(Run.finalExport(runDir, org.sorcen.export.ModelExport.GENERATOR,
+                  cost.steps()), tokenizer, samples, x.generation, log));
+              return f;
+            }));
+        figures.putAll(cost.figures());
+        perSeed.add(figures);
+        methodCurves.add(TrainingCurve.read(new org.sorcen.train.run.RunLayout(runDir).metrics(),
+            cfg.train.batchSize));
       }
-      long step = cost.steps();
-      Path samples = resultsMd.resolveSibling(baseName(resultsMd) + "-" + method + "-samples.png");
-      figures.putAll(generation.evaluate(Run.finalExport(runDir, org.sorcen.export.ModelExport.GENERATOR, step),
-          resolve.apply(Path.of(x.tokenizer)), samples, x.generation, log));
-      rows.add(new ResultsReport.Row(method, figures, cost, samples.getFileName().toString()));
+      rows.add(new ResultsReport.Row(method, x.seeds, perSeed, firstSamples.getFileName().toString()));
+      curves.put(method, methodCurves);
     }
-    SorcenConfig base = methodConfig(x.methods.get(0));
+    rows.add(initialEncoder(work, tokens, tokenizer, train, test, classes));
+    SorcenConfig base = methodConfig(x.methods.get(0), x.seeds.get(0));
     log.printf("experiment: baselines (bag of token ids, raw pixels)%n");
-    rows.add(new ResultsReport.Row("bag of token ids", featureFigures(base,
+    rows.add(ResultsReport.Row.single("bag of token ids", featureFigures(base,
         Representations.bagOfTokens(train, test, data.manifest().codebookSize, classes)), null, null));
     Map<String, ImageSet> images = ImageSources.read(resolve.apply(Path.of(x.images)), null, 1);
-    rows.add(new ResultsReport.Row("raw pixels", featureFigures(base,
+    rows.add(ResultsReport.Row.single("raw pixels", featureFigures(base,
         Representations.pixels(images.get("train"), images.get("test"), classes)), null, null));
     List<ResultsReport.Row> transfer = List.of();
     if (x.transfer != null) {
-      SorcenConfig cfg = methodConfig("sorcen");
+      SorcenConfig cfg = methodConfig("sorcen", x.seeds.get(0));
       cfg.name = x.name + "-transfer-sorcen";
+      cfg.eval.evaluators = List.of(); // no k-NN curve for the transfer run
       transfer = new TransferStage(x.transfer, this::train, f -> featureFigures(cfg, f), log).run(cfg, work,
-          data.manifest(), train, test, images, resolve.apply(Path.of(x.tokenizer)));
+          data.manifest(), train, test, images, tokenizer);
     }
+    ResultsReport.Figure figure = knnFigure(resultsMd, curves, base);
     double minutes = (System.nanoTime() - start) / 60e9;
-    ResultsReport.write(resultsMd, x, base, rows, transfer, tokens, minutes);
+    ResultsReport.write(resultsMd, x, base, rows, transfer, tokens, minutes, figure);
     log.printf(Locale.ROOT, "experiment: wrote %s (this invocation: %.1f min)%n", resultsMd, minutes);
     return resultsMd;
+  }
+
+  /** {@code <work>/<method>/seed-<s>}: one run per method and training seed. */
+  static Path runDir(Path work, String method, int seed) {
+    return work.resolve(method).resolve("seed-" + seed);
+  }
+
+  /** The encoder at initialisation, per seed: the weights each seed's training starts from. */
+  private ResultsReport.Row initialEncoder(Path work, Path tokens, Path tokenizer, TokenArrays train, TokenArrays test,
+      int classes) {
+    List<Map<String, Double>> perSeed = new ArrayList<>();
+    for (int seed : x.seeds) {
+      SorcenConfig cfg = methodConfig(x.methods.get(0), seed);
+      Path dir = work.resolve("initial").resolve("seed-" + seed);
+      Path ckpt = InitialRun.ensure(cfg, dir, tokens, tokenizer);
+      perSeed.add(FigureCache.get(dir, cacheKey(cfg, 0, null), true, () -> {
+        log.printf("experiment: the encoder at initialisation, seed %d: evaluating frozen features%n", seed);
+        return encoderFigures(cfg, ckpt, train, test, classes);
+      }));
+    }
+    return new ResultsReport.Row(INITIAL_ROW, x.seeds, perSeed, null);
+  }
+
+  static final String INITIAL_ROW = "encoder at initialisation";
+
+  private Map<String, Double> encoderFigures(SorcenConfig cfg, Path ckpt, TokenArrays train, TokenArrays test,
+      int classes) {
+    try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt))) {
+      return new LinkedHashMap<>(featureFigures(cfg, Representations.encoder(e::embed, train, test, classes, 0)));
+    }
+  }
+
+  /** What a run's figures depend on besides its weights: its config, step and the evaluation settings. */
+  private String cacheKey(SorcenConfig cfg, long step, Path samples) {
+    try {
+      return "step " + step + "; " + ConfigLoader.toJson(cfg) + "; generation " + JSON.writeValueAsString(x.generation)
+          + "; classifier " + x.classifier + "; images " + x.images + "; samples " + samples;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The k-NN-against-time PNG beside the results, or null (with a note) when no run has a curve. */
+  private ResultsReport.Figure knnFigure(Path resultsMd, Map<String, List<TrainingCurve>> curves, SorcenConfig base) {
+    Map<String, List<KnnTimeFigure.Point>> means = new LinkedHashMap<>();
+    curves.forEach((m, c) -> means.put(m, KnnTimeFigure.mean(c)));
+    java.awt.image.BufferedImage image = KnnTimeFigure.draw(means, base.eval.knnTrainRows);
+    if (image == null) {
+      log.println("experiment: no k-NN-against-time figure: set eval.every_epochs in the overrides (e.g. 0.5) so "
+          + "that the runs evaluate k-NN while they train");
+      return null;
+    }
+    Path png = resultsMd.resolveSibling(baseName(resultsMd) + "-knn-vs-time.png");
+    KnnTimeFigure.write(png, image);
+    log.printf("experiment: wrote %s%n", png);
+    return new ResultsReport.Figure(png.getFileName().toString(), String.format(Locale.ROOT, "k-NN top-1 against "
+        + "training time: one line per method through the mean over seeds %s at each evaluation (every %s epochs, "
+        + "and the weights at initialisation at 0), the band mean ± std over seeds. Time is the sum of step time "
+        + "from each run's metrics (evaluations, checkpoints and pauses between invocations excluded), so it is "
+        + "shorter than the table's wall time; this k-NN uses %s as memory, so its last point is close to, not "
+        + "equal to, the table's.", x.seeds, base.eval.everyEpochs, base.eval.knnTrainRows > 0
+            ? "up to " + base.eval.knnTrainRows + " training rows" : "all training rows"));
   }
 
   private static String baseName(Path p) {
@@ -124,13 +202,18 @@ public final class Experiment {
     return n.endsWith(".md") ? n.substring(0, n.length() - 3) : n;
   }
 
-  /** The model config with the experiment's overrides and this method; the trainer itself evaluates nothing. */
-  SorcenConfig methodConfig(String method) {
+  /**
+   * The model config with the experiment's overrides, this method and training seed. The trainer
+   * evaluates only k-NN, and only when {@code eval.every_epochs} is set: the points of the
+   * k-NN-against-time figure (the full evaluation happens after training).
+   */
+  SorcenConfig methodConfig(String method, int seed) {
     Map<String, String> o = new LinkedHashMap<>(x.overrides);
     o.put("method", method);
-    o.put("name", x.name + "-" + method);
+    o.put("name", x.name + "-" + method + "-seed-" + seed);
+    o.put("train.seed", Integer.toString(seed));
     SorcenConfig cfg = ConfigLoader.load(resolve.apply(Path.of(x.modelConfig)), o);
-    cfg.eval.evaluators = List.of();
+    cfg.eval.evaluators = cfg.eval.everyEpochs > 0 ? List.of("knn") : List.of();
     return cfg;
   }
 
@@ -155,6 +238,21 @@ public final class Experiment {
 
   /** What training cost, accumulated over every invocation that ran steps. */
   public record TrainingCost(long steps, int batchSize, double seconds, double flopsPerSample) {
+    static final String STEPS = "train/steps";
+    static final String SECONDS = "train/seconds";
+    static final String SAMPLES_PER_SECOND = "train/samples_per_second";
+    static final String TOTAL_FLOPS = "train/total_flops";
+
+    /** The cost as figures of a results row, averaged over seeds like the others. */
+    Map<String, Double> figures() {
+      Map<String, Double> f = new LinkedHashMap<>();
+      f.put(STEPS, (double) steps);
+      f.put(SECONDS, seconds);
+      f.put(SAMPLES_PER_SECOND, samplesPerSecond());
+      f.put(TOTAL_FLOPS, totalFlops());
+      return f;
+    }
+
     public double samplesPerSecond() {
       return steps * batchSize / seconds;
     }

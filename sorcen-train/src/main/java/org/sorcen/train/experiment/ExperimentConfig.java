@@ -8,7 +8,7 @@ import org.sorcen.train.data.ClassSelection;
 
 /**
  * A side-by-side experiment (configs/experiments/*.json): one model config trained once per
- * method with the same architecture, seed and budget, then every evaluator on each, plus
+ * method and seed with the same architecture and budget, then every evaluator on each, plus
  * the baselines (one-hot bag of token ids, raw pixels). Paths resolve against the repository.
  */
 public final class ExperimentConfig {
@@ -26,6 +26,11 @@ public final class ExperimentConfig {
   public Map<String, String> overrides = new LinkedHashMap<>();
   /** Methods to compare, in table order: "mage" and/or "sorcen". */
   public List<String> methods = new ArrayList<>(List.of("mage", "sorcen"));
+  /**
+   * Training seeds ({@code train.seed}): every trained method, and the encoder at initialisation,
+   * once per seed, so that each figure is a mean with its spread over seeds.
+   */
+  public List<Integer> seeds = new ArrayList<>(List.of(0));
   /** Where tokens, runs and SavedModels go. */
   public String workDir;
   /** The Markdown results file; sample grids and a JSON copy go beside it. */
@@ -70,6 +75,13 @@ public final class ExperimentConfig {
       if (!m.equals("mage") && !m.equals("sorcen")) {
         errors.add("methods[]: '" + m + "' is not mage or sorcen");
       }
+    }
+    if (seeds == null || seeds.isEmpty()) {
+      errors.add("seeds must list at least one training seed, e.g. [0, 1, 2]");
+    } else if (seeds.stream().anyMatch(java.util.Objects::isNull) || seeds.stream().distinct().count() < seeds.size()) {
+      errors.add("seeds must be distinct numbers, got " + seeds);
+    } else if (seeds.stream().anyMatch(s -> s < 0)) {
+      errors.add("seeds must be >= 0, got " + seeds);
     }
     if (generation.samples < 2 || generation.gridImages < 1 || generation.steps < 1 || generation.temperature < 0) {
       errors.add("generation: samples >= 2, grid_images >= 1, steps >= 1 and temperature >= 0 are required");

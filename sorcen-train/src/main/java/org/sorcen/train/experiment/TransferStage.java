@@ -81,11 +81,11 @@ final class TransferStage {
     pixels = new FrozenFeatures(pixels.train(), probe.relabel(pixels.trainLabels()), pixels.test(),
         probe.relabel(pixels.testLabels()), n);
     return List.of(
-        new ResultsReport.Row("sorcen, pre-trained on classes " + pre, encoder(cfg, trained, probeTrain, probeTest, n),
+        ResultsReport.Row.single("sorcen, pre-trained on classes " + pre, encoder(cfg, trained, probeTrain, probeTest, n),
             cost, null),
-        new ResultsReport.Row("initial encoder (untrained)", encoder(cfg, initial, probeTrain, probeTest, n), null,
+        ResultsReport.Row.single("initial encoder (untrained)", encoder(cfg, initial, probeTrain, probeTest, n), null,
             null),
-        new ResultsReport.Row("raw pixels", figures.apply(pixels), null, null));
+        ResultsReport.Row.single("raw pixels", figures.apply(pixels), null, null));
   }
 
   private Map<String, Double> encoder(SorcenConfig cfg, Path ckpt, TokenArrays train, TokenArrays test, int n) {

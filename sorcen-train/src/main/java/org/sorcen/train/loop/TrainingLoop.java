@@ -110,6 +110,9 @@ public final class TrainingLoop {
         windowStart = System.nanoTime();
         windowSteps = 0;
       }
+      // Checkpoints and evaluations are left out of the window: samples/s measures training steps,
+      // so that a metrics file's step time (the experiment's k-NN-against-time figure) excludes them.
+      long hooksStart = System.nanoTime();
       if (checkpointEvery.due(step)) {
         checkpointHook.run(step, m.values());
         checkpointEvery.done(step);
@@ -119,6 +122,7 @@ public final class TrainingLoop {
         evaluateHook.run(step, m.values());
         evaluateEvery.done(step);
       }
+      windowStart += System.nanoTime() - hooksStart;
     }
     return step;
   }

@@ -95,7 +95,8 @@ public final class MetricsLog implements AutoCloseable {
     }
   }
 
-  private static List<JsonNode> rows(Path file) {
+  /** Every parseable row of {@code file} in order (none when it does not exist). */
+  public static List<JsonNode> rows(Path file) {
     List<JsonNode> out = new ArrayList<>();
     if (!Files.exists(file)) {
       return out;
