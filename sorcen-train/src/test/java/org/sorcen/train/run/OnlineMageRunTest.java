@@ -96,6 +96,24 @@ class OnlineMageRunTest {
     }
   }
 
+  /**
+   * Sorcen on raw images too (not the official Sorcen recipe, which trains on tokens): an evaluation
+   * mid-run draws pictures, and the next step's echo snapshot shows the ids the step made.
+   */
+  @Test
+  void sorcenAlsoTrainsOnImagesWithEchoPictures(@TempDir Path tmp) throws Exception {
+    SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of("method", "sorcen", "train.epochs", "0.008",
+        "eval.every_epochs", "0.004", "echo.warmup_epochs", "0", "model.projector_hidden_dim", "32",
+        "model.projector_dim", "16", "model.predictor_hidden_dim", "32"));
+    Path run = tmp.resolve("sorcen");
+    Trainer.Outcome out = train(c, run, null, IMAGES, TOKENIZER);
+    assertEquals(6, out.step());
+    try (var files = Files.list(new RunLayout(run).pictures())) {
+      assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("echo-step-")), "echo pictures drawn");
+    }
+    assertTrue(losses(run).values().stream().allMatch(m -> m.get("loss/contrastive") != 0.0), "Sorcen's terms");
+  }
+
   @Test
   void anOnlineRunNeedsItsImagesAndTheTokenizerThatMadeTheDataset(@TempDir Path tmp) {
     SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of());
