@@ -27,6 +27,24 @@ public final class TrainConfig {
   public String batchNormStatistics = GLOBAL_STATISTICS;
   public static final String GLOBAL_STATISTICS = "global";
   public static final String LOCAL_STATISTICS = "local";
+  /**
+   * Where a step's ids come from: "tokens", a token dataset tokenized once beforehand (MAGE on
+   * precomputed tokens, the ablation), or "images", raw images cropped, flipped and tokenized by the
+   * run's frozen tokenizer inside every step, as official MAGE's main_pretrain.py and models_mage.py do.
+   */
+  public String input = TOKENS;
+  public static final String TOKENS = "tokens";
+  public static final String IMAGES = "images";
+  /** With input "images": RandomResizedCrop's area scale range (official MAGE: 0.2 to 1.0). */
+  public double cropScaleMin = 0.2;
+  public double cropScaleMax = 1.0;
+  /** With input "images": mirror each crop with probability 1/2 (RandomHorizontalFlip). */
+  public boolean horizontalFlip = true;
+  /**
+   * With input "images": PIL's filter of the resize, "bilinear" (torchvision's default, which
+   * MAGE's RandomResizedCrop(input_size, scale=(0.2, 1.0)) uses) or "bicubic".
+   */
+  public String cropInterpolation = "bilinear";
 
   public void validate(List<String> errors) {
     Checks.atLeast(errors, "train.batch_size", batchSize, 2);
@@ -37,5 +55,11 @@ public final class TrainConfig {
     Checks.nonNegative(errors, "train.checkpoint_every_minutes", checkpointEveryMinutes);
     Checks.atLeast(errors, "train.keep_checkpoints", keepCheckpoints, 1);
     Checks.oneOf(errors, "train.batch_norm_statistics", batchNormStatistics, GLOBAL_STATISTICS, LOCAL_STATISTICS);
+    Checks.oneOf(errors, "train.input", input, TOKENS, IMAGES);
+    if (!(cropScaleMin > 0 && cropScaleMin <= cropScaleMax && cropScaleMax <= 1)) {
+      errors.add("train.crop_scale_min and train.crop_scale_max must satisfy 0 < min <= max <= 1, got " + cropScaleMin
+          + " and " + cropScaleMax);
+    }
+    Checks.oneOf(errors, "train.crop_interpolation", cropInterpolation, "bilinear", "bicubic");
   }
 }

@@ -1,5 +1,6 @@
 package org.sorcen.graph.train;
 
+import org.sorcen.graph.augment.CropBoxes;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.MaskSample;
 import org.sorcen.graph.model.Masking;
@@ -9,12 +10,22 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
 
 /**
- * Masks and echo fed from outside (the official one-step fixture). The number of dropped positions
+ * Masks, echo and (for raw images) crops fed from outside (the official one-step fixture). The number of dropped positions
  * per row must be the config's n_drop, since the encoder's kept length is static.
  */
-record FedStepInputs(Operand<TBool> dropped, Operand<TBool> masked, Operand<TInt64> echoGrid) implements StepInputs {
+record FedStepInputs(Operand<TBool> dropped, Operand<TBool> masked, Operand<TInt64> echoGrid, CropBoxes fedCrops)
+    implements StepInputs {
+  @Override
+  public CropBoxes crops(Ops tf, SorcenConfig config, Operand<TUint8> images, RandomStream random) {
+    if (fedCrops == null) {
+      throw new IllegalStateException("a step on raw images needs fed crops: use StepInputs.fed(..., crops)");
+    }
+    return fedCrops;
+  }
+
   @Override
   public MaskSample masks(Ops tf, SorcenConfig config, Operand<TInt64> tokens, RandomStream random) {
     int seqLen = config.model.seqLen();

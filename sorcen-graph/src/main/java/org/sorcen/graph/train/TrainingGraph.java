@@ -22,6 +22,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
 
 /**
  * One Sorcen (or MAGE) training step as a graph: masks and echo ({@link StepInputs}), forward,
@@ -34,6 +35,7 @@ public final class TrainingGraph {
   public static final String STEP = "global_step";
 
   private final Variables variables;
+  private final Operand<TInt64> tokens;
   private final ForwardResult forward;
   private final Schedules schedules;
   private final MaskSample masks;
@@ -43,10 +45,11 @@ public final class TrainingGraph {
   private final Operand<TFloat32> stopVote;
   private final Operand<TFloat32> stopVotes;
 
-  private TrainingGraph(Variables variables, ForwardResult forward, Schedules schedules, MaskSample masks,
+  private TrainingGraph(Variables variables, Operand<TInt64> tokens, ForwardResult forward, Schedules schedules, MaskSample masks,
       Operand<TFloat32> gradientNorm, Operand<TInt64> step, Op trainOp, Operand<TFloat32> stopVote,
       Operand<TFloat32> stopVotes) {
     this.variables = variables;
+    this.tokens = tokens;
     this.forward = forward;
     this.schedules = schedules;
     this.masks = masks;
@@ -85,7 +88,33 @@ public final class TrainingGraph {
 
   private static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> globalTokens,
       Operand<TInt64> globalLabels, double stepsPerEpoch, StepInputs inputs, CrossReplica replicas) {
-    Operand<TInt64> tokens = replicas.ownRows(tf, globalTokens);
+    return build(tf, config, random -> replicas.ownRows(tf, globalTokens), globalLabels, stepsPerEpoch, inputs,
+        replicas);
+  }
+
+  /**
+   * The step on raw images (train.input "images", official MAGE): the global batch {@code globalImages}
+   * (uint8 [B, H, W, C], every worker the same), of which this worker crops, flips and tokenizes its
+   * rows with {@code tokenizer} inside the step, crops drawn from the step's random stream (or fed,
+   * by {@code inputs}) before the masks.
+   */
+  public static TrainingGraph buildOnImages(Ops tf, SorcenConfig config, OnlineTokens tokenizer,
+      Operand<TUint8> globalImages, Operand<TInt64> globalLabels, double stepsPerEpoch, StepInputs inputs,
+      CrossReplica replicas) {
+    Precision precision = Precision.of(config.model.computeDtype);
+    return build(tf, config, random -> {
+      Operand<TUint8> images = replicas.ownRows(tf, globalImages);
+      return tokenizer.encode(tf, images, inputs.crops(tf, config, images, random), precision);
+    }, globalLabels, stepsPerEpoch, inputs, replicas);
+  }
+
+  /** This worker's ids of the step, made from the step's random stream when they are made in-graph. */
+  private interface TokenSource {
+    Operand<TInt64> tokens(RandomStream random);
+  }
+
+  private static TrainingGraph build(Ops tf, SorcenConfig config, TokenSource source,
+      Operand<TInt64> globalLabels, double stepsPerEpoch, StepInputs inputs, CrossReplica replicas) {
     Operand<TInt64> labels = globalLabels != null ? replicas.ownRows(tf, globalLabels) : null;
     Variables vars = new Variables(tf);
     SorcenVariables.declare(vars, config);
@@ -94,6 +123,7 @@ public final class TrainingGraph {
     Operand<TInt64> step = stepVar.read(tf);
     Schedules schedules = new Schedules(tf, config, step, stepsPerEpoch);
     RandomStream random = new RandomStream(step, config.train.seed, replicas);
+    Operand<TInt64> tokens = source.tokens(random);
 
     MaskSample masks = inputs.masks(tf, config, tokens, random);
     LayerContext student = LayerContext.training(tf, vars::read, Precision.of(config.model.computeDtype),
@@ -127,7 +157,7 @@ public final class TrainingGraph {
     Op trainOp = tf.withControlDependencies(updates).withName("train_step")
         .assignAddVariableOp(stepVar.handle(), tf.constant(1L));
     CheckpointOps.build(tf, vars);
-    return new TrainingGraph(vars, fwd, schedules, masks, clipping.globalNorm(), step, trainOp, stopVote,
+    return new TrainingGraph(vars, tokens, fwd, schedules, masks, clipping.globalNorm(), step, trainOp, stopVote,
         summed.stopVotes());
   }
 
@@ -156,6 +186,11 @@ public final class TrainingGraph {
 
   public Variables variables() {
     return variables;
+  }
+
+  /** This worker's ids of the step [b, L]: the batch's, or those the tokenizer made of its crops. */
+  public Operand<TInt64> tokens() {
+    return tokens;
   }
 
   public ForwardResult forward() {

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -218,10 +219,10 @@ public final class Safetensors implements NamedTensors {
     return out;
   }
 
-  /** The tensor's values as int64 (from I64, I32 or I16). */
+  /** The tensor's values as int64 (from I64, I32, I16 or U8). */
   public long[] longs(String name) {
     Entry e = entry(name);
-    if (!e.dtype().equals("I64") && !e.dtype().equals("I32") && !e.dtype().equals("I16")) {
+    if (!List.of("I64", "I32", "I16", "U8").contains(e.dtype())) {
       throw new WeightsException(file + ": tensor '" + name + "' is " + e.dtype() + ", expected an integer dtype");
     }
     ByteBuffer data = bytes(e);
@@ -230,6 +231,7 @@ public final class Safetensors implements NamedTensors {
       out[i] = switch (e.dtype()) {
         case "I64" -> data.getLong(8 * i);
         case "I32" -> data.getInt(4 * i);
+        case "U8" -> data.get(i) & 0xFF;
         default -> data.getShort(2 * i);
       };
     }

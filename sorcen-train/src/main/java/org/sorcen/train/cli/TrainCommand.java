@@ -20,8 +20,9 @@ import org.sorcen.train.session.SessionSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Pre-train Sorcen (or the MAGE baseline) on a token dataset. With no "
-    + "arguments: sorcen-tiny on the embedded Fashion-MNIST token slice.")
+@Command(name = "train", description = "Pre-train Sorcen (or the MAGE baseline) on a token dataset, or (train.input="
+    + "images) on raw images tokenized in every step. With no arguments: sorcen-tiny on the embedded Fashion-MNIST "
+    + "token slice.")
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--config", description = "Model and training config (default ${DEFAULT-VALUE}).",
       defaultValue = "configs/sorcen-tiny.json")
@@ -60,6 +61,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--tokenizer", description = "Tokenizer SavedModel to draw samples and echoes with. Default: the "
       + "embedded Fashion-MNIST tokenizer when it made the dataset.")
   Path tokenizer;
+
+  @Option(names = "--images", description = "Raw training images (an IDX directory or a folder of class "
+      + "sub-folders) for train.input=images, which crops and tokenizes them in every step as official MAGE does. "
+      + "Default: the embedded slice's images when --data is the embedded token slice.")
+  Path images;
 
   @Option(names = "--init-from", description = "Official weights (.safetensors state_dict) to start from when there "
       + "is nothing to resume; optimizer state starts fresh.")
@@ -108,6 +114,18 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   static final Path EMBEDDED_TOKENIZER = Path.of("savedmodels/tokenizer-fashion-mnist/1");
+  static final Path EMBEDDED_TOKENS = Path.of("data/fashion-mnist-slice/tokens");
+  static final Path EMBEDDED_IMAGES = Path.of("data/fashion-mnist-slice/images");
+
+  /** The embedded slice's images when {@code data} is its tokens (the images they were made from), else none. */
+  static Path defaultImages(Path data) {
+    try {
+      Path tokens = ProjectPaths.resolve(EMBEDDED_TOKENS);
+      return Files.isDirectory(data) && Files.isSameFile(data, tokens) ? ProjectPaths.resolve(EMBEDDED_IMAGES) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
 
   /** The embedded tokenizer when it is the one that made {@code data}, else none. */
   static Path defaultTokenizer(Path data) {
@@ -174,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
     Path dir = runDir != null ? runDir : defaultRunDir(cfg.name);
     trainer = new Trainer(new Trainer.Options(cfg, data, dir, resumeFrom, initFrom,
         new SessionSettings(threads, 0, xla.equals("on")), tokenizer != null ? tokenizer : defaultTokenizer(data),
-        workers),
+        workers, images != null ? images : defaultImages(data)),
         System.err, StopRequest.installForSignals());
     Trainer.Outcome outcome = trainer.run(); // divergence: TrainingStopped, exit 3 (SorcenCli)
     if (!outcome.interrupted()) {

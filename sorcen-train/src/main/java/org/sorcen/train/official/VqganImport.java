@@ -39,7 +39,7 @@ import org.tensorflow.op.Ops;
  */
 public final class VqganImport {
   /** Where in the tokenizer directory the converted TF checkpoint goes (the exporters skip it when copying). */
-  static final String CHECKPOINT = "checkpoints/vqgan";
+  public static final String CHECKPOINT = "checkpoints/vqgan";
   private static final List<String> USED_PREFIXES = List.of("encoder.", "decoder.", "quantize.");
   private static final List<String> FOREIGN_PREFIXES = List.of("quant_conv.", "post_quant_conv.");
 

@@ -20,7 +20,8 @@ record FixtureInputs(int batch, long[] tokens, boolean[] dropped, boolean[] mask
     long[] tokens = file.longs("input.tokens");
     boolean[] dropped = flags(file, "input.drop_mask", batch * seqLen);
     boolean[] masked = flags(file, "input.token_mask", batch * seqLen);
-    long[] echo = file.longs("input.echo_tokens");
+    // MAGE has no echo: its fixtures leave it out.
+    long[] echo = file.entries().containsKey("input.echo_tokens") ? file.longs("input.echo_tokens") : tokens.clone();
     long[] labels = file.entries().containsKey("input.labels") ? file.longs("input.labels") : new long[batch];
     if (echo.length != tokens.length) {
       throw new WeightsException(file.file() + ": input.echo_tokens must have the shape of input.tokens");

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ForwardResult;
+import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.VariableFeeds;
 import org.sorcen.graph.train.StepInputs;
@@ -36,7 +37,9 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Replays one official training step recorded in a one-step fixture (data/reference/README.md):
- * the weights before the step loaded, AdamW at step 0, the fixture's masks and echo fed, dropout
+ * the weights before the step loaded, AdamW at step 0, the fixture's masks and echo fed (for an
+ * official MAGE step from raw images: its images and crop boxes fed, the crops tokenized in the
+ * step by the frozen VQGAN the fixture names, the ids compared with the official ones), dropout
  * off, and the lr, β, AdamW betas/eps, weight decay and clipping of its {@code __metadata__.step}
  * (so any shape, seed, epoch or clip the official code ran with replays). Every {@code after.*}
  * tensor, the losses and the gradient norm must match to {@link #MAX_RELATIVE} in
@@ -44,14 +47,17 @@ import org.tensorflow.types.TInt64;
  */
 public final class OneStepReplay {
   public static final double MAX_RELATIVE = 1e-5;
-  /** An official first moment below this fraction of the largest one: a gradient zero in exact arithmetic. */
-  static final double VANISHING = 1e-9;
   /**
    * An official gradient within this many AdamW eps of zero: Adam's first step lr·g/(|g| + eps)
    * hangs on digits float32 does not have (PyTorch in float32 misses 1e-5 there too).
    */
   static final double FEW_EPS = 4;
-  /** Our first moment where the official gradient vanishes: float32 rounding, relative to the largest one. */
+  /**
+   * float32's rounding of the gradient sums, relative to the largest first moment: an official first
+   * moment below it (an exact zero, e.g. a bias right before a BatchNorm, or a gradient of 1e-7 of
+   * the largest, as in the official MAGE step) has no direction float32 can resolve, and ours is held
+   * to within it.
+   */
   static final double ROUNDING = 1e-6;
 
   /** One compared tensor: relative error over its resolvable elements; a problem fails it. */
@@ -125,7 +131,8 @@ public final class OneStepReplay {
     float beta = (float) number(file, meta, "beta");
     int b = in.batch();
     int l = config.model.seqLen();
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (FixtureImages images = FixtureImages.present(file) ? FixtureImages.read(file) : null;
+        Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Shape grid = Shape.of(-1, l);
       Placeholder<TInt64> tokens = tf.placeholder(TInt64.class, Placeholder.shape(grid));
@@ -134,7 +141,16 @@ public final class OneStepReplay {
       Placeholder<TBool> masked = tf.placeholder(TBool.class, Placeholder.shape(grid));
       Placeholder<TInt64> echo = tf.placeholder(TInt64.class, Placeholder.shape(grid));
       // A fresh graph's optimizer is at step 0 (t = 1 in the bias corrections), as the fixture's.
-      TrainingGraph t = TrainingGraph.build(tf, config, tokens, labels, 1, StepInputs.fed(dropped, masked, echo));
+      TrainingGraph t;
+      OnlineImages online = null;
+      if (images == null) {
+        t = TrainingGraph.build(tf, config, tokens, labels, 1, StepInputs.fed(dropped, masked, echo));
+      } else {
+        // Official MAGE's step from raw images: the fed crops tokenized by the frozen VQGAN inside the step.
+        online = OnlineImages.build(tf, images, config.train.cropInterpolation);
+        t = TrainingGraph.buildOnImages(tf, config, online.tokenizer(), online.images(), labels, 1,
+            StepInputs.fed(dropped, masked, echo, online.crops()), CrossReplica.single());
+      }
       Map<String, Operand<TFloat32>> after = new LinkedHashMap<>();
       for (String n : file.entries().keySet().stream().filter(n -> t.variables().contains(n)).toList()) {
         after.put("after." + n, t.variables().get(n).read(tf));
@@ -144,6 +160,9 @@ public final class OneStepReplay {
         }
       }
       s.initialize();
+      if (online != null) {
+        online.load(s, images);
+      }
       List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(t.variables(), file);
       VariableFeeds feeds = VariableFeeds.build(tf, plan.stream().map(OfficialStateDict.Assignment::variable).toList());
       WeightLoading.load(s, feeds, plan, file);
@@ -164,15 +183,27 @@ public final class OneStepReplay {
           Tensor te = Tensors.longs(in.echo(), b, l);
           Tensor tlr = Tensors.floats(new float[] {lr});
           Tensor tbeta = Tensors.floats(new float[] {beta})) {
-        Session.Runner run = s.runner().feed(tokens, tt).feed(labels, tl).feed(dropped, td).feed(masked, tm)
+        Session.Runner run = s.runner().feed(labels, tl).feed(dropped, td).feed(masked, tm)
             .feed(echo, te).feed(t.schedules().learningRate(), tlr).feed(t.schedules().momentum(), tbeta);
+        List<Tensor> imageFeeds = online != null ? online.feed(run, images) : List.of();
+        if (online == null) {
+          run.feed(tokens, tt);
+        }
         scalars.values().forEach(run::fetch);
+        if (online != null) {
+          run.fetch(t.tokens()); // the ids made in the step; a fed placeholder cannot be fetched
+        }
         try (Result r = run.addTarget(t.trainOp()).run()) {
           int i = 0;
           for (String name : scalars.keySet()) {
             String group = name.equals("step.grad_norm") ? "gradient norm (before clipping)" : "losses";
             rows.add(new Row(name, group, relative(Tensors.toFloats(r.get(i++)), file.floats(name), null), 0, null));
           }
+          if (online != null) {
+            rows.add(OnlineImages.tokensRow(Tensors.toLongs(r.get(i)), in.tokens()));
+          }
+        } finally {
+          imageFeeds.forEach(Tensor::close);
         }
       }
       Map<String, float[]> got = new LinkedHashMap<>();
@@ -243,8 +274,8 @@ public final class OneStepReplay {
 
   /**
    * Compares every {@code after.*} tensor. Where the official gradient vanishes (a first moment
-   * below {@link #VANISHING} of the largest: a bias right before a BatchNorm, the key part of a qkv
-   * bias) or is within {@link #FEW_EPS} AdamW eps of zero, float32 cannot resolve Adam's first
+   * below {@link #ROUNDING} of the largest: a bias right before a BatchNorm, the key part of a qkv
+   * bias, a gradient float32 cannot resolve) or is within {@link #FEW_EPS} AdamW eps of zero, float32 cannot resolve Adam's first
    * step, which turns any such gradient into a step of up to lr. Those elements are held to that
    * bound instead: the parameter within lr·(1 + {@link #MAX_RELATIVE}) plus the official step of
    * the official one, our first moment within {@link #ROUNDING} of the largest; every other element
@@ -283,7 +314,7 @@ public final class OneStepReplay {
         float[] v = official.apply(param + ".exp_avg_sq");
         for (int i = 0; i < expected.length; i++) {
           double gradient = m[i] / (1 - beta1);
-          if (Math.abs(m[i]) >= VANISHING * largest && Math.abs(gradient) >= FEW_EPS * eps) {
+          if (Math.abs(m[i]) >= noise && Math.abs(gradient) >= FEW_EPS * eps) {
             continue;
           }
           skip[i] = true;

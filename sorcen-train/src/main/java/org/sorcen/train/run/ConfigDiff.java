@@ -2,6 +2,8 @@ package org.sorcen.train.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +30,18 @@ public final class ConfigDiff {
   private static final ObjectMapper JSON = new ObjectMapper();
   /**
    * Fields added after runs were written, with the value that behaves as the code did before: the
-   * momentum projector moved by the EMA alone until 2026-12-02; one process has global statistics.
+   * momentum projector moved by the EMA alone until 2026-12-02; one process has global statistics;
+   * every run trained on precomputed tokens until online tokenization (train.input) came, and the
+   * crop settings, which only images use, had their defaults.
    */
   static final Map<String, JsonNode> BEFORE_THE_FIELD = Map.of(
       "ema.momentum_projector", TextNode.valueOf("ema"),
-      "train.batch_norm_statistics", TextNode.valueOf("global"));
+      "train.batch_norm_statistics", TextNode.valueOf("global"),
+      "train.input", TextNode.valueOf("tokens"),
+      "train.crop_scale_min", DoubleNode.valueOf(0.2),
+      "train.crop_scale_max", DoubleNode.valueOf(1.0),
+      "train.horizontal_flip", BooleanNode.TRUE,
+      "train.crop_interpolation", TextNode.valueOf("bilinear"));
 
   private ConfigDiff() {}
 

@@ -44,11 +44,17 @@ import org.sorcen.train.tokenizer.Tokenizer;
 public final class Trainer {
   /** What to run. {@code resumeFrom} and {@code initFrom} may be null. */
   public record Options(SorcenConfig config, Path data, Path runDir, Path resumeFrom, Path initFrom,
-      SessionSettings settings, Path tokenizer, Workers workers) {
+      SessionSettings settings, Path tokenizer, Workers workers, Path images) {
     /** One process. */
     public Options(SorcenConfig config, Path data, Path runDir, Path resumeFrom, Path initFrom,
         SessionSettings settings, Path tokenizer) {
-      this(config, data, runDir, resumeFrom, initFrom, settings, tokenizer, null);
+      this(config, data, runDir, resumeFrom, initFrom, settings, tokenizer, null, null);
+    }
+
+    /** On a token dataset (train.input "tokens"). */
+    public Options(SorcenConfig config, Path data, Path runDir, Path resumeFrom, Path initFrom,
+        SessionSettings settings, Path tokenizer, Workers workers) {
+      this(config, data, runDir, resumeFrom, initFrom, settings, tokenizer, workers, null);
     }
   }
 
@@ -92,13 +98,21 @@ public final class Trainer {
       throw new ConfigException("train.batch_size " + batch + " (the global batch) does not split evenly over "
           + o.workers().spec().size() + " workers: use a multiple of " + o.workers().spec().size());
     }
+    BatchInput.FromImages rawImages = null;
+    if (TrainConfig.IMAGES.equals(config.train.input)) {
+      // Official MAGE: the raw images are the training data; the token dataset's held-out split
+      // (the same tokenizer's ids, checked) serves the evaluators.
+      rawImages = OnlineInput.open(o, data, withLabelsOf(config, data));
+      records = rawImages.images().count();
+    }
     long stepsPerEpoch = records / batch;
     if (stepsPerEpoch == 0) {
       throw new DataException("train.batch_size " + batch + " is larger than the " + records + " records of "
-          + o.data() + " (split train): lower it, e.g. --batch-size " + Math.max(2, records / 4));
+          + (rawImages != null ? o.images() + " (images)" : o.data() + " (split train)") + ": lower it, e.g. "
+          + "--batch-size " + Math.max(2, records / 4));
     }
     long totalSteps = Math.round(config.train.epochs * stepsPerEpoch);
-    boolean withLabels = config.model.numClasses > 0 && data.manifest().numClasses > 0;
+    boolean withLabels = withLabelsOf(config, data);
     if (o.workers() != null && !o.workers().isChief()) {
       // Only the chief writes the run directory; this worker trains its share of every step.
       return new WorkerRun(o, log, stop).run(data, records, stepsPerEpoch, totalSteps, withLabels, configJson);
@@ -109,7 +123,7 @@ public final class Trainer {
     Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), config.train.keepCheckpoints);
     Path resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, false, note -> {});
     Safetensors init = resumeFrom == null && o.initFrom() != null ? Safetensors.read(o.initFrom()) : null;
-    BatchInput input = new BatchInput.FromShards(data.shards("train"), batch,
+    BatchInput input = rawImages != null ? rawImages : new BatchInput.FromShards(data.shards("train"), batch,
         Math.min(config.train.shuffleBuffer, records), withLabels);
 
     boolean fresh = !Files.exists(o.runDir());
@@ -124,6 +138,10 @@ public final class Trainer {
         throw e;
       }
     }
+  }
+
+  private static boolean withLabelsOf(SorcenConfig config, TokenDataset data) {
+    return config.model.numClasses > 0 && data.manifest().numClasses > 0;
   }
 
   /**
@@ -317,6 +335,9 @@ public final class Trainer {
     ObjectNode info = new ObjectMapper().createObjectNode();
     info.put("data", o.data().toAbsolutePath().toString());
     info.put("tokenizer", o.tokenizer() != null ? o.tokenizer().toAbsolutePath().toString() : null);
+    if (o.images() != null && TrainConfig.IMAGES.equals(o.config().train.input)) {
+      info.put("images", o.images().toAbsolutePath().toString());
+    }
     AtomicFiles.writeString(layout.runInfo(), info.toPrettyString());
   }
 

@@ -2,6 +2,8 @@ package org.sorcen.train.session;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.sorcen.graph.tokenizer.ImageTokenizer;
+import org.sorcen.train.data.ImageSet;
 
 /** Where a training session's batches come from. */
 public sealed interface BatchInput {
@@ -12,4 +14,12 @@ public sealed interface BatchInput {
 
   /** Batches read in-graph from TFRecord shards (training runs): no per-step copy through Java. */
   record FromShards(List<Path> shards, int batchSize, long shuffleBuffer, boolean withLabels) implements BatchInput {}
+
+  /**
+   * Raw images tokenized inside every step (train.input "images", official MAGE): batches of
+   * {@code images} in a seeded order per epoch, cropped and flipped in-graph and encoded by the frozen
+   * {@code tokenizer} whose SavedModel is {@code tokenizerDir}.
+   */
+  record FromImages(ImageSet images, ImageTokenizer tokenizer, Path tokenizerDir, int batchSize, long seed,
+      boolean withLabels) implements BatchInput {}
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.sorcen.graph.config.ModelConfig;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.train.StepInputs;
 import org.sorcen.graph.train.TrainingGraph;
 import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.train.cluster.Agreement;
@@ -52,6 +53,10 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   private final Placeholder<TInt64> tokens;
   private final Placeholder<TInt64> labels;
   private final TokenPipeline pipeline;
+  /** Raw images tokenized in the step (train.input "images"), or null. */
+  private final ImageBatches images;
+  /** The global step the next image batch is fed for ({@link #positionFor}). */
+  private long imageStep;
   private SessionInference inference;
   private final List<String> metricNames = new ArrayList<>();
   private final List<Operand<?>> metricOps = new ArrayList<>();
@@ -81,12 +86,21 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
       Operand<TInt64> batchLabels;
       if (input instanceof BatchInput.FromShards shards) {
         pipeline = TokenPipeline.build(tf, shards.shards(), seqLen, shards.batchSize(), shards.shuffleBuffer());
+        images = null;
         tokens = null;
         labels = null;
         batchTokens = pipeline.tokens();
         batchLabels = input.withLabels() ? pipeline.labels() : null;
+      } else if (input instanceof BatchInput.FromImages raw) {
+        pipeline = null;
+        images = ImageBatches.declare(tf, config, raw);
+        tokens = null;
+        labels = null;
+        batchTokens = null;
+        batchLabels = images.labels();
       } else {
         pipeline = null;
+        images = null;
         tokens = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
         labels = input.withLabels() ? tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)))
             : null;
@@ -94,8 +108,12 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
         batchLabels = labels;
       }
       // The batch is the global one, the same on every worker; the graph computes this worker's rows.
-      training = TrainingGraph.build(tf, config, batchTokens, batchLabels, stepsPerEpoch, replicas);
-      localTokens = pipeline != null ? replicas.ownRows(tf, pipeline.tokens()) : null;
+      training = images != null
+          ? TrainingGraph.buildOnImages(tf, config, images.tokenizer(), images.images(), batchLabels, stepsPerEpoch,
+              StepInputs.sampled(), replicas)
+          : TrainingGraph.build(tf, config, batchTokens, batchLabels, stepsPerEpoch, replicas);
+      localTokens = pipeline != null ? replicas.ownRows(tf, pipeline.tokens())
+          : images != null ? training.tokens() : null;
       syncFromChief = workers != null ? StateSync.build(tf, replicas, training.variables()) : null;
       agreement = workers != null ? Agreement.build(tf, replicas) : null;
       training.forward().scalars().forEach((name, op) -> addMetric(name, op));
@@ -112,6 +130,9 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
         session = GrpcSessions.open(graph, "grpc://localhost:" + workers.spec().port(), cfg);
       }
       session.initialize();
+      if (images != null) {
+        images.loadTokenizer(session);
+      }
       watchdog = workers != null ? Watchdog.start(workers) : null;
     } catch (RuntimeException e) {
       graph.close();
@@ -231,8 +252,17 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     }
   }
 
-  /** One update on the dataset's next batch, or null when the epoch's data is exhausted. */
+  /** One update on the dataset's next batch (or the images' batch of the step), or null when the epoch's data is exhausted. */
   public StepMetrics step() {
+    if (images != null) {
+      Session.Runner runner = session.runner();
+      List<Tensor> fed = images.feed(runner, imageStep);
+      try {
+        return run(runner);
+      } finally {
+        fed.forEach(Tensor::close);
+      }
+    }
     if (pipeline == null) {
       throw new IllegalStateException("this session is fed from Java: call step(ids, labels)");
     }
@@ -251,11 +281,12 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
    * for pictures of what the model is doing; null at the end of the epoch.
    */
   public EchoSnapshot stepWithEcho() {
-    if (pipeline == null || training.forward().echoTokens() == null) {
-      throw new IllegalStateException("echo snapshots need a dataset-fed Sorcen session");
+    if ((pipeline == null && images == null) || training.forward().echoTokens() == null) {
+      throw new IllegalStateException("echo snapshots need a dataset- or image-fed Sorcen session");
     }
     Session.Runner runner = session.runner().fetch(localTokens).fetch(training.forward().echoTokens());
     metricOps.forEach(runner::fetch);
+    List<Tensor> fed = images != null ? images.feed(runner, imageStep) : List.of();
     try (TFloat32 vote = voteFeed(runner);
         Result r = guarded("step with echo", false, () -> runner.addTarget(training.trainOp()).run())) {
       readVotes(r);
@@ -264,6 +295,8 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
       return null;
     } catch (TensorFlowException e) {
       throw workers != null ? lost(e, false) : e;
+    } finally {
+      fed.forEach(Tensor::close);
     }
   }
 
@@ -282,6 +315,10 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
    * cleaned up, and the workers abort with "Delete called on non-empty BufRendezvous".
    */
   public void positionFor(long done, long stepsPerEpoch) {
+    if (images != null) {
+      imageStep = done; // the batch is a function of the step
+      return;
+    }
     long wanted = done / stepsPerEpoch;
     if (wanted != epoch) {
       startEpoch(wanted, done % stepsPerEpoch);
@@ -401,6 +438,9 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   @Override
   public void restore(Path prefix) {
     session.restore(prefix.toString());
+    if (images != null) {
+      images.loadTokenizer(session); // not in the run's checkpoints: restored from the tokenizer itself
+    }
   }
 
   public TrainingGraph graph() {

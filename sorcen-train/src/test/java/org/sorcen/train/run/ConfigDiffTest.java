@@ -31,4 +31,16 @@ class ConfigDiffTest {
     assertEquals(List.of("train.other (was null, now 1)"), ConfigDiff.incompatible(old,
         asBefore.replace("\"seed\": 0,", "\"seed\": 0, \"other\": 1,")));
   }
+
+  /** Runs written before online tokenization trained on tokens, with the crop fields at their defaults. */
+  @Test
+  void aRunFromBeforeOnlineTokenizationTrainedOnTokens() {
+    String old = "{\"train\": {\"seed\": 0}}";
+    String tokens = "{\"train\": {\"seed\": 0, \"input\": \"tokens\", \"crop_scale_min\": 0.2, "
+        + "\"crop_scale_max\": 1.0, \"horizontal_flip\": true, \"crop_interpolation\": \"bilinear\"}}";
+    assertEquals(List.of(), ConfigDiff.incompatible(old, tokens));
+    List<String> diff = ConfigDiff.incompatible(old, tokens.replace("\"tokens\"", "\"images\""));
+    assertEquals(1, diff.size(), diff.toString());
+    assertTrue(diff.get(0).startsWith("train.input (was \"tokens\""), diff.get(0));
+  }
 }
