@@ -85,6 +85,7 @@ public final class Experiment {
     List<ResultsReport.Row> rows = new ArrayList<>();
     Map<String, List<TrainingCurve>> curves = new LinkedHashMap<>();
     for (String method : x.methods) {
+      ExperimentMethod kind = ExperimentMethod.of(method);
       List<Map<String, Double>> perSeed = new ArrayList<>();
       List<TrainingCurve> methodCurves = new ArrayList<>();
       Path firstSamples = resultsMd.resolveSibling(baseName(resultsMd) + "-" + method + "-samples.png");
@@ -109,11 +110,11 @@ public final class Experiment {
         methodCurves.add(TrainingCurve.read(new org.sorcen.train.run.RunLayout(runDir).metrics(),
             cfg.train.batchSize));
       }
-      rows.add(new ResultsReport.Row(method, x.seeds, perSeed, firstSamples.getFileName().toString()));
-      curves.put(method, methodCurves);
+      rows.add(new ResultsReport.Row(kind.label, x.seeds, perSeed, firstSamples.getFileName().toString()));
+      curves.put(kind.label, methodCurves);
     }
     rows.add(initialEncoder(work, tokens, tokenizer, train, test, classes));
-    SorcenConfig base = methodConfig(x.methods.get(0), x.seeds.get(0));
+    SorcenConfig base = tokensConfig(x.methods.get(0), x.seeds.get(0));
     log.printf("experiment: baselines (bag of token ids, raw pixels)%n");
     rows.add(ResultsReport.Row.single("bag of token ids", featureFigures(base,
         Representations.bagOfTokens(train, test, data.manifest().codebookSize, classes)), null, null));
@@ -145,7 +146,7 @@ public final class Experiment {
       int classes) {
     List<Map<String, Double>> perSeed = new ArrayList<>();
     for (int seed : x.seeds) {
-      SorcenConfig cfg = methodConfig(x.methods.get(0), seed);
+      SorcenConfig cfg = tokensConfig(x.methods.get(0), seed);
       Path dir = work.resolve("initial").resolve("seed-" + seed);
       Path ckpt = InitialRun.ensure(cfg, dir, tokens, tokenizer);
       perSeed.add(FigureCache.get(dir, cacheKey(cfg, 0, null), true, () -> {
@@ -203,17 +204,30 @@ public final class Experiment {
   }
 
   /**
-   * The model config with the experiment's overrides, this method and training seed. The trainer
-   * evaluates only k-NN, and only when {@code eval.every_epochs} is set: the points of the
-   * k-NN-against-time figure (the full evaluation happens after training).
+   * The model config with the experiment's overrides, this method (its model method and input, see
+   * {@link ExperimentMethod}; the run is named after the method as the experiment config writes it)
+   * and training seed. The trainer evaluates only k-NN, and only when {@code eval.every_epochs} is
+   * set: the points of the k-NN-against-time figure (the full evaluation happens after training).
    */
   SorcenConfig methodConfig(String method, int seed) {
+    ExperimentMethod kind = ExperimentMethod.of(method);
     Map<String, String> o = new LinkedHashMap<>(x.overrides);
-    o.put("method", method);
+    o.put("method", kind.modelMethod);
+    o.put("train.input", kind.input);
     o.put("name", x.name + "-" + method + "-seed-" + seed);
     o.put("train.seed", Integer.toString(seed));
     SorcenConfig cfg = ConfigLoader.load(resolve.apply(Path.of(x.modelConfig)), o);
     cfg.eval.evaluators = cfg.eval.everyEpochs > 0 ? List.of("knn") : List.of();
+    return cfg;
+  }
+
+  /**
+   * {@link #methodConfig} on the precomputed tokens: the encoder at initialisation and the baselines
+   * read only tokens, whichever input the first method trains on.
+   */
+  private SorcenConfig tokensConfig(String method, int seed) {
+    SorcenConfig cfg = methodConfig(method, seed);
+    cfg.train.input = org.sorcen.graph.config.TrainConfig.TOKENS;
     return cfg;
   }
 
@@ -272,11 +286,15 @@ public final class Experiment {
       long stepBefore = new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE).latest()
           .map(c -> Checkpoints.readSidecar(c).step()).orElse(0L);
       long t0 = System.nanoTime();
+      // Online MAGE reads the experiment's raw images (their train split, the one tokenized into
+      // tokens/train); the trainer checks that the tokenizer is the one that made the tokens.
+      Path images = org.sorcen.graph.config.TrainConfig.IMAGES.equals(cfg.train.input)
+          ? resolve.apply(Path.of(x.images)) : null;
       Trainer trainer = new Trainer(new Trainer.Options(cfg, tokens, runDir, null, null, SessionSettings.defaults(),
-          resolve.apply(Path.of(x.tokenizer))), log, StopRequest.installForSignals());
+          resolve.apply(Path.of(x.tokenizer)), null, images), log, StopRequest.installForSignals());
       Trainer.Outcome outcome = trainer.run();
       if (outcome.interrupted()) {
-        throw new Interrupted("interrupted while training " + cfg.method + " (checkpoint written); run the same "
+        throw new Interrupted("interrupted while training " + cfg.name + " (checkpoint written); run the same "
             + "command again to continue");
       }
       // A run that was already finished adds nothing: only invocations that trained count.

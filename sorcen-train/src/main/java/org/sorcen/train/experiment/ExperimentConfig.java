@@ -24,8 +24,13 @@ public final class ExperimentConfig {
   public String modelConfig;
   /** Dotted overrides applied to the model config for every method, e.g. train.epochs. */
   public Map<String, String> overrides = new LinkedHashMap<>();
-  /** Methods to compare, in table order: "mage" and/or "sorcen". */
-  public List<String> methods = new ArrayList<>(List.of("mage", "sorcen"));
+  /**
+   * Methods to compare, in table order ({@link ExperimentMethod}): "sorcen" (precomputed tokens),
+   * "mage-online" (official MAGE: the raw {@code images} tokenized by {@code tokenizer} in every
+   * step), "mage-tokens" (MAGE on the precomputed tokens, the ablation); "mage" is an alias of
+   * "mage-tokens" whose runs keep their {@code mage/} directory, so older experiments resume.
+   */
+  public List<String> methods = new ArrayList<>(List.of("sorcen", "mage-online", "mage-tokens"));
   /**
    * Training seeds ({@code train.seed}): every trained method, and the encoder at initialisation,
    * once per seed, so that each figure is a mean with its spread over seeds.
@@ -69,11 +74,15 @@ public final class ExperimentConfig {
       }
     }
     if (methods.isEmpty()) {
-      errors.add("methods must name at least one of mage, sorcen");
+      errors.add("methods must name at least one of " + ExperimentMethod.names());
     }
+    java.util.Set<ExperimentMethod> seen = java.util.EnumSet.noneOf(ExperimentMethod.class);
     for (String m : methods) {
-      if (!m.equals("mage") && !m.equals("sorcen")) {
-        errors.add("methods[]: '" + m + "' is not mage or sorcen");
+      ExperimentMethod method = ExperimentMethod.of(m);
+      if (method == null) {
+        errors.add("methods[]: '" + m + "' is not one of " + ExperimentMethod.names());
+      } else if (!seen.add(method)) {
+        errors.add("methods[]: '" + m + "' trains " + method.id + " a second time (mage is an alias of mage-tokens)");
       }
     }
     if (seeds == null || seeds.isEmpty()) {

@@ -38,6 +38,8 @@ import org.sorcen.train.tokenizer.TokenizerTrainer;
  * evaluates nothing again.
  */
 class ExperimentSeedsTest {
+  static final String SORCEN = ExperimentMethod.SORCEN.label;
+
   @Test
   void everySeedTrainsItsOwnRunAndTheReportAggregatesThem(@TempDir Path tmp) throws Exception {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
@@ -89,7 +91,7 @@ class ExperimentSeedsTest {
     }
 
     JsonNode json = new ObjectMapper().readTree(tmp.resolve("results/tiny.json").toFile());
-    for (String row : List.of("sorcen", Experiment.INITIAL_ROW)) {
+    for (String row : List.of(SORCEN, Experiment.INITIAL_ROW)) {
       JsonNode r = json.get(row);
       assertEquals("[3,4]", r.get("seeds").toString(), row);
       assertEquals(2, r.get("per_seed").size(), row);
@@ -104,17 +106,17 @@ class ExperimentSeedsTest {
         assertEquals(Math.abs(a - b) / Math.sqrt(2), r.get("std").get(k).asDouble(), 1e-12, row + " " + k);
       }
     }
-    assertEquals(11.5, json.at("/sorcen/mean/gen~1fd").asDouble(), 1e-12);
-    assertEquals(3 / Math.sqrt(2), json.at("/sorcen/std/gen~1fd").asDouble(), 1e-12);
+    assertEquals(11.5, json.get(SORCEN).at("/mean/gen~1fd").asDouble(), 1e-12);
+    assertEquals(3 / Math.sqrt(2), json.get(SORCEN).at("/std/gen~1fd").asDouble(), 1e-12);
     assertTrue(json.at("/raw pixels/std/eval~1knn_top1").isNull(), "a deterministic row has no seed spread");
 
     String text = Files.readString(md);
-    assertTrue(text.contains("| sorcen | "), text);
+    assertTrue(text.contains("| " + SORCEN + " | "), text);
     assertTrue(text.contains("| 11.50 ± 2.12 |"), "FD mean ± std in the table:\n" + text);
     assertTrue(text.contains("| " + Experiment.INITIAL_ROW + " | "), text);
     assertTrue(text.contains("| raw pixels | "), text);
     assertTrue(text.contains(SpreadComparison.HEADING), text);
-    assertTrue(text.contains("| sorcen vs " + Experiment.INITIAL_ROW + " |"), text);
+    assertTrue(text.contains("| " + SORCEN + " vs " + Experiment.INITIAL_ROW + " |"), text);
     assertTrue(text.contains("![k-NN against training time](tiny-knn-vs-time.png)"), text);
 
     BufferedImage png = ImageIO.read(tmp.resolve("results/tiny-knn-vs-time.png").toFile());
