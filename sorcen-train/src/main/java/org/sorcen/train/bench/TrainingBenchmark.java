@@ -60,6 +60,38 @@ public final class TrainingBenchmark {
     }
   }
 
+  /**
+   * Times official MAGE's step (train.input "images"): each step feeds the raw images of its batch,
+   * crops, flips and tokenizes them in-graph with the frozen tokenizer, then trains on the ids.
+   * The batches change every step as in training; FLOP/s count the model only, not the tokenizer.
+   */
+  public static Result runOnImages(SorcenConfig config, BatchInput.FromImages input, int warmupSteps, int timedSteps,
+      SessionSettings settings) {
+    int batch = config.train.batchSize;
+    // Schedules read epochs; a long nominal epoch keeps every row inside the same warm-up territory.
+    try (TrainingSession session = TrainingSession.create(config, input, 1000, settings)) {
+      double firstMs = 0;
+      double[] ms = new double[timedSteps];
+      for (int i = 0; i < warmupSteps + timedSteps; i++) {
+        session.positionFor(i, 1000);
+        long s = System.nanoTime();
+        session.step();
+        double elapsed = (System.nanoTime() - s) / 1e6;
+        if (i == 0) {
+          firstMs = elapsed;
+        }
+        if (i >= warmupSteps) {
+          ms[i - warmupSteps] = elapsed;
+        }
+      }
+      Arrays.sort(ms);
+      double median = ms[timedSteps / 2];
+      double samples = batch / (median / 1000);
+      return new Result(config.name + " (images)", batch, settings.xla(), median, samples,
+          samples * ModelFlops.trainingPerSample(config), firstMs);
+    }
+  }
+
   public static Result run(SorcenConfig config, int warmupSteps, int timedSteps, SessionSettings settings) {
     int batch = config.train.batchSize;
     int seqLen = config.model.seqLen();

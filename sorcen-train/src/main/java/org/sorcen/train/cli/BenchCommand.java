@@ -53,9 +53,24 @@ final class BenchCommand implements Callable<Integer> {
       + "configs/sorcen-vit-base.json), batch --batch-size (default 4), with the variables' initial values.")
   boolean imageEncoder;
 
-  @Option(names = "--tokenizer-config", description = "With --image-encoder: a VQGAN config JSON (keys of the "
-      + "official config/vqgan.yaml); default the official values.")
+  @Option(names = "--tokenizer-config", description = "With --image-encoder or --efficiency: a VQGAN config JSON "
+      + "(keys of the official config/vqgan.yaml); default the official values.")
   Path tokenizerConfig;
+
+  @Option(names = "--efficiency", description = "Time Sorcen's step on precomputed tokens, MAGE's on the same tokens "
+      + "and official MAGE's on images (crop + flip + frozen tokenizer in the step), one after the other, and print "
+      + "how much more samples/s Sorcen has beside the paper's 60.8%%. Default config: configs/sorcen-tiny.json "
+      + "(embedded tokenizer and slice images); larger configs get the VQGAN at 256x256 with random weights and "
+      + "random images. Precision: the config's model.compute_dtype.")
+  boolean efficiency;
+
+  @Option(names = "--tokenizer", description = "With --efficiency: the tokenizer SavedModel official MAGE's step "
+      + "encodes with (default: the embedded one when it fits the config, else the VQGAN graph).")
+  Path tokenizer;
+
+  @Option(names = "--images", description = "With --efficiency: the raw images of MAGE's step (IDX directory or "
+      + "class folders, split train; default: the embedded slice's with the embedded tokenizer, else random).")
+  Path images;
 
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = TensorFlow's choice).")
   int threads;
@@ -75,11 +90,22 @@ final class BenchCommand implements Callable<Integer> {
     Flags.requireAtLeast(spec, "--threads", threads, 0);
     Flags.requireAtLeast(spec, "--warmup", warmup, 0);
     Flags.requireAtLeast(spec, "--steps", steps, 1);
-    if (tokenizerConfig != null && !imageEncoder) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tokenizer-config needs --image-encoder");
+    if (tokenizerConfig != null && !imageEncoder && !efficiency) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--tokenizer-config needs --image-encoder or --efficiency");
+    }
+    if ((tokenizer != null || images != null) && !efficiency) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tokenizer and --images need --efficiency");
+    }
+    if (imageEncoder && efficiency) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--image-encoder and --efficiency are "
+          + "separate timings: choose one");
     }
     if (imageEncoder) {
       return benchImageEncoder();
+    }
+    if (efficiency) {
+      return benchEfficiency();
     }
     if (configs.isEmpty()) {
       configs = List.of(Path.of("configs/sorcen-tiny.json"), Path.of("configs/sorcen-vit-base.json"));
@@ -131,6 +157,24 @@ final class BenchCommand implements Callable<Integer> {
           }
         }
       }
+    }
+    return 0;
+  }
+
+  private int benchEfficiency() {
+    if (xla.equals("both")) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--efficiency times one --xla mode: on "
+          + "or off");
+    }
+    SessionSettings settings = new SessionSettings(threads, 0, xla.equals("on"));
+    for (Path path : configs.isEmpty() ? List.of(Path.of("configs/sorcen-tiny.json")) : configs) {
+      SorcenConfig config = ConfigLoader.load(ProjectPaths.resolve(path), overrides);
+      int batch = batchSize != null ? batchSize : (config.model.seqLen() <= 64 ? config.train.batchSize : 4);
+      Map<String, String> withBatch = new LinkedHashMap<>(overrides);
+      withBatch.put("train.batch_size", Integer.toString(batch));
+      config = ConfigLoader.load(ProjectPaths.resolve(path), withBatch);
+      EfficiencyBench.run(config, EfficiencyBench.source(config, ProjectPaths.resolve(tokenizer),
+          ProjectPaths.resolve(images), ProjectPaths.resolve(tokenizerConfig)), warmup, steps, settings, System.out);
     }
     return 0;
   }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
         DetokenizeCommand.class, SubsetCommand.class, ExportCommand.class, ImportOfficialCommand.class,
         VerifyReferenceCommand.class,
         BenchCommand.class, BenchServingCommand.class, BenchClusterCommand.class, EvalCommand.class, ExperimentCommand.class,
+        CompareRunsCommand.class,
         ClassifierTrainCommand.class, GenerateCommand.class, EmbedCommand.class,
         HelpCommand.class})
 public final class SorcenCli {

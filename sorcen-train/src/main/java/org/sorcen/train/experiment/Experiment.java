@@ -195,7 +195,8 @@ public final class Experiment {
         + "from each run's metrics (evaluations, checkpoints and pauses between invocations excluded), so it is "
         + "shorter than the table's wall time; this k-NN uses %s as memory, so its last point is close to, not "
         + "equal to, the table's.", x.seeds, base.eval.everyEpochs, base.eval.knnTrainRows > 0
-            ? "up to " + base.eval.knnTrainRows + " training rows" : "all training rows"));
+            ? "up to " + base.eval.knnTrainRows + " training rows" : "all training rows")
+        + TimeToKnn.markdown(means));
   }
 
   private static String baseName(Path p) {

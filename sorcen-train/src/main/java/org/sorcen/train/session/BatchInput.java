@@ -18,7 +18,9 @@ public sealed interface BatchInput {
   /**
    * Raw images tokenized inside every step (train.input "images", official MAGE): batches of
    * {@code images} in a seeded order per epoch, cropped and flipped in-graph and encoded by the frozen
-   * {@code tokenizer} whose SavedModel is {@code tokenizerDir}.
+   * {@code tokenizer} whose SavedModel is {@code tokenizerDir}. A null {@code tokenizerDir} keeps the
+   * tokenizer's initial (random) weights: for benchmarks only, where the step's time does not
+   * depend on the weights' values (e.g. the official VQGAN's shapes without its checkpoint).
    */
   record FromImages(ImageSet images, ImageTokenizer tokenizer, Path tokenizerDir, int batchSize, long seed,
       boolean withLabels) implements BatchInput {}

@@ -70,8 +70,14 @@ final class ImageBatches {
     return batcher.stepsPerEpoch();
   }
 
-  /** Restores the frozen tokenizer from {@code DIR/variables/variables}; after every initialisation or restore. */
+  /**
+   * Restores the frozen tokenizer from {@code DIR/variables/variables}; after every initialisation or
+   * restore. Without a directory (benchmarks) it keeps its initial values.
+   */
   void loadTokenizer(Session session) {
+    if (input.tokenizerDir() == null) {
+      return;
+    }
     String prefix = input.tokenizerDir().resolve("variables").resolve("variables").toAbsolutePath().toString();
     try (TString p = TString.scalarOf(prefix)) {
       session.runner().feed(tokenizer.prefix(), p).addTarget(tokenizer.load()).run();

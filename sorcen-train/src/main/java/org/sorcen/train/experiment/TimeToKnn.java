@@ -1,0 +1,113 @@
+package org.sorcen.train.experiment;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sorcen.graph.config.ConfigException;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.run.RunLayout;
+
+/**
+ * Training time to a fixed k-NN top-1 (issue 19: the paper's efficiency claim measured as wall time
+ * to a fixed k-NN): the first time a k-NN-against-time curve ({@link TrainingCurve}: step time
+ * summed from the run's metrics, evaluations excluded) reaches the target, interpolated linearly
+ * between the two evaluations around it. The default target is the highest k-NN every curve
+ * reaches, so every run has a time. Serves {@code ./sorcen compare-runs} and the experiment report.
+ */
+public final class TimeToKnn {
+  /** One curve's answer: minutes to the target (NaN: not reached), its best k-NN and last step. */
+  public record Reached(String name, double minutes, double best, long lastStep) {
+    public boolean reached() {
+      return !Double.isNaN(minutes);
+    }
+  }
+
+  /** The target and each curve's answer, in the given order. */
+  public record Comparison(double target, boolean defaultTarget, List<Reached> runs) {
+    /** (time of {@code slower} ÷ time of {@code faster} − 1) × 100, NaN unless both reached the target. */
+    public double percentMoreEfficient(int faster, int slower) {
+      Reached a = runs.get(faster);
+      Reached b = runs.get(slower);
+      return a.reached() && b.reached() && a.minutes() > 0 ? (b.minutes() / a.minutes() - 1) * 100 : Double.NaN;
+    }
+  }
+
+  private TimeToKnn() {}
+
+  /** Minutes at which {@code points} (in step order) first reach {@code target}; NaN when they never do. */
+  static double minutes(List<TrainingCurve.Point> points, double target) {
+    for (int i = 0; i < points.size(); i++) {
+      TrainingCurve.Point b = points.get(i);
+      if (b.knn() >= target) {
+        if (i == 0) {
+          return b.minutes();
+        }
+        TrainingCurve.Point a = points.get(i - 1);
+        return a.minutes() + (target - a.knn()) / (b.knn() - a.knn()) * (b.minutes() - a.minutes());
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** {@code target} null: the highest k-NN every curve reaches (the lowest of their bests). */
+  static Comparison compare(Map<String, List<TrainingCurve.Point>> curves, Double target) {
+    double t = target != null ? target : curves.values().stream()
+        .mapToDouble(c -> c.stream().mapToDouble(TrainingCurve.Point::knn).max().orElse(Double.NaN)).min()
+        .orElse(Double.NaN);
+    List<Reached> out = new ArrayList<>();
+    curves.forEach((name, c) -> out.add(new Reached(name, minutes(c, t),
+        c.stream().mapToDouble(TrainingCurve.Point::knn).max().orElse(Double.NaN),
+        c.isEmpty() ? 0 : c.get(c.size() - 1).step())));
+    return new Comparison(t, target == null, out);
+  }
+
+  /** Reads each run directory's metrics.jsonl and config.json; a run without k-NN evaluations is refused. */
+  public static Comparison compareRuns(List<Path> runDirs, Double target) {
+    Map<String, List<TrainingCurve.Point>> curves = new LinkedHashMap<>();
+    for (Path dir : runDirs) {
+      RunLayout layout = new RunLayout(dir);
+      if (!Files.isRegularFile(layout.config()) || !Files.isRegularFile(layout.metrics())) {
+        throw new ConfigException(dir + " is not a run directory (no config.json and metrics.jsonl): name one, e.g. "
+            + "runs/sorcen-tiny");
+      }
+      SorcenConfig cfg = ConfigLoader.load(layout.config());
+      List<TrainingCurve.Point> points = TrainingCurve.read(layout.metrics(), cfg.train.batchSize).points();
+      if (points.stream().noneMatch(p -> p.step() > 0)) {
+        throw new ConfigException(dir + " has no k-NN evaluation during training in metrics.jsonl: train it with "
+            + "eval.every_epochs set and knn among eval.evaluators");
+      }
+      curves.put(dir.toString(), points);
+    }
+    return compare(curves, target);
+  }
+
+  /** The experiment's Markdown: time to the target per method, from the mean curves over seeds. */
+  static String markdown(Map<String, List<KnnTimeFigure.Point>> means) {
+    Map<String, List<TrainingCurve.Point>> curves = new LinkedHashMap<>();
+    means.forEach((m, ps) -> curves.put(m, ps.stream()
+        .map(p -> new TrainingCurve.Point(p.step(), p.minutes(), p.knn().mean())).toList()));
+    Comparison c = compare(curves, null);
+    if (Double.isNaN(c.target())) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%nTraining time to k-NN top-1 %.1f%% (the "
+        + "highest every method's mean curve reaches; interpolated between evaluations, minutes of steps as in the "
+        + "figure). The Sorcen paper reports Sorcen %.1f%% more efficient than MAGE; \"more efficient\" here is "
+        + "(the row's time ÷ the first row's time − 1) × 100.%n%n| | minutes to k-NN %.1f%% | first row more "
+        + "efficient by |%n|---|---|---|%n", 100 * c.target(), org.sorcen.train.bench.EfficiencyBenchmark.PAPER_PERCENT,
+        100 * c.target()));
+    for (int i = 0; i < c.runs().size(); i++) {
+      Reached r = c.runs().get(i);
+      double more = c.percentMoreEfficient(0, i);
+      s.append("| ").append(r.name()).append(" | ")
+          .append(r.reached() ? String.format(Locale.ROOT, "%.2f", r.minutes()) : "not reached").append(" | ")
+          .append(i == 0 ? "—" : Double.isNaN(more) ? "–" : String.format(Locale.ROOT, "%+.1f%%", more)).append(" |\n");
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,84 @@
+package org.sorcen.train.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sorcen.graph.config.ConfigException;
+
+/**
+ * Training time to a fixed k-NN on synthetic run directories whose step times are known: run A
+ * trains at 64 samples/s (1 s per step of 64), run B at 32 (2 s per step); each evaluates k-NN at
+ * steps 20 and 40 after its reference point at step 0.
+ */
+public class TimeToKnnTest {
+  static final String CONFIG = "{\"name\": \"r\", \"train\": {\"batch_size\": 64}}";
+
+  /** A run directory with a config of batch 64 and k-NN at steps 0, 20 and 40. */
+  public static Path run(Path dir, double samplesPerSecond, double init, double at20, double at40) throws Exception {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("config.json"), CONFIG);
+    StringBuilder m = new StringBuilder();
+    m.append("{\"kind\": \"reference\", \"step\": 0, \"knn/init\": ").append(init).append("}\n");
+    for (int step = 10; step <= 40; step += 10) {
+      m.append("{\"kind\": \"train\", \"step\": ").append(step).append(", \"samples_per_second\": ")
+          .append(samplesPerSecond).append(", \"loss/total\": 1.0}\n");
+      if (step == 20 || step == 40) {
+        m.append("{\"kind\": \"eval\", \"step\": ").append(step).append(", \"eval/knn_top1\": ")
+            .append(step == 20 ? at20 : at40).append("}\n");
+      }
+    }
+    Files.writeString(dir.resolve("metrics.jsonl"), m.toString());
+    return dir;
+  }
+
+  @Test
+  void interpolatesTheTimeToTheTargetAndTheRatio(@TempDir Path tmp) throws Exception {
+    Path a = run(tmp.resolve("a"), 64, 0.2, 0.4, 0.6);
+    Path b = run(tmp.resolve("b"), 32, 0.2, 0.3, 0.55);
+
+    // 0.5: A between 20 s (0.4) and 40 s (0.6) -> 30 s; B between 40 s (0.3) and 80 s (0.55) -> 72 s.
+    TimeToKnn.Comparison c = TimeToKnn.compareRuns(List.of(a, b), 0.5);
+    assertEquals(0.5, c.target());
+    assertFalse(c.defaultTarget());
+    assertEquals(0.5, c.runs().get(0).minutes(), 1e-9);
+    assertEquals(1.2, c.runs().get(1).minutes(), 1e-9);
+    assertEquals(140.0, c.percentMoreEfficient(0, 1), 1e-9);
+    assertEquals(40, c.runs().get(1).lastStep());
+    assertEquals(0.55, c.runs().get(1).best(), 1e-12);
+
+    // Default: the highest k-NN both reach, B's best 0.55 -> A at 35 s, B at its step 40, 80 s.
+    TimeToKnn.Comparison d = TimeToKnn.compareRuns(List.of(a, b), null);
+    assertEquals(0.55, d.target(), 1e-12);
+    assertTrue(d.defaultTarget());
+    assertEquals(35.0 / 60, d.runs().get(0).minutes(), 1e-9);
+    assertEquals(80.0 / 60, d.runs().get(1).minutes(), 1e-9);
+
+    // Above B's best: B never reaches it, no ratio; at or below the start: time 0.
+    TimeToKnn.Comparison e = TimeToKnn.compareRuns(List.of(a, b), 0.58);
+    assertTrue(e.runs().get(0).reached());
+    assertFalse(e.runs().get(1).reached());
+    assertTrue(Double.isNaN(e.percentMoreEfficient(0, 1)));
+    assertEquals(0.0, TimeToKnn.compareRuns(List.of(a, b), 0.1).runs().get(1).minutes());
+  }
+
+  @Test
+  void aRunWithoutKnnDuringTrainingOrNotARunIsRefused(@TempDir Path tmp) throws Exception {
+    Path a = run(tmp.resolve("a"), 64, 0.2, 0.4, 0.6);
+    Path bare = tmp.resolve("bare");
+    Files.createDirectories(bare);
+    Files.writeString(bare.resolve("config.json"), CONFIG);
+    Files.writeString(bare.resolve("metrics.jsonl"), "{\"kind\": \"reference\", \"step\": 0, \"knn/init\": 0.2}\n");
+    ConfigException noKnn = assertThrows(ConfigException.class, () -> TimeToKnn.compareRuns(List.of(a, bare), null));
+    assertTrue(noKnn.getMessage().contains("eval.every_epochs"), noKnn.getMessage());
+    ConfigException notRun = assertThrows(ConfigException.class,
+        () -> TimeToKnn.compareRuns(List.of(a, tmp.resolve("missing")), null));
+    assertTrue(notRun.getMessage().contains("is not a run directory"), notRun.getMessage());
+  }
+}
