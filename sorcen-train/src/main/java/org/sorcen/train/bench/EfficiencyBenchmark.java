@@ -39,9 +39,9 @@ public final class EfficiencyBenchmark {
       return percentMore(sorcen().result().samplesPerSecond(), mageOnline().result().samplesPerSecond());
     }
 
-    /** The share of MAGE's online step that its tokenization (and augmentation) takes. */
-    public double tokenizationShare() {
-      return 1 - mageTokens().result().msPerStep() / mageOnline().result().msPerStep();
+    /** How many percent longer MAGE's online step is than its step on tokens: the tokenization's cost. */
+    public double onlineOverheadPercent() {
+      return percentMore(mageOnline().result().msPerStep(), mageTokens().result().msPerStep());
     }
   }
 

@@ -118,6 +118,9 @@ class ExperimentSeedsTest {
     assertTrue(text.contains(SpreadComparison.HEADING), text);
     assertTrue(text.contains("| " + SORCEN + " vs " + Experiment.INITIAL_ROW + " |"), text);
     assertTrue(text.contains("![k-NN against training time](tiny-knn-vs-time.png)"), text);
+    // Time to the highest k-NN the (one) method's mean curve reaches: its time at its best evaluation.
+    assertTrue(text.contains("Training time to k-NN top-1 ") && text.contains("| " + SORCEN + " | ")
+        && text.matches("(?s).*\\| " + java.util.regex.Pattern.quote(SORCEN) + " \\| \\d+\\.\\d\\d \\| — \\|.*"), text);
 
     BufferedImage png = ImageIO.read(tmp.resolve("results/tiny-knn-vs-time.png").toFile());
     assertNotNull(png, "the figure decodes as an image");
