@@ -16,7 +16,7 @@ mkdir -p "$work/images"
 cp "$images"/train-* "$work/images/"
 [ -f "$images/classes.txt" ] && cp "$images/classes.txt" "$work/images/"
 ./sorcen tokenize --tokenizer savedmodels/tokenizer-fashion-mnist/1 --images "$work/images" --held-out "$held" \
-  --out "$work/tokens" >/dev/null
+  --out "$work/tokens" >/dev/null 2>&1
 printf '| optimizer | batch | blr | validation top-1 | train top-1 |\n|---|---|---|---|---|\n'
 for s in "lars 4096 0.1" "lars 256 0.1" "lars 256 1" "lars 256 10" "sgd 256 0.1" "sgd 256 0.3" "sgd 256 1" \
     "sgd 256 3" "sgd 64 0.3" "sgd 64 1"; do
