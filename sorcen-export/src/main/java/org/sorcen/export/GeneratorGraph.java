@@ -22,23 +22,21 @@ import org.tensorflow.types.TInt64;
 /**
  * The inference-only generator (ALGORITHM.md §7): encoder, decoder and MLM head; {@code seeds} [-1] →
  * {@code tokens} [-1, L] (generate), and known tokens + {@code known_mask} → completed tokens
- * (inpaint). Temperature (4.5) and the number of steps (12) have defaults; the steps are checked
+ * (inpaint). Temperature and the number of steps default to the paper's ({@link IterativeDecoder}); the steps are checked
  * to lie in [1, {@value #MAX_STEPS}].
  */
 record GeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperature, Operand<TInt32> numIter,
     Operand<TInt64> tokens, Placeholder<TInt64> known, Placeholder<TBool> knownMask, Operand<TInt64> completed) {
   static final int MAX_STEPS = 32;
-  static final float TEMPERATURE = 4.5f;
-  static final int STEPS = 12;
 
   static GeneratorGraph build(Ops tf, SorcenConfig config) {
     Variables vars = new Variables(tf);
     SorcenVariables.declareGenerator(vars, config);
     int l = config.model.seqLen();
     Placeholder<TInt64> seeds = tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-    Operand<TFloat32> temperature = tf.withName("temperature").placeholderWithDefault(tf.constant(TEMPERATURE),
+    Operand<TFloat32> temperature = tf.withName("temperature").placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_TEMPERATURE),
         Shape.scalar());
-    Operand<TInt32> numIter = tf.withName("num_iter").placeholderWithDefault(tf.constant(STEPS), Shape.scalar());
+    Operand<TInt32> numIter = tf.withName("num_iter").placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_STEPS), Shape.scalar());
     Operand<TInt32> steps = checkedSteps(tf, numIter);
     LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
     Operand<TInt64> mask = tf.constant((long) config.model.maskId());

@@ -37,8 +37,8 @@ record ImageGeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperat
 
     Placeholder<TInt64> seeds = tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
     Operand<TFloat32> temperature = tf.withName("temperature").placeholderWithDefault(
-        tf.constant(GeneratorGraph.TEMPERATURE), Shape.scalar());
-    Operand<TInt32> numIter = tf.withName("num_iter").placeholderWithDefault(tf.constant(GeneratorGraph.STEPS),
+        tf.constant(IterativeDecoder.DEFAULT_TEMPERATURE), Shape.scalar());
+    Operand<TInt32> numIter = tf.withName("num_iter").placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_STEPS),
         Shape.scalar());
     Operand<TInt32> steps = GeneratorGraph.checkedSteps(tf, numIter);
     Operand<TInt64> allMask = tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
@@ -99,7 +100,8 @@ public final class ModelExport {
           Signature.builder().key("inpaint").methodName(PREDICT).input("tokens", gen.known())
               .input("known_mask", gen.knownMask()).input("seeds", gen.seeds()).input("temperature", gen.temperature())
               .input("num_iter", gen.numIter()).output("tokens", gen.completed()).build());
-    }, "generator: seeds [-1] (+ temperature 4.5, num_iter 12 by default) to token ids [-1, L] by MAGE iterative "
+    }, "generator: seeds [-1] (+ temperature " + IterativeDecoder.DEFAULT_TEMPERATURE + ", num_iter "
+        + IterativeDecoder.DEFAULT_STEPS + " by default) to token ids [-1, L] by MAGE iterative "
         + "decoding (serving_default); known tokens + known_mask to completed tokens (inpaint)");
   }
 
@@ -113,7 +115,8 @@ public final class ModelExport {
       Signature serving = Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT).input("seeds", g.seeds())
           .input("temperature", g.temperature()).input("num_iter", g.numIter()).output("images", g.images()).build();
       return new SavedModelWriter.Built(List.of(serving), s -> s.runner().addTarget(g.load()).run());
-    }, "image generator: seeds [-1] (+ temperature 4.5, num_iter 12 by default) to uint8 images [-1, S, S, C]: "
+    }, "image generator: seeds [-1] (+ temperature " + IterativeDecoder.DEFAULT_TEMPERATURE + ", num_iter "
+        + IterativeDecoder.DEFAULT_STEPS + " by default) to uint8 images [-1, S, S, C]: "
         + "MAGE iterative decoding, then the tokenizer's decoder", card -> {
           card.put("image_size", tokenizer.outputSize());
           card.put("channels", tokenizer.channels());

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
@@ -69,7 +70,7 @@ public final class SorcenGenerator implements AutoCloseable {
   }
 
   public long[][] generate(long[] seeds) {
-    return generate(seeds, GeneratorGraph.TEMPERATURE, GeneratorGraph.STEPS);
+    return generate(seeds, IterativeDecoder.DEFAULT_TEMPERATURE, IterativeDecoder.DEFAULT_STEPS);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.sorcen.graph.classifier;
 
-import java.util.List;
 import org.sorcen.graph.nn.Initializers;
 import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;

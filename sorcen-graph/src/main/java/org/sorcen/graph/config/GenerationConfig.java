@@ -1,6 +1,7 @@
 package org.sorcen.graph.config;
 
 import java.util.List;
+import org.sorcen.graph.model.IterativeDecoder;
 
 /**
  * What the generation evaluators (FD and the Inception-score analogue) compare generated images
@@ -24,8 +25,8 @@ public final class GenerationConfig {
   public int samples = DEFAULT_SAMPLES;
   public long seed = 0;
   /** The paper's sampling settings, also the exported generator's defaults. */
-  public float temperature = 4.5f;
-  public int steps = 12;
+  public float temperature = IterativeDecoder.DEFAULT_TEMPERATURE;
+  public int steps = IterativeDecoder.DEFAULT_STEPS;
 
   /** {@code needed}: a generation evaluator is selected, so the reference images must be named. */
   public void validate(List<String> errors, String prefix, boolean needed) {

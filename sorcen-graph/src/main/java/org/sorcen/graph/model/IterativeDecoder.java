@@ -25,6 +25,12 @@ import org.tensorflow.types.TInt64;
  * takes T as an input and costs only T steps.
  */
 public final class IterativeDecoder {
+  /**
+   * The paper's sampling settings (MAGE's temperature 4.5 over 12 steps): the defaults of the exported
+   * generator, {@code ./sorcen generate}, the generation evaluators and a run's sample grids.
+   */
+  public static final float DEFAULT_TEMPERATURE = 4.5f;
+  public static final int DEFAULT_STEPS = 12;
   /** Confidence of positions that are already known: never re-masked. */
   static final float KNOWN = 1e30f;
 
@@ -34,7 +40,7 @@ public final class IterativeDecoder {
    * @param ctx an inference context (no dropout)
    * @param seeds [B] one seed per image
    * @param start [B, L] ids, MASK where unknown (all MASK for unconditional generation)
-   * @param temperature Gumbel temperature of the re-masking (paper 4.5)
+   * @param temperature Gumbel temperature of the re-masking (default {@value #DEFAULT_TEMPERATURE})
    * @param steps T, at most {@code maxSteps}
    * @return [B, L] ids in [0, C)
    */

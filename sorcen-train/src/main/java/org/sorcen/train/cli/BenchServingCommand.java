@@ -9,18 +9,16 @@ import java.util.concurrent.Callable;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SorcenEncoder;
 import org.sorcen.export.SorcenGenerator;
-import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.train.data.DataException;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench-serving", description = "Throughput of exported models: encoder embeddings/s through the "
-    + "Java API against the in-session graph, and generator images/s (12 steps).")
+    + "Java API against the in-session graph, and generator images/s (" + IterativeDecoder.DEFAULT_STEPS + " steps).")
 final class BenchServingCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, description = "Run directory (its config and newest intact checkpoint).")
   Path run;
@@ -80,8 +78,8 @@ final class BenchServingCommand implements Callable<Integer> {
         g.generate(seeds);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "generator, %d images per call, 12 steps: %.1f images/s%n", images,
-          reps * images / seconds);
+      System.out.printf(Locale.ROOT, "generator, %d images per call, %d steps: %.1f images/s%n", images,
+          IterativeDecoder.DEFAULT_STEPS, reps * images / seconds);
     }
     org.sorcen.export.io.AtomicFiles.deleteTree(models);
     return 0;

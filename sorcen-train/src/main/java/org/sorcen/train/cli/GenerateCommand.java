@@ -1,11 +1,10 @@
 package org.sorcen.train.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import org.sorcen.export.SorcenGenerator;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.eval.GeneratedImages;
@@ -35,11 +34,11 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "First seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--temperature", defaultValue = "" + GeneratedImages.DEFAULT_TEMPERATURE,
+  @Option(names = "--temperature", defaultValue = "" + IterativeDecoder.DEFAULT_TEMPERATURE,
       description = "Sampling temperature (default ${DEFAULT-VALUE}).")
   float temperature;
 
-  @Option(names = "--steps", defaultValue = "" + GeneratedImages.DEFAULT_STEPS,
+  @Option(names = "--steps", defaultValue = "" + IterativeDecoder.DEFAULT_STEPS,
       description = "Iterative decoding steps (default ${DEFAULT-VALUE}).")
   int steps;
 

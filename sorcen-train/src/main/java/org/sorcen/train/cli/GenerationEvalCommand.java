@@ -6,11 +6,11 @@ import java.util.concurrent.Callable;
 import org.sorcen.export.SorcenGenerator;
 import org.sorcen.graph.config.EvalConfig;
 import org.sorcen.graph.config.GenerationConfig;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FdEvaluation;
-import org.sorcen.train.eval.GeneratedImages;
 import org.sorcen.train.eval.GenerationInputs;
 import org.sorcen.train.tokenizer.Tokenizer;
 import picocli.CommandLine.Option;
@@ -48,11 +48,11 @@ final class GenerationEvalCommand implements Callable<Integer> {
       + "(default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--temperature", defaultValue = "" + GeneratedImages.DEFAULT_TEMPERATURE, description = "Sampling "
+  @Option(names = "--temperature", defaultValue = "" + IterativeDecoder.DEFAULT_TEMPERATURE, description = "Sampling "
       + "temperature (default ${DEFAULT-VALUE}).")
   float temperature;
 
-  @Option(names = "--steps", defaultValue = "" + GeneratedImages.DEFAULT_STEPS, description = "Iterative decoding "
+  @Option(names = "--steps", defaultValue = "" + IterativeDecoder.DEFAULT_STEPS, description = "Iterative decoding "
       + "steps (default ${DEFAULT-VALUE}).")
   int steps;
 

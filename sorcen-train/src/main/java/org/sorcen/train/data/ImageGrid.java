@@ -3,8 +3,6 @@ package org.sorcen.train.data;
 import org.sorcen.export.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 

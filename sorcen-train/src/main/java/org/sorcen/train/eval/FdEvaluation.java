@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.sorcen.export.SorcenGenerator;
 import org.sorcen.graph.config.GenerationConfig;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.tokenizer.Tokenizer;
 import org.sorcen.train.tokenizer.TokenizerImages;
@@ -36,7 +37,7 @@ public final class FdEvaluation {
     /** The defaults of {@code fd}: the test split, 10 000 images from seed 0, temperature 4.5, 12 steps. */
     public static Options defaults(Path generator, Path tokenizer, Path reference, Path classifier) {
       return new Options(generator, tokenizer, reference, DEFAULT_SPLIT, classifier, DEFAULT_COUNT, 0,
-          GeneratedImages.DEFAULT_TEMPERATURE, GeneratedImages.DEFAULT_STEPS);
+          IterativeDecoder.DEFAULT_TEMPERATURE, IterativeDecoder.DEFAULT_STEPS);
     }
   }
 

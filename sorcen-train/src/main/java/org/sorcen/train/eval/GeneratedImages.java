@@ -14,9 +14,6 @@ import org.sorcen.train.tokenizer.Tokenizer;
  * tokenizer's decoder, in batches, with a progress line on {@code log} about every ten seconds.
  */
 public final class GeneratedImages {
-  /** The paper's sampling settings, also the exported generator's defaults. */
-  public static final float DEFAULT_TEMPERATURE = 4.5f;
-  public static final int DEFAULT_STEPS = 12;
   /** Seeds per generator call: the decoding loop runs at this batch size. */
   public static final int BATCH = 100;
 

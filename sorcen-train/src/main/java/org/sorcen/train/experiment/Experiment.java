@@ -16,7 +16,6 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.EvalConfig;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ModelFlops;
-import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.TokenArrays;

@@ -48,8 +48,8 @@ public final class ExperimentConfig {
   public static final class Generation {
     /** Images generated for the Fréchet distance and IS analogue (the reference is the whole test split). */
     public int samples = 10_000;
-    public float temperature = 4.5f;
-    public int steps = 12;
+    public float temperature = IterativeDecoder.DEFAULT_TEMPERATURE;
+    public int steps = IterativeDecoder.DEFAULT_STEPS;
     /** Images in each method's sample grid PNG. */
     public int gridImages = 64;
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.tokenizer.Tokenizer;
@@ -13,10 +14,8 @@ import org.sorcen.train.tokenizer.Tokenizer;
  * as PNG files in {@code runs/NAME/pictures/} and as TensorBoard images.
  */
 public final class RunPictures {
-  /** Samples per grid and the decoding steps and temperature of ALGORITHM.md §7. */
+  /** Samples per grid. */
   static final int SAMPLES = 32;
-  static final int STEPS = 12;
-  static final float TEMPERATURE = 4.5f;
 
   private final Tokenizer tokenizer;
   private final Path dir;
@@ -37,7 +36,7 @@ public final class RunPictures {
   public Path samples(org.sorcen.train.session.TrainingSession session, long step) {
     long[] seeds = new long[SAMPLES];
     Arrays.setAll(seeds, i -> i);
-    long[] ids = session.inference().generate(seeds, STEPS, TEMPERATURE);
+    long[] ids = session.inference().generate(seeds, IterativeDecoder.DEFAULT_STEPS, IterativeDecoder.DEFAULT_TEMPERATURE);
     return draw("samples", step, images(ids, SAMPLES), null);
   }
 

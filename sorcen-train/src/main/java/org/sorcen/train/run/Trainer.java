@@ -20,7 +20,6 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.config.TrainConfig;
 import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.cluster.Workers;
 import org.sorcen.train.loop.Cadence;

@@ -19,6 +19,7 @@ import org.sorcen.export.ModelExport;
 import org.sorcen.export.SorcenGenerator;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.TokenArrays;
@@ -124,8 +125,8 @@ class GenerationCommandsTest {
         registry.get("fd").orElseThrow()), "--generator", "g", "--tokenizer", "t",
         "--reference", "r");
     assertEquals(FdEvaluation.DEFAULT_COUNT, fd.count);
-    assertEquals(GeneratedImages.DEFAULT_TEMPERATURE, fd.temperature);
-    assertEquals(GeneratedImages.DEFAULT_STEPS, fd.steps);
+    assertEquals(IterativeDecoder.DEFAULT_TEMPERATURE, fd.temperature);
+    assertEquals(IterativeDecoder.DEFAULT_STEPS, fd.steps);
     assertEquals("t10k", fd.split);
     assertFalse(fd.classifier != null, "the committed classifier is the default");
   }

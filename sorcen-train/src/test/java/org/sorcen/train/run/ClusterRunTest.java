@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.export.TokenizerExport;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.tokenizer.TinyTokenizer;

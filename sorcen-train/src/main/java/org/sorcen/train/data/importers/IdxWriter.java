@@ -2,9 +2,7 @@ package org.sorcen.train.data.importers;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPOutputStream;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
