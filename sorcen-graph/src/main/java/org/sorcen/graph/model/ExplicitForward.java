@@ -16,7 +16,7 @@ import org.tensorflow.types.TInt64;
  * The deterministic entry: the training-mode forward pass (BatchNorm on batch statistics) with
  * dropout off and the drop/mask/echo inputs fed explicitly instead of drawn, plus the eval-mode
  * embedding (the official probe feature) and the eval-mode mean of the final-normed patch outputs
- * (what the reference fixtures' {@code expected.embedding} holds, the embedding before issue 12).
+ * (what the reference fixtures' {@code expected.embedding} holds: they define the embedding that way).
  * This is what the reference fixtures describe and what tests compare against.
  */
 public record ExplicitForward(

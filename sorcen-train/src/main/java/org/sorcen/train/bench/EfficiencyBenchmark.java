@@ -7,7 +7,7 @@ import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 
 /**
- * The Sorcen paper's efficiency claim, timed (issue 19): Sorcen skips MAGE's online tokenization by
+ * The Sorcen paper's efficiency claim, timed: Sorcen skips MAGE's online tokenization by
  * training on precomputed tokens, and reports being 60.8% more efficient. One after the other in one
  * process, on one config: the Sorcen step on a constant batch of tokens, the MAGE step on the same
  * tokens (the ablation: what the method costs without the tokenization) and official MAGE's step on

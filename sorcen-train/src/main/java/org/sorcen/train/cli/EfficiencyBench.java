@@ -77,7 +77,7 @@ final class EfficiencyBench {
       throw new IllegalArgumentException("the images hold " + s.images().count() + " rows, fewer than the batch "
           + config.train.batchSize + ": lower --batch-size");
     }
-    out.printf("# efficiency (issue 19): %s, batch %d, %s; %s%n", config.name, config.train.batchSize,
+    out.printf("# efficiency: %s, batch %d, %s; %s%n", config.name, config.train.batchSize,
         config.model.computeDtype, s.description());
     BatchInput.FromImages images = new BatchInput.FromImages(s.images(), s.tokenizer(), s.tokenizerDir(),
         config.train.batchSize, config.train.seed, config.model.numClasses > 0);

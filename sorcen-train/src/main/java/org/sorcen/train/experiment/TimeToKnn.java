@@ -13,8 +13,8 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.run.RunLayout;
 
 /**
- * Training time to a fixed k-NN top-1 (issue 19: the paper's efficiency claim measured as wall time
- * to a fixed k-NN): the first time a k-NN-against-time curve ({@link TrainingCurve}: step time
+ * Training time to a fixed k-NN top-1 (the paper's efficiency claim measured as wall time to a fixed
+ * k-NN): the first time a k-NN-against-time curve ({@link TrainingCurve}: step time
  * summed from the run's metrics, evaluations excluded) reaches the target, interpolated linearly
  * between the two evaluations around it. The default target is the highest k-NN every curve
  * reaches, so every run has a time. Serves {@code ./sorcen compare-runs} and the experiment report.

@@ -121,8 +121,8 @@ public final class ReferenceCheck {
     m.put("loss_contrastive", r.lossContrastive());
     m.put("loss_classifier", r.lossClassifier());
     m.put("loss_total", r.lossTotal());
-    // The fixtures' expected.embedding predates issue 12: the mean of the final-normed patch outputs,
-    // not what the graph's embedding now is (data/reference/README.md).
+    // The fixtures' expected.embedding is the mean of the final-normed patch outputs, not the official
+    // probe feature the graph's embedding is (data/reference/README.md).
     m.put("embedding", fwd.finalNormMean());
     m.values().removeIf(java.util.Objects::isNull);
     Map<String, Operand<?>> byTensor = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ public final class ConfigDiff {
   private static final ObjectMapper JSON = new ObjectMapper();
   /**
    * Fields added after runs were written, with the value that behaves as the code did before: the
-   * momentum projector moved by the EMA alone until 2026-12-02; one process has global statistics;
+   * momentum projector moved by the EMA alone in runs written before its field existed; one process has global statistics;
    * every run trained on precomputed tokens until online tokenization (train.input) came, and the
    * crop settings, which only images use, had their defaults.
    */
