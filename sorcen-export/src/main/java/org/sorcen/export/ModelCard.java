@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -51,7 +52,7 @@ public final class ModelCard {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (Path p : data) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(p), sha)) {
-          in.transferTo(java.io.OutputStream.nullOutputStream());
+          in.transferTo(OutputStream.nullOutputStream());
         }
       }
       return HexFormat.of().formatHex(sha.digest());

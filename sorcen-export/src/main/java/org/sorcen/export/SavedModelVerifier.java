@@ -7,10 +7,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.DataType;
@@ -67,7 +69,7 @@ public final class SavedModelVerifier {
     Set<String> fed = new HashSet<>();
     sigs.values().forEach(s -> s.getInputsMap().values().forEach(t -> fed.add(nodeOf(t.getName()))));
     fed.add(nodeOf(meta.getSaverDef().getFilenameTensorName()));
-    Set<String> unknownOps = new java.util.TreeSet<>();
+    Set<String> unknownOps = new TreeSet<>();
     for (NodeDef n : meta.getGraphDef().getNodeList()) {
       if (!registered.contains(n.getOp())) {
         unknownOps.add(n.getOp());
@@ -97,9 +99,9 @@ public final class SavedModelVerifier {
         problems.add(what + " '" + e.getKey() + "' is " + t.getDtype() + ", expected " + s.dtype());
       }
       long[] dims = t.getTensorShape().getDimList().stream().mapToLong(d -> d.getSize()).toArray();
-      if (t.getTensorShape().getUnknownRank() || !java.util.Arrays.equals(dims, s.shape())) {
-        problems.add(what + " '" + e.getKey() + "' has shape " + java.util.Arrays.toString(dims) + ", expected "
-            + java.util.Arrays.toString(s.shape()));
+      if (t.getTensorShape().getUnknownRank() || !Arrays.equals(dims, s.shape())) {
+        problems.add(what + " '" + e.getKey() + "' has shape " + Arrays.toString(dims) + ", expected "
+            + Arrays.toString(s.shape()));
       }
     }
   }

@@ -6,18 +6,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.sorcen.graph.config.SorcenConfig;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.op.Ops;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -109,7 +110,7 @@ public final class SorcenEncoder implements AutoCloseable {
       float[] out = run(t, tokens.length);
       float[][] rows = new float[tokens.length][];
       for (int r = 0; r < rows.length; r++) {
-        rows[r] = java.util.Arrays.copyOfRange(out, r * embedDim, (r + 1) * embedDim);
+        rows[r] = Arrays.copyOfRange(out, r * embedDim, (r + 1) * embedDim);
       }
       return rows;
     }

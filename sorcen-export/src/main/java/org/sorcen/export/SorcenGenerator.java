@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.tensorflow.Result;
@@ -63,7 +64,7 @@ public final class SorcenGenerator implements AutoCloseable {
       ((TInt64) r.get("tokens").orElseThrow()).copyTo(DataBuffers.of(flat, false, false));
       long[][] out = new long[seeds.length][];
       for (int i = 0; i < seeds.length; i++) {
-        out[i] = java.util.Arrays.copyOfRange(flat, i * seqLen, (i + 1) * seqLen);
+        out[i] = Arrays.copyOfRange(flat, i * seqLen, (i + 1) * seqLen);
       }
       return out;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.DirectoryLock;
@@ -51,7 +52,7 @@ public final class VersionSet {
    * (e.g. {@link FiniteOutputs#problems}); any problem refuses the whole set before it is committed.
    */
   public static List<Path> write(Path root, Integer version, List<Member> members,
-      java.util.function.Function<Path, List<String>> check) {
+      Function<Path, List<String>> check) {
     return write(root, version, members, false, check);
   }
 
@@ -65,7 +66,7 @@ public final class VersionSet {
   }
 
   private static List<Path> write(Path root, Integer version, List<Member> all, boolean onlyMissing,
-      java.util.function.Function<Path, List<String>> check) {
+      Function<Path, List<String>> check) {
     // A refused or failed export leaves no directory it made (the root with its .lock, a model's).
     boolean rootIsNew = !Files.exists(root);
     List<Path> newModelDirs = all.stream().map(m -> root.resolve(m.name())).filter(d -> !Files.exists(d)).toList();
@@ -93,7 +94,7 @@ public final class VersionSet {
   }
 
   private static List<Path> writeLocked(Path root, Integer version, List<Member> all, boolean onlyMissing,
-      java.util.function.Function<Path, List<String>> check, boolean[] state) {
+      Function<Path, List<String>> check, boolean[] state) {
     try (DirectoryLock lock = DirectoryLock.acquire(root, "sorcen export")) {
       state[0] = true;
       recover(root);

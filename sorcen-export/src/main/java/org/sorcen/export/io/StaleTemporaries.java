@@ -2,6 +2,7 @@ package org.sorcen.export.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class StaleTemporaries {
       m.matches();
       Path target = parent.resolve(m.group(1));
       try {
-        if (m.group(2).equals("old") && !Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (m.group(2).equals("old") && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
           Files.move(twin, target, StandardCopyOption.ATOMIC_MOVE);
         } else {
           AtomicFiles.deleteTree(twin);

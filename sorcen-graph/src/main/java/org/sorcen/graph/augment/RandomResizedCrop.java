@@ -3,6 +3,9 @@ package org.sorcen.graph.augment;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gather;
+import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.op.core.Stack;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -50,7 +53,7 @@ public final class RandomResizedCrop {
     // randint(0, H − h + 1): floor(u·(H − h + 1)), kept below the bound where u rounds up to 1.
     Operand<TInt32> top = corner(tf, column(tf, u, 2), tf.math.sub(tf.constant(height), h));
     Operand<TInt32> left = corner(tf, column(tf, u, 3), tf.math.sub(tf.constant(width), w));
-    Operand<TInt32> attempts = tf.stack(List.of(top, left, h, w), org.tensorflow.op.core.Stack.axis(2L)); // [B, A, 4]
+    Operand<TInt32> attempts = tf.stack(List.of(top, left, h, w), Stack.axis(2L)); // [B, A, 4]
 
     // The first attempt that fits: the largest of (A − k) over fitting k; 0 everywhere when none does.
     float[] order = new float[ATTEMPTS];
@@ -59,7 +62,7 @@ public final class RandomResizedCrop {
     }
     Operand<TFloat32> score = tf.select(fits, tf.constant(order), tf.zerosLike(tf.dtypes.cast(fits, TFloat32.class)));
     Operand<TInt32> first = tf.math.argMax(score, tf.constant(1), TInt32.class);
-    Operand<TInt32> chosen = tf.gather(attempts, first, tf.constant(1), org.tensorflow.op.core.Gather.batchDims(1L));
+    Operand<TInt32> chosen = tf.gather(attempts, first, tf.constant(1), Gather.batchDims(1L));
     Operand<TBool> anyFits = tf.reduceAny(fits, tf.constant(1));
     Operand<TInt32> boxes = tf.select(tf.expandDims(anyFits, tf.constant(1)), chosen, tf.constant(fallback(height, width)));
 
@@ -85,7 +88,7 @@ public final class RandomResizedCrop {
 
   private static Operand<TFloat32> column(Ops tf, Operand<TFloat32> u, int k) {
     Operand<TFloat32> c = tf.slice(u, tf.constant(new int[] {0, 0, k}), tf.constant(new int[] {-1, -1, 1}));
-    return tf.squeeze(c, org.tensorflow.op.core.Squeeze.axis(List.of(2L)));
+    return tf.squeeze(c, Squeeze.axis(List.of(2L)));
   }
 
   private static Operand<TFloat32> lerp(Ops tf, Operand<TFloat32> u, double lo, double hi) {

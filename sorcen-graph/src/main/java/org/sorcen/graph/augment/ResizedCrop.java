@@ -1,7 +1,9 @@
 package org.sorcen.graph.augment;
 
+import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
@@ -36,7 +38,7 @@ public final class ResizedCrop {
 
     /** The filter a config names ("bilinear", "bicubic"). */
     public static Filter of(String name) {
-      return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+      return valueOf(name.toUpperCase(Locale.ROOT));
     }
   }
 
@@ -96,7 +98,7 @@ public final class ResizedCrop {
     Operand<TFloat64> t = tf.math.mul(tf.math.add(tf.math.sub(k, centre), tf.constant(0.5)), inverse); // [B, out, in]
     Operand<TBool> inside = tf.math.logicalAnd(tf.math.greaterEqual(k, tf.constant(0.0)), tf.math.less(k, len));
     Operand<TFloat64> w = tf.select(inside, kernel(tf, t, filter), tf.zerosLike(t));
-    Operand<TFloat64> sum = tf.reduceSum(w, tf.constant(2), org.tensorflow.op.core.ReduceSum.keepDims(true));
+    Operand<TFloat64> sum = tf.reduceSum(w, tf.constant(2), ReduceSum.keepDims(true));
     Operand<TFloat64> normalised = tf.math.divNoNan(w, sum);
     Operand<TFloat64> scaled = tf.math.mul(normalised, tf.constant((double) (1 << PRECISION_BITS)));
     // (int)(0.5 + k·2²²) for k ≥ 0, (int)(−0.5 + k·2²²) for k < 0: half away from zero, truncated.

@@ -9,6 +9,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
 
 /**
@@ -42,7 +43,7 @@ public final class ClassifierModel {
   /** uint8 [B, S, S, C] → features [B, F], logits and probabilities [B, K]; pixels are scaled to [0, 1]. */
   public static Outputs forward(Ops tf, WeightSource w, ClassifierConfig cfg, Operand<TUint8> images) {
     Operand<TFloat32> x = tf.math.div(tf.dtypes.cast(images, TFloat32.class), tf.constant(255f));
-    Operand<org.tensorflow.types.TInt32> pool = tf.constant(new int[] {1, 2, 2, 1});
+    Operand<TInt32> pool = tf.constant(new int[] {1, 2, 2, 1});
     for (int i = 0; i < cfg.convWidths().size(); i++) {
       x = tf.nn.maxPool(tf.nn.relu(Conv.apply(tf, w, conv(i), x, 1)), pool, pool, "VALID");
     }

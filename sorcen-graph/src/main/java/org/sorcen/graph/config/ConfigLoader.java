@@ -6,12 +6,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ public final class ConfigLoader {
       String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
       throw new ConfigException(source + ": unknown key '" + path + "'; known keys here: " + known, e);
     } catch (JsonProcessingException e) {
-      String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m
+      String path = e instanceof JsonMappingException m
           ? m.getPath().stream().map(r -> r.getFieldName()).collect(Collectors.joining("."))
           : "?";
       throw new ConfigException(source + ": bad value for '" + path + "': " + e.getOriginalMessage(), e);

@@ -1,5 +1,6 @@
 package org.sorcen.graph.model;
 
+import java.util.List;
 import org.sorcen.graph.config.MaskingConfig;
 import org.sorcen.graph.nn.RandomStream;
 import org.sorcen.graph.nn.Shapes;
@@ -21,7 +22,7 @@ public final class Masking {
   public static MaskSample sample(Ops tf, MaskingConfig cfg, int seqLen, Operand<TInt64> tokens, RandomStream random) {
     Operand<TFloat32> rate = maskRate(tf, cfg, random);
     Operand<TInt32> batch = Shapes.batchSize(tf, tokens);
-    Operand<TFloat32> noise = random.uniformRows(tf, tf.stack(java.util.List.of(batch, tf.constant(seqLen))));
+    Operand<TFloat32> noise = random.uniformRows(tf, tf.stack(List.of(batch, tf.constant(seqLen))));
     // rank[b, i] = place of position i in row b's random order.
     Operand<TInt32> order = tf.nn.topK(tf.math.neg(noise), tf.constant(seqLen), TInt32.class).indices();
     Operand<TInt32> rank = tf.nn.topK(tf.math.neg(tf.dtypes.cast(order, TFloat32.class)), tf.constant(seqLen),

@@ -1,6 +1,7 @@
 package org.sorcen.graph.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -100,7 +101,7 @@ public final class CrossReplica {
         tf.constant(new int[] {count}));
     int[] zeros = new int[rank - 1];
     int[] all = new int[rank - 1];
-    java.util.Arrays.fill(all, -1);
+    Arrays.fill(all, -1);
     Operand<TInt32> begin = tf.concat(List.of(tf.math.mul(rows, tf.constant(new int[] {index})), tf.constant(zeros)),
         tf.constant(0));
     Operand<TInt32> size = tf.concat(List.of(rows, tf.constant(all)), tf.constant(0));
@@ -188,7 +189,7 @@ public final class CrossReplica {
     }
     int rank = (int) localShape.shape().get(0);
     int[] scale = new int[rank];
-    java.util.Arrays.fill(scale, 1);
+    Arrays.fill(scale, 1);
     scale[0] = count;
     return ownRows(tf, tf.random.statelessRandomUniform(tf.math.mul(localShape, tf.constant(scale)), seed));
   }

@@ -7,6 +7,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Initial values (ALGORITHM.md §6): Linear weights Xavier-uniform, biases and shifts 0, scales 1,
@@ -58,7 +59,7 @@ public final class Initializers {
         tf.constant((float) std));
   }
 
-  private Operand<org.tensorflow.types.TInt64> seedFor(Ops tf, String name) {
+  private Operand<TInt64> seedFor(Ops tf, String name) {
     long h = 1125899906842597L;
     for (byte b : keyOf.apply(name).getBytes(StandardCharsets.UTF_8)) {
       h = 31 * h + b;

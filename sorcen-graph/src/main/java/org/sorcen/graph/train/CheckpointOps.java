@@ -1,6 +1,7 @@
 package org.sorcen.graph.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.Variables;
@@ -34,7 +35,7 @@ public final class CheckpointOps {
   public static Op restoreFrom(Ops tf, List<ModelVariable> vars, String prefix) {
     String[] names = vars.stream().map(ModelVariable::name).toArray(String[]::new);
     String[] slices = new String[names.length];
-    java.util.Arrays.fill(slices, "");
+    Arrays.fill(slices, "");
     List<Class<? extends TType>> types = vars.stream().<Class<? extends TType>>map(ModelVariable::type).toList();
     Restore restored = tf.train.restore(tf.constant(prefix), tf.constant(StdArrays.ndCopyOf(names)),
         tf.constant(StdArrays.ndCopyOf(slices)), types);
@@ -50,7 +51,7 @@ public final class CheckpointOps {
     List<ModelVariable> all = vars.all();
     String[] names = all.stream().map(ModelVariable::name).toArray(String[]::new);
     String[] slices = new String[names.length];
-    java.util.Arrays.fill(slices, "");
+    Arrays.fill(slices, "");
     List<Operand<?>> reads = new ArrayList<>();
     List<Class<? extends TType>> types = new ArrayList<>();
     for (ModelVariable v : all) {

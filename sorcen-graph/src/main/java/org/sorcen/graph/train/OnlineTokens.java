@@ -1,6 +1,7 @@
 package org.sorcen.graph.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.sorcen.graph.augment.CropBoxes;
 import org.sorcen.graph.augment.ResizedCrop;
@@ -53,7 +54,7 @@ public final class OnlineTokens {
     List<ModelVariable> all = vars.all();
     String[] names = all.stream().map(ModelVariable::name).toArray(String[]::new);
     String[] slices = new String[names.length];
-    java.util.Arrays.fill(slices, "");
+    Arrays.fill(slices, "");
     List<Class<? extends TType>> types = all.stream().<Class<? extends TType>>map(ModelVariable::type).toList();
     Placeholder<TString> prefix = scope.withName("checkpoint").placeholder(TString.class);
     Restore restored = scope.train.restore(prefix, scope.constant(StdArrays.ndCopyOf(names)),

@@ -3,6 +3,7 @@ package org.sorcen.graph.weights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.VariableRole;
@@ -31,7 +32,7 @@ public final class OfficialStateDict {
   public static List<Assignment> plan(Variables vars, NamedTensors file) {
     List<Assignment> plan = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    java.util.Map<String, long[]> shapes = file.shapes();
+    Map<String, long[]> shapes = file.shapes();
     for (ModelVariable v : vars.all()) {
       if (v.role() == VariableRole.OPTIMIZER) {
         continue;

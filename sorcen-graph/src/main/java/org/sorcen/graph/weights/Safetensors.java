@@ -1,6 +1,5 @@
 package org.sorcen.graph.weights;
 
-import org.sorcen.graph.config.JsonErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -10,11 +9,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sorcen.graph.config.JsonErrors;
 
 /**
  * A reader of the safetensors format: an 8-byte little-endian header length, a JSON header naming
@@ -43,7 +44,7 @@ public final class Safetensors implements NamedTensors {
     }
 
     public String shapeString() {
-      return java.util.Arrays.toString(shape);
+      return Arrays.toString(shape);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.sorcen.graph.nn.RandomStream;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -31,7 +32,7 @@ class RandomResizedCropTest {
       Ops tf = Ops.create(g);
       Placeholder<TInt64> stepIn = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
       RandomStream random = new RandomStream(stepIn, seed);
-      org.tensorflow.Operand<TFloat32> u = random.uniformRows(tf, tf.constant(new int[] {B, RandomResizedCrop.UNIFORMS}));
+      Operand<TFloat32> u = random.uniformRows(tf, tf.constant(new int[] {B, RandomResizedCrop.UNIFORMS}));
       CropBoxes c = RandomResizedCrop.sample(tf, h, w, scaleMin, 1.0, true, u);
       try (Result r = s.runner().feed(stepIn, at).fetch(c.boxes()).fetch(c.flips()).run()) {
         return new Draw(ints((TInt32) r.get(0)), bools((TBool) r.get(1)));

@@ -10,6 +10,7 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
@@ -42,7 +43,7 @@ class ResizedCropTest {
         TInt32 box = TInt32.tensorOf(Shape.of(batch, 4), DataBuffers.of(boxes, true, false));
         TBool flip = TBool.tensorOf(Shape.of(batch), DataBuffers.of(flips, true, false))) {
       Ops tf = Ops.create(g);
-      var i = tf.placeholder(TUint8.class, org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, H, W, channels)));
+      var i = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, H, W, channels)));
       var b = tf.placeholder(TInt32.class);
       var f = tf.placeholder(TBool.class);
       var out = ResizedCrop.apply(tf, i, new CropBoxes(b, f), outH, outW, filter);

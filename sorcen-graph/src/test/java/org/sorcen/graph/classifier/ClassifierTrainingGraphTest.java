@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sorcen.graph.config.OptimizerConfig;
+import org.sorcen.graph.nn.Variables;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -62,7 +63,7 @@ class ClassifierTrainingGraphTest {
   private static float[] initialLogits() {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      var vars = new org.sorcen.graph.nn.Variables(tf);
+      var vars = new Variables(tf);
       ClassifierModel.declare(vars, TINY);
       Batch b = squares(4, new Random(5));
       try (TUint8 x = b.images()) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.sorcen.graph.config.MaskingConfig;
 import org.sorcen.graph.config.SorcenConfig;
@@ -235,7 +238,7 @@ class MaskingTest {
   }
 
   /** ∫_a^b g(x)·φ(x) dx by composite Simpson (independent of any erf implementation). */
-  private static double integrate(java.util.function.DoubleUnaryOperator g, double a, double b) {
+  private static double integrate(DoubleUnaryOperator g, double a, double b) {
     int n = 20_000;
     double h = (b - a) / n;
     double sum = g.applyAsDouble(a) * phi(a) + g.applyAsDouble(b) * phi(b);
@@ -302,7 +305,7 @@ class MaskingTest {
   void maskRateFromSampleIsTheSameDrawAcrossTheBatch() {
     // The r in MaskSample is the one that set n_mask: counts agree for many steps on a small batch.
     MaskingConfig cfg = new SorcenConfig().masking;
-    java.util.Set<Integer> seenCounts = new java.util.HashSet<>();
+    Set<Integer> seenCounts = new HashSet<>();
     try (Fixture f = new Fixture(cfg, 77)) {
       for (long step = 0; step < 60; step++) {
         Draw d = f.run(step, 8);

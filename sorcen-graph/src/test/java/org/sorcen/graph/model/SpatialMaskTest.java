@@ -13,6 +13,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -166,7 +167,7 @@ class SpatialMaskTest {
     Set<Integer> corners = new HashSet<>();
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Operand<TInt64> echo = tf.constant(org.tensorflow.ndarray.NdArrays.wrap(Shape.of(batch, len),
+      Operand<TInt64> echo = tf.constant(NdArrays.wrap(Shape.of(batch, len),
           DataBuffers.of(ids, true, false)));
       Placeholder<TInt64> step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
       SpatialMask.Crop crop = SpatialMask.sample(tf, cfg.model, cfg.masking, echo, new RandomStream(step, 1));

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /** The EMA update against its formula on a hand-made batch, and dead-code restarts. */
 class EmaCodebookTest {
@@ -31,12 +34,12 @@ class EmaCodebookTest {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
-      vars.create(EmaCodebook.EMBED, org.tensorflow.ndarray.Shape.of(C, D), org.sorcen.graph.nn.VariableRole.STATISTIC,
-          init -> init.zeros(init.constant(new long[] {C, D}), org.tensorflow.types.TFloat32.class));
-      vars.create(EmaCodebook.CLUSTER_SIZE, org.tensorflow.ndarray.Shape.of(C),
-          org.sorcen.graph.nn.VariableRole.STATISTIC, init -> init.constant(SIZE0));
-      vars.create(EmaCodebook.EMBED_SUM, org.tensorflow.ndarray.Shape.of(C, D),
-          org.sorcen.graph.nn.VariableRole.STATISTIC, init -> init.constant(SUM0));
+      vars.create(EmaCodebook.EMBED, Shape.of(C, D), VariableRole.STATISTIC,
+          init -> init.zeros(init.constant(new long[] {C, D}), TFloat32.class));
+      vars.create(EmaCodebook.CLUSTER_SIZE, Shape.of(C),
+          VariableRole.STATISTIC, init -> init.constant(SIZE0));
+      vars.create(EmaCodebook.EMBED_SUM, Shape.of(C, D),
+          VariableRole.STATISTIC, init -> init.constant(SUM0));
       EmaCodebook.Update u = EmaCodebook.update(tf, vars, cfg, tf.constant(Z), tf.constant(IDS),
           tf.constant(new long[] {seed, 0}));
       s.initialize();

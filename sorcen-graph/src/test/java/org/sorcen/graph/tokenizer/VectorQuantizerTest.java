@@ -9,6 +9,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.linalg.MatMul;
@@ -81,7 +82,7 @@ class VectorQuantizerTest {
     }
   }
 
-  static float[] floats(org.tensorflow.Tensor t) {
+  static float[] floats(Tensor t) {
     TFloat32 f = (TFloat32) t;
     float[] out = new float[(int) f.size()];
     f.copyTo(DataBuffers.of(out, false, false));

@@ -2,6 +2,7 @@ package org.sorcen.graph.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sorcen.graph.nn.ModelVariable;
@@ -71,8 +72,8 @@ class LarsTest {
     }
     double q = 1;
     if (matrix && trust > 0) {
-      double pn = Math.sqrt(java.util.Arrays.stream(p).map(v -> v * v).sum());
-      double dn = Math.sqrt(java.util.Arrays.stream(d).map(v -> v * v).sum());
+      double pn = Math.sqrt(Arrays.stream(p).map(v -> v * v).sum());
+      double dn = Math.sqrt(Arrays.stream(d).map(v -> v * v).sum());
       q = pn > 0 && dn > 0 ? trust * pn / dn : 1;
     }
     for (int i = 0; i < p.length; i++) {

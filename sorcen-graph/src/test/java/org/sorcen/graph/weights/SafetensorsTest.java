@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.SorcenVariables;
+import org.sorcen.graph.nn.Initializers;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;
@@ -411,7 +414,7 @@ class SafetensorsTest {
     try (Graph g = new Graph()) {
       Variables vars = new Variables(Ops.create(g));
       SorcenVariables.declare(vars, cfg);
-      Map<String, long[]> out = new java.util.LinkedHashMap<>();
+      Map<String, long[]> out = new LinkedHashMap<>();
       for (ModelVariable v : vars.all()) {
         if (v.role() != VariableRole.OPTIMIZER) {
           out.put(v.name(), v.shape().asArray());
@@ -435,7 +438,7 @@ class SafetensorsTest {
   }
 
   /** Runs {@code body} with the variables of {@code cfg} declared in a fresh graph. */
-  private static void withVariables(SorcenConfig cfg, java.util.function.Consumer<Variables> body) {
+  private static void withVariables(SorcenConfig cfg, Consumer<Variables> body) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
@@ -500,7 +503,7 @@ class SafetensorsTest {
       Safetensors st = Safetensors.read(p);
       withVariables(cfg, vars -> {
         vars.create("adamw.m.norm.weight", Shape.of(8), VariableRole.OPTIMIZER,
-            org.sorcen.graph.nn.Initializers.zeros(Shape.of(8)));
+            Initializers.zeros(Shape.of(8)));
         List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(vars, st);
         assertEquals(shapes.size(), plan.size());
         assertFalse(plan.stream().anyMatch(a -> a.variable().name().startsWith("adamw.")));
@@ -509,7 +512,7 @@ class SafetensorsTest {
 
     @Test
     void missingTensorIsNamedWithItsShape() {
-      Map<String, long[]> shapes = new java.util.LinkedHashMap<>(declared(cfg));
+      Map<String, long[]> shapes = new LinkedHashMap<>(declared(cfg));
       shapes.remove("blocks.0.mlp.fc2.weight");
       Path p = checkpoint("missing.safetensors", shapes, f -> f);
       Safetensors st = Safetensors.read(p);
@@ -522,7 +525,7 @@ class SafetensorsTest {
 
     @Test
     void wrongShapeIsNamedWithBothShapes() {
-      Map<String, long[]> shapes = new java.util.LinkedHashMap<>(declared(cfg));
+      Map<String, long[]> shapes = new LinkedHashMap<>(declared(cfg));
       shapes.put("decoder_pos_embed_learned", new long[] {1, 17, 8}); // a checkpoint for grid 4
       Path p = checkpoint("shape.safetensors", shapes, f -> f);
       Safetensors st = Safetensors.read(p);
@@ -534,7 +537,7 @@ class SafetensorsTest {
 
     @Test
     void transposedLinearWeightIsAWrongShape() {
-      Map<String, long[]> shapes = new java.util.LinkedHashMap<>(declared(cfg));
+      Map<String, long[]> shapes = new LinkedHashMap<>(declared(cfg));
       shapes.put("projector.projector.3.weight", new long[] {8, 4}); // in×out instead of PyTorch's out×in
       Path p = checkpoint("transposed.safetensors", shapes, f -> f);
       Safetensors st = Safetensors.read(p);
@@ -544,7 +547,7 @@ class SafetensorsTest {
 
     @Test
     void everyProblemIsReportedAtOnce() {
-      Map<String, long[]> shapes = new java.util.LinkedHashMap<>(declared(cfg));
+      Map<String, long[]> shapes = new LinkedHashMap<>(declared(cfg));
       shapes.remove("mlm_layer.bias");
       shapes.remove("blocks_momentum.0.norm1.weight");
       shapes.put("token_emb.word_embeddings.weight", new long[] {2025, 8});

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
@@ -54,7 +55,7 @@ public final class ClusterBenchWorker {
   }
 
   public static void main(String[] args) throws Exception {
-    SorcenConfig config = ConfigLoader.parse(Files.readString(Path.of(args[0])), "bench", java.util.Map.of());
+    SorcenConfig config = ConfigLoader.parse(Files.readString(Path.of(args[0])), "bench", Map.of());
     List<String> addresses = List.of(args[1].split(","));
     int task = Integer.parseInt(args[2]);
     int warmup = Integer.parseInt(args[3]);

@@ -1,6 +1,8 @@
 package org.sorcen.train.bench;
 
 import java.util.List;
+import java.util.Map;
+import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.config.TrainConfig;
 import org.sorcen.train.session.BatchInput;
@@ -69,8 +71,8 @@ public final class EfficiencyBenchmark {
   }
 
   private static SorcenConfig variant(SorcenConfig config, String method, String input) {
-    SorcenConfig c = org.sorcen.graph.config.ConfigLoader.parse(org.sorcen.graph.config.ConfigLoader.toJson(config),
-        config.name, java.util.Map.of("method", method, "train.input", input));
+    SorcenConfig c = ConfigLoader.parse(ConfigLoader.toJson(config),
+        config.name, Map.of("method", method, "train.input", input));
     return c;
   }
 }

@@ -1,5 +1,6 @@
 package org.sorcen.train.bench;
 
+import org.sorcen.train.session.SessionSettings;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -26,7 +27,7 @@ public final class MatmulPeak {
   /** FLOP/s of the best run; {@code computeDtype} is "float32" or "bfloat16". */
   public static double measure(String computeDtype, int threads) {
     try (Graph g = new Graph();
-        Session s = new Session(g, new org.sorcen.train.session.SessionSettings(threads, 0, false).toConfigProto())) {
+        Session s = new Session(g, new SessionSettings(threads, 0, false).toConfigProto())) {
       Ops tf = Ops.create(g);
       // A fed scalar keeps the product from being constant-folded at graph optimisation.
       Operand<TFloat32> shift = tf.placeholder(TFloat32.class);

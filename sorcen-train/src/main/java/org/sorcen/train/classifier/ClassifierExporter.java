@@ -1,6 +1,7 @@
 package org.sorcen.train.classifier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.sorcen.export.ClassifierExport;
@@ -32,7 +33,7 @@ public final class ClassifierExporter {
    * the new model is complete.
    */
   public static void export(Path checkpoint, Card card, Path out, boolean replace) {
-    if (!replace && java.nio.file.Files.exists(out)) {
+    if (!replace && Files.exists(out)) {
       throw new IllegalArgumentException(out + " exists: choose another --out, or pass --replace to overwrite it");
     }
     ClassifierExport.write(card.config(), checkpoint, describe(card), out, replace);

@@ -2,12 +2,18 @@ package org.sorcen.train.classifier;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.sorcen.export.io.DirectoryLock;
+import org.sorcen.graph.classifier.ClassifierConfig;
+import org.sorcen.graph.classifier.ClassifierTrainingGraph;
 import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.OptimizerConfig;
 import org.sorcen.graph.config.TrainConfig;
+import org.sorcen.train.data.DataException;
+import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.loop.Cadence;
 import org.sorcen.train.loop.Checkpointer;
 import org.sorcen.train.loop.EpochBatcher;
@@ -18,13 +24,8 @@ import org.sorcen.train.run.MetricsLog;
 import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.Checkpointable;
-import org.sorcen.train.session.StepMetrics;
-import org.sorcen.graph.classifier.ClassifierConfig;
-import org.sorcen.graph.classifier.ClassifierTrainingGraph;
-import org.sorcen.graph.config.OptimizerConfig;
-import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.session.SessionSettings;
+import org.sorcen.train.session.StepMetrics;
 import org.sorcen.train.session.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -218,7 +219,7 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
       int n = Math.min(EVAL_BATCH, data.count() - from);
       byte[] chunk = new byte[n * size];
       System.arraycopy(data.pixels(), from * size, chunk, 0, chunk.length);
-      long[] y = java.util.Arrays.copyOfRange(data.labels(), from, from + n);
+      long[] y = Arrays.copyOfRange(data.labels(), from, from + n);
       try (TUint8 x = TUint8.tensorOf(Shape.of(n, config.imageSize(), config.imageSize(), config.channels()),
           DataBuffers.of(chunk, true, false));
           TInt64 l = Tensors.longs(y, n);
@@ -240,7 +241,7 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
       float[] flat = Tensors.toFloats(r.get(0));
       int k = config.numClasses();
       for (int i = 0; i < data.count(); i++) {
-        out[i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+        out[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
       }
     }
     return out;

@@ -1,17 +1,19 @@
 package org.sorcen.train.cli;
 
-import org.sorcen.train.run.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SorcenEncoder;
 import org.sorcen.export.SorcenGenerator;
+import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.Run;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import picocli.CommandLine.Command;
@@ -70,7 +72,7 @@ final class BenchServingCommand implements Callable<Integer> {
         + "(%+.1f%%)%n", batch, session * batch, api * batch, 100 * (api / session - 1));
     try (SorcenGenerator g = SorcenGenerator.load(gen)) {
       long[] seeds = new long[images];
-      java.util.Arrays.setAll(seeds, i -> i);
+      Arrays.setAll(seeds, i -> i);
       g.generate(seeds);
       long t0 = System.nanoTime();
       int reps = 3;
@@ -81,7 +83,7 @@ final class BenchServingCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "generator, %d images per call, %d steps: %.1f images/s%n", images,
           IterativeDecoder.DEFAULT_STEPS, reps * images / seconds);
     }
-    org.sorcen.export.io.AtomicFiles.deleteTree(models);
+    AtomicFiles.deleteTree(models);
     return 0;
   }
 

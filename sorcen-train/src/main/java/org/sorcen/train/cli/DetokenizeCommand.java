@@ -1,5 +1,6 @@
 package org.sorcen.train.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -40,7 +41,7 @@ final class DetokenizeCommand implements Callable<Integer> {
   public Integer call() {
     Flags.requireAtLeast(spec, "--count", count, 1);
     Flags.requireAtLeast(spec, "--columns", columns, 1);
-    TokenArrays rows = java.nio.file.Files.isDirectory(tokens) ? TokenDataset.open(tokens).readAll(split)
+    TokenArrays rows = Files.isDirectory(tokens) ? TokenDataset.open(tokens).readAll(split)
         : NpyReader.readTokens(tokens, null);
     try (Tokenizer tok = Tokenizer.load(tokenizer)) {
       if (rows.seqLen() != tok.spec().seqLen()) {

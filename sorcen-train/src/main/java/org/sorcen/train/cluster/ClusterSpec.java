@@ -2,6 +2,7 @@ package org.sorcen.train.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,7 +65,7 @@ public record ClusterSpec(List<String> workers, int taskIndex) {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(json);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("TF_CONFIG is not JSON: " + firstLine(e.getMessage()));
     }
     JsonNode list = root == null ? null : root.path("cluster").get("worker");

@@ -2,6 +2,7 @@ package org.sorcen.train.data;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A value read from an untrusted file, as an error message may quote it: at most {@link #LIMIT}
@@ -34,7 +35,7 @@ public final class Echo {
       return "a dict of " + m.size();
     }
     if (value instanceof Collection<?> c) {
-      return (value instanceof java.util.Set<?> ? "a set of " : "a list of ") + c.size();
+      return (value instanceof Set<?> ? "a set of " : "a list of ") + c.size();
     }
     return "a " + value.getClass().getSimpleName();
   }

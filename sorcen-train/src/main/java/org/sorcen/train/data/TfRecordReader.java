@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Reads framed records back in Java and checks both CRCs, so that a damaged shard is reported by
@@ -58,7 +59,7 @@ public final class TfRecordReader implements AutoCloseable {
         throw damaged(start, "data CRC mismatch");
       }
       index++;
-      return java.util.Arrays.copyOf(data, (int) length);
+      return Arrays.copyOf(data, (int) length);
     } catch (IOException e) {
       throw new DataException("cannot read " + file + " at byte " + offset + ": " + e.getMessage(), e);
     }

@@ -1,12 +1,13 @@
 package org.sorcen.train.data;
 
-import org.sorcen.export.io.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import org.sorcen.export.io.AtomicFiles;
 
 /**
  * Writes a token dataset directory: TFRecord shards per split plus {@code dataset.json}. Every id
@@ -69,7 +70,7 @@ public final class TokenDatasetWriter {
       int to = (int) ((long) rows.count() * (k + 1) / shards);
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name)), 1 << 16)) {
         for (int r = from; r < to; r++) {
-          long[] ids = java.util.Arrays.copyOfRange(rows.ids(), r * rows.seqLen(), (r + 1) * rows.seqLen());
+          long[] ids = Arrays.copyOfRange(rows.ids(), r * rows.seqLen(), (r + 1) * rows.seqLen());
           TfRecords.write(out, new TokenRecord(ids, rows.labels()[r]).toBytes());
         }
       }

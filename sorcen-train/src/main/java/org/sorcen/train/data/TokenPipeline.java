@@ -6,8 +6,10 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.data.Iterator;
 import org.tensorflow.types.TBool;
@@ -53,7 +55,7 @@ public final class TokenPipeline {
     Placeholder<TInt64> epochSeed = data.withName("epoch_seed").placeholder(TInt64.class,
         Placeholder.shape(Shape.scalar()));
     Placeholder<TInt64> skip = data.withName("skip_batches").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-    Operand<TString> files = data.constant(org.tensorflow.ndarray.StdArrays.ndCopyOf(
+    Operand<TString> files = data.constant(StdArrays.ndCopyOf(
         shards.stream().map(Path::toString).toArray(String[]::new)));
     Operand<? extends TType> ds = tfRecordDataset(data, files);
     List<Shape> scalar = List.of(Shape.scalar());
@@ -70,7 +72,7 @@ public final class TokenPipeline {
     Op init = data.withName("make_iterator").data.makeIterator(ds, it);
     @SuppressWarnings("unchecked")
     Operand<TString> serialized = (Operand<TString>) data.data.iteratorGetNext(it, STRING, batched).components().get(0);
-    Operand<TString> none = data.constant(Shape.of(0), org.tensorflow.ndarray.buffer.DataBuffers.ofObjects(new String[0]));
+    Operand<TString> none = data.constant(Shape.of(0), DataBuffers.ofObjects(new String[0]));
     var parsed = data.io.parseExample(serialized, none, none, data.array(TokenRecord.LABEL, TokenRecord.TOKENS), none,
         List.of(data.constant(-1L), data.constant(new long[0])), 0L, List.of(), List.of(), List.of(),
         List.of(Shape.scalar(), Shape.of(seqLen))).denseValues();

@@ -2,6 +2,7 @@ package org.sorcen.train.embed;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.sorcen.export.SorcenImageEncoder;
@@ -70,7 +71,7 @@ public final class FolderEmbedding {
       return files;
     } catch (IOException e) {
       throw IoFailure.of("list", dir, e);
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       throw IoFailure.of("list", dir, e.getCause());
     }
   }

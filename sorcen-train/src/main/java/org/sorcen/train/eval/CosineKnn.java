@@ -7,6 +7,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.linalg.MatMul;
@@ -78,7 +79,7 @@ public final class CosineKnn {
 
   private static int[] ints(TInt32 t) {
     int[] out = new int[Math.toIntExact(t.size())];
-    t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(out, false, false));
+    t.copyTo(DataBuffers.of(out, false, false));
     return out;
   }
 

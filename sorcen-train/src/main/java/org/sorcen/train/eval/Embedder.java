@@ -1,6 +1,7 @@
 package org.sorcen.train.eval;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.sorcen.export.SorcenEncoder;
 import org.sorcen.graph.config.SorcenConfig;
 
@@ -43,7 +44,7 @@ public interface Embedder extends AutoCloseable {
           int n = Math.min(BATCH, out.length - from);
           long[][] rows = new long[n][];
           for (int i = 0; i < n; i++) {
-            rows[i] = java.util.Arrays.copyOfRange(ids, (from + i) * l, (from + i + 1) * l);
+            rows[i] = Arrays.copyOfRange(ids, (from + i) * l, (from + i + 1) * l);
           }
           System.arraycopy(encoder.embed(rows), 0, out, from, n);
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.sorcen.train.classifier.ClassifierExporter;
 import org.sorcen.train.data.DataException;
@@ -123,7 +124,7 @@ public final class FeatureClassifier implements AutoCloseable {
     float[] flat = new float[n * width];
     t.copyTo(DataBuffers.of(flat, false, false));
     for (int i = 0; i < n; i++) {
-      out[from + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+      out[from + i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
     }
   }
 

@@ -2,6 +2,7 @@ package org.sorcen.train.eval;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class FewShot {
     }
     List<Integer> picked = new ArrayList<>();
     for (List<Integer> rows : byClass) {
-      java.util.Collections.shuffle(rows, random);
+      Collections.shuffle(rows, random);
       picked.addAll(rows.subList(0, Math.min(perClass, rows.size())));
     }
     return picked.stream().mapToInt(Integer::intValue).toArray();

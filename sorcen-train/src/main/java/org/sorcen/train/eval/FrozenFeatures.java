@@ -1,6 +1,7 @@
 package org.sorcen.train.eval;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Frozen features of a labelled training split and a held-out split: what every representation
@@ -51,7 +52,7 @@ public record FrozenFeatures(float[][] train, long[] trainLabels, float[][] test
   }
 
   private static int[] known(long[] labels) {
-    return java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] >= 0).toArray();
+    return IntStream.range(0, labels.length).filter(i -> labels[i] >= 0).toArray();
   }
 
   private static float[][] pick(float[][] x, int[] rows) {

@@ -1,6 +1,7 @@
 package org.sorcen.train.eval;
 
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.sorcen.graph.probe.LinearClassifierGraph;
 import org.sorcen.train.data.Permutations;
 import org.sorcen.train.session.Tensors;
@@ -35,7 +36,7 @@ final class LinearClassifier implements AutoCloseable {
     int stepsPerEpoch = (n + b - 1) / b;
     long total = Math.max(1, Math.round(epochs * stepsPerEpoch));
     Random random = new Random(seed);
-    int[] order = java.util.stream.IntStream.range(0, n).toArray();
+    int[] order = IntStream.range(0, n).toArray();
     float loss = Float.NaN;
     for (long step = 0; step < total; step++) {
       int k = (int) (step % stepsPerEpoch);

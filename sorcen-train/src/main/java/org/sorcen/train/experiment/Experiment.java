@@ -2,6 +2,7 @@ package org.sorcen.train.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,9 +13,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.sorcen.export.ModelExport;
+import org.sorcen.export.io.AtomicFiles;
+import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.EvalConfig;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.config.TrainConfig;
 import org.sorcen.graph.model.ModelFlops;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
@@ -29,10 +34,11 @@ import org.sorcen.train.eval.Representations;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.InitialRun;
 import org.sorcen.train.run.Run;
-import org.sorcen.train.tokenizer.DatasetTokenizing;
+import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.run.Trainer;
 import org.sorcen.train.session.SessionSettings;
+import org.sorcen.train.tokenizer.DatasetTokenizing;
 
 /**
  * Runs an {@link ExperimentConfig}: tokenize the images once, train each method (resuming a run
@@ -100,13 +106,13 @@ public final class Experiment {
             Files.isRegularFile(samples), () -> {
               log.printf("experiment: %s, seed %d: evaluating frozen features and generation%n", method, seed);
               Map<String, Double> f = encoderFigures(cfg, ckpt, train, test, classes);
-              f.putAll(generation.evaluate(Run.finalExport(runDir, org.sorcen.export.ModelExport.GENERATOR,
+              f.putAll(generation.evaluate(Run.finalExport(runDir, ModelExport.GENERATOR,
                   cost.steps()), tokenizer, samples, x.generation, log));
               return f;
             }));
         figures.putAll(cost.figures());
         perSeed.add(figures);
-        methodCurves.add(TrainingCurve.read(new org.sorcen.train.run.RunLayout(runDir).metrics(),
+        methodCurves.add(TrainingCurve.read(new RunLayout(runDir).metrics(),
             cfg.train.batchSize));
       }
       rows.add(new ResultsReport.Row(kind.label, x.seeds, perSeed, firstSamples.getFileName().toString()));
@@ -179,7 +185,7 @@ public final class Experiment {
   private ResultsReport.Figure knnFigure(Path resultsMd, Map<String, List<TrainingCurve>> curves, SorcenConfig base) {
     Map<String, List<KnnTimeFigure.Point>> means = new LinkedHashMap<>();
     curves.forEach((m, c) -> means.put(m, KnnTimeFigure.mean(c)));
-    java.awt.image.BufferedImage image = KnnTimeFigure.draw(means, base.eval.knnTrainRows);
+    BufferedImage image = KnnTimeFigure.draw(means, base.eval.knnTrainRows);
     if (image == null) {
       log.println("experiment: no k-NN-against-time figure: set eval.every_epochs in the overrides (e.g. 0.5) so "
           + "that the runs evaluate k-NN while they train");
@@ -227,7 +233,7 @@ public final class Experiment {
    */
   private SorcenConfig tokensConfig(String method, int seed) {
     SorcenConfig cfg = methodConfig(method, seed);
-    cfg.train.input = org.sorcen.graph.config.TrainConfig.TOKENS;
+    cfg.train.input = TrainConfig.TOKENS;
     return cfg;
   }
 
@@ -288,7 +294,7 @@ public final class Experiment {
       long t0 = System.nanoTime();
       // Online MAGE reads the experiment's raw images (their train split, the one tokenized into
       // tokens/train); the trainer checks that the tokenizer is the one that made the tokens.
-      Path images = org.sorcen.graph.config.TrainConfig.IMAGES.equals(cfg.train.input)
+      Path images = TrainConfig.IMAGES.equals(cfg.train.input)
           ? resolve.apply(Path.of(x.images)) : null;
       Trainer trainer = new Trainer(new Trainer.Options(cfg, tokens, runDir, null, null, SessionSettings.defaults(),
           resolve.apply(Path.of(x.tokenizer)), null, images), log, StopRequest.installForSignals());
@@ -303,10 +309,10 @@ public final class Experiment {
       doc.put("steps", outcome.step());
       doc.put("batch_size", cfg.train.batchSize);
       doc.put("seconds", seconds);
-      org.sorcen.export.io.AtomicFiles.writeString(costFile, doc.toPrettyString());
+      AtomicFiles.writeString(costFile, doc.toPrettyString());
       return new TrainingCost(outcome.step(), cfg.train.batchSize, seconds, ModelFlops.trainingPerSample(cfg));
     } catch (IOException e) {
-      throw org.sorcen.export.io.IoFailure.of("read", costFile, e);
+      throw IoFailure.of("read", costFile, e);
     }
   }
 }

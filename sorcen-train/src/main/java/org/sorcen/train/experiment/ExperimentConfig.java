@@ -1,9 +1,14 @@
 package org.sorcen.train.experiment;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.sorcen.graph.config.ConfigException;
+import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ClassSelection;
 
 /**
@@ -76,7 +81,7 @@ public final class ExperimentConfig {
     if (methods.isEmpty()) {
       errors.add("methods must name at least one of " + ExperimentMethod.names());
     }
-    java.util.Set<ExperimentMethod> seen = java.util.EnumSet.noneOf(ExperimentMethod.class);
+    Set<ExperimentMethod> seen = EnumSet.noneOf(ExperimentMethod.class);
     for (String m : methods) {
       ExperimentMethod method = ExperimentMethod.of(m);
       if (method == null) {
@@ -87,7 +92,7 @@ public final class ExperimentConfig {
     }
     if (seeds == null || seeds.isEmpty()) {
       errors.add("seeds must list at least one training seed, e.g. [0, 1, 2]");
-    } else if (seeds.stream().anyMatch(java.util.Objects::isNull) || seeds.stream().distinct().count() < seeds.size()) {
+    } else if (seeds.stream().anyMatch(Objects::isNull) || seeds.stream().distinct().count() < seeds.size()) {
       errors.add("seeds must be distinct numbers, got " + seeds);
     } else if (seeds.stream().anyMatch(s -> s < 0)) {
       errors.add("seeds must be >= 0, got " + seeds);
@@ -99,7 +104,7 @@ public final class ExperimentConfig {
       transferErrors(errors);
     }
     if (!errors.isEmpty()) {
-      throw new org.sorcen.graph.config.ConfigException("experiment config: " + String.join("; ", errors));
+      throw new ConfigException("experiment config: " + String.join("; ", errors));
     }
     return this;
   }

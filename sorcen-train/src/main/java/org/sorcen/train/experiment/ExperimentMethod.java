@@ -3,6 +3,7 @@ package org.sorcen.train.experiment;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.sorcen.graph.config.TrainConfig;
 
 /**
@@ -42,6 +43,6 @@ enum ExperimentMethod {
 
   /** Every accepted name, canonical first, for error messages. */
   static List<String> names() {
-    return java.util.stream.Stream.concat(Arrays.stream(values()).map(m -> m.id), ALIASES.keySet().stream()).toList();
+    return Stream.concat(Arrays.stream(values()).map(m -> m.id), ALIASES.keySet().stream()).toList();
   }
 }

@@ -3,6 +3,7 @@ package org.sorcen.train.experiment;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
@@ -89,7 +91,7 @@ final class KnnTimeFigure {
       r.setSeriesStroke(i, new BasicStroke(2f));
     }
     plot.setRenderer(r);
-    ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
     return chart.createBufferedImage(WIDTH, HEIGHT);
   }
 
@@ -97,7 +99,7 @@ final class KnnTimeFigure {
   static void write(Path png, BufferedImage image) {
     AtomicFiles.write(png, out -> {
       if (!ImageIO.write(image, "png", out)) {
-        throw new java.io.IOException("no PNG writer");
+        throw new IOException("no PNG writer");
       }
     });
   }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sorcen.export.io.FileSet;
+import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.SorcenConfig;
 
 /**
@@ -143,7 +144,7 @@ final class ResultsReport {
       new FileSet().add(md, out -> out.write(s.toString().getBytes(StandardCharsets.UTF_8)))
           .add(md.resolveSibling(name), out -> out.write(json)).write();
     } catch (IOException e) {
-      throw org.sorcen.export.io.IoFailure.of("write", md, e);
+      throw IoFailure.of("write", md, e);
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.bench.EfficiencyBenchmark;
 import org.sorcen.train.run.RunLayout;
 
 /**
@@ -99,7 +100,7 @@ public final class TimeToKnn {
         + "highest every method's mean curve reaches; interpolated between evaluations, minutes of steps as in the "
         + "figure). The Sorcen paper reports Sorcen %.1f%% more efficient than MAGE; \"more efficient\" here is "
         + "(the row's time ÷ the first row's time − 1) × 100.%n%n| | minutes to k-NN %.1f%% | first row more "
-        + "efficient by |%n|---|---|---|%n", 100 * c.target(), org.sorcen.train.bench.EfficiencyBenchmark.PAPER_PERCENT,
+        + "efficient by |%n|---|---|---|%n", 100 * c.target(), EfficiencyBenchmark.PAPER_PERCENT,
         100 * c.target()));
     for (int i = 0; i < c.runs().size(); i++) {
       Reached r = c.runs().get(i);

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -162,7 +164,7 @@ final class PickleReader {
       }
       case 'l' -> stack.add(new ArrayList<>(popMark()));
       case 'e' -> appendAll(popMark());
-      case 'a' -> appendAll(java.util.Collections.singletonList(pop()));
+      case 'a' -> appendAll(Collections.singletonList(pop()));
       case 'd' -> {
         Map<Object, Object> m = new LinkedHashMap<>();
         putAll(m, popMark());
@@ -172,7 +174,7 @@ final class PickleReader {
       case 's' -> {
         Object v = pop();
         Object k = pop();
-        setItems(java.util.Arrays.asList(k, v));
+        setItems(Arrays.asList(k, v));
       }
       case 0x90 -> addItems(popMark());
       case 0x91 -> {
@@ -334,7 +336,7 @@ final class PickleReader {
 
   private byte[] bytes(long n) {
     int len = bytesLeft(n);
-    byte[] out = java.util.Arrays.copyOfRange(b, pos, pos + len);
+    byte[] out = Arrays.copyOfRange(b, pos, pos + len);
     pos += len;
     return out;
   }

@@ -1,5 +1,6 @@
 package org.sorcen.train.official;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -13,7 +14,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -55,7 +58,7 @@ public final class TorchCheckpoint implements NamedTensors {
     }
 
     String describe() {
-      return name().toLowerCase(java.util.Locale.ROOT) + " (torch." + storageClass + ")";
+      return name().toLowerCase(Locale.ROOT) + " (torch." + storageClass + ")";
     }
   }
 
@@ -275,7 +278,7 @@ public final class TorchCheckpoint implements NamedTensors {
         throw new WeightsException(file + ": cannot unpickle " + prefix + "data.pkl: " + e.getMessage());
       }
       return fromRoot(file, zip, prefix, root);
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+    } catch (NoSuchFileException | FileNotFoundException e) {
       throw new WeightsException("checkpoint not found: " + file);
     } catch (ZipException e) {
       throw new WeightsException(file + ": not a readable zip archive (truncated or damaged?): "
@@ -326,24 +329,24 @@ public final class TorchCheckpoint implements NamedTensors {
     return String.join(", ", shown) + (map.size() > shown.size() ? ", ... (" + map.size() + " keys)" : "");
   }
 
-  private static java.util.Optional<String> check(ZipFile zip, String prefix, String name, TensorRef t) {
+  private static Optional<String> check(ZipFile zip, String prefix, String name, TensorRef t) {
     String tensor = "tensor " + Echo.of(name);
     String key = Echo.text(t.storage().key());
     ZipEntry data = zip.getEntry(prefix + "data/" + t.storage().key());
     if (data == null) {
-      return java.util.Optional.of(tensor + ": storage data/" + key + " is missing");
+      return Optional.of(tensor + ": storage data/" + key + " is missing");
     }
     long need = t.storage().numel() * t.storage().dtype().bytes;
     if (data.getSize() < need) {
-      return java.util.Optional.of(tensor + ": storage data/" + key + " has " + data.getSize()
+      return Optional.of(tensor + ": storage data/" + key + " has " + data.getSize()
           + " bytes, its " + t.storage().numel() + " elements need " + need);
     }
     if (t.extent() > t.storage().numel()) {
-      return java.util.Optional.of(tensor + " (size " + Echo.text(Arrays.toString(t.size())) + ", stride "
+      return Optional.of(tensor + " (size " + Echo.text(Arrays.toString(t.size())) + ", stride "
           + Echo.text(Arrays.toString(t.stride())) + ", offset " + t.offset() + ") does not fit its storage of "
           + t.storage().numel() + " elements");
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   @Override

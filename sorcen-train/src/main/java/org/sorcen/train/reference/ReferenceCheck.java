@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ExplicitForward;
@@ -16,6 +17,7 @@ import org.sorcen.graph.weights.OfficialStateDict;
 import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.session.Tensors;
+import org.sorcen.train.session.WeightLoading;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -67,7 +69,7 @@ public final class ReferenceCheck {
       ExplicitForward fwd = ExplicitForward.build(tf, config, vars);
       List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(vars, file);
       VariableFeeds feeds = VariableFeeds.build(tf, plan.stream().map(OfficialStateDict.Assignment::variable).toList());
-      org.sorcen.train.session.WeightLoading.load(s, feeds, plan, file);
+      WeightLoading.load(s, feeds, plan, file);
 
       Map<String, Operand<?>> outputs = outputs(fwd);
       List<String> expectedNames = file.entries().keySet().stream().filter(ReferenceCheck::isExpected).toList();
@@ -124,7 +126,7 @@ public final class ReferenceCheck {
     // The fixtures' expected.embedding is the mean of the final-normed patch outputs, not the official
     // probe feature the graph's embedding is (data/reference/README.md).
     m.put("embedding", fwd.finalNormMean());
-    m.values().removeIf(java.util.Objects::isNull);
+    m.values().removeIf(Objects::isNull);
     Map<String, Operand<?>> byTensor = new LinkedHashMap<>();
     m.forEach((k, v) -> byTensor.put(EXPECTED + k, v));
     byTensor.put(PROBE_FEATURE, fwd.embedding());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -174,7 +175,7 @@ public final class Checkpoints {
     Path file = checkpoint.resolve(SIDECAR);
     try {
       return checked(file, JSON.readValue(file.toFile(), Sidecar.class));
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+    } catch (NoSuchFileException | FileNotFoundException e) {
       throw new DataException(checkpoint + " is not a checkpoint: " + SIDECAR + " is missing; pass a step-* "
           + "directory of a run's checkpoints/");
     } catch (IOException e) {

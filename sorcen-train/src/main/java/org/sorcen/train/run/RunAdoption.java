@@ -1,5 +1,6 @@
 package org.sorcen.train.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -47,7 +48,7 @@ final class RunAdoption {
         throw new DataException(layout.config() + " is not a Sorcen config, so " + dir + " is not a run of this "
             + "project: pass a new or empty --run-dir");
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new DataException(layout.config() + ": " + JsonErrors.describe(e) + "; " + dir + " is not a run of this "
           + "project: pass a new or empty --run-dir");
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package org.sorcen.train.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,7 +24,7 @@ final class RunInfo {
     JsonNode info;
     try {
       info = new ObjectMapper().readTree(file.toFile());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new DataException(file + ": " + JsonErrors.describe(e) + "; it must be the JSON object train writes");
     } catch (IOException e) {
       throw IoFailure.of("read", file, e);

@@ -1,12 +1,17 @@
 package org.sorcen.train.run;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.session.TrainingSession;
 import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
@@ -33,7 +38,7 @@ public final class RunPictures {
   }
 
   /** Generated samples with fixed seeds 0..31, so grids of successive steps compare. */
-  public Path samples(org.sorcen.train.session.TrainingSession session, long step) {
+  public Path samples(TrainingSession session, long step) {
     long[] seeds = new long[SAMPLES];
     Arrays.setAll(seeds, i -> i);
     long[] ids = session.inference().generate(seeds, IterativeDecoder.DEFAULT_STEPS, IterativeDecoder.DEFAULT_TEMPERATURE);
@@ -55,7 +60,7 @@ public final class RunPictures {
     // Through the ImageTokenizer, so that an imported VQGAN draws pictures as ours does.
     int s = tokenizer.spec().outputSize();
     return new ImageSet(n, s, s, tokenizer.spec().channels(), tokenizer.decode(ids, n), new long[n],
-        java.util.List.of());
+        List.of());
   }
 
   private Path draw(String kind, long step, ImageSet first, ImageSet second) {
@@ -67,12 +72,12 @@ public final class RunPictures {
       } else {
         ImageGrid.writePairs(png, first, second, first.count(), 8, 2);
       }
-      java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+      BufferedImage img = ImageIO.read(png.toFile());
       events.image(step, "pictures/" + kind, Files.readAllBytes(png), img.getHeight(), img.getWidth(),
           img.getColorModel().getNumComponents());
       return png;
     } catch (IOException e) {
-      throw org.sorcen.export.io.IoFailure.of("write", png, e);
+      throw IoFailure.of("write", png, e);
     }
   }
 }

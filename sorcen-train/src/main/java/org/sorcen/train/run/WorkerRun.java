@@ -1,5 +1,9 @@
 package org.sorcen.train.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,9 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cluster.Agreement;
 import org.sorcen.train.data.TokenDataset;
@@ -96,7 +97,7 @@ final class WorkerRun {
         items.add(new Agreement.Item("config section \"" + section + "\"",
             digest(json.writeValueAsString(config.get(section)))));
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     return items;

@@ -6,11 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.sorcen.graph.config.ModelConfig;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.nn.CrossReplica;
+import org.sorcen.graph.nn.VariableFeeds;
 import org.sorcen.graph.train.StepInputs;
 import org.sorcen.graph.train.TrainingGraph;
-import org.sorcen.graph.nn.CrossReplica;
+import org.sorcen.graph.weights.NamedTensors;
+import org.sorcen.graph.weights.OfficialStateDict;
 import org.sorcen.train.cluster.Agreement;
 import org.sorcen.train.cluster.ClusterFailure;
 import org.sorcen.train.cluster.Peers;
@@ -18,25 +22,22 @@ import org.sorcen.train.cluster.StateSync;
 import org.sorcen.train.cluster.Watchdog;
 import org.sorcen.train.cluster.WorkerServer;
 import org.sorcen.train.cluster.Workers;
+import org.sorcen.train.data.TokenPipeline;
 import org.tensorflow.Graph;
 import org.tensorflow.GrpcSessions;
-import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.op.Op;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
-import org.tensorflow.exceptions.TFOutOfRangeException;
-import org.sorcen.train.data.TokenPipeline;
-import org.sorcen.graph.nn.VariableFeeds;
-import org.sorcen.graph.weights.OfficialStateDict;
-import org.sorcen.graph.weights.NamedTensors;
 
 /**
  * A training graph in its own Session: {@link #step} runs one update on a batch (fed from Java, or
@@ -205,7 +206,7 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   }
 
   /** A session run that waits on the peers, watched when data-parallel; {@code run} itself otherwise. */
-  private <T> T guarded(String kind, boolean startup, java.util.function.Supplier<T> run) {
+  private <T> T guarded(String kind, boolean startup, Supplier<T> run) {
     return watchdog == null ? run.get() : watchdog.guard(kind, startup, run);
   }
 

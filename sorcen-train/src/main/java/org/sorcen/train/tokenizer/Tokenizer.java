@@ -1,6 +1,5 @@
 package org.sorcen.train.tokenizer;
 
-import org.sorcen.export.TokenizerExport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -8,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.sorcen.export.SavedModelWriter;
+import org.sorcen.export.TokenizerExport;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.graph.tokenizer.ImageTokenizers;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
@@ -56,7 +57,7 @@ public final class Tokenizer implements AutoCloseable {
       throw new DataException(dir + ": variables have SHA-256 " + actual + " but " + TokenizerExport.METADATA
           + " records " + fingerprint);
     }
-    return new Tokenizer(SavedModelBundle.load(dir.toString(), org.sorcen.export.SavedModelWriter.TAG), spec, fingerprint);
+    return new Tokenizer(SavedModelBundle.load(dir.toString(), SavedModelWriter.TAG), spec, fingerprint);
   }
 
   /** The kind and config of the tokenizer SavedModel {@code dir}, without loading it. */

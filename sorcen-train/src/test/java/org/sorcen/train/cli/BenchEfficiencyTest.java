@@ -10,7 +10,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -53,8 +55,8 @@ class BenchEfficiencyTest {
     try {
       CommandLine cmd = SorcenCli.commandLine();
       cmd.setErr(new PrintWriter(err, true));
-      int code = cmd.execute(java.util.stream.Stream.concat(java.util.stream.Stream.of("bench", "--efficiency",
-          "--warmup", "1", "--steps", "1"), java.util.Arrays.stream(args)).toArray(String[]::new));
+      int code = cmd.execute(Stream.concat(Stream.of("bench", "--efficiency",
+          "--warmup", "1", "--steps", "1"), Arrays.stream(args)).toArray(String[]::new));
       return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString());
     } finally {
       System.setOut(old);

@@ -10,14 +10,15 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * The surface of {@code ./sorcen}, walked over every command and nested subcommand: help, usage
@@ -180,7 +181,7 @@ class CliSurfaceTest {
         new String[] {"--images", "bench-serving", "--run", x, "--images", "-1"});
     for (String[] c : cases) {
       String option = c[0];
-      String[] argv = java.util.Arrays.copyOfRange(c, 1, c.length);
+      String[] argv = Arrays.copyOfRange(c, 1, c.length);
       String what = String.join(" ", argv);
       Run r = run(argv);
       assertEquals(2, r.code(), what + ": " + r.err());

@@ -3,6 +3,11 @@ package org.sorcen.train.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,15 +48,15 @@ class CompareRunsCommandTest {
   }
 
   static BenchEfficiencyTest.Out cli(String... args) {
-    java.io.PrintStream old = System.out;
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    java.io.StringWriter err = new java.io.StringWriter();
-    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    PrintStream old = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
       picocli.CommandLine cmd = SorcenCli.commandLine();
-      cmd.setErr(new java.io.PrintWriter(err, true));
+      cmd.setErr(new PrintWriter(err, true));
       int code = cmd.execute(args);
-      return new BenchEfficiencyTest.Out(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString());
+      return new BenchEfficiencyTest.Out(code, out.toString(StandardCharsets.UTF_8), err.toString());
     } finally {
       System.setOut(old);
     }

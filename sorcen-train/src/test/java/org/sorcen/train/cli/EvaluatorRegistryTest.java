@@ -10,8 +10,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigException;
@@ -58,7 +61,7 @@ class EvaluatorRegistryTest {
   }
 
   static SorcenConfig load(String evaluators, String... more) {
-    Map<String, String> o = new java.util.LinkedHashMap<>();
+    Map<String, String> o = new LinkedHashMap<>();
     o.put("eval.evaluators", evaluators);
     for (int i = 0; i < more.length; i += 2) {
       o.put(more[i], more[i + 1]);
@@ -75,7 +78,7 @@ class EvaluatorRegistryTest {
     List<String> expected = new ArrayList<>(STANDARD.names());
     expected.add(EvalCommand.ALL);
     CommandLine eval = SorcenCli.commandLine().getSubcommands().get("eval");
-    assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(eval.getSubcommands().keySet()));
+    assertEquals(new TreeSet<>(expected), new TreeSet<>(eval.getSubcommands().keySet()));
     for (String name : expected) {
       StringWriter out = new StringWriter();
       CommandLine cli = SorcenCli.commandLine();
@@ -134,7 +137,7 @@ class EvaluatorRegistryTest {
     long[] labels = new long[n];
     for (int i = 0; i < n; i++) {
       labels[i] = i % 2;
-      java.util.Arrays.fill(ids, i * 4, i * 4 + 4, 4 * labels[i] + i % 3);
+      Arrays.fill(ids, i * 4, i * 4 + 4, 4 * labels[i] + i % 3);
     }
     return new TokenArrays(n, 4, ids, labels, List.of("a", "b"));
   }

@@ -10,13 +10,17 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SorcenGenerator;
+import org.sorcen.export.TokenizerExport;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.IterativeDecoder;
@@ -28,6 +32,7 @@ import org.sorcen.train.data.importers.IdxWriter;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FdEvaluation;
 import org.sorcen.train.eval.GeneratedImages;
+import org.sorcen.train.eval.GenerationEvaluation;
 import org.sorcen.train.eval.TinyClassifier;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.run.Trainer;
@@ -35,7 +40,6 @@ import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import org.sorcen.train.tokenizer.TinyTokenizer;
 import org.sorcen.train.tokenizer.Tokenizer;
-import org.sorcen.export.TokenizerExport;
 import org.sorcen.train.tokenizer.TokenizerTrainer;
 import picocli.CommandLine;
 
@@ -114,7 +118,7 @@ class GenerationCommandsTest {
     assertEquals(20, r.generated().generatedCount());
     assertEquals(REFERENCE, r.generated().referenceCount());
     assertEquals(REFERENCE, r.tokenizerFloor().generatedCount());
-    for (var e : new org.sorcen.train.eval.GenerationEvaluation[] {r.generated(), r.tokenizerFloor()}) {
+    for (var e : new GenerationEvaluation[] {r.generated(), r.tokenizerFloor()}) {
       assertTrue(Double.isFinite(e.fd()) && e.fd() > -1e-9, "FD " + e.fd());
       assertTrue(e.isMean() >= 1 - 1e-9 && e.isMean() <= TinyClassifier.CLASSES + 1e-9, "IS " + e.isMean());
     }
@@ -134,14 +138,14 @@ class GenerationCommandsTest {
   /** fd as a periodic evaluator of train: on the model's own samples, decoded by the run's tokenizer. */
   @Test
   void fdRunsInTrainWithTheRunsTokenizer() {
-    java.util.Random r = new java.util.Random(0);
+    Random r = new Random(0);
     long[] ids = new long[16 * 16];
-    java.util.Arrays.setAll(ids, i -> r.nextInt(16));
+    Arrays.setAll(ids, i -> r.nextInt(16));
     long[] unlabelled = new long[16];
-    java.util.Arrays.fill(unlabelled, -1);
-    TokenArrays rows = new TokenArrays(16, 16, ids, unlabelled, java.util.List.of());
+    Arrays.fill(unlabelled, -1);
+    TokenArrays rows = new TokenArrays(16, 16, ids, unlabelled, List.of());
     Path data = dir.resolve("fd-data");
-    TokenDatasetWriter.write(data, 4, 16, java.util.List.of(), null, java.util.List.of(
+    TokenDatasetWriter.write(data, 4, 16, List.of(), null, List.of(
         new TokenDatasetWriter.SplitRows("train", rows), new TokenDatasetWriter.SplitRows("test", rows)), false);
     SorcenConfig config = ConfigLoader.parse("""
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,

@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.run.Snapshot;
 
 class ImportCommandTest {
   /** A .npy v1.0 file of little-endian int64 with the given shape. */
@@ -71,16 +75,16 @@ class ImportCommandTest {
   @Test
   void tokenArraysWithoutColumnsAreRefusedAndNothingIsWritten(@TempDir Path tmp) throws Exception {
     Files.write(tmp.resolve("t.npy"), npy(new long[0], 3, 0));
-    var before = org.sorcen.train.run.Snapshot.of(tmp);
-    java.io.StringWriter err = new java.io.StringWriter();
+    var before = Snapshot.of(tmp);
+    StringWriter err = new StringWriter();
     picocli.CommandLine cli = SorcenCli.commandLine();
-    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setErr(new PrintWriter(err, true));
     int code = cli.execute("import", "--tokens", tmp.resolve("t.npy").toString(), "--codebook-size", "8", "--out",
         tmp.resolve("ds").toString());
     assertEquals(2, code, err.toString());
     assertEquals(1, err.toString().strip().lines().count(), err.toString());
-    org.junit.jupiter.api.Assertions.assertTrue(err.toString().startsWith("error: ")
+    Assertions.assertTrue(err.toString().startsWith("error: ")
         && err.toString().contains("no token ids (0 columns)"), err.toString());
-    assertEquals(before, org.sorcen.train.run.Snapshot.of(tmp));
+    assertEquals(before, Snapshot.of(tmp));
   }
 }

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.train.cli.CliSurfaceTest.Run;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.data.importers.TorchTokensReader;
 
 /**
  * {@code ./sorcen import} of the official MAGE/LEASE token files ({@code torch.save} of a dict with
@@ -57,9 +59,9 @@ class ImportPtTest {
     long[] all = ids(12, 16, 32);
     TokenArrays train = ds.readAll("train");
     TokenArrays test = ds.readAll("test");
-    assertArrayEquals(java.util.Arrays.copyOf(all, 8 * 16), train.ids());
+    assertArrayEquals(Arrays.copyOf(all, 8 * 16), train.ids());
     assertArrayEquals(labels(0, 8), train.labels());
-    assertArrayEquals(java.util.Arrays.copyOfRange(all, 8 * 16, 12 * 16), test.ids());
+    assertArrayEquals(Arrays.copyOfRange(all, 8 * 16, 12 * 16), test.ids());
     assertArrayEquals(labels(8, 12), test.labels());
   }
 
@@ -88,7 +90,7 @@ class ImportPtTest {
     assertArrayEquals(labels(0, 4), test.labels());
     assertEquals(12, ds.readAll("train").count());
     // The note goes to System.out, which the in-process runner does not capture: check the reader.
-    assertEquals(List.of("tokens_dino"), org.sorcen.train.data.importers.TorchTokensReader
+    assertEquals(List.of("tokens_dino"), TorchTokensReader
         .read(Path.of(fixture("official-tokens-tiny-dino.pt"))).ignored());
   }
 

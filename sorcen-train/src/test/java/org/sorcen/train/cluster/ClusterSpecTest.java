@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** {@code --cluster}/{@code --task-index} and {@code TF_CONFIG}: what they accept, and one line for what they refuse. */
 class ClusterSpecTest {
@@ -62,7 +63,7 @@ class ClusterSpecTest {
   }
 
   /** An {@link IllegalArgumentException} (exit 2) whose message is one line containing {@code part}. */
-  private static void assertRefused(org.junit.jupiter.api.function.Executable parse, String part) {
+  private static void assertRefused(Executable parse, String part) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, parse);
     assertTrue(e.getMessage().contains(part), e.getMessage());
     assertEquals(1, e.getMessage().lines().count(), e.getMessage());

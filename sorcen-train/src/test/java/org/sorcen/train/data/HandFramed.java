@@ -1,6 +1,7 @@
 package org.sorcen.train.data;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * TFRecord bytes and tf.train.Example bytes written from the formats' definitions, without the
@@ -37,7 +38,7 @@ final class HandFramed {
   }
 
   private static byte[] mapEntry(String key, byte[] feature) {
-    byte[] entry = concat(lengthDelimited(1, key.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+    byte[] entry = concat(lengthDelimited(1, key.getBytes(StandardCharsets.UTF_8)),
         lengthDelimited(2, feature));
     return lengthDelimited(1, entry); // Features.feature = 1 (map entries)
   }

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +68,7 @@ class TfRecordsTest {
     assertTrue(bad.getMessage().contains("x.tfrecord") && bad.getMessage().contains("record 1")
         && bad.getMessage().contains("byte offset 19") && bad.getMessage().contains("data CRC"), bad.getMessage());
 
-    Files.write(file, java.util.Arrays.copyOf(out.toByteArray(), out.size() - 30));
+    Files.write(file, Arrays.copyOf(out.toByteArray(), out.size() - 30));
     DataException cut = assertThrows(DataException.class, () -> readAll(file));
     assertTrue(cut.getMessage().contains("record 1") && cut.getMessage().contains("file ends inside the record"),
         cut.getMessage());

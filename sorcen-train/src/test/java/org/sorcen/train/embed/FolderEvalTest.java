@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -49,7 +50,7 @@ class FolderEvalTest {
     TokenizerConfig tc = TinyTokenizer.config(Map.of("train.epochs", "1"));
     Path tokCkpt = dir.resolve("tok").resolve("tokenizer");
     TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0,
-        new PrintStream(java.io.OutputStream.nullOutputStream()));
+        new PrintStream(OutputStream.nullOutputStream()));
     Path tokDir = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokDir);
     SorcenConfig config = ConfigLoader.parse("""

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +102,8 @@ class EvaluatorsTest {
       }
       x[i][0] = (float) ((y[i] == 0 ? -1 : 1) + 0.2 * r.nextGaussian());
     }
-    FrozenFeatures f = new FrozenFeatures(java.util.Arrays.copyOf(x, 2000), java.util.Arrays.copyOf(y, 2000),
-        java.util.Arrays.copyOfRange(x, 2000, n), java.util.Arrays.copyOfRange(y, 2000, n), 2);
+    FrozenFeatures f = new FrozenFeatures(Arrays.copyOf(x, 2000), Arrays.copyOf(y, 2000),
+        Arrays.copyOfRange(x, 2000, n), Arrays.copyOfRange(y, 2000, n), 2);
     double probe = LinearProbe.evaluate(f, quickProbe("lars"), 0).testTop1();
     double knn = CosineKnn.accuracy(f, 20, 0.07);
     assertTrue(probe > 0.98, "probe " + probe);
@@ -127,7 +128,7 @@ class EvaluatorsTest {
     for (int c : perClass) {
       assertEquals(5, c);
     }
-    assertTrue(!java.util.Arrays.equals(rows, FewShot.draw(labels, CLASSES, 5, new Random(1))), "draws differ by seed");
+    assertTrue(!Arrays.equals(rows, FewShot.draw(labels, CLASSES, 5, new Random(1))), "draws differ by seed");
   }
 
   @Test

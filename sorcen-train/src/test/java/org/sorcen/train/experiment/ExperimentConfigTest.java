@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sorcen.graph.config.ConfigException;
@@ -41,23 +42,23 @@ class ExperimentConfigTest {
 
   @Test
   void seedsDefaultToOneAndFashionMnistTrainsThree() {
-    assertEquals(java.util.List.of(0), minimal().validated().seeds);
+    assertEquals(List.of(0), minimal().validated().seeds);
     ExperimentConfig x = load(Map.of());
-    assertEquals(java.util.List.of(0, 1, 2), x.seeds);
+    assertEquals(List.of(0, 1, 2), x.seeds);
     assertTrue(x.overrides.containsKey("eval.every_epochs"), "the k-NN-against-time figure needs evaluations");
   }
 
   @Test
   void seedsMustBeANonEmptyListOfDistinctNonNegativeNumbers() {
     ExperimentConfig x = minimal();
-    x.seeds = java.util.List.of();
+    x.seeds = List.of();
     String empty = assertThrows(ConfigException.class, x::validated).getMessage();
     assertTrue(empty.contains("seeds must list at least one training seed"), empty);
-    x.seeds = java.util.List.of(0, 1, 0);
+    x.seeds = List.of(0, 1, 0);
     String twice = assertThrows(ConfigException.class, x::validated).getMessage();
     assertTrue(twice.contains("seeds must be distinct numbers, got [0, 1, 0]"), twice);
     assertEquals(1, twice.lines().count(), twice);
-    x.seeds = java.util.List.of(-1);
+    x.seeds = List.of(-1);
     assertTrue(assertThrows(ConfigException.class, x::validated).getMessage().contains("seeds must be >= 0"));
     String syntax = assertThrows(ConfigException.class, () -> load(Map.of("seeds", "[]"))).getMessage();
     assertTrue(syntax.contains("seeds must list at least one"), syntax);

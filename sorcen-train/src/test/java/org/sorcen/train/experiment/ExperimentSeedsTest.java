@@ -9,16 +9,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,8 +78,8 @@ class ExperimentSeedsTest {
       try {
         Files.createDirectories(png.getParent());
         Files.writeString(png, "a stand-in for the sample grid");
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       return Map.of("gen/fd", gen.toString().contains("seed-4") ? 13.0 : 10.0);
     };
@@ -120,7 +124,7 @@ class ExperimentSeedsTest {
     assertTrue(text.contains("![k-NN against training time](tiny-knn-vs-time.png)"), text);
     // Time to the highest k-NN the (one) method's mean curve reaches: its time at its best evaluation.
     assertTrue(text.contains("Training time to k-NN top-1 ") && text.contains("| " + SORCEN + " | ")
-        && text.matches("(?s).*\\| " + java.util.regex.Pattern.quote(SORCEN) + " \\| \\d+\\.\\d\\d \\| — \\|.*"), text);
+        && text.matches("(?s).*\\| " + Pattern.quote(SORCEN) + " \\| \\d+\\.\\d\\d \\| — \\|.*"), text);
 
     BufferedImage png = ImageIO.read(tmp.resolve("results/tiny-knn-vs-time.png").toFile());
     assertNotNull(png, "the figure decodes as an image");
@@ -139,7 +143,7 @@ class ExperimentSeedsTest {
     assertEquals(2, log.split("already complete", -1).length - 1, log);
     Map<Path, byte[]> after = runFiles(work);
     assertEquals(before.keySet(), after.keySet());
-    before.forEach((p, bytes) -> assertTrue(java.util.Arrays.equals(bytes, after.get(p)), p + " changed"));
+    before.forEach((p, bytes) -> assertTrue(Arrays.equals(bytes, after.get(p)), p + " changed"));
     assertEquals(json, new ObjectMapper().readTree(tmp.resolve("results/tiny.json").toFile()));
 
     // A sample grid deleted beside the results is drawn again (its run evaluated again), nothing retrained.

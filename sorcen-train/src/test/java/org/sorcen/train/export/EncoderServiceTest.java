@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -52,7 +53,7 @@ class EncoderServiceTest {
       }
       // The first calls grow the heap and JIT caches; from call 6000 on, memory must be flat.
       assertTrue(rss[4] - rss[2] < 4_000, "RSS (kB) after 2000, 4000, ..., 10000 calls: "
-          + java.util.Arrays.toString(rss));
+          + Arrays.toString(rss));
     }
   }
 

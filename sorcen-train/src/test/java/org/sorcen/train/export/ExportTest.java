@@ -8,22 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
+import org.sorcen.export.SavedModelVerifier;
 import org.sorcen.export.SorcenEncoder;
 import org.sorcen.export.SorcenGenerator;
-import org.sorcen.export.SavedModelVerifier;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.cli.SorcenCli;
+import org.sorcen.train.session.SessionSettings;
+import org.sorcen.train.session.TrainingSession;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.train.session.SessionSettings;
-import org.sorcen.train.session.TrainingSession;
 
 class ExportTest {
   static final String CONFIG = """
@@ -101,7 +104,7 @@ class ExportTest {
       for (long id : flat(seven)) {
         assertTrue(id >= 0 && id < 32);
       }
-      assertFalse(java.util.Arrays.equals(seven[0], seven[1]), "different seeds, different images");
+      assertFalse(Arrays.equals(seven[0], seven[1]), "different seeds, different images");
       assertThrows(IllegalArgumentException.class, () -> gen.generate(seeds, 4.5f, 33));
     }
   }
@@ -115,8 +118,8 @@ class ExportTest {
     }
     Path enc = ModelExport.encoder(config, prefix, tmp.resolve("sm"), null);
     Path gen = ModelExport.generator(config, prefix, tmp.resolve("sm"), null);
-    assertEquals(java.util.List.of(), SavedModelVerifier.problems(enc));
-    assertEquals(java.util.List.of(), SavedModelVerifier.problems(gen));
+    assertEquals(List.of(), SavedModelVerifier.problems(enc));
+    assertEquals(List.of(), SavedModelVerifier.problems(gen));
 
     Path pb = enc.resolve("saved_model.pb");
     SavedModel sm = SavedModel.parseFrom(Files.readAllBytes(pb));
@@ -128,7 +131,7 @@ class ExportTest {
     var problems = SavedModelVerifier.problems(enc);
     assertTrue(problems.stream().anyMatch(p -> p.contains("serving_default input 'tokens' is DT_INT32, expected "
         + "DT_INT64")), problems.toString());
-    int code = org.sorcen.train.cli.SorcenCli.commandLine().execute("export", "--verify", enc.toString());
+    int code = SorcenCli.commandLine().execute("export", "--verify", enc.toString());
     assertEquals(1, code);
   }
 

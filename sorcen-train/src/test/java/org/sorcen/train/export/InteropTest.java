@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.Message;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +22,8 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.ndarray.Shape;
 
 /**
  * The exported encoder and generator outside this project: in a fresh JVM whose classpath holds
@@ -58,7 +65,7 @@ class InteropTest {
 
   /** Every signature's outputs through {@code caller}, keyed "signature/output". */
   static Map<String, Path> callAll(SignatureCaller c) throws Exception {
-    Map<String, Path> out = new java.util.LinkedHashMap<>();
+    Map<String, Path> out = new LinkedHashMap<>();
     for (int b = 0; b < 2; b++) {
       Map<String, String> in = Map.of("tokens", c.int64(BATCHES[b], b == 0 ? 1 : 7, 16));
       out.put("embedding" + b, c.call(encoder, "serving_default", in).resolve("embedding.bin"));
@@ -69,7 +76,7 @@ class InteropTest {
     Map<String, String> gen = Map.of("seeds", c.int64(SEEDS, SEEDS.length), "temperature", c.float32(4.5f),
         "num_iter", c.int32(12));
     out.put("tokens", c.call(generator, "serving_default", gen).resolve("tokens.bin"));
-    Map<String, String> inpaint = new java.util.HashMap<>(gen);
+    Map<String, String> inpaint = new HashMap<>(gen);
     inpaint.put("seeds", c.int64(new long[] {1, 2}, 2));
     inpaint.put("tokens", c.int64(KNOWN, 2, 16));
     inpaint.put("known_mask", c.bool(KNOWN_MASK, 2, 16));
@@ -131,14 +138,14 @@ class InteropTest {
   /** The jars of TensorFlow Java and what it needs (ndarray, JavaCPP, protobuf, the natives), nothing else. */
   static String tensorFlowJavaClasspath() throws Exception {
     List<Path> jars = new ArrayList<>();
-    for (Class<?> c : new Class<?>[] {org.tensorflow.SavedModelBundle.class, org.tensorflow.ndarray.Shape.class,
-        org.bytedeco.javacpp.Loader.class, com.google.protobuf.Message.class,
+    for (Class<?> c : new Class<?>[] {SavedModelBundle.class, Shape.class,
+        Loader.class, Message.class,
         org.tensorflow.internal.c_api.global.tensorflow.class}) {
       jars.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
     }
     try (var siblings = Files.list(jars.get(4).getParent())) {
       siblings.filter(p -> p.getFileName().toString().matches(".*-linux-x86_64(-gpu)?\\.jar")).forEach(jars::add);
     }
-    return String.join(java.io.File.pathSeparator, jars.stream().map(Path::toString).distinct().toList());
+    return String.join(File.pathSeparator, jars.stream().map(Path::toString).distinct().toList());
   }
 }

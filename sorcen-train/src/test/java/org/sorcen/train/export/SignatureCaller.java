@@ -2,12 +2,15 @@ package org.sorcen.train.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +41,7 @@ public final class SignatureCaller {
         source.toString());
     assertEquals(0, rc, "compiling the TF-Java-only caller");
     return new SignatureCaller(work, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        classes + java.io.File.pathSeparator + cp, "SavedModelCall"));
+        classes + File.pathSeparator + cp, "SavedModelCall"));
   }
 
   /** A caller running Python TensorFlow's loader, or null (with the reason in {@code why}) when there is none. */
@@ -96,7 +99,7 @@ public final class SignatureCaller {
 
   /** A vector of byte strings (e.g. encoded images). */
   public String strings(byte[]... values) throws IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] v : values) {
       out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v.length).array());
       out.write(v);
@@ -115,7 +118,7 @@ public final class SignatureCaller {
   private String file(String dtype, byte[] bytes, long... shape) throws IOException {
     Path f = Files.createTempFile(work, "in", ".bin");
     Files.write(f, bytes);
-    String dims = String.join("x", java.util.Arrays.stream(shape).mapToObj(Long::toString).toList());
+    String dims = String.join("x", Arrays.stream(shape).mapToObj(Long::toString).toList());
     return dtype + ":" + dims + ":" + f;
   }
 

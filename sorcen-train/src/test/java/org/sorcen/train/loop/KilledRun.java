@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,7 +88,7 @@ public final class KilledRun {
     try {
       return Files.exists(metrics) ? Files.readAllLines(metrics).stream().filter(l -> l.contains("\"train\""))
           .count() : 0;
-    } catch (java.io.UncheckedIOException | java.nio.charset.MalformedInputException e) {
+    } catch (UncheckedIOException | MalformedInputException e) {
       return 0; // read mid-write
     }
   }

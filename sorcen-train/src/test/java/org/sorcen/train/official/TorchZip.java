@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -117,7 +118,7 @@ public final class TorchZip {
     /** The low {@code n} bytes of {@code v}, little-endian. */
     public static byte[] le(long v, int n) {
       byte[] all = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
-      return java.util.Arrays.copyOf(all, n);
+      return Arrays.copyOf(all, n);
     }
   }
 

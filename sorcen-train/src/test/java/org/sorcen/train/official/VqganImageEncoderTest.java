@@ -8,9 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,7 +106,7 @@ class VqganImageEncoderTest {
           TInt64 a = (TInt64) out.get(0);
           TInt64 b = (TInt64) out.get(1);
           int equal = 0;
-          java.util.Set<Long> codes = new java.util.HashSet<>();
+          Set<Long> codes = new HashSet<>();
           for (int i = 0; i < n; i++) {
             for (int j = 0; j < tokenizer.seqLen(); j++) {
               codes.add(a.getLong(i, j));

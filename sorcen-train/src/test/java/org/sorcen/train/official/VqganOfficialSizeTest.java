@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,8 @@ class VqganOfficialSizeTest {
     try (Tokenizer t = Tokenizer.load(tmp.resolve("tok"))) {
       ImageSet images = new ImageSet(n, (int) shape[1], (int) shape[2], (int) shape[3], pixels, new long[n], List.of());
       t.encode(new ImageSet(1, images.height(), images.width(), images.channels(),
-          java.util.Arrays.copyOf(pixels, images.imageSize()), new long[1], List.of())); // warm-up
-      t.decode(java.util.Arrays.copyOf(officialIds, t.spec().seqLen()), 1);
+          Arrays.copyOf(pixels, images.imageSize()), new long[1], List.of())); // warm-up
+      t.decode(Arrays.copyOf(officialIds, t.spec().seqLen()), 1);
       long e0 = System.nanoTime();
       long[] ids = t.encode(images);
       long e1 = System.nanoTime();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sorcen.graph.config.EmaConfig;
 import org.sorcen.graph.weights.Safetensors;
@@ -57,7 +58,7 @@ class OfficialMageStepTest {
       OnlineImages online = OnlineImages.build(tf, in, "bilinear");
       Operand<TUint8> crops = online.tokenizer().crops(tf, online.images(), online.crops());
       Session.Runner run = s.runner();
-      java.util.List<Tensor> feeds = online.feed(run, in);
+      List<Tensor> feeds = online.feed(run, in);
       try (Result r = run.fetch(crops).run()) {
         TUint8 t = (TUint8) r.get(0);
         byte[] ours = new byte[(int) t.shape().size()];

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +60,7 @@ class OfficialOneStepTest {
     OneStepReplay.Report step = OneStepReplay.run(fixture, EmaConfig.TRAINED);
     System.out.println(fixture.getFileName() + ", momentum projector trained: worst ‖a−b‖/‖b‖ = "
         + worst(step));
-    Map<String, Integer> vanishing = new java.util.TreeMap<>();
+    Map<String, Integer> vanishing = new TreeMap<>();
     step.rows().stream().filter(r -> r.vanishing() > 0 && !r.name().contains(".exp_avg"))
         .forEach(r -> vanishing.put(r.name(), r.vanishing()));
     System.out.println("elements with a vanishing official gradient, checked against one Adam step: " + vanishing);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,14 +14,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.export.TokenizerExport;
+import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.tokenizer.TinyTokenizer;
@@ -49,7 +53,7 @@ class ClusterRunTest {
     Process p;
     try {
       p = new ProcessBuilder("unshare", "-n", "sh", "-c", "ip link set lo up").redirectErrorStream(true).start();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "unshare is not installed: " + e.getMessage();
     }
     boolean ended = p.waitFor(30, TimeUnit.SECONDS);
@@ -123,7 +127,7 @@ class ClusterRunTest {
     assertTrue(first.terminateWorker(1), "worker 1 was running when signalled\n" + first.logs());
     first.awaitEnd(BOUND_SECONDS);
     assertEquals(List.of(0, 0), first.exitCodes(), first.logs());
-    java.util.regex.Matcher chief = java.util.regex.Pattern.compile("stopped with the other workers \\(1 of them got "
+    Matcher chief = Pattern.compile("stopped with the other workers \\(1 of them got "
         + "SIGINT/SIGTERM\\) at step (\\d+) of 24; checkpoint (\\S+) written").matcher(first.log(0));
     assertTrue(chief.find(), first.logs());
     long step = Long.parseLong(chief.group(1));
@@ -298,13 +302,13 @@ class ClusterRunTest {
 
     /** Sends {@code kill -SIGNAL} (STOP, CONT) to the JVM of worker {@code i}; false when it is not running. */
     boolean signalWorker(int i, String signal) throws Exception {
-      java.util.Optional<ProcessHandle> w = worker(i);
+      Optional<ProcessHandle> w = worker(i);
       return w.isPresent() && new ProcessBuilder("kill", "-" + signal, Long.toString(w.get().pid())).start()
           .waitFor() == 0;
     }
 
     /** The JVM of worker {@code i}, while it runs. */
-    java.util.Optional<ProcessHandle> worker(int i) {
+    Optional<ProcessHandle> worker(int i) {
       return shell.descendants().filter(h -> h.info().arguments().map(a -> a.length > 1
           && a[a.length - 1].equals(Integer.toString(i)) && a[a.length - 2].equals("--task-index")).orElse(false))
           .findFirst();

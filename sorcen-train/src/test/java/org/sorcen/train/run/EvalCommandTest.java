@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigLoader;
@@ -61,7 +62,7 @@ class EvalCommandTest {
   }
 
   private static Map<String, String> missing(Map<String, Double> have, String... keys) {
-    Map<String, String> m = new java.util.TreeMap<>();
+    Map<String, String> m = new TreeMap<>();
     for (String k : keys) {
       if (!have.containsKey(k)) {
         m.put(k, "missing");

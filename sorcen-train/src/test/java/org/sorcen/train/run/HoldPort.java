@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +32,7 @@ public final class HoldPort {
         server.setSoTimeout((int) Math.max(1, until - System.currentTimeMillis()));
         try {
           open.add(server.accept()); // gRPC's connections: accepted, never answered
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
           break;
         }
       }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,7 +62,7 @@ class KillAndResumeTest {
   }
 
   private static ProcessBuilder cli(Path config, Path data, Path run) {
-    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", System.getProperty("java.class.path"), "org.sorcen.train.cli.SorcenCli", "train",
         "--config", config.toString(), "--data", data.toString(), "--run-dir", run.toString()));
     SETTINGS.forEach((k, v) -> {
@@ -84,7 +85,7 @@ class KillAndResumeTest {
     for (String line : Files.readAllLines(metrics)) {
       JsonNode n = new ObjectMapper().readTree(line);
       if (n.get("kind").asText().equals("train")) {
-        out.computeIfAbsent(n.get("step").asLong(), k -> new java.util.ArrayList<>()).add(n.get("loss/total").asDouble());
+        out.computeIfAbsent(n.get("step").asLong(), k -> new ArrayList<>()).add(n.get("loss/total").asDouble());
       }
     }
     return out;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigLoader;
@@ -25,7 +26,7 @@ import org.sorcen.train.eval.Representations;
 class ReferencePointsTest {
   /** Images whose brightness pattern follows the class, so pixels carry the label. */
   static ImageSet images(int n, int salt) {
-    java.util.Random r = new java.util.Random(salt);
+    Random r = new Random(salt);
     byte[] px = new byte[n * 16];
     long[] labels = new long[n];
     for (int i = 0; i < n; i++) {

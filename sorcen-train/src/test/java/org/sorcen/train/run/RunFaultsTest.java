@@ -14,14 +14,17 @@ import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.SavedModelVerifier;
+import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.train.cli.SorcenCli;
 import picocli.CommandLine;
@@ -171,7 +174,7 @@ class RunFaultsTest {
   @Test
   void damageIsToldApartFromAnIntactCheckpointBeforeRestoring(@TempDir Path tmp) throws IOException {
     Path run = copyOfFinished(tmp);
-    assertEquals(java.util.Optional.empty(), Checkpoints.damage(checkpoint(run, 12)));
+    assertEquals(Optional.empty(), Checkpoints.damage(checkpoint(run, 12)));
 
     Path cut = checkpoint(run, 4);
     try (RandomAccessFile f = new RandomAccessFile(dataFile(cut).toFile(), "rw")) {
@@ -200,7 +203,7 @@ class RunFaultsTest {
     Path latest = checkpoint(run, 12);
     flipByte(dataFile(latest), Files.size(dataFile(latest)) / 3);
     Files.writeString(new RunLayout(run).metrics(), "{\"kind\": \"train\", \"step\": 12, \"cut by a cra",
-        java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.APPEND);
 
     Result r = cli(train(run));
     assertEquals(0, r.code(), r.err() + r.out());
@@ -208,7 +211,7 @@ class RunFaultsTest {
         r.out());
     assertTrue(r.out().contains("resuming from " + checkpoint(run, 8)), r.out());
     assertTrue(Files.isDirectory(run.resolve("checkpoints/damaged-step-000000012")), "set aside for inspection");
-    assertEquals(java.util.Optional.empty(), Checkpoints.damage(latest), "step 12 written again, intact");
+    assertEquals(Optional.empty(), Checkpoints.damage(latest), "step 12 written again, intact");
 
     Map<Long, List<Double>> resumed = losses(run);
     Map<Long, List<Double>> reference = losses(FinishedRun.RUN);
@@ -223,7 +226,7 @@ class RunFaultsTest {
     Path run = copyOfFinished(tmp);
     Path models = run.resolve("savedmodels");
     // What a kill during the export leaves: one model renamed, the other still a hidden temporary.
-    org.sorcen.export.io.AtomicFiles.deleteTree(models.resolve("sorcen-generator/12"));
+    AtomicFiles.deleteTree(models.resolve("sorcen-generator/12"));
     Files.createDirectories(models.resolve("sorcen-generator/.tmp-12/variables"));
     Files.writeString(models.resolve("sorcen-generator/.tmp-12/saved_model.pb"), "half");
 

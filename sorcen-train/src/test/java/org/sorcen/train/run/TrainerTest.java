@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class TrainerTest {
   static TokenArrays rows(int n, int salt) {
     long[] ids = new long[n * 16];
     long[] labels = new long[n];
-    java.util.Random r = new java.util.Random(salt);
+    Random r = new Random(salt);
     for (int i = 0; i < n; i++) {
       labels[i] = i % 3;
       for (int j = 0; j < 16; j++) {

@@ -5,15 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.graph.model.SorcenVariables;
 import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.VariableRole;
 
@@ -81,7 +83,7 @@ class TrainingSessionTest {
       List<String> names = new ArrayList<>();
       for (ModelVariable v : ema) {
         names.add(v.name());
-        names.add(org.sorcen.graph.model.SorcenVariables.studentOf(v.name()));
+        names.add(SorcenVariables.studentOf(v.name()));
       }
       Map<String, float[]> before = s.read(names);
       StepMetrics m = s.step(TinyConfigs.tokens(8, 16, 32, 1), TinyConfigs.labels(8, 1));
@@ -91,7 +93,7 @@ class TrainingSessionTest {
       double projectorOffEma = 0;
       for (ModelVariable v : ema) {
         float[] t0 = before.get(v.name());
-        float[] s0 = before.get(org.sorcen.graph.model.SorcenVariables.studentOf(v.name()));
+        float[] s0 = before.get(SorcenVariables.studentOf(v.name()));
         float[] t1 = after.get(v.name());
         boolean trained = v.role() == VariableRole.EMA_AND_TRAINABLE;
         assertEquals(rule.equals("trained") && v.name().startsWith("momentum_projector."), trained, v.name());
@@ -118,8 +120,8 @@ class TrainingSessionTest {
       SorcenConfig config = TinyConfigs.tiny(Map.of("model.teacher_init", init));
       try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
         Map<String, float[]> v = s.read(names);
-        boolean copied = java.util.Arrays.equals(v.get(names.get(0)), v.get(names.get(1)))
-            && java.util.Arrays.equals(v.get(names.get(2)), v.get(names.get(3)));
+        boolean copied = Arrays.equals(v.get(names.get(0)), v.get(names.get(1)))
+            && Arrays.equals(v.get(names.get(2)), v.get(names.get(3)));
         assertEquals("copy".equals(init), copied, init);
       }
     }
@@ -141,11 +143,11 @@ class TrainingSessionTest {
         s.step(TinyConfigs.tokens(8, 16, 32, i), TinyConfigs.labels(8, i));
       }
       Map<String, float[]> after = s.read(names);
-      assertTrue(java.util.Arrays.equals(before.get(names.get(0)), after.get(names.get(0))));
-      assertEquals(rule.equals("ema"), java.util.Arrays.equals(before.get(names.get(1)), after.get(names.get(1))),
+      assertTrue(Arrays.equals(before.get(names.get(0)), after.get(names.get(0))));
+      assertEquals(rule.equals("ema"), Arrays.equals(before.get(names.get(1)), after.get(names.get(1))),
           "momentum projector unchanged under " + rule);
-      assertTrue(!java.util.Arrays.equals(before.get(names.get(2)), after.get(names.get(2))));
-      assertTrue(!java.util.Arrays.equals(before.get(names.get(3)), after.get(names.get(3))));
+      assertTrue(!Arrays.equals(before.get(names.get(2)), after.get(names.get(2))));
+      assertTrue(!Arrays.equals(before.get(names.get(3)), after.get(names.get(3))));
     }
   }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -44,6 +47,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 import picocli.CommandLine;
@@ -68,7 +72,7 @@ class ImageEncoderExportTest {
     tc = TinyTokenizer.config(Map.of("train.epochs", "1"));
     Path tokCkpt = dir.resolve("tok").resolve("tokenizer");
     TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0,
-        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        new PrintStream(OutputStream.nullOutputStream()));
     tokDir = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokDir);
     config = ConfigLoader.parse("""
@@ -103,7 +107,7 @@ class ImageEncoderExportTest {
     }
     long[][] rows = new long[images.count()][];
     for (int i = 0; i < rows.length; i++) {
-      rows[i] = java.util.Arrays.copyOfRange(ids, i * 16, (i + 1) * 16);
+      rows[i] = Arrays.copyOfRange(ids, i * 16, (i + 1) * 16);
     }
     float[][] expected;
     try (SorcenEncoder enc = SorcenEncoder.fromCheckpoint(config, prefix)) {
@@ -172,7 +176,7 @@ class ImageEncoderExportTest {
       IllegalArgumentException notImage = assertThrows(IllegalArgumentException.class,
           () -> enc.embed("not an image".getBytes(StandardCharsets.UTF_8)));
       assertTrue(notImage.getMessage().startsWith("image 0: not a JPEG or PNG"), notImage.getMessage());
-      Path cut = Files.write(folder.resolve("cut.png"), java.util.Arrays.copyOf(png[1], 20));
+      Path cut = Files.write(folder.resolve("cut.png"), Arrays.copyOf(png[1], 20));
       IoFailure bad = assertThrows(IoFailure.class, () -> enc.embed(files[0], cut));
       assertEquals("cannot read image " + cut + ": truncated PNG (20 bytes, no IEND chunk)", bad.getMessage());
       IoFailure missing = assertThrows(IoFailure.class, () -> enc.embed(folder.resolve("nope.png")));
@@ -232,7 +236,7 @@ class ImageEncoderExportTest {
 
     Path broken = Files.createDirectories(dir.resolve("broken"));
     Files.write(broken.resolve("a.png"), png(grey[0]));
-    Files.write(broken.resolve("b.png"), java.util.Arrays.copyOf(png(grey[1]), 30));
+    Files.write(broken.resolve("b.png"), Arrays.copyOf(png(grey[1]), 30));
     Cli bad = cli("embed", "--encoder", model.toString(), "--images", broken.toString(), "--out",
         dir.resolve("b.npy").toString());
     assertEquals(1, bad.code(), bad.err());
@@ -256,7 +260,7 @@ class ImageEncoderExportTest {
     ByteArrayOutputStream jpg = new ByteArrayOutputStream();
     ImageIO.write(grey[0], "jpg", jpg);
     byte[] whole = jpg.toByteArray();
-    Files.write(cut.resolve("cut.jpg"), java.util.Arrays.copyOf(whole, whole.length - 4)); // inside the scan
+    Files.write(cut.resolve("cut.jpg"), Arrays.copyOf(whole, whole.length - 4)); // inside the scan
     Cli bad = cli("embed", "--encoder", model.toString(), "--images", cut.toString(), "--out",
         dir.resolve("cut.npy").toString());
     assertEquals(1, bad.code(), bad.err());
@@ -298,9 +302,9 @@ class ImageEncoderExportTest {
 
   /** Runs {@code ./sorcen args} in this JVM; progress on System.err is captured with the error lines. */
   static Cli cli(String... args) {
-    java.io.PrintStream saved = System.err;
+    PrintStream saved = System.err;
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    System.setErr(new java.io.PrintStream(progress, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(progress, true, StandardCharsets.UTF_8));
     // Made after the swap: picocli's writers would otherwise end up on the original stream.
     CommandLine cli = SorcenCli.commandLine();
     StringWriter out = new StringWriter();
@@ -346,7 +350,7 @@ class ImageEncoderExportTest {
     for (int i = 0; i < out.length; i++) {
       out[i] = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
       out[i].getRaster().setDataElements(0, 0, SIDE, SIDE,
-          java.util.Arrays.copyOfRange(images.pixels(), i * SIDE * SIDE, (i + 1) * SIDE * SIDE));
+          Arrays.copyOfRange(images.pixels(), i * SIDE * SIDE, (i + 1) * SIDE * SIDE));
     }
     return out;
   }
@@ -380,7 +384,7 @@ class ImageEncoderExportTest {
   }
 
   static float[][] rows(Result r, int n) {
-    org.tensorflow.types.TFloat32 e = (org.tensorflow.types.TFloat32) r.get("embedding").orElseThrow();
+    TFloat32 e = (TFloat32) r.get("embedding").orElseThrow();
     assertEquals(Shape.of(n, 16), e.shape());
     float[][] out = new float[n][16];
     for (int i = 0; i < n; i++) {

@@ -1,28 +1,35 @@
 package org.sorcen.train.tokenizer;
 
-import org.sorcen.export.TokenizerExport;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SavedModelVerifier;
-import org.sorcen.train.export.SignatureCaller;
+import org.sorcen.export.TokenizerExport;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.graph.tokenizer.VqTokenizer;
+import org.sorcen.train.export.SignatureCaller;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 
 /** seeds → images in one SavedModel equals the generator's tokens drawn by the tokenizer's decoder. */
 class ImageGeneratorExportTest {
@@ -31,7 +38,7 @@ class ImageGeneratorExportTest {
     TokenizerConfig tc = TinyTokenizer.config(Map.of("train.epochs", "1"));
     Path tokCkpt = dir.resolve("tok").resolve("tokenizer");
     TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0,
-        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        new PrintStream(OutputStream.nullOutputStream()));
     Path tokDir = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokDir);
 
@@ -51,13 +58,13 @@ class ImageGeneratorExportTest {
     try (Tokenizer t = Tokenizer.load(tokDir)) {
       expected = t.decode(tokens, seeds.length);
     }
-    Path model = ModelExport.imageGenerator(config, prefix, new org.sorcen.graph.tokenizer.VqTokenizer(tc), tokDir, dir.resolve("sm"), null);
+    Path model = ModelExport.imageGenerator(config, prefix, new VqTokenizer(tc), tokDir, dir.resolve("sm"), null);
     assertEquals(List.of(), SavedModelVerifier.problems(model));
     assertEquals(List.of(), SavedModelVerifier.problems(ModelExport.tokenizer(tokDir, dir.resolve("sm"), null)));
     try (SavedModelBundle b = SavedModelBundle.load(model.toString(), "serve");
         TInt64 in = TInt64.tensorOf(Shape.of(seeds.length), DataBuffers.of(seeds, true, false));
-        org.tensorflow.types.TFloat32 t = org.tensorflow.types.TFloat32.scalarOf(4.5f);
-        org.tensorflow.types.TInt32 n = org.tensorflow.types.TInt32.scalarOf(12);
+        TFloat32 t = TFloat32.scalarOf(4.5f);
+        TInt32 n = TInt32.scalarOf(12);
         Result r = b.function("serving_default").call(Map.of("seeds", in, "temperature", t, "num_iter", n))) {
       TUint8 images = (TUint8) r.get("images").orElseThrow();
       byte[] got = new byte[(int) images.size()];
@@ -68,10 +75,10 @@ class ImageGeneratorExportTest {
     // The same models outside this JVM: TF Java alone, and Python TensorFlow when available.
     Path tokenizerModel = dir.resolve("sm").resolve(ModelExport.TOKENIZER).resolve("1");
     byte[] pixels = TinyTokenizer.images(3, 9).pixels();
-    java.util.List<SignatureCaller> callers = new java.util.ArrayList<>();
-    callers.add(SignatureCaller.javaOnly(java.nio.file.Files.createTempDirectory(dir, "java")));
+    List<SignatureCaller> callers = new ArrayList<>();
+    callers.add(SignatureCaller.javaOnly(Files.createTempDirectory(dir, "java")));
     StringBuilder why = new StringBuilder();
-    SignatureCaller python = SignatureCaller.python(java.nio.file.Files.createTempDirectory(dir, "py"), why);
+    SignatureCaller python = SignatureCaller.python(Files.createTempDirectory(dir, "py"), why);
     if (python != null) {
       callers.add(python);
     } else {

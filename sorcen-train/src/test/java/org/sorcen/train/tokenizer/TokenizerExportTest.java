@@ -1,22 +1,20 @@
 package org.sorcen.train.tokenizer;
 
-import org.sorcen.export.TokenizerExport;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sorcen.export.TokenizerExport;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.TokenizerInference;
@@ -41,6 +39,11 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /** Train a few steps, checkpoint, export, and load the SavedModel back in a fresh bundle. */
 class TokenizerExportTest {
@@ -57,8 +60,8 @@ class TokenizerExportTest {
     cfg = TinyTokenizer.config(Map.of("train.epochs", "3"));
     images = TinyTokenizer.images(48, 5);
     checkpoint = dir.resolve("ckpt").resolve("tokenizer");
-    TokenizerTrainer.train(cfg, images, checkpoint, SessionSettings.defaults(), 0, new java.io.PrintStream(
-        java.io.OutputStream.nullOutputStream()));
+    TokenizerTrainer.train(cfg, images, checkpoint, SessionSettings.defaults(), 0, new PrintStream(
+        OutputStream.nullOutputStream()));
     model = dir.resolve("model");
     TokenizerExport.write(cfg, checkpoint, model);
   }
@@ -122,7 +125,7 @@ class TokenizerExportTest {
     try (Tokenizer tok = Tokenizer.load(model)) {
       long[] ids = tok.encode(images);
       assertEquals(images.count() * 16, ids.length);
-      assertTrue(java.util.Arrays.stream(ids).allMatch(id -> id >= 0 && id < 16), "ids in [0, C)");
+      assertTrue(Arrays.stream(ids).allMatch(id -> id >= 0 && id < 16), "ids in [0, C)");
       assertArrayEquals(expectedIds, ids);
       byte[] decoded = tok.decode(ids, images.count());
       assertEquals(images.count() * 8 * 8, decoded.length);

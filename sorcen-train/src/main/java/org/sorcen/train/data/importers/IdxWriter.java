@@ -4,6 +4,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
+import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 
@@ -39,7 +40,7 @@ public final class IdxWriter {
   }
 
   private static void writeAtomically(Path file, Body body) {
-    org.sorcen.export.io.AtomicFiles.write(file, raw -> {
+    AtomicFiles.write(file, raw -> {
       GZIPOutputStream gz = new GZIPOutputStream(raw);
       DataOutputStream out = new DataOutputStream(gz);
       body.write(out);

@@ -3,6 +3,7 @@ package org.sorcen.train.data.importers;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.sorcen.export.io.AtomicFiles;
@@ -23,7 +24,7 @@ public final class ImageFolderWriter {
     AtomicFiles.writeDirectory(out, false, tmp -> {
       for (Map.Entry<String, ImageSet> e : splits.entrySet()) {
         ImageSet s = e.getValue();
-        long top = Math.max(s.classNames().size() - 1, java.util.Arrays.stream(s.labels()).max().orElse(0));
+        long top = Math.max(s.classNames().size() - 1, Arrays.stream(s.labels()).max().orElse(0));
         int digits = Long.toString(Math.max(0, top)).length();
         for (int i = 0; i < s.count(); i++) {
           Path dir = tmp.resolve(e.getKey()).resolve(classFolder(s, s.labels()[i], digits));

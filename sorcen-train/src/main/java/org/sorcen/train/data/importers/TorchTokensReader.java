@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipFile;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
@@ -109,7 +110,7 @@ public final class TorchTokensReader {
   }
 
   /** The first few tensor names, each bounded, for a message. */
-  private static String names(java.util.Set<String> names) {
+  private static String names(Set<String> names) {
     List<String> shown = names.stream().limit(5).map(Echo::text).toList();
     return String.join(", ", shown) + (names.size() > 5 ? ", ... (" + names.size() + ")" : "");
   }

@@ -1,10 +1,15 @@
 package org.sorcen.train.data.importers;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.sorcen.train.official.TorchZip;
 import org.sorcen.train.official.TorchZip.Pickle;
+import org.sorcen.train.official.TorchZip;
 
 /** The hand-made hostile inputs of the fuzz test, one or more per class of defect a tester found. */
 final class HostileInputs {
@@ -34,7 +39,7 @@ final class HostileInputs {
 
   private static byte[] repeat(int op, int n) {
     byte[] b = new byte[n];
-    java.util.Arrays.fill(b, (byte) op);
+    Arrays.fill(b, (byte) op);
     return b;
   }
 
@@ -76,7 +81,7 @@ final class HostileInputs {
     m.put("a float as a size", tensor(four, zero, tuple(p2().op('G').raw(new byte[8]).bytes()), stride1));
     m.put("a negative size", tensor(four, zero, tuple(new Pickle().op('J').raw(Pickle.le(-1, 4)).bytes()), stride1));
     m.put("fewer strides than sizes", tensor(four, zero, size4, tuple()));
-    m.put("a 65-dimensional size", tensor(four, zero, tuple(java.util.Collections.nCopies(65, integer(1))
+    m.put("a 65-dimensional size", tensor(four, zero, tuple(Collections.nCopies(65, integer(1))
         .toArray(byte[][]::new)), stride1));
     byte[] huge = integer(1L << 40);
     m.put("an element count that overflows", tensor(four, zero, tuple(huge, huge, huge), tuple(four, four, four)));
@@ -154,7 +159,7 @@ final class HostileInputs {
   /** A safetensors file: the 8-byte header length, the JSON header, then {@code data} bytes. */
   private static byte[] safetensors(String json, int data) {
     byte[] j = json.getBytes(StandardCharsets.UTF_8);
-    return java.nio.ByteBuffer.allocate(8 + j.length + data).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+    return ByteBuffer.allocate(8 + j.length + data).order(ByteOrder.LITTLE_ENDIAN)
         .putLong(j.length).put(j).array();
   }
 
@@ -169,7 +174,7 @@ final class HostileInputs {
         + "}}", 0));
     m.put("a 100,000-digit dimension", safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[" + "9".repeat(100_000)
         + "],\"data_offsets\":[0,4]}}", 4));
-    m.put("a header length of 2^63 - 1", java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+    m.put("a header length of 2^63 - 1", ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
         .putLong(Long.MAX_VALUE).array());
     return m;
   }
@@ -209,7 +214,7 @@ final class HostileInputs {
   }
 
   /** .npz files by defect. */
-  static Map<String, byte[]> npzs() throws java.io.IOException {
+  static Map<String, byte[]> npzs() throws IOException {
     Map<String, byte[]> m = new LinkedHashMap<>();
     byte[] claims = Npy.file(1, Npy.dict("<i8", false, "(2147483631, 1)"), new byte[0]);
     m.put("a deflated member claiming 2^31 - 17 rows", Npy.npz(Map.of("tokens", claims), true));

@@ -2,6 +2,7 @@ package org.sorcen.train.data.importers;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.TreeSet;
 
@@ -43,7 +44,7 @@ final class Mutations {
       default -> {
         int from = r.nextInt(in.length);
         int n = Math.min(in.length - from, 1 + r.nextInt(32));
-        yield splice(in, at, 0, java.util.Arrays.copyOfRange(in, from, from + n));
+        yield splice(in, at, 0, Arrays.copyOfRange(in, from, from + n));
       }
     };
   }

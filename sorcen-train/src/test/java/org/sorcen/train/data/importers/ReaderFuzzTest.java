@@ -3,17 +3,23 @@ package org.sorcen.train.data.importers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.weights.NamedTensors;
@@ -146,7 +152,7 @@ class ReaderFuzzTest {
           reader);
     }
     for (int cut : Mutations.prefixes(pickle.length)) {
-      run(name + " data.pkl cut to " + cut, "m.pt", TorchZip.withPickle(fixture, java.util.Arrays.copyOf(pickle, cut)),
+      run(name + " data.pkl cut to " + cut, "m.pt", TorchZip.withPickle(fixture, Arrays.copyOf(pickle, cut)),
           reader);
     }
     fuzz(name, Files.readAllBytes(fixture), reader, rawMutations);
@@ -155,19 +161,19 @@ class ReaderFuzzTest {
   /** Mutations and cuts of the JSON header (8-byte length, then JSON), the tensor data left as it is. */
   private void safetensorsFixture(String name, int mutations) throws IOException {
     byte[] all = Files.readAllBytes(DIR.resolve(name));
-    int end = 8 + (int) java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
-    byte[] header = java.util.Arrays.copyOf(all, end);
-    byte[] data = java.util.Arrays.copyOfRange(all, end, all.length);
+    int end = 8 + (int) ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+    byte[] header = Arrays.copyOf(all, end);
+    byte[] data = Arrays.copyOfRange(all, end, all.length);
     for (int i = 0; i < mutations; i++) {
       run(name + " header mutation " + i, "m.safetensors", concat(Mutations.mutate(header, random), data), safetensors);
     }
     for (int cut : Mutations.prefixes(all.length)) {
-      run(name + " cut to " + cut, "m.safetensors", java.util.Arrays.copyOf(all, cut), safetensors);
+      run(name + " cut to " + cut, "m.safetensors", Arrays.copyOf(all, cut), safetensors);
     }
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
@@ -178,7 +184,7 @@ class ReaderFuzzTest {
       run(name + " mutation " + i, file, Mutations.mutate(bytes, random), reader);
     }
     for (int cut : Mutations.prefixes(bytes.length)) {
-      run(name + " cut to " + cut, file, java.util.Arrays.copyOf(bytes, cut), reader);
+      run(name + " cut to " + cut, file, Arrays.copyOf(bytes, cut), reader);
     }
   }
 
@@ -207,8 +213,8 @@ class ReaderFuzzTest {
     IdxWriter.write(new ImageSet(3, 4, 4, 1, pixels, new long[] {0, 1, 2}, List.of()), images,
         tmp.resolve("fixture-labels.idx"));
     byte[] raw = Files.readAllBytes(images);
-    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
-    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
       out.write(raw);
     }
     Map<String, byte[]> m = new LinkedHashMap<>();
@@ -220,7 +226,7 @@ class ReaderFuzzTest {
   private void run(String label, String fileName, byte[] bytes, Reader reader) {
     inputs++;
     Path file = tmp.resolve(fileName);
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long before = threads.getCurrentThreadAllocatedBytes();
     try {
       Files.write(file, bytes);
