@@ -22,6 +22,8 @@ public final class DirectoryLock implements AutoCloseable {
 
   /** Another process (or another part of this one) holds the lock. */
   public static final class Held extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public Held(String message) {
       super(message);
     }

@@ -9,6 +9,8 @@ import org.tensorflow.exceptions.TensorFlowException;
  * a device error). The message is one line naming the path and the cause; the CLI exits 1 on it.
  */
 public final class IoFailure extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
   public IoFailure(String message, Throwable cause) {
     super(message, cause);
   }

@@ -2,6 +2,8 @@ package org.sorcen.graph.config;
 
 /** A config that cannot be used; the message says which key and what to change. */
 public final class ConfigException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
   public ConfigException(String message) {
     super(message);
   }

@@ -56,16 +56,18 @@ public final class IterativeDecoder {
       SwitchCond<TInt64> sampledIn = tf.switchCond(sampled, active);
       Operand<TInt64> seedsIn = tf.switchCond(seeds, active).outputTrue();
       Operand<TFloat32> temperatureIn = tf.switchCond(temperature, active).outputTrue();
-      Operand<TInt64>[] next = step(ctx, m, seedsIn, idsIn.outputTrue(), temperatureIn, t, total);
-      ids = tf.merge(List.of(idsIn.outputFalse(), next[0])).output();
-      sampled = tf.merge(List.of(sampledIn.outputFalse(), next[1])).output();
+      Step next = step(ctx, m, seedsIn, idsIn.outputTrue(), temperatureIn, t, total);
+      ids = tf.merge(List.of(idsIn.outputFalse(), next.ids())).output();
+      sampled = tf.merge(List.of(sampledIn.outputFalse(), next.sampled())).output();
     }
     return sampled;
   }
 
-  /** One decoding step at index t of T: returns {next ids (MASK where re-masked), sampled ids}. */
-  @SuppressWarnings("unchecked")
-  private static Operand<TInt64>[] step(LayerContext ctx, ModelConfig m, Operand<TInt64> seeds, Operand<TInt64> ids,
+  /** The ids after a step (MASK where re-masked) and the ids it sampled. */
+  private record Step(Operand<TInt64> ids, Operand<TInt64> sampled) {}
+
+  /** One decoding step at index t of T. */
+  private static Step step(LayerContext ctx, ModelConfig m, Operand<TInt64> seeds, Operand<TInt64> ids,
       Operand<TFloat32> temperature, int t, Operand<TFloat32> total) {
     Ops tf = ctx.tf();
     int seqLen = m.seqLen();
@@ -101,7 +103,7 @@ public final class IterativeDecoder {
         TInt32.class).values());
     Operand<TFloat32> cutoff = tf.gather(ascending, maskLen, tf.constant(1), Gather.batchDims(1L));
     Operand<TInt64> next = tf.select(tf.math.less(confidence, cutoff), mask, sampled);
-    return new Operand[] {next, sampled};
+    return new Step(next, sampled);
   }
 
   /** −log(−log u): standard Gumbel noise from uniforms in (0, 1). */

@@ -64,9 +64,9 @@ public final class VqganLayers {
   /** GroupNorm over (H, W, C/G) per group with the biased variance, as torch computes it. */
   static Operand<TFloat32> groupNorm(Ops tf, WeightSource w, String prefix, Operand<TFloat32> x) {
     Shape s = x.shape();
-    long h = s.size(1);
-    long wd = s.size(2);
-    long c = s.size(3);
+    long h = s.get(1);
+    long wd = s.get(2);
+    long c = s.get(3);
     Operand<TFloat32> grouped = tf.reshape(x, tf.constant(new long[] {-1, h, wd, VqganConfig.GROUPS,
         c / VqganConfig.GROUPS}));
     Operand<TInt32> axes = tf.constant(new int[] {1, 2, 4});
@@ -91,9 +91,9 @@ public final class VqganLayers {
   /** {@code interpolate(scale_factor=2, mode="nearest")}: every pixel repeated into a 2×2 block, then the conv. */
   static Operand<TFloat32> upsample(Ops tf, WeightSource w, String prefix, Operand<TFloat32> x) {
     Shape s = x.shape();
-    long h = s.size(1);
-    long wd = s.size(2);
-    long c = s.size(3);
+    long h = s.get(1);
+    long wd = s.get(2);
+    long c = s.get(3);
     Operand<TFloat32> cells = tf.reshape(x, tf.constant(new long[] {-1, h, 1, wd, 1, c}));
     Operand<TFloat32> tiled = tf.tile(cells, tf.constant(new long[] {1, 1, 2, 1, 2, 1}));
     Operand<TFloat32> up = tf.reshape(tiled, tf.constant(new long[] {-1, 2 * h, 2 * wd, c}));

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * user's input.
  */
 public final class ClusterFailure extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
   /** TensorFlow's words when workers started with --cluster lists of different lengths meet in one group. */
   private static final Pattern GROUP_SIZES = Pattern.compile("joining a group with size\\s*(\\d+), but that group "
       + "has size\\s*(\\d+)");

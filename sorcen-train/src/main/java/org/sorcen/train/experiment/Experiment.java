@@ -59,6 +59,8 @@ public final class Experiment {
 
   /** A stop request (SIGINT/SIGTERM) ended a training stage after its checkpoint: not a failure. */
   public static final class Interrupted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public Interrupted(String message) {
       super(message);
     }

@@ -34,6 +34,8 @@ final class PickleReader {
 
   /** A defect of the pickle; the message is one line. */
   static final class Malformed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     Malformed(String message) {
       super(message, null, false, false);
     }

@@ -100,10 +100,14 @@ public final class TorchCheckpoint implements NamedTensors {
   }
 
   /** {@code collections.OrderedDict}: its BUILD state ({@code state_dict()._metadata}) is not needed. */
-  static final class PyOrderedDict extends LinkedHashMap<Object, Object> implements PickleReader.IgnoresState {}
+  static final class PyOrderedDict extends LinkedHashMap<Object, Object> implements PickleReader.IgnoresState {
+    private static final long serialVersionUID = 1L;
+  }
 
   /** {@code argparse.Namespace}: its attributes, which BUILD sets. */
-  static final class PyNamespace extends LinkedHashMap<Object, Object> implements PickleReader.StateIsEntries {}
+  static final class PyNamespace extends LinkedHashMap<Object, Object> implements PickleReader.StateIsEntries {
+    private static final long serialVersionUID = 1L;
+  }
 
   /** A tensor's rank at most; PyTorch's own limit is 64. */
   static final int MAX_RANK = 64;
