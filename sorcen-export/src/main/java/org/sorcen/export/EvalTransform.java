@@ -36,7 +36,7 @@ import org.tensorflow.types.TUint8;
  * PIL's BICUBIC algorithm, not {@code ResizeBicubic} (no antialiasing, clamped borders). It is not
  * bit-identical to PIL: PIL computes in fixed point and rounds to 8 bits between its horizontal and
  * vertical passes; this computes both passes in float32 and rounds once. The difference is measured in
- * README.md ({@code ./sorcen embed}).
+ * results/performance.md ("{@code image_bytes} resampling against PIL").
  *
  * <p><b>Images of the input size</b>: for MAGE's VQGAN ({@code ImageTokenizer.resizesInputSizedImages})
  * they are resized like any other, as the official transform does (a 256² image is enlarged to 292²

@@ -13,7 +13,7 @@ import java.util.List;
  * {@code batch_size} is one batch of all its rows, and lr = blr·rows/256. On small runs the official
  * LARS setting under-trains the head (measured on the sorcen-tiny run's Fashion-MNIST slice with the
  * earlier feature: LARS at blr 0.1 and batch 256 reached 40.9% top-1, SGD with momentum at blr 1
- * 72.4%; README, "Evaluation"); "sgd" stays available.
+ * 72.4%; results/performance.md, "Linear-probe optimizer"); "sgd" stays available.
  */
 public final class LinearProbeConfig {
   public double epochs = 90;

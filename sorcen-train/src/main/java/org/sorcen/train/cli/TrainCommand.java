@@ -48,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
   Long seed;
 
   @Option(names = "--xla", defaultValue = "off", description = "XLA auto-clustering: on or off (default off: "
-      + "slower on CPU, see README).")
+      + "slower on CPU, see results/performance.md).")
   String xla;
 
   @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads (0 = TensorFlow's choice).")

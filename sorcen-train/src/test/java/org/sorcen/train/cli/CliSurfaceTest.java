@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 /**
  * The surface of {@code ./sorcen}, walked over every command and nested subcommand: help, usage
- * errors, numeric ranges, and agreement with README.md. Nothing here reaches a command's work, so
+ * errors, numeric ranges, and agreement with docs/commands.md. Nothing here reaches a command's work, so
  * TensorFlow is never loaded.
  */
 class CliSurfaceTest {
@@ -206,27 +206,28 @@ class CliSurfaceTest {
         r.errLines());
   }
 
-  // README agreement ---------------------------------------------------------------------------
+  // docs/commands.md agreement ---------------------------------------------------------------------
 
-  static String readme() throws IOException {
-    return Files.readString(Path.of("../README.md"));
+  static String commandsDoc() throws IOException {
+    return Files.readString(Path.of("../docs/commands.md"));
   }
 
   /**
-   * Where README shows a command's usage: "./sorcen eval fd ..." or, for a subcommand listed among
-   * alternatives, "./sorcen eval knn|linear-probe|few-shot|all ...". Each usage runs from the
-   * match to the end of its block: a blank line, the next "./sorcen" line, bullet, fence or heading.
+   * Where docs/commands.md shows a command's usage: "./sorcen eval fd ..." or, for a subcommand
+   * listed among alternatives, "./sorcen eval knn|linear-probe|few-shot|all ...". Each usage runs
+   * from the match to the end of its block: a blank line, the next "./sorcen" line, bullet, fence or
+   * heading.
    */
-  static List<String> readmeUsages(String readme, List<String> path) {
+  static List<String> docUsages(String doc, List<String> path) {
     String parents = path.subList(0, path.size() - 1).stream().map(p -> Pattern.quote(p) + " ")
         .reduce("", String::concat);
     String leaf = Pattern.quote(path.get(path.size() - 1));
     Pattern p = Pattern.compile("\\./sorcen " + parents + "(?:[a-z-]+\\|)*" + leaf + "(?![a-z-])");
     List<String> usages = new ArrayList<>();
-    Matcher m = p.matcher(readme);
+    Matcher m = p.matcher(doc);
     while (m.find()) {
       StringBuilder usage = new StringBuilder();
-      String[] lines = readme.substring(m.start()).split("\n", -1);
+      String[] lines = doc.substring(m.start()).split("\n", -1);
       usage.append(lines[0]);
       for (int i = 1; i < lines.length; i++) {
         String t = lines[i].strip();
@@ -242,18 +243,18 @@ class CliSurfaceTest {
   }
 
   @Test
-  void everyCommandPathIsInTheReadme() throws IOException {
-    String readme = readme();
+  void everyCommandPathIsInTheCommandsDoc() throws IOException {
+    String doc = commandsDoc();
     for (List<String> path : commandPaths()) {
-      assertFalse(readmeUsages(readme, path).isEmpty(), "README.md never shows ./sorcen " + String.join(" ", path));
+      assertFalse(docUsages(doc, path).isEmpty(), "docs/commands.md never shows ./sorcen " + String.join(" ", path));
     }
   }
 
   @Test
-  void everyLongOptionIsInItsCommandsReadmeUsage() throws IOException {
-    String readme = readme();
+  void everyLongOptionIsInItsCommandsUsageInTheCommandsDoc() throws IOException {
+    String doc = commandsDoc();
     for (List<String> path : commandPaths()) {
-      List<String> usages = readmeUsages(readme, path);
+      List<String> usages = docUsages(doc, path);
       for (OptionSpec o : command(path).getCommandSpec().options()) {
         if (o.inherited()) {
           continue; // -h/--help, documented once for every command
@@ -261,7 +262,7 @@ class CliSurfaceTest {
         for (String name : o.names()) {
           if (name.startsWith("--")) {
             Pattern word = Pattern.compile(Pattern.quote(name) + "(?![a-z-])");
-            assertTrue(usages.stream().anyMatch(u -> word.matcher(u).find()), "README.md's usage of ./sorcen "
+            assertTrue(usages.stream().anyMatch(u -> word.matcher(u).find()), "docs/commands.md's usage of ./sorcen "
                 + String.join(" ", path) + " lacks " + name + "; usages found:\n" + String.join("\n--\n", usages));
           }
         }
@@ -270,8 +271,8 @@ class CliSurfaceTest {
     for (OptionSpec o : SorcenCli.commandLine().getCommandSpec().options()) {
       for (String name : o.names()) {
         if (name.startsWith("--")) {
-          assertTrue(readme.contains("./sorcen " + name) || readme.contains("<command> " + name),
-              "README.md lacks ./sorcen " + name);
+          assertTrue(doc.contains("./sorcen " + name) || doc.contains("<command> " + name),
+              "docs/commands.md lacks ./sorcen " + name);
         }
       }
     }
