@@ -21,7 +21,8 @@ public final class GrpcSessions {
   private GrpcSessions() {}
 
   public static Session open(Graph graph, String target, ConfigProto config) {
-    try (PointerScope scope = new PointerScope(); Graph.Reference ref = graph.ref()) {
+    try (PointerScope scope = new PointerScope();
+        Graph.Reference ref = graph.ref()) {
       TF_Status status = TF_Status.newStatus();
       TF_SessionOptions options = TF_SessionOptions.newSessionOptions();
       TF_SetTarget(options, target);

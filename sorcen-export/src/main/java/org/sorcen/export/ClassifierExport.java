@@ -30,25 +30,41 @@ public final class ClassifierExport {
    * existing {@code out} is refused unless {@code replace}, then swapped out once the new one is
    * complete.
    */
-  public static void write(ClassifierConfig cfg, Path checkpointPrefix, ObjectNode card, Path out, boolean replace) {
-    AtomicFiles.writeDirectory(out, replace, dir -> {
-      SavedModelWriter.write(dir, tf -> {
-        Variables vars = new Variables(tf);
-        ClassifierModel.declare(vars, cfg);
-        Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class,
-            Placeholder.shape(Shape.of(-1, cfg.imageSize(), cfg.imageSize(), cfg.channels())));
-        ClassifierModel.Outputs o = ClassifierModel.forward(tf, vars::read, cfg, images);
-        var features = tf.withName("features").identity(o.features());
-        var probabilities = tf.withName("probabilities").identity(o.probabilities());
-        CheckpointOps.build(tf, vars);
-        return SavedModelWriter.Built.restoring(List.of(Signature.builder().key(Signature.DEFAULT_KEY)
-            .input("images", images).output("features", features).output("probabilities", probabilities).build()),
-            checkpointPrefix);
-      });
-      ObjectNode full = ModelCard.create(FORMAT);
-      full.setAll(card);
-      full.put("format", FORMAT);
-      ModelCard.write(dir, METADATA, full);
-    });
+  public static void write(
+      ClassifierConfig cfg, Path checkpointPrefix, ObjectNode card, Path out, boolean replace) {
+    AtomicFiles.writeDirectory(
+        out,
+        replace,
+        dir -> {
+          SavedModelWriter.write(
+              dir,
+              tf -> {
+                Variables vars = new Variables(tf);
+                ClassifierModel.declare(vars, cfg);
+                Placeholder<TUint8> images =
+                    tf.withName("images")
+                        .placeholder(
+                            TUint8.class,
+                            Placeholder.shape(
+                                Shape.of(-1, cfg.imageSize(), cfg.imageSize(), cfg.channels())));
+                ClassifierModel.Outputs o = ClassifierModel.forward(tf, vars::read, cfg, images);
+                var features = tf.withName("features").identity(o.features());
+                var probabilities = tf.withName("probabilities").identity(o.probabilities());
+                CheckpointOps.build(tf, vars);
+                return SavedModelWriter.Built.restoring(
+                    List.of(
+                        Signature.builder()
+                            .key(Signature.DEFAULT_KEY)
+                            .input("images", images)
+                            .output("features", features)
+                            .output("probabilities", probabilities)
+                            .build()),
+                    checkpointPrefix);
+              });
+          ObjectNode full = ModelCard.create(FORMAT);
+          full.setAll(card);
+          full.put("format", FORMAT);
+          ModelCard.write(dir, METADATA, full);
+        });
   }
 }

@@ -22,33 +22,46 @@ import org.tensorflow.types.TInt64;
  * linear-probe feature, {@link SorcenForward#embedding}), {@code patch_features} [-1, L, D] and
  * {@code cls} [-1, D] (both final-normed).
  */
-record EncoderGraph(Placeholder<TInt64> tokens, Operand<TFloat32> embedding, Operand<TFloat32> patchFeatures,
+record EncoderGraph(
+    Placeholder<TInt64> tokens,
+    Operand<TFloat32> embedding,
+    Operand<TFloat32> patchFeatures,
     Operand<TFloat32> cls) {
 
   static EncoderGraph build(Ops tf, SorcenConfig config) {
     Variables vars = new Variables(tf);
     SorcenVariables.declareEncoder(vars, config);
     int l = config.model.seqLen();
-    Placeholder<TInt64> tokens = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
-    Operand<TInt64> checked = InputChecks.idsInRange(tf, tokens, 0, config.model.codebookSize, "token ids");
-    LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
+    Placeholder<TInt64> tokens =
+        tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
+    Operand<TInt64> checked =
+        InputChecks.idsInRange(tf, tokens, 0, config.model.codebookSize, "token ids");
+    LayerContext ctx =
+        LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
     Operand<TFloat32> beforeNorm = SorcenForward.beforeNorm(ctx, config.model, checked);
     Operand<TFloat32> all = Encoder.finalNorm(ctx, beforeNorm);
     int d = config.model.embedDim;
-    Operand<TFloat32> cls = tf.reshape(tf.slice(all, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, 1, d})),
-        tf.constant(new long[] {-1, d}));
-    Operand<TFloat32> patches = tf.slice(all, tf.constant(new int[] {0, 1, 0}), tf.constant(new int[] {-1, l, d}));
+    Operand<TFloat32> cls =
+        tf.reshape(
+            tf.slice(all, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, 1, d})),
+            tf.constant(new long[] {-1, d}));
+    Operand<TFloat32> patches =
+        tf.slice(all, tf.constant(new int[] {0, 1, 0}), tf.constant(new int[] {-1, l, d}));
     Operand<TFloat32> embedding = SorcenForward.probeFeature(tf, beforeNorm);
     CheckpointOps.build(tf, vars);
-    return new EncoderGraph(tokens, tf.withName("embedding").identity(embedding),
-        tf.withName("patch_features").identity(patches), tf.withName("cls").identity(cls));
+    return new EncoderGraph(
+        tokens,
+        tf.withName("embedding").identity(embedding),
+        tf.withName("patch_features").identity(patches),
+        tf.withName("cls").identity(cls));
   }
 
   /**
    * The embedding [-1, D] of ids already known to be in range (e.g. a tokenizer's output), for graphs
    * that hold the encoder's variables next to others ({@link ImageEncoderGraph}).
    */
-  static Operand<TFloat32> embedding(Ops tf, WeightSource weights, SorcenConfig config, Operand<TInt64> ids) {
+  static Operand<TFloat32> embedding(
+      Ops tf, WeightSource weights, SorcenConfig config, Operand<TInt64> ids) {
     LayerContext ctx = LayerContext.inference(tf, weights, Precision.of(config.model.computeDtype));
     return SorcenForward.embedding(ctx, config.model, ids);
   }

@@ -33,7 +33,9 @@ public final class FiniteOutputs {
     List<String> problems = new ArrayList<>();
     try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), ModelExport.TAG)) {
       SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get(Signature.DEFAULT_KEY);
-      if (sig == null || sig.getOutputsMap().values().stream().noneMatch(t -> t.getDtype() == DataType.DT_FLOAT)) {
+      if (sig == null
+          || sig.getOutputsMap().values().stream()
+              .noneMatch(t -> t.getDtype() == DataType.DT_FLOAT)) {
         return problems;
       }
       Map<String, Tensor> inputs = new LinkedHashMap<>();
@@ -56,7 +58,8 @@ public final class FiniteOutputs {
         inputs.values().forEach(Tensor::close);
       }
     } catch (RuntimeException e) {
-      problems.add(dir + ": running " + Signature.DEFAULT_KEY + " on a zero input failed: " + firstLine(e));
+      problems.add(
+          dir + ": running " + Signature.DEFAULT_KEY + " on a zero input failed: " + firstLine(e));
     }
     return problems;
   }
@@ -72,8 +75,17 @@ public final class FiniteOutputs {
       }
     }
     if (bad > 0) {
-      problems.add("output '" + name + "' is not finite (" + bad + " of " + n + " values, e.g. " + first + ") on a "
-          + "zero input: the model's weights hold NaN or Inf");
+      problems.add(
+          "output '"
+              + name
+              + "' is not finite ("
+              + bad
+              + " of "
+              + n
+              + " values, e.g. "
+              + first
+              + ") on a "
+              + "zero input: the model's weights hold NaN or Inf");
     }
   }
 

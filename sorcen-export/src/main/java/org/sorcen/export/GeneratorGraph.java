@@ -25,42 +25,73 @@ import org.tensorflow.types.TInt64;
  * (inpaint). Temperature and the number of steps default to the paper's ({@link IterativeDecoder}); the steps are checked
  * to lie in [1, {@value #MAX_STEPS}].
  */
-record GeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperature, Operand<TInt32> numIter,
-    Operand<TInt64> tokens, Placeholder<TInt64> known, Placeholder<TBool> knownMask, Operand<TInt64> completed) {
+record GeneratorGraph(
+    Placeholder<TInt64> seeds,
+    Operand<TFloat32> temperature,
+    Operand<TInt32> numIter,
+    Operand<TInt64> tokens,
+    Placeholder<TInt64> known,
+    Placeholder<TBool> knownMask,
+    Operand<TInt64> completed) {
   static final int MAX_STEPS = 32;
 
   static GeneratorGraph build(Ops tf, SorcenConfig config) {
     Variables vars = new Variables(tf);
     SorcenVariables.declareGenerator(vars, config);
     int l = config.model.seqLen();
-    Placeholder<TInt64> seeds = tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-    Operand<TFloat32> temperature = tf.withName("temperature").placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_TEMPERATURE),
-        Shape.scalar());
-    Operand<TInt32> numIter = tf.withName("num_iter").placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_STEPS), Shape.scalar());
+    Placeholder<TInt64> seeds =
+        tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+    Operand<TFloat32> temperature =
+        tf.withName("temperature")
+            .placeholderWithDefault(
+                tf.constant(IterativeDecoder.DEFAULT_TEMPERATURE), Shape.scalar());
+    Operand<TInt32> numIter =
+        tf.withName("num_iter")
+            .placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_STEPS), Shape.scalar());
     Operand<TInt32> steps = checkedSteps(tf, numIter);
-    LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
+    LayerContext ctx =
+        LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
     Operand<TInt64> mask = tf.constant((long) config.model.maskId());
 
-    Operand<TInt64> allMask = tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(l))), mask);
-    Operand<TInt64> tokens = IterativeDecoder.decode(ctx, config.model, seeds, allMask, temperature, steps, MAX_STEPS);
+    Operand<TInt64> allMask =
+        tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(l))), mask);
+    Operand<TInt64> tokens =
+        IterativeDecoder.decode(ctx, config.model, seeds, allMask, temperature, steps, MAX_STEPS);
 
-    Placeholder<TInt64> known = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
-    Placeholder<TBool> knownMask = tf.withName("known_mask").placeholder(TBool.class, Placeholder.shape(Shape.of(-1, l)));
+    Placeholder<TInt64> known =
+        tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
+    Placeholder<TBool> knownMask =
+        tf.withName("known_mask").placeholder(TBool.class, Placeholder.shape(Shape.of(-1, l)));
     // Unknown positions may hold anything; known ones must be real ids.
-    Operand<TInt64> checked = InputChecks.idsInRange(tf, tf.select(knownMask, known, tf.zerosLike(known)), 0,
-        config.model.codebookSize, "known token ids");
+    Operand<TInt64> checked =
+        InputChecks.idsInRange(
+            tf,
+            tf.select(knownMask, known, tf.zerosLike(known)),
+            0,
+            config.model.codebookSize,
+            "known token ids");
     Operand<TInt64> start = tf.select(knownMask, checked, mask);
-    Operand<TInt64> completed = IterativeDecoder.decode(ctx, config.model, seeds, start, temperature, steps, MAX_STEPS);
+    Operand<TInt64> completed =
+        IterativeDecoder.decode(ctx, config.model, seeds, start, temperature, steps, MAX_STEPS);
     CheckpointOps.build(tf, vars);
-    return new GeneratorGraph(seeds, temperature, numIter, tf.withName("generated_tokens").identity(tokens), known,
-        knownMask, tf.withName("completed_tokens").identity(completed));
+    return new GeneratorGraph(
+        seeds,
+        temperature,
+        numIter,
+        tf.withName("generated_tokens").identity(tokens),
+        known,
+        knownMask,
+        tf.withName("completed_tokens").identity(completed));
   }
 
   /** num_iter, after an in-graph check that it lies in [1, MAX_STEPS]. */
   static Operand<TInt32> checkedSteps(Ops tf, Operand<TInt32> numIter) {
-    AssertThat ok = tf.assertThat(tf.math.logicalAnd(tf.math.greaterEqual(numIter, tf.constant(1)),
-        tf.math.lessEqual(numIter, tf.constant(MAX_STEPS))), List.of(tf.constant("num_iter must be in [1, "
-        + MAX_STEPS + "], got"), numIter));
+    AssertThat ok =
+        tf.assertThat(
+            tf.math.logicalAnd(
+                tf.math.greaterEqual(numIter, tf.constant(1)),
+                tf.math.lessEqual(numIter, tf.constant(MAX_STEPS))),
+            List.of(tf.constant("num_iter must be in [1, " + MAX_STEPS + "], got"), numIter));
     return tf.withControlDependencies(List.of(ok)).identity(numIter);
   }
 }

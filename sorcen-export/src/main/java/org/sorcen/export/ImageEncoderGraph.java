@@ -25,40 +25,75 @@ import org.tensorflow.types.TUint8;
  * callers holding decoded pixels need not encode them). Both the tokenizer's encoder and the Sorcen
  * encoder run in the config's compute dtype.
  */
-record ImageEncoderGraph(Placeholder<TUint8> images, Operand<TFloat32> embedding, Placeholder<TString> encoded,
-    Operand<TFloat32> bytesEmbedding, Placeholder<TUint8> anySize, Operand<TFloat32> anySizeEmbedding, Op load) {
+record ImageEncoderGraph(
+    Placeholder<TUint8> images,
+    Operand<TFloat32> embedding,
+    Placeholder<TString> encoded,
+    Operand<TFloat32> bytesEmbedding,
+    Placeholder<TUint8> anySize,
+    Operand<TFloat32> anySizeEmbedding,
+    Op load) {
 
-  static ImageEncoderGraph build(Ops tf, SorcenConfig config, ImageTokenizer tokenizer, String sorcenPrefix,
+  static ImageEncoderGraph build(
+      Ops tf,
+      SorcenConfig config,
+      ImageTokenizer tokenizer,
+      String sorcenPrefix,
       String tokenizerPrefix) {
-    TokenizedVariables joined = TokenizedVariables.declare(tf, config, tokenizer, SorcenVariables::declareEncoder,
-        sorcenPrefix, tokenizerPrefix);
+    TokenizedVariables joined =
+        TokenizedVariables.declare(
+            tf, config, tokenizer, SorcenVariables::declareEncoder, sorcenPrefix, tokenizerPrefix);
     Variables vars = joined.vars();
     Op load = joined.load();
 
     int h = tokenizer.inputHeight();
     int w = tokenizer.inputWidth();
     int c = tokenizer.channels();
-    Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, h, w, c)));
-    Placeholder<TString> encoded = tf.withName("encoded_images").placeholder(TString.class,
-        Placeholder.shape(Shape.of(-1)));
-    Operand<TUint8> decoded = EvalTransform.batch(tf.withSubScope("eval_transform"), encoded, h, w, c,
-        tokenizer.resizesInputSizedImages());
-    Placeholder<TUint8> anySize = tf.withName("pixel_images").placeholder(TUint8.class,
-        Placeholder.shape(Shape.of(-1, -1, -1, c)));
-    Operand<TUint8> transformed = EvalTransform.pixels(tf.withSubScope("pixel_transform"), anySize, h, w, c,
-        tokenizer.resizesInputSizedImages());
+    Placeholder<TUint8> images =
+        tf.withName("images").placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, h, w, c)));
+    Placeholder<TString> encoded =
+        tf.withName("encoded_images").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+    Operand<TUint8> decoded =
+        EvalTransform.batch(
+            tf.withSubScope("eval_transform"),
+            encoded,
+            h,
+            w,
+            c,
+            tokenizer.resizesInputSizedImages());
+    Placeholder<TUint8> anySize =
+        tf.withName("pixel_images")
+            .placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, -1, -1, c)));
+    Operand<TUint8> transformed =
+        EvalTransform.pixels(
+            tf.withSubScope("pixel_transform"),
+            anySize,
+            h,
+            w,
+            c,
+            tokenizer.resizesInputSizedImages());
     Operand<TFloat32> fromPixels = embed(tf, vars, config, tokenizer, images);
     Operand<TFloat32> fromBytes = embed(tf, vars, config, tokenizer, decoded);
     Operand<TFloat32> fromAnySize = embed(tf, vars, config, tokenizer, transformed);
     CheckpointOps.build(tf, vars);
-    return new ImageEncoderGraph(images, tf.withName("embedding").identity(fromPixels), encoded,
-        tf.withName("bytes_embedding").identity(fromBytes), anySize,
-        tf.withName("pixels_embedding").identity(fromAnySize), load);
+    return new ImageEncoderGraph(
+        images,
+        tf.withName("embedding").identity(fromPixels),
+        encoded,
+        tf.withName("bytes_embedding").identity(fromBytes),
+        anySize,
+        tf.withName("pixels_embedding").identity(fromAnySize),
+        load);
   }
 
-  private static Operand<TFloat32> embed(Ops tf, Variables vars, SorcenConfig config, ImageTokenizer tokenizer,
+  private static Operand<TFloat32> embed(
+      Ops tf,
+      Variables vars,
+      SorcenConfig config,
+      ImageTokenizer tokenizer,
       Operand<TUint8> images) {
-    Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images, Precision.of(config.model.computeDtype));
+    Operand<TInt64> ids =
+        tokenizer.encode(tf, vars::read, images, Precision.of(config.model.computeDtype));
     return EncoderGraph.embedding(tf, vars::read, config, ids);
   }
 }

@@ -25,29 +25,52 @@ import org.tensorflow.types.TUint8;
  * in one graph whose variables come from two checkpoints (loaded once by {@link #load} before
  * export; the SavedModel then holds them all).
  */
-record ImageGeneratorGraph(Placeholder<TInt64> seeds, Operand<TFloat32> temperature, Operand<TInt32> numIter,
-    Operand<TUint8> images, Op load) {
+record ImageGeneratorGraph(
+    Placeholder<TInt64> seeds,
+    Operand<TFloat32> temperature,
+    Operand<TInt32> numIter,
+    Operand<TUint8> images,
+    Op load) {
 
-  static ImageGeneratorGraph build(Ops tf, SorcenConfig config, ImageTokenizer tokenizer, String sorcenPrefix,
+  static ImageGeneratorGraph build(
+      Ops tf,
+      SorcenConfig config,
+      ImageTokenizer tokenizer,
+      String sorcenPrefix,
       String tokenizerPrefix) {
-    TokenizedVariables joined = TokenizedVariables.declare(tf, config, tokenizer, SorcenVariables::declareGenerator,
-        sorcenPrefix, tokenizerPrefix);
+    TokenizedVariables joined =
+        TokenizedVariables.declare(
+            tf,
+            config,
+            tokenizer,
+            SorcenVariables::declareGenerator,
+            sorcenPrefix,
+            tokenizerPrefix);
     Variables vars = joined.vars();
     Op load = joined.load();
 
-    Placeholder<TInt64> seeds = tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-    Operand<TFloat32> temperature = tf.withName("temperature").placeholderWithDefault(
-        tf.constant(IterativeDecoder.DEFAULT_TEMPERATURE), Shape.scalar());
-    Operand<TInt32> numIter = tf.withName("num_iter").placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_STEPS),
-        Shape.scalar());
+    Placeholder<TInt64> seeds =
+        tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+    Operand<TFloat32> temperature =
+        tf.withName("temperature")
+            .placeholderWithDefault(
+                tf.constant(IterativeDecoder.DEFAULT_TEMPERATURE), Shape.scalar());
+    Operand<TInt32> numIter =
+        tf.withName("num_iter")
+            .placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_STEPS), Shape.scalar());
     Operand<TInt32> steps = GeneratorGraph.checkedSteps(tf, numIter);
-    Operand<TInt64> allMask = tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
-        tf.constant((long) config.model.maskId()));
-    LayerContext ctx = LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
-    Operand<TInt64> tokens = IterativeDecoder.decode(ctx, config.model, seeds, allMask, temperature, steps,
-        GeneratorGraph.MAX_STEPS);
+    Operand<TInt64> allMask =
+        tf.fill(
+            tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
+            tf.constant((long) config.model.maskId()));
+    LayerContext ctx =
+        LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
+    Operand<TInt64> tokens =
+        IterativeDecoder.decode(
+            ctx, config.model, seeds, allMask, temperature, steps, GeneratorGraph.MAX_STEPS);
     Operand<TUint8> images = tokenizer.decode(tf, vars::read, tokens);
     CheckpointOps.build(tf, vars);
-    return new ImageGeneratorGraph(seeds, temperature, numIter, tf.withName("images").identity(images), load);
+    return new ImageGeneratorGraph(
+        seeds, temperature, numIter, tf.withName("images").identity(images), load);
   }
 }

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * made, what a loader checks. One writer and one digest for all of them.
  */
 public final class ModelCard {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ModelCard() {}
 
@@ -45,7 +46,8 @@ public final class ModelCard {
   /** SHA-256 over the files of {@code dir} whose names start with {@code prefix}, in name order. */
   public static String sha256(Path dir, String prefix) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      List<Path> data = files.filter(f -> f.getFileName().toString().startsWith(prefix)).sorted().toList();
+      List<Path> data =
+          files.filter(f -> f.getFileName().toString().startsWith(prefix)).sorted().toList();
       if (data.isEmpty()) {
         throw new IOException(dir + " holds no " + prefix + "* file");
       }

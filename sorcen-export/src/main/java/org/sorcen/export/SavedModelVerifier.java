@@ -38,13 +38,20 @@ public final class SavedModelVerifier {
     List<String> problems = new ArrayList<>();
     String version = dir.toAbsolutePath().normalize().getFileName().toString();
     if (!version.matches("\\d+")) {
-      problems.add(dir + ": the model must sit in an integer version directory (<model>/<N>/), not '" + version + "'");
+      problems.add(
+          dir
+              + ": the model must sit in an integer version directory (<model>/<N>/), not '"
+              + version
+              + "'");
     }
     MetaGraphDef meta;
     try (InputStream in = Files.newInputStream(dir.resolve("saved_model.pb"))) {
       SavedModel sm = SavedModel.parseFrom(in);
-      meta = sm.getMetaGraphsList().stream().filter(m -> m.getMetaInfoDef().getTagsList().contains(ModelExport.TAG))
-          .findFirst().orElse(null);
+      meta =
+          sm.getMetaGraphsList().stream()
+              .filter(m -> m.getMetaInfoDef().getTagsList().contains(ModelExport.TAG))
+              .findFirst()
+              .orElse(null);
     } catch (IOException e) {
       problems.add(dir.resolve("saved_model.pb") + " cannot be read: " + e.getMessage());
       return problems;
@@ -64,10 +71,13 @@ public final class SavedModelVerifier {
       check(problems, sig.getKey() + " input", def.getInputsMap(), sig.getValue().get("inputs"));
       check(problems, sig.getKey() + " output", def.getOutputsMap(), sig.getValue().get("outputs"));
     }
-    Set<String> registered = TensorFlow.registeredOpList().getOpList().stream().map(o -> o.getName())
-        .collect(Collectors.toSet());
+    Set<String> registered =
+        TensorFlow.registeredOpList().getOpList().stream()
+            .map(o -> o.getName())
+            .collect(Collectors.toSet());
     Set<String> fed = new HashSet<>();
-    sigs.values().forEach(s -> s.getInputsMap().values().forEach(t -> fed.add(nodeOf(t.getName()))));
+    sigs.values()
+        .forEach(s -> s.getInputsMap().values().forEach(t -> fed.add(nodeOf(t.getName()))));
     fed.add(nodeOf(meta.getSaverDef().getFilenameTensorName()));
     Set<String> unknownOps = new TreeSet<>();
     for (NodeDef n : meta.getGraphDef().getNodeList()) {
@@ -82,12 +92,14 @@ public final class SavedModelVerifier {
       problems.add("ops not registered in stock TensorFlow: " + unknownOps);
     }
     if (problems.isEmpty()) {
-      problems.addAll(FiniteOutputs.problems(dir)); // a well-formed model may still hold NaN weights
+      problems.addAll(
+          FiniteOutputs.problems(dir)); // a well-formed model may still hold NaN weights
     }
     return problems;
   }
 
-  private static void check(List<String> problems, String what, Map<String, TensorInfo> actual, Map<String, Spec> specs) {
+  private static void check(
+      List<String> problems, String what, Map<String, TensorInfo> actual, Map<String, Spec> specs) {
     for (var e : specs.entrySet()) {
       TensorInfo t = actual.get(e.getKey());
       if (t == null) {
@@ -100,14 +112,21 @@ public final class SavedModelVerifier {
       }
       long[] dims = t.getTensorShape().getDimList().stream().mapToLong(d -> d.getSize()).toArray();
       if (t.getTensorShape().getUnknownRank() || !Arrays.equals(dims, s.shape())) {
-        problems.add(what + " '" + e.getKey() + "' has shape " + Arrays.toString(dims) + ", expected "
-            + Arrays.toString(s.shape()));
+        problems.add(
+            what
+                + " '"
+                + e.getKey()
+                + "' has shape "
+                + Arrays.toString(dims)
+                + ", expected "
+                + Arrays.toString(s.shape()));
       }
     }
   }
 
   /** What a model of this kind must offer, from its card (L, D) and its directory name (kind). */
-  private static Map<String, Map<String, Map<String, Spec>>> expectedSignatures(Path dir, List<String> problems) {
+  private static Map<String, Map<String, Map<String, Spec>>> expectedSignatures(
+      Path dir, List<String> problems) {
     Path card = dir.resolve(ModelExport.CARD);
     if (!Files.isRegularFile(card) && Files.isRegularFile(dir.resolve(TOKENIZER_CARD))) {
       card = dir.resolve(TOKENIZER_CARD);
@@ -127,41 +146,104 @@ public final class SavedModelVerifier {
     Spec temperature = new Spec(DataType.DT_FLOAT);
     Spec steps = new Spec(DataType.DT_INT32);
     return switch (kind) {
-      case ModelExport.ENCODER -> Map.of(
-          "serving_default", Map.of("inputs", Map.of("tokens", ids),
-              "outputs", Map.of("embedding", new Spec(DataType.DT_FLOAT, -1, d))),
-          "features", Map.of("inputs", Map.of("tokens", ids), "outputs", Map.of(
-              "patch_features", new Spec(DataType.DT_FLOAT, -1, l, d), "cls", new Spec(DataType.DT_FLOAT, -1, d))));
-      case ModelExport.GENERATOR -> Map.of(
-          "serving_default", Map.of("inputs", Map.of("seeds", seeds, "temperature", temperature, "num_iter", steps),
-              "outputs", Map.of("tokens", ids)),
-          "inpaint", Map.of("inputs", Map.of("tokens", ids, "known_mask", new Spec(DataType.DT_BOOL, -1, l),
-              "seeds", seeds, "temperature", temperature, "num_iter", steps), "outputs", Map.of("tokens", ids)));
-      case ModelExport.IMAGE_GENERATOR -> Map.of(
-          "serving_default", Map.of("inputs", Map.of("seeds", seeds, "temperature", temperature, "num_iter", steps),
-              "outputs", Map.of("images", new Spec(DataType.DT_UINT8, -1, c.path("image_size").asLong(),
-                  c.path("image_size").asLong(), c.path("channels").asLong()))));
+      case ModelExport.ENCODER ->
+          Map.of(
+              "serving_default",
+                  Map.of(
+                      "inputs",
+                      Map.of("tokens", ids),
+                      "outputs",
+                      Map.of("embedding", new Spec(DataType.DT_FLOAT, -1, d))),
+              "features",
+                  Map.of(
+                      "inputs",
+                      Map.of("tokens", ids),
+                      "outputs",
+                      Map.of(
+                          "patch_features",
+                          new Spec(DataType.DT_FLOAT, -1, l, d),
+                          "cls",
+                          new Spec(DataType.DT_FLOAT, -1, d))));
+      case ModelExport.GENERATOR ->
+          Map.of(
+              "serving_default",
+                  Map.of(
+                      "inputs",
+                      Map.of("seeds", seeds, "temperature", temperature, "num_iter", steps),
+                      "outputs",
+                      Map.of("tokens", ids)),
+              "inpaint",
+                  Map.of(
+                      "inputs",
+                      Map.of(
+                          "tokens",
+                          ids,
+                          "known_mask",
+                          new Spec(DataType.DT_BOOL, -1, l),
+                          "seeds",
+                          seeds,
+                          "temperature",
+                          temperature,
+                          "num_iter",
+                          steps),
+                      "outputs",
+                      Map.of("tokens", ids)));
+      case ModelExport.IMAGE_GENERATOR ->
+          Map.of(
+              "serving_default",
+              Map.of(
+                  "inputs",
+                  Map.of("seeds", seeds, "temperature", temperature, "num_iter", steps),
+                  "outputs",
+                  Map.of(
+                      "images",
+                      new Spec(
+                          DataType.DT_UINT8,
+                          -1,
+                          c.path("image_size").asLong(),
+                          c.path("image_size").asLong(),
+                          c.path("channels").asLong()))));
       case ModelExport.IMAGE_ENCODER -> {
         long[] in = longs(c.path("input_shape"));
         Spec embedding = new Spec(DataType.DT_FLOAT, -1, d);
-        yield Map.of("serving_default", Map.of("inputs", Map.of("images", new Spec(DataType.DT_UINT8, -1, in[0], in[1],
-            in[2])), "outputs", Map.of("embedding", embedding)),
-            ModelExport.IMAGE_BYTES, Map.of("inputs", Map.of("images", new Spec(DataType.DT_STRING, -1)),
-                "outputs", Map.of("embedding", embedding)));
+        yield Map.of(
+            "serving_default",
+            Map.of(
+                "inputs",
+                Map.of("images", new Spec(DataType.DT_UINT8, -1, in[0], in[1], in[2])),
+                "outputs",
+                Map.of("embedding", embedding)),
+            ModelExport.IMAGE_BYTES,
+            Map.of(
+                "inputs",
+                Map.of("images", new Spec(DataType.DT_STRING, -1)),
+                "outputs",
+                Map.of("embedding", embedding)));
       }
       case ModelExport.TOKENIZER -> {
         long[] in = longs(c.path("input_shape"));
         long[] out = longs(c.path("output_shape"));
         Spec images = new Spec(DataType.DT_UINT8, -1, in[0], in[1], in[2]);
         Spec decoded = new Spec(DataType.DT_UINT8, -1, out[0], out[1], out[2]);
-        yield Map.of("encode", Map.of("inputs", Map.of("images", images), "outputs", Map.of("ids", ids)),
-            "decode", Map.of("inputs", Map.of("ids", ids), "outputs", Map.of("images", decoded)));
+        yield Map.of(
+            "encode",
+            Map.of("inputs", Map.of("images", images), "outputs", Map.of("ids", ids)),
+            "decode",
+            Map.of("inputs", Map.of("ids", ids), "outputs", Map.of("images", decoded)));
       }
       default -> {
-        problems.add(dir + ": unknown model kind '" + kind + "' (the parent directory must be one of "
-            + List.of(ModelExport.ENCODER, ModelExport.GENERATOR, ModelExport.IMAGE_GENERATOR, ModelExport.IMAGE_ENCODER,
-                ModelExport.TOKENIZER)
-            + ")");
+        problems.add(
+            dir
+                + ": unknown model kind '"
+                + kind
+                + "' (the parent directory must be one of "
+                + List.of(
+                    ModelExport.ENCODER,
+                    ModelExport.GENERATOR,
+                    ModelExport.IMAGE_GENERATOR,
+                    ModelExport.IMAGE_ENCODER,
+                    ModelExport.TOKENIZER)
+                + ")");
         yield Map.of();
       }
     };

@@ -39,8 +39,10 @@ public final class SavedModelWriter {
       List<Signature> sigs = built.signatures();
       try (Session s = new Session(g)) {
         built.load().accept(s);
-        SavedModelBundle.Exporter exporter = SavedModelBundle.exporter(dir.toString()).withTags(TAG)
-            .withFunction(SessionFunction.create(sigs.get(0), s));
+        SavedModelBundle.Exporter exporter =
+            SavedModelBundle.exporter(dir.toString())
+                .withTags(TAG)
+                .withFunction(SessionFunction.create(sigs.get(0), s));
         for (Signature extra : sigs.subList(1, sigs.size())) {
           exporter = exporter.withSignature(extra);
         }

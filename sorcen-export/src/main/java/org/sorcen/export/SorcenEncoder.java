@@ -35,7 +35,8 @@ public final class SorcenEncoder implements AutoCloseable {
   private final long codebookSize;
   private final int embedDim;
 
-  private SorcenEncoder(AutoCloseable owner, SessionFunction serving, int seqLen, long codebookSize, int embedDim) {
+  private SorcenEncoder(
+      AutoCloseable owner, SessionFunction serving, int seqLen, long codebookSize, int embedDim) {
     this.owner = owner;
     this.serving = serving;
     this.seqLen = seqLen;
@@ -54,13 +55,21 @@ public final class SorcenEncoder implements AutoCloseable {
       EncoderGraph enc = EncoderGraph.build(Ops.create(g), config);
       s = new Session(g);
       s.restore(checkpointPrefix.toString());
-      Signature serving = Signature.builder().key(Signature.DEFAULT_KEY).input("tokens", enc.tokens())
-          .output("embedding", enc.embedding()).build();
+      Signature serving =
+          Signature.builder()
+              .key(Signature.DEFAULT_KEY)
+              .input("tokens", enc.tokens())
+              .output("embedding", enc.embedding())
+              .build();
       Session session = s;
-      return new SorcenEncoder(() -> {
-        session.close();
-        g.close();
-      }, SessionFunction.create(serving, s), config.model.seqLen(), config.model.codebookSize,
+      return new SorcenEncoder(
+          () -> {
+            session.close();
+            g.close();
+          },
+          SessionFunction.create(serving, s),
+          config.model.seqLen(),
+          config.model.codebookSize,
           config.model.embedDim);
     } catch (RuntimeException e) {
       if (s != null) {
@@ -75,7 +84,8 @@ public final class SorcenEncoder implements AutoCloseable {
   public static SorcenEncoder load(Path dir) {
     Path card = dir.resolve(ModelExport.CARD);
     if (!Files.isRegularFile(card)) {
-      throw new IllegalArgumentException(dir + " is not an exported Sorcen encoder: " + ModelExport.CARD + " is missing");
+      throw new IllegalArgumentException(
+          dir + " is not an exported Sorcen encoder: " + ModelExport.CARD + " is missing");
     }
     JsonNode c;
     try {
@@ -84,8 +94,12 @@ public final class SorcenEncoder implements AutoCloseable {
       throw new UncheckedIOException("cannot read " + card + ": " + e.getMessage(), e);
     }
     SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), ModelExport.TAG);
-    return new SorcenEncoder(bundle, bundle.function(Signature.DEFAULT_KEY), c.get("seq_len").asInt(),
-        c.get("codebook_size").asLong(), c.get("embed_dim").asInt());
+    return new SorcenEncoder(
+        bundle,
+        bundle.function(Signature.DEFAULT_KEY),
+        c.get("seq_len").asInt(),
+        c.get("codebook_size").asLong(),
+        c.get("embed_dim").asInt());
   }
 
   public int seqLen() {
@@ -101,12 +115,14 @@ public final class SorcenEncoder implements AutoCloseable {
     long[] flat = new long[Math.multiplyExact(tokens.length, seqLen)];
     for (int r = 0; r < tokens.length; r++) {
       if (tokens[r].length != seqLen) {
-        throw new IllegalArgumentException("row " + r + " has " + tokens[r].length + " ids; the model needs " + seqLen);
+        throw new IllegalArgumentException(
+            "row " + r + " has " + tokens[r].length + " ids; the model needs " + seqLen);
       }
       System.arraycopy(tokens[r], 0, flat, r * seqLen, seqLen);
     }
     checkIds(flat);
-    try (TInt64 t = TInt64.tensorOf(Shape.of(tokens.length, seqLen), DataBuffers.of(flat, true, false))) {
+    try (TInt64 t =
+        TInt64.tensorOf(Shape.of(tokens.length, seqLen), DataBuffers.of(flat, true, false))) {
       float[] out = run(t, tokens.length);
       float[][] rows = new float[tokens.length][];
       for (int r = 0; r < rows.length; r++) {
@@ -141,8 +157,16 @@ public final class SorcenEncoder implements AutoCloseable {
   private void checkIds(long[] flat) {
     for (int k = 0; k < flat.length; k++) {
       if (flat[k] < 0 || flat[k] >= codebookSize) {
-        throw new IllegalArgumentException("token id " + flat[k] + " at row " + k / seqLen + ", position " + k % seqLen
-            + " is outside [0, " + codebookSize + ")");
+        throw new IllegalArgumentException(
+            "token id "
+                + flat[k]
+                + " at row "
+                + k / seqLen
+                + ", position "
+                + k % seqLen
+                + " is outside [0, "
+                + codebookSize
+                + ")");
       }
     }
   }

@@ -40,12 +40,13 @@ public final class SorcenGenerator implements AutoCloseable {
   public static SorcenGenerator load(Path dir) {
     Path card = dir.resolve(ModelExport.CARD);
     if (!Files.isRegularFile(card)) {
-      throw new IllegalArgumentException(dir + " is not an exported Sorcen generator: " + ModelExport.CARD
-          + " is missing");
+      throw new IllegalArgumentException(
+          dir + " is not an exported Sorcen generator: " + ModelExport.CARD + " is missing");
     }
     try {
       JsonNode c = new ObjectMapper().readTree(card.toFile());
-      return new SorcenGenerator(SavedModelBundle.load(dir.toString(), ModelExport.TAG), c.get("seq_len").asInt());
+      return new SorcenGenerator(
+          SavedModelBundle.load(dir.toString(), ModelExport.TAG), c.get("seq_len").asInt());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + card + ": " + e.getMessage(), e);
     }

@@ -50,28 +50,35 @@ import org.tensorflow.types.TUint8;
 public final class SorcenImageEncoder implements AutoCloseable {
   /** Images per TensorFlow call: bounds the memory of decoded images and activations. */
   public static final int BATCH = 64;
+
   /** Pixel bytes per call of large images, which bounds the memory of a call of few large images. */
   private static final long MAX_PIXEL_BYTES = 64L << 20;
+
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
   private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
 
   private final SavedModelBundle bundle;
   private final SessionFunction pixels;
   private final SessionFunction bytes;
+
   /** Absent (null) in models exported before the signature existed. */
   private final SessionFunction anySize;
+
   private final int height;
   private final int width;
   private final int channels;
   private final int embedDim;
   private final boolean resizesInputSized;
 
-  private SorcenImageEncoder(SavedModelBundle bundle, int[] input, int embedDim, boolean resizesInputSized) {
+  private SorcenImageEncoder(
+      SavedModelBundle bundle, int[] input, int embedDim, boolean resizesInputSized) {
     this.bundle = bundle;
     this.pixels = bundle.function(Signature.DEFAULT_KEY);
     this.bytes = bundle.function(ModelExport.IMAGE_BYTES);
-    this.anySize = bundle.metaGraphDef().getSignatureDefMap().containsKey(ModelExport.IMAGE_PIXELS)
-        ? bundle.function(ModelExport.IMAGE_PIXELS) : null;
+    this.anySize =
+        bundle.metaGraphDef().getSignatureDefMap().containsKey(ModelExport.IMAGE_PIXELS)
+            ? bundle.function(ModelExport.IMAGE_PIXELS)
+            : null;
     this.height = input[0];
     this.width = input[1];
     this.channels = input[2];
@@ -82,11 +89,13 @@ public final class SorcenImageEncoder implements AutoCloseable {
   /** Loads {@code dir} (a {@code sorcen-image-encoder/<version>} directory). */
   public static SorcenImageEncoder load(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(dir + " is not a directory: pass a sorcen-image-encoder/<version> directory");
+      throw new IllegalArgumentException(
+          dir + " is not a directory: pass a sorcen-image-encoder/<version> directory");
     }
     Path card = dir.resolve(ModelExport.CARD);
     if (!Files.isRegularFile(card)) {
-      throw new IllegalArgumentException(dir + " is not an exported Sorcen model: " + ModelExport.CARD + " is missing");
+      throw new IllegalArgumentException(
+          dir + " is not an exported Sorcen model: " + ModelExport.CARD + " is missing");
     }
     JsonNode c;
     try {
@@ -94,16 +103,25 @@ public final class SorcenImageEncoder implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + card + ": " + e.getMessage(), e);
     }
-    if (!ModelExport.IMAGE_ENCODER.equals(c.path("model").asText()) || c.path("input_shape").size() != 3) {
-      throw new IllegalArgumentException(dir + " is not an image encoder (its card says: " + c.path("contents").asText()
-          + "): pass a " + ModelExport.IMAGE_ENCODER + "/<version> directory");
+    if (!ModelExport.IMAGE_ENCODER.equals(c.path("model").asText())
+        || c.path("input_shape").size() != 3) {
+      throw new IllegalArgumentException(
+          dir
+              + " is not an image encoder (its card says: "
+              + c.path("contents").asText()
+              + "): pass a "
+              + ModelExport.IMAGE_ENCODER
+              + "/<version> directory");
     }
     int[] input = new int[3];
     for (int i = 0; i < 3; i++) {
       input[i] = c.path("input_shape").get(i).asInt();
     }
-    return new SorcenImageEncoder(SavedModelBundle.load(dir.toString(), ModelExport.TAG), input, c.path("embed_dim")
-        .asInt(), c.path(ModelExport.RESIZES_INPUT_SIZED).asBoolean(false));
+    return new SorcenImageEncoder(
+        SavedModelBundle.load(dir.toString(), ModelExport.TAG),
+        input,
+        c.path("embed_dim").asInt(),
+        c.path(ModelExport.RESIZES_INPUT_SIZED).asBoolean(false));
   }
 
   public int embedDim() {
@@ -130,7 +148,10 @@ public final class SorcenImageEncoder implements AutoCloseable {
       if (!readable(img) || (!direct && anySize == null)) {
         encoded.add(i);
       } else {
-        bySize.computeIfAbsent(direct ? List.of() : List.of(img.getHeight(), img.getWidth()), k -> new ArrayList<>())
+        bySize
+            .computeIfAbsent(
+                direct ? List.of() : List.of(img.getHeight(), img.getWidth()),
+                k -> new ArrayList<>())
             .add(i);
       }
     }
@@ -147,7 +168,9 @@ public final class SorcenImageEncoder implements AutoCloseable {
           readPixels(images.get(part.get(k)), px, k * h * w * channels);
         }
         float[][] rows;
-        try (TUint8 t = TUint8.tensorOf(Shape.of(part.size(), h, w, channels), DataBuffers.of(px, true, false))) {
+        try (TUint8 t =
+            TUint8.tensorOf(
+                Shape.of(part.size(), h, w, channels), DataBuffers.of(px, true, false))) {
           rows = run(direct ? pixels : anySize, t, part.size());
         }
         for (int k = 0; k < part.size(); k++) {
@@ -197,7 +220,8 @@ public final class SorcenImageEncoder implements AutoCloseable {
   private float[][] embedEncoded(byte[][] encoded, String[] names, boolean files) {
     for (int i = 0; i < encoded.length; i++) {
       if (!isJpegOrPng(encoded[i])) {
-        throw badImage(names[i], "not a JPEG or PNG image (its first bytes say neither)", null, files);
+        throw badImage(
+            names[i], "not a JPEG or PNG image (its first bytes say neither)", null, files);
       }
       String cut = TruncatedImages.truncation(encoded[i]);
       if (cut != null) {
@@ -214,7 +238,8 @@ public final class SorcenImageEncoder implements AutoCloseable {
           try {
             out[from + k] = runBytes(new byte[][] {part[k]})[0];
           } catch (TFInvalidArgumentException one) {
-            throw badImage(names[from + k], "cannot be decoded: " + firstLine(one.getMessage()), one, files);
+            throw badImage(
+                names[from + k], "cannot be decoded: " + firstLine(one.getMessage()), one, files);
           }
         }
       }
@@ -256,7 +281,10 @@ public final class SorcenImageEncoder implements AutoCloseable {
     }
     ColorModel cm = img.getColorModel();
     boolean eightBit = Arrays.stream(cm.getComponentSize()).allMatch(bits -> bits == 8);
-    return channels == 3 && cm.getNumColorComponents() == 3 && cm.getColorSpace().isCS_sRGB() && eightBit
+    return channels == 3
+        && cm.getNumColorComponents() == 3
+        && cm.getColorSpace().isCS_sRGB()
+        && eightBit
         && !cm.isAlphaPremultiplied();
   }
 
@@ -264,7 +292,8 @@ public final class SorcenImageEncoder implements AutoCloseable {
     int h = img.getHeight();
     int w = img.getWidth();
     if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
-      // The raster, not getRGB: getRGB of a grey image applies a gamma curve, PNG stores the samples.
+      // The raster, not getRGB: getRGB of a grey image applies a gamma curve, PNG stores the
+      // samples.
       byte[] grey = (byte[]) img.getRaster().getDataElements(0, 0, w, h, null);
       for (int p = 0; p < grey.length; p++) {
         for (int k = 0; k < channels; k++) {
@@ -285,11 +314,13 @@ public final class SorcenImageEncoder implements AutoCloseable {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       if (!ImageIO.write(img, "png", out)) {
-        throw new IllegalArgumentException("image " + index + " (type " + img.getType() + ") cannot be written as PNG");
+        throw new IllegalArgumentException(
+            "image " + index + " (type " + img.getType() + ") cannot be written as PNG");
       }
       return out.toByteArray();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode image " + index + " as PNG: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot encode image " + index + " as PNG: " + e.getMessage(), e);
     }
   }
 
@@ -297,8 +328,10 @@ public final class SorcenImageEncoder implements AutoCloseable {
     return startsWith(b, PNG_MAGIC) || startsWith(b, JPEG_MAGIC);
   }
 
-  private static RuntimeException badImage(String name, String reason, Exception cause, boolean file) {
-    return file ? new IoFailure("cannot read image " + name + ": " + reason, cause)
+  private static RuntimeException badImage(
+      String name, String reason, Exception cause, boolean file) {
+    return file
+        ? new IoFailure("cannot read image " + name + ": " + reason, cause)
         : new IllegalArgumentException(name + ": " + reason, cause);
   }
 

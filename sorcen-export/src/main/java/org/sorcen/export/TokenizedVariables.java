@@ -20,20 +20,38 @@ record TokenizedVariables(Variables vars, Op load) {
   /**
    * @param declareSorcen declares the Sorcen part (encoder or generator variables)
    */
-  static TokenizedVariables declare(Ops tf, SorcenConfig config, ImageTokenizer tokenizer,
-      BiConsumer<Variables, SorcenConfig> declareSorcen, String sorcenPrefix, String tokenizerPrefix) {
-    if (tokenizer.codebookSize() != config.model.codebookSize || tokenizer.seqLen() != config.model.seqLen()) {
-      throw new IllegalArgumentException("the tokenizer (C = " + tokenizer.codebookSize() + ", L = " + tokenizer.seqLen()
-          + ") did not make this model's tokens (C = " + config.model.codebookSize + ", L = " + config.model.seqLen()
-          + ")");
+  static TokenizedVariables declare(
+      Ops tf,
+      SorcenConfig config,
+      ImageTokenizer tokenizer,
+      BiConsumer<Variables, SorcenConfig> declareSorcen,
+      String sorcenPrefix,
+      String tokenizerPrefix) {
+    if (tokenizer.codebookSize() != config.model.codebookSize
+        || tokenizer.seqLen() != config.model.seqLen()) {
+      throw new IllegalArgumentException(
+          "the tokenizer (C = "
+              + tokenizer.codebookSize()
+              + ", L = "
+              + tokenizer.seqLen()
+              + ") did not make this model's tokens (C = "
+              + config.model.codebookSize
+              + ", L = "
+              + config.model.seqLen()
+              + ")");
     }
     Variables vars = new Variables(tf);
     declareSorcen.accept(vars, config);
     List<ModelVariable> sorcen = vars.all();
     tokenizer.declare(vars);
     List<ModelVariable> tok = vars.all().subList(sorcen.size(), vars.all().size());
-    Op load = tf.withControlDependencies(List.of(CheckpointOps.restoreFrom(tf.withSubScope("load_sorcen"), sorcen,
-        sorcenPrefix), CheckpointOps.restoreFrom(tf.withSubScope("load_tokenizer"), tok, tokenizerPrefix))).noOp();
+    Op load =
+        tf.withControlDependencies(
+                List.of(
+                    CheckpointOps.restoreFrom(tf.withSubScope("load_sorcen"), sorcen, sorcenPrefix),
+                    CheckpointOps.restoreFrom(
+                        tf.withSubScope("load_tokenizer"), tok, tokenizerPrefix)))
+            .noOp();
     return new TokenizedVariables(vars, load);
   }
 }

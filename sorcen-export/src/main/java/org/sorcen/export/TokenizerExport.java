@@ -32,7 +32,8 @@ public final class TokenizerExport {
   public static final String ENCODE = "encode";
   public static final String DECODE = "decode";
   public static final String METADATA = "assets.extra/tokenizer.json";
-  private static final List<String> SAVED_MODEL_ENTRIES = List.of("saved_model.pb", "variables", "assets.extra");
+  private static final List<String> SAVED_MODEL_ENTRIES =
+      List.of("saved_model.pb", "variables", "assets.extra");
 
   private TokenizerExport() {}
 
@@ -48,7 +49,8 @@ public final class TokenizerExport {
   /** {@link #write(TokenizerConfig, Path, Path)} for any kind of tokenizer. */
   public static String write(ImageTokenizer cfg, Path checkpointPrefix, Path out) {
     if (Files.exists(out.resolve("saved_model.pb"))) {
-      throw new IllegalArgumentException(out + " already holds a SavedModel: choose another --out or remove it");
+      throw new IllegalArgumentException(
+          out + " already holds a SavedModel: choose another --out or remove it");
     }
     Path tmp = out.resolve(".tmp-savedmodel-" + ProcessHandle.current().pid());
     AtomicFiles.writeDirectory(tmp, true, dir -> writeSavedModel(cfg, checkpointPrefix, dir));
@@ -64,30 +66,54 @@ public final class TokenizerExport {
   }
 
   /** Exports the SavedModel and its card into the empty directory {@code dir}. */
-  private static void writeSavedModel(ImageTokenizer cfg, Path checkpointPrefix, Path dir) throws IOException {
-    SavedModelWriter.write(dir, tf -> {
-      Variables vars = new Variables(tf);
-      cfg.declare(vars);
-      Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class,
-          Placeholder.shape(Shape.of(-1, cfg.inputHeight(), cfg.inputWidth(), cfg.channels())));
-      Placeholder<TInt64> ids = tf.withName("ids").placeholder(TInt64.class,
-          Placeholder.shape(Shape.of(-1, cfg.seqLen())));
-      Operand<TInt64> encoded = tf.withName("encoded_ids")
-          .identity(cfg.encode(tf, vars::read, images));
-      Operand<TUint8> decoded = tf.withName("decoded_images")
-          .identity(cfg.decode(tf, vars::read, ids));
-      CheckpointOps.build(tf, vars);
-      return SavedModelWriter.Built.restoring(List.of(
-          Signature.builder().key(ENCODE).input("images", images).output("ids", encoded).build(),
-          Signature.builder().key(DECODE).input("ids", ids).output("images", decoded).build()), checkpointPrefix);
-    });
+  private static void writeSavedModel(ImageTokenizer cfg, Path checkpointPrefix, Path dir)
+      throws IOException {
+    SavedModelWriter.write(
+        dir,
+        tf -> {
+          Variables vars = new Variables(tf);
+          cfg.declare(vars);
+          Placeholder<TUint8> images =
+              tf.withName("images")
+                  .placeholder(
+                      TUint8.class,
+                      Placeholder.shape(
+                          Shape.of(-1, cfg.inputHeight(), cfg.inputWidth(), cfg.channels())));
+          Placeholder<TInt64> ids =
+              tf.withName("ids")
+                  .placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, cfg.seqLen())));
+          Operand<TInt64> encoded =
+              tf.withName("encoded_ids").identity(cfg.encode(tf, vars::read, images));
+          Operand<TUint8> decoded =
+              tf.withName("decoded_images").identity(cfg.decode(tf, vars::read, ids));
+          CheckpointOps.build(tf, vars);
+          return SavedModelWriter.Built.restoring(
+              List.of(
+                  Signature.builder()
+                      .key(ENCODE)
+                      .input("images", images)
+                      .output("ids", encoded)
+                      .build(),
+                  Signature.builder()
+                      .key(DECODE)
+                      .input("ids", ids)
+                      .output("images", decoded)
+                      .build()),
+              checkpointPrefix);
+        });
     ObjectNode card = ModelCard.create("sorcen-tokenizer/1");
     card.put("kind", cfg.kind());
     card.put("grid", cfg.grid());
     card.put("seq_len", cfg.seqLen());
     card.put("codebook_size", cfg.codebookSize());
-    card.set("input_shape", ModelCard.json().valueToTree(new int[] {cfg.inputHeight(), cfg.inputWidth(), cfg.channels()}));
-    card.set("output_shape", ModelCard.json().valueToTree(new int[] {cfg.outputSize(), cfg.outputSize(), cfg.channels()}));
+    card.set(
+        "input_shape",
+        ModelCard.json()
+            .valueToTree(new int[] {cfg.inputHeight(), cfg.inputWidth(), cfg.channels()}));
+    card.set(
+        "output_shape",
+        ModelCard.json()
+            .valueToTree(new int[] {cfg.outputSize(), cfg.outputSize(), cfg.channels()}));
     card.put("fingerprint_sha256", fingerprint(dir));
     card.set("config", ModelCard.json().readTree(cfg.configJson()));
     ModelCard.write(dir, METADATA, card);

@@ -16,7 +16,11 @@ final class TruncatedImages {
     if (b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8) {
       return jpeg(b);
     }
-    if (b.length >= PNG_SIGNATURE && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+    if (b.length >= PNG_SIGNATURE
+        && (b[0] & 0xff) == 0x89
+        && b[1] == 'P'
+        && b[2] == 'N'
+        && b[3] == 'G') {
       return png(b);
     }
     return null;
@@ -60,8 +64,11 @@ final class TruncatedImages {
     long i = PNG_SIGNATURE;
     while (i + 8 <= b.length) {
       int at = (int) i;
-      long length = ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8)
-          | (b[at + 3] & 0xff);
+      long length =
+          ((b[at] & 0xffL) << 24)
+              | ((b[at + 1] & 0xff) << 16)
+              | ((b[at + 2] & 0xff) << 8)
+              | (b[at + 3] & 0xff);
       if (b[at + 4] == 'I' && b[at + 5] == 'E' && b[at + 6] == 'N' && b[at + 7] == 'D') {
         return null;
       }

@@ -51,8 +51,8 @@ public final class VersionSet {
    * {@link #write(Path, Integer, List)} that first asks {@code check} about every written member
    * (e.g. {@link FiniteOutputs#problems}); any problem refuses the whole set before it is committed.
    */
-  public static List<Path> write(Path root, Integer version, List<Member> members,
-      Function<Path, List<String>> check) {
+  public static List<Path> write(
+      Path root, Integer version, List<Member> members, Function<Path, List<String>> check) {
     return write(root, version, members, false, check);
   }
 
@@ -65,11 +65,16 @@ public final class VersionSet {
     return write(root, version, members, true, dir -> List.of());
   }
 
-  private static List<Path> write(Path root, Integer version, List<Member> all, boolean onlyMissing,
+  private static List<Path> write(
+      Path root,
+      Integer version,
+      List<Member> all,
+      boolean onlyMissing,
       Function<Path, List<String>> check) {
     // A refused or failed export leaves no directory it made (the root with its .lock, a model's).
     boolean rootIsNew = !Files.exists(root);
-    List<Path> newModelDirs = all.stream().map(m -> root.resolve(m.name())).filter(d -> !Files.exists(d)).toList();
+    List<Path> newModelDirs =
+        all.stream().map(m -> root.resolve(m.name())).filter(d -> !Files.exists(d)).toList();
     boolean[] state = {false, false}; // {locked by us, committing}
     try {
       return writeLocked(root, version, all, onlyMissing, check, state);
@@ -93,25 +98,37 @@ public final class VersionSet {
     }
   }
 
-  private static List<Path> writeLocked(Path root, Integer version, List<Member> all, boolean onlyMissing,
-      Function<Path, List<String>> check, boolean[] state) {
+  private static List<Path> writeLocked(
+      Path root,
+      Integer version,
+      List<Member> all,
+      boolean onlyMissing,
+      Function<Path, List<String>> check,
+      boolean[] state) {
     try (DirectoryLock lock = DirectoryLock.acquire(root, "sorcen export")) {
       state[0] = true;
       recover(root);
-      List<Member> members = onlyMissing
-          ? all.stream().filter(m -> !Files.exists(target(root, m.name(), version))).toList() : all;
+      List<Member> members =
+          onlyMissing
+              ? all.stream().filter(m -> !Files.exists(target(root, m.name(), version))).toList()
+              : all;
       if (members.isEmpty()) {
         return List.of();
       }
       int v = version != null ? version : nextVersion(root, names(members));
       if (v < 1) {
-        throw new IllegalArgumentException("version " + v + ": versions are positive integers (TF Serving's "
-            + "<model>/<N>/ layout); pass --version 1 or higher");
+        throw new IllegalArgumentException(
+            "version "
+                + v
+                + ": versions are positive integers (TF Serving's "
+                + "<model>/<N>/ layout); pass --version 1 or higher");
       }
       List<String> existing = existing(root, names(members), v);
       if (!existing.isEmpty()) {
-        throw new IllegalArgumentException(String.join(", ", existing) + " already exist: pass another --version "
-            + "(versions are never overwritten)");
+        throw new IllegalArgumentException(
+            String.join(", ", existing)
+                + " already exist: pass another --version "
+                + "(versions are never overwritten)");
       }
       List<Path> tmps = new ArrayList<>();
       Path writing = root;
@@ -138,8 +155,11 @@ public final class VersionSet {
         List<String> problems = check.apply(tmps.get(i));
         if (!problems.isEmpty()) {
           tmps.forEach(AtomicFiles::deleteQuietly);
-          throw new IllegalArgumentException(members.get(i).name() + " as exported: " + String.join("; ", problems)
-              + "; nothing was exported");
+          throw new IllegalArgumentException(
+              members.get(i).name()
+                  + " as exported: "
+                  + String.join("; ", problems)
+                  + "; nothing was exported");
         }
       }
       state[1] = true;
@@ -168,8 +188,14 @@ public final class VersionSet {
         continue;
       }
       try (Stream<Path> s = Files.list(dir)) {
-        max = Math.max(max, s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{1,9}"))
-            .mapToInt(Integer::parseInt).max().orElse(0));
+        max =
+            Math.max(
+                max,
+                s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d{1,9}"))
+                    .mapToInt(Integer::parseInt)
+                    .max()
+                    .orElse(0));
       } catch (IOException e) {
         throw IoFailure.of("list", dir, e);
       }
@@ -184,7 +210,11 @@ public final class VersionSet {
 
   /** Which of {@code names} already have {@code version}, as paths. */
   public static List<String> existing(Path root, List<String> names, int version) {
-    return names.stream().map(n -> target(root, n, version)).filter(Files::exists).map(Path::toString).toList();
+    return names.stream()
+        .map(n -> target(root, n, version))
+        .filter(Files::exists)
+        .map(Path::toString)
+        .toList();
   }
 
   /**
@@ -196,7 +226,8 @@ public final class VersionSet {
       return;
     }
     try (Stream<Path> s = Files.list(root)) {
-      for (Path journal : s.filter(p -> p.getFileName().toString().startsWith(JOURNAL_PREFIX)).toList()) {
+      for (Path journal :
+          s.filter(p -> p.getFileName().toString().startsWith(JOURNAL_PREFIX)).toList()) {
         var node = JSON.readTree(journal.toFile());
         List<String> names = new ArrayList<>();
         node.path("models").forEach(n -> names.add(n.asText()));

@@ -54,12 +54,14 @@ class EvalTransformTest {
       changed |= got[i] != px[i];
     }
     assertTrue(maxDiff <= 1, "max pixel difference " + maxDiff);
-    assertTrue(changed, "an input-sized image must be enlarged and cropped back, not passed unchanged");
+    assertTrue(
+        changed, "an input-sized image must be enlarged and cropped back, not passed unchanged");
   }
 
   @Test
   void otherSizesAreResizedAndCentreCroppedAsDocumented() throws Exception {
-    // (source h, w) → a down-scale with an odd margin (round half to even), an up-scale, a wide and a tall image.
+    // (source h, w) → a down-scale with an odd margin (round half to even), an up-scale, a wide and
+    // a tall image.
     int[][] sizes = {{14, 14}, {4, 4}, {9, 20}, {23, 11}, {7, 9}};
     for (int[] s : sizes) {
       byte[] px = smooth(s[0], s[1], 1, s[0] * 31 + s[1]);
@@ -69,7 +71,8 @@ class EvalTransformTest {
       for (int i = 0; i < got.length; i++) {
         maxDiff = Math.max(maxDiff, Math.abs((got[i] & 0xFF) - (want[i] & 0xFF)));
       }
-      // float32 in-graph vs double here: a value within rounding distance of .5 may land one level apart.
+      // float32 in-graph vs double here: a value within rounding distance of .5 may land one level
+      // apart.
       assertTrue(maxDiff <= 1, s[0] + "x" + s[1] + ": max pixel difference " + maxDiff);
     }
   }
@@ -79,7 +82,8 @@ class EvalTransformTest {
     return reference(px, h, w, c, outH, outW, false);
   }
 
-  static byte[] reference(byte[] px, int h, int w, int c, int outH, int outW, boolean resizeInputSized) {
+  static byte[] reference(
+      byte[] px, int h, int w, int c, int outH, int outW, boolean resizeInputSized) {
     int sh = EvalTransform.resizedSide(outH);
     int sw = EvalTransform.resizedSide(outW);
     int rh;
@@ -134,7 +138,9 @@ class EvalTransformTest {
       double centre = (o + 0.5) / scale;
       double sum = 0;
       double norm = 0;
-      for (int i = (int) Math.floor(centre - support) - 1; i <= (int) Math.ceil(centre + support) + 1; i++) {
+      for (int i = (int) Math.floor(centre - support) - 1;
+          i <= (int) Math.ceil(centre + support) + 1;
+          i++) {
         if (i < 0 || i >= in.length) {
           continue;
         }
@@ -181,7 +187,8 @@ class EvalTransformTest {
   }
 
   static byte[] png(byte[] px, int h, int w, int c) throws Exception {
-    BufferedImage img = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+    BufferedImage img =
+        new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         int p = (y * w + x) * c;
@@ -212,7 +219,10 @@ class EvalTransformTest {
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         for (int ch = 0; ch < c; ch++) {
-          int v = 30 + 120 * (x + y) / (h + w) + (y >= y0 && y < y0 + h / 2 && x >= x0 && x < x0 + w / 2 ? 90 : 0);
+          int v =
+              30
+                  + 120 * (x + y) / (h + w)
+                  + (y >= y0 && y < y0 + h / 2 && x >= x0 && x < x0 + w / 2 ? 90 : 0);
           px[(y * w + x) * c + ch] = (byte) v;
         }
       }

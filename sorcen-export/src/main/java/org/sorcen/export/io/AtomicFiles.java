@@ -40,7 +40,8 @@ public final class AtomicFiles {
 
   /** Replaces {@code file} with what {@code writer} writes, atomically; parent directories are made. */
   public static void write(Path file, FileWriter writer) {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    Path tmp =
+        file.resolveSibling("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     StaleTemporaries.sweep(file);
     try {
       Path parent = file.toAbsolutePath().getParent();

@@ -46,7 +46,9 @@ public final class DirectoryLock implements AutoCloseable {
     FileChannel ch = null;
     try {
       Files.createDirectories(dir);
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock l;
       try {
         l = ch.tryLock();
@@ -56,12 +58,25 @@ public final class DirectoryLock implements AutoCloseable {
       if (l == null) {
         String holder = holder(file);
         ch.close();
-        throw new Held(dir + " is in use by " + holder + ": wait for it to finish, stop it, or use another "
-            + "directory");
+        throw new Held(
+            dir
+                + " is in use by "
+                + holder
+                + ": wait for it to finish, stop it, or use another "
+                + "directory");
       }
       ch.truncate(0);
-      ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", " + what + ", since "
-          + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+      ch.write(
+          ByteBuffer.wrap(
+              ("pid "
+                      + ProcessHandle.current().pid()
+                      + ", "
+                      + what
+                      + ", since "
+                      + Instant.now()
+                      + "\n")
+                  .getBytes(StandardCharsets.UTF_8)),
+          0);
       ch.force(false);
       return new DirectoryLock(ch, l);
     } catch (IOException e) {

@@ -36,12 +36,19 @@ public final class FileSet {
         throw new IllegalArgumentException(p + " is a directory: name a file");
       }
     }
-    List<String> existing = members.stream().filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
-        .map(Path::toString).toList();
+    List<String> existing =
+        members.stream()
+            .filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
+            .map(Path::toString)
+            .toList();
     if (!replace && !existing.isEmpty()) {
-      throw new IllegalArgumentException(String.join(" and ", existing) + (existing.size() > 1 ? " exist" : " exists")
-          + " (these files are written as one: " + String.join(", ", members.stream().map(Path::toString).toList())
-          + "): choose another output or pass " + forceFlag);
+      throw new IllegalArgumentException(
+          String.join(" and ", existing)
+              + (existing.size() > 1 ? " exist" : " exists")
+              + " (these files are written as one: "
+              + String.join(", ", members.stream().map(Path::toString).toList())
+              + "): choose another output or pass "
+              + forceFlag);
     }
   }
 
@@ -90,12 +97,14 @@ public final class FileSet {
       Path backup = placed.get(i)[1];
       try {
         if (backup != null) {
-          Files.move(backup, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              backup, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } else {
           Files.deleteIfExists(target);
         }
       } catch (IOException ignored) {
-        // The failure being reported matters more; a left .old- twin is restored by the next writer.
+        // The failure being reported matters more; a left .old- twin is restored by the next
+        // writer.
       }
     }
   }

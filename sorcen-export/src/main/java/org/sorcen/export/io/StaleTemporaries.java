@@ -43,10 +43,16 @@ public final class StaleTemporaries {
     }
     List<Path> twins;
     try (Stream<Path> s = Files.list(parent)) {
-      twins = s.filter(p -> {
-        Matcher m = TWIN.matcher(p.getFileName().toString());
-        return m.matches() && (name == null || m.group(1).equals(name)) && !alive(Long.parseLong(m.group(3)));
-      }).sorted().toList();
+      twins =
+          s.filter(
+                  p -> {
+                    Matcher m = TWIN.matcher(p.getFileName().toString());
+                    return m.matches()
+                        && (name == null || m.group(1).equals(name))
+                        && !alive(Long.parseLong(m.group(3)));
+                  })
+              .sorted()
+              .toList();
     } catch (IOException | RuntimeException e) {
       return;
     }
@@ -69,7 +75,8 @@ public final class StaleTemporaries {
   /** Whether {@code pid} is a running process (this one included: its own twins are its business). */
   static boolean alive(long pid) {
     try {
-      return pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+      return pid == ProcessHandle.current().pid()
+          || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     } catch (RuntimeException e) {
       return true; // cannot tell: keep it
     }

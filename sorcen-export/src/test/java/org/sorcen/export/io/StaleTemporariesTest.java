@@ -34,9 +34,15 @@ class StaleTemporariesTest {
 
     Files.createDirectories(dir.resolve(".run.tmp-" + dead));
     Files.createDirectories(dir.resolve(".other.tmp-" + dead));
-    AtomicFiles.writeDirectory(dir.resolve("run"), false, tmp -> Files.writeString(tmp.resolve("a"), "a"));
-    assertEquals(List.of(".other.tmp-" + dead, "run"), Files.list(dir).map(p -> p.getFileName().toString())
-        .filter(n -> n.contains("run") || n.contains("other")).sorted().toList(),
+    AtomicFiles.writeDirectory(
+        dir.resolve("run"), false, tmp -> Files.writeString(tmp.resolve("a"), "a"));
+    assertEquals(
+        List.of(".other.tmp-" + dead, "run"),
+        Files.list(dir)
+            .map(p -> p.getFileName().toString())
+            .filter(n -> n.contains("run") || n.contains("other"))
+            .sorted()
+            .toList(),
         "writing run sweeps run's twins only");
   }
 }

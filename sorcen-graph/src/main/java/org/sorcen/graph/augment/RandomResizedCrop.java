@@ -24,10 +24,13 @@ import org.tensorflow.types.TInt32;
  */
 public final class RandomResizedCrop {
   public static final int ATTEMPTS = 10;
+
   /** Uniforms per attempt: area, log-ratio, top, left. */
   static final int PER_ATTEMPT = 4;
+
   /** Uniforms per image: every attempt's, then the flip's. */
   public static final int UNIFORMS = ATTEMPTS * PER_ATTEMPT + 1;
+
   public static final double RATIO_MIN = 3.0 / 4.0;
   public static final double RATIO_MAX = 4.0 / 3.0;
 
@@ -37,39 +40,64 @@ public final class RandomResizedCrop {
    * @param uniforms [B, {@link #UNIFORMS}] in [0, 1)
    * @param flip whether to draw a flip (probability 1/2) at all
    */
-  public static CropBoxes sample(Ops tf, int height, int width, double scaleMin, double scaleMax, boolean flip,
+  public static CropBoxes sample(
+      Ops tf,
+      int height,
+      int width,
+      double scaleMin,
+      double scaleMax,
+      boolean flip,
       Operand<TFloat32> uniforms) {
-    Operand<TFloat32> u = tf.reshape(tf.slice(uniforms, tf.constant(new int[] {0, 0}),
-        tf.constant(new int[] {-1, ATTEMPTS * PER_ATTEMPT})), tf.constant(new int[] {-1, ATTEMPTS, PER_ATTEMPT}));
+    Operand<TFloat32> u =
+        tf.reshape(
+            tf.slice(
+                uniforms,
+                tf.constant(new int[] {0, 0}),
+                tf.constant(new int[] {-1, ATTEMPTS * PER_ATTEMPT})),
+            tf.constant(new int[] {-1, ATTEMPTS, PER_ATTEMPT}));
     double area = (double) height * width;
-    Operand<TFloat32> target = tf.math.mul(tf.constant((float) area), lerp(tf, column(tf, u, 0), scaleMin, scaleMax));
-    Operand<TFloat32> ratio = tf.math.exp(lerp(tf, column(tf, u, 1), Math.log(RATIO_MIN), Math.log(RATIO_MAX)));
+    Operand<TFloat32> target =
+        tf.math.mul(tf.constant((float) area), lerp(tf, column(tf, u, 0), scaleMin, scaleMax));
+    Operand<TFloat32> ratio =
+        tf.math.exp(lerp(tf, column(tf, u, 1), Math.log(RATIO_MIN), Math.log(RATIO_MAX)));
     // Python's round() is half-to-even, as TensorFlow's Round.
-    Operand<TInt32> w = tf.dtypes.cast(tf.math.round(tf.math.sqrt(tf.math.mul(target, ratio))), TInt32.class);
-    Operand<TInt32> h = tf.dtypes.cast(tf.math.round(tf.math.sqrt(tf.math.div(target, ratio))), TInt32.class);
-    Operand<TBool> fits = tf.math.logicalAnd(
-        tf.math.logicalAnd(tf.math.greater(w, tf.constant(0)), tf.math.lessEqual(w, tf.constant(width))),
-        tf.math.logicalAnd(tf.math.greater(h, tf.constant(0)), tf.math.lessEqual(h, tf.constant(height))));
+    Operand<TInt32> w =
+        tf.dtypes.cast(tf.math.round(tf.math.sqrt(tf.math.mul(target, ratio))), TInt32.class);
+    Operand<TInt32> h =
+        tf.dtypes.cast(tf.math.round(tf.math.sqrt(tf.math.div(target, ratio))), TInt32.class);
+    Operand<TBool> fits =
+        tf.math.logicalAnd(
+            tf.math.logicalAnd(
+                tf.math.greater(w, tf.constant(0)), tf.math.lessEqual(w, tf.constant(width))),
+            tf.math.logicalAnd(
+                tf.math.greater(h, tf.constant(0)), tf.math.lessEqual(h, tf.constant(height))));
     // randint(0, H − h + 1): floor(u·(H − h + 1)), kept below the bound where u rounds up to 1.
     Operand<TInt32> top = corner(tf, column(tf, u, 2), tf.math.sub(tf.constant(height), h));
     Operand<TInt32> left = corner(tf, column(tf, u, 3), tf.math.sub(tf.constant(width), w));
     Operand<TInt32> attempts = tf.stack(List.of(top, left, h, w), Stack.axis(2L)); // [B, A, 4]
 
-    // The first attempt that fits: the largest of (A − k) over fitting k; 0 everywhere when none does.
+    // The first attempt that fits: the largest of (A − k) over fitting k; 0 everywhere when none
+    // does.
     float[] order = new float[ATTEMPTS];
     for (int k = 0; k < ATTEMPTS; k++) {
       order[k] = ATTEMPTS - k;
     }
-    Operand<TFloat32> score = tf.select(fits, tf.constant(order), tf.zerosLike(tf.dtypes.cast(fits, TFloat32.class)));
+    Operand<TFloat32> score =
+        tf.select(fits, tf.constant(order), tf.zerosLike(tf.dtypes.cast(fits, TFloat32.class)));
     Operand<TInt32> first = tf.math.argMax(score, tf.constant(1), TInt32.class);
     Operand<TInt32> chosen = tf.gather(attempts, first, tf.constant(1), Gather.batchDims(1L));
     Operand<TBool> anyFits = tf.reduceAny(fits, tf.constant(1));
-    Operand<TInt32> boxes = tf.select(tf.expandDims(anyFits, tf.constant(1)), chosen, tf.constant(fallback(height, width)));
+    Operand<TInt32> boxes =
+        tf.select(
+            tf.expandDims(anyFits, tf.constant(1)), chosen, tf.constant(fallback(height, width)));
 
-    Operand<TFloat32> flipDraw = tf.reshape(tf.slice(uniforms, tf.constant(new int[] {0, UNIFORMS - 1}),
-        tf.constant(new int[] {-1, 1})), tf.constant(new int[] {-1}));
-    Operand<TBool> flips = flip ? tf.math.less(flipDraw, tf.constant(0.5f))
-        : tf.math.less(flipDraw, tf.constant(0f));
+    Operand<TFloat32> flipDraw =
+        tf.reshape(
+            tf.slice(
+                uniforms, tf.constant(new int[] {0, UNIFORMS - 1}), tf.constant(new int[] {-1, 1})),
+            tf.constant(new int[] {-1}));
+    Operand<TBool> flips =
+        flip ? tf.math.less(flipDraw, tf.constant(0.5f)) : tf.math.less(flipDraw, tf.constant(0f));
     return new CropBoxes(boxes, flips);
   }
 
@@ -87,7 +115,8 @@ public final class RandomResizedCrop {
   }
 
   private static Operand<TFloat32> column(Ops tf, Operand<TFloat32> u, int k) {
-    Operand<TFloat32> c = tf.slice(u, tf.constant(new int[] {0, 0, k}), tf.constant(new int[] {-1, -1, 1}));
+    Operand<TFloat32> c =
+        tf.slice(u, tf.constant(new int[] {0, 0, k}), tf.constant(new int[] {-1, -1, 1}));
     return tf.squeeze(c, Squeeze.axis(List.of(2L)));
   }
 
@@ -97,8 +126,9 @@ public final class RandomResizedCrop {
 
   private static Operand<TInt32> corner(Ops tf, Operand<TFloat32> u, Operand<TInt32> slack) {
     Operand<TInt32> span = tf.math.add(tf.math.maximum(slack, tf.constant(0)), tf.constant(1));
-    Operand<TInt32> at = tf.dtypes.cast(tf.math.floor(tf.math.mul(u, tf.dtypes.cast(span, TFloat32.class))),
-        TInt32.class);
+    Operand<TInt32> at =
+        tf.dtypes.cast(
+            tf.math.floor(tf.math.mul(u, tf.dtypes.cast(span, TFloat32.class))), TInt32.class);
     return tf.math.minimum(at, tf.math.sub(span, tf.constant(1)));
   }
 }

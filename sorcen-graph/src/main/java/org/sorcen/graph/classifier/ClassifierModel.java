@@ -24,7 +24,8 @@ public final class ClassifierModel {
   private static final int KERNEL = 3;
 
   /** What one forward pass gives. */
-  public record Outputs(Operand<TFloat32> features, Operand<TFloat32> logits, Operand<TFloat32> probabilities) {}
+  public record Outputs(
+      Operand<TFloat32> features, Operand<TFloat32> logits, Operand<TFloat32> probabilities) {}
 
   private ClassifierModel() {}
 
@@ -35,13 +36,15 @@ public final class ClassifierModel {
       Conv.declare(vars, init, conv(i), KERNEL, in, cfg.convWidths().get(i));
       in = cfg.convWidths().get(i);
     }
-    // He-normal before a ReLU keeps the activation scale; the logits layer gets the smaller 1/fan_in.
+    // He-normal before a ReLU keeps the activation scale; the logits layer gets the smaller
+    // 1/fan_in.
     dense(vars, init, FEATURES, cfg.flatDim(), cfg.featureDim(), 2.0);
     dense(vars, init, LOGITS, cfg.featureDim(), cfg.numClasses(), 1.0);
   }
 
   /** uint8 [B, S, S, C] → features [B, F], logits and probabilities [B, K]; pixels are scaled to [0, 1]. */
-  public static Outputs forward(Ops tf, WeightSource w, ClassifierConfig cfg, Operand<TUint8> images) {
+  public static Outputs forward(
+      Ops tf, WeightSource w, ClassifierConfig cfg, Operand<TUint8> images) {
     Operand<TFloat32> x = tf.math.div(tf.dtypes.cast(images, TFloat32.class), tf.constant(255f));
     Operand<TInt32> pool = tf.constant(new int[] {1, 2, 2, 1});
     for (int i = 0; i < cfg.convWidths().size(); i++) {
@@ -57,13 +60,21 @@ public final class ClassifierModel {
     return "conv" + i;
   }
 
-  private static void dense(Variables vars, Initializers init, String prefix, int in, int out, double gain) {
+  private static void dense(
+      Variables vars, Initializers init, String prefix, int in, int out, double gain) {
     Shape w = Shape.of(in, out);
-    vars.create(prefix + ".weight", w, VariableRole.TRAINABLE, init.normal(prefix + ".weight", w, Math.sqrt(gain / in)));
-    vars.create(prefix + ".bias", Shape.of(out), VariableRole.TRAINABLE, Initializers.zeros(Shape.of(out)));
+    vars.create(
+        prefix + ".weight",
+        w,
+        VariableRole.TRAINABLE,
+        init.normal(prefix + ".weight", w, Math.sqrt(gain / in)));
+    vars.create(
+        prefix + ".bias", Shape.of(out), VariableRole.TRAINABLE, Initializers.zeros(Shape.of(out)));
   }
 
-  private static Operand<TFloat32> applyDense(Ops tf, WeightSource w, String prefix, Operand<TFloat32> x) {
-    return tf.math.add(tf.linalg.matMul(x, w.weight(prefix + ".weight")), w.weight(prefix + ".bias"));
+  private static Operand<TFloat32> applyDense(
+      Ops tf, WeightSource w, String prefix, Operand<TFloat32> x) {
+    return tf.math.add(
+        tf.linalg.matMul(x, w.weight(prefix + ".weight")), w.weight(prefix + ".bias"));
   }
 }

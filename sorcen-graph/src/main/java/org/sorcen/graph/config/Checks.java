@@ -31,7 +31,8 @@ public final class Checks {
     }
   }
 
-  public static void divides(List<String> errors, String divisorKey, int divisor, String key, int value) {
+  public static void divides(
+      List<String> errors, String divisorKey, int divisor, String key, int value) {
     if (divisor < 1) {
       errors.add(divisorKey + " must be >= 1, got " + divisor);
     } else if (value < 1 || value % divisor != 0) {

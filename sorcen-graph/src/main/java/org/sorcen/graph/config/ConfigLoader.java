@@ -27,19 +27,21 @@ import java.util.stream.Collectors;
  * as {@code optimizer.blr=3e-4}, validates, and writes the resolved config back.
  */
 public final class ConfigLoader {
-  // Comments allowed: every config file starts with a header saying how to run it and what to expect.
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .build()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
-      .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.PUBLIC_ONLY)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  // Comments allowed: every config file starts with a header saying how to run it and what to
+  // expect.
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .build()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+          .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.PUBLIC_ONLY)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   private ConfigLoader() {}
 
@@ -60,7 +62,8 @@ public final class ConfigLoader {
    * The same rules for any config class (the tokenizer's too): {@code validate} returns the bound
    * config or throws a {@link ConfigException} listing every problem.
    */
-  public static <T> T load(Path file, Map<String, String> overrides, Class<T> type, UnaryOperator<T> validate) {
+  public static <T> T load(
+      Path file, Map<String, String> overrides, Class<T> type, UnaryOperator<T> validate) {
     String text;
     try {
       text = Files.readString(file);
@@ -72,7 +75,11 @@ public final class ConfigLoader {
     return parse(text, file.toString(), overrides, type, validate);
   }
 
-  public static <T> T parse(String json, String source, Map<String, String> overrides, Class<T> type,
+  public static <T> T parse(
+      String json,
+      String source,
+      Map<String, String> overrides,
+      Class<T> type,
       UnaryOperator<T> validate) {
     ObjectNode tree;
     try {
@@ -90,14 +97,22 @@ public final class ConfigLoader {
     try {
       return validate.apply(MAPPER.treeToValue(tree, type));
     } catch (UnrecognizedPropertyException e) {
-      String path = e.getPath().stream().map(r -> r.getFieldName()).collect(Collectors.joining("."));
-      String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-      throw new ConfigException(source + ": unknown key '" + path + "'; known keys here: " + known, e);
+      String path =
+          e.getPath().stream().map(r -> r.getFieldName()).collect(Collectors.joining("."));
+      String known =
+          e.getKnownPropertyIds().stream()
+              .map(Object::toString)
+              .sorted()
+              .collect(Collectors.joining(", "));
+      throw new ConfigException(
+          source + ": unknown key '" + path + "'; known keys here: " + known, e);
     } catch (JsonProcessingException e) {
-      String path = e instanceof JsonMappingException m
-          ? m.getPath().stream().map(r -> r.getFieldName()).collect(Collectors.joining("."))
-          : "?";
-      throw new ConfigException(source + ": bad value for '" + path + "': " + e.getOriginalMessage(), e);
+      String path =
+          e instanceof JsonMappingException m
+              ? m.getPath().stream().map(r -> r.getFieldName()).collect(Collectors.joining("."))
+              : "?";
+      throw new ConfigException(
+          source + ": bad value for '" + path + "': " + e.getOriginalMessage(), e);
     }
   }
 

@@ -20,7 +20,8 @@ final class DottedOverride {
       if (child == null) {
         child = node.putObject(parts[i]);
       } else if (!child.isObject()) {
-        throw new ConfigException("override " + dottedKey + ": '" + parts[i] + "' is not a section");
+        throw new ConfigException(
+            "override " + dottedKey + ": '" + parts[i] + "' is not a section");
       }
       node = (ObjectNode) child;
     }

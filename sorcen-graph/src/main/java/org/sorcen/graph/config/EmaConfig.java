@@ -6,10 +6,12 @@ import java.util.List;
 public final class EmaConfig {
   /** The official rule: the momentum projector follows the EMA and is then stepped by AdamW. */
   public static final String TRAINED = "trained";
+
   /** The momentum projector follows the EMA only (runs written with it resume with it; also an ablation). */
   public static final String EMA_ONLY = "ema";
 
   public double baseMomentum = 0.996;
+
   /** How the momentum projector moves (ALGORITHM.md §5): "trained" (official) or "ema". */
   public String momentumProjector = TRAINED;
 

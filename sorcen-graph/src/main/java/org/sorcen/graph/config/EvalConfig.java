@@ -10,15 +10,21 @@ public final class EvalConfig {
    * "few-shot" on frozen features of the held-out split; "fd" on generated images).
    */
   public List<String> evaluators = new ArrayList<>(List.of("knn"));
+
   /** Run the evaluators every N epochs (0 = only at the end of the run). */
   public double everyEpochs = 0;
+
   /** Name of the held-out split of the dataset. */
   public String heldOutSplit = "test";
+
   public int knnK = 20;
+
   /** Temperature of the k-NN vote weights exp(cos/T). */
   public double knnTemperature = 0.07;
+
   /** Training rows used as the k-NN memory (0 = all). */
   public int knnTrainRows = 10_000;
+
   public LinearProbeConfig linearProbe = new LinearProbeConfig();
   public FewShotConfig fewShot = new FewShotConfig();
   public GenerationConfig generation = new GenerationConfig();

@@ -20,8 +20,8 @@ public interface EvaluatorCatalog {
 
   /** Looked up once: the class path does not change. */
   final class Installed {
-    static final EvaluatorCatalog CATALOG = ServiceLoader.load(EvaluatorCatalog.class).findFirst()
-        .orElse((eval, errors) -> {});
+    static final EvaluatorCatalog CATALOG =
+        ServiceLoader.load(EvaluatorCatalog.class).findFirst().orElse((eval, errors) -> {});
 
     private Installed() {}
   }

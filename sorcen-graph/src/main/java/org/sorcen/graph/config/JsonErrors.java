@@ -15,8 +15,10 @@ public final class JsonErrors {
   public static String describe(IOException e) {
     if (e instanceof JsonProcessingException j) {
       JsonLocation at = j.getLocation();
-      String where = at != null && at.getLineNr() > 0
-          ? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+      String where =
+          at != null && at.getLineNr() > 0
+              ? " at line " + at.getLineNr() + ", column " + at.getColumnNr()
+              : "";
       return "malformed JSON" + where + ": " + j.getOriginalMessage();
     }
     return e.getMessage();

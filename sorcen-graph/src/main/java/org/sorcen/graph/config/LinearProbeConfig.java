@@ -20,12 +20,16 @@ public final class LinearProbeConfig {
   public double warmupEpochs = 10;
   public int batchSize = 4096;
   public double blr = 0.1;
+
   /** "lars" (official: trust ratio on matrices) or "sgd" (SGD with momentum). */
   public String optimizer = "lars";
+
   public double momentum = 0.9;
   public double weightDecay = 0;
+
   /** LARS trust coefficient η (MAE's and LEASE's util/lars.py). */
   public double trustCoefficient = 0.001;
+
   /** Training rows used to fit the probe (0 = all). */
   public int trainRows = 0;
 

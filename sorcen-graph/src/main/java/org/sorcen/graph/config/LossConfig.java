@@ -7,6 +7,7 @@ public final class LossConfig {
   public double labelSmoothing = 0.1;
   public double uniformityWeight = 0.01;
   public double contrastiveWeight = 0.1;
+
   /** τ of the echo contrast. */
   public double temperature = 0.3;
 

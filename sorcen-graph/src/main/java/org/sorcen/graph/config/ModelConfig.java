@@ -6,8 +6,10 @@ import java.util.List;
 public final class ModelConfig {
   /** G: the token grid is G×G, so L = G·G. */
   public int grid = 16;
+
   /** C: ids of the image tokenizer are in [0, C). */
   public int codebookSize = 1024;
+
   public int embedDim = 768;
   public int depth = 12;
   public int numHeads = 12;
@@ -15,16 +17,21 @@ public final class ModelConfig {
   public int decoderDepth = 8;
   public int decoderNumHeads = 16;
   public double mlpRatio = 4.0;
+
   /** Dropout on embeddings, attention probabilities, attention output and MLP. */
   public double dropout = 0.1;
+
   public int projectorHiddenDim = 4096;
   public int projectorDim = 512;
   public int predictorHiddenDim = 2048;
   public int classifierHiddenDim = 512;
+
   /** Classes of the online classifier; 0 turns the classifier off. */
   public int numClasses = 0;
+
   /** "random" (official: the teacher has its own initialisation) or "copy" of the student. */
   public String teacherInit = "random";
+
   /** Dtype of matmuls: "float32", or "bfloat16" (master weights, norms, softmax and losses stay float32). */
   public String computeDtype = "float32";
 
@@ -57,7 +64,12 @@ public final class ModelConfig {
     Checks.atLeast(errors, "model.depth", depth, 1);
     Checks.atLeast(errors, "model.decoder_depth", decoderDepth, 1);
     Checks.divides(errors, "model.num_heads", numHeads, "model.embed_dim", embedDim);
-    Checks.divides(errors, "model.decoder_num_heads", decoderNumHeads, "model.decoder_embed_dim", decoderEmbedDim);
+    Checks.divides(
+        errors,
+        "model.decoder_num_heads",
+        decoderNumHeads,
+        "model.decoder_embed_dim",
+        decoderEmbedDim);
     Checks.atLeast(errors, "model.projector_hidden_dim", projectorHiddenDim, 1);
     Checks.atLeast(errors, "model.projector_dim", projectorDim, 1);
     Checks.atLeast(errors, "model.predictor_hidden_dim", predictorHiddenDim, 1);

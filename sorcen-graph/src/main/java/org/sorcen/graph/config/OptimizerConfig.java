@@ -6,12 +6,14 @@ import java.util.List;
 public final class OptimizerConfig {
   /** Base learning rate: lr = blr · batch_size / 256. */
   public double blr = 1.5e-4;
+
   public double beta1 = 0.9;
   public double beta2 = 0.95;
   public double eps = 1e-8;
   public double weightDecay = 0.05;
   public double warmupEpochs = 40;
   public double minLr = 0;
+
   /** Global-norm clipping threshold; 0 turns clipping off. */
   public double clipGradNorm = 3.0;
 
@@ -29,7 +31,12 @@ public final class OptimizerConfig {
     Checks.nonNegative(errors, "optimizer.min_lr", minLr);
     Checks.nonNegative(errors, "optimizer.clip_grad_norm", clipGradNorm);
     if (warmupEpochs > epochs) {
-      errors.add("optimizer.warmup_epochs (" + warmupEpochs + ") must be <= train.epochs (" + epochs + ")");
+      errors.add(
+          "optimizer.warmup_epochs ("
+              + warmupEpochs
+              + ") must be <= train.epochs ("
+              + epochs
+              + ")");
     }
   }
 }

@@ -9,8 +9,10 @@ import java.util.List;
  */
 public final class SorcenConfig {
   public String name = "sorcen";
+
   /** "sorcen" (MAGE + echo contrast) or "mage" (the baseline: reconstruction only). */
   public String method = "sorcen";
+
   public ModelConfig model = new ModelConfig();
   public MaskingConfig masking = new MaskingConfig();
   public EchoConfig echo = new EchoConfig();
@@ -28,7 +30,12 @@ public final class SorcenConfig {
   public List<String> problems() {
     List<String> errors = new ArrayList<>();
     Checks.oneOf(errors, "method", method, "sorcen", "mage");
-    if (model == null || masking == null || echo == null || loss == null || ema == null || optimizer == null
+    if (model == null
+        || masking == null
+        || echo == null
+        || loss == null
+        || ema == null
+        || optimizer == null
         || train == null
         || eval == null) {
       errors.add("a section is null: remove the key or give it an object");

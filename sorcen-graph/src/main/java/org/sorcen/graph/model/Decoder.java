@@ -33,21 +33,33 @@ public final class Decoder {
    * @param masked [B, L] true where the id was replaced by MASK (a superset of dropped)
    * @return logits [B, L+1, V]
    */
-  public static Operand<TFloat32> apply(LayerContext ctx, ModelConfig model, Operand<TFloat32> latent,
-      Operand<TBool> dropped, Operand<TBool> masked) {
+  public static Operand<TFloat32> apply(
+      LayerContext ctx,
+      ModelConfig model,
+      Operand<TFloat32> latent,
+      Operand<TBool> dropped,
+      Operand<TBool> masked) {
     return MlmHead.apply(ctx, hidden(ctx, model, latent, dropped, masked));
   }
 
   /** The decoder's normalised output [B, L+1, Dd], before the MLM head. */
-  public static Operand<TFloat32> hidden(LayerContext ctx, ModelConfig model, Operand<TFloat32> latent,
-      Operand<TBool> dropped, Operand<TBool> masked) {
+  public static Operand<TFloat32> hidden(
+      LayerContext ctx,
+      ModelConfig model,
+      Operand<TFloat32> latent,
+      Operand<TBool> dropped,
+      Operand<TBool> masked) {
     Ops tf = ctx.tf();
     Operand<TFloat32> y = Linear.apply(ctx, EMBED, latent);
-    // Row of y that feeds each grid position: 1 + (kept positions before it), or 0 (CLS) when masked.
+    // Row of y that feeds each grid position: 1 + (kept positions before it), or 0 (CLS) when
+    // masked.
     Operand<TInt32> kept = tf.dtypes.cast(tf.math.logicalNot(dropped), TInt32.class);
     Operand<TInt32> keptBefore = tf.math.cumsum(kept, tf.constant(1), Cumsum.exclusive(true));
-    Operand<TInt32> source = tf.select(masked, tf.zerosLike(keptBefore), tf.math.add(keptBefore, tf.constant(1)));
-    Operand<TInt32> cls = tf.zerosLike(tf.slice(source, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1})));
+    Operand<TInt32> source =
+        tf.select(masked, tf.zerosLike(keptBefore), tf.math.add(keptBefore, tf.constant(1)));
+    Operand<TInt32> cls =
+        tf.zerosLike(
+            tf.slice(source, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1})));
     source = tf.concat(List.of(cls, source), tf.constant(1));
     Operand<TFloat32> x = tf.gather(y, source, tf.constant(1), Gather.batchDims(1L));
     x = tf.math.add(x, ctx.weight(POSITIONS));

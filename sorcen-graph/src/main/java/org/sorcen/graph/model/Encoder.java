@@ -30,7 +30,11 @@ public final class Encoder {
    * @param keptPositions [B, K] grid positions (0-based, ascending) that reach the blocks, or null for all
    * @return latent [B, 1+K, D] (or [B, L+1, D]) after the final LayerNorm
    */
-  public static Operand<TFloat32> apply(LayerContext ctx, ModelConfig model, String blocks, Operand<TInt64> ids,
+  public static Operand<TFloat32> apply(
+      LayerContext ctx,
+      ModelConfig model,
+      String blocks,
+      Operand<TInt64> ids,
       Operand<TInt32> keptPositions) {
     return finalNorm(ctx, beforeNorm(ctx, model, blocks, ids, keptPositions));
   }
@@ -41,14 +45,21 @@ public final class Encoder {
   }
 
   /** As {@link #apply} but the last block's output, before the final LayerNorm. */
-  public static Operand<TFloat32> beforeNorm(LayerContext ctx, ModelConfig model, String blocks, Operand<TInt64> ids,
+  public static Operand<TFloat32> beforeNorm(
+      LayerContext ctx,
+      ModelConfig model,
+      String blocks,
+      Operand<TInt64> ids,
       Operand<TInt32> keptPositions) {
     Ops tf = ctx.tf();
     Operand<TFloat32> x = TokenEmbedding.apply(ctx, ids);
     if (keptPositions != null) {
-      Operand<TInt32> cls = tf.zerosLike(tf.slice(keptPositions, tf.constant(new int[] {0, 0}),
-          tf.constant(new int[] {-1, 1})));
-      Operand<TInt32> rows = tf.concat(List.of(cls, tf.math.add(keptPositions, tf.constant(1))), tf.constant(1));
+      Operand<TInt32> cls =
+          tf.zerosLike(
+              tf.slice(
+                  keptPositions, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1})));
+      Operand<TInt32> rows =
+          tf.concat(List.of(cls, tf.math.add(keptPositions, tf.constant(1))), tf.constant(1));
       x = tf.gather(x, rows, tf.constant(1), Gather.batchDims(1L));
     }
     for (int i = 0; i < model.depth; i++) {
@@ -59,7 +70,8 @@ public final class Encoder {
 
   /** Prepends the CLS id to a [B, L] grid of ids. */
   public static Operand<TInt64> withCls(Ops tf, ModelConfig model, Operand<TInt64> grid) {
-    Operand<TInt64> first = tf.slice(grid, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1}));
+    Operand<TInt64> first =
+        tf.slice(grid, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1}));
     Operand<TInt64> cls = tf.math.add(tf.zerosLike(first), tf.constant((long) model.clsId()));
     return tf.concat(List.of(cls, grid), tf.constant(1));
   }

@@ -32,19 +32,35 @@ public record ExplicitForward(
   public static ExplicitForward build(Ops tf, SorcenConfig config, Variables vars) {
     int seqLen = config.model.seqLen();
     Shape grid = Shape.of(-1, seqLen);
-    Placeholder<TInt64> tokens = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(grid));
-    Placeholder<TInt64> labels = tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-    Placeholder<TBool> dropped = tf.withName("dropped").placeholder(TBool.class, Placeholder.shape(grid));
-    Placeholder<TBool> masked = tf.withName("masked").placeholder(TBool.class, Placeholder.shape(grid));
-    Placeholder<TInt64> echo = tf.withName("echo").placeholder(TInt64.class, Placeholder.shape(grid));
+    Placeholder<TInt64> tokens =
+        tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(grid));
+    Placeholder<TInt64> labels =
+        tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+    Placeholder<TBool> dropped =
+        tf.withName("dropped").placeholder(TBool.class, Placeholder.shape(grid));
+    Placeholder<TBool> masked =
+        tf.withName("masked").placeholder(TBool.class, Placeholder.shape(grid));
+    Placeholder<TInt64> echo =
+        tf.withName("echo").placeholder(TInt64.class, Placeholder.shape(grid));
     Precision precision = Precision.of(config.model.computeDtype);
     LayerContext ctx = LayerContext.training(tf, vars::read, precision, 0, null);
-    ForwardResult result = SorcenForward.apply(config, vars, ctx, ctx, tokens, config.model.numClasses > 0 ? labels : null,
-        dropped, masked, logits -> echo);
+    ForwardResult result =
+        SorcenForward.apply(
+            config,
+            vars,
+            ctx,
+            ctx,
+            tokens,
+            config.model.numClasses > 0 ? labels : null,
+            dropped,
+            masked,
+            logits -> echo);
     LayerContext eval = LayerContext.inference(tf, vars::read, precision);
     Operand<TFloat32> beforeNorm = SorcenForward.beforeNorm(eval, config.model, tokens);
     Operand<TFloat32> embedding = SorcenForward.probeFeature(tf, beforeNorm);
-    Operand<TFloat32> finalNormMean = SorcenForward.meanOfGrid(tf, Encoder.finalNorm(eval, beforeNorm));
-    return new ExplicitForward(tokens, labels, dropped, masked, echo, result, embedding, finalNormMean);
+    Operand<TFloat32> finalNormMean =
+        SorcenForward.meanOfGrid(tf, Encoder.finalNorm(eval, beforeNorm));
+    return new ExplicitForward(
+        tokens, labels, dropped, masked, echo, result, embedding, finalNormMean);
   }
 }

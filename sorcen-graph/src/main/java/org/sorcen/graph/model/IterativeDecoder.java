@@ -30,7 +30,9 @@ public final class IterativeDecoder {
    * generator, {@code ./sorcen generate}, the generation evaluators and a run's sample grids.
    */
   public static final float DEFAULT_TEMPERATURE = 4.5f;
+
   public static final int DEFAULT_STEPS = 12;
+
   /** Confidence of positions that are already known: never re-masked. */
   static final float KNOWN = 1e30f;
 
@@ -44,8 +46,14 @@ public final class IterativeDecoder {
    * @param steps T, at most {@code maxSteps}
    * @return [B, L] ids in [0, C)
    */
-  public static Operand<TInt64> decode(LayerContext ctx, ModelConfig m, Operand<TInt64> seeds, Operand<TInt64> start,
-      Operand<TFloat32> temperature, Operand<TInt32> steps, int maxSteps) {
+  public static Operand<TInt64> decode(
+      LayerContext ctx,
+      ModelConfig m,
+      Operand<TInt64> seeds,
+      Operand<TInt64> start,
+      Operand<TFloat32> temperature,
+      Operand<TInt32> steps,
+      int maxSteps) {
     Ops tf = ctx.tf();
     Operand<TInt64> ids = start;
     Operand<TInt64> sampled = start;
@@ -67,40 +75,60 @@ public final class IterativeDecoder {
   private record Step(Operand<TInt64> ids, Operand<TInt64> sampled) {}
 
   /** One decoding step at index t of T. */
-  private static Step step(LayerContext ctx, ModelConfig m, Operand<TInt64> seeds, Operand<TInt64> ids,
-      Operand<TFloat32> temperature, int t, Operand<TFloat32> total) {
+  private static Step step(
+      LayerContext ctx,
+      ModelConfig m,
+      Operand<TInt64> seeds,
+      Operand<TInt64> ids,
+      Operand<TFloat32> temperature,
+      int t,
+      Operand<TFloat32> total) {
     Ops tf = ctx.tf();
     int seqLen = m.seqLen();
     int c = m.codebookSize;
     Operand<TInt64> mask = tf.constant((long) m.maskId());
     Operand<TBool> unknown = tf.math.equal(ids, mask);
-    Operand<TFloat32> latent = Encoder.apply(ctx, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(tf, m, ids), null);
+    Operand<TFloat32> latent =
+        Encoder.apply(ctx, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(tf, m, ids), null);
     Operand<TFloat32> logits = Decoder.apply(ctx, m, latent, tf.zerosLike(unknown), unknown);
-    logits = tf.slice(logits, tf.constant(new int[] {0, 1, 0}), tf.constant(new int[] {-1, seqLen, c}));
+    logits =
+        tf.slice(logits, tf.constant(new int[] {0, 1, 0}), tf.constant(new int[] {-1, seqLen, c}));
     Operand<TFloat32> logp = tf.nn.logSoftmax(logits);
 
     // Gumbel-max: argmax(log p + g) is a draw from softmax(logits).
-    Operand<TFloat32> u = tf.reshape(CounterRandom.uniform(tf, seeds, 2L * t, seqLen * c),
-        tf.constant(new long[] {-1, seqLen, c}));
+    Operand<TFloat32> u =
+        tf.reshape(
+            CounterRandom.uniform(tf, seeds, 2L * t, seqLen * c),
+            tf.constant(new long[] {-1, seqLen, c}));
     Operand<TInt64> draw = tf.math.argMax(tf.math.add(logp, gumbel(tf, u)), tf.constant(-1));
     Operand<TInt64> sampled = tf.select(unknown, draw, ids);
 
     Operand<TFloat32> ratio = tf.math.div(tf.constant(t + 1f), total);
-    Operand<TFloat32> chosen = tf.reduceSum(tf.math.mul(logp, tf.oneHot(sampled, tf.constant(c), tf.constant(1f),
-        tf.constant(0f))), tf.constant(-1));
+    Operand<TFloat32> chosen =
+        tf.reduceSum(
+            tf.math.mul(logp, tf.oneHot(sampled, tf.constant(c), tf.constant(1f), tf.constant(0f))),
+            tf.constant(-1));
     Operand<TFloat32> noise = gumbel(tf, CounterRandom.uniform(tf, seeds, 2L * t + 1, seqLen));
     Operand<TFloat32> anneal = tf.math.mul(temperature, tf.math.sub(tf.constant(1f), ratio));
-    Operand<TFloat32> confidence = tf.math.add(tf.select(unknown, chosen, tf.constant(KNOWN)),
-        tf.math.mul(anneal, noise));
+    Operand<TFloat32> confidence =
+        tf.math.add(tf.select(unknown, chosen, tf.constant(KNOWN)), tf.math.mul(anneal, noise));
 
-    Operand<TInt32> unknownCount = tf.reduceSum(tf.dtypes.cast(unknown, TInt32.class), tf.constant(1),
-        ReduceSum.keepDims(true));
-    Operand<TInt32> scheduled = tf.dtypes.cast(tf.math.floor(tf.math.mul(tf.constant((float) seqLen),
-        tf.math.cos(tf.math.mul(tf.constant((float) (Math.PI / 2)), ratio)))), TInt32.class);
-    Operand<TInt32> maskLen = tf.math.maximum(tf.constant(1),
-        tf.math.minimum(tf.math.sub(unknownCount, tf.constant(1)), scheduled));
-    Operand<TFloat32> ascending = tf.math.neg(tf.nn.topK(tf.math.neg(confidence), tf.constant(seqLen),
-        TInt32.class).values());
+    Operand<TInt32> unknownCount =
+        tf.reduceSum(
+            tf.dtypes.cast(unknown, TInt32.class), tf.constant(1), ReduceSum.keepDims(true));
+    Operand<TInt32> scheduled =
+        tf.dtypes.cast(
+            tf.math.floor(
+                tf.math.mul(
+                    tf.constant((float) seqLen),
+                    tf.math.cos(tf.math.mul(tf.constant((float) (Math.PI / 2)), ratio)))),
+            TInt32.class);
+    Operand<TInt32> maskLen =
+        tf.math.maximum(
+            tf.constant(1), tf.math.minimum(tf.math.sub(unknownCount, tf.constant(1)), scheduled));
+    Operand<TFloat32> ascending =
+        tf.math.neg(
+            tf.nn.topK(tf.math.neg(confidence), tf.constant(seqLen), TInt32.class).values());
     Operand<TFloat32> cutoff = tf.gather(ascending, maskLen, tf.constant(1), Gather.batchDims(1L));
     Operand<TInt64> next = tf.select(tf.math.less(confidence, cutoff), mask, sampled);
     return new Step(next, sampled);

@@ -34,13 +34,20 @@ public final class ModelFlops {
     double d = m.embedDim;
     double dd = m.decoderEmbedDim;
     double student = m.depth * block(kept, d, m.mlpHidden(m.embedDim));
-    double decoder = 2 * kept * d * dd + m.decoderDepth * block(full, dd, m.mlpHidden(m.decoderEmbedDim))
-        + 2 * full * dd * d + 2 * seqLen * d * m.codebookSize;
+    double decoder =
+        2 * kept * d * dd
+            + m.decoderDepth * block(full, dd, m.mlpHidden(m.decoderEmbedDim))
+            + 2 * full * dd * d
+            + 2 * seqLen * d * m.codebookSize;
     double trained = student + decoder;
     double forwardOnly = 0;
     if (config.isSorcen()) {
-      trained += head(d, m.projectorHiddenDim, m.projectorDim) + head(m.projectorDim, m.predictorHiddenDim, m.projectorDim);
-      forwardOnly += m.depth * block(full, d, m.mlpHidden(m.embedDim)) + head(d, m.projectorHiddenDim, m.projectorDim);
+      trained +=
+          head(d, m.projectorHiddenDim, m.projectorDim)
+              + head(m.projectorDim, m.predictorHiddenDim, m.projectorDim);
+      forwardOnly +=
+          m.depth * block(full, d, m.mlpHidden(m.embedDim))
+              + head(d, m.projectorHiddenDim, m.projectorDim);
     }
     if (m.numClasses > 0) {
       trained += head(d, m.classifierHiddenDim, m.numClasses);

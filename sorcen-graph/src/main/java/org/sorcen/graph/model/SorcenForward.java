@@ -39,10 +39,27 @@ public final class SorcenForward {
    * @param dropped [B, L], with {@code masked} [B, L]: dropped ⊂ masked, exact per-row counts
    * @param echoOf turns the decoder logits at the grid positions over the codebook, [B, L, C], into the teacher's input grid [B, L], already crop-masked
    */
-  public static ForwardResult apply(SorcenConfig config, Variables vars, LayerContext student, LayerContext teacher,
-      Operand<TInt64> tokens, Operand<TInt64> labels, Operand<TBool> dropped, Operand<TBool> masked,
+  public static ForwardResult apply(
+      SorcenConfig config,
+      Variables vars,
+      LayerContext student,
+      LayerContext teacher,
+      Operand<TInt64> tokens,
+      Operand<TInt64> labels,
+      Operand<TBool> dropped,
+      Operand<TBool> masked,
       Function<Operand<TFloat32>, Operand<TInt64>> echoOf) {
-    return apply(config, vars, student, teacher, tokens, labels, dropped, masked, echoOf, CrossReplica.single());
+    return apply(
+        config,
+        vars,
+        student,
+        teacher,
+        tokens,
+        labels,
+        dropped,
+        masked,
+        echoOf,
+        CrossReplica.single());
   }
 
   /**
@@ -50,9 +67,17 @@ public final class SorcenForward {
    * the global batch's (batch-coupled terms on gathered rows), and {@link ForwardResult#objective()}
    * is this worker's share of the gradient.
    */
-  public static ForwardResult apply(SorcenConfig config, Variables vars, LayerContext student, LayerContext teacher,
-      Operand<TInt64> tokens, Operand<TInt64> labels, Operand<TBool> dropped, Operand<TBool> masked,
-      Function<Operand<TFloat32>, Operand<TInt64>> echoOf, CrossReplica replicas) {
+  public static ForwardResult apply(
+      SorcenConfig config,
+      Variables vars,
+      LayerContext student,
+      LayerContext teacher,
+      Operand<TInt64> tokens,
+      Operand<TInt64> labels,
+      Operand<TBool> dropped,
+      Operand<TBool> masked,
+      Function<Operand<TFloat32>, Operand<TInt64>> echoOf,
+      CrossReplica replicas) {
     Ops tf = student.tf();
     ModelConfig m = config.model;
     int seqLen = m.seqLen();
@@ -60,19 +85,22 @@ public final class SorcenForward {
 
     Operand<TInt64> maskedIds = tf.select(masked, tf.constant((long) m.maskId()), tokens);
     Operand<TInt32> keptPositions = Masking.keptPositions(tf, dropped, seqLen, kept);
-    Operand<TFloat32> latent = Encoder.apply(student, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(tf, m, maskedIds),
-        keptPositions);
+    Operand<TFloat32> latent =
+        Encoder.apply(
+            student, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(tf, m, maskedIds), keptPositions);
     Operand<TFloat32> decoded = Decoder.hidden(student, m, latent, dropped, masked);
     // The full [B, L+1, V] logits are kept for callers that fetch them (reference checks); the step
     // itself computes only the grid-by-codebook part its losses and echo read.
     Operand<TFloat32> logits = MlmHead.apply(student, decoded);
     Operand<TFloat32> gridLogits = MlmHead.gridLogits(student, decoded, m.codebookSize);
-    Operand<TFloat32> localReconstruction = Losses.reconstruction(tf, gridLogits, tokens, masked,
-        m.codebookSize, config.loss.labelSmoothing);
+    Operand<TFloat32> localReconstruction =
+        Losses.reconstruction(
+            tf, gridLogits, tokens, masked, m.codebookSize, config.loss.labelSmoothing);
     // Every row has the same number of masked positions (one rate per batch), so the global mean is
     // the mean of the workers' means.
     Operand<TFloat32> reconstruction = replicas.meanOverWorkers(tf, localReconstruction);
-    List<Operand<TFloat32>> objective = new ArrayList<>(List.of(replicas.share(tf, localReconstruction)));
+    List<Operand<TFloat32>> objective =
+        new ArrayList<>(List.of(replicas.share(tf, localReconstruction)));
 
     // Distinct constants: a Session refuses to fetch one output twice.
     Operand<TFloat32> uniformity = tf.constant(0f);
@@ -84,11 +112,14 @@ public final class SorcenForward {
     if (config.isSorcen()) {
       echo = tf.stopGradient(echoOf.apply(gridLogits));
       // No gradient reaches the teacher path, not even the shared embedding and final norm.
-      teacherLatent = tf.stopGradient(Encoder.apply(teacher, m, Encoder.TEACHER_BLOCKS, Encoder.withCls(tf, m, echo),
-          null));
+      teacherLatent =
+          tf.stopGradient(
+              Encoder.apply(
+                  teacher, m, Encoder.TEACHER_BLOCKS, Encoder.withCls(tf, m, echo), null));
       // Batch-coupled from here: the uniformity and the in-batch contrast see the global batch, and
       // so do the heads' BatchNorm statistics unless they are per worker ("local").
-      boolean localStatistics = TrainConfig.LOCAL_STATISTICS.equals(config.train.batchNormStatistics);
+      boolean localStatistics =
+          TrainConfig.LOCAL_STATISTICS.equals(config.train.batchNormStatistics);
       List<Operand<TFloat32>> locals = new ArrayList<>();
       locals.add(tf.math.mean(latent, tf.constant(1)));
       Operand<TFloat32> teacherIn = meanOfGrid(tf, teacherLatent);
@@ -98,7 +129,8 @@ public final class SorcenForward {
       } else {
         locals.add(meanOfGrid(tf, latent));
       }
-      List<Operand<TFloat32>> gathered = locals.stream().map(x -> replicas.gatherRows(tf, x)).toList();
+      List<Operand<TFloat32>> gathered =
+          locals.stream().map(x -> replicas.gatherRows(tf, x)).toList();
       uniformity = Losses.uniformityOfMeans(tf, gathered.get(0), config.loss.uniformityWeight);
       if (localStatistics) {
         q = gathered.get(1);
@@ -107,8 +139,10 @@ public final class SorcenForward {
         q = studentPrediction(student, vars, gathered.get(1));
         z = momentumProjection(teacher, vars, config, replicas.gatherRows(tf, teacherIn));
       }
-      contrastive = Losses.contrastive(tf, z, q, config.loss.temperature, config.loss.contrastiveWeight);
-      objective.add(replicas.coupledObjective(tf, tf.math.add(uniformity, contrastive), locals, gathered));
+      contrastive =
+          Losses.contrastive(tf, z, q, config.loss.temperature, config.loss.contrastiveWeight);
+      objective.add(
+          replicas.coupledObjective(tf, tf.math.add(uniformity, contrastive), locals, gathered));
       z = replicas.ownRows(tf, z);
       q = replicas.ownRows(tf, q);
     }
@@ -117,17 +151,33 @@ public final class SorcenForward {
     Operand<TFloat32> accuracy = tf.constant(0f);
     if (m.numClasses > 0 && labels != null) {
       // The mean over labelled rows of the global batch: the classifier sees every worker's rows.
-      Operand<TFloat32> features = replicas.gatherRows(tf, tf.stopGradient(tf.math.mean(latent, tf.constant(1))));
-      Operand<TFloat32> h = tf.nn.relu(Linear.apply(student, SorcenVariables.CLASSIFIER + ".0", features));
+      Operand<TFloat32> features =
+          replicas.gatherRows(tf, tf.stopGradient(tf.math.mean(latent, tf.constant(1))));
+      Operand<TFloat32> h =
+          tf.nn.relu(Linear.apply(student, SorcenVariables.CLASSIFIER + ".0", features));
       Operand<TFloat32> classLogits = Linear.apply(student, SorcenVariables.CLASSIFIER + ".2", h);
-      Losses.Classification c = Losses.classifier(tf, classLogits, replicas.gatherRows(tf, labels), m.numClasses);
+      Losses.Classification c =
+          Losses.classifier(tf, classLogits, replicas.gatherRows(tf, labels), m.numClasses);
       classifierLoss = c.loss();
       accuracy = c.accuracy();
       objective.add(replicas.share(tf, classifierLoss));
     }
-    Operand<TFloat32> total = tf.math.addN(List.of(reconstruction, uniformity, contrastive, classifierLoss));
-    return new ForwardResult(latent, logits, echo, teacherLatent, z, q, reconstruction, uniformity, contrastive,
-        classifierLoss, accuracy, total, replicas.isSingle() ? total : tf.math.addN(objective));
+    Operand<TFloat32> total =
+        tf.math.addN(List.of(reconstruction, uniformity, contrastive, classifierLoss));
+    return new ForwardResult(
+        latent,
+        logits,
+        echo,
+        teacherLatent,
+        z,
+        q,
+        reconstruction,
+        uniformity,
+        contrastive,
+        classifierLoss,
+        accuracy,
+        total,
+        replicas.isSingle() ? total : tf.math.addN(objective));
   }
 
   /** q = predictor(projector(x)). */
@@ -136,14 +186,19 @@ public final class SorcenForward {
    * gradient reaches the momentum projector (never the teacher blocks, whose output arrives here
    * without gradient); under "ema" it is moved by the EMA alone, so z is a constant.
    */
-  private static Operand<TFloat32> momentumProjection(LayerContext teacher, Variables vars, SorcenConfig config,
-      Operand<TFloat32> teacherPooled) {
-    Operand<TFloat32> z = ProjectionHead.apply(teacher, vars, SorcenVariables.MOMENTUM_PROJECTOR, teacherPooled);
+  private static Operand<TFloat32> momentumProjection(
+      LayerContext teacher, Variables vars, SorcenConfig config, Operand<TFloat32> teacherPooled) {
+    Operand<TFloat32> z =
+        ProjectionHead.apply(teacher, vars, SorcenVariables.MOMENTUM_PROJECTOR, teacherPooled);
     return config.ema.momentumProjectorTrained() ? z : teacher.tf().stopGradient(z);
   }
 
-  private static Operand<TFloat32> studentPrediction(LayerContext student, Variables vars, Operand<TFloat32> x) {
-    return ProjectionHead.apply(student, vars, SorcenVariables.PREDICTOR,
+  private static Operand<TFloat32> studentPrediction(
+      LayerContext student, Variables vars, Operand<TFloat32> x) {
+    return ProjectionHead.apply(
+        student,
+        vars,
+        SorcenVariables.PREDICTOR,
         ProjectionHead.apply(student, vars, SorcenVariables.PROJECTOR, x));
   }
 
@@ -153,7 +208,8 @@ public final class SorcenForward {
    * outputs over positions 1..L (CLS excluded) taken before the final norm, then a LayerNorm without
    * scale or shift (eps 1e-6). Use an inference context.
    */
-  public static Operand<TFloat32> embedding(LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
+  public static Operand<TFloat32> embedding(
+      LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
     return probeFeature(ctx.tf(), beforeNorm(ctx, m, tokens));
   }
 
@@ -163,19 +219,23 @@ public final class SorcenForward {
   }
 
   /** Final-normed encoder outputs [B, L+1, D] of the unmasked sequence, CLS at 0. */
-  public static Operand<TFloat32> patchFeatures(LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
+  public static Operand<TFloat32> patchFeatures(
+      LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
     return Encoder.finalNorm(ctx, beforeNorm(ctx, m, tokens));
   }
 
   /** The last block's outputs [B, L+1, D] of the unmasked sequence, before the final norm, CLS at 0. */
-  public static Operand<TFloat32> beforeNorm(LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
-    return Encoder.beforeNorm(ctx, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(ctx.tf(), m, tokens), null);
+  public static Operand<TFloat32> beforeNorm(
+      LayerContext ctx, ModelConfig m, Operand<TInt64> tokens) {
+    return Encoder.beforeNorm(
+        ctx, m, Encoder.STUDENT_BLOCKS, Encoder.withCls(ctx.tf(), m, tokens), null);
   }
 
   /** Mean over positions 1.. (CLS excluded). */
   static Operand<TFloat32> meanOfGrid(Ops tf, Operand<TFloat32> x) {
     long n = x.shape().get(1);
-    Operand<TFloat32> grid = tf.slice(x, tf.constant(new int[] {0, 1, 0}), tf.constant(new int[] {-1, (int) n - 1, -1}));
+    Operand<TFloat32> grid =
+        tf.slice(x, tf.constant(new int[] {0, 1, 0}), tf.constant(new int[] {-1, (int) n - 1, -1}));
     return tf.math.mean(grid, tf.constant(1));
   }
 }

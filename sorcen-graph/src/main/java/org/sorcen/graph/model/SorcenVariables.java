@@ -33,23 +33,51 @@ public final class SorcenVariables {
     Initializers init = new Initializers(seed);
     // "copy": the teacher draws its values with its student twin's keys, so it starts equal;
     // "random" (official): the same keys under another seed.
-    Initializers teacherInit = ("copy".equals(m.teacherInit) ? init : new Initializers(~seed))
-        .keyedAs(name -> studentOf(name) != null ? studentOf(name) : name);
+    Initializers teacherInit =
+        ("copy".equals(m.teacherInit) ? init : new Initializers(~seed))
+            .keyedAs(name -> studentOf(name) != null ? studentOf(name) : name);
     int d = m.embedDim;
     if (config.isSorcen()) {
       for (int i = 0; i < m.depth; i++) {
-        TransformerBlock.declare(vars, teacherInit, Encoder.TEACHER_BLOCKS + "." + i, d, m.mlpHidden(d),
+        TransformerBlock.declare(
+            vars,
+            teacherInit,
+            Encoder.TEACHER_BLOCKS + "." + i,
+            d,
+            m.mlpHidden(d),
             VariableRole.EMA);
       }
-      ProjectionHead.declare(vars, init, PROJECTOR, d, m.projectorHiddenDim, m.projectorDim, VariableRole.TRAINABLE);
-      ProjectionHead.declare(vars, teacherInit, MOMENTUM_PROJECTOR, d, m.projectorHiddenDim, m.projectorDim,
-          config.ema.momentumProjectorTrained() ? VariableRole.EMA_AND_TRAINABLE : VariableRole.EMA);
-      ProjectionHead.declare(vars, init, PREDICTOR, m.projectorDim, m.predictorHiddenDim, m.projectorDim,
+      ProjectionHead.declare(
+          vars, init, PROJECTOR, d, m.projectorHiddenDim, m.projectorDim, VariableRole.TRAINABLE);
+      ProjectionHead.declare(
+          vars,
+          teacherInit,
+          MOMENTUM_PROJECTOR,
+          d,
+          m.projectorHiddenDim,
+          m.projectorDim,
+          config.ema.momentumProjectorTrained()
+              ? VariableRole.EMA_AND_TRAINABLE
+              : VariableRole.EMA);
+      ProjectionHead.declare(
+          vars,
+          init,
+          PREDICTOR,
+          m.projectorDim,
+          m.predictorHiddenDim,
+          m.projectorDim,
           VariableRole.TRAINABLE);
     }
     if (m.numClasses > 0) {
-      Linear.declare(vars, init, CLASSIFIER + ".0", d, m.classifierHiddenDim, VariableRole.TRAINABLE);
-      Linear.declare(vars, init, CLASSIFIER + ".2", m.classifierHiddenDim, m.numClasses, VariableRole.TRAINABLE);
+      Linear.declare(
+          vars, init, CLASSIFIER + ".0", d, m.classifierHiddenDim, VariableRole.TRAINABLE);
+      Linear.declare(
+          vars,
+          init,
+          CLASSIFIER + ".2",
+          m.classifierHiddenDim,
+          m.numClasses,
+          VariableRole.TRAINABLE);
     }
   }
 
@@ -60,7 +88,8 @@ public final class SorcenVariables {
     int d = m.embedDim;
     TokenEmbedding.declare(vars, init, m.vocabSize(), m.seqLen() + 1, d);
     for (int i = 0; i < m.depth; i++) {
-      TransformerBlock.declare(vars, init, Encoder.STUDENT_BLOCKS + "." + i, d, m.mlpHidden(d), VariableRole.TRAINABLE);
+      TransformerBlock.declare(
+          vars, init, Encoder.STUDENT_BLOCKS + "." + i, d, m.mlpHidden(d), VariableRole.TRAINABLE);
     }
     LayerNorm.declare(vars, Encoder.NORM, d, VariableRole.TRAINABLE);
   }
@@ -75,9 +104,11 @@ public final class SorcenVariables {
     int positions = m.seqLen() + 1;
     Linear.declare(vars, init, Decoder.EMBED, d, dd, VariableRole.TRAINABLE);
     Shape pos = Shape.of(1, positions, dd);
-    vars.create(Decoder.POSITIONS, pos, VariableRole.TRAINABLE, init.normal(Decoder.POSITIONS, pos, 0.02));
+    vars.create(
+        Decoder.POSITIONS, pos, VariableRole.TRAINABLE, init.normal(Decoder.POSITIONS, pos, 0.02));
     for (int i = 0; i < m.decoderDepth; i++) {
-      TransformerBlock.declare(vars, init, Decoder.BLOCKS + "." + i, dd, m.mlpHidden(dd), VariableRole.TRAINABLE);
+      TransformerBlock.declare(
+          vars, init, Decoder.BLOCKS + "." + i, dd, m.mlpHidden(dd), VariableRole.TRAINABLE);
     }
     LayerNorm.declare(vars, Decoder.NORM, dd, VariableRole.TRAINABLE);
     MlmHead.declare(vars, init, dd, d, m.vocabSize());

@@ -23,21 +23,25 @@ public final class SpatialMask {
   /** The crop side and [B, L] "inside the square" flags. */
   public record Crop(Operand<TInt32> side, Operand<TBool> inside) {}
 
-  public static Crop sample(Ops tf, ModelConfig model, MaskingConfig masking, Operand<TInt64> echo,
-      RandomStream random) {
+  public static Crop sample(
+      Ops tf, ModelConfig model, MaskingConfig masking, Operand<TInt64> echo, RandomStream random) {
     int g = model.grid;
     int lo = masking.cropMin(g);
     int hi = masking.cropMax(g);
-    Operand<TInt32> side = tf.random.statelessRandomUniformInt(tf.constant(new int[0]), random.next(tf),
-        tf.constant(lo), tf.constant(hi + 1));
+    Operand<TInt32> side =
+        tf.random.statelessRandomUniformInt(
+            tf.constant(new int[0]), random.next(tf), tf.constant(lo), tf.constant(hi + 1));
     Operand<TInt32> batch = Shapes.batchSize(tf, echo);
     // Corners uniform over [0, G − s] by flooring u·(G − s + 1).
     Operand<TFloat32> u = random.uniformRows(tf, tf.stack(List.of(batch, tf.constant(2))));
-    Operand<TFloat32> places = tf.dtypes.cast(tf.math.sub(tf.constant(g + 1), side), TFloat32.class);
+    Operand<TFloat32> places =
+        tf.dtypes.cast(tf.math.sub(tf.constant(g + 1), side), TFloat32.class);
     Operand<TInt32> corner = tf.dtypes.cast(tf.math.floor(tf.math.mul(u, places)), TInt32.class);
     corner = tf.math.minimum(corner, tf.math.sub(tf.constant(g), side));
-    Operand<TInt32> top = tf.slice(corner, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1}));
-    Operand<TInt32> left = tf.slice(corner, tf.constant(new int[] {0, 1}), tf.constant(new int[] {-1, 1}));
+    Operand<TInt32> top =
+        tf.slice(corner, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1}));
+    Operand<TInt32> left =
+        tf.slice(corner, tf.constant(new int[] {0, 1}), tf.constant(new int[] {-1, 1}));
     int[] rowOf = new int[g * g];
     int[] colOf = new int[g * g];
     for (int i = 0; i < g * g; i++) {
@@ -46,10 +50,12 @@ public final class SpatialMask {
     }
     Operand<TInt32> row = tf.constant(rowOf);
     Operand<TInt32> col = tf.constant(colOf);
-    Operand<TBool> inRows = tf.math.logicalAnd(tf.math.greaterEqual(row, top),
-        tf.math.less(row, tf.math.add(top, side)));
-    Operand<TBool> inCols = tf.math.logicalAnd(tf.math.greaterEqual(col, left),
-        tf.math.less(col, tf.math.add(left, side)));
+    Operand<TBool> inRows =
+        tf.math.logicalAnd(
+            tf.math.greaterEqual(row, top), tf.math.less(row, tf.math.add(top, side)));
+    Operand<TBool> inCols =
+        tf.math.logicalAnd(
+            tf.math.greaterEqual(col, left), tf.math.less(col, tf.math.add(left, side)));
     return new Crop(side, tf.math.logicalAnd(inRows, inCols));
   }
 

@@ -10,7 +10,8 @@ public final class Activations {
 
   /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's default nn.GELU. */
   public static Operand<TFloat32> gelu(Ops tf, Operand<TFloat32> x) {
-    Operand<TFloat32> erf = tf.math.erf(tf.math.mul(x, tf.constant((float) (1.0 / Math.sqrt(2.0)))));
+    Operand<TFloat32> erf =
+        tf.math.erf(tf.math.mul(x, tf.constant((float) (1.0 / Math.sqrt(2.0)))));
     return tf.math.mul(tf.math.mul(x, tf.constant(0.5f)), tf.math.add(erf, tf.constant(1f)));
   }
 
@@ -26,7 +27,8 @@ public final class Activations {
     }
     long classes = x.shape().get(rank - 1);
     if (rank < 2 || classes < 0) {
-      throw new IllegalArgumentException("logSoftmax needs rank >= 2 and a static class axis, got " + x.shape());
+      throw new IllegalArgumentException(
+          "logSoftmax needs rank >= 2 and a static class axis, got " + x.shape());
     }
     Operand<TFloat32> flat = tf.nn.logSoftmax(tf.reshape(x, tf.constant(new long[] {-1, classes})));
     return tf.reshape(flat, tf.shape(x));

@@ -11,13 +11,15 @@ import org.tensorflow.types.TFloat32;
 public final class Attention {
   private Attention() {}
 
-  public static void declare(Variables vars, Initializers init, String prefix, int width, VariableRole role) {
+  public static void declare(
+      Variables vars, Initializers init, String prefix, int width, VariableRole role) {
     Linear.declare(vars, init, prefix + ".qkv", width, 3 * width, role);
     Linear.declare(vars, init, prefix + ".proj", width, width, role);
   }
 
   /** x: [B, N, D] with N static. */
-  public static Operand<TFloat32> apply(LayerContext ctx, String prefix, Operand<TFloat32> x, int heads) {
+  public static Operand<TFloat32> apply(
+      LayerContext ctx, String prefix, Operand<TFloat32> x, int heads) {
     Ops tf = ctx.tf();
     long n = x.shape().get(1);
     long width = x.shape().get(2);

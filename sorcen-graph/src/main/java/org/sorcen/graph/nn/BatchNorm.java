@@ -26,7 +26,8 @@ public final class BatchNorm {
     vars.create(prefix + ".running_var", s, VariableRole.STATISTIC, Initializers.ones(s));
   }
 
-  public static Operand<TFloat32> apply(LayerContext ctx, Variables vars, String prefix, Operand<TFloat32> x) {
+  public static Operand<TFloat32> apply(
+      LayerContext ctx, Variables vars, String prefix, Operand<TFloat32> x) {
     Ops tf = ctx.tf();
     Operand<TFloat32> mean;
     Operand<TFloat32> var;
@@ -36,22 +37,29 @@ public final class BatchNorm {
       mean = tf.math.mean(x, tf.constant(0), Mean.keepDims(true));
       var = tf.math.mean(tf.math.square(tf.math.sub(x, mean)), tf.constant(0), Mean.keepDims(true));
       Operand<TFloat32> n = Shapes.batchSizeFloat(tf, x);
-      Operand<TFloat32> unbiased = tf.math.mul(tf.stopGradient(var),
-          tf.math.div(n, tf.math.maximum(tf.math.sub(n, tf.constant(1f)), tf.constant(1f))));
+      Operand<TFloat32> unbiased =
+          tf.math.mul(
+              tf.stopGradient(var),
+              tf.math.div(n, tf.math.maximum(tf.math.sub(n, tf.constant(1f)), tf.constant(1f))));
       ctx.addStatisticUpdate(ema(tf, runningMean, tf.stopGradient(tf.squeeze(mean))));
       ctx.addStatisticUpdate(ema(tf, runningVar, tf.squeeze(unbiased)));
     } else {
       mean = runningMean.read(tf);
       var = runningVar.read(tf);
     }
-    Operand<TFloat32> normed = tf.math.mul(tf.math.sub(x, mean), tf.math.rsqrt(tf.math.add(var, tf.constant((float) EPS))));
-    return tf.math.add(tf.math.mul(normed, ctx.weight(prefix + ".weight")), ctx.weight(prefix + ".bias"));
+    Operand<TFloat32> normed =
+        tf.math.mul(
+            tf.math.sub(x, mean), tf.math.rsqrt(tf.math.add(var, tf.constant((float) EPS))));
+    return tf.math.add(
+        tf.math.mul(normed, ctx.weight(prefix + ".weight")), ctx.weight(prefix + ".bias"));
   }
 
   private static Op ema(Ops tf, ModelVariable running, Operand<TFloat32> batch) {
     Operand<TFloat32> old = running.read(tf);
-    Operand<TFloat32> updated = tf.math.add(tf.math.mul(old, tf.constant((float) (1 - MOMENTUM))),
-        tf.math.mul(batch, tf.constant((float) MOMENTUM)));
+    Operand<TFloat32> updated =
+        tf.math.add(
+            tf.math.mul(old, tf.constant((float) (1 - MOMENTUM))),
+            tf.math.mul(batch, tf.constant((float) MOMENTUM)));
     return tf.assignVariableOp(running.handle(), updated);
   }
 }

@@ -31,10 +31,13 @@ public final class CounterRandom {
       idx[i] = i;
     }
     Operand<TInt64> key = tf.math.mul(tf.expandDims(seeds, tf.constant(1)), tf.constant(GOLDEN));
-    Operand<TInt64> x = tf.math.add(tf.math.add(key, tf.constant(stream * STREAM)), tf.constant(idx));
+    Operand<TInt64> x =
+        tf.math.add(tf.math.add(key, tf.constant(stream * STREAM)), tf.constant(idx));
     Operand<TInt64> z = mix(tf, x);
     Operand<TInt64> top24 = shiftRightLogical(tf, z, 40);
-    return tf.math.mul(tf.math.add(tf.dtypes.cast(top24, TFloat32.class), tf.constant(0.5f)), tf.constant(0x1p-24f));
+    return tf.math.mul(
+        tf.math.add(tf.dtypes.cast(top24, TFloat32.class), tf.constant(0.5f)),
+        tf.constant(0x1p-24f));
   }
 
   /** The same numbers in Java, for tests and for checking exported models. */
@@ -59,6 +62,7 @@ public final class CounterRandom {
 
   /** TensorFlow shifts signed integers arithmetically; masking off the sign copies makes it logical. */
   private static Operand<TInt64> shiftRightLogical(Ops tf, Operand<TInt64> z, int k) {
-    return tf.bitwise.bitwiseAnd(tf.bitwise.rightShift(z, tf.constant((long) k)), tf.constant(-1L >>> k));
+    return tf.bitwise.bitwiseAnd(
+        tf.bitwise.rightShift(z, tf.constant((long) k)), tf.constant(-1L >>> k));
   }
 }

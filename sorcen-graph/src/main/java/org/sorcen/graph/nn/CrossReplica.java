@@ -87,8 +87,15 @@ public final class CrossReplica {
     if (isSingle()) {
       return rows;
     }
-    return tf.stopGradient(CollectiveGather.create(tf.scope(), rows, tf.constant(count), tf.constant(GROUP_KEY),
-        tf.constant(nextInstance++), List.of(), CollectiveGather.timeoutSeconds(NO_TIMEOUT)));
+    return tf.stopGradient(
+        CollectiveGather.create(
+            tf.scope(),
+            rows,
+            tf.constant(count),
+            tf.constant(GROUP_KEY),
+            tf.constant(nextInstance++),
+            List.of(),
+            CollectiveGather.timeoutSeconds(NO_TIMEOUT)));
   }
 
   /** This worker's rows [b, ...] of a global [W·b, ...] tensor: rows index·b .. (index+1)·b − 1. */
@@ -97,13 +104,17 @@ public final class CrossReplica {
       return global;
     }
     int rank = global.shape().numDimensions();
-    Operand<TInt32> rows = tf.math.div(tf.slice(tf.shape(global), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
-        tf.constant(new int[] {count}));
+    Operand<TInt32> rows =
+        tf.math.div(
+            tf.slice(tf.shape(global), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
+            tf.constant(new int[] {count}));
     int[] zeros = new int[rank - 1];
     int[] all = new int[rank - 1];
     Arrays.fill(all, -1);
-    Operand<TInt32> begin = tf.concat(List.of(tf.math.mul(rows, tf.constant(new int[] {index})), tf.constant(zeros)),
-        tf.constant(0));
+    Operand<TInt32> begin =
+        tf.concat(
+            List.of(tf.math.mul(rows, tf.constant(new int[] {index})), tf.constant(zeros)),
+            tf.constant(0));
     Operand<TInt32> size = tf.concat(List.of(rows, tf.constant(all)), tf.constant(0));
     return tf.slice(global, begin, size);
   }
@@ -116,16 +127,18 @@ public final class CrossReplica {
     Graph g = (Graph) tf.scope().env();
     int instance = nextInstance++;
     // The raw builder does not make names unique; the instance key does.
-    Output<?> out = g.opBuilder("CollectiveReduceV2", "CollectiveReduceV2_" + instance, tf.scope())
-        .addInput(x.asOutput())
-        .addInput(tf.constant(count).asOutput())
-        .addInput(tf.constant(GROUP_KEY).asOutput())
-        .addInput(tf.constant(instance).asOutput())
-        .addInputList(new Output<?>[0])
-        .setAttr("merge_op", "Add")
-        .setAttr("final_op", "Id")
-        .setAttr("timeout_seconds", NO_TIMEOUT)
-        .build().output(0);
+    Output<?> out =
+        g.opBuilder("CollectiveReduceV2", "CollectiveReduceV2_" + instance, tf.scope())
+            .addInput(x.asOutput())
+            .addInput(tf.constant(count).asOutput())
+            .addInput(tf.constant(GROUP_KEY).asOutput())
+            .addInput(tf.constant(instance).asOutput())
+            .addInputList(new Output<?>[0])
+            .setAttr("merge_op", "Add")
+            .setAttr("final_op", "Id")
+            .setAttr("timeout_seconds", NO_TIMEOUT)
+            .build()
+            .output(0);
     @SuppressWarnings("unchecked")
     Operand<T> typed = (Operand<T>) out;
     return tf.stopGradient(typed);
@@ -157,7 +170,10 @@ public final class CrossReplica {
    * @param locals this worker's differentiable rows that were gathered
    * @param gathered their {@link #gatherRows} results, in the same order
    */
-  public Operand<TFloat32> coupledObjective(Ops tf, Operand<TFloat32> loss, List<Operand<TFloat32>> locals,
+  public Operand<TFloat32> coupledObjective(
+      Ops tf,
+      Operand<TFloat32> loss,
+      List<Operand<TFloat32>> locals,
       List<Operand<TFloat32>> gathered) {
     if (isSingle()) {
       return loss;
@@ -191,7 +207,8 @@ public final class CrossReplica {
     int[] scale = new int[rank];
     Arrays.fill(scale, 1);
     scale[0] = count;
-    return ownRows(tf, tf.random.statelessRandomUniform(tf.math.mul(localShape, tf.constant(scale)), seed));
+    return ownRows(
+        tf, tf.random.statelessRandomUniform(tf.math.mul(localShape, tf.constant(scale)), seed));
   }
 
   /** Stateless random int64 words for a [b, n] local shape, drawn per global row like {@link #uniformRows}. */

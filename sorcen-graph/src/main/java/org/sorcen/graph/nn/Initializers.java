@@ -49,14 +49,18 @@ public final class Initializers {
     long fanIn = shape.get(1);
     float limit = (float) Math.sqrt(6.0 / (fanIn + fanOut));
     return tf -> {
-      Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.constant(shape.asArray()), seedFor(tf, name));
-      return tf.math.mul(tf.math.sub(tf.math.mul(u, tf.constant(2f)), tf.constant(1f)), tf.constant(limit));
+      Operand<TFloat32> u =
+          tf.random.statelessRandomUniform(tf.constant(shape.asArray()), seedFor(tf, name));
+      return tf.math.mul(
+          tf.math.sub(tf.math.mul(u, tf.constant(2f)), tf.constant(1f)), tf.constant(limit));
     };
   }
 
   public Function<Ops, Operand<TFloat32>> normal(String name, Shape shape, double std) {
-    return tf -> tf.math.mul(tf.random.statelessRandomNormal(tf.constant(shape.asArray()), seedFor(tf, name)),
-        tf.constant((float) std));
+    return tf ->
+        tf.math.mul(
+            tf.random.statelessRandomNormal(tf.constant(shape.asArray()), seedFor(tf, name)),
+            tf.constant((float) std));
   }
 
   private Operand<TInt64> seedFor(Ops tf, String name) {

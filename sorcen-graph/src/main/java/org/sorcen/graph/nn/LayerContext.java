@@ -21,8 +21,14 @@ public final class LayerContext {
   private final RandomStream random;
   private final List<Op> statisticUpdates;
 
-  private LayerContext(Ops tf, WeightSource weights, Precision precision, boolean training, double dropout,
-      RandomStream random, List<Op> statisticUpdates) {
+  private LayerContext(
+      Ops tf,
+      WeightSource weights,
+      Precision precision,
+      boolean training,
+      double dropout,
+      RandomStream random,
+      List<Op> statisticUpdates) {
     this.tf = tf;
     this.weights = weights;
     this.precision = precision;
@@ -33,8 +39,8 @@ public final class LayerContext {
   }
 
   /** Training mode; {@code random} may be null only when {@code dropout} is 0. */
-  public static LayerContext training(Ops tf, WeightSource weights, Precision precision, double dropout,
-      RandomStream random) {
+  public static LayerContext training(
+      Ops tf, WeightSource weights, Precision precision, double dropout, RandomStream random) {
     if (dropout > 0 && random == null) {
       throw new IllegalArgumentException("dropout needs a random stream");
     }

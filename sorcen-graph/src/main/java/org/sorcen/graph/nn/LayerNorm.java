@@ -15,9 +15,11 @@ public final class LayerNorm {
     vars.create(prefix + ".bias", Shape.of(width), role, Initializers.zeros(Shape.of(width)));
   }
 
-  public static Operand<TFloat32> apply(LayerContext ctx, String prefix, Operand<TFloat32> x, double eps) {
+  public static Operand<TFloat32> apply(
+      LayerContext ctx, String prefix, Operand<TFloat32> x, double eps) {
     Ops tf = ctx.tf();
-    return tf.math.add(tf.math.mul(withoutAffine(tf, x, eps), ctx.weight(prefix + ".weight")),
+    return tf.math.add(
+        tf.math.mul(withoutAffine(tf, x, eps), ctx.weight(prefix + ".weight")),
         ctx.weight(prefix + ".bias"));
   }
 
@@ -25,8 +27,8 @@ public final class LayerNorm {
   public static Operand<TFloat32> withoutAffine(Ops tf, Operand<TFloat32> x, double eps) {
     Operand<TFloat32> mean = tf.math.mean(x, tf.constant(-1), Mean.keepDims(true));
     Operand<TFloat32> centered = tf.math.sub(x, mean);
-    Operand<TFloat32> var = tf.math.mean(tf.math.square(centered), tf.constant(-1),
-        Mean.keepDims(true));
+    Operand<TFloat32> var =
+        tf.math.mean(tf.math.square(centered), tf.constant(-1), Mean.keepDims(true));
     return tf.math.mul(centered, tf.math.rsqrt(tf.math.add(var, tf.constant((float) eps))));
   }
 }

@@ -9,7 +9,8 @@ import org.tensorflow.types.TFloat32;
 public final class Linear {
   private Linear() {}
 
-  public static void declare(Variables vars, Initializers init, String prefix, int in, int out, VariableRole role) {
+  public static void declare(
+      Variables vars, Initializers init, String prefix, int in, int out, VariableRole role) {
     Shape w = Shape.of(out, in);
     vars.create(prefix + ".weight", w, role, init.xavierUniform(prefix + ".weight", w));
     vars.create(prefix + ".bias", Shape.of(out), role, Initializers.zeros(Shape.of(out)));
@@ -24,7 +25,8 @@ public final class Linear {
     long in = w.shape().get(1);
     Shape xs = x.shape();
     if (xs.get(xs.numDimensions() - 1) != in) {
-      throw new IllegalArgumentException(prefix + ": input width " + xs + " does not match weight " + w.shape());
+      throw new IllegalArgumentException(
+          prefix + ": input width " + xs + " does not match weight " + w.shape());
     }
     if (xs.numDimensions() == 2) {
       return tf.math.add(ctx.precision().matMulTransposeB(tf, x, w), b);

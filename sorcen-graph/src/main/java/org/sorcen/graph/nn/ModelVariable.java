@@ -7,8 +7,8 @@ import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.family.TType;
 
 /** A resource variable with its checkpoint name (the official PyTorch name where one exists). */
-public record ModelVariable(String name, VarHandleOp handle, Shape shape, Class<? extends TType> type,
-    VariableRole role) {
+public record ModelVariable(
+    String name, VarHandleOp handle, Shape shape, Class<? extends TType> type, VariableRole role) {
 
   /**
    * ALGORITHM.md §6, timm's add_weight_decay as the official code calls it (no skip list): every

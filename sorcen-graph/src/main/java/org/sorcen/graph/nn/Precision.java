@@ -37,18 +37,26 @@ public final class Precision {
     if (!bfloat16) {
       return tf.linalg.matMul(a, b, MatMul.transposeB(true));
     }
-    Operand<TBfloat16> r = tf.linalg.matMul(tf.dtypes.cast(a, TBfloat16.class), tf.dtypes.cast(b, TBfloat16.class),
-        MatMul.transposeB(true));
+    Operand<TBfloat16> r =
+        tf.linalg.matMul(
+            tf.dtypes.cast(a, TBfloat16.class),
+            tf.dtypes.cast(b, TBfloat16.class),
+            MatMul.transposeB(true));
     return tf.dtypes.cast(r, TFloat32.class);
   }
 
   /** Batched a·b, optionally with b transposed in its last two axes. */
-  public Operand<TFloat32> batchMatMul(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b, boolean adjointB) {
+  public Operand<TFloat32> batchMatMul(
+      Ops tf, Operand<TFloat32> a, Operand<TFloat32> b, boolean adjointB) {
     if (!bfloat16) {
       return tf.train.batchMatMul(a, b, TFloat32.class, BatchMatMul.adjY(adjointB));
     }
-    Operand<TBfloat16> r = tf.train.batchMatMul(tf.dtypes.cast(a, TBfloat16.class), tf.dtypes.cast(b, TBfloat16.class),
-        TBfloat16.class, BatchMatMul.adjY(adjointB));
+    Operand<TBfloat16> r =
+        tf.train.batchMatMul(
+            tf.dtypes.cast(a, TBfloat16.class),
+            tf.dtypes.cast(b, TBfloat16.class),
+            TBfloat16.class,
+            BatchMatMul.adjY(adjointB));
     return tf.dtypes.cast(r, TFloat32.class);
   }
 
@@ -56,13 +64,18 @@ public final class Precision {
    * Conv2D (NHWC input, HWIO kernel, stride 1). In bfloat16 only the convolution itself is: the
    * element-wise ops around it are slower in bfloat16 than in float32 on this CPU.
    */
-  public Operand<TFloat32> conv2d(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, String padding) {
+  public Operand<TFloat32> conv2d(
+      Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, String padding) {
     List<Long> strides = List.of(1L, 1L, 1L, 1L);
     if (!bfloat16) {
       return tf.nn.conv2d(x, kernel, strides, padding);
     }
-    Operand<TBfloat16> r = tf.nn.conv2d(tf.dtypes.cast(x, TBfloat16.class), tf.dtypes.cast(kernel, TBfloat16.class),
-        strides, padding);
+    Operand<TBfloat16> r =
+        tf.nn.conv2d(
+            tf.dtypes.cast(x, TBfloat16.class),
+            tf.dtypes.cast(kernel, TBfloat16.class),
+            strides,
+            padding);
     return tf.dtypes.cast(r, TFloat32.class);
   }
 }

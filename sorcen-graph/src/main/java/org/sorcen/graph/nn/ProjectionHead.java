@@ -7,14 +7,21 @@ import org.tensorflow.types.TFloat32;
 public final class ProjectionHead {
   private ProjectionHead() {}
 
-  public static void declare(Variables vars, Initializers init, String prefix, int in, int hidden, int out,
+  public static void declare(
+      Variables vars,
+      Initializers init,
+      String prefix,
+      int in,
+      int hidden,
+      int out,
       VariableRole role) {
     Linear.declare(vars, init, prefix + ".0", in, hidden, role);
     BatchNorm.declare(vars, prefix + ".1", hidden, role);
     Linear.declare(vars, init, prefix + ".3", hidden, out, role);
   }
 
-  public static Operand<TFloat32> apply(LayerContext ctx, Variables vars, String prefix, Operand<TFloat32> x) {
+  public static Operand<TFloat32> apply(
+      LayerContext ctx, Variables vars, String prefix, Operand<TFloat32> x) {
     Operand<TFloat32> h = Linear.apply(ctx, prefix + ".0", x);
     h = ctx.tf().nn.relu(BatchNorm.apply(ctx, vars, prefix + ".1", h));
     return Linear.apply(ctx, prefix + ".3", h);

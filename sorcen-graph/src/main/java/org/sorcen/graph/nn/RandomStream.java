@@ -57,15 +57,21 @@ public final class RandomStream {
       perRow *= shape.get(i);
     }
     if (shape.numDimensions() < 2 || perRow <= 0 || perRow > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("dropout needs [b, ...] with static non-batch axes, got " + shape);
+      throw new IllegalArgumentException(
+          "dropout needs [b, ...] with static non-batch axes, got " + shape);
     }
     int words = (int) ((perRow + 3) / 4);
-    Operand<TInt32> rows = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
-    Operand<TInt32> wordShape = tf.concat(List.of(rows, tf.constant(new int[] {words})), tf.constant(0));
-    Operand<TUint16> quarters = tf.bitcast(replicas.randomWordRows(tf, wordShape, next(tf)), TUint16.class);
+    Operand<TInt32> rows =
+        tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+    Operand<TInt32> wordShape =
+        tf.concat(List.of(rows, tf.constant(new int[] {words})), tf.constant(0));
+    Operand<TUint16> quarters =
+        tf.bitcast(replicas.randomWordRows(tf, wordShape, next(tf)), TUint16.class);
     quarters = tf.reshape(quarters, tf.constant(new long[] {-1, 4L * words}));
     if (4L * words != perRow) {
-      quarters = tf.slice(quarters, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, (int) perRow}));
+      quarters =
+          tf.slice(
+              quarters, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, (int) perRow}));
     }
     long threshold = Math.round(rate * 65536);
     if (threshold < 1 || threshold > 65535) {

@@ -14,9 +14,17 @@ public final class TokenEmbedding {
 
   private TokenEmbedding() {}
 
-  public static void declare(Variables vars, Initializers init, int vocab, int positions, int width) {
-    vars.create(WORDS, Shape.of(vocab, width), VariableRole.TRAINABLE, init.normal(WORDS, Shape.of(vocab, width), 0.02));
-    vars.create(POSITIONS, Shape.of(positions, width), VariableRole.TRAINABLE,
+  public static void declare(
+      Variables vars, Initializers init, int vocab, int positions, int width) {
+    vars.create(
+        WORDS,
+        Shape.of(vocab, width),
+        VariableRole.TRAINABLE,
+        init.normal(WORDS, Shape.of(vocab, width), 0.02));
+    vars.create(
+        POSITIONS,
+        Shape.of(positions, width),
+        VariableRole.TRAINABLE,
         init.normal(POSITIONS, Shape.of(positions, width), 0.02));
     LayerNorm.declare(vars, NORM, width, VariableRole.TRAINABLE);
   }

@@ -10,7 +10,12 @@ public final class TransformerBlock {
 
   private TransformerBlock() {}
 
-  public static void declare(Variables vars, Initializers init, String prefix, int width, int mlpHidden,
+  public static void declare(
+      Variables vars,
+      Initializers init,
+      String prefix,
+      int width,
+      int mlpHidden,
       VariableRole role) {
     LayerNorm.declare(vars, prefix + ".norm1", width, role);
     Attention.declare(vars, init, prefix + ".attn", width, role);
@@ -19,10 +24,16 @@ public final class TransformerBlock {
     Linear.declare(vars, init, prefix + ".mlp.fc2", mlpHidden, width, role);
   }
 
-  public static Operand<TFloat32> apply(LayerContext ctx, String prefix, Operand<TFloat32> x, int heads) {
+  public static Operand<TFloat32> apply(
+      LayerContext ctx, String prefix, Operand<TFloat32> x, int heads) {
     Ops tf = ctx.tf();
-    x = tf.math.add(x, Attention.apply(ctx, prefix + ".attn", LayerNorm.apply(ctx, prefix + ".norm1", x, EPS), heads));
-    Operand<TFloat32> h = Linear.apply(ctx, prefix + ".mlp.fc1", LayerNorm.apply(ctx, prefix + ".norm2", x, EPS));
+    x =
+        tf.math.add(
+            x,
+            Attention.apply(
+                ctx, prefix + ".attn", LayerNorm.apply(ctx, prefix + ".norm1", x, EPS), heads));
+    Operand<TFloat32> h =
+        Linear.apply(ctx, prefix + ".mlp.fc1", LayerNorm.apply(ctx, prefix + ".norm2", x, EPS));
     h = ctx.dropout(Activations.gelu(tf, h));
     h = ctx.dropout(Linear.apply(ctx, prefix + ".mlp.fc2", h));
     return tf.math.add(x, h);

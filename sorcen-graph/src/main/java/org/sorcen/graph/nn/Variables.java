@@ -35,17 +35,19 @@ public final class Variables {
   }
 
   /** Creates a float32 variable whose initial value {@code init} builds from init-scope ops. */
-  public ModelVariable create(String name, Shape shape, VariableRole role, Function<Ops, Operand<TFloat32>> init) {
+  public ModelVariable create(
+      String name, Shape shape, VariableRole role, Function<Ops, Operand<TFloat32>> init) {
     return create(name, shape, TFloat32.class, role, init);
   }
 
-  public <T extends TType> ModelVariable create(String name, Shape shape, Class<T> type, VariableRole role,
-      Function<Ops, Operand<T>> init) {
+  public <T extends TType> ModelVariable create(
+      String name, Shape shape, Class<T> type, VariableRole role, Function<Ops, Operand<T>> init) {
     if (byName.containsKey(name)) {
       throw new IllegalStateException("variable '" + name + "' defined twice");
     }
     String opName = opName(name);
-    VarHandleOp handle = tf.withName(opName).varHandleOp(type, shape, VarHandleOp.sharedName(opName));
+    VarHandleOp handle =
+        tf.withName(opName).varHandleOp(type, shape, VarHandleOp.sharedName(opName));
     Ops initScope = tf.withInitScope();
     initScope.assignVariableOp(handle, init.apply(initScope));
     ModelVariable v = new ModelVariable(name, handle, shape, type, role);
@@ -64,7 +66,8 @@ public final class Variables {
   public ModelVariable get(String name) {
     ModelVariable v = byName.get(name);
     if (v == null) {
-      throw new IllegalStateException("no variable named '" + name + "'"); // a bug, not a user error
+      throw new IllegalStateException(
+          "no variable named '" + name + "'"); // a bug, not a user error
     }
     return v;
   }

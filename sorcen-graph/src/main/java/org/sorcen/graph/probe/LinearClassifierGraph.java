@@ -27,8 +27,14 @@ import org.tensorflow.types.TInt64;
  */
 public final class LinearClassifierGraph {
   /** How the head is trained. {@code trust <= 0} selects SGD with momentum instead of LARS. */
-  public record Training(double peakLr, double warmupEpochs, double epochs, double momentum, double weightDecay,
-      double trust, long seed) {}
+  public record Training(
+      double peakLr,
+      double warmupEpochs,
+      double epochs,
+      double momentum,
+      double weightDecay,
+      double trust,
+      long seed) {}
 
   public final Placeholder<TFloat32> features;
   public final Placeholder<TInt64> labels;
@@ -42,22 +48,34 @@ public final class LinearClassifierGraph {
   static final double WEIGHT_STD = 0.01;
 
   public LinearClassifierGraph(Ops tf, int dim, int numClasses, Training t) {
-    features = tf.withName("features").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, dim)));
+    features =
+        tf.withName("features").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, dim)));
     labels = tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
     epoch = tf.withName("epoch").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     Variables vars = new Variables(tf);
     Shape wShape = Shape.of(numClasses, dim);
-    ModelVariable w = vars.create("head.weight", wShape, VariableRole.TRAINABLE,
-        new Initializers(t.seed()).normal("head.weight", wShape, WEIGHT_STD));
-    ModelVariable b = vars.create("head.bias", Shape.of(numClasses), VariableRole.TRAINABLE,
-        Initializers.zeros(Shape.of(numClasses)));
+    ModelVariable w =
+        vars.create(
+            "head.weight",
+            wShape,
+            VariableRole.TRAINABLE,
+            new Initializers(t.seed()).normal("head.weight", wShape, WEIGHT_STD));
+    ModelVariable b =
+        vars.create(
+            "head.bias",
+            Shape.of(numClasses),
+            VariableRole.TRAINABLE,
+            Initializers.zeros(Shape.of(numClasses)));
     Operand<TFloat32> wRead = vars.read(w.name());
     Operand<TFloat32> bRead = vars.read(b.name());
-    Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(features, wRead, MatMul.transposeB(true)), bRead);
-    // Written with LogSoftmax: SparseSoftmaxCrossEntropyWithLogits has no C++ gradient for addGradients.
-    Operand<TFloat32> picked = tf.math.mul(tf.nn.logSoftmax(logits),
-        tf.oneHot(labels, tf.constant(numClasses), tf.constant(1f), tf.constant(0f)));
+    Operand<TFloat32> logits =
+        tf.math.add(tf.linalg.matMul(features, wRead, MatMul.transposeB(true)), bRead);
+    // Written with LogSoftmax: SparseSoftmaxCrossEntropyWithLogits has no C++ gradient for
+    // addGradients.
+    Operand<TFloat32> picked =
+        tf.math.mul(
+            tf.nn.logSoftmax(logits),
+            tf.oneHot(labels, tf.constant(numClasses), tf.constant(1f), tf.constant(0f)));
     loss = tf.math.neg(tf.math.mean(tf.reduceSum(picked, tf.constant(1)), tf.constant(0)));
     predictions = tf.math.argMax(logits, tf.constant(1), TInt64.class);
 
@@ -66,7 +84,18 @@ public final class LinearClassifierGraph {
     List<Op> before = new ArrayList<>(List.of(loss, wRead, bRead));
     before.addAll(grads);
     Ops after = tf.withControlDependencies(before);
-    trainStep = tf.withControlDependencies(Lars.updates(after, vars, List.of(w, b), grads, learningRate,
-        t.momentum(), t.weightDecay(), t.trust())).withName("train_step").noOp();
+    trainStep =
+        tf.withControlDependencies(
+                Lars.updates(
+                    after,
+                    vars,
+                    List.of(w, b),
+                    grads,
+                    learningRate,
+                    t.momentum(),
+                    t.weightDecay(),
+                    t.trust()))
+            .withName("train_step")
+            .noOp();
   }
 }

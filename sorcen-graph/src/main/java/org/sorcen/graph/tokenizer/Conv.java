@@ -17,16 +17,23 @@ import org.tensorflow.types.TFloat32;
 public final class Conv {
   private Conv() {}
 
-  public static void declare(Variables vars, Initializers init, String prefix, int kernel, int in, int out) {
+  public static void declare(
+      Variables vars, Initializers init, String prefix, int kernel, int in, int out) {
     Shape w = Shape.of(kernel, kernel, in, out);
-    vars.create(prefix + ".weight", w, VariableRole.TRAINABLE,
+    vars.create(
+        prefix + ".weight",
+        w,
+        VariableRole.TRAINABLE,
         init.normal(prefix + ".weight", w, Math.sqrt(2.0 / (kernel * kernel * in))));
-    vars.create(prefix + ".bias", Shape.of(out), VariableRole.TRAINABLE, Initializers.zeros(Shape.of(out)));
+    vars.create(
+        prefix + ".bias", Shape.of(out), VariableRole.TRAINABLE, Initializers.zeros(Shape.of(out)));
   }
 
-  public static Operand<TFloat32> apply(Ops tf, WeightSource w, String prefix, Operand<TFloat32> x, int stride) {
-    Operand<TFloat32> y = tf.nn.conv2d(x, w.weight(prefix + ".weight"), List.of(1L, (long) stride, (long) stride, 1L),
-        "SAME");
+  public static Operand<TFloat32> apply(
+      Ops tf, WeightSource w, String prefix, Operand<TFloat32> x, int stride) {
+    Operand<TFloat32> y =
+        tf.nn.conv2d(
+            x, w.weight(prefix + ".weight"), List.of(1L, (long) stride, (long) stride, 1L), "SAME");
     return tf.nn.biasAdd(y, w.weight(prefix + ".bias"));
   }
 }

@@ -30,7 +30,8 @@ public final class ConvDecoder {
     Conv.declare(vars, init, PREFIX + ".conv_out", 3, w[0], cfg.channels);
   }
 
-  public static Operand<TFloat32> apply(Ops tf, WeightSource w, TokenizerConfig cfg, Operand<TFloat32> latents) {
+  public static Operand<TFloat32> apply(
+      Ops tf, WeightSource w, TokenizerConfig cfg, Operand<TFloat32> latents) {
     Operand<TFloat32> h = Conv.apply(tf, w, PREFIX + ".conv_in", latents, 1);
     for (int r = 0; r < cfg.resBlocks; r++) {
       h = ResidualBlock.apply(tf, w, PREFIX + ".res." + r, h);

@@ -28,7 +28,8 @@ public final class ConvEncoder {
     Conv.declare(vars, init, PREFIX + ".conv_out", 1, w[cfg.levels()], cfg.codeDim);
   }
 
-  public static Operand<TFloat32> apply(Ops tf, WeightSource w, TokenizerConfig cfg, Operand<TFloat32> pixels) {
+  public static Operand<TFloat32> apply(
+      Ops tf, WeightSource w, TokenizerConfig cfg, Operand<TFloat32> pixels) {
     // Centre the input at 0: the stem then starts from symmetric activations.
     Operand<TFloat32> x = tf.math.sub(tf.math.mul(pixels, tf.constant(2f)), tf.constant(1f));
     Operand<TFloat32> h = tf.nn.relu(Conv.apply(tf, w, PREFIX + ".conv_in", x, 1));

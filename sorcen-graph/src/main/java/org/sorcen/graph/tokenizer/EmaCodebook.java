@@ -41,7 +41,10 @@ public final class EmaCodebook {
   /** The EMA statistics, for training. */
   static void declareStatistics(Variables vars, TokenizerConfig cfg) {
     Shape e = Shape.of(cfg.codebookSize, cfg.codeDim);
-    vars.create(CLUSTER_SIZE, Shape.of(cfg.codebookSize), VariableRole.STATISTIC,
+    vars.create(
+        CLUSTER_SIZE,
+        Shape.of(cfg.codebookSize),
+        VariableRole.STATISTIC,
         Initializers.zeros(Shape.of(cfg.codebookSize)));
     vars.create(EMBED_SUM, e, VariableRole.STATISTIC, Initializers.zeros(e));
   }
@@ -54,7 +57,12 @@ public final class EmaCodebook {
    * @param ids their nearest codes [N]
    * @param seed a stateless [2] seed for drawing the restart vectors
    */
-  public static Update update(Ops tf, Variables vars, TokenizerConfig cfg, Operand<TFloat32> z, Operand<TInt64> ids,
+  public static Update update(
+      Ops tf,
+      Variables vars,
+      TokenizerConfig cfg,
+      Operand<TFloat32> z,
+      Operand<TInt64> ids,
       Operand<TInt64> seed) {
     ModelVariable sizeVar = vars.get(CLUSTER_SIZE);
     ModelVariable sumVar = vars.get(EMBED_SUM);
@@ -62,26 +70,34 @@ public final class EmaCodebook {
     Operand<TFloat32> decay = tf.constant((float) cfg.emaDecay);
     Operand<TFloat32> rate = tf.constant((float) (1 - cfg.emaDecay));
 
-    Operand<TFloat32> counts = tf.math.unsortedSegmentSum(tf.onesLike(tf.dtypes.cast(ids, TFloat32.class)), ids, c);
+    Operand<TFloat32> counts =
+        tf.math.unsortedSegmentSum(tf.onesLike(tf.dtypes.cast(ids, TFloat32.class)), ids, c);
     Operand<TFloat32> sums = tf.math.unsortedSegmentSum(z, ids, c);
     Operand<TFloat32> oldSize = sizeVar.read(tf);
     Operand<TFloat32> size = tf.math.add(tf.math.mul(decay, oldSize), tf.math.mul(rate, counts));
-    Operand<TFloat32> sum = tf.math.add(tf.math.mul(decay, sumVar.<TFloat32>read(tf)), tf.math.mul(rate, sums));
+    Operand<TFloat32> sum =
+        tf.math.add(tf.math.mul(decay, sumVar.<TFloat32>read(tf)), tf.math.mul(rate, sums));
 
     Operand<TFloat32> total = tf.reduceSum(size, tf.constant(0));
     Operand<TFloat32> eps = tf.constant((float) cfg.laplaceEps);
-    Operand<TFloat32> smoothed = tf.math.mul(tf.math.div(tf.math.add(size, eps),
-        tf.math.add(total, tf.constant((float) (cfg.codebookSize * cfg.laplaceEps)))), total);
+    Operand<TFloat32> smoothed =
+        tf.math.mul(
+            tf.math.div(
+                tf.math.add(size, eps),
+                tf.math.add(total, tf.constant((float) (cfg.codebookSize * cfg.laplaceEps)))),
+            total);
     Operand<TFloat32> embed = tf.math.div(sum, tf.expandDims(smoothed, tf.constant(1)));
 
     Operand<TFloat32> restarted = tf.constant(0f);
     if (cfg.restartDeadCodes && cfg.deadCodeThreshold > 0) {
       Operand<TFloat32> threshold = tf.constant((float) cfg.deadCodeThreshold);
-      // Judged before this step's counts: at step 0 every size is 0, so the whole codebook is drawn from data.
+      // Judged before this step's counts: at step 0 every size is 0, so the whole codebook is drawn
+      // from data.
       Operand<TBool> dead = tf.math.less(oldSize, threshold);
       Operand<TInt64> rows = tf.gather(tf.shape(z, TInt64.class), tf.constant(0), tf.constant(0));
-      Operand<TInt64> drawn = tf.random.statelessRandomUniformInt(tf.constant(new long[] {cfg.codebookSize}), seed,
-          tf.constant(0L), rows);
+      Operand<TInt64> drawn =
+          tf.random.statelessRandomUniformInt(
+              tf.constant(new long[] {cfg.codebookSize}), seed, tf.constant(0L), rows);
       Operand<TFloat32> fresh = tf.gather(z, drawn, tf.constant(0));
       Operand<TBool> deadRows = tf.expandDims(dead, tf.constant(1));
       embed = tf.select(deadRows, fresh, embed);
@@ -89,8 +105,11 @@ public final class EmaCodebook {
       size = tf.select(dead, tf.fill(tf.constant(new long[] {cfg.codebookSize}), threshold), size);
       restarted = tf.reduceSum(tf.dtypes.cast(dead, TFloat32.class), tf.constant(0));
     }
-    List<Op> ops = List.of(tf.assignVariableOp(sizeVar.handle(), size), tf.assignVariableOp(sumVar.handle(), sum),
-        tf.assignVariableOp(vars.get(EMBED).handle(), embed));
+    List<Op> ops =
+        List.of(
+            tf.assignVariableOp(sizeVar.handle(), size),
+            tf.assignVariableOp(sumVar.handle(), sum),
+            tf.assignVariableOp(vars.get(EMBED).handle(), embed));
     return new Update(ops, restarted);
   }
 }

@@ -61,7 +61,8 @@ public interface ImageTokenizer {
    * Encode with the products in the model's compute dtype where the tokenizer supports it (MAGE's
    * VQGAN: its convolutions); the tokenizer SavedModel itself is always float32.
    */
-  default Operand<TInt64> encode(Ops tf, WeightSource w, Operand<TUint8> images, Precision precision) {
+  default Operand<TInt64> encode(
+      Ops tf, WeightSource w, Operand<TUint8> images, Precision precision) {
     return encode(tf, w, images);
   }
 

@@ -11,17 +11,22 @@ import org.sorcen.graph.vqgan.VqganTokenizer;
  * {@code tokenizer.json} records. A model written before kinds existed has none and is ours.
  */
 public final class ImageTokenizers {
-  private static final Map<String, BiFunction<String, String, ImageTokenizer>> PARSERS = new LinkedHashMap<>();
+  private static final Map<String, BiFunction<String, String, ImageTokenizer>> PARSERS =
+      new LinkedHashMap<>();
 
   static {
-    register(VqTokenizer.KIND, (json, source) -> new VqTokenizer(TokenizerConfig.parse(json, source, Map.of())));
-    register(VqganTokenizer.KIND, (json, source) -> new VqganTokenizer(VqganConfig.parse(json, source)));
+    register(
+        VqTokenizer.KIND,
+        (json, source) -> new VqTokenizer(TokenizerConfig.parse(json, source, Map.of())));
+    register(
+        VqganTokenizer.KIND, (json, source) -> new VqganTokenizer(VqganConfig.parse(json, source)));
   }
 
   private ImageTokenizers() {}
 
   /** Adds a kind: {@code parser} reads {@link ImageTokenizer#configJson} back (json, source for errors). */
-  public static synchronized void register(String kind, BiFunction<String, String, ImageTokenizer> parser) {
+  public static synchronized void register(
+      String kind, BiFunction<String, String, ImageTokenizer> parser) {
     PARSERS.put(kind, parser);
   }
 
@@ -33,8 +38,13 @@ public final class ImageTokenizers {
     String k = kind == null || kind.isEmpty() ? VqTokenizer.KIND : kind;
     BiFunction<String, String, ImageTokenizer> parser = PARSERS.get(k);
     if (parser == null) {
-      throw new IllegalArgumentException(source + ": unknown tokenizer kind '" + k + "' (known: "
-          + String.join(", ", PARSERS.keySet()) + ")");
+      throw new IllegalArgumentException(
+          source
+              + ": unknown tokenizer kind '"
+              + k
+              + "' (known: "
+              + String.join(", ", PARSERS.keySet())
+              + ")");
     }
     return parser.apply(configJson, source);
   }

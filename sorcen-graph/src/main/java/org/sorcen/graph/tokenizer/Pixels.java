@@ -19,7 +19,10 @@ public final class Pixels {
     if (top + bottom + left + right == 0) {
       return x;
     }
-    return tf.pad(x, tf.constant(new int[][] {{0, 0}, {top, bottom}, {left, right}, {0, 0}}), tf.constant(0f));
+    return tf.pad(
+        x,
+        tf.constant(new int[][] {{0, 0}, {top, bottom}, {left, right}, {0, 0}}),
+        tf.constant(0f));
   }
 
   /** Float pixels in [0, 1] units to uint8: clipped to [0, 1], then rounded to the nearest level. */

@@ -19,33 +19,43 @@ import org.sorcen.graph.config.TrainConfig;
  */
 public final class TokenizerConfig {
   public String name = "tokenizer";
+
   /** Side S of the square image the network sees; inputs are zero-padded to it, centred. */
   public int imageSize = 32;
+
   public int inputHeight = 28;
   public int inputWidth = 28;
   public int channels = 1;
+
   /** f: a power of 2; the token grid is (S/f)×(S/f). */
   public int downsample = 4;
+
   public int codebookSize = 512;
   public int codeDim = 32;
+
   /** Widths from full resolution down to the grid: log2(f) + 1 entries. */
   public int[] hiddenChannels = {32, 64, 64};
+
   /** Residual blocks at grid resolution, in the encoder and again in the decoder. */
   public int resBlocks = 1;
+
   /** β of the commitment loss β·|z − sg(e)|². */
   public double commitment = 0.25;
+
   /** Decay of the codebook's cluster-size and sum EMAs. */
   public double emaDecay = 0.99;
+
   /** Laplace smoothing of the cluster sizes, so that an empty cluster never divides by zero. */
   public double laplaceEps = 1e-5;
+
   /** A code whose EMA cluster size (assignments per step) falls below this is dead. */
   public double deadCodeThreshold = 1.0;
+
   /** Restart dead codes from this step's encoder outputs. */
   public boolean restartDeadCodes = true;
-  @JsonMerge
-  public OptimizerConfig optimizer = defaultOptimizer();
-  @JsonMerge
-  public TrainConfig train = defaultTrain();
+
+  @JsonMerge public OptimizerConfig optimizer = defaultOptimizer();
+  @JsonMerge public TrainConfig train = defaultTrain();
 
   public int grid() {
     return imageSize / downsample;
@@ -74,7 +84,8 @@ public final class TokenizerConfig {
   }
 
   public static TokenizerConfig parse(String json, String source, Map<String, String> overrides) {
-    return ConfigLoader.parse(json, source, overrides, TokenizerConfig.class, TokenizerConfig::validated);
+    return ConfigLoader.parse(
+        json, source, overrides, TokenizerConfig.class, TokenizerConfig::validated);
   }
 
   public List<String> problems() {
@@ -95,9 +106,11 @@ public final class TokenizerConfig {
     Checks.atLeast(errors, "codebook_size", codebookSize, 2);
     Checks.atLeast(errors, "code_dim", codeDim, 1);
     if (hiddenChannels == null || (downsample >= 2 && hiddenChannels.length != levels() + 1)) {
-      errors.add("hidden_channels needs log2(downsample) + 1 = " + (levels() + 1)
-          + " widths (full resolution to grid), got "
-          + (hiddenChannels == null ? "null" : hiddenChannels.length));
+      errors.add(
+          "hidden_channels needs log2(downsample) + 1 = "
+              + (levels() + 1)
+              + " widths (full resolution to grid), got "
+              + (hiddenChannels == null ? "null" : hiddenChannels.length));
     } else {
       for (int i = 0; i < hiddenChannels.length; i++) {
         Checks.atLeast(errors, "hidden_channels[" + i + "]", hiddenChannels[i], 1);
@@ -122,7 +135,8 @@ public final class TokenizerConfig {
   public TokenizerConfig validated() {
     List<String> errors = problems();
     if (!errors.isEmpty()) {
-      throw new ConfigException("invalid tokenizer config '" + name + "':\n  " + String.join("\n  ", errors));
+      throw new ConfigException(
+          "invalid tokenizer config '" + name + "':\n  " + String.join("\n  ", errors));
     }
     return this;
   }

@@ -31,21 +31,26 @@ public final class VectorQuantizer {
   }
 
   /** Forward: the code; backward: the identity to z, so the decoder's gradient reaches the encoder. */
-  public static Operand<TFloat32> straightThrough(Ops tf, Operand<TFloat32> z, Operand<TFloat32> quantized) {
+  public static Operand<TFloat32> straightThrough(
+      Ops tf, Operand<TFloat32> z, Operand<TFloat32> quantized) {
     return tf.math.add(z, tf.stopGradient(tf.math.sub(quantized, z)));
   }
 
   /** mean |z − sg(e)|²: pulls the encoder towards its codes (β is applied by the caller). */
-  public static Operand<TFloat32> commitment(Ops tf, Operand<TFloat32> z, Operand<TFloat32> quantized) {
+  public static Operand<TFloat32> commitment(
+      Ops tf, Operand<TFloat32> z, Operand<TFloat32> quantized) {
     Operand<TFloat32> sq = tf.math.squaredDifference(z, tf.stopGradient(quantized));
     return tf.math.mean(sq, tf.constant(new int[] {0, 1}));
   }
 
   /** Number of codes used at least once by {@code ids}. */
   public static Operand<TFloat32> codesUsed(Ops tf, Operand<TInt64> ids, int codebookSize) {
-    Operand<TFloat32> counts = tf.math.unsortedSegmentSum(tf.onesLike(tf.dtypes.cast(ids, TFloat32.class)), ids,
-        tf.constant(codebookSize));
-    return tf.reduceSum(tf.dtypes.cast(tf.math.greater(counts, tf.constant(0f)), TFloat32.class), tf.constant(0),
+    Operand<TFloat32> counts =
+        tf.math.unsortedSegmentSum(
+            tf.onesLike(tf.dtypes.cast(ids, TFloat32.class)), ids, tf.constant(codebookSize));
+    return tf.reduceSum(
+        tf.dtypes.cast(tf.math.greater(counts, tf.constant(0f)), TFloat32.class),
+        tf.constant(0),
         ReduceSum.keepDims(false));
   }
 }

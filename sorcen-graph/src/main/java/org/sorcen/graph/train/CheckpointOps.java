@@ -36,9 +36,14 @@ public final class CheckpointOps {
     String[] names = vars.stream().map(ModelVariable::name).toArray(String[]::new);
     String[] slices = new String[names.length];
     Arrays.fill(slices, "");
-    List<Class<? extends TType>> types = vars.stream().<Class<? extends TType>>map(ModelVariable::type).toList();
-    Restore restored = tf.train.restore(tf.constant(prefix), tf.constant(StdArrays.ndCopyOf(names)),
-        tf.constant(StdArrays.ndCopyOf(slices)), types);
+    List<Class<? extends TType>> types =
+        vars.stream().<Class<? extends TType>>map(ModelVariable::type).toList();
+    Restore restored =
+        tf.train.restore(
+            tf.constant(prefix),
+            tf.constant(StdArrays.ndCopyOf(names)),
+            tf.constant(StdArrays.ndCopyOf(slices)),
+            types);
     List<Op> assigns = new ArrayList<>();
     for (int i = 0; i < vars.size(); i++) {
       assigns.add(tf.assignVariableOp(vars.get(i).handle(), restored.tensors().get(i)));

@@ -25,8 +25,10 @@ public final class GradientClipping {
       clipped = gradients;
       return;
     }
-    Operand<TFloat32> scale = tf.math.minimum(tf.constant(1f),
-        tf.math.div(tf.constant((float) maxNorm), tf.math.add(globalNorm, tf.constant(1e-6f))));
+    Operand<TFloat32> scale =
+        tf.math.minimum(
+            tf.constant(1f),
+            tf.math.div(tf.constant((float) maxNorm), tf.math.add(globalNorm, tf.constant(1e-6f))));
     clipped = gradients.stream().map(g -> (Operand<TFloat32>) tf.math.mul(g, scale)).toList();
   }
 

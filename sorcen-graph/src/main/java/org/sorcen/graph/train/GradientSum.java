@@ -23,8 +23,12 @@ final class GradientSum {
    * @param reads the variable reads the gradients belong to (their static shapes)
    * @param stopVote this worker's vote, a float scalar (ignored for one process)
    */
-  static Summed over(Ops tf, CrossReplica replicas, List<Operand<TFloat32>> grads,
-      List<Operand<TFloat32>> reads, Operand<TFloat32> stopVote) {
+  static Summed over(
+      Ops tf,
+      CrossReplica replicas,
+      List<Operand<TFloat32>> grads,
+      List<Operand<TFloat32>> reads,
+      Operand<TFloat32> stopVote) {
     if (replicas.isSingle()) {
       return new Summed(grads, null);
     }
@@ -39,13 +43,16 @@ final class GradientSum {
     List<Operand<TFloat32>> out = new ArrayList<>();
     long offset = 0;
     for (int i = 0; i < grads.size(); i++) {
-      Operand<TFloat32> part = tf.slice(summed, tf.constant(new long[] {offset}), tf.constant(new long[] {sizes[i]}));
+      Operand<TFloat32> part =
+          tf.slice(summed, tf.constant(new long[] {offset}), tf.constant(new long[] {sizes[i]}));
       out.add(tf.reshape(part, tf.constant(reads.get(i).shape().asArray())));
       offset += sizes[i];
     }
     // The vote sits after the last gradient.
-    Operand<TFloat32> votes = tf.reshape(tf.slice(summed, tf.constant(new long[] {offset}), tf.constant(new long[] {1})),
-        tf.constant(new long[0]));
+    Operand<TFloat32> votes =
+        tf.reshape(
+            tf.slice(summed, tf.constant(new long[] {offset}), tf.constant(new long[] {1})),
+            tf.constant(new long[0]));
     return new Summed(out, votes);
   }
 }

@@ -15,7 +15,8 @@ import org.tensorflow.types.TFloat32;
 public final class Gradients {
   private Gradients() {}
 
-  public static List<Operand<TFloat32>> of(Ops tf, Operand<TFloat32> loss, List<Operand<TFloat32>> reads) {
+  public static List<Operand<TFloat32>> of(
+      Ops tf, Operand<TFloat32> loss, List<Operand<TFloat32>> reads) {
     Output<?>[] xs = reads.stream().map(Operand::asOutput).toArray(Output[]::new);
     Output<?>[] dxs = ((Graph) tf.scope().env()).addGradients(loss.asOutput(), xs);
     List<Operand<TFloat32>> grads = new ArrayList<>(dxs.length);
@@ -23,8 +24,10 @@ public final class Gradients {
       // A read the loss does not depend on has no gradient; say which, rather than fail later on a
       // closed graph.
       if (missing(dxs[i])) {
-        throw new IllegalStateException("no gradient from the loss to " + reads.get(i).op().name()
-            + ": the loss does not depend on it; keep it out of the trained reads");
+        throw new IllegalStateException(
+            "no gradient from the loss to "
+                + reads.get(i).op().name()
+                + ": the loss does not depend on it; keep it out of the trained reads");
       }
       @SuppressWarnings("unchecked")
       Operand<TFloat32> gf = (Operand<TFloat32>) dxs[i];

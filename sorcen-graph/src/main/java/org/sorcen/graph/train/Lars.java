@@ -20,8 +20,15 @@ import org.tensorflow.types.TFloat32;
 public final class Lars {
   private Lars() {}
 
-  public static List<Op> updates(Ops tf, Variables vars, List<ModelVariable> params, List<Operand<TFloat32>> grads,
-      Operand<TFloat32> lr, double momentum, double weightDecay, double trust) {
+  public static List<Op> updates(
+      Ops tf,
+      Variables vars,
+      List<ModelVariable> params,
+      List<Operand<TFloat32>> grads,
+      Operand<TFloat32> lr,
+      double momentum,
+      double weightDecay,
+      double trust) {
     List<Op> ops = new ArrayList<>();
     for (int i = 0; i < params.size(); i++) {
       ModelVariable p = params.get(i);
@@ -34,17 +41,27 @@ public final class Lars {
           Operand<TFloat32> dNorm = norm(tf, d);
           Operand<TFloat32> zero = tf.constant(0f);
           Operand<TFloat32> one = tf.constant(1f);
-          Operand<TFloat32> ratio = tf.select(tf.math.greater(pNorm, zero),
-              tf.select(tf.math.greater(dNorm, zero),
-                  tf.math.div(tf.math.mul(tf.constant((float) trust), pNorm), tf.math.maximum(dNorm, tf.constant(1e-30f))),
-                  one),
-              one);
+          Operand<TFloat32> ratio =
+              tf.select(
+                  tf.math.greater(pNorm, zero),
+                  tf.select(
+                      tf.math.greater(dNorm, zero),
+                      tf.math.div(
+                          tf.math.mul(tf.constant((float) trust), pNorm),
+                          tf.math.maximum(dNorm, tf.constant(1e-30f))),
+                      one),
+                  one);
           d = tf.math.mul(d, ratio);
         }
       }
-      ModelVariable mu = vars.create(p.name() + "/momentum", p.shape(), VariableRole.OPTIMIZER,
-          Initializers.zeros(p.shape()));
-      Operand<TFloat32> next = tf.math.add(tf.math.mul(tf.constant((float) momentum), mu.read(tf)), d);
+      ModelVariable mu =
+          vars.create(
+              p.name() + "/momentum",
+              p.shape(),
+              VariableRole.OPTIMIZER,
+              Initializers.zeros(p.shape()));
+      Operand<TFloat32> next =
+          tf.math.add(tf.math.mul(tf.constant((float) momentum), mu.read(tf)), d);
       ops.add(tf.assignVariableOp(mu.handle(), next));
       ops.add(tf.assignVariableOp(p.handle(), tf.math.sub(value, tf.math.mul(lr, next))));
     }
@@ -52,6 +69,7 @@ public final class Lars {
   }
 
   private static Operand<TFloat32> norm(Ops tf, Operand<TFloat32> x) {
-    return tf.math.sqrt(tf.reduceSum(tf.math.square(x), tf.range(tf.constant(0), tf.rank(x), tf.constant(1))));
+    return tf.math.sqrt(
+        tf.reduceSum(tf.math.square(x), tf.range(tf.constant(0), tf.rank(x), tf.constant(1))));
   }
 }

@@ -38,7 +38,11 @@ public final class OnlineTokens {
   private final Op load;
   private final ResizedCrop.Filter filter;
 
-  private OnlineTokens(ImageTokenizer tokenizer, Variables vars, Placeholder<TString> prefix, Op load,
+  private OnlineTokens(
+      ImageTokenizer tokenizer,
+      Variables vars,
+      Placeholder<TString> prefix,
+      Op load,
       ResizedCrop.Filter filter) {
     this.tokenizer = tokenizer;
     this.vars = vars;
@@ -55,10 +59,15 @@ public final class OnlineTokens {
     String[] names = all.stream().map(ModelVariable::name).toArray(String[]::new);
     String[] slices = new String[names.length];
     Arrays.fill(slices, "");
-    List<Class<? extends TType>> types = all.stream().<Class<? extends TType>>map(ModelVariable::type).toList();
+    List<Class<? extends TType>> types =
+        all.stream().<Class<? extends TType>>map(ModelVariable::type).toList();
     Placeholder<TString> prefix = scope.withName("checkpoint").placeholder(TString.class);
-    Restore restored = scope.train.restore(prefix, scope.constant(StdArrays.ndCopyOf(names)),
-        scope.constant(StdArrays.ndCopyOf(slices)), types);
+    Restore restored =
+        scope.train.restore(
+            prefix,
+            scope.constant(StdArrays.ndCopyOf(names)),
+            scope.constant(StdArrays.ndCopyOf(slices)),
+            types);
     List<Op> assigns = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       assigns.add(scope.assignVariableOp(all.get(i).handle(), restored.tensors().get(i)));
@@ -68,15 +77,22 @@ public final class OnlineTokens {
   }
 
   /** ids [B, L] of the crops of {@code images} (uint8 [B, H, W, C]) resized to the tokenizer's input. */
-  public Operand<TInt64> encode(Ops tf, Operand<TUint8> images, CropBoxes crops, Precision precision) {
+  public Operand<TInt64> encode(
+      Ops tf, Operand<TUint8> images, CropBoxes crops, Precision precision) {
     Operand<TUint8> resized = crops(tf, images, crops);
-    return tokenizer.encode(tf.withSubScope(SCOPE).withSubScope("encode"), vars::read, resized, precision);
+    return tokenizer.encode(
+        tf.withSubScope(SCOPE).withSubScope("encode"), vars::read, resized, precision);
   }
 
   /** The augmented crops the tokenizer sees, uint8 [B, H_in, W_in, C]. */
   public Operand<TUint8> crops(Ops tf, Operand<TUint8> images, CropBoxes crops) {
-    return ResizedCrop.apply(tf.withSubScope("augment"), images, crops, tokenizer.inputHeight(),
-        tokenizer.inputWidth(), filter);
+    return ResizedCrop.apply(
+        tf.withSubScope("augment"),
+        images,
+        crops,
+        tokenizer.inputHeight(),
+        tokenizer.inputWidth(),
+        filter);
   }
 
   public ImageTokenizer tokenizer() {

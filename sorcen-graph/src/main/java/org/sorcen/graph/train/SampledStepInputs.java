@@ -24,21 +24,32 @@ final class SampledStepInputs implements StepInputs {
   public CropBoxes crops(Ops tf, SorcenConfig config, Operand<TUint8> images, RandomStream random) {
     TrainConfig t = config.train;
     long[] s = images.shape().asArray();
-    Operand<TFloat32> u = random.uniformRows(tf, tf.stack(List.of(Shapes.batchSize(tf, images),
-        tf.constant(RandomResizedCrop.UNIFORMS))));
-    return RandomResizedCrop.sample(tf, (int) s[1], (int) s[2], t.cropScaleMin, t.cropScaleMax, t.horizontalFlip, u);
+    Operand<TFloat32> u =
+        random.uniformRows(
+            tf,
+            tf.stack(
+                List.of(Shapes.batchSize(tf, images), tf.constant(RandomResizedCrop.UNIFORMS))));
+    return RandomResizedCrop.sample(
+        tf, (int) s[1], (int) s[2], t.cropScaleMin, t.cropScaleMax, t.horizontalFlip, u);
   }
 
   @Override
-  public MaskSample masks(Ops tf, SorcenConfig config, Operand<TInt64> tokens, RandomStream random) {
+  public MaskSample masks(
+      Ops tf, SorcenConfig config, Operand<TInt64> tokens, RandomStream random) {
     return Masking.sample(tf, config.masking, config.model.seqLen(), tokens, random);
   }
 
   @Override
-  public Operand<TInt64> echo(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TFloat32> logits,
-      Schedules schedules, RandomStream random) {
+  public Operand<TInt64> echo(
+      Ops tf,
+      SorcenConfig config,
+      Operand<TInt64> tokens,
+      Operand<TFloat32> logits,
+      Schedules schedules,
+      RandomStream random) {
     Operand<TInt64> sampled = Echo.sample(tf, config.model, config.echo.topK, logits, random);
     Operand<TInt64> echo = tf.select(schedules.echoWarmup(), tokens, sampled);
-    return SpatialMask.apply(tf, config.model, echo, SpatialMask.sample(tf, config.model, config.masking, echo, random));
+    return SpatialMask.apply(
+        tf, config.model, echo, SpatialMask.sample(tf, config.model, config.masking, echo, random));
   }
 }

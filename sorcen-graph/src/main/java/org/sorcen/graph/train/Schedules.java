@@ -34,9 +34,13 @@ public final class Schedules {
 
     learningRate = warmupCosine(tf, epoch, warm, total, peak, min);
 
-    Operand<TFloat32> runProgress = tf.math.minimum(tf.math.div(epoch, tf.constant((float) total)), tf.constant(1f));
-    momentum = tf.math.sub(tf.constant(1f),
-        tf.math.mul(tf.constant((float) (1 - config.ema.baseMomentum)), halfCosine(tf, runProgress)));
+    Operand<TFloat32> runProgress =
+        tf.math.minimum(tf.math.div(epoch, tf.constant((float) total)), tf.constant(1f));
+    momentum =
+        tf.math.sub(
+            tf.constant(1f),
+            tf.math.mul(
+                tf.constant((float) (1 - config.ema.baseMomentum)), halfCosine(tf, runProgress)));
     echoWarmup = tf.math.less(epoch, tf.constant((float) config.echo.warmupEpochs));
   }
 
@@ -44,22 +48,26 @@ public final class Schedules {
    * Linear warm-up from 0 to {@code peak} over {@code warm}, then half-cycle cosine down to {@code min}
    * at {@code total}; {@code t} and the lengths in one unit (epochs here, also used by the tokenizer).
    */
-  public static Operand<TFloat32> warmupCosine(Ops tf, Operand<TFloat32> t, double warm, double total, double peak,
-      double min) {
-    Operand<TFloat32> warmLr = warm > 0
-        ? tf.math.mul(tf.constant((float) (peak / warm)), t)
-        : tf.constant((float) peak);
+  public static Operand<TFloat32> warmupCosine(
+      Ops tf, Operand<TFloat32> t, double warm, double total, double peak, double min) {
+    Operand<TFloat32> warmLr =
+        warm > 0 ? tf.math.mul(tf.constant((float) (peak / warm)), t) : tf.constant((float) peak);
     double span = Math.max(total - warm, 1e-12);
-    Operand<TFloat32> progress = tf.math.minimum(
-        tf.math.div(tf.math.sub(t, tf.constant((float) warm)), tf.constant((float) span)), tf.constant(1f));
+    Operand<TFloat32> progress =
+        tf.math.minimum(
+            tf.math.div(tf.math.sub(t, tf.constant((float) warm)), tf.constant((float) span)),
+            tf.constant(1f));
     Operand<TFloat32> cosine = halfCosine(tf, progress);
-    Operand<TFloat32> decayLr = tf.math.add(tf.constant((float) min), tf.math.mul(tf.constant((float) (peak - min)), cosine));
+    Operand<TFloat32> decayLr =
+        tf.math.add(
+            tf.constant((float) min), tf.math.mul(tf.constant((float) (peak - min)), cosine));
     return tf.select(tf.math.less(t, tf.constant((float) warm)), warmLr, decayLr);
   }
 
   /** (cos(π·p) + 1)/2: 1 at p = 0, 0 at p = 1. */
   private static Operand<TFloat32> halfCosine(Ops tf, Operand<TFloat32> p) {
-    return tf.math.mul(tf.constant(0.5f),
+    return tf.math.mul(
+        tf.constant(0.5f),
         tf.math.add(tf.math.cos(tf.math.mul(p, tf.constant((float) Math.PI))), tf.constant(1f)));
   }
 

@@ -24,8 +24,13 @@ public interface StepInputs {
   MaskSample masks(Ops tf, SorcenConfig config, Operand<TInt64> tokens, RandomStream random);
 
   /** The teacher's input grid [B, L], already crop-masked (§4.7–§4.8), from the decoder's grid logits [B, L, C]. */
-  Operand<TInt64> echo(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TFloat32> logits,
-      Schedules schedules, RandomStream random);
+  Operand<TInt64> echo(
+      Ops tf,
+      SorcenConfig config,
+      Operand<TInt64> tokens,
+      Operand<TFloat32> logits,
+      Schedules schedules,
+      RandomStream random);
 
   /** Masks, echo and crop drawn in-graph from the step's random stream. */
   static StepInputs sampled() {
@@ -38,7 +43,8 @@ public interface StepInputs {
   }
 
   /** The same with fixed crops of the raw images (boxes [B, 4] as top, left, height, width; flips [B]). */
-  static StepInputs fed(Operand<TBool> dropped, Operand<TBool> masked, Operand<TInt64> echo, CropBoxes crops) {
+  static StepInputs fed(
+      Operand<TBool> dropped, Operand<TBool> masked, Operand<TInt64> echo, CropBoxes crops) {
     return new FedStepInputs(dropped, masked, echo, crops);
   }
 }

@@ -30,7 +30,9 @@ public final class TeacherEma {
       }
       Operand<TFloat32> t = teacher.read(tf);
       Operand<TFloat32> s = vars.read(studentName);
-      ops.add(tf.assignVariableOp(teacher.handle(), tf.math.add(tf.math.mul(beta, t), tf.math.mul(rest, s))));
+      ops.add(
+          tf.assignVariableOp(
+              teacher.handle(), tf.math.add(tf.math.mul(beta, t), tf.math.mul(rest, s))));
     }
     return ops;
   }

@@ -45,8 +45,16 @@ public final class TrainingGraph {
   private final Operand<TFloat32> stopVote;
   private final Operand<TFloat32> stopVotes;
 
-  private TrainingGraph(Variables variables, Operand<TInt64> tokens, ForwardResult forward, Schedules schedules, MaskSample masks,
-      Operand<TFloat32> gradientNorm, Operand<TInt64> step, Op trainOp, Operand<TFloat32> stopVote,
+  private TrainingGraph(
+      Variables variables,
+      Operand<TInt64> tokens,
+      ForwardResult forward,
+      Schedules schedules,
+      MaskSample masks,
+      Operand<TFloat32> gradientNorm,
+      Operand<TInt64> step,
+      Op trainOp,
+      Operand<TFloat32> stopVote,
       Operand<TFloat32> stopVotes) {
     this.variables = variables;
     this.tokens = tokens;
@@ -65,14 +73,24 @@ public final class TrainingGraph {
    * @param labels [B] int64 with −1 for unknown, or null when the data has no labels
    * @param stepsPerEpoch optimizer steps in one epoch of the data (schedules run on epochs)
    */
-  public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TInt64> labels,
+  public static TrainingGraph build(
+      Ops tf,
+      SorcenConfig config,
+      Operand<TInt64> tokens,
+      Operand<TInt64> labels,
       double stepsPerEpoch) {
-    return build(tf, config, tokens, labels, stepsPerEpoch, StepInputs.sampled(), CrossReplica.single());
+    return build(
+        tf, config, tokens, labels, stepsPerEpoch, StepInputs.sampled(), CrossReplica.single());
   }
 
   /** The same step with the masks and echo taken from {@code inputs} (fed ones replay a recorded step). */
-  public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> tokens, Operand<TInt64> labels,
-      double stepsPerEpoch, StepInputs inputs) {
+  public static TrainingGraph build(
+      Ops tf,
+      SorcenConfig config,
+      Operand<TInt64> tokens,
+      Operand<TInt64> labels,
+      double stepsPerEpoch,
+      StepInputs inputs) {
     return build(tf, config, tokens, labels, stepsPerEpoch, inputs, CrossReplica.single());
   }
 
@@ -81,14 +99,32 @@ public final class TrainingGraph {
    * (every worker reads the same one), of which this worker computes its rows; gradients are summed
    * over workers in-graph, so every worker applies the same update.
    */
-  public static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> globalTokens,
-      Operand<TInt64> globalLabels, double stepsPerEpoch, CrossReplica replicas) {
-    return build(tf, config, globalTokens, globalLabels, stepsPerEpoch, StepInputs.sampled(), replicas);
+  public static TrainingGraph build(
+      Ops tf,
+      SorcenConfig config,
+      Operand<TInt64> globalTokens,
+      Operand<TInt64> globalLabels,
+      double stepsPerEpoch,
+      CrossReplica replicas) {
+    return build(
+        tf, config, globalTokens, globalLabels, stepsPerEpoch, StepInputs.sampled(), replicas);
   }
 
-  private static TrainingGraph build(Ops tf, SorcenConfig config, Operand<TInt64> globalTokens,
-      Operand<TInt64> globalLabels, double stepsPerEpoch, StepInputs inputs, CrossReplica replicas) {
-    return build(tf, config, random -> replicas.ownRows(tf, globalTokens), globalLabels, stepsPerEpoch, inputs,
+  private static TrainingGraph build(
+      Ops tf,
+      SorcenConfig config,
+      Operand<TInt64> globalTokens,
+      Operand<TInt64> globalLabels,
+      double stepsPerEpoch,
+      StepInputs inputs,
+      CrossReplica replicas) {
+    return build(
+        tf,
+        config,
+        random -> replicas.ownRows(tf, globalTokens),
+        globalLabels,
+        stepsPerEpoch,
+        inputs,
         replicas);
   }
 
@@ -98,14 +134,27 @@ public final class TrainingGraph {
    * rows with {@code tokenizer} inside the step, crops drawn from the step's random stream (or fed,
    * by {@code inputs}) before the masks.
    */
-  public static TrainingGraph buildOnImages(Ops tf, SorcenConfig config, OnlineTokens tokenizer,
-      Operand<TUint8> globalImages, Operand<TInt64> globalLabels, double stepsPerEpoch, StepInputs inputs,
+  public static TrainingGraph buildOnImages(
+      Ops tf,
+      SorcenConfig config,
+      OnlineTokens tokenizer,
+      Operand<TUint8> globalImages,
+      Operand<TInt64> globalLabels,
+      double stepsPerEpoch,
+      StepInputs inputs,
       CrossReplica replicas) {
     Precision precision = Precision.of(config.model.computeDtype);
-    return build(tf, config, random -> {
-      Operand<TUint8> images = replicas.ownRows(tf, globalImages);
-      return tokenizer.encode(tf, images, inputs.crops(tf, config, images, random), precision);
-    }, globalLabels, stepsPerEpoch, inputs, replicas);
+    return build(
+        tf,
+        config,
+        random -> {
+          Operand<TUint8> images = replicas.ownRows(tf, globalImages);
+          return tokenizer.encode(tf, images, inputs.crops(tf, config, images, random), precision);
+        },
+        globalLabels,
+        stepsPerEpoch,
+        inputs,
+        replicas);
   }
 
   /** This worker's ids of the step, made from the step's random stream when they are made in-graph. */
@@ -113,51 +162,97 @@ public final class TrainingGraph {
     Operand<TInt64> tokens(RandomStream random);
   }
 
-  private static TrainingGraph build(Ops tf, SorcenConfig config, TokenSource source,
-      Operand<TInt64> globalLabels, double stepsPerEpoch, StepInputs inputs, CrossReplica replicas) {
+  private static TrainingGraph build(
+      Ops tf,
+      SorcenConfig config,
+      TokenSource source,
+      Operand<TInt64> globalLabels,
+      double stepsPerEpoch,
+      StepInputs inputs,
+      CrossReplica replicas) {
     Operand<TInt64> labels = globalLabels != null ? replicas.ownRows(tf, globalLabels) : null;
     Variables vars = new Variables(tf);
     SorcenVariables.declare(vars, config);
-    ModelVariable stepVar = vars.create(STEP, Shape.scalar(), TInt64.class, VariableRole.OPTIMIZER,
-        init -> init.constant(0L));
+    ModelVariable stepVar =
+        vars.create(
+            STEP, Shape.scalar(), TInt64.class, VariableRole.OPTIMIZER, init -> init.constant(0L));
     Operand<TInt64> step = stepVar.read(tf);
     Schedules schedules = new Schedules(tf, config, step, stepsPerEpoch);
     RandomStream random = new RandomStream(step, config.train.seed, replicas);
     Operand<TInt64> tokens = source.tokens(random);
 
     MaskSample masks = inputs.masks(tf, config, tokens, random);
-    LayerContext student = LayerContext.training(tf, vars::read, Precision.of(config.model.computeDtype),
-        config.model.dropout, random);
-    List<Op> emaOps = config.isSorcen() ? TeacherEma.updates(tf, vars, schedules.momentum()) : List.of();
+    LayerContext student =
+        LayerContext.training(
+            tf, vars::read, Precision.of(config.model.computeDtype), config.model.dropout, random);
+    List<Op> emaOps =
+        config.isSorcen() ? TeacherEma.updates(tf, vars, schedules.momentum()) : List.of();
     Map<String, Operand<TFloat32>> afterEma = readsAfter(tf, vars, emaOps);
-    LayerContext teacher = student.withWeights(name -> afterEma.containsKey(name) ? afterEma.get(name) : vars.read(name));
-    ForwardResult fwd = SorcenForward.apply(config, vars, student, teacher, tokens, labels, masks.dropped(),
-        masks.masked(), logits -> inputs.echo(tf, config, tokens, logits, schedules, random), replicas);
+    LayerContext teacher =
+        student.withWeights(
+            name -> afterEma.containsKey(name) ? afterEma.get(name) : vars.read(name));
+    ForwardResult fwd =
+        SorcenForward.apply(
+            config,
+            vars,
+            student,
+            teacher,
+            tokens,
+            labels,
+            masks.dropped(),
+            masks.masked(),
+            logits -> inputs.echo(tf, config, tokens, logits, schedules, random),
+            replicas);
 
     List<ModelVariable> params = trainable(vars, config, labels != null);
     // A variable the EMA moves is differentiated at the value the forward pass read, after the EMA.
-    List<Operand<TFloat32>> reads = params.stream()
-        .map(p -> afterEma.containsKey(p.name()) ? afterEma.get(p.name()) : vars.read(p.name())).toList();
+    List<Operand<TFloat32>> reads =
+        params.stream()
+            .map(p -> afterEma.containsKey(p.name()) ? afterEma.get(p.name()) : vars.read(p.name()))
+            .toList();
     // A worker that is not asked to stop votes 0 without feeding anything.
-    Operand<TFloat32> stopVote = replicas.isSingle() ? null
-        : tf.withName("stop_vote").placeholderWithDefault(tf.constant(0f), Shape.scalar());
-    GradientSum.Summed summed = GradientSum.over(tf, replicas, Gradients.of(tf, fwd.objective(), reads), reads,
-        stopVote);
+    Operand<TFloat32> stopVote =
+        replicas.isSingle()
+            ? null
+            : tf.withName("stop_vote").placeholderWithDefault(tf.constant(0f), Shape.scalar());
+    GradientSum.Summed summed =
+        GradientSum.over(tf, replicas, Gradients.of(tf, fwd.objective(), reads), reads, stopVote);
     List<Operand<TFloat32>> grads = summed.grads();
     GradientClipping clipping = new GradientClipping(tf, grads, config.optimizer.clipGradNorm);
 
-    // Every read of this step (losses, echo, teacher, statistics) happens before any variable moves;
-    // AdamW's own reads come after the EMA, so a trained momentum projector is stepped from its EMA value.
+    // Every read of this step (losses, echo, teacher, statistics) happens before any variable
+    // moves;
+    // AdamW's own reads come after the EMA, so a trained momentum projector is stepped from its EMA
+    // value.
     List<Op> before = new ArrayList<>(fwd.scalars().values());
     before.add(clipping.globalNorm());
     before.addAll(emaOps);
     before.addAll(student.statisticUpdates());
-    List<Op> updates = AdamW.updates(tf, vars, params, clipping.clipped(), schedules.learningRate(), step,
-        config.optimizer, before);
-    Op trainOp = tf.withControlDependencies(updates).withName("train_step")
-        .assignAddVariableOp(stepVar.handle(), tf.constant(1L));
+    List<Op> updates =
+        AdamW.updates(
+            tf,
+            vars,
+            params,
+            clipping.clipped(),
+            schedules.learningRate(),
+            step,
+            config.optimizer,
+            before);
+    Op trainOp =
+        tf.withControlDependencies(updates)
+            .withName("train_step")
+            .assignAddVariableOp(stepVar.handle(), tf.constant(1L));
     CheckpointOps.build(tf, vars);
-    return new TrainingGraph(vars, tokens, fwd, schedules, masks, clipping.globalNorm(), step, trainOp, stopVote,
+    return new TrainingGraph(
+        vars,
+        tokens,
+        fwd,
+        schedules,
+        masks,
+        clipping.globalNorm(),
+        step,
+        trainOp,
+        stopVote,
         summed.stopVotes());
   }
 
@@ -173,7 +268,8 @@ public final class TrainingGraph {
   }
 
   /** Reads, after the EMA update, of every variable the EMA moves (the teacher's weights). */
-  private static Map<String, Operand<TFloat32>> readsAfter(Ops tf, Variables vars, List<Op> emaOps) {
+  private static Map<String, Operand<TFloat32>> readsAfter(
+      Ops tf, Variables vars, List<Op> emaOps) {
     Ops afterEma = tf.withControlDependencies(emaOps);
     Map<String, Operand<TFloat32>> reads = new HashMap<>();
     for (ModelVariable v : vars.all()) {

@@ -27,17 +27,19 @@ final class ResnetBlock {
     }
   }
 
-  static Operand<TFloat32> apply(Ops tf, WeightSource w, String prefix, Operand<TFloat32> x, int in, int out) {
+  static Operand<TFloat32> apply(
+      Ops tf, WeightSource w, String prefix, Operand<TFloat32> x, int in, int out) {
     return apply(tf, VqganLayers.FLOAT32, w, prefix, x, in, out);
   }
 
-  static Operand<TFloat32> apply(Ops tf, Precision p, WeightSource w, String prefix, Operand<TFloat32> x, int in,
-      int out) {
+  static Operand<TFloat32> apply(
+      Ops tf, Precision p, WeightSource w, String prefix, Operand<TFloat32> x, int in, int out) {
     Operand<TFloat32> h = VqganLayers.swish(tf, VqganLayers.groupNorm(tf, w, prefix + ".norm1", x));
     h = VqganLayers.conv(tf, p, w, prefix + ".conv1", h, false);
     h = VqganLayers.swish(tf, VqganLayers.groupNorm(tf, w, prefix + ".norm2", h));
     h = VqganLayers.conv(tf, p, w, prefix + ".conv2", h, false);
-    Operand<TFloat32> shortcut = in != out ? VqganLayers.conv(tf, p, w, prefix + ".nin_shortcut", h, false) : x;
+    Operand<TFloat32> shortcut =
+        in != out ? VqganLayers.conv(tf, p, w, prefix + ".nin_shortcut", h, false) : x;
     return tf.math.add(shortcut, h);
   }
 }

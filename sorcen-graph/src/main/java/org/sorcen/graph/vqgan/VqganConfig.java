@@ -24,8 +24,7 @@ public final class VqganConfig {
 
   public int embedDim = 256;
   public int nEmbed = 1024;
-  @JsonMerge
-  public DdConfig ddconfig = new DdConfig();
+  @JsonMerge public DdConfig ddconfig = new DdConfig();
 
   /** The encoder's and decoder's shape (taming's {@code ddconfig}). */
   public static final class DdConfig {
@@ -81,32 +80,51 @@ public final class VqganConfig {
     Checks.atLeast(errors, "embed_dim", embedDim, 1);
     Checks.atLeast(errors, "ddconfig.in_channels", d.inChannels, 1);
     if (d.outCh != d.inChannels) {
-      errors.add("ddconfig.out_ch (" + d.outCh + ") must equal ddconfig.in_channels (" + d.inChannels
-          + "): a tokenizer decodes to the images it encodes");
+      errors.add(
+          "ddconfig.out_ch ("
+              + d.outCh
+              + ") must equal ddconfig.in_channels ("
+              + d.inChannels
+              + "): a tokenizer decodes to the images it encodes");
     }
     if (d.doubleZ) {
-      errors.add("ddconfig.double_z must be false: MAGE's VQModel has no quant_conv, so the encoder's output "
-          + "(2·z_channels with double_z) goes straight to the quantizer");
+      errors.add(
+          "ddconfig.double_z must be false: MAGE's VQModel has no quant_conv, so the encoder's output "
+              + "(2·z_channels with double_z) goes straight to the quantizer");
     }
     if (d.zChannels != embedDim) {
-      errors.add("ddconfig.z_channels (" + d.zChannels + ") must equal embed_dim (" + embedDim
-          + "): MAGE's VQModel has no quant_conv or post_quant_conv between them");
+      errors.add(
+          "ddconfig.z_channels ("
+              + d.zChannels
+              + ") must equal embed_dim ("
+              + embedDim
+              + "): MAGE's VQModel has no quant_conv or post_quant_conv between them");
     }
     Checks.atLeast(errors, "ddconfig.num_res_blocks", d.numResBlocks, 0);
     Checks.inRange(errors, "ddconfig.dropout", d.dropout, 0, 1);
     if (d.chMult == null || d.chMult.length == 0) {
-      errors.add("ddconfig.ch_mult must list at least one multiplier, got " + (d.chMult == null ? "null" : "[]"));
+      errors.add(
+          "ddconfig.ch_mult must list at least one multiplier, got "
+              + (d.chMult == null ? "null" : "[]"));
     } else {
       if (d.ch < 1 || d.ch % GROUPS != 0) {
-        errors.add("ddconfig.ch must be a positive multiple of " + GROUPS + " (GroupNorm's groups), got " + d.ch);
+        errors.add(
+            "ddconfig.ch must be a positive multiple of "
+                + GROUPS
+                + " (GroupNorm's groups), got "
+                + d.ch);
       }
       for (int i = 0; i < d.chMult.length; i++) {
         Checks.atLeast(errors, "ddconfig.ch_mult[" + i + "]", d.chMult[i], 1);
       }
       int f = 1 << (d.chMult.length - 1);
       if (d.chMult.length > 16 || d.resolution < f || d.resolution % f != 0) {
-        errors.add("ddconfig.resolution (" + d.resolution + ") must be a positive multiple of 2^(len(ch_mult) − 1) = "
-            + f + ": each level but the last halves it");
+        errors.add(
+            "ddconfig.resolution ("
+                + d.resolution
+                + ") must be a positive multiple of 2^(len(ch_mult) − 1) = "
+                + f
+                + ": each level but the last halves it");
       }
     }
     if (d.attnResolutions == null) {

@@ -38,7 +38,8 @@ final class VqganEncoder {
   }
 
   /** x: float [B, S, S, in_channels] in MAGE's input range → z [B, G, G, z_channels]. */
-  static Operand<TFloat32> apply(Ops tf, Precision p, WeightSource w, VqganConfig cfg, Operand<TFloat32> x) {
+  static Operand<TFloat32> apply(
+      Ops tf, Precision p, WeightSource w, VqganConfig cfg, Operand<TFloat32> x) {
     VqganConfig.DdConfig d = cfg.ddconfig;
     Operand<TFloat32> h = VqganLayers.conv(tf, p, w, PREFIX + ".conv_in", x, false);
     int blockIn = d.ch;

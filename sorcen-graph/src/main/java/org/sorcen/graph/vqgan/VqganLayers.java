@@ -30,33 +30,48 @@ import org.tensorflow.types.TInt32;
 public final class VqganLayers {
   /** taming's {@code Normalize}: {@code torch.nn.GroupNorm(num_groups=32, eps=1e-6)}. */
   static final float GROUP_NORM_EPS = 1e-6f;
+
   static final Precision FLOAT32 = Precision.of("float32");
 
   private VqganLayers() {}
 
-  static void declareConv(Variables vars, String prefix, int kernel, int in, int out, boolean bias) {
+  static void declareConv(
+      Variables vars, String prefix, int kernel, int in, int out, boolean bias) {
     Shape w = Shape.of(kernel, kernel, in, out);
     vars.create(prefix + ".weight", w, VariableRole.TRAINABLE, Initializers.zeros(w));
     if (bias) {
-      vars.create(prefix + ".bias", Shape.of(out), VariableRole.TRAINABLE, Initializers.zeros(Shape.of(out)));
+      vars.create(
+          prefix + ".bias",
+          Shape.of(out),
+          VariableRole.TRAINABLE,
+          Initializers.zeros(Shape.of(out)));
     }
   }
 
   static void declareNorm(Variables vars, String prefix, int channels) {
-    vars.create(prefix + ".weight", Shape.of(channels), VariableRole.TRAINABLE, Initializers.ones(Shape.of(channels)));
-    vars.create(prefix + ".bias", Shape.of(channels), VariableRole.TRAINABLE, Initializers.zeros(Shape.of(channels)));
+    vars.create(
+        prefix + ".weight",
+        Shape.of(channels),
+        VariableRole.TRAINABLE,
+        Initializers.ones(Shape.of(channels)));
+    vars.create(
+        prefix + ".bias",
+        Shape.of(channels),
+        VariableRole.TRAINABLE,
+        Initializers.zeros(Shape.of(channels)));
   }
 
   /**
    * {@code Conv2d(stride=1, padding=(k−1)/2)}: for odd k and stride 1 that is exactly TF's SAME
    * (the same zeros on every side).
    */
-  static Operand<TFloat32> conv(Ops tf, WeightSource w, String prefix, Operand<TFloat32> x, boolean bias) {
+  static Operand<TFloat32> conv(
+      Ops tf, WeightSource w, String prefix, Operand<TFloat32> x, boolean bias) {
     return conv(tf, FLOAT32, w, prefix, x, bias);
   }
 
-  static Operand<TFloat32> conv(Ops tf, Precision p, WeightSource w, String prefix, Operand<TFloat32> x,
-      boolean bias) {
+  static Operand<TFloat32> conv(
+      Ops tf, Precision p, WeightSource w, String prefix, Operand<TFloat32> x, boolean bias) {
     Operand<TFloat32> y = p.conv2d(tf, x, w.weight(prefix + ".weight"), "SAME");
     return bias ? tf.nn.biasAdd(y, w.weight(prefix + ".bias")) : y;
   }
@@ -67,13 +82,17 @@ public final class VqganLayers {
     long h = s.get(1);
     long wd = s.get(2);
     long c = s.get(3);
-    Operand<TFloat32> grouped = tf.reshape(x, tf.constant(new long[] {-1, h, wd, VqganConfig.GROUPS,
-        c / VqganConfig.GROUPS}));
+    Operand<TFloat32> grouped =
+        tf.reshape(
+            x, tf.constant(new long[] {-1, h, wd, VqganConfig.GROUPS, c / VqganConfig.GROUPS}));
     Operand<TInt32> axes = tf.constant(new int[] {1, 2, 4});
     Operand<TFloat32> mean = tf.math.mean(grouped, axes, Mean.keepDims(true));
-    Operand<TFloat32> variance = tf.math.mean(tf.math.squaredDifference(grouped, mean), axes, Mean.keepDims(true));
-    Operand<TFloat32> normed = tf.math.mul(tf.math.sub(grouped, mean),
-        tf.math.rsqrt(tf.math.add(variance, tf.constant(GROUP_NORM_EPS))));
+    Operand<TFloat32> variance =
+        tf.math.mean(tf.math.squaredDifference(grouped, mean), axes, Mean.keepDims(true));
+    Operand<TFloat32> normed =
+        tf.math.mul(
+            tf.math.sub(grouped, mean),
+            tf.math.rsqrt(tf.math.add(variance, tf.constant(GROUP_NORM_EPS))));
     Operand<TFloat32> back = tf.reshape(normed, tf.constant(new long[] {-1, h, wd, c}));
     return tf.math.add(tf.math.mul(back, w.weight(prefix + ".weight")), w.weight(prefix + ".bias"));
   }

@@ -22,8 +22,8 @@ final class VqganPixels {
   }
 
   static Operand<TUint8> toUint8(Ops tf, Operand<TFloat32> x) {
-    Operand<TFloat32> clipped = tf.clipByValue(tf.math.mul(x, tf.constant(LEVELS)), tf.constant(0f),
-        tf.constant(LEVELS));
+    Operand<TFloat32> clipped =
+        tf.clipByValue(tf.math.mul(x, tf.constant(LEVELS)), tf.constant(0f), tf.constant(LEVELS));
     return tf.dtypes.cast(tf.math.floor(clipped), TUint8.class);
   }
 }

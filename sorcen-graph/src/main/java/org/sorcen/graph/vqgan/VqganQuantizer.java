@@ -33,7 +33,8 @@ final class VqganQuantizer {
   static Operand<TInt64> encode(Ops tf, WeightSource w, VqganConfig cfg, Operand<TFloat32> z) {
     Operand<TFloat32> e = w.weight(EMBEDDING);
     Operand<TFloat32> flat = tf.reshape(z, tf.constant(new long[] {-1, cfg.embedDim}));
-    Operand<TFloat32> zz = tf.reduceSum(tf.math.square(flat), tf.constant(1), ReduceSum.keepDims(true));
+    Operand<TFloat32> zz =
+        tf.reduceSum(tf.math.square(flat), tf.constant(1), ReduceSum.keepDims(true));
     Operand<TFloat32> ee = tf.reduceSum(tf.math.square(e), tf.constant(1));
     Operand<TFloat32> ze = tf.linalg.matMul(flat, e, MatMul.transposeB(true));
     Operand<TFloat32> d = tf.math.sub(tf.math.add(zz, ee), tf.math.mul(tf.constant(2f), ze));

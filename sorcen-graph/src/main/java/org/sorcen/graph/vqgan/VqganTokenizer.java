@@ -86,13 +86,16 @@ public record VqganTokenizer(VqganConfig config) implements ImageTokenizer {
 
   /** In bfloat16 the encoder's convolutions are; the nearest-code distances stay float32. */
   @Override
-  public Operand<TInt64> encode(Ops tf, WeightSource w, Operand<TUint8> images, Precision precision) {
-    Operand<TFloat32> z = VqganEncoder.apply(tf, precision, w, config, VqganPixels.toInput(tf, images));
+  public Operand<TInt64> encode(
+      Ops tf, WeightSource w, Operand<TUint8> images, Precision precision) {
+    Operand<TFloat32> z =
+        VqganEncoder.apply(tf, precision, w, config, VqganPixels.toInput(tf, images));
     return VqganQuantizer.encode(tf, w, config, z);
   }
 
   @Override
   public Operand<TUint8> decode(Ops tf, WeightSource w, Operand<TInt64> ids) {
-    return VqganPixels.toUint8(tf, VqganDecoder.apply(tf, w, config, VqganQuantizer.decode(tf, w, config, ids)));
+    return VqganPixels.toUint8(
+        tf, VqganDecoder.apply(tf, w, config, VqganQuantizer.decode(tf, w, config, ids)));
   }
 }

@@ -16,8 +16,9 @@ import org.sorcen.graph.nn.Variables;
  */
 public final class OfficialStateDict {
   /** Legacy tensors of the official checkpoints that the model does not use. */
-  static final Set<String> IGNORED = Set.of("pos_embed", "decoder_pos_embed", "cls_token", "mask_token",
-      "token_emb.position_ids");
+  static final Set<String> IGNORED =
+      Set.of("pos_embed", "decoder_pos_embed", "cls_token", "mask_token", "token_emb.position_ids");
+
   static final List<String> IGNORED_PREFIXES = List.of("patch_embed.", "decoder_pred.");
 
   private OfficialStateDict() {}
@@ -39,10 +40,20 @@ public final class OfficialStateDict {
       }
       long[] shape = shapes.get(v.name());
       if (shape == null) {
-        problems.add("missing tensor '" + v.name() + "' (expected shape " + Arrays.toString(v.shape().asArray()) + ")");
+        problems.add(
+            "missing tensor '"
+                + v.name()
+                + "' (expected shape "
+                + Arrays.toString(v.shape().asArray())
+                + ")");
       } else if (!Arrays.equals(shape, v.shape().asArray())) {
-        problems.add("tensor '" + v.name() + "' has shape " + Arrays.toString(shape) + " but the config needs "
-            + Arrays.toString(v.shape().asArray()));
+        problems.add(
+            "tensor '"
+                + v.name()
+                + "' has shape "
+                + Arrays.toString(shape)
+                + " but the config needs "
+                + Arrays.toString(v.shape().asArray()));
       } else {
         try {
           file.checkFloats(v.name());
@@ -53,14 +64,16 @@ public final class OfficialStateDict {
       }
     }
     if (!problems.isEmpty()) {
-      throw new WeightsException(file.file() + " does not fit the model config:\n  " + String.join("\n  ", problems));
+      throw new WeightsException(
+          file.file() + " does not fit the model config:\n  " + String.join("\n  ", problems));
     }
     return plan;
   }
 
   /** Whether {@code name} is a tensor of the official checkpoints that the model does not use. */
   public static boolean isLegacy(String name) {
-    return IGNORED.contains(name) || IGNORED_PREFIXES.stream().anyMatch(name::startsWith)
+    return IGNORED.contains(name)
+        || IGNORED_PREFIXES.stream().anyMatch(name::startsWith)
         || name.endsWith(".num_batches_tracked");
   }
 

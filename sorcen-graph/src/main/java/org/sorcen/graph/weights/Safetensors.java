@@ -52,7 +52,8 @@ public final class Safetensors implements NamedTensors {
   private final Map<String, Entry> entries;
   private final Map<String, String> metadata;
 
-  private Safetensors(Path file, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
+  private Safetensors(
+      Path file, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
     this.file = file;
     this.dataStart = dataStart;
     this.entries = entries;
@@ -64,12 +65,18 @@ public final class Safetensors implements NamedTensors {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < 8) {
-        throw new WeightsException(file + ": not a safetensors file (" + size + " bytes, need at least 8)");
+        throw new WeightsException(
+            file + ": not a safetensors file (" + size + " bytes, need at least 8)");
       }
       long headerLen = readFully(ch, 0, 8).getLong(0);
       if (headerLen <= 0 || headerLen > size - 8L || headerLen > Integer.MAX_VALUE) {
-        throw new WeightsException(file + ": header length " + headerLen + " does not fit a file of " + size
-            + " bytes (truncated or not safetensors)");
+        throw new WeightsException(
+            file
+                + ": header length "
+                + headerLen
+                + " does not fit a file of "
+                + size
+                + " bytes (truncated or not safetensors)");
       }
       ByteBuffer headerBytes = readFully(ch, 8, (int) headerLen);
       JsonNode root;
@@ -91,7 +98,10 @@ public final class Safetensors implements NamedTensors {
         }
         entries.put(f.getKey(), entry(file, f.getKey(), f.getValue(), dataSize));
       }
-      return new Safetensors(file, 8 + headerLen, Collections.unmodifiableMap(entries),
+      return new Safetensors(
+          file,
+          8 + headerLen,
+          Collections.unmodifiableMap(entries),
           Collections.unmodifiableMap(metadata));
     } catch (NoSuchFileException e) {
       throw new WeightsException("safetensors file not found: " + file);
@@ -100,7 +110,8 @@ public final class Safetensors implements NamedTensors {
     }
   }
 
-  private static ByteBuffer readFully(FileChannel ch, long position, int length) throws IOException {
+  private static ByteBuffer readFully(FileChannel ch, long position, int length)
+      throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     while (buf.hasRemaining()) {
       if (ch.read(buf, position + buf.position()) < 0) {
@@ -115,7 +126,8 @@ public final class Safetensors implements NamedTensors {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       return readFully(ch, dataStart + e.begin(), Math.toIntExact(e.end() - e.begin()));
     } catch (IOException | ArithmeticException ex) {
-      throw new WeightsException(file + ": cannot read tensor '" + shown(e.name()) + "': " + ex.getMessage());
+      throw new WeightsException(
+          file + ": cannot read tensor '" + shown(e.name()) + "': " + ex.getMessage());
     }
   }
 
@@ -125,13 +137,15 @@ public final class Safetensors implements NamedTensors {
     JsonNode shapeNode = node.path("shape");
     JsonNode offsets = node.path("data_offsets");
     if (dtype.isEmpty() || !shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
-      throw new WeightsException(file + ": tensor '" + name + "' has no dtype, shape or data_offsets");
+      throw new WeightsException(
+          file + ": tensor '" + name + "' has no dtype, shape or data_offsets");
     }
     long[] shape = new long[shapeNode.size()];
     for (int i = 0; i < shape.length; i++) {
       JsonNode dim = shapeNode.get(i);
       if (!dim.canConvertToLong() || !dim.isIntegralNumber() || dim.asLong() < 0) {
-        throw new WeightsException(file + ": tensor '" + name + "' has an invalid shape " + shown(shapeNode.toString()));
+        throw new WeightsException(
+            file + ": tensor '" + name + "' has an invalid shape " + shown(shapeNode.toString()));
       }
       shape[i] = dim.asLong();
     }
@@ -140,12 +154,31 @@ public final class Safetensors implements NamedTensors {
     try {
       expected = Math.multiplyExact(e.numElementsExact(), bytesPer(file, name, dtype));
     } catch (ArithmeticException overflow) {
-      throw new WeightsException(file + ": tensor '" + name + "' has shape " + shown(e.shapeString())
-          + ", whose byte size overflows 64 bits");
+      throw new WeightsException(
+          file
+              + ": tensor '"
+              + name
+              + "' has shape "
+              + shown(e.shapeString())
+              + ", whose byte size overflows 64 bits");
     }
     if (e.begin() < 0 || e.end() > dataSize || e.end() - e.begin() != expected) {
-      throw new WeightsException(file + ": tensor '" + name + "' (" + dtype + " " + shown(e.shapeString()) + ") claims bytes ["
-          + e.begin() + ", " + e.end() + ") but needs " + expected + " bytes inside a data section of " + dataSize);
+      throw new WeightsException(
+          file
+              + ": tensor '"
+              + name
+              + "' ("
+              + dtype
+              + " "
+              + shown(e.shapeString())
+              + ") claims bytes ["
+              + e.begin()
+              + ", "
+              + e.end()
+              + ") but needs "
+              + expected
+              + " bytes inside a data section of "
+              + dataSize);
     }
     return e;
   }
@@ -156,7 +189,9 @@ public final class Safetensors implements NamedTensors {
       case "F32", "I32" -> 4;
       case "BF16", "I16" -> 2;
       case "U8", "I8", "BOOL" -> 1;
-      default -> throw new WeightsException(file + ": tensor '" + name + "' has unsupported dtype " + shown(dtype));
+      default ->
+          throw new WeightsException(
+              file + ": tensor '" + name + "' has unsupported dtype " + shown(dtype));
     };
   }
 
@@ -181,7 +216,8 @@ public final class Safetensors implements NamedTensors {
   public void checkFloats(String name) {
     String dtype = entry(name).dtype();
     if (!dtype.equals("F32") && !dtype.equals("F64") && !dtype.equals("BF16")) {
-      throw new WeightsException(file + ": tensor '" + name + "' is " + dtype + ", expected a float dtype");
+      throw new WeightsException(
+          file + ": tensor '" + name + "' is " + dtype + ", expected a float dtype");
     }
   }
 
@@ -209,11 +245,12 @@ public final class Safetensors implements NamedTensors {
     ByteBuffer data = bytes(e);
     float[] out = new float[Math.toIntExact(e.numElements())];
     for (int i = 0; i < out.length; i++) {
-      out[i] = switch (e.dtype()) {
-        case "F32" -> data.getFloat(4 * i);
-        case "F64" -> (float) data.getDouble(8 * i);
-        default -> Float.intBitsToFloat((data.getShort(2 * i) & 0xFFFF) << 16);
-      };
+      out[i] =
+          switch (e.dtype()) {
+            case "F32" -> data.getFloat(4 * i);
+            case "F64" -> (float) data.getDouble(8 * i);
+            default -> Float.intBitsToFloat((data.getShort(2 * i) & 0xFFFF) << 16);
+          };
     }
     return out;
   }
@@ -222,17 +259,19 @@ public final class Safetensors implements NamedTensors {
   public long[] longs(String name) {
     Entry e = entry(name);
     if (!List.of("I64", "I32", "I16", "U8").contains(e.dtype())) {
-      throw new WeightsException(file + ": tensor '" + name + "' is " + e.dtype() + ", expected an integer dtype");
+      throw new WeightsException(
+          file + ": tensor '" + name + "' is " + e.dtype() + ", expected an integer dtype");
     }
     ByteBuffer data = bytes(e);
     long[] out = new long[Math.toIntExact(e.numElements())];
     for (int i = 0; i < out.length; i++) {
-      out[i] = switch (e.dtype()) {
-        case "I64" -> data.getLong(8 * i);
-        case "I32" -> data.getInt(4 * i);
-        case "U8" -> data.get(i) & 0xFF;
-        default -> data.getShort(2 * i);
-      };
+      out[i] =
+          switch (e.dtype()) {
+            case "I64" -> data.getLong(8 * i);
+            case "I32" -> data.getInt(4 * i);
+            case "U8" -> data.get(i) & 0xFF;
+            default -> data.getShort(2 * i);
+          };
     }
     return out;
   }

@@ -36,10 +36,19 @@ class ResizedCropTest {
     return px;
   }
 
-  static int[] run(byte[] pixels, int batch, int channels, int[] boxes, boolean[] flips, int outH, int outW,
+  static int[] run(
+      byte[] pixels,
+      int batch,
+      int channels,
+      int[] boxes,
+      boolean[] flips,
+      int outH,
+      int outW,
       ResizedCrop.Filter filter) {
-    try (Graph g = new Graph(); Session s = new Session(g);
-        TUint8 img = TUint8.tensorOf(Shape.of(batch, H, W, channels), DataBuffers.of(pixels, true, false));
+    try (Graph g = new Graph();
+        Session s = new Session(g);
+        TUint8 img =
+            TUint8.tensorOf(Shape.of(batch, H, W, channels), DataBuffers.of(pixels, true, false));
         TInt32 box = TInt32.tensorOf(Shape.of(batch, 4), DataBuffers.of(boxes, true, false));
         TBool flip = TBool.tensorOf(Shape.of(batch), DataBuffers.of(flips, true, false))) {
       Ops tf = Ops.create(g);
@@ -65,8 +74,16 @@ class ResizedCropTest {
   void aBoxOfTheOutputSizeIsTheExactCropWithEitherFilter() {
     for (ResizedCrop.Filter filter : ResizedCrop.Filter.values()) {
       // image 0: rows 1..4, columns 2..5; image 1: rows 0..3, columns 4..7.
-      int[] got = run(ramp(2, 2), 2, 2, new int[] {1, 2, 4, 4, 0, 4, 4, 4}, new boolean[] {false, false}, 4, 4,
-          filter);
+      int[] got =
+          run(
+              ramp(2, 2),
+              2,
+              2,
+              new int[] {1, 2, 4, 4, 0, 4, 4, 4},
+              new boolean[] {false, false},
+              4,
+              4,
+              filter);
       int k = 0;
       for (int b = 0; b < 2; b++) {
         int top = b == 0 ? 1 : 0;
@@ -74,7 +91,10 @@ class ResizedCropTest {
         for (int y = 0; y < 4; y++) {
           for (int x = 0; x < 4; x++) {
             for (int c = 0; c < 2; c++) {
-              assertEquals(10 * (y + top) + x + left + 60 * b + 120 * c, got[k++], filter + " b" + b + " y" + y + " x" + x);
+              assertEquals(
+                  10 * (y + top) + x + left + 60 * b + 120 * c,
+                  got[k++],
+                  filter + " b" + b + " y" + y + " x" + x);
             }
           }
         }
@@ -85,8 +105,10 @@ class ResizedCropTest {
   @Test
   void aFlipMirrorsOnlyItsOwnImage() {
     int[] box = {1, 2, 4, 4, 1, 2, 4, 4};
-    int[] plain = run(ramp(2, 1), 2, 1, box, new boolean[] {false, false}, 4, 4, ResizedCrop.Filter.BILINEAR);
-    int[] flipped = run(ramp(2, 1), 2, 1, box, new boolean[] {false, true}, 4, 4, ResizedCrop.Filter.BILINEAR);
+    int[] plain =
+        run(ramp(2, 1), 2, 1, box, new boolean[] {false, false}, 4, 4, ResizedCrop.Filter.BILINEAR);
+    int[] flipped =
+        run(ramp(2, 1), 2, 1, box, new boolean[] {false, true}, 4, 4, ResizedCrop.Filter.BILINEAR);
     for (int y = 0; y < 4; y++) {
       for (int x = 0; x < 4; x++) {
         assertEquals(plain[y * 4 + x], flipped[y * 4 + x], "image 0 unchanged");
@@ -103,11 +125,19 @@ class ResizedCropTest {
    */
   @Test
   void halvingUsesPilsStretchedTriangleCutAtTheCropEdges() {
-    int[] got = run(ramp(1, 1), 1, 1, new int[] {0, 0, 4, 4}, new boolean[] {false}, 2, 2,
-        ResizedCrop.Filter.BILINEAR);
+    int[] got =
+        run(
+            ramp(1, 1),
+            1,
+            1,
+            new int[] {0, 0, 4, 4},
+            new boolean[] {false},
+            2,
+            2,
+            ResizedCrop.Filter.BILINEAR);
     double left = (0.75 * 0 + 0.75 * 1 + 0.25 * 2) / 1.75;
     double right = (0.25 * 1 + 0.75 * 2 + 0.75 * 3) / 1.75;
-    double top = left;   // the same weights down the rows, on 10·y
+    double top = left; // the same weights down the rows, on 10·y
     double bottom = right;
     int l = (int) Math.floor(left + 0.5);
     int r = (int) Math.floor(right + 0.5);
@@ -139,12 +169,16 @@ class ResizedCropTest {
     int[] bilinear = {
       34, 83, 119, 150, 93, 138, 93, 103, 167, 153, 103, 65, 129, 127, 151, 123, 135, 133, 126, 195,
       137, 95, 97, 131, 157, 68, 105, 132, 100, 51, 135, 114, 119, 223, 203, 157, 81, 112, 153, 190,
-      154, 109, 0, 110, 203, 140, 81, 37, 117, 151, 170, 109, 128, 163, 195, 179, 148, 88, 160, 247};
+      154, 109, 0, 110, 203, 140, 81, 37, 117, 151, 170, 109, 128, 163, 195, 179, 148, 88, 160, 247
+    };
     int[] bicubic = {
       25, 80, 114, 161, 86, 145, 91, 92, 179, 159, 92, 52, 132, 121, 155, 118, 144, 138, 119, 217,
       134, 87, 96, 137, 167, 49, 104, 139, 94, 41, 148, 106, 102, 242, 219, 160, 81, 104, 152, 206,
-      157, 99, 0, 109, 221, 143, 72, 31, 122, 158, 179, 93, 123, 171, 212, 191, 142, 68, 167, 255};
-    assertArrayEquals(bilinear, run(two, 2, 1, boxes, new boolean[2], 5, 6, ResizedCrop.Filter.BILINEAR));
-    assertArrayEquals(bicubic, run(two, 2, 1, boxes, new boolean[2], 5, 6, ResizedCrop.Filter.BICUBIC));
+      157, 99, 0, 109, 221, 143, 72, 31, 122, 158, 179, 93, 123, 171, 212, 191, 142, 68, 167, 255
+    };
+    assertArrayEquals(
+        bilinear, run(two, 2, 1, boxes, new boolean[2], 5, 6, ResizedCrop.Filter.BILINEAR));
+    assertArrayEquals(
+        bicubic, run(two, 2, 1, boxes, new boolean[2], 5, 6, ResizedCrop.Filter.BICUBIC));
   }
 }

@@ -23,7 +23,8 @@ import org.tensorflow.types.TUint8;
 class ClassifierTrainingGraphTest {
   private static final int SIZE = 8;
   private static final int BATCH = 16;
-  private static final ClassifierConfig TINY = new ClassifierConfig(SIZE, 1, 2, List.of(4, 8), 16, 7);
+  private static final ClassifierConfig TINY =
+      new ClassifierConfig(SIZE, 1, 2, List.of(4, 8), 16, 7);
 
   @Test
   void learnsWhereTheSquareIsAndStartsTheSameForTheSameSeed() {
@@ -39,20 +40,28 @@ class ClassifierTrainingGraphTest {
       Ops tf = Ops.create(g);
       var images = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, SIZE, SIZE, 1)));
       var labels = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-      ClassifierTrainingGraph t = ClassifierTrainingGraph.build(tf, TINY, opt, BATCH, steps, 1, images, labels);
+      ClassifierTrainingGraph t =
+          ClassifierTrainingGraph.build(tf, TINY, opt, BATCH, steps, 1, images, labels);
       try (Session s = new Session(g)) {
         Random random = new Random(1);
         for (int step = 0; step < steps; step++) {
           Batch b = squares(BATCH, random);
-          try (TUint8 x = b.images(); TInt64 y = b.labels();
+          try (TUint8 x = b.images();
+              TInt64 y = b.labels();
               Result r = s.runner().feed(images, x).feed(labels, y).addTarget(t.trainOp()).run()) {
             // training only
           }
         }
         Batch test = squares(200, new Random(99));
-        try (TUint8 x = test.images(); TInt64 y = test.labels();
-            Result r = s.runner().feed(images, x).feed(labels, y).fetch(t.metrics().get("accuracy"))
-                .fetch(t.outputs().features()).run()) {
+        try (TUint8 x = test.images();
+            TInt64 y = test.labels();
+            Result r =
+                s.runner()
+                    .feed(images, x)
+                    .feed(labels, y)
+                    .fetch(t.metrics().get("accuracy"))
+                    .fetch(t.outputs().features())
+                    .run()) {
           assertEquals(1.0f, ((TFloat32) r.get(0)).getFloat(), 0.01f, "test accuracy");
           assertEquals(Shape.of(200, TINY.featureDim()), r.get(1).shape());
         }
@@ -61,7 +70,8 @@ class ClassifierTrainingGraphTest {
   }
 
   private static float[] initialLogits() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       var vars = new Variables(tf);
       ClassifierModel.declare(vars, TINY);
@@ -79,7 +89,8 @@ class ClassifierTrainingGraphTest {
 
   private record Batch(byte[] pixels, long[] classes) {
     TUint8 images() {
-      return TUint8.tensorOf(Shape.of(classes.length, SIZE, SIZE, 1), DataBuffers.of(pixels, true, false));
+      return TUint8.tensorOf(
+          Shape.of(classes.length, SIZE, SIZE, 1), DataBuffers.of(pixels, true, false));
     }
 
     TInt64 labels() {
@@ -98,7 +109,8 @@ class ClassifierTrainingGraphTest {
       }
       for (int dy = 0; dy < SIZE / 2; dy++) {
         for (int dx = 0; dx < SIZE / 2; dx++) {
-          px[i * SIZE * SIZE + (origin + dy) * SIZE + origin + dx] = (byte) (180 + random.nextInt(76));
+          px[i * SIZE * SIZE + (origin + dy) * SIZE + origin + dx] =
+              (byte) (180 + random.nextInt(76));
         }
       }
     }

@@ -36,13 +36,16 @@ class ConfigLoaderTest {
   }
 
   private static String rejected(String json, Map<String, String> overrides) {
-    ConfigException e = assertThrows(ConfigException.class, () -> parse(json, overrides), () -> "accepted " + json);
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> parse(json, overrides), () -> "accepted " + json);
     return e.getMessage();
   }
 
   private static void assertMentions(String message, String... parts) {
     for (String part : parts) {
-      assertTrue(message.contains(part), () -> "message should mention '" + part + "' but was:\n" + message);
+      assertTrue(
+          message.contains(part),
+          () -> "message should mention '" + part + "' but was:\n" + message);
     }
   }
 
@@ -189,7 +192,9 @@ class ConfigLoaderTest {
         assertEquals(codes + 76, other.clsId(), "CLS for C=" + codes);
         assertEquals(other.vocabSize() - 1, other.maskId(), "MASK for C=" + codes);
         assertEquals(codes + 1000, other.maskId(), "MASK for C=" + codes);
-        assertTrue(other.clsId() >= codes && other.clsId() < other.maskId(), "CLS is neither a code nor MASK");
+        assertTrue(
+            other.clsId() >= codes && other.clsId() < other.maskId(),
+            "CLS is neither a code nor MASK");
       }
     }
   }
@@ -198,7 +203,10 @@ class ConfigLoaderTest {
   class Validation {
     @Test
     void headsMustDivideTheWidth() {
-      assertMentions(rejected("{\"model\": {\"embed_dim\": 768, \"num_heads\": 10}}"), "model.num_heads", "768");
+      assertMentions(
+          rejected("{\"model\": {\"embed_dim\": 768, \"num_heads\": 10}}"),
+          "model.num_heads",
+          "768");
       assertMentions(rejected("{\"model\": {\"num_heads\": 0}}"), "model.num_heads");
     }
 
@@ -216,12 +224,18 @@ class ConfigLoaderTest {
 
     @Test
     void cropRangeMustFitTheGrid() {
-      assertMentions(rejected("{\"masking\": {\"crop_max\": 17}}"), "masking.crop_min/crop_max", "17");
+      assertMentions(
+          rejected("{\"masking\": {\"crop_max\": 17}}"), "masking.crop_min/crop_max", "17");
       assertMentions(rejected("{\"masking\": {\"crop_min\": 0}}"), "masking.crop_min/crop_max");
-      assertMentions(rejected("{\"masking\": {\"crop_min\": 12, \"crop_max\": 10}}"), "masking.crop_min/crop_max");
+      assertMentions(
+          rejected("{\"masking\": {\"crop_min\": 12, \"crop_max\": 10}}"),
+          "masking.crop_min/crop_max");
       // Defaults follow the grid: G/2..G.
-      assertMentions(rejected("{\"model\": {\"grid\": 8}, \"masking\": {\"crop_max\": 9}}"), "masking.crop_min/crop_max");
-      SorcenConfig ok = parse("{\"model\": {\"grid\": 8}, \"masking\": {\"crop_min\": 3, \"crop_max\": 8}}");
+      assertMentions(
+          rejected("{\"model\": {\"grid\": 8}, \"masking\": {\"crop_max\": 9}}"),
+          "masking.crop_min/crop_max");
+      SorcenConfig ok =
+          parse("{\"model\": {\"grid\": 8}, \"masking\": {\"crop_min\": 3, \"crop_max\": 8}}");
       assertEquals(3, ok.masking.cropMin(8));
       assertEquals(8, ok.masking.cropMax(8));
     }
@@ -239,14 +253,19 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeyInEverySection() {
-      for (String section : new String[] {"model", "masking", "echo", "loss", "ema", "optimizer", "train"}) {
-        assertMentions(rejected("{\"" + section + "\": {\"bogus\": 1}}"), "unknown key", "'" + section + ".bogus'");
+      for (String section :
+          new String[] {"model", "masking", "echo", "loss", "ema", "optimizer", "train"}) {
+        assertMentions(
+            rejected("{\"" + section + "\": {\"bogus\": 1}}"),
+            "unknown key",
+            "'" + section + ".bogus'");
       }
     }
 
     @Test
     void camelCaseKeysAreUnknown() {
-      assertMentions(rejected("{\"model\": {\"embedDim\": 768}}"), "unknown key", "'model.embedDim'");
+      assertMentions(
+          rejected("{\"model\": {\"embedDim\": 768}}"), "unknown key", "'model.embedDim'");
     }
 
     @Test
@@ -264,7 +283,9 @@ class ConfigLoaderTest {
 
     @Test
     void commentsAreAllowed() {
-      SorcenConfig c = parse("// header\n{\n  // grid of the tokenizer\n  \"model\": {\"grid\": 8} /* trailing */\n}");
+      SorcenConfig c =
+          parse(
+              "// header\n{\n  // grid of the tokenizer\n  \"model\": {\"grid\": 8} /* trailing */\n}");
       assertEquals(8, c.model.grid);
     }
 
@@ -313,16 +334,23 @@ class ConfigLoaderTest {
     @Test
     void moreValidations() {
       assertMentions(rejected("{\"model\": {\"codebook_size\": 15}}"), "echo.top_k");
-      assertMentions(rejected("{\"optimizer\": {\"warmup_epochs\": 20}, \"train\": {\"epochs\": 10}}"),
-          "optimizer.warmup_epochs", "train.epochs");
-      assertMentions(rejected("{\"masking\": {\"mask_rate_min\": 0.9, \"mask_rate_max\": 0.8}}"),
+      assertMentions(
+          rejected("{\"optimizer\": {\"warmup_epochs\": 20}, \"train\": {\"epochs\": 10}}"),
+          "optimizer.warmup_epochs",
+          "train.epochs");
+      assertMentions(
+          rejected("{\"masking\": {\"mask_rate_min\": 0.9, \"mask_rate_max\": 0.8}}"),
           "masking.mask_rate_min");
       assertMentions(rejected("{\"ema\": {\"base_momentum\": 1.5}}"), "ema.base_momentum");
       assertMentions(rejected("{\"loss\": {\"temperature\": 0}}"), "loss.temperature");
       assertMentions(rejected("{\"model\": {\"teacher_init\": \"zeros\"}}"), "model.teacher_init");
-      assertMentions(rejected("{\"ema\": {\"momentum_projector\": \"frozen\"}}"), "ema.momentum_projector",
-          "trained", "ema");
-      assertMentions(rejected("{\"model\": {\"compute_dtype\": \"float16\"}}"), "model.compute_dtype");
+      assertMentions(
+          rejected("{\"ema\": {\"momentum_projector\": \"frozen\"}}"),
+          "ema.momentum_projector",
+          "trained",
+          "ema");
+      assertMentions(
+          rejected("{\"model\": {\"compute_dtype\": \"float16\"}}"), "model.compute_dtype");
       assertMentions(rejected("{\"model\": {\"num_classes\": 1}}"), "model.num_classes");
       assertMentions(rejected("{\"train\": {\"batch_size\": 1}}"), "train.batch_size");
     }
@@ -338,7 +366,9 @@ class ConfigLoaderTest {
   class Overrides {
     @Test
     void dottedOverrideIsApplied() {
-      SorcenConfig c = ConfigLoader.load(CONFIGS.resolve("sorcen-vit-base.json"), Map.of("optimizer.blr", "3e-4"));
+      SorcenConfig c =
+          ConfigLoader.load(
+              CONFIGS.resolve("sorcen-vit-base.json"), Map.of("optimizer.blr", "3e-4"));
       assertEquals(3e-4, c.optimizer.blr);
       assertEquals(0.95, c.optimizer.beta2, "other optimizer keys keep their values");
       assertEquals(768, c.model.embedDim, "other sections keep their values");
@@ -346,8 +376,10 @@ class ConfigLoaderTest {
 
     @Test
     void overrideReplacesAValueOfTheFile() {
-      SorcenConfig c = ConfigLoader.load(CONFIGS.resolve("sorcen-tiny.json"),
-          Map.of("model.depth", "2", "train.batch_size", "32"));
+      SorcenConfig c =
+          ConfigLoader.load(
+              CONFIGS.resolve("sorcen-tiny.json"),
+              Map.of("model.depth", "2", "train.batch_size", "32"));
       assertEquals(2, c.model.depth);
       assertEquals(32, c.train.batchSize);
       assertEquals(128, c.model.embedDim);
@@ -364,10 +396,12 @@ class ConfigLoaderTest {
       SorcenConfig c = parse("{}", Map.of("method", "mage"));
       assertEquals("mage", c.method);
       assertFalse(c.isSorcen());
-      assertEquals("bfloat16", parse("{}", Map.of("model.compute_dtype", "bfloat16")).model.computeDtype);
+      assertEquals(
+          "bfloat16", parse("{}", Map.of("model.compute_dtype", "bfloat16")).model.computeDtype);
       assertEquals("copy", parse("{}", Map.of("model.teacher_init", "copy")).model.teacherInit);
       assertEquals("trained", parse("{}", Map.of()).ema.momentumProjector);
-      assertEquals("ema", parse("{}", Map.of("ema.momentum_projector", "ema")).ema.momentumProjector);
+      assertEquals(
+          "ema", parse("{}", Map.of("ema.momentum_projector", "ema")).ema.momentumProjector);
     }
 
     @Test
@@ -379,13 +413,17 @@ class ConfigLoaderTest {
 
     @Test
     void unknownOverrideKeyIsRejected() {
-      assertMentions(rejected("{}", Map.of("model.embed_dimm", "3")), "unknown key", "'model.embed_dimm'");
+      assertMentions(
+          rejected("{}", Map.of("model.embed_dimm", "3")), "unknown key", "'model.embed_dimm'");
       assertMentions(rejected("{}", Map.of("optimiser.blr", "3e-4")), "unknown key", "'optimiser'");
     }
 
     @Test
     void overrideThroughAValueIsRejected() {
-      assertMentions(rejected("{\"model\": {\"grid\": 16}}", Map.of("model.grid.x", "8")), "model.grid.x", "grid");
+      assertMentions(
+          rejected("{\"model\": {\"grid\": 16}}", Map.of("model.grid.x", "8")),
+          "model.grid.x",
+          "grid");
     }
 
     @Test
@@ -401,8 +439,11 @@ class ConfigLoaderTest {
   class RoundTrip {
     @Test
     void toJsonParsesBackToTheSameJson() {
-      SorcenConfig c = parse("{\"name\": \"rt\", \"method\": \"mage\", \"masking\": {\"crop_min\": 5},"
-          + " \"model\": {\"num_classes\": 10}, \"train\": {\"seed\": 123456789012}}", Map.of("optimizer.blr", "3e-4"));
+      SorcenConfig c =
+          parse(
+              "{\"name\": \"rt\", \"method\": \"mage\", \"masking\": {\"crop_min\": 5},"
+                  + " \"model\": {\"num_classes\": 10}, \"train\": {\"seed\": 123456789012}}",
+              Map.of("optimizer.blr", "3e-4"));
       String json = ConfigLoader.toJson(c);
       SorcenConfig back = ConfigLoader.parse(json, "x", Map.of());
       assertEquals(json, ConfigLoader.toJson(back));
@@ -417,11 +458,21 @@ class ConfigLoaderTest {
     @Test
     void toJsonWritesEveryFieldInSnakeCase() {
       String json = ConfigLoader.toJson(parse("{}"));
-      assertMentions(json, "\"embed_dim\"", "\"decoder_num_heads\"", "\"mask_rate_mean\"", "\"top_k\"",
-          "\"base_momentum\"", "\"clip_grad_norm\"", "\"label_smoothing\"", "\"batch_size\"", "\"crop_min\"");
+      assertMentions(
+          json,
+          "\"embed_dim\"",
+          "\"decoder_num_heads\"",
+          "\"mask_rate_mean\"",
+          "\"top_k\"",
+          "\"base_momentum\"",
+          "\"clip_grad_norm\"",
+          "\"label_smoothing\"",
+          "\"batch_size\"",
+          "\"crop_min\"");
       assertFalse(json.contains("embedDim"), json);
       assertFalse(json.contains("is_sorcen"), "no derived getters are written: " + json);
-      assertFalse(json.contains("seq_len") || json.contains("vocab_size") || json.contains("mask_id"),
+      assertFalse(
+          json.contains("seq_len") || json.contains("vocab_size") || json.contains("mask_id"),
           "derived values are not config keys: " + json);
     }
   }

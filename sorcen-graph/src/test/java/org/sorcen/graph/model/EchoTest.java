@@ -46,14 +46,20 @@ class EchoTest {
    */
   private static long[][] draw(float[] logits, int vocab, long seed, long[] steps) {
     long[][] out = new long[steps.length][];
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TInt64> step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, L + 1, vocab)));
-      Operand<TFloat32> grid = tf.slice(x, tf.constant(new int[] {0, 1, 0}),
-          tf.constant(new int[] {-1, L, model().codebookSize}));
+      Placeholder<TFloat32> x =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, L + 1, vocab)));
+      Operand<TFloat32> grid =
+          tf.slice(
+              x,
+              tf.constant(new int[] {0, 1, 0}),
+              tf.constant(new int[] {-1, L, model().codebookSize}));
       Operand<TInt64> echo = Echo.sample(tf, model(), K, grid, new RandomStream(step, seed));
-      try (TFloat32 xt = TFloat32.tensorOf(Shape.of(B, L + 1, vocab), DataBuffers.of(logits, true, false))) {
+      try (TFloat32 xt =
+          TFloat32.tensorOf(Shape.of(B, L + 1, vocab), DataBuffers.of(logits, true, false))) {
         for (int j = 0; j < steps.length; j++) {
           try (TInt64 st = TInt64.scalarOf(steps[j]);
               Result r = s.runner().feed(step, st).feed(x, xt).fetch(echo).run()) {
@@ -87,7 +93,8 @@ class EchoTest {
     for (int c = 0; c < C; c++) {
       ids[c] = c;
     }
-    Arrays.sort(ids, (p, q) -> Float.compare(logits[at(b, pos, q, vocab)], logits[at(b, pos, p, vocab)]));
+    Arrays.sort(
+        ids, (p, q) -> Float.compare(logits[at(b, pos, q, vocab)], logits[at(b, pos, p, vocab)]));
     return ids;
   }
 
@@ -100,7 +107,8 @@ class EchoTest {
       for (int pos = 0; pos <= L; pos++) {
         for (int v = 0; v < vocab; v++) {
           // Ids >= C (class ids, MASK) get huge logits: they must never be chosen.
-          logits[at(b, pos, v, vocab)] = v < C ? (float) rnd.nextGaussian() : 50f + (float) rnd.nextGaussian();
+          logits[at(b, pos, v, vocab)] =
+              v < C ? (float) rnd.nextGaussian() : 50f + (float) rnd.nextGaussian();
         }
       }
       // Position 0 (CLS) has a pattern of its own: its logits must be ignored.
@@ -122,7 +130,8 @@ class EchoTest {
           long id = d[b * L + i];
           assertTrue(id >= 0 && id < C, "id " + id + " outside [0, C)");
           assertNotEquals((long) rank[0], id, "the argmax was chosen at b=" + b + " i=" + i);
-          assertTrue(top16.contains(id), "id " + id + " not among the 16 largest at b=" + b + " i=" + i);
+          assertTrue(
+              top16.contains(id), "id " + id + " not among the 16 largest at b=" + b + " i=" + i);
           seen.add(id);
         }
         assertTrue(seen.size() > 1, "position b=" + b + " i=" + i + " always gives " + seen);
@@ -196,7 +205,12 @@ class EchoTest {
       for (int pos = 0; pos <= L; pos++) {
         int[] perm = shuffled(rnd);
         for (int r = 0; r < C; r++) {
-          float v = r == 0 ? 20f : r == 1 ? 12f : r <= K ? 6f + (float) rnd.nextDouble() : (float) rnd.nextDouble();
+          float v =
+              r == 0
+                  ? 20f
+                  : r == 1
+                      ? 12f
+                      : r <= K ? 6f + (float) rnd.nextDouble() : (float) rnd.nextDouble();
           logits[at(b, pos, perm[r], vocab)] = v;
         }
         logits[at(b, pos, C, vocab)] = 40f;
@@ -217,9 +231,11 @@ class EchoTest {
         }
       }
     }
-    // p(dominant) >= e^12 / (e^12 + 14·e^7) ≈ 0.914; the argmax (20) would be chosen if not excluded.
+    // p(dominant) >= e^12 / (e^12 + 14·e^7) ≈ 0.914; the argmax (20) would be chosen if not
+    // excluded.
     double pMin = Math.exp(12) / (Math.exp(12) + 14 * Math.exp(7));
-    assertTrue(hits / (double) n > pMin - 0.02, "dominant candidate frequency " + hits / (double) n);
+    assertTrue(
+        hits / (double) n > pMin - 0.02, "dominant candidate frequency " + hits / (double) n);
     assertTrue(hits < n, "never sampled anything but the dominant candidate: not a softmax sample");
   }
 

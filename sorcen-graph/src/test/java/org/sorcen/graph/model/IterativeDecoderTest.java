@@ -25,16 +25,21 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 class IterativeDecoderTest {
-  static final SorcenConfig CONFIG = ConfigLoader.parse("""
+  static final SorcenConfig CONFIG =
+      ConfigLoader.parse(
+          """
       {"model": {"grid": 4, "codebook_size": 32, "embed_dim": 16, "depth": 1, "num_heads": 2,
         "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,
         "projector_dim": 8, "predictor_hidden_dim": 16}, "train": {"seed": 11}}
-      """, "t", Map.of());
+      """,
+          "t",
+          Map.of());
 
   @Test
   void inGraphCounterRandomEqualsTheJavaReferenceBitForBit() {
     long[] seeds = {0, 1, -7, Long.MAX_VALUE, 123456789012345L};
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       var u = CounterRandom.uniform(tf, tf.constant(seeds), 5, 40);
       try (Result r = s.runner().fetch(u).run()) {
@@ -57,17 +62,26 @@ class IterativeDecoderTest {
 
   static long[] generate(long[] seeds, long[] start, int maxSteps) {
     int l = CONFIG.model.seqLen();
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
       SorcenVariables.declare(vars, CONFIG);
       var seedIn = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
       var startIn = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
-      var out = IterativeDecoder.decode(LayerContext.inference(tf, vars::read, Precision.of("float32")), CONFIG.model,
-          seedIn, startIn, tf.constant(4.5f), tf.constant(6), maxSteps);
+      var out =
+          IterativeDecoder.decode(
+              LayerContext.inference(tf, vars::read, Precision.of("float32")),
+              CONFIG.model,
+              seedIn,
+              startIn,
+              tf.constant(4.5f),
+              tf.constant(6),
+              maxSteps);
       s.initialize();
       try (TInt64 a = TInt64.tensorOf(Shape.of(seeds.length), DataBuffers.of(seeds, true, false));
-          TInt64 b = TInt64.tensorOf(Shape.of(seeds.length, l), DataBuffers.of(start, true, false));
+          TInt64 b =
+              TInt64.tensorOf(Shape.of(seeds.length, l), DataBuffers.of(start, true, false));
           Result r = s.runner().feed(seedIn, a).feed(startIn, b).fetch(out).run()) {
         long[] ids = new long[seeds.length * l];
         ((TInt64) r.get(0)).copyTo(DataBuffers.of(ids, false, false));
@@ -89,7 +103,10 @@ class IterativeDecoderTest {
     long[] triple = generate(new long[] {3, 42, 99}, allMask(3));
     long[] again = generate(new long[] {42, 7}, allMask(2));
     assertArrayEquals(pair, again);
-    assertArrayEquals(Arrays.copyOfRange(pair, 0, l), Arrays.copyOfRange(triple, l, 2 * l), "seed 42 alone decides");
+    assertArrayEquals(
+        Arrays.copyOfRange(pair, 0, l),
+        Arrays.copyOfRange(triple, l, 2 * l),
+        "seed 42 alone decides");
     assertFalse(Arrays.equals(Arrays.copyOfRange(pair, 0, l), Arrays.copyOfRange(pair, l, 2 * l)));
     for (long id : triple) {
       assertTrue(id >= 0 && id < CONFIG.model.codebookSize, "id " + id);
@@ -98,7 +115,8 @@ class IterativeDecoderTest {
 
   @Test
   void stepsBeyondTheRequestedNumberAreSkipped() {
-    assertArrayEquals(generate(new long[] {1, 2}, allMask(2), 6), generate(new long[] {1, 2}, allMask(2), 12));
+    assertArrayEquals(
+        generate(new long[] {1, 2}, allMask(2), 6), generate(new long[] {1, 2}, allMask(2), 12));
   }
 
   @Test

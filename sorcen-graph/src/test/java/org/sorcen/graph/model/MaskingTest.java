@@ -65,9 +65,15 @@ class MaskingTest {
       }
       try (TInt64 st = TInt64.scalarOf(stepValue);
           TInt64 tok = TInt64.tensorOf(Shape.of(batch, L), DataBuffers.of(ids, true, false));
-          Result r = s.runner().feed(step, st).feed(tokens, tok)
-              .fetch(sample.dropped()).fetch(sample.masked()).fetch(sample.keptPositions()).fetch(sample.maskRate())
-              .run()) {
+          Result r =
+              s.runner()
+                  .feed(step, st)
+                  .feed(tokens, tok)
+                  .fetch(sample.dropped())
+                  .fetch(sample.masked())
+                  .fetch(sample.keptPositions())
+                  .fetch(sample.maskRate())
+                  .run()) {
         TBool d = (TBool) r.get(0);
         TBool m = (TBool) r.get(1);
         TInt32 k = (TInt32) r.get(2);
@@ -121,7 +127,10 @@ class MaskingTest {
         int numMask = (int) Math.ceil((double) d.rate * L);
         for (int b = 0; b < B; b++) {
           assertEquals(numDrop, count(d.dropped[b]), "dropped count, step " + step + " row " + b);
-          assertEquals(numMask, count(d.masked[b]), "masked count, step " + step + " row " + b + " r=" + d.rate);
+          assertEquals(
+              numMask,
+              count(d.masked[b]),
+              "masked count, step " + step + " row " + b + " r=" + d.rate);
           int k = 0;
           for (int i = 0; i < L; i++) {
             if (d.dropped[b][i]) {
@@ -144,7 +153,8 @@ class MaskingTest {
       Draw a = f.run(7, B);
       Draw b = f.run(8, B);
       // Rows of one batch use different orders.
-      assertFalse(Arrays.equals(a.dropped[0], a.dropped[1]), "two rows of a batch drop the same positions");
+      assertFalse(
+          Arrays.equals(a.dropped[0], a.dropped[1]), "two rows of a batch drop the same positions");
       // Different steps give different masks.
       assertFalse(Arrays.deepEquals(a.dropped, b.dropped), "steps 7 and 8 drop the same positions");
       assertFalse(Arrays.deepEquals(a.masked, b.masked), "steps 7 and 8 mask the same positions");
@@ -175,7 +185,9 @@ class MaskingTest {
       assertTrue(Arrays.deepEquals(first.masked, d.masked));
       assertTrue(Arrays.deepEquals(first.kept, d.kept));
     }
-    assertFalse(Arrays.deepEquals(first.dropped, otherSeed.dropped), "another run seed gives the same mask");
+    assertFalse(
+        Arrays.deepEquals(first.dropped, otherSeed.dropped),
+        "another run seed gives the same mask");
   }
 
   @Test
@@ -265,12 +277,14 @@ class MaskingTest {
 
     int n = 2000;
     double[] draws = new double[n];
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TInt64> step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
       Operand<TFloat32> rate = Masking.maskRate(tf, cfg, new RandomStream(step, 11));
       for (int i = 0; i < n; i++) {
-        try (TInt64 st = TInt64.scalarOf(i); Result r = s.runner().feed(step, st).fetch(rate).run()) {
+        try (TInt64 st = TInt64.scalarOf(i);
+            Result r = s.runner().feed(step, st).fetch(rate).run()) {
           draws[i] = ((TFloat32) r.get(0)).getFloat();
         }
       }

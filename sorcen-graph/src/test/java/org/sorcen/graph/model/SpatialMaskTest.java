@@ -48,11 +48,13 @@ class SpatialMaskTest {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = rnd.nextInt(C);
     }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TInt64> step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
       Placeholder<TInt64> echo = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, L)));
-      SpatialMask.Crop crop = SpatialMask.sample(tf, cfg.model, cfg.masking, echo, new RandomStream(step, 21));
+      SpatialMask.Crop crop =
+          SpatialMask.sample(tf, cfg.model, cfg.masking, echo, new RandomStream(step, 21));
       Operand<TInt64> out = SpatialMask.apply(tf, cfg.model, echo, crop);
       try (TInt64 et = TInt64.tensorOf(Shape.of(B, L), DataBuffers.of(ids, true, false))) {
         for (long st = 0; st < steps; st++) {
@@ -60,8 +62,14 @@ class SpatialMaskTest {
           boolean[] inside = new boolean[B * L];
           long[] masked = new long[B * L];
           try (TInt64 stt = TInt64.scalarOf(st);
-              Result r = s.runner().feed(step, stt).feed(echo, et)
-                  .fetch(crop.side()).fetch(crop.inside()).fetch(out).run()) {
+              Result r =
+                  s.runner()
+                      .feed(step, stt)
+                      .feed(echo, et)
+                      .fetch(crop.side())
+                      .fetch(crop.inside())
+                      .fetch(out)
+                      .run()) {
             TInt32 sideT = (TInt32) r.get(0);
             assertEquals(0, sideT.shape().numDimensions(), "one crop side per batch");
             side = sideT.getInt();
@@ -72,7 +80,8 @@ class SpatialMaskTest {
             in.copyTo(DataBuffers.of(inside, false, false));
             o.copyTo(DataBuffers.of(masked, false, false));
           }
-          assertTrue(side >= lo && side <= G, "crop side " + side + " outside [" + lo + ", " + G + "]");
+          assertTrue(
+              side >= lo && side <= G, "crop side " + side + " outside [" + lo + ", " + G + "]");
           sideCounts[side]++;
           Set<Integer> corners = new HashSet<>();
           for (int b = 0; b < B; b++) {
@@ -127,7 +136,10 @@ class SpatialMaskTest {
       assertEquals(steps * p, sideCounts[side], 5 * sd, "count of side " + side);
     }
     assertTrue(batchesBelowG > 0);
-    assertEquals(batchesBelowG, rowsWithVaryingCorner, "the corner does not vary across the rows of a batch");
+    assertEquals(
+        batchesBelowG,
+        rowsWithVaryingCorner,
+        "the corner does not vary across the rows of a batch");
     // Corners are uniform over [0, G − s] on each axis.
     for (int side = lo; side < G; side++) {
       int places = G - side + 1;
@@ -138,11 +150,17 @@ class SpatialMaskTest {
         }
         for (int v = 0; v < G; v++) {
           if (v >= places) {
-            assertEquals(0, cornerCounts[side][axis][v], "corner " + v + " with side " + side + " does not fit");
+            assertEquals(
+                0,
+                cornerCounts[side][axis][v],
+                "corner " + v + " with side " + side + " does not fit");
           } else {
             double p = 1.0 / places;
             double sd = Math.sqrt(total * p * (1 - p));
-            assertEquals(total * p, cornerCounts[side][axis][v], 5 * sd + 1,
+            assertEquals(
+                total * p,
+                cornerCounts[side][axis][v],
+                5 * sd + 1,
                 "corner value " + v + " on axis " + axis + " for side " + side);
           }
         }
@@ -165,12 +183,14 @@ class SpatialMaskTest {
       ids[i] = i % C;
     }
     Set<Integer> corners = new HashSet<>();
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Operand<TInt64> echo = tf.constant(NdArrays.wrap(Shape.of(batch, len),
-          DataBuffers.of(ids, true, false)));
+      Operand<TInt64> echo =
+          tf.constant(NdArrays.wrap(Shape.of(batch, len), DataBuffers.of(ids, true, false)));
       Placeholder<TInt64> step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-      SpatialMask.Crop crop = SpatialMask.sample(tf, cfg.model, cfg.masking, echo, new RandomStream(step, 1));
+      SpatialMask.Crop crop =
+          SpatialMask.sample(tf, cfg.model, cfg.masking, echo, new RandomStream(step, 1));
       Operand<TInt64> out = SpatialMask.apply(tf, cfg.model, echo, crop);
       for (long st = 0; st < 10; st++) {
         try (TInt64 stt = TInt64.scalarOf(st);

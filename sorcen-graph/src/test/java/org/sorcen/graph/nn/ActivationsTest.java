@@ -32,7 +32,8 @@ class ActivationsTest {
       xv[i] = (float) r.nextGaussian();
       wv[i] = (float) r.nextGaussian();
     }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Operand<TFloat32> x = tf.constant(Shape.of(b, n, c), DataBuffers.of(xv));
       Operand<TFloat32> w = tf.constant(Shape.of(b, n, c), DataBuffers.of(wv));
@@ -57,9 +58,11 @@ class ActivationsTest {
             }
             for (int k = 0; k < c; k++) {
               double logSoftmax = xv[row + k] - max - Math.log(z);
-              assertEquals(logSoftmax, lp.getFloat(i, j, k), 1e-5, "value " + i + "," + j + "," + k);
+              assertEquals(
+                  logSoftmax, lp.getFloat(i, j, k), 1e-5, "value " + i + "," + j + "," + k);
               double expected = wv[row + k] - Math.exp(logSoftmax) * sumW;
-              assertEquals(expected, gr.getFloat(i, j, k), 1e-5, "gradient " + i + "," + j + "," + k);
+              assertEquals(
+                  expected, gr.getFloat(i, j, k), 1e-5, "gradient " + i + "," + j + "," + k);
             }
           }
         }

@@ -39,7 +39,8 @@ class RewrittenPathsTest {
     int n = 5;
     int d = 8;
     int heads = 2;
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Map<String, Operand<TFloat32>> w = new HashMap<>();
       w.put("a.qkv.weight", random(tf, 3 * d, d));
@@ -62,7 +63,8 @@ class RewrittenPathsTest {
     int width = 8;
     int vocab = 11;
     int codebook = 6;
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Map<String, Operand<TFloat32>> w = new HashMap<>();
       w.put("mlm_layer.fc.weight", random(tf, width, width));
@@ -74,39 +76,55 @@ class RewrittenPathsTest {
       LayerContext ctx = LayerContext.inference(tf, w::get, Precision.of("float32"));
       Operand<TFloat32> h = random(tf, b, positions + 1, width);
       Operand<TFloat32> full = MlmHead.apply(ctx, h);
-      Operand<TFloat32> plain = tf.slice(full, tf.constant(new int[] {0, 1, 0}),
-          tf.constant(new int[] {-1, positions, codebook}));
+      Operand<TFloat32> plain =
+          tf.slice(
+              full,
+              tf.constant(new int[] {0, 1, 0}),
+              tf.constant(new int[] {-1, positions, codebook}));
       Operand<TFloat32> fast = MlmHead.gridLogits(ctx, h, codebook);
-      assertSame(s, tf, fast, plain, random(tf, b, positions, codebook),
-          List.of(h, w.get("mlm_layer.fc.weight"), w.get("mlm_layer.bias")), 0);
+      assertSame(
+          s,
+          tf,
+          fast,
+          plain,
+          random(tf, b, positions, codebook),
+          List.of(h, w.get("mlm_layer.fc.weight"), w.get("mlm_layer.bias")),
+          0);
     }
   }
 
   @Test
   void dropoutMaskEqualsSelectingScaledValuesAndKeepsTheRate() {
     double rate = 0.1;
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Operand<TInt64> step = tf.constant(7L);
       RandomStream stream = new RandomStream(step, 3);
-      LayerContext ctx = LayerContext.training(tf, name -> null, Precision.of("float32"), rate, stream);
+      LayerContext ctx =
+          LayerContext.training(tf, name -> null, Precision.of("float32"), rate, stream);
       Operand<TFloat32> x = random(tf, 64, 5, 65, 7); // odd row length: the word tail is cut off
       Operand<TFloat32> fast = ctx.dropout(x);
       // The plain graph on the same draw: select(keep, x/(1-p), 0), keep read back from the output.
       Operand<TBool> kept = tf.math.notEqual(fast, tf.constant(0f));
-      Operand<TFloat32> plain = tf.select(kept, tf.math.mul(x, tf.constant((float) (1 / (1 - rate)))), tf.zerosLike(x));
+      Operand<TFloat32> plain =
+          tf.select(kept, tf.math.mul(x, tf.constant((float) (1 / (1 - rate)))), tf.zerosLike(x));
       assertSame(s, tf, fast, plain, random(tf, 64, 5, 65, 7), List.of(x), 0);
-      Operand<TFloat32> keptFraction = tf.math.mean(tf.dtypes.cast(kept, TFloat32.class),
-          tf.constant(new int[] {0, 1, 2, 3}));
+      Operand<TFloat32> keptFraction =
+          tf.math.mean(tf.dtypes.cast(kept, TFloat32.class), tf.constant(new int[] {0, 1, 2, 3}));
       Operand<TFloat32> again = ctx.dropout(x);
-      Operand<TFloat32> sameMaskShare = tf.math.mean(tf.dtypes.cast(tf.math.equal(tf.math.notEqual(again,
-          tf.constant(0f)), kept), TFloat32.class), tf.constant(new int[] {0, 1, 2, 3}));
+      Operand<TFloat32> sameMaskShare =
+          tf.math.mean(
+              tf.dtypes.cast(
+                  tf.math.equal(tf.math.notEqual(again, tf.constant(0f)), kept), TFloat32.class),
+              tf.constant(new int[] {0, 1, 2, 3}));
       try (Result r = s.runner().fetch(keptFraction).fetch(sameMaskShare).run()) {
         double frac = ((TFloat32) r.get(0)).getFloat();
         // 145 600 Bernoulli(0.9) draws: the standard error is 0.0008.
         assertEquals(1 - rate, frac, 0.004, "kept fraction");
         double agree = ((TFloat32) r.get(1)).getFloat();
-        // A second use draws a fresh mask: two independent masks agree on p² + (1−p)² = 82% of elements.
+        // A second use draws a fresh mask: two independent masks agree on p² + (1−p)² = 82% of
+        // elements.
         assertNotEquals(1.0, agree);
         assertEquals(0.82, agree, 0.01);
       }
@@ -115,12 +133,16 @@ class RewrittenPathsTest {
 
   @Test
   void l2LossNormEqualsTheRootOfTheSumOfSquares() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      List<Operand<TFloat32>> grads = List.of(random(tf, 40, 30), random(tf, 30), random(tf, 2, 3, 4));
+      List<Operand<TFloat32>> grads =
+          List.of(random(tf, 40, 30), random(tf, 30), random(tf, 2, 3, 4));
       List<Operand<TFloat32>> squares = new ArrayList<>();
       for (Operand<TFloat32> gr : grads) {
-        squares.add(tf.reduceSum(tf.math.square(gr), tf.range(tf.constant(0), tf.rank(gr), tf.constant(1))));
+        squares.add(
+            tf.reduceSum(
+                tf.math.square(gr), tf.range(tf.constant(0), tf.rank(gr), tf.constant(1))));
       }
       Operand<TFloat32> plain = tf.math.sqrt(tf.math.addN(squares));
       Operand<TFloat32> fast = new GradientClipping(tf, grads, 1.0).globalNorm();
@@ -134,7 +156,8 @@ class RewrittenPathsTest {
   }
 
   /** The attention this project used before the rank-4 split: [B, N, 3, H, dh] → [3, B, H, N, dh]. */
-  private static Operand<TFloat32> rankFiveAttention(LayerContext ctx, Operand<TFloat32> x, int heads) {
+  private static Operand<TFloat32> rankFiveAttention(
+      LayerContext ctx, Operand<TFloat32> x, int heads) {
     Ops tf = ctx.tf();
     long n = x.shape().get(1);
     long width = x.shape().get(2);
@@ -145,18 +168,27 @@ class RewrittenPathsTest {
     var parts = tf.unstack(qkv, 3L).output();
     Operand<TFloat32> q = tf.math.mul(parts.get(0), tf.constant((float) Math.pow(headDim, -0.5)));
     Operand<TFloat32> scores = ctx.precision().batchMatMul(tf, q, parts.get(1), true);
-    Operand<TFloat32> mixed = ctx.precision().batchMatMul(tf, tf.nn.softmax(scores), parts.get(2), false);
+    Operand<TFloat32> mixed =
+        ctx.precision().batchMatMul(tf, tf.nn.softmax(scores), parts.get(2), false);
     mixed = tf.linalg.transpose(mixed, tf.constant(new int[] {0, 2, 1, 3}));
     mixed = tf.reshape(mixed, tf.constant(new long[] {-1, n, width}));
     return Linear.apply(ctx, "a.proj", mixed);
   }
 
   /** Values of {@code fast} and {@code plain}, and the gradients of Σ probe·y w.r.t. {@code inputs}, agree. */
-  private static void assertSame(Session s, Ops tf, Operand<TFloat32> fast, Operand<TFloat32> plain,
-      Operand<TFloat32> probe, List<Operand<TFloat32>> inputs, double tolerance) {
+  private static void assertSame(
+      Session s,
+      Ops tf,
+      Operand<TFloat32> fast,
+      Operand<TFloat32> plain,
+      Operand<TFloat32> probe,
+      List<Operand<TFloat32>> inputs,
+      double tolerance) {
     Operand<TInt32> all = tf.range(tf.constant(0), tf.rank(fast), tf.constant(1));
-    List<Operand<TFloat32>> gf = Gradients.of(tf, tf.reduceSum(tf.math.mul(fast, probe), all), inputs);
-    List<Operand<TFloat32>> gp = Gradients.of(tf, tf.reduceSum(tf.math.mul(plain, probe), all), inputs);
+    List<Operand<TFloat32>> gf =
+        Gradients.of(tf, tf.reduceSum(tf.math.mul(fast, probe), all), inputs);
+    List<Operand<TFloat32>> gp =
+        Gradients.of(tf, tf.reduceSum(tf.math.mul(plain, probe), all), inputs);
     Session.Runner runner = s.runner().fetch(fast).fetch(plain);
     for (int i = 0; i < inputs.size(); i++) {
       runner.fetch(gf.get(i)).fetch(gp.get(i));
@@ -167,7 +199,8 @@ class RewrittenPathsTest {
         float[] e = values((TFloat32) r.get(k + 1));
         assertEquals(e.length, a.length);
         for (int i = 0; i < a.length; i++) {
-          assertEquals(e[i], a[i], tolerance, (k == 0 ? "value" : "gradient " + (k / 2 - 1)) + " at " + i);
+          assertEquals(
+              e[i], a[i], tolerance, (k == 0 ? "value" : "gradient " + (k / 2 - 1)) + " at " + i);
         }
       }
     }

@@ -25,29 +25,52 @@ class EmaCodebookTest {
   private static final long[] IDS = {0, 0, 2, 0, 2};
 
   private static TokenizerConfig config(double threshold) {
-    return TokenizerConfig.parse("{\"codebook_size\": 4, \"code_dim\": 2, \"ema_decay\": 0.9, \"laplace_eps\": 0.01,"
-        + " \"dead_code_threshold\": " + threshold + "}", "test", Map.of());
+    return TokenizerConfig.parse(
+        "{\"codebook_size\": 4, \"code_dim\": 2, \"ema_decay\": 0.9, \"laplace_eps\": 0.01,"
+            + " \"dead_code_threshold\": "
+            + threshold
+            + "}",
+        "test",
+        Map.of());
   }
 
   /** [size C, sum C·D, embed C·D] after one update from SIZE0/SUM0 with batch Z/IDS. */
   private static float[][] run(TokenizerConfig cfg, long seed) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
-      vars.create(EmaCodebook.EMBED, Shape.of(C, D), VariableRole.STATISTIC,
+      vars.create(
+          EmaCodebook.EMBED,
+          Shape.of(C, D),
+          VariableRole.STATISTIC,
           init -> init.zeros(init.constant(new long[] {C, D}), TFloat32.class));
-      vars.create(EmaCodebook.CLUSTER_SIZE, Shape.of(C),
-          VariableRole.STATISTIC, init -> init.constant(SIZE0));
-      vars.create(EmaCodebook.EMBED_SUM, Shape.of(C, D),
-          VariableRole.STATISTIC, init -> init.constant(SUM0));
-      EmaCodebook.Update u = EmaCodebook.update(tf, vars, cfg, tf.constant(Z), tf.constant(IDS),
-          tf.constant(new long[] {seed, 0}));
+      vars.create(
+          EmaCodebook.CLUSTER_SIZE,
+          Shape.of(C),
+          VariableRole.STATISTIC,
+          init -> init.constant(SIZE0));
+      vars.create(
+          EmaCodebook.EMBED_SUM,
+          Shape.of(C, D),
+          VariableRole.STATISTIC,
+          init -> init.constant(SUM0));
+      EmaCodebook.Update u =
+          EmaCodebook.update(
+              tf, vars, cfg, tf.constant(Z), tf.constant(IDS), tf.constant(new long[] {seed, 0}));
       s.initialize();
       s.runner().addTarget(tf.withControlDependencies(u.ops()).noOp()).run();
-      try (Result r = s.runner().fetch(vars.get(EmaCodebook.CLUSTER_SIZE).read(tf))
-          .fetch(vars.get(EmaCodebook.EMBED_SUM).read(tf)).fetch(vars.get(EmaCodebook.EMBED).read(tf)).run()) {
-        return new float[][] {VectorQuantizerTest.floats(r.get(0)), VectorQuantizerTest.floats(r.get(1)),
-            VectorQuantizerTest.floats(r.get(2))};
+      try (Result r =
+          s.runner()
+              .fetch(vars.get(EmaCodebook.CLUSTER_SIZE).read(tf))
+              .fetch(vars.get(EmaCodebook.EMBED_SUM).read(tf))
+              .fetch(vars.get(EmaCodebook.EMBED).read(tf))
+              .run()) {
+        return new float[][] {
+          VectorQuantizerTest.floats(r.get(0)),
+          VectorQuantizerTest.floats(r.get(1)),
+          VectorQuantizerTest.floats(r.get(2))
+        };
       }
     }
   }
@@ -91,7 +114,11 @@ class EmaCodebookTest {
     double[][] want = expected(cfg);
     for (int k = 0; k < 3; k++) {
       for (int i = 0; i < want[k].length; i++) {
-        assertEquals(want[k][i], got[k][i], 1e-5 * Math.max(1, Math.abs(want[k][i])), "tensor " + k + "[" + i + "]");
+        assertEquals(
+            want[k][i],
+            got[k][i],
+            1e-5 * Math.max(1, Math.abs(want[k][i])),
+            "tensor " + k + "[" + i + "]");
       }
     }
   }
@@ -108,8 +135,11 @@ class EmaCodebookTest {
       float[] embed = {got[2][c * D], got[2][c * D + 1]};
       if (dead) {
         assertEquals(1.0f, got[0][c], "restarted size = threshold");
-        assertTrue(isRowOfZ(embed), "code " + c + " restarted at a batch vector, got " + embed[0] + "," + embed[1]);
-        assertArrayEquals(embed, new float[] {got[1][c * D], got[1][c * D + 1]}, 1e-6f, "sum = threshold·z");
+        assertTrue(
+            isRowOfZ(embed),
+            "code " + c + " restarted at a batch vector, got " + embed[0] + "," + embed[1]);
+        assertArrayEquals(
+            embed, new float[] {got[1][c * D], got[1][c * D + 1]}, 1e-6f, "sum = threshold·z");
       } else {
         assertEquals(want[0][c], got[0][c], 1e-5);
         assertEquals(want[2][c * D], embed[0], 1e-5);

@@ -34,7 +34,8 @@ class VectorQuantizerTest {
       }
     }
     assertArrayEquals(new long[] {0, 1, 2, 3, 1, 2}, expected, "the hand-made case itself");
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Operand<TInt64> ids = VectorQuantizer.nearest(tf, tf.constant(z), tf.constant(CODES));
       try (Result r = s.runner().fetch(ids).run()) {
@@ -54,16 +55,20 @@ class VectorQuantizerTest {
     float[][] x = {{1, 2}, {-1, 0.5f}, {0.3f, 3}};
     float[][] w = {{0.2f, -0.1f}, {0.4f, 0.3f}};
     float[][] c = {{1, -2}, {0.5f, 3}, {-1, 1}};
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Operand<TFloat32> wc = tf.constant(w);
       Operand<TFloat32> z = tf.linalg.matMul(tf.constant(x), wc);
       Operand<TFloat32> codes = tf.constant(CODES);
-      Operand<TFloat32> q = VectorQuantizer.lookup(tf, codes, VectorQuantizer.nearest(tf, tf.stopGradient(z), codes));
+      Operand<TFloat32> q =
+          VectorQuantizer.lookup(tf, codes, VectorQuantizer.nearest(tf, tf.stopGradient(z), codes));
       Operand<TFloat32> st = VectorQuantizer.straightThrough(tf, z, q);
-      Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(st, tf.constant(c)), tf.constant(new int[] {0, 1}));
+      Operand<TFloat32> loss =
+          tf.reduceSum(tf.math.mul(st, tf.constant(c)), tf.constant(new int[] {0, 1}));
       Output<?>[] grad = g.addGradients(loss.asOutput(), new Output<?>[] {wc.asOutput()});
-      Operand<TFloat32> expected = tf.linalg.matMul(tf.constant(x), tf.constant(c), MatMul.transposeA(true));
+      Operand<TFloat32> expected =
+          tf.linalg.matMul(tf.constant(x), tf.constant(c), MatMul.transposeA(true));
       try (Result r = s.runner().fetch(grad[0]).fetch(expected).fetch(st).fetch(q).run()) {
         assertArrayEquals(floats(r.get(1)), floats(r.get(0)), 1e-6f);
         assertArrayEquals(floats(r.get(3)), floats(r.get(2)), 1e-6f, "forward value is the code");
@@ -73,9 +78,11 @@ class VectorQuantizerTest {
 
   @Test
   void countsCodesUsed() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Operand<TFloat32> used = VectorQuantizer.codesUsed(tf, tf.constant(new long[] {3, 3, 0, 7, 0}), 8);
+      Operand<TFloat32> used =
+          VectorQuantizer.codesUsed(tf, tf.constant(new long[] {3, 3, 0, 7, 0}), 8);
       try (Result r = s.runner().fetch(used).run()) {
         assertEquals(3f, ((TFloat32) r.get(0)).getFloat());
       }

@@ -27,25 +27,46 @@ import org.tensorflow.types.TInt64;
 class AdamWTest {
   @Test
   void decayRuleFollowsSpec() {
-    SorcenConfig config = ConfigLoader.parse("""
+    SorcenConfig config =
+        ConfigLoader.parse(
+            """
         {"model": {"grid": 2, "codebook_size": 16, "embed_dim": 8, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 8, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 8,
           "projector_dim": 4, "predictor_hidden_dim": 8, "classifier_hidden_dim": 8, "num_classes": 3},
          "echo": {"top_k": 3}}
-        """, "t", Map.of());
+        """,
+            "t",
+            Map.of());
     try (Graph g = new Graph()) {
       Variables vars = new Variables(Ops.create(g));
       SorcenVariables.declare(vars, config);
-      for (String decays : List.of("token_emb.word_embeddings.weight", "token_emb.position_embeddings.weight",
-          "blocks.0.attn.qkv.weight", "blocks.0.mlp.fc2.weight", "decoder_pos_embed_learned",
-          "projector.projector.0.weight", "classifier.2.weight", "mlm_layer.fc.weight",
-          "momentum_projector.projector.0.weight", "momentum_projector.projector.3.weight")) {
+      for (String decays :
+          List.of(
+              "token_emb.word_embeddings.weight",
+              "token_emb.position_embeddings.weight",
+              "blocks.0.attn.qkv.weight",
+              "blocks.0.mlp.fc2.weight",
+              "decoder_pos_embed_learned",
+              "projector.projector.0.weight",
+              "classifier.2.weight",
+              "mlm_layer.fc.weight",
+              "momentum_projector.projector.0.weight",
+              "momentum_projector.projector.3.weight")) {
         assertTrue(vars.get(decays).decays(), decays);
       }
-      for (String keeps : List.of("blocks.0.attn.qkv.bias", "blocks.0.norm1.weight", "norm.weight",
-          "token_emb.LayerNorm.weight", "mlm_layer.bias", "mlm_layer.ln.weight", "projector.projector.1.weight",
-          "projector.projector.1.running_mean", "blocks_momentum.0.attn.qkv.weight",
-          "momentum_projector.projector.0.bias", "momentum_projector.projector.1.weight")) {
+      for (String keeps :
+          List.of(
+              "blocks.0.attn.qkv.bias",
+              "blocks.0.norm1.weight",
+              "norm.weight",
+              "token_emb.LayerNorm.weight",
+              "mlm_layer.bias",
+              "mlm_layer.ln.weight",
+              "projector.projector.1.weight",
+              "projector.projector.1.running_mean",
+              "blocks_momentum.0.attn.qkv.weight",
+              "momentum_projector.projector.0.bias",
+              "momentum_projector.projector.1.weight")) {
         assertFalse(vars.get(keeps).decays(), keeps);
       }
     }
@@ -59,19 +80,39 @@ class AdamWTest {
     float lr = 0.01f;
     float[] w0 = {0.5f, -1.0f, 2.0f, 0.25f};
     float[] gw = {0.3f, -0.2f, 0.0f, 1.5f};
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
-      ModelVariable w = vars.create("layer.weight", Shape.of(2, 2), VariableRole.TRAINABLE,
-          init -> init.constant(new float[][] {{w0[0], w0[1]}, {w0[2], w0[3]}}));
-      ModelVariable b = vars.create("layer.bias", Shape.of(4), VariableRole.TRAINABLE, init -> init.constant(w0));
-      ModelVariable step = vars.create("step", Shape.scalar(), TInt64.class, VariableRole.OPTIMIZER,
-          init -> init.constant(0L));
+      ModelVariable w =
+          vars.create(
+              "layer.weight",
+              Shape.of(2, 2),
+              VariableRole.TRAINABLE,
+              init -> init.constant(new float[][] {{w0[0], w0[1]}, {w0[2], w0[3]}}));
+      ModelVariable b =
+          vars.create("layer.bias", Shape.of(4), VariableRole.TRAINABLE, init -> init.constant(w0));
+      ModelVariable step =
+          vars.create(
+              "step",
+              Shape.scalar(),
+              TInt64.class,
+              VariableRole.OPTIMIZER,
+              init -> init.constant(0L));
       Operand<TFloat32> gradW = tf.constant(new float[][] {{gw[0], gw[1]}, {gw[2], gw[3]}});
       Operand<TFloat32> gradB = tf.constant(gw);
-      List<Op> ups = AdamW.updates(tf, vars, List.of(w, b), List.of(gradW, gradB), tf.constant(lr), step.read(tf), cfg,
-          List.of());
-      Op train = tf.withControlDependencies(ups).assignAddVariableOp(step.handle(), tf.constant(1L));
+      List<Op> ups =
+          AdamW.updates(
+              tf,
+              vars,
+              List.of(w, b),
+              List.of(gradW, gradB),
+              tf.constant(lr),
+              step.read(tf),
+              cfg,
+              List.of());
+      Op train =
+          tf.withControlDependencies(ups).assignAddVariableOp(step.handle(), tf.constant(1L));
       s.initialize();
       double[] pw = toDouble(w0);
       double[] pb = toDouble(w0);
@@ -97,7 +138,14 @@ class AdamWTest {
     }
   }
 
-  private static void torchStep(double[] p, double[] m, double[] v, float[] g, double lr, OptimizerConfig c, int t,
+  private static void torchStep(
+      double[] p,
+      double[] m,
+      double[] v,
+      float[] g,
+      double lr,
+      OptimizerConfig c,
+      int t,
       boolean decay) {
     for (int i = 0; i < p.length; i++) {
       if (decay) {

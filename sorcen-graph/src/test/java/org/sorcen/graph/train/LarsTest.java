@@ -35,15 +35,29 @@ class LarsTest {
   private static void check(double trust, double wd) {
     double lr = 0.5;
     double momentum = 0.9;
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
-      ModelVariable w = vars.create("head.weight", Shape.of(2, 2), VariableRole.TRAINABLE,
-          init -> init.constant(new float[][] {{W0[0], W0[1]}, {W0[2], W0[3]}}));
-      ModelVariable b = vars.create("head.bias", Shape.of(4), VariableRole.TRAINABLE, init -> init.constant(W0));
+      ModelVariable w =
+          vars.create(
+              "head.weight",
+              Shape.of(2, 2),
+              VariableRole.TRAINABLE,
+              init -> init.constant(new float[][] {{W0[0], W0[1]}, {W0[2], W0[3]}}));
+      ModelVariable b =
+          vars.create("head.bias", Shape.of(4), VariableRole.TRAINABLE, init -> init.constant(W0));
       Operand<TFloat32> gw = tf.constant(new float[][] {{G[0], G[1]}, {G[2], G[3]}});
-      List<Op> ups = Lars.updates(tf, vars, List.of(w, b), List.of(gw, tf.constant(G)), tf.constant((float) lr),
-          momentum, wd, trust);
+      List<Op> ups =
+          Lars.updates(
+              tf,
+              vars,
+              List.of(w, b),
+              List.of(gw, tf.constant(G)),
+              tf.constant((float) lr),
+              momentum,
+              wd,
+              trust);
       Op step = tf.withControlDependencies(ups).noOp();
       s.initialize();
       double[] pw = toDouble(W0);
@@ -56,15 +70,26 @@ class LarsTest {
         byHand(pb, muB, lr, momentum, wd, trust, false);
         try (Result r = s.runner().fetch(w.read(tf)).fetch(b.read(tf)).run()) {
           for (int i = 0; i < 4; i++) {
-            assertEquals(pw[i], ((TFloat32) r.get(0)).getFloat(i / 2, i % 2), 1e-6, "weight " + i + " step " + t);
-            assertEquals(pb[i], ((TFloat32) r.get(1)).getFloat(i), 1e-6, "bias " + i + " step " + t);
+            assertEquals(
+                pw[i],
+                ((TFloat32) r.get(0)).getFloat(i / 2, i % 2),
+                1e-6,
+                "weight " + i + " step " + t);
+            assertEquals(
+                pb[i], ((TFloat32) r.get(1)).getFloat(i), 1e-6, "bias " + i + " step " + t);
           }
         }
       }
     }
   }
 
-  private static void byHand(double[] p, double[] mu, double lr, double momentum, double wd, double trust,
+  private static void byHand(
+      double[] p,
+      double[] mu,
+      double lr,
+      double momentum,
+      double wd,
+      double trust,
       boolean matrix) {
     double[] d = new double[p.length];
     for (int i = 0; i < p.length; i++) {

@@ -31,7 +31,8 @@ class SchedulesTest {
   }
 
   /** Independent double-precision reference of ALGORITHM.md §6. */
-  private static double expectedLr(double e, double blr, int batch, double warm, double total, double min) {
+  private static double expectedLr(
+      double e, double blr, int batch, double warm, double total, double min) {
     double peak = blr * batch / 256.0;
     if (e < warm) {
       return peak * e / warm;
@@ -45,7 +46,8 @@ class SchedulesTest {
     return 1 - (1 - beta0) * (Math.cos(Math.PI * Math.min(e / total, 1.0)) + 1) / 2;
   }
 
-  private static void assertRel(double expected, double actual, double rel, double absFloor, String what) {
+  private static void assertRel(
+      double expected, double actual, double rel, double absFloor, String what) {
     double tol = Math.max(rel * Math.abs(expected), absFloor);
     assertEquals(expected, actual, tol, what);
   }
@@ -63,16 +65,27 @@ class SchedulesTest {
 
   private static Values[] run(SorcenConfig cfg, double stepsPerEpoch, long[] steps) {
     Values[] out = new Values[steps.length];
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TInt64> step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
       Schedules sch = new Schedules(tf, cfg, step, stepsPerEpoch);
       for (int i = 0; i < steps.length; i++) {
         try (TInt64 st = TInt64.scalarOf(steps[i]);
-            Result r = s.runner().feed(step, st).fetch(sch.epoch()).fetch(sch.learningRate())
-                .fetch(sch.momentum()).fetch(sch.echoWarmup()).run()) {
-          out[i] = new Values(((TFloat32) r.get(0)).getFloat(), ((TFloat32) r.get(1)).getFloat(),
-              ((TFloat32) r.get(2)).getFloat(), ((TBool) r.get(3)).getBoolean());
+            Result r =
+                s.runner()
+                    .feed(step, st)
+                    .fetch(sch.epoch())
+                    .fetch(sch.learningRate())
+                    .fetch(sch.momentum())
+                    .fetch(sch.echoWarmup())
+                    .run()) {
+          out[i] =
+              new Values(
+                  ((TFloat32) r.get(0)).getFloat(),
+                  ((TFloat32) r.get(1)).getFloat(),
+                  ((TFloat32) r.get(2)).getFloat(),
+                  ((TBool) r.get(3)).getBoolean());
         }
       }
     }
@@ -126,7 +139,12 @@ class SchedulesTest {
     Values[] v = run(cfg, spe, steps);
     for (int i = 0; i < steps.length; i++) {
       double e = steps[i] / spe;
-      assertRel(expectedLr(e, 1.5e-4, 512, 2, 10, 1e-6), v[i].lr(), 1e-6, lrFloor(3e-4), "lr at step " + steps[i]);
+      assertRel(
+          expectedLr(e, 1.5e-4, 512, 2, 10, 1e-6),
+          v[i].lr(),
+          1e-6,
+          lrFloor(3e-4),
+          "lr at step " + steps[i]);
       assertRel(expectedBeta(e, 10, 0.996), v[i].beta(), 1e-6, 0, "β at step " + steps[i]);
       assertEquals(e < 3, v[i].echoWarmup(), "echo warm-up at step " + steps[i]);
     }
@@ -144,7 +162,12 @@ class SchedulesTest {
     Values[] v = run(cfg, 5, steps);
     for (int i = 0; i < steps.length; i++) {
       double e = steps[i] / 5.0;
-      assertRel(expectedLr(e, 1.5e-4, 512, 0, 10, 1e-6), v[i].lr(), 1e-6, lrFloor(3e-4), "lr at step " + steps[i]);
+      assertRel(
+          expectedLr(e, 1.5e-4, 512, 0, 10, 1e-6),
+          v[i].lr(),
+          1e-6,
+          lrFloor(3e-4),
+          "lr at step " + steps[i]);
       assertEquals(false, v[i].echoWarmup());
     }
     assertRel(3e-4, v[0].lr(), 1e-6, 0, "no warm-up: peak lr at step 0");
@@ -156,13 +179,19 @@ class SchedulesTest {
     SorcenConfig cfg = new SorcenConfig();
     double spe = 1_281_167 / 4096.0;
     long last = (long) Math.ceil(1600 * spe);
-    long[] steps = {0, 1, 100, 12_000, 12_511, 12_600, 100_000, 250_000, 400_000, 499_000, last - 1000, last};
+    long[] steps = {
+      0, 1, 100, 12_000, 12_511, 12_600, 100_000, 250_000, 400_000, 499_000, last - 1000, last
+    };
     Values[] v = run(cfg, spe, steps);
     double peak = cfg.optimizer.peakLr(4096);
     for (int i = 0; i < steps.length; i++) {
       double e = Math.min(steps[i] / spe, 1600);
       // float32 step/epoch arithmetic at ~5e5 steps: 1e-6 of the peak as absolute tolerance.
-      assertEquals(expectedLr(e, 1.5e-4, 4096, 40, 1600, 0), v[i].lr(), 1e-6 * peak, "lr at step " + steps[i]);
+      assertEquals(
+          expectedLr(e, 1.5e-4, 4096, 40, 1600, 0),
+          v[i].lr(),
+          1e-6 * peak,
+          "lr at step " + steps[i]);
       assertEquals(expectedBeta(e, 1600, 0.996), v[i].beta(), 1e-6, "β at step " + steps[i]);
       assertEquals(e < 10, v[i].echoWarmup(), "echo warm-up at step " + steps[i]);
     }
@@ -172,7 +201,8 @@ class SchedulesTest {
   void rejectsNonPositiveStepsPerEpoch() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      assertThrows(IllegalArgumentException.class, () -> new Schedules(tf, config(), tf.constant(0L), 0));
+      assertThrows(
+          IllegalArgumentException.class, () -> new Schedules(tf, config(), tf.constant(0L), 0));
     }
   }
 }

@@ -28,8 +28,19 @@ class VqganConfigTest {
 
     // What it writes reads back the same, under the official key names.
     String json = official.toJson();
-    for (String key : new String[] {"\"embed_dim\"", "\"n_embed\"", "\"double_z\"", "\"z_channels\"",
-        "\"in_channels\"", "\"out_ch\"", "\"ch_mult\"", "\"num_res_blocks\"", "\"attn_resolutions\"", "\"dropout\""}) {
+    for (String key :
+        new String[] {
+          "\"embed_dim\"",
+          "\"n_embed\"",
+          "\"double_z\"",
+          "\"z_channels\"",
+          "\"in_channels\"",
+          "\"out_ch\"",
+          "\"ch_mult\"",
+          "\"num_res_blocks\"",
+          "\"attn_resolutions\"",
+          "\"dropout\""
+        }) {
       assertTrue(json.contains(key), key + " in " + json);
     }
     assertEquals(json, VqganConfig.parse(json, "again").toJson());
@@ -37,17 +48,29 @@ class VqganConfigTest {
 
   @Test
   void problemsAreOneLineNamingEachKey() {
-    ConfigException unknown = assertThrows(ConfigException.class,
-        () -> VqganConfig.parse("{\"ddconfig\": {\"resamp_with_conv\": true}}", "v.json"));
+    ConfigException unknown =
+        assertThrows(
+            ConfigException.class,
+            () -> VqganConfig.parse("{\"ddconfig\": {\"resamp_with_conv\": true}}", "v.json"));
     assertTrue(unknown.getMessage().contains("resamp_with_conv"), unknown.getMessage());
 
-    ConfigException bad = assertThrows(ConfigException.class, () -> VqganConfig.parse(
-        "{\"embed_dim\": 16, \"ddconfig\": {\"ch\": 48, \"double_z\": true, \"resolution\": 250}}", "v.json"));
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                VqganConfig.parse(
+                    "{\"embed_dim\": 16, \"ddconfig\": {\"ch\": 48, \"double_z\": true, \"resolution\": 250}}",
+                    "v.json"));
     String m = bad.getMessage();
     assertFalse(m.contains("\n"), m);
     assertTrue(m.startsWith("v.json: "), m);
-    for (String key : new String[] {"ddconfig.ch must be a positive multiple of 32", "ddconfig.double_z",
-        "ddconfig.z_channels (256) must equal embed_dim (16)", "ddconfig.resolution (250)"}) {
+    for (String key :
+        new String[] {
+          "ddconfig.ch must be a positive multiple of 32",
+          "ddconfig.double_z",
+          "ddconfig.z_channels (256) must equal embed_dim (16)",
+          "ddconfig.resolution (250)"
+        }) {
       assertTrue(m.contains(key), key + " in " + m);
     }
   }

@@ -40,8 +40,10 @@ import org.tensorflow.types.TFloat32;
 public final class ClusterBenchWorker {
   /** Instance keys of the all-reduce-only graph: far above any training graph's. */
   static final int BENCH_INSTANCE_KEYS = 1_000_000;
+
   /** Seconds a worker waits for a peer before its watchdog ends it: JVM start-up on a loaded host included. */
   static final double TIMEOUT_SECONDS = 300;
+
   /** Bytes of a float32 or int64 element at most; the collectives here move float32. */
   static final int FLOAT_BYTES = 4;
 
@@ -61,20 +63,24 @@ public final class ClusterBenchWorker {
     int warmup = Integer.parseInt(args[3]);
     int steps = Integer.parseInt(args[4]);
     int w = addresses.size();
-    Workers workers = w == 1 ? null : new Workers(new ClusterSpec(addresses, task), TIMEOUT_SECONDS,
-        ClusterBenchWorker::lost);
+    Workers workers =
+        w == 1
+            ? null
+            : new Workers(
+                new ClusterSpec(addresses, task), TIMEOUT_SECONDS, ClusterBenchWorker::lost);
     int batch = config.train.batchSize;
     long[] ids = new long[batch * config.model.seqLen()];
     long[] labels = new long[batch];
     Random random = new Random(config.train.seed);
     Arrays.setAll(ids, i -> random.nextInt(config.model.codebookSize));
-    Arrays.setAll(labels, i -> config.model.numClasses > 0 ? random.nextInt(config.model.numClasses) : -1);
+    Arrays.setAll(
+        labels, i -> config.model.numClasses > 0 ? random.nextInt(config.model.numClasses) : -1);
     boolean withLabels = config.model.numClasses > 0;
     ObjectNode out = new ObjectMapper().createObjectNode();
     out.put("workers", w);
     SessionSettings settings = SessionSettings.defaults();
-    try (TrainingSession session = TrainingSession.create(config, new BatchInput.Fed(withLabels), 1000, settings,
-        workers)) {
+    try (TrainingSession session =
+        TrainingSession.create(config, new BatchInput.Fed(withLabels), 1000, settings, workers)) {
       if (workers != null) {
         session.joinCluster(List.of(new Agreement.Item("worker count", w)));
       }
@@ -91,15 +97,21 @@ public final class ClusterBenchWorker {
       out.put("allreduce_elements", elements[0]);
       out.put("largest_allreduce_elements", elements[1]);
       out.put("gather_elements", elements[2]);
-      // Ring all-reduce: each worker sends and receives 2(W-1)/W of the vector; gather: the W-1 others' rows.
-      out.put("bytes_per_step", FLOAT_BYTES * (elements[0] * 2.0 * (w - 1) / w + elements[2] * (w - 1.0)));
-      out.put("allreduce_ms", workers == null ? 0 : allReduceMs(workers, (int) elements[1], warmup, steps, settings));
+      // Ring all-reduce: each worker sends and receives 2(W-1)/W of the vector; gather: the W-1
+      // others' rows.
+      out.put(
+          "bytes_per_step",
+          FLOAT_BYTES * (elements[0] * 2.0 * (w - 1) / w + elements[2] * (w - 1.0)));
+      out.put(
+          "allreduce_ms",
+          workers == null ? 0 : allReduceMs(workers, (int) elements[1], warmup, steps, settings));
     }
     if (task == 0) {
       System.out.println(out);
     }
     System.out.flush();
-    Runtime.getRuntime().halt(0); // a TensorFlow server cannot be stopped; only the JVM's exit ends it
+    Runtime.getRuntime()
+        .halt(0); // a TensorFlow server cannot be stopped; only the JVM's exit ends it
   }
 
   private static Graph graphOf(TrainingSession session) {
@@ -135,15 +147,21 @@ public final class ClusterBenchWorker {
   }
 
   /** The median time of one all-reduce of {@code length} floats, in its own graph and session on this server. */
-  private static double allReduceMs(Workers workers, int length, int warmup, int runs, SessionSettings settings) {
+  private static double allReduceMs(
+      Workers workers, int length, int warmup, int runs, SessionSettings settings) {
     ClusterSpec spec = workers.spec();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      CrossReplica replicas = CrossReplica.worker(spec.size(), spec.taskIndex(), BENCH_INSTANCE_KEYS);
-      Operand<TFloat32> summed = replicas.sum(tf, tf.fill(tf.constant(new int[] {length}), tf.constant(1f)));
+      CrossReplica replicas =
+          CrossReplica.worker(spec.size(), spec.taskIndex(), BENCH_INSTANCE_KEYS);
+      Operand<TFloat32> summed =
+          replicas.sum(tf, tf.fill(tf.constant(new int[] {length}), tf.constant(1f)));
       Operand<TFloat32> probe = tf.reduceSum(summed, tf.constant(0));
-      try (Session s = GrpcSessions.open(g, "grpc://localhost:" + spec.port(),
-          WorkerServer.sessionConfig(settings.toConfigProto(), spec))) {
+      try (Session s =
+          GrpcSessions.open(
+              g,
+              "grpc://localhost:" + spec.port(),
+              WorkerServer.sessionConfig(settings.toConfigProto(), spec))) {
         double[] ms = new double[runs];
         for (int i = 0; i < warmup + runs; i++) {
           long t0 = System.nanoTime();

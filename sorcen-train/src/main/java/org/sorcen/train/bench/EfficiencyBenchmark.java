@@ -38,7 +38,8 @@ public final class EfficiencyBenchmark {
 
     /** How much more throughput Sorcen has than official MAGE: (Sorcen samples/s ÷ MAGE online samples/s − 1) × 100. */
     public double percentMoreThroughput() {
-      return percentMore(sorcen().result().samplesPerSecond(), mageOnline().result().samplesPerSecond());
+      return percentMore(
+          sorcen().result().samplesPerSecond(), mageOnline().result().samplesPerSecond());
     }
 
     /** How many percent longer MAGE's online step is than its step on tokens: the tokenization's cost. */
@@ -58,21 +59,37 @@ public final class EfficiencyBenchmark {
    * {@code config} with its method and input replaced per row; {@code images} feeds the online row
    * (its batch size and seed must be the config's).
    */
-  public static Result run(SorcenConfig config, BatchInput.FromImages images, int warmup, int steps,
+  public static Result run(
+      SorcenConfig config,
+      BatchInput.FromImages images,
+      int warmup,
+      int steps,
       SessionSettings settings) {
     SorcenConfig sorcen = variant(config, "sorcen", TrainConfig.TOKENS);
     SorcenConfig mage = variant(config, "mage", TrainConfig.TOKENS);
     SorcenConfig online = variant(config, "mage", TrainConfig.IMAGES);
-    return new Result(List.of(
-        new Row("sorcen", "tokens (precomputed)", TrainingBenchmark.run(sorcen, warmup, steps, settings)),
-        new Row("mage", "tokens (precomputed; ablation)", TrainingBenchmark.run(mage, warmup, steps, settings)),
-        new Row("mage", "images (crop + flip + frozen tokenizer in the step; official)",
-            TrainingBenchmark.runOnImages(online, images, warmup, steps, settings))));
+    return new Result(
+        List.of(
+            new Row(
+                "sorcen",
+                "tokens (precomputed)",
+                TrainingBenchmark.run(sorcen, warmup, steps, settings)),
+            new Row(
+                "mage",
+                "tokens (precomputed; ablation)",
+                TrainingBenchmark.run(mage, warmup, steps, settings)),
+            new Row(
+                "mage",
+                "images (crop + flip + frozen tokenizer in the step; official)",
+                TrainingBenchmark.runOnImages(online, images, warmup, steps, settings))));
   }
 
   private static SorcenConfig variant(SorcenConfig config, String method, String input) {
-    SorcenConfig c = ConfigLoader.parse(ConfigLoader.toJson(config),
-        config.name, Map.of("method", method, "train.input", input));
+    SorcenConfig c =
+        ConfigLoader.parse(
+            ConfigLoader.toJson(config),
+            config.name,
+            Map.of("method", method, "train.input", input));
     return c;
   }
 }

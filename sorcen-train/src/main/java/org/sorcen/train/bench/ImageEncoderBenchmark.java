@@ -34,50 +34,79 @@ public final class ImageEncoderBenchmark {
    * Images/s of the pipeline and of its tokenizer part, at one batch size, and the pipeline's process
    * CPU seconds per image over the timed batches (on a shared machine less noisy than wall time).
    */
-  public record Result(int batch, double imagesPerSecond, double tokenizerImagesPerSecond, double cpuSecondsPerImage) {}
+  public record Result(
+      int batch,
+      double imagesPerSecond,
+      double tokenizerImagesPerSecond,
+      double cpuSecondsPerImage) {}
 
   private ImageEncoderBenchmark() {}
 
-  public static Result run(SorcenConfig config, ImageTokenizer tokenizer, int batch, int warmup, int timed,
+  public static Result run(
+      SorcenConfig config,
+      ImageTokenizer tokenizer,
+      int batch,
+      int warmup,
+      int timed,
       SessionSettings settings) {
-    if (tokenizer.codebookSize() != config.model.codebookSize || tokenizer.seqLen() != config.model.seqLen()) {
-      throw new IllegalArgumentException("the tokenizer (C = " + tokenizer.codebookSize() + ", L = "
-          + tokenizer.seqLen() + ") does not fit " + config.name + " (C = " + config.model.codebookSize + ", L = "
-          + config.model.seqLen() + ")");
+    if (tokenizer.codebookSize() != config.model.codebookSize
+        || tokenizer.seqLen() != config.model.seqLen()) {
+      throw new IllegalArgumentException(
+          "the tokenizer (C = "
+              + tokenizer.codebookSize()
+              + ", L = "
+              + tokenizer.seqLen()
+              + ") does not fit "
+              + config.name
+              + " (C = "
+              + config.model.codebookSize
+              + ", L = "
+              + config.model.seqLen()
+              + ")");
     }
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
       SorcenVariables.declareEncoder(vars, config);
       tokenizer.declare(vars);
-      Placeholder<TUint8> images = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1,
-          tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.channels())));
+      Placeholder<TUint8> images =
+          tf.placeholder(
+              TUint8.class,
+              Placeholder.shape(
+                  Shape.of(
+                      -1, tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.channels())));
       Precision precision = Precision.of(config.model.computeDtype);
       Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images, precision);
-      Operand<TFloat32> embedding = SorcenForward.embedding(LayerContext.inference(tf, vars::read, precision),
-          config.model, ids);
-      byte[] pixels = new byte[batch * tokenizer.inputHeight() * tokenizer.inputWidth() * tokenizer.channels()];
+      Operand<TFloat32> embedding =
+          SorcenForward.embedding(
+              LayerContext.inference(tf, vars::read, precision), config.model, ids);
+      byte[] pixels =
+          new byte[batch * tokenizer.inputHeight() * tokenizer.inputWidth() * tokenizer.channels()];
       new Random(0).nextBytes(pixels);
       try (Session s = new Session(g, settings.toConfigProto());
-          TUint8 in = TUint8.tensorOf(Shape.of(batch, tokenizer.inputHeight(), tokenizer.inputWidth(),
-              tokenizer.channels()), DataBuffers.of(pixels, true, false))) {
+          TUint8 in =
+              TUint8.tensorOf(
+                  Shape.of(
+                      batch, tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.channels()),
+                  DataBuffers.of(pixels, true, false))) {
         s.initialize();
         long cpu = processCpuNanos();
         double pipelineMs = median(s, images, in, embedding, warmup, timed);
         double cpuPerImage = (processCpuNanos() - cpu) / 1e9 / ((warmup + timed) * (double) batch);
         double tokenizerMs = median(s, images, in, ids, Math.min(1, warmup), timed);
-        return new Result(batch, batch / (pipelineMs / 1000), batch / (tokenizerMs / 1000), cpuPerImage);
+        return new Result(
+            batch, batch / (pipelineMs / 1000), batch / (tokenizerMs / 1000), cpuPerImage);
       }
     }
   }
 
   private static long processCpuNanos() {
-    return ((OperatingSystemMXBean) ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
-  private static double median(Session s, Placeholder<TUint8> images, TUint8 in, Operand<?> out, int warmup,
-      int timed) {
+  private static double median(
+      Session s, Placeholder<TUint8> images, TUint8 in, Operand<?> out, int warmup, int timed) {
     double[] ms = new double[timed];
     for (int i = 0; i < warmup + timed; i++) {
       long t = System.nanoTime();

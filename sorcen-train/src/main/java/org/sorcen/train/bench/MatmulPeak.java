@@ -31,18 +31,25 @@ public final class MatmulPeak {
       Ops tf = Ops.create(g);
       // A fed scalar keeps the product from being constant-folded at graph optimisation.
       Operand<TFloat32> shift = tf.placeholder(TFloat32.class);
-      Operand<TFloat32> a = tf.math.add(tf.random.statelessRandomUniform(tf.constant(new int[] {M, K}),
-          tf.constant(new long[] {1, 2})), shift);
-      Operand<TFloat32> b = tf.random.statelessRandomUniform(tf.constant(new int[] {K, N}), tf.constant(new long[] {3,
-          4}));
-      Operand<? extends TNumber> product = "bfloat16".equals(computeDtype)
-          ? tf.linalg.matMul(tf.dtypes.cast(a, TBfloat16.class), tf.dtypes.cast(b, TBfloat16.class))
-          : tf.linalg.matMul(a, b);
+      Operand<TFloat32> a =
+          tf.math.add(
+              tf.random.statelessRandomUniform(
+                  tf.constant(new int[] {M, K}), tf.constant(new long[] {1, 2})),
+              shift);
+      Operand<TFloat32> b =
+          tf.random.statelessRandomUniform(
+              tf.constant(new int[] {K, N}), tf.constant(new long[] {3, 4}));
+      Operand<? extends TNumber> product =
+          "bfloat16".equals(computeDtype)
+              ? tf.linalg.matMul(
+                  tf.dtypes.cast(a, TBfloat16.class), tf.dtypes.cast(b, TBfloat16.class))
+              : tf.linalg.matMul(a, b);
       Operand<? extends TNumber> probe = tf.reduceMax(product, tf.constant(new int[] {0, 1}));
       double best = Double.MAX_VALUE;
       for (int i = 0; i < RUNS; i++) {
         long t0 = System.nanoTime();
-        try (TFloat32 v = TFloat32.scalarOf(i * 1e-6f); Result r = s.runner().feed(shift, v).fetch(probe).run()) {
+        try (TFloat32 v = TFloat32.scalarOf(i * 1e-6f);
+            Result r = s.runner().feed(shift, v).fetch(probe).run()) {
           best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
       }

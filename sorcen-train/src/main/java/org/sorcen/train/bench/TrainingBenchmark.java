@@ -15,8 +15,14 @@ import org.sorcen.train.session.TrainingSession;
  */
 public final class TrainingBenchmark {
   /** One measured setting. */
-  public record Result(String name, int batch, boolean xla, double msPerStep, double samplesPerSecond,
-      double flopsPerSecond, double firstStepMs) {}
+  public record Result(
+      String name,
+      int batch,
+      boolean xla,
+      double msPerStep,
+      double samplesPerSecond,
+      double flopsPerSecond,
+      double firstStepMs) {}
 
   private TrainingBenchmark() {}
 
@@ -24,14 +30,20 @@ public final class TrainingBenchmark {
    * Times steps that read their batches in-graph from a dataset's training split (same config), to
    * compare with the constant in-memory batch of {@link #run}.
    */
-  public static Result runFromDataset(SorcenConfig config, TokenDataset data, int warmupSteps, int timedSteps,
+  public static Result runFromDataset(
+      SorcenConfig config,
+      TokenDataset data,
+      int warmupSteps,
+      int timedSteps,
       SessionSettings settings) {
     int batch = config.train.batchSize;
     long records = data.manifest().splits.get("train").records;
     boolean withLabels = config.model.numClasses > 0 && data.manifest().numClasses > 0;
-    BatchInput input = new BatchInput.FromShards(data.shards("train"), batch, Math.min(config.train.shuffleBuffer,
-        records), withLabels);
-    try (TrainingSession session = TrainingSession.create(config, input, Math.max(1, records / batch), settings)) {
+    BatchInput input =
+        new BatchInput.FromShards(
+            data.shards("train"), batch, Math.min(config.train.shuffleBuffer, records), withLabels);
+    try (TrainingSession session =
+        TrainingSession.create(config, input, Math.max(1, records / batch), settings)) {
       long epoch = 0;
       session.startEpoch(epoch, 0);
       long t0 = System.nanoTime();
@@ -55,8 +67,14 @@ public final class TrainingBenchmark {
       Arrays.sort(ms);
       double median = ms[timedSteps / 2];
       double samples = batch / (median / 1000);
-      return new Result(config.name + " (data)", batch, settings.xla(), median, samples,
-          samples * ModelFlops.trainingPerSample(config), firstMs);
+      return new Result(
+          config.name + " (data)",
+          batch,
+          settings.xla(),
+          median,
+          samples,
+          samples * ModelFlops.trainingPerSample(config),
+          firstMs);
     }
   }
 
@@ -65,10 +83,15 @@ public final class TrainingBenchmark {
    * crops, flips and tokenizes them in-graph with the frozen tokenizer, then trains on the ids.
    * The batches change every step as in training; FLOP/s count the model only, not the tokenizer.
    */
-  public static Result runOnImages(SorcenConfig config, BatchInput.FromImages input, int warmupSteps, int timedSteps,
+  public static Result runOnImages(
+      SorcenConfig config,
+      BatchInput.FromImages input,
+      int warmupSteps,
+      int timedSteps,
       SessionSettings settings) {
     int batch = config.train.batchSize;
-    // Schedules read epochs; a long nominal epoch keeps every row inside the same warm-up territory.
+    // Schedules read epochs; a long nominal epoch keeps every row inside the same warm-up
+    // territory.
     try (TrainingSession session = TrainingSession.create(config, input, 1000, settings)) {
       double firstMs = 0;
       double[] ms = new double[timedSteps];
@@ -87,12 +110,19 @@ public final class TrainingBenchmark {
       Arrays.sort(ms);
       double median = ms[timedSteps / 2];
       double samples = batch / (median / 1000);
-      return new Result(config.name + " (images)", batch, settings.xla(), median, samples,
-          samples * ModelFlops.trainingPerSample(config), firstMs);
+      return new Result(
+          config.name + " (images)",
+          batch,
+          settings.xla(),
+          median,
+          samples,
+          samples * ModelFlops.trainingPerSample(config),
+          firstMs);
     }
   }
 
-  public static Result run(SorcenConfig config, int warmupSteps, int timedSteps, SessionSettings settings) {
+  public static Result run(
+      SorcenConfig config, int warmupSteps, int timedSteps, SessionSettings settings) {
     int batch = config.train.batchSize;
     int seqLen = config.model.seqLen();
     long[] ids = new long[batch * seqLen];
@@ -105,7 +135,8 @@ public final class TrainingBenchmark {
       labels[i] = config.model.numClasses > 0 ? random.nextInt(config.model.numClasses) : -1;
     }
     boolean withLabels = config.model.numClasses > 0;
-    // Schedules read epochs; a long nominal epoch keeps the benchmark inside warm-up-free territory alike for all.
+    // Schedules read epochs; a long nominal epoch keeps the benchmark inside warm-up-free territory
+    // alike for all.
     try (TrainingSession session = TrainingSession.create(config, withLabels, 1000, settings)) {
       long t0 = System.nanoTime();
       session.step(ids, withLabels ? labels : null);
@@ -122,8 +153,14 @@ public final class TrainingBenchmark {
       Arrays.sort(ms);
       double median = ms[timedSteps / 2];
       double samples = batch / (median / 1000);
-      return new Result(config.name, batch, settings.xla(), median, samples,
-          samples * ModelFlops.trainingPerSample(config), firstMs);
+      return new Result(
+          config.name,
+          batch,
+          settings.xla(),
+          median,
+          samples,
+          samples * ModelFlops.trainingPerSample(config),
+          firstMs);
     }
   }
 }

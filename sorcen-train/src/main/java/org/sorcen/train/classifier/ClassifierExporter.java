@@ -17,13 +17,23 @@ public final class ClassifierExporter {
   public static final String TAG = SavedModelWriter.TAG;
   public static final String METADATA = ClassifierExport.METADATA;
   public static final String FORMAT = ClassifierExport.FORMAT;
-  public static final String PURPOSE = "Feature space for a Fréchet distance (FD) and an Inception-score analogue "
-      + "on Fashion-MNIST-like images. This is NOT ImageNet-Inception FID: figures are comparable only with "
-      + "figures from this same classifier.";
+  public static final String PURPOSE =
+      "Feature space for a Fréchet distance (FD) and an Inception-score analogue "
+          + "on Fashion-MNIST-like images. This is NOT ImageNet-Inception FID: figures are comparable only with "
+          + "figures from this same classifier.";
 
   /** What the card records beyond the config: the data, the run and its result. */
-  public record Card(ClassifierConfig config, ClassifierTrainer.Options options, int sourceHeight, int sourceWidth,
-      List<String> classNames, int trainImages, int testImages, double testAccuracy, long steps, double seconds) {}
+  public record Card(
+      ClassifierConfig config,
+      ClassifierTrainer.Options options,
+      int sourceHeight,
+      int sourceWidth,
+      List<String> classNames,
+      int trainImages,
+      int testImages,
+      double testAccuracy,
+      long steps,
+      double seconds) {}
 
   private ClassifierExporter() {}
 
@@ -34,7 +44,8 @@ public final class ClassifierExporter {
    */
   public static void export(Path checkpoint, Card card, Path out, boolean replace) {
     if (!replace && Files.exists(out)) {
-      throw new IllegalArgumentException(out + " exists: choose another --out, or pass --replace to overwrite it");
+      throw new IllegalArgumentException(
+          out + " exists: choose another --out, or pass --replace to overwrite it");
     }
     ClassifierExport.write(card.config(), checkpoint, describe(card), out, replace);
   }

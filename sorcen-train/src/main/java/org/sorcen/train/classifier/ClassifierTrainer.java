@@ -61,7 +61,8 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
 
     public Options {
       if (!(epochs > 0) || batchSize < 1) {
-        throw new IllegalArgumentException("epochs and batch size must be positive, got " + epochs + ", " + batchSize);
+        throw new IllegalArgumentException(
+            "epochs and batch size must be positive, got " + epochs + ", " + batchSize);
       }
     }
   }
@@ -71,6 +72,7 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
    * without a run directory), and whether a stop request ended the run before its last step.
    */
   public record Summary(long steps, double seconds, Path checkpoint, boolean interrupted) {}
+
   /** Images per evaluation run: large enough for throughput, small enough for little memory. */
   static final int EVAL_BATCH = 1000;
 
@@ -83,21 +85,35 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
   private final Placeholder<TInt64> labels;
   private final long stepsPerEpoch;
 
-  public ClassifierTrainer(ClassifierConfig config, Options options, int trainCount, SessionSettings settings) {
+  public ClassifierTrainer(
+      ClassifierConfig config, Options options, int trainCount, SessionSettings settings) {
     this.config = config;
     this.options = options;
     this.stepsPerEpoch = trainCount / options.batchSize();
     if (stepsPerEpoch < 1) {
-      throw new DataException(trainCount + " images are fewer than one batch of " + options.batchSize());
+      throw new DataException(
+          trainCount + " images are fewer than one batch of " + options.batchSize());
     }
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      images = tf.withName("images").placeholder(TUint8.class,
-          Placeholder.shape(Shape.of(-1, config.imageSize(), config.imageSize(), config.channels())));
+      images =
+          tf.withName("images")
+              .placeholder(
+                  TUint8.class,
+                  Placeholder.shape(
+                      Shape.of(-1, config.imageSize(), config.imageSize(), config.channels())));
       labels = tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-      training = ClassifierTrainingGraph.build(tf, config, options.optimizer(), options.batchSize(), options.epochs(),
-          stepsPerEpoch, images, labels);
+      training =
+          ClassifierTrainingGraph.build(
+              tf,
+              config,
+              options.optimizer(),
+              options.batchSize(),
+              options.epochs(),
+              stepsPerEpoch,
+              images,
+              labels);
       session = new Session(graph, settings.toConfigProto());
       session.initialize();
     } catch (RuntimeException e) {
@@ -125,7 +141,8 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
    * {@code stop}, and continues from the newest intact checkpoint there onto the same losses as an
    * uninterrupted run. A checkpoint made with other options is refused before anything is written.
    */
-  public Summary train(ImageSet data, PrintStream log, Path runDir, TrainConfig observe, StopRequest stop) {
+  public Summary train(
+      ImageSet data, PrintStream log, Path runDir, TrainConfig observe, StopRequest stop) {
     checkShape(data);
     long steps = totalSteps();
     RunLayout layout = new RunLayout(runDir);
@@ -134,9 +151,12 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
     Resume resume = new Resume(checkpoints, null, null, "use another --run-dir");
     resume.source(json, stepsPerEpoch, false, note -> {});
     try (DirectoryLock lock = DirectoryLock.acquire(runDir, "sorcen classifier-train")) {
-      Path from = resume.source(json, stepsPerEpoch, true, note -> log.println("classifier-train: " + note));
+      Path from =
+          resume.source(
+              json, stepsPerEpoch, true, note -> log.println("classifier-train: " + note));
       long step = from != null ? Checkpoints.readSidecar(from).step() : 0;
-      Checkpointer checkpointer = new Checkpointer(checkpoints, this, stepsPerEpoch, options.seed(), json);
+      Checkpointer checkpointer =
+          new Checkpointer(checkpoints, this, stepsPerEpoch, options.seed(), json);
       try (MetricsLog metrics = new MetricsLog(layout.metrics(), step)) {
         if (from != null) {
           checkpointer.restore(from);
@@ -147,13 +167,17 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
         }
         long start = System.nanoTime();
         Path[] last = {from};
-        long reached = loop(log, stop)
-            .onLog(Cadence.steps(observe.logEverySteps).orAt(steps), (at, values) -> metrics.append("train", at,
-                values))
-            .onCheckpoint(Cadence.minutes(observe.checkpointEveryMinutes)
-                .or(Cadence.steps(observe.checkpointEverySteps)).before(steps), (at, values) -> last[0] =
-                checkpointer.save(at))
-            .run(step, stepper(data));
+        long reached =
+            loop(log, stop)
+                .onLog(
+                    Cadence.steps(observe.logEverySteps).orAt(steps),
+                    (at, values) -> metrics.append("train", at, values))
+                .onCheckpoint(
+                    Cadence.minutes(observe.checkpointEveryMinutes)
+                        .or(Cadence.steps(observe.checkpointEverySteps))
+                        .before(steps),
+                    (at, values) -> last[0] = checkpointer.save(at))
+                .run(step, stepper(data));
         double seconds = (System.nanoTime() - start) / 1e9;
         last[0] = checkpointer.save(reached);
         return new Summary(reached, seconds, last[0], reached < steps);
@@ -179,9 +203,17 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
   }
 
   private TrainingLoop loop(PrintStream log, StopRequest stop) {
-    return new TrainingLoop(log, totalSteps(), stepsPerEpoch, options.batchSize(), stop, m -> String.format(
-        Locale.ROOT, "loss %.4f batch accuracy %.3f", m.get("loss"), m.get("accuracy")))
-        .onLog(Cadence.steps(new TrainConfig().logEverySteps).orAt(totalSteps()), (at, values) -> {});
+    return new TrainingLoop(
+            log,
+            totalSteps(),
+            stepsPerEpoch,
+            options.batchSize(),
+            stop,
+            m ->
+                String.format(
+                    Locale.ROOT, "loss %.4f batch accuracy %.3f", m.get("loss"), m.get("accuracy")))
+        .onLog(
+            Cadence.steps(new TrainConfig().logEverySteps).orAt(totalSteps()), (at, values) -> {});
   }
 
   /** Each step's batch: the rows the seeded epoch order gives that step. */
@@ -197,11 +229,20 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
         System.arraycopy(data.pixels(), rows[i] * size, pixels, i * size, size);
         y[i] = data.labels()[rows[i]];
       }
-      try (TUint8 x = TUint8.tensorOf(Shape.of(batch, config.imageSize(), config.imageSize(), config.channels()),
-          DataBuffers.of(pixels, true, false));
+      try (TUint8 x =
+              TUint8.tensorOf(
+                  Shape.of(batch, config.imageSize(), config.imageSize(), config.channels()),
+                  DataBuffers.of(pixels, true, false));
           TInt64 l = Tensors.longs(y, batch);
-          Result r = session.runner().feed(images, x).feed(labels, l).fetch(training.metrics().get("loss"))
-              .fetch(training.metrics().get("accuracy")).addTarget(training.trainOp()).run()) {
+          Result r =
+              session
+                  .runner()
+                  .feed(images, x)
+                  .feed(labels, l)
+                  .fetch(training.metrics().get("loss"))
+                  .fetch(training.metrics().get("accuracy"))
+                  .addTarget(training.trainOp())
+                  .run()) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", (double) Tensors.scalar(r.get(0)));
         m.put("accuracy", (double) Tensors.scalar(r.get(1)));
@@ -220,11 +261,18 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
       byte[] chunk = new byte[n * size];
       System.arraycopy(data.pixels(), from * size, chunk, 0, chunk.length);
       long[] y = Arrays.copyOfRange(data.labels(), from, from + n);
-      try (TUint8 x = TUint8.tensorOf(Shape.of(n, config.imageSize(), config.imageSize(), config.channels()),
-          DataBuffers.of(chunk, true, false));
+      try (TUint8 x =
+              TUint8.tensorOf(
+                  Shape.of(n, config.imageSize(), config.imageSize(), config.channels()),
+                  DataBuffers.of(chunk, true, false));
           TInt64 l = Tensors.longs(y, n);
-          Result r = session.runner().feed(images, x).feed(labels, l).fetch(training.metrics().get("accuracy"))
-              .run()) {
+          Result r =
+              session
+                  .runner()
+                  .feed(images, x)
+                  .feed(labels, l)
+                  .fetch(training.metrics().get("accuracy"))
+                  .run()) {
         right += ((TFloat32) r.get(0)).getFloat() * n;
       }
     }
@@ -235,9 +283,12 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
   public float[][] probabilities(ImageSet data) {
     checkShape(data);
     float[][] out = new float[data.count()][];
-    try (TUint8 x = TUint8.tensorOf(Shape.of(data.count(), config.imageSize(), config.imageSize(),
-        config.channels()), DataBuffers.of(data.pixels(), true, false));
-        Result r = session.runner().feed(images, x).fetch(training.outputs().probabilities()).run()) {
+    try (TUint8 x =
+            TUint8.tensorOf(
+                Shape.of(data.count(), config.imageSize(), config.imageSize(), config.channels()),
+                DataBuffers.of(data.pixels(), true, false));
+        Result r =
+            session.runner().feed(images, x).fetch(training.outputs().probabilities()).run()) {
       float[] flat = Tensors.toFloats(r.get(0));
       int k = config.numClasses();
       for (int i = 0; i < data.count(); i++) {
@@ -259,20 +310,36 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
   }
 
   private void checkShape(ImageSet data) {
-    if (data.height() != config.imageSize() || data.width() != config.imageSize()
+    if (data.height() != config.imageSize()
+        || data.width() != config.imageSize()
         || data.channels() != config.channels()) {
-      throw new DataException("images are " + data.height() + "x" + data.width() + "x" + data.channels()
-          + " but the classifier takes " + config.imageSize() + "x" + config.imageSize() + "x" + config.channels()
-          + ": pad them with ImagePadding.centred");
+      throw new DataException(
+          "images are "
+              + data.height()
+              + "x"
+              + data.width()
+              + "x"
+              + data.channels()
+              + " but the classifier takes "
+              + config.imageSize()
+              + "x"
+              + config.imageSize()
+              + "x"
+              + config.channels()
+              + ": pad them with ImagePadding.centred");
     }
     for (long label : data.labels()) {
       if (label < 0 || label >= config.numClasses()) {
-        throw new DataException("label " + label + " is outside [0, " + config.numClasses() + "): the classifier "
-            + "needs every training and test image labelled");
+        throw new DataException(
+            "label "
+                + label
+                + " is outside [0, "
+                + config.numClasses()
+                + "): the classifier "
+                + "needs every training and test image labelled");
       }
     }
   }
-
 
   @Override
   public void close() {

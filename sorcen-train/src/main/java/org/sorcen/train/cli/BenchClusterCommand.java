@@ -18,19 +18,26 @@ import org.sorcen.train.bench.ClusterBenchWorker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench-cluster", description = "Data-parallel scaling on this machine: for each worker count W, "
-    + "W worker processes on 127.0.0.1 train on a constant global batch; prints the median step time, the median "
-    + "time of the gradients' all-reduce alone, and the bytes each worker sends per step. TensorFlow's servers "
-    + "listen on 0.0.0.0 without authentication while it runs: use a trusted host.")
+@Command(
+    name = "bench-cluster",
+    description =
+        "Data-parallel scaling on this machine: for each worker count W, "
+            + "W worker processes on 127.0.0.1 train on a constant global batch; prints the median step time, the median "
+            + "time of the gradients' all-reduce alone, and the bytes each worker sends per step. TensorFlow's servers "
+            + "listen on 0.0.0.0 without authentication while it runs: use a trusted host.")
 final class BenchClusterCommand implements Callable<Integer> {
   @Option(names = "--workers", split = ",", description = "Worker counts to time (default 1,2,3).")
   List<Integer> workers = new ArrayList<>(List.of(1, 2, 3));
 
-  @Option(names = "--config", defaultValue = "configs/sorcen-tiny.json",
+  @Option(
+      names = "--config",
+      defaultValue = "configs/sorcen-tiny.json",
       description = "Model and training config (default ${DEFAULT-VALUE}).")
   Path config;
 
-  @Option(names = "--batch-size", description = "The global batch, split over the workers (default the config's).")
+  @Option(
+      names = "--batch-size",
+      description = "The global batch, split over the workers (default the config's).")
   Integer batchSize;
 
   @Option(names = "--set", description = "Dotted config override key=value (repeatable).")
@@ -39,15 +46,21 @@ final class BenchClusterCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default 3).")
   int warmup;
 
-  @Option(names = "--steps", defaultValue = "10", description = "Timed steps; the median is reported (default 10).")
+  @Option(
+      names = "--steps",
+      defaultValue = "10",
+      description = "Timed steps; the median is reported (default 10).")
   int steps;
 
-  @Option(names = "--timeout", defaultValue = "1800", description = "Seconds one worker count may take before its "
-      + "processes are stopped (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "1800",
+      description =
+          "Seconds one worker count may take before its "
+              + "processes are stopped (default ${DEFAULT-VALUE}).")
   int timeout;
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -61,20 +74,39 @@ final class BenchClusterCommand implements Callable<Integer> {
     SorcenConfig cfg = ConfigLoader.load(ProjectPaths.resolve(config), all);
     for (int w : workers) {
       if (w < 1 || cfg.train.batchSize % w != 0) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--workers " + w + ": the global batch "
-            + cfg.train.batchSize + " must split evenly over every worker count; set --batch-size to a multiple");
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--workers "
+                + w
+                + ": the global batch "
+                + cfg.train.batchSize
+                + " must split evenly over every worker count; set --batch-size to a multiple");
       }
     }
     Path tmp = Files.createTempDirectory("sorcen-bench-cluster");
     Path cfgFile = Files.writeString(tmp.resolve("config.json"), ConfigLoader.toJson(cfg));
-    System.out.printf(Locale.ROOT, "%s, global batch %d, %d timed steps after %d; loopback, %d cores shared by "
-        + "all workers%n", cfg.name, cfg.train.batchSize, steps, warmup, Runtime.getRuntime().availableProcessors());
-    System.out.println("| W | rows/worker | step ms | all-reduce ms | all-reduced floats | MB/step/worker |");
+    System.out.printf(
+        Locale.ROOT,
+        "%s, global batch %d, %d timed steps after %d; loopback, %d cores shared by "
+            + "all workers%n",
+        cfg.name,
+        cfg.train.batchSize,
+        steps,
+        warmup,
+        Runtime.getRuntime().availableProcessors());
+    System.out.println(
+        "| W | rows/worker | step ms | all-reduce ms | all-reduced floats | MB/step/worker |");
     System.out.println("|---|---|---|---|---|---|");
     for (int w : workers) {
       JsonNode r = runWorkers(w, cfgFile, tmp);
-      System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %d | %.2f |%n", w, cfg.train.batchSize / w,
-          r.get("step_ms").asDouble(), r.get("allreduce_ms").asDouble(), r.get("largest_allreduce_elements").asLong(),
+      System.out.printf(
+          Locale.ROOT,
+          "| %d | %d | %.1f | %.1f | %d | %.2f |%n",
+          w,
+          cfg.train.batchSize / w,
+          r.get("step_ms").asDouble(),
+          r.get("allreduce_ms").asDouble(),
+          r.get("largest_allreduce_elements").asLong(),
           r.get("bytes_per_step").asDouble() / 1e6);
     }
     return 0;
@@ -91,11 +123,20 @@ final class BenchClusterCommand implements Callable<Integer> {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterBenchWorker.class.getName(),
-          cfgFile.toString(), String.join(",", addresses), Integer.toString(i), Integer.toString(warmup),
-          Integer.toString(steps)));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(tmp.resolve("w" + w + "-" + i + ".log").toFile())
-          .redirectOutput(tmp.resolve("w" + w + "-" + i + ".out").toFile());
+      cmd.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              ClusterBenchWorker.class.getName(),
+              cfgFile.toString(),
+              String.join(",", addresses),
+              Integer.toString(i),
+              Integer.toString(warmup),
+              Integer.toString(steps)));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectError(tmp.resolve("w" + w + "-" + i + ".log").toFile())
+              .redirectOutput(tmp.resolve("w" + w + "-" + i + ".out").toFile());
       pb.environment().remove("TF_CONFIG");
       procs.add(pb.start());
     }
@@ -105,13 +146,25 @@ final class BenchClusterCommand implements Callable<Integer> {
       long left = Math.max(1, deadline - System.nanoTime());
       if (!p.waitFor(left, TimeUnit.NANOSECONDS) || p.exitValue() != 0) {
         procs.forEach(Process::destroyForcibly);
-        throw new IllegalStateException("bench worker " + i + " of " + w + " failed or took over " + timeout
-            + " s; its log: " + tmp.resolve("w" + w + "-" + i + ".log"));
+        throw new IllegalStateException(
+            "bench worker "
+                + i
+                + " of "
+                + w
+                + " failed or took over "
+                + timeout
+                + " s; its log: "
+                + tmp.resolve("w" + w + "-" + i + ".log"));
       }
     }
-    String line = Files.readAllLines(tmp.resolve("w" + w + "-0.out")).stream().filter(l -> l.startsWith("{"))
-        .findFirst().orElseThrow(() -> new IllegalStateException("the chief printed no result: "
-            + tmp.resolve("w" + w + "-0.log")));
+    String line =
+        Files.readAllLines(tmp.resolve("w" + w + "-0.out")).stream()
+            .filter(l -> l.startsWith("{"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the chief printed no result: " + tmp.resolve("w" + w + "-0.log")));
     return new ObjectMapper().readTree(line);
   }
 }

@@ -19,23 +19,39 @@ import org.sorcen.train.session.TrainingSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench-serving", description = "Throughput of exported models: encoder embeddings/s through the "
-    + "Java API against the in-session graph, and generator images/s (" + IterativeDecoder.DEFAULT_STEPS + " steps).")
+@Command(
+    name = "bench-serving",
+    description =
+        "Throughput of exported models: encoder embeddings/s through the "
+            + "Java API against the in-session graph, and generator images/s ("
+            + IterativeDecoder.DEFAULT_STEPS
+            + " steps).")
 final class BenchServingCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, description = "Run directory (its config and newest intact checkpoint).")
+  @Option(
+      names = "--run",
+      required = true,
+      description = "Run directory (its config and newest intact checkpoint).")
   Path run;
 
-  @Option(names = "--batch", defaultValue = "64", description = "Rows per encoder call (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "64",
+      description = "Rows per encoder call (default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--calls", defaultValue = "50", description = "Timed encoder calls (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--calls",
+      defaultValue = "50",
+      description = "Timed encoder calls (default ${DEFAULT-VALUE}).")
   int calls;
 
-  @Option(names = "--images", defaultValue = "16", description = "Images per generator call (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--images",
+      defaultValue = "16",
+      description = "Images per generator call (default ${DEFAULT-VALUE}).")
   int images;
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -68,8 +84,14 @@ final class BenchServingCommand implements Callable<Integer> {
     try (SorcenEncoder e = SorcenEncoder.load(enc)) {
       api = rate(() -> e.embed(rows));
     }
-    System.out.printf(Locale.ROOT, "encoder, batch %d: in-session %.0f embeddings/s, Java API %.0f embeddings/s "
-        + "(%+.1f%%)%n", batch, session * batch, api * batch, 100 * (api / session - 1));
+    System.out.printf(
+        Locale.ROOT,
+        "encoder, batch %d: in-session %.0f embeddings/s, Java API %.0f embeddings/s "
+            + "(%+.1f%%)%n",
+        batch,
+        session * batch,
+        api * batch,
+        100 * (api / session - 1));
     try (SorcenGenerator g = SorcenGenerator.load(gen)) {
       long[] seeds = new long[images];
       Arrays.setAll(seeds, i -> i);
@@ -80,8 +102,12 @@ final class BenchServingCommand implements Callable<Integer> {
         g.generate(seeds);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "generator, %d images per call, %d steps: %.1f images/s%n", images,
-          IterativeDecoder.DEFAULT_STEPS, reps * images / seconds);
+      System.out.printf(
+          Locale.ROOT,
+          "generator, %d images per call, %d steps: %.1f images/s%n",
+          images,
+          IterativeDecoder.DEFAULT_STEPS,
+          reps * images / seconds);
     }
     AtomicFiles.deleteTree(models);
     return 0;

@@ -11,11 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "compare-runs", description = "Training time to a fixed k-NN top-1 of two finished runs (e.g. "
-    + "Sorcen on precomputed tokens and MAGE with online tokenization): the step time summed from each run's "
-    + "metrics.jsonl up to the first evaluation at or above the target, interpolated between evaluations, and how "
-    + "much more efficient RUN_A is, beside the paper's 60.8%%. The runs must have evaluated k-NN while training "
-    + "(eval.every_epochs).")
+@Command(
+    name = "compare-runs",
+    description =
+        "Training time to a fixed k-NN top-1 of two finished runs (e.g. "
+            + "Sorcen on precomputed tokens and MAGE with online tokenization): the step time summed from each run's "
+            + "metrics.jsonl up to the first evaluation at or above the target, interpolated between evaluations, and how "
+            + "much more efficient RUN_A is, beside the paper's 60.8%%. The runs must have evaluated k-NN while training "
+            + "(eval.every_epochs).")
 final class CompareRunsCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "The first run directory (e.g. runs/sorcen-tiny).")
   Path runA;
@@ -23,31 +26,43 @@ final class CompareRunsCommand implements Callable<Integer> {
   @Parameters(index = "1", description = "The run to compare it with (e.g. runs/mage-tiny-online).")
   Path runB;
 
-  @Option(names = "--knn", description = "The k-NN top-1 target, a fraction in (0, 1], e.g. 0.55 (default: the "
-      + "highest k-NN both runs reach).")
+  @Option(
+      names = "--knn",
+      description =
+          "The k-NN top-1 target, a fraction in (0, 1], e.g. 0.55 (default: the "
+              + "highest k-NN both runs reach).")
   Double knn;
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     if (knn != null && !(knn > 0 && knn <= 1)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--knn must be a fraction in (0, 1], got "
-          + knn);
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--knn must be a fraction in (0, 1], got " + knn);
     }
-    print(TimeToKnn.compareRuns(List.of(ProjectPaths.resolve(runA), ProjectPaths.resolve(runB)), knn), System.out);
+    print(
+        TimeToKnn.compareRuns(List.of(ProjectPaths.resolve(runA), ProjectPaths.resolve(runB)), knn),
+        System.out);
     return 0;
   }
 
   static void print(TimeToKnn.Comparison c, PrintStream out) {
-    out.printf(Locale.ROOT, "# k-NN top-1 target %.1f%%%s; training time = step time summed from metrics.jsonl "
-        + "(evaluations, checkpoints and pauses excluded)%n", 100 * c.target(),
+    out.printf(
+        Locale.ROOT,
+        "# k-NN top-1 target %.1f%%%s; training time = step time summed from metrics.jsonl "
+            + "(evaluations, checkpoints and pauses excluded)%n",
+        100 * c.target(),
         c.defaultTarget() ? " (the highest both runs reach)" : "");
     out.printf("%-40s %16s %10s %10s%n", "run", "minutes", "best k-NN", "last step");
     for (TimeToKnn.Reached r : c.runs()) {
-      out.printf(Locale.ROOT, "%-40s %16s %9.1f%% %10d%n", r.name(),
-          r.reached() ? String.format(Locale.ROOT, "%.2f", r.minutes()) : "not reached", 100 * r.best(), r.lastStep());
+      out.printf(
+          Locale.ROOT,
+          "%-40s %16s %9.1f%% %10d%n",
+          r.name(),
+          r.reached() ? String.format(Locale.ROOT, "%.2f", r.minutes()) : "not reached",
+          100 * r.best(),
+          r.lastStep());
     }
     double more = c.percentMoreEfficient(0, 1);
     if (Double.isNaN(more)) {
@@ -55,9 +70,16 @@ final class CompareRunsCommand implements Callable<Integer> {
     } else {
       TimeToKnn.Reached a = c.runs().get(0);
       TimeToKnn.Reached b = c.runs().get(1);
-      out.printf(Locale.ROOT, "# %s needs %.2fx the training time of %s: %s is %+.1f%% more efficient (time ratio "
-          + "- 1; paper: Sorcen %.1f%% more efficient than MAGE)%n", b.name(), b.minutes() / a.minutes(), a.name(),
-          a.name(), more, EfficiencyBenchmark.PAPER_PERCENT);
+      out.printf(
+          Locale.ROOT,
+          "# %s needs %.2fx the training time of %s: %s is %+.1f%% more efficient (time ratio "
+              + "- 1; paper: Sorcen %.1f%% more efficient than MAGE)%n",
+          b.name(),
+          b.minutes() / a.minutes(),
+          a.name(),
+          a.name(),
+          more,
+          EfficiencyBenchmark.PAPER_PERCENT);
     }
   }
 }

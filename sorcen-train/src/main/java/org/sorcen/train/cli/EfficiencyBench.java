@@ -35,24 +35,51 @@ final class EfficiencyBench {
       Path embedded = ProjectPaths.resolve(TrainCommand.EMBEDDED_TOKENIZER);
       if (fits(Tokenizer.spec(embedded), config)) {
         tokenizerDir = embedded;
-        imagesSrc = imagesSrc != null ? imagesSrc : ProjectPaths.resolve(TrainCommand.EMBEDDED_IMAGES);
+        imagesSrc =
+            imagesSrc != null ? imagesSrc : ProjectPaths.resolve(TrainCommand.EMBEDDED_IMAGES);
       }
     }
-    ImageTokenizer tokenizer = tokenizerDir != null ? Tokenizer.spec(tokenizerDir)
-        : new VqganTokenizer(vqganConfig == null ? VqganConfig.defaults() : VqganConfig.load(vqganConfig));
+    ImageTokenizer tokenizer =
+        tokenizerDir != null
+            ? Tokenizer.spec(tokenizerDir)
+            : new VqganTokenizer(
+                vqganConfig == null ? VqganConfig.defaults() : VqganConfig.load(vqganConfig));
     if (!fits(tokenizer, config)) {
-      throw new IllegalArgumentException("the tokenizer makes " + tokenizer.seqLen() + " ids of "
-          + tokenizer.codebookSize() + " codes, " + config.name + " takes " + config.model.seqLen() + " of "
-          + config.model.codebookSize + ": name a tokenizer that fits with --tokenizer or --tokenizer-config");
+      throw new IllegalArgumentException(
+          "the tokenizer makes "
+              + tokenizer.seqLen()
+              + " ids of "
+              + tokenizer.codebookSize()
+              + " codes, "
+              + config.name
+              + " takes "
+              + config.model.seqLen()
+              + " of "
+              + config.model.codebookSize
+              + ": name a tokenizer that fits with --tokenizer or --tokenizer-config");
     }
-    ImageSet images = imagesSrc != null ? ImageSources.read(imagesSrc, null, tokenizer.channels()).get("train")
-        : random(tokenizer, 8 * config.train.batchSize, config.model.numClasses);
-    String weights = tokenizerDir != null ? tokenizerDir + " (its weights)"
-        : tokenizer.kind() + " " + tokenizer.inputHeight() + "x" + tokenizer.inputWidth() + " with random initial "
-            + "weights (a step's time does not depend on weight values)";
+    ImageSet images =
+        imagesSrc != null
+            ? ImageSources.read(imagesSrc, null, tokenizer.channels()).get("train")
+            : random(tokenizer, 8 * config.train.batchSize, config.model.numClasses);
+    String weights =
+        tokenizerDir != null
+            ? tokenizerDir + " (its weights)"
+            : tokenizer.kind()
+                + " "
+                + tokenizer.inputHeight()
+                + "x"
+                + tokenizer.inputWidth()
+                + " with random initial "
+                + "weights (a step's time does not depend on weight values)";
     String pixels = imagesSrc != null ? imagesSrc.toString() : "random";
-    return new Source(tokenizer, tokenizerDir, images, String.format("tokenizer %s; images %s (%d of %dx%dx%d)",
-        weights, pixels, images.count(), images.height(), images.width(), images.channels()));
+    return new Source(
+        tokenizer,
+        tokenizerDir,
+        images,
+        String.format(
+            "tokenizer %s; images %s (%d of %dx%dx%d)",
+            weights, pixels, images.count(), images.height(), images.width(), images.channels()));
   }
 
   private static boolean fits(ImageTokenizer t, SorcenConfig config) {
@@ -68,30 +95,58 @@ final class EfficiencyBench {
     for (int i = 0; i < count; i++) {
       labels[i] = classes > 0 ? r.nextInt(classes) : -1;
     }
-    return new ImageSet(count, t.inputHeight(), t.inputWidth(), t.channels(), px, labels, List.of());
+    return new ImageSet(
+        count, t.inputHeight(), t.inputWidth(), t.channels(), px, labels, List.of());
   }
 
   /** Times the three rows of {@code config} and prints them (the bench table's first four columns) and the ratio. */
-  static void run(SorcenConfig config, Source s, int warmup, int steps, SessionSettings settings, PrintStream out) {
+  static void run(
+      SorcenConfig config,
+      Source s,
+      int warmup,
+      int steps,
+      SessionSettings settings,
+      PrintStream out) {
     if (s.images().count() < config.train.batchSize) {
-      throw new IllegalArgumentException("the images hold " + s.images().count() + " rows, fewer than the batch "
-          + config.train.batchSize + ": lower --batch-size");
+      throw new IllegalArgumentException(
+          "the images hold "
+              + s.images().count()
+              + " rows, fewer than the batch "
+              + config.train.batchSize
+              + ": lower --batch-size");
     }
-    out.printf("# efficiency: %s, batch %d, %s; %s%n", config.name, config.train.batchSize,
-        config.model.computeDtype, s.description());
-    BatchInput.FromImages images = new BatchInput.FromImages(s.images(), s.tokenizer(), s.tokenizerDir(),
-        config.train.batchSize, config.train.seed, config.model.numClasses > 0);
+    out.printf(
+        "# efficiency: %s, batch %d, %s; %s%n",
+        config.name, config.train.batchSize, config.model.computeDtype, s.description());
+    BatchInput.FromImages images =
+        new BatchInput.FromImages(
+            s.images(),
+            s.tokenizer(),
+            s.tokenizerDir(),
+            config.train.batchSize,
+            config.train.seed,
+            config.model.numClasses > 0);
     EfficiencyBenchmark.Result r = EfficiencyBenchmark.run(config, images, warmup, steps, settings);
     // The first four columns are read by scripts, as in the default table.
-    out.printf("%-18s %6s %5s %10s %10s %12s  %-7s %s%n", "config", "batch", "xla", "ms/step", "samples/s",
-        "1st step ms", "method", "input");
+    out.printf(
+        "%-18s %6s %5s %10s %10s %12s  %-7s %s%n",
+        "config", "batch", "xla", "ms/step", "samples/s", "1st step ms", "method", "input");
     for (EfficiencyBenchmark.Row row : r.rows()) {
       TrainingBenchmark.Result t = row.result();
-      out.printf("%-18s %6d %5s %10.1f %10.1f %12.0f  %-7s %s%n", config.name, t.batch(), t.xla() ? "on" : "off",
-          t.msPerStep(), t.samplesPerSecond(), t.firstStepMs(), row.method(), row.input());
+      out.printf(
+          "%-18s %6d %5s %10.1f %10.1f %12.0f  %-7s %s%n",
+          config.name,
+          t.batch(),
+          t.xla() ? "on" : "off",
+          t.msPerStep(),
+          t.samplesPerSecond(),
+          t.firstStepMs(),
+          row.method(),
+          row.input());
     }
-    out.printf("# Sorcen on precomputed tokens: %+.1f%% samples/s over official MAGE with online tokenization "
-        + "(paper: %.1f%% more efficient); MAGE's step on images takes %+.1f%% the time of its step on tokens%n",
+    out.printf(
+        "# Sorcen on precomputed tokens: %+.1f%% samples/s over official MAGE with online tokenization "
+            + "(paper: %.1f%% more efficient); MAGE's step on images takes %+.1f%% the time of its step on tokens%n",
         r.percentMoreThroughput(), EfficiencyBenchmark.PAPER_PERCENT, r.onlineOverheadPercent());
   }
 }

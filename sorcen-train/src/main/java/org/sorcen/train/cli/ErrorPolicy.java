@@ -27,6 +27,7 @@ final class ErrorPolicy implements IExecutionExceptionHandler {
   static final int IO_ERROR = 1;
   static final int USAGE_ERROR = 2;
   static final int DIVERGED = 3;
+
   /** Not an exit code: a bug, whose stack trace picocli prints. */
   private static final int BUG = -1;
 
@@ -68,17 +69,26 @@ final class ErrorPolicy implements IExecutionExceptionHandler {
 
   /** Prints {@code ex}'s line and returns its exit code, or {@link #BUG} when it is none of ours. */
   private static int report(Exception ex, PrintWriter err) {
-    if (ex instanceof ConfigException || ex instanceof WeightsException || ex instanceof DataException
-        || ex instanceof IllegalArgumentException || ex instanceof DirectoryLock.Held) {
+    if (ex instanceof ConfigException
+        || ex instanceof WeightsException
+        || ex instanceof DataException
+        || ex instanceof IllegalArgumentException
+        || ex instanceof DirectoryLock.Held) {
       err.println("error: " + ex.getMessage());
       return USAGE_ERROR;
     }
-    if (ex instanceof IoFailure || ex instanceof UncheckedIOException || ex instanceof ClusterFailure) {
+    if (ex instanceof IoFailure
+        || ex instanceof UncheckedIOException
+        || ex instanceof ClusterFailure) {
       err.println("error: " + ex.getMessage());
       return IO_ERROR;
     }
     if (ex instanceof IOException io) {
-      err.println("error: " + io.getClass().getSimpleName().replace("Exception", "") + ": " + io.getMessage());
+      err.println(
+          "error: "
+              + io.getClass().getSimpleName().replace("Exception", "")
+              + ": "
+              + io.getMessage());
       return IO_ERROR;
     }
     if (ex instanceof TrainingStopped) {

@@ -17,13 +17,12 @@ import picocli.CommandLine.Model.CommandSpec;
 final class EvalCommand implements Runnable {
   static final String ALL = "all";
 
-  @picocli.CommandLine.Spec
-  CommandSpec spec;
+  @picocli.CommandLine.Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name an evaluator: "
-        + String.join(", ", spec.subcommands().keySet()));
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name an evaluator: " + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** Adds to {@code eval} a subcommand per evaluator of {@code registry}: frozen-feature ones, all, the others. */
@@ -33,13 +32,24 @@ final class EvalCommand implements Runnable {
     for (Evaluator e : features) {
       add(eval, e.name(), e.description(), new FeatureEvalCommand(registry, List.of(e)));
     }
-    add(eval, ALL, "Every frozen-feature evaluator: " + names(features) + ".", new FeatureEvalCommand(registry,
-        features));
+    add(
+        eval,
+        ALL,
+        "Every frozen-feature evaluator: " + names(features) + ".",
+        new FeatureEvalCommand(registry, features));
     for (Evaluator e : generation) {
       add(eval, e.name(), e.description(), new GenerationEvalCommand(registry, e));
     }
-    eval.getCommandSpec().usageMessage().description("Evaluate a trained encoder (" + names(features) + ", " + ALL
-        + ") or generator (" + names(generation) + ").");
+    eval.getCommandSpec()
+        .usageMessage()
+        .description(
+            "Evaluate a trained encoder ("
+                + names(features)
+                + ", "
+                + ALL
+                + ") or generator ("
+                + names(generation)
+                + ").");
   }
 
   private static void add(CommandLine parent, String name, String description, Object command) {

@@ -1,7 +1,5 @@
 package org.sorcen.train.cli;
 
-import org.sorcen.export.io.AtomicFiles;
-import org.sorcen.export.io.DirectoryLock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.sorcen.export.SorcenImageEncoder;
+import org.sorcen.export.io.AtomicFiles;
+import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.DataException;
@@ -18,14 +19,13 @@ import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.embed.LabelledImageFolder;
 import org.sorcen.train.eval.Embedder;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
-import org.sorcen.export.SorcenImageEncoder;
-import org.sorcen.train.embed.LabelledImageFolder;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.Run;
 import picocli.CommandLine.ArgGroup;
@@ -39,57 +39,92 @@ import picocli.CommandLine.Option;
  */
 final class FeatureEvalCommand implements Callable<Integer> {
   static final class Source {
-    @Option(names = "--run", description = "Run directory: its newest intact checkpoint and config.json.")
+    @Option(
+        names = "--run",
+        description = "Run directory: its newest intact checkpoint and config.json.")
     Path run;
 
-    @Option(names = "--encoder", description = "An exported encoder SavedModel (sorcen-encoder/<version>).")
+    @Option(
+        names = "--encoder",
+        description = "An exported encoder SavedModel (sorcen-encoder/<version>).")
     Path encoder;
 
-    @Option(names = "--image-encoder", description = "With --image-folder: an exported image encoder SavedModel "
-        + "(sorcen-image-encoder/<version>).")
+    @Option(
+        names = "--image-encoder",
+        description =
+            "With --image-folder: an exported image encoder SavedModel "
+                + "(sorcen-image-encoder/<version>).")
     Path imageEncoder;
 
-    @Option(names = "--baseline", description = "No model: bag-of-tokens (histogram of token ids) or pixels "
-        + "(needs --images or --image-folder).")
+    @Option(
+        names = "--baseline",
+        description =
+            "No model: bag-of-tokens (histogram of token ids) or pixels "
+                + "(needs --images or --image-folder).")
     String baseline;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(names = "--checkpoint", description = "With --run: this checkpoint directory (e.g. "
-      + "runs/X/checkpoints/step-000000744) instead of the latest.")
+  @Option(
+      names = "--checkpoint",
+      description =
+          "With --run: this checkpoint directory (e.g. "
+              + "runs/X/checkpoints/step-000000744) instead of the latest.")
   Path checkpoint;
 
-  @Option(names = "--data", description = "Token dataset with a labelled train and held-out split (default: the "
-      + "run's dataset, else ${DEFAULT-VALUE}).", defaultValue = "data/fashion-mnist-slice/tokens")
+  @Option(
+      names = "--data",
+      description =
+          "Token dataset with a labelled train and held-out split (default: the "
+              + "run's dataset, else ${DEFAULT-VALUE}).",
+      defaultValue = "data/fashion-mnist-slice/tokens")
   Path data;
 
-  @Option(names = "--images", description = "For --baseline pixels: the images (IDX directory with train and t10k).")
+  @Option(
+      names = "--images",
+      description = "For --baseline pixels: the images (IDX directory with train and t10k).")
   Path images;
 
-  @Option(names = "--image-folder", description = "Evaluate on a labelled image folder instead of a token dataset: "
-      + "DIR/train/CLASS/*.png and DIR/test/CLASS/*.png (torchvision's ImageFolder), through --image-encoder, --run's "
-      + "image encoder or --baseline pixels.")
+  @Option(
+      names = "--image-folder",
+      description =
+          "Evaluate on a labelled image folder instead of a token dataset: "
+              + "DIR/train/CLASS/*.png and DIR/test/CLASS/*.png (torchvision's ImageFolder), through --image-encoder, --run's "
+              + "image encoder or --baseline pixels.")
   Path imageFolder;
 
-  @Option(names = "--tokenizer", description = "With --run and --image-folder: the tokenizer SavedModel of the "
-      + "run's image encoder (default: the run's, from its run.json).")
+  @Option(
+      names = "--tokenizer",
+      description =
+          "With --run and --image-folder: the tokenizer SavedModel of the "
+              + "run's image encoder (default: the run's, from its run.json).")
   Path tokenizer;
 
-  @Option(names = "--batch", defaultValue = "64", description = "With --image-folder: images per encoder call "
-      + "(default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "64",
+      description = "With --image-folder: images per encoder call " + "(default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--config", description = "Config whose eval section sets the evaluators' options (default: the "
-      + "run's, else configs/sorcen-tiny.json).")
+  @Option(
+      names = "--config",
+      description =
+          "Config whose eval section sets the evaluators' options (default: the "
+              + "run's, else configs/sorcen-tiny.json).")
   Path config;
 
-  @Option(names = "--set", description = "Dotted override, e.g. eval.linear_probe.epochs=30 (repeatable).")
+  @Option(
+      names = "--set",
+      description = "Dotted override, e.g. eval.linear_probe.epochs=30 (repeatable).")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of the probe's initialisation, batches and "
-      + "few-shot draws (default 0).")
+  @Option(
+      names = "--seed",
+      defaultValue = "0",
+      description =
+          "Seed of the probe's initialisation, batches and " + "few-shot draws (default 0).")
   long seed;
 
   @Option(names = "--json", description = "Also write the figures to this JSON file.")
@@ -109,8 +144,10 @@ final class FeatureEvalCommand implements Callable<Integer> {
     Flags.requireAtLeast(spec, "--batch", batch, 1);
     Run run = source.run != null ? Run.open(ProjectPaths.resolve(source.run), overrides) : null;
     // Writing --json into a run directory takes the run's lock, as train does; reading needs none.
-    boolean intoRun = run != null && json != null
-        && json.toAbsolutePath().normalize().startsWith(run.dir().toAbsolutePath().normalize());
+    boolean intoRun =
+        run != null
+            && json != null
+            && json.toAbsolutePath().normalize().startsWith(run.dir().toAbsolutePath().normalize());
     try (DirectoryLock lock = intoRun ? run.lock("sorcen eval") : null) {
       return evaluate(run);
     }
@@ -120,7 +157,8 @@ final class FeatureEvalCommand implements Callable<Integer> {
     SorcenConfig cfg = evaluationConfig(run);
     cfg.eval.evaluators = evaluators.stream().map(Evaluator::name).toList();
     if (tokenizer != null && (imageFolder == null || source.run == null)) {
-      throw new IllegalArgumentException("--tokenizer builds a run's image encoder: it needs --run and --image-folder");
+      throw new IllegalArgumentException(
+          "--tokenizer builds a run's image encoder: it needs --run and --image-folder");
     }
     if (imageFolder != null || source.imageEncoder != null) {
       return report(cfg, folderFeatures(run), describe(), imageFolder, "test");
@@ -135,45 +173,62 @@ final class FeatureEvalCommand implements Callable<Integer> {
     String what;
     if (source.baseline != null) {
       what = "baseline " + source.baseline;
-      features = switch (source.baseline) {
-        case "bag-of-tokens" -> Representations.bagOfTokens(train, test, dataset.manifest().codebookSize, classes);
-        case "pixels" -> pixels(classes);
-        default -> throw new IllegalArgumentException("--baseline must be bag-of-tokens or pixels, got "
-            + source.baseline);
-      };
+      features =
+          switch (source.baseline) {
+            case "bag-of-tokens" ->
+                Representations.bagOfTokens(train, test, dataset.manifest().codebookSize, classes);
+            case "pixels" -> pixels(classes);
+            default ->
+                throw new IllegalArgumentException(
+                    "--baseline must be bag-of-tokens or pixels, got " + source.baseline);
+          };
     } else {
       what = source.run != null ? "run " + source.run : "encoder " + source.encoder;
       try (Embedder embedder = embedder(run, cfg)) {
-        System.err.printf("sorcen: embedding %d + %d token grids of %s%n", train.count(), test.count(), dataDir);
-        features = Representations.encoder(embedder::embed, train, test, classes,
-            registry.trainRowsNeeded(cfg.eval));
+        System.err.printf(
+            "sorcen: embedding %d + %d token grids of %s%n", train.count(), test.count(), dataDir);
+        features =
+            Representations.encoder(
+                embedder::embed, train, test, classes, registry.trainRowsNeeded(cfg.eval));
       }
     }
     return report(cfg, features, what, dataDir, heldOut);
   }
 
   private String describe() {
-    return source.run != null ? "run " + source.run : source.imageEncoder != null ? "image encoder "
-        + source.imageEncoder : source.encoder != null ? "encoder " + source.encoder : "baseline " + source.baseline;
+    return source.run != null
+        ? "run " + source.run
+        : source.imageEncoder != null
+            ? "image encoder " + source.imageEncoder
+            : source.encoder != null ? "encoder " + source.encoder : "baseline " + source.baseline;
   }
 
-  private int report(SorcenConfig cfg, FrozenFeatures features, String what, Path dataDir, String heldOut)
+  private int report(
+      SorcenConfig cfg, FrozenFeatures features, String what, Path dataDir, String heldOut)
       throws IOException {
-    System.out.printf(Locale.ROOT, "%s on %s (train %d rows, %s %d rows, %d classes):%n", what, dataDir,
-        features.train().length, heldOut, features.test().length, features.numClasses());
-    Map<String, Double> out = registry.run(cfg.eval, EvalInputs.features(features, seed, System.err), System.out);
+    System.out.printf(
+        Locale.ROOT,
+        "%s on %s (train %d rows, %s %d rows, %d classes):%n",
+        what,
+        dataDir,
+        features.train().length,
+        heldOut,
+        features.test().length,
+        features.numClasses());
+    Map<String, Double> out =
+        registry.run(cfg.eval, EvalInputs.features(features, seed, System.err), System.out);
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("source", what);
       doc.put("data", dataDir.toString());
       doc.put("results", out);
-      AtomicFiles.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+      AtomicFiles.writeString(
+          json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
     }
     return 0;
   }
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   private boolean wasGiven(String option) {
     return spec.commandLine().getParseResult().hasMatchedOption(option);
@@ -181,7 +236,8 @@ final class FeatureEvalCommand implements Callable<Integer> {
 
   private SorcenConfig evaluationConfig(Run run) {
     if (config != null || run == null) {
-      return ConfigLoader.load(ProjectPaths.resolve(config != null ? config : Path.of("configs/sorcen-tiny.json")),
+      return ConfigLoader.load(
+          ProjectPaths.resolve(config != null ? config : Path.of("configs/sorcen-tiny.json")),
           overrides);
     }
     return run.config();
@@ -189,7 +245,8 @@ final class FeatureEvalCommand implements Callable<Integer> {
 
   private static Path runData(Run run) {
     if (run.data() == null) {
-      throw new DataException(run.layout().runInfo() + " does not name the run's dataset: pass --data");
+      throw new DataException(
+          run.layout().runInfo() + " does not name the run's dataset: pass --data");
     }
     return run.data();
   }
@@ -206,39 +263,50 @@ final class FeatureEvalCommand implements Callable<Integer> {
   /** Features of --image-folder: the image encoder given or exported from the run, or its pixels. */
   private FrozenFeatures folderFeatures(Run run) throws IOException {
     if (imageFolder == null) {
-      throw new IllegalArgumentException("--image-encoder needs --image-folder (a folder with train/CLASS and "
-          + "test/CLASS images)");
+      throw new IllegalArgumentException(
+          "--image-encoder needs --image-folder (a folder with train/CLASS and "
+              + "test/CLASS images)");
     }
     if (source.encoder != null || "bag-of-tokens".equals(source.baseline)) {
-      throw new IllegalArgumentException("--image-folder takes --image-encoder, --run or --baseline pixels, not "
-          + (source.encoder != null ? "--encoder (a token encoder)" : "--baseline bag-of-tokens"));
+      throw new IllegalArgumentException(
+          "--image-folder takes --image-encoder, --run or --baseline pixels, not "
+              + (source.encoder != null
+                  ? "--encoder (a token encoder)"
+                  : "--baseline bag-of-tokens"));
     }
     if (images != null || wasGiven("--data")) {
-      throw new IllegalArgumentException("--image-folder replaces " + (images != null ? "--images" : "--data")
-          + ": pass one of them");
+      throw new IllegalArgumentException(
+          "--image-folder replaces "
+              + (images != null ? "--images" : "--data")
+              + ": pass one of them");
     }
     LabelledImageFolder folder = LabelledImageFolder.open(ProjectPaths.resolve(imageFolder));
     if (source.baseline != null) {
       if (!source.baseline.equals("pixels")) {
-        throw new IllegalArgumentException("--baseline must be bag-of-tokens or pixels, got " + source.baseline);
+        throw new IllegalArgumentException(
+            "--baseline must be bag-of-tokens or pixels, got " + source.baseline);
       }
       return folder.pixels();
     }
     if (source.imageEncoder != null) {
-      try (SorcenImageEncoder enc = SorcenImageEncoder.load(ProjectPaths.resolve(source.imageEncoder))) {
+      try (SorcenImageEncoder enc =
+          SorcenImageEncoder.load(ProjectPaths.resolve(source.imageEncoder))) {
         return folder.encoded(enc, batch, System.err);
       }
     }
     Path tok = tokenizer != null ? ProjectPaths.resolve(tokenizer) : run.tokenizer();
     if (tok == null) {
-      throw new IllegalArgumentException(run.layout().runInfo() + " names no tokenizer: pass --tokenizer DIR to "
-          + "build the run's image encoder");
+      throw new IllegalArgumentException(
+          run.layout().runInfo()
+              + " names no tokenizer: pass --tokenizer DIR to "
+              + "build the run's image encoder");
     }
     Path ckpt = run.checkpoint(checkpoint, note -> System.err.println("sorcen: " + note));
     Path tmp = Files.createTempDirectory("sorcen-eval-image-encoder");
     try {
       System.err.printf("sorcen: exporting the image encoder of %s with %s%n", ckpt, tok);
-      try (SorcenImageEncoder enc = SorcenImageEncoder.load(run.exportImageEncoder(tmp, ckpt, tok))) {
+      try (SorcenImageEncoder enc =
+          SorcenImageEncoder.load(run.exportImageEncoder(tmp, ckpt, tok))) {
         return folder.encoded(enc, batch, System.err);
       }
     } finally {
@@ -248,7 +316,8 @@ final class FeatureEvalCommand implements Callable<Integer> {
 
   private FrozenFeatures pixels(int classes) {
     if (images == null) {
-      throw new IllegalArgumentException("--baseline pixels needs --images (an IDX directory with train and t10k)");
+      throw new IllegalArgumentException(
+          "--baseline pixels needs --images (an IDX directory with train and t10k)");
     }
     Map<String, ImageSet> sets = ImageSources.read(ProjectPaths.resolve(images), null, 1);
     if (!sets.containsKey("test")) {

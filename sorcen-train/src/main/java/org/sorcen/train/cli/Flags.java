@@ -13,27 +13,29 @@ final class Flags {
 
   static void requireAtLeast(CommandSpec spec, String option, Number value, long min) {
     if (value != null && value.longValue() < min) {
-      throw new ParameterException(spec.commandLine(), option + " must be at least " + min + ", got " + value);
+      throw new ParameterException(
+          spec.commandLine(), option + " must be at least " + min + ", got " + value);
     }
   }
 
   static void requireInRange(CommandSpec spec, String option, Number value, long min, long max) {
     if (value != null && (value.longValue() < min || value.longValue() > max)) {
-      throw new ParameterException(spec.commandLine(), option + " must be in " + min + ".." + max + ", got "
-          + value);
+      throw new ParameterException(
+          spec.commandLine(), option + " must be in " + min + ".." + max + ", got " + value);
     }
   }
 
   static void requirePositive(CommandSpec spec, String option, Number value) {
     if (value != null && !(value.doubleValue() > 0 && Double.isFinite(value.doubleValue()))) {
-      throw new ParameterException(spec.commandLine(), option + " must be a finite number above 0, got " + value);
+      throw new ParameterException(
+          spec.commandLine(), option + " must be a finite number above 0, got " + value);
     }
   }
 
   static void requireNonNegative(CommandSpec spec, String option, Number value) {
     if (value != null && !(value.doubleValue() >= 0 && Double.isFinite(value.doubleValue()))) {
-      throw new ParameterException(spec.commandLine(), option + " must be a finite number of at least 0, got "
-          + value);
+      throw new ParameterException(
+          spec.commandLine(), option + " must be a finite number of at least 0, got " + value);
     }
   }
 }

@@ -21,43 +21,67 @@ import picocli.CommandLine.Option;
  * Progress goes to stderr, the evaluator's report to stdout.
  */
 final class GenerationEvalCommand implements Callable<Integer> {
-  @Option(names = "--generator", required = true, description = "Exported generator SavedModel (sorcen-generator).")
+  @Option(
+      names = "--generator",
+      required = true,
+      description = "Exported generator SavedModel (sorcen-generator).")
   Path generator;
 
-  @Option(names = "--tokenizer", required = true, description = "Tokenizer SavedModel the generator's tokens "
-      + "belong to, e.g. savedmodels/tokenizer-fashion-mnist/1.")
+  @Option(
+      names = "--tokenizer",
+      required = true,
+      description =
+          "Tokenizer SavedModel the generator's tokens "
+              + "belong to, e.g. savedmodels/tokenizer-fashion-mnist/1.")
   Path tokenizer;
 
-  @Option(names = "--reference", required = true, description = "Directory with the IDX files of the real images, "
-      + "e.g. /usr/share/datasets/fashion-mnist.")
+  @Option(
+      names = "--reference",
+      required = true,
+      description =
+          "Directory with the IDX files of the real images, "
+              + "e.g. /usr/share/datasets/fashion-mnist.")
   Path reference;
 
-  @Option(names = "--split", defaultValue = GenerationConfig.DEFAULT_SPLIT, description = "Real split to compare "
-      + "with: t10k or train (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--split",
+      defaultValue = GenerationConfig.DEFAULT_SPLIT,
+      description = "Real split to compare " + "with: t10k or train (default ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--classifier", description = "Feature classifier SavedModel (default: the committed "
-      + GenerationConfig.DEFAULT_CLASSIFIER + ").")
+  @Option(
+      names = "--classifier",
+      description =
+          "Feature classifier SavedModel (default: the committed "
+              + GenerationConfig.DEFAULT_CLASSIFIER
+              + ").")
   Path classifier;
 
-  @Option(names = "--n", defaultValue = "" + GenerationConfig.DEFAULT_SAMPLES, description = "Images to generate "
-      + "(default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--n",
+      defaultValue = "" + GenerationConfig.DEFAULT_SAMPLES,
+      description = "Images to generate " + "(default ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--seed", defaultValue = "0", description = "First seed; images use seeds seed..seed+n-1 "
-      + "(default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "0",
+      description = "First seed; images use seeds seed..seed+n-1 " + "(default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--temperature", defaultValue = "" + IterativeDecoder.DEFAULT_TEMPERATURE, description = "Sampling "
-      + "temperature (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--temperature",
+      defaultValue = "" + IterativeDecoder.DEFAULT_TEMPERATURE,
+      description = "Sampling " + "temperature (default ${DEFAULT-VALUE}).")
   float temperature;
 
-  @Option(names = "--steps", defaultValue = "" + IterativeDecoder.DEFAULT_STEPS, description = "Iterative decoding "
-      + "steps (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      defaultValue = "" + IterativeDecoder.DEFAULT_STEPS,
+      description = "Iterative decoding " + "steps (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   private final EvaluatorRegistry registry;
   private final Evaluator evaluator;
@@ -87,9 +111,13 @@ final class GenerationEvalCommand implements Callable<Integer> {
     g.seed = seed;
     g.temperature = temperature;
     g.steps = steps;
-    try (SorcenGenerator gen = SorcenGenerator.load(generator); Tokenizer tok = Tokenizer.load(tokenizer)) {
-      registry.run(cfg, EvalInputs.generation(new GenerationInputs(gen::generate, tok, ProjectPaths::resolve),
-          System.err), System.out);
+    try (SorcenGenerator gen = SorcenGenerator.load(generator);
+        Tokenizer tok = Tokenizer.load(tokenizer)) {
+      registry.run(
+          cfg,
+          EvalInputs.generation(
+              new GenerationInputs(gen::generate, tok, ProjectPaths::resolve), System.err),
+          System.out);
     }
     return 0;
   }

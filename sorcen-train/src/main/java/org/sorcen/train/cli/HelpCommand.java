@@ -11,10 +11,16 @@ import picocli.CommandLine.Parameters;
  * {@code ./sorcen help [COMMAND...]}: the usage of the command at that path, e.g. {@code help eval fd}
  * (picocli's own help command stops at the first name). An unknown name is a usage error.
  */
-@Command(name = "help", helpCommand = true,
-    description = "Print the usage of sorcen or of a command; a path reaches a subcommand (help eval fd).")
+@Command(
+    name = "help",
+    helpCommand = true,
+    description =
+        "Print the usage of sorcen or of a command; a path reaches a subcommand (help eval fd).")
 final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Runnable {
-  @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "A command and its subcommands (eval fd).")
+  @Parameters(
+      paramLabel = "COMMAND",
+      arity = "0..*",
+      description = "A command and its subcommands (eval fd).")
   List<String> path = new ArrayList<>();
 
   private CommandLine self;
@@ -22,7 +28,10 @@ final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Runna
   private PrintWriter out;
 
   @Override
-  public void init(CommandLine helpCommandLine, CommandLine.Help.ColorScheme colorScheme, PrintWriter outWriter,
+  public void init(
+      CommandLine helpCommandLine,
+      CommandLine.Help.ColorScheme colorScheme,
+      PrintWriter outWriter,
       PrintWriter errWriter) {
     self = helpCommandLine;
     colors = colorScheme;
@@ -39,10 +48,17 @@ final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Runna
     for (String name : path) {
       CommandLine next = target.getSubcommands().get(name);
       if (next == null) {
-        throw new CommandLine.ParameterException(target, "unknown command '" + name + "'"
-            + (target.getSubcommands().isEmpty() ? ": " + SorcenCli.commandPath(target) + " has no subcommands"
-                : "; " + SorcenCli.commandPath(target) + " has " + String.join(", ", target.getSubcommands()
-                    .keySet())));
+        throw new CommandLine.ParameterException(
+            target,
+            "unknown command '"
+                + name
+                + "'"
+                + (target.getSubcommands().isEmpty()
+                    ? ": " + SorcenCli.commandPath(target) + " has no subcommands"
+                    : "; "
+                        + SorcenCli.commandPath(target)
+                        + " has "
+                        + String.join(", ", target.getSubcommands().keySet())));
       }
       target = next;
     }

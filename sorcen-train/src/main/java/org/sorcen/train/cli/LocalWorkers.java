@@ -29,12 +29,17 @@ final class LocalWorkers {
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SorcenCli.class.getName()));
-      cmd.addAll(trainArgs); // they start with "train": picocli's original arguments are the whole command line
-      cmd.addAll(List.of("--cluster", String.join(",", addresses), "--task-index", Integer.toString(i)));
+      cmd.addAll(
+          trainArgs); // they start with "train": picocli's original arguments are the whole command
+      // line
+      cmd.addAll(
+          List.of("--cluster", String.join(",", addresses), "--task-index", Integer.toString(i)));
       ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
       pb.environment().remove("TF_CONFIG");
-      pb.environment().put("CUDA_VISIBLE_DEVICES", gpus.length > i && !gpus[i].isBlank() ? gpus[i].strip()
-          : Integer.toString(i));
+      pb.environment()
+          .put(
+              "CUDA_VISIBLE_DEVICES",
+              gpus.length > i && !gpus[i].isBlank() ? gpus[i].strip() : Integer.toString(i));
       workers.add(pb.start());
     }
     int code = 0;

@@ -6,23 +6,46 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Entry point of {@code ./sorcen}. */
-@Command(name = "sorcen", version = "sorcen 0.1.0",
-    description = "Sorcen on TensorFlow Java: self-supervised ViT pre-training on precomputed VQ tokens.",
-    subcommands = {TrainCommand.class, ImportCommand.class, TokenizerTrainCommand.class, TokenizeCommand.class,
-        DetokenizeCommand.class, SubsetCommand.class, ExportCommand.class, ImportOfficialCommand.class,
-        VerifyReferenceCommand.class,
-        BenchCommand.class, BenchServingCommand.class, BenchClusterCommand.class, EvalCommand.class, ExperimentCommand.class,
-        CompareRunsCommand.class,
-        ClassifierTrainCommand.class, GenerateCommand.class, EmbedCommand.class,
-        HelpCommand.class})
+@Command(
+    name = "sorcen",
+    version = "sorcen 0.1.0",
+    description =
+        "Sorcen on TensorFlow Java: self-supervised ViT pre-training on precomputed VQ tokens.",
+    subcommands = {
+      TrainCommand.class,
+      ImportCommand.class,
+      TokenizerTrainCommand.class,
+      TokenizeCommand.class,
+      DetokenizeCommand.class,
+      SubsetCommand.class,
+      ExportCommand.class,
+      ImportOfficialCommand.class,
+      VerifyReferenceCommand.class,
+      BenchCommand.class,
+      BenchServingCommand.class,
+      BenchClusterCommand.class,
+      EvalCommand.class,
+      ExperimentCommand.class,
+      CompareRunsCommand.class,
+      ClassifierTrainCommand.class,
+      GenerateCommand.class,
+      EmbedCommand.class,
+      HelpCommand.class
+    })
 public final class SorcenCli {
   /** Every command and nested subcommand inherits -h/--help (picocli copies INHERIT options down the tree). */
-  @Option(names = {"-h", "--help"}, usageHelp = true, scope = CommandLine.ScopeType.INHERIT,
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      scope = CommandLine.ScopeType.INHERIT,
       description = "Show this help message and exit.")
   boolean help;
 
   /** Not inherited: {@code export --version N} is the export's version directory. */
-  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print version information and exit.")
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "Print version information and exit.")
   boolean version;
 
   /** Exit code for input the user must change (bad config, bad file). */
@@ -41,7 +64,8 @@ public final class SorcenCli {
     CommandLine cli = new CommandLine(new SorcenCli());
     // Before the handlers are set: setting them reaches only the subcommands that exist by then.
     EvalCommand.addEvaluators(cli.getSubcommands().get("eval"), evaluators);
-    return cli.setExecutionExceptionHandler(new ErrorPolicy()).setParameterExceptionHandler(SorcenCli::usageError);
+    return cli.setExecutionExceptionHandler(new ErrorPolicy())
+        .setParameterExceptionHandler(SorcenCli::usageError);
   }
 
   /**
@@ -50,8 +74,11 @@ public final class SorcenCli {
    */
   static int usageError(CommandLine.ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
-    String message = String.valueOf(ex.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ")
-        .replaceFirst("^Error: ", "");
+    String message =
+        String.valueOf(ex.getMessage())
+            .strip()
+            .replaceAll("\\s*\\R\\s*", " ")
+            .replaceFirst("^Error: ", "");
     cmd.getErr().println("error: " + message + " (see " + commandPath(cmd) + " --help)");
     cmd.getErr().flush();
     return USAGE_ERROR;

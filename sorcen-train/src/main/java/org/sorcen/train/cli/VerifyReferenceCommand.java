@@ -11,14 +11,19 @@ import org.sorcen.train.reference.ReferenceCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "verify-reference",
-    description = "Check the graph against a reference fixture (data/reference/README.md). A forward fixture "
-        + "(expected.* outputs): the deterministic forward pass, every expected tensor within 1e-4 relative or "
-        + "1e-5 absolute. A one-step fixture (__metadata__.step): one training step replayed with the lr, beta "
-        + "and clipping it records, every tensor after the step within 1e-5 relative. Exits 3 on FAIL.")
+@Command(
+    name = "verify-reference",
+    description =
+        "Check the graph against a reference fixture (data/reference/README.md). A forward fixture "
+            + "(expected.* outputs): the deterministic forward pass, every expected tensor within 1e-4 relative or "
+            + "1e-5 absolute. A one-step fixture (__metadata__.step): one training step replayed with the lr, beta "
+            + "and clipping it records, every tensor after the step within 1e-5 relative. Exits 3 on FAIL.")
 final class VerifyReferenceCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FIXTURE", description = "A .safetensors fixture as in data/reference/README.md, e.g. "
-      + "data/reference/official-forward-tiny.safetensors or data/reference/official-one-step-tiny.safetensors.")
+  @Parameters(
+      paramLabel = "FIXTURE",
+      description =
+          "A .safetensors fixture as in data/reference/README.md, e.g. "
+              + "data/reference/official-forward-tiny.safetensors or data/reference/official-one-step-tiny.safetensors.")
   Path fixture;
 
   @Override
@@ -31,39 +36,63 @@ final class VerifyReferenceCommand implements Callable<Integer> {
   private boolean forward() {
     ReferenceCheck.Report report = ReferenceCheck.run(fixture);
     System.out.printf("%s (method %s)%n", fixture, report.method());
-    System.out.printf("%-30s %10s %14s %14s  %s%n", "tensor", "size", "max abs err", "max rel err", "result");
+    System.out.printf(
+        "%-30s %10s %14s %14s  %s%n", "tensor", "size", "max abs err", "max rel err", "result");
     for (ReferenceCheck.Row r : report.rows()) {
-      System.out.printf("%-30s %10d %14.3e %14.3e  %s%n", r.name(), r.size(), r.maxAbsolute(), r.maxRelative(),
+      System.out.printf(
+          "%-30s %10d %14.3e %14.3e  %s%n",
+          r.name(),
+          r.size(),
+          r.maxAbsolute(),
+          r.maxRelative(),
           r.passed() ? "ok" : "FAIL" + (r.problem() != null ? " (" + r.problem() + ")" : ""));
     }
     if (!report.unused().isEmpty()) {
       System.out.println("unused tensors in the file: " + String.join(", ", report.unused()));
     }
-    System.out.println(report.passed() ? "PASS: the graph reproduces the reference"
-        : "FAIL: tolerance is 1e-4 relative or 1e-5 absolute");
+    System.out.println(
+        report.passed()
+            ? "PASS: the graph reproduces the reference"
+            : "FAIL: tolerance is 1e-4 relative or 1e-5 absolute");
     return report.passed();
   }
 
   private boolean oneStep() {
     OneStepReplay.Report report = OneStepReplay.run(fixture, EmaConfig.TRAINED);
-    System.out.printf("%s: one official training step, lr %.6g and beta %.6f from __metadata__.step%n", fixture,
-        report.lr(), report.beta());
-    System.out.printf("%-54s %7s %12s  %-6s %s%n", "group", "tensors", "worst rel", "result", "worst tensor");
+    System.out.printf(
+        "%s: one official training step, lr %.6g and beta %.6f from __metadata__.step%n",
+        fixture, report.lr(), report.beta());
+    System.out.printf(
+        "%-54s %7s %12s  %-6s %s%n", "group", "tensors", "worst rel", "result", "worst tensor");
     int vanishing = 0;
     for (Map.Entry<String, List<OneStepReplay.Row>> g : report.groups().entrySet()) {
       List<OneStepReplay.Row> rows = g.getValue();
-      OneStepReplay.Row worst = rows.stream().max((a, b) -> Double.compare(rank(a), rank(b))).orElseThrow();
+      OneStepReplay.Row worst =
+          rows.stream().max((a, b) -> Double.compare(rank(a), rank(b))).orElseThrow();
       boolean ok = rows.stream().allMatch(OneStepReplay.Row::passed);
-      System.out.printf("%-54s %7d %12.3e  %-6s %s%s%n", g.getKey(), rows.size(), worst.relative(),
-          ok ? "PASS" : "FAIL", worst.name(), worst.problem() != null ? " (" + worst.problem() + ")" : "");
-      vanishing += rows.stream().filter(r -> !r.name().contains(".exp_avg")).mapToInt(OneStepReplay.Row::vanishing)
-          .sum();
+      System.out.printf(
+          "%-54s %7d %12.3e  %-6s %s%s%n",
+          g.getKey(),
+          rows.size(),
+          worst.relative(),
+          ok ? "PASS" : "FAIL",
+          worst.name(),
+          worst.problem() != null ? " (" + worst.problem() + ")" : "");
+      vanishing +=
+          rows.stream()
+              .filter(r -> !r.name().contains(".exp_avg"))
+              .mapToInt(OneStepReplay.Row::vanishing)
+              .sum();
     }
-    System.out.println("elements whose official gradient is zero or within a few AdamW eps of it, "
-        + "held to one Adam step (float32 cannot resolve it there): " + vanishing);
+    System.out.println(
+        "elements whose official gradient is zero or within a few AdamW eps of it, "
+            + "held to one Adam step (float32 cannot resolve it there): "
+            + vanishing);
     report.problems().forEach(p -> System.out.println("FAIL: " + p));
-    System.out.println(report.passed() ? "PASS: the graph reproduces the official step"
-        : "FAIL: tolerance is 1e-5 relative per tensor");
+    System.out.println(
+        report.passed()
+            ? "PASS: the graph reproduces the official step"
+            : "FAIL: tolerance is 1e-5 relative per tensor");
     return report.passed();
   }
 

@@ -31,8 +31,9 @@ public final class Agreement {
   }
 
   public static Agreement build(Ops tf, CrossReplica replicas) {
-    Placeholder<TInt64> mine = tf.withName("agreement_digest").placeholder(TInt64.class,
-        Placeholder.shape(Shape.of(1, SLOTS)));
+    Placeholder<TInt64> mine =
+        tf.withName("agreement_digest")
+            .placeholder(TInt64.class, Placeholder.shape(Shape.of(1, SLOTS)));
     return new Agreement(mine, replicas.gatherRows(tf, mine), replicas.count());
   }
 
@@ -52,11 +53,14 @@ public final class Agreement {
       row[i] = items.get(i).digest();
     }
     long[][] rows = new long[workers][SLOTS];
-    try (TInt64 feed = TInt64.tensorOf(Shape.of(1, SLOTS), b -> {
-          for (int i = 0; i < SLOTS; i++) {
-            b.setLong(row[i], 0, i);
-          }
-        });
+    try (TInt64 feed =
+            TInt64.tensorOf(
+                Shape.of(1, SLOTS),
+                b -> {
+                  for (int i = 0; i < SLOTS; i++) {
+                    b.setLong(row[i], 0, i);
+                  }
+                });
         Result r = session.runner().feed(mine, feed).fetch(all).run()) {
       TInt64 got = (TInt64) r.get(0);
       for (int w = 0; w < workers; w++) {
@@ -74,8 +78,10 @@ public final class Agreement {
       }
     }
     if (!differences.isEmpty()) {
-      throw new IllegalArgumentException("the workers do not run the same job: " + String.join(", ", differences)
-          + " differs from the chief's (worker 0); start every worker with the same config, data and --cluster");
+      throw new IllegalArgumentException(
+          "the workers do not run the same job: "
+              + String.join(", ", differences)
+              + " differs from the chief's (worker 0); start every worker with the same config, data and --cluster");
     }
   }
 }

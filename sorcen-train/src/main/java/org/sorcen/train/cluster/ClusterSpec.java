@@ -22,11 +22,17 @@ public record ClusterSpec(List<String> workers, int taskIndex) {
       checkAddress(w);
     }
     if (workers.stream().distinct().count() != workers.size()) {
-      throw new IllegalArgumentException("the cluster lists a worker address twice: " + String.join(",", workers));
+      throw new IllegalArgumentException(
+          "the cluster lists a worker address twice: " + String.join(",", workers));
     }
     if (taskIndex < 0 || taskIndex >= workers.size()) {
-      throw new IllegalArgumentException("task index " + taskIndex + " is outside the " + workers.size()
-          + " workers of the cluster: use 0.." + (workers.size() - 1));
+      throw new IllegalArgumentException(
+          "task index "
+              + taskIndex
+              + " is outside the "
+              + workers.size()
+              + " workers of the cluster: use 0.."
+              + (workers.size() - 1));
     }
   }
 
@@ -51,7 +57,8 @@ public record ClusterSpec(List<String> workers, int taskIndex) {
   /** {@code --cluster host:port,host:port} and {@code --task-index}. */
   public static ClusterSpec fromFlags(String cluster, Integer taskIndex) {
     if (taskIndex == null) {
-      throw new IllegalArgumentException("--cluster needs --task-index I (this worker's place in the list, 0 = chief)");
+      throw new IllegalArgumentException(
+          "--cluster needs --task-index I (this worker's place in the list, 0 = chief)");
     }
     List<String> workers = new ArrayList<>();
     for (String w : cluster.split(",", -1)) {
@@ -70,21 +77,28 @@ public record ClusterSpec(List<String> workers, int taskIndex) {
     }
     JsonNode list = root == null ? null : root.path("cluster").get("worker");
     if (list == null || !list.isArray()) {
-      throw new IllegalArgumentException("TF_CONFIG needs \"cluster\": {\"worker\": [\"host:port\", ...]}");
+      throw new IllegalArgumentException(
+          "TF_CONFIG needs \"cluster\": {\"worker\": [\"host:port\", ...]}");
     }
     JsonNode task = root.path("task");
     if (!task.path("type").asText("").equals("worker")) {
-      throw new IllegalArgumentException("TF_CONFIG task.type must be \"worker\" (chief, ps and evaluator tasks are "
-          + "not used: worker 0 is the chief), got " + task.path("type"));
+      throw new IllegalArgumentException(
+          "TF_CONFIG task.type must be \"worker\" (chief, ps and evaluator tasks are "
+              + "not used: worker 0 is the chief), got "
+              + task.path("type"));
     }
     if (!task.path("index").canConvertToInt() || !task.path("index").isIntegralNumber()) {
-      throw new IllegalArgumentException("TF_CONFIG needs \"task\": {\"type\": \"worker\", \"index\": I}");
+      throw new IllegalArgumentException(
+          "TF_CONFIG needs \"task\": {\"type\": \"worker\", \"index\": I}");
     }
     for (var it = root.path("cluster").fieldNames(); it.hasNext(); ) {
       String job = it.next();
       if (!job.equals("worker")) {
-        throw new IllegalArgumentException("TF_CONFIG cluster job \"" + job + "\" is not used: list every process "
-            + "under \"worker\"");
+        throw new IllegalArgumentException(
+            "TF_CONFIG cluster job \""
+                + job
+                + "\" is not used: list every process "
+                + "under \"worker\"");
       }
     }
     List<String> workers = new ArrayList<>();
@@ -96,10 +110,16 @@ public record ClusterSpec(List<String> workers, int taskIndex) {
     int colon = w.lastIndexOf(':');
     String host = colon > 0 ? w.substring(0, colon) : "";
     String port = colon > 0 ? w.substring(colon + 1) : "";
-    boolean ok = !host.isEmpty() && !host.contains(",") && !host.contains(" ") && port.matches("\\d{1,5}")
-        && Integer.parseInt(port) > 0 && Integer.parseInt(port) < 65536;
+    boolean ok =
+        !host.isEmpty()
+            && !host.contains(",")
+            && !host.contains(" ")
+            && port.matches("\\d{1,5}")
+            && Integer.parseInt(port) > 0
+            && Integer.parseInt(port) < 65536;
     if (!ok) {
-      throw new IllegalArgumentException("worker address \"" + w + "\" is not HOST:PORT (port 1-65535)");
+      throw new IllegalArgumentException(
+          "worker address \"" + w + "\" is not HOST:PORT (port 1-65535)");
     }
   }
 

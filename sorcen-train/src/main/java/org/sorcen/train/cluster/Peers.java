@@ -20,13 +20,18 @@ import java.util.List;
  */
 public final class Peers {
   static final int CONNECT_TIMEOUT_MS = 2000;
+
   /** How long a live gRPC server may take to send its SETTINGS frame, on a loaded host. */
   static final int ANSWER_TIMEOUT_MS = 2000;
+
   /** Between two connection attempts while waiting for the chief. */
   static final int RETRY_MS = 200;
+
   /** HTTP/2's client connection preface, then an empty SETTINGS frame: a gRPC server replies with its SETTINGS. */
-  private static final byte[] HTTP2_PREFACE = concat(
-      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII), new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+  private static final byte[] HTTP2_PREFACE =
+      concat(
+          "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+          new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
 
   private Peers() {}
 
@@ -74,7 +79,7 @@ public final class Peers {
       switch (answer(address)) {
         case REFUSES -> out.add(new Missing(i, address, false));
         case SILENT -> out.add(new Missing(i, address, true));
-        case ANSWERS -> { }
+        case ANSWERS -> {}
       }
     }
     return out;
@@ -90,9 +95,15 @@ public final class Peers {
     String chief = spec.workers().get(0);
     while (answer(chief) == Answer.REFUSES) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalArgumentException("worker " + spec.taskIndex() + " could not reach the chief, worker 0 ("
-            + chief + "), within the cluster timeout of " + seconds + " s: start it, and every worker with the "
-            + "same --cluster");
+        throw new IllegalArgumentException(
+            "worker "
+                + spec.taskIndex()
+                + " could not reach the chief, worker 0 ("
+                + chief
+                + "), within the cluster timeout of "
+                + seconds
+                + " s: start it, and every worker with the "
+                + "same --cluster");
       }
       try {
         Thread.sleep(RETRY_MS);
@@ -103,16 +114,23 @@ public final class Peers {
     }
   }
 
-  enum Answer { ANSWERS, REFUSES, SILENT }
+  enum Answer {
+    ANSWERS,
+    REFUSES,
+    SILENT
+  }
 
   static Answer answer(String address) {
     int colon = address.lastIndexOf(':');
     try (Socket s = new Socket()) {
       try {
-        s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+        s.connect(
+            new InetSocketAddress(
+                address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
             CONNECT_TIMEOUT_MS);
       } catch (SocketTimeoutException e) {
-        // A stopped process's listen queue fills up with these probes; then connections time out too.
+        // A stopped process's listen queue fills up with these probes; then connections time out
+        // too.
         return Answer.SILENT;
       } catch (IOException e) {
         return Answer.REFUSES; // refused, or no such host: nothing listens
@@ -127,7 +145,8 @@ public final class Peers {
     } catch (SocketTimeoutException e) {
       return Answer.SILENT;
     } catch (IOException e) {
-      return Answer.REFUSES; // reset: the process went away after the kernel accepted the connection
+      return Answer
+          .REFUSES; // reset: the process went away after the kernel accepted the connection
     }
   }
 

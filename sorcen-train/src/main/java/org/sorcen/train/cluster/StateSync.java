@@ -22,15 +22,23 @@ public final class StateSync {
 
   public static Op build(Ops tf, CrossReplica replicas, Variables vars) {
     List<Op> assigns = new ArrayList<>();
-    assigns.addAll(sync(tf, replicas, vars.all().stream().filter(v -> v.type() == TFloat32.class).toList(),
-        TFloat32.class));
-    assigns.addAll(sync(tf, replicas, vars.all().stream().filter(v -> v.type() == TInt64.class).toList(),
-        TInt64.class));
+    assigns.addAll(
+        sync(
+            tf,
+            replicas,
+            vars.all().stream().filter(v -> v.type() == TFloat32.class).toList(),
+            TFloat32.class));
+    assigns.addAll(
+        sync(
+            tf,
+            replicas,
+            vars.all().stream().filter(v -> v.type() == TInt64.class).toList(),
+            TInt64.class));
     return tf.withControlDependencies(assigns).withName("sync_from_chief").noOp();
   }
 
-  private static <T extends TNumber> List<Op> sync(Ops tf, CrossReplica replicas, List<ModelVariable> vars,
-      Class<T> type) {
+  private static <T extends TNumber> List<Op> sync(
+      Ops tf, CrossReplica replicas, List<ModelVariable> vars, Class<T> type) {
     if (vars.isEmpty()) {
       return List.of();
     }
@@ -40,13 +48,16 @@ public final class StateSync {
       Operand<T> mine = replicas.index() == 0 ? read : tf.zerosLike(read);
       flat.add(tf.reshape(mine, tf.constant(new long[] {-1})));
     }
-    Operand<T> summed = replicas.sum(tf, flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0)));
+    Operand<T> summed =
+        replicas.sum(tf, flat.size() == 1 ? flat.get(0) : tf.concat(flat, tf.constant(0)));
     List<Op> assigns = new ArrayList<>();
     long offset = 0;
     for (ModelVariable v : vars) {
       long n = v.shape().size();
-      Operand<T> part = tf.reshape(tf.slice(summed, tf.constant(new long[] {offset}), tf.constant(new long[] {n})),
-          tf.constant(v.shape().asArray()));
+      Operand<T> part =
+          tf.reshape(
+              tf.slice(summed, tf.constant(new long[] {offset}), tf.constant(new long[] {n})),
+              tf.constant(v.shape().asArray()));
       assigns.add(tf.assignVariableOp(v.handle(), part));
       offset += n;
     }

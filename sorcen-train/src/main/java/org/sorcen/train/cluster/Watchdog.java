@@ -29,6 +29,7 @@ import java.util.function.Supplier;
 public final class Watchdog {
   /** Seconds between looks and between probes; shorter timeouts look more often. */
   static final double LOOK_SECONDS = 1;
+
   static final int LOOKS_PER_TIMEOUT = 8;
 
   private final ClusterSpec spec;
@@ -36,10 +37,13 @@ public final class Watchdog {
   private final Consumer<RuntimeException> lost;
   private final long lookMs;
   private final Set<String> finishedKinds = ConcurrentHashMap.newKeySet();
+
   /** When each peer (by index) last answered a probe. */
   private final Map<Integer, Long> lastAnswered = new ConcurrentHashMap<>();
+
   /** Null before the first probe. */
   private volatile Probe lastProbe;
+
   private volatile Guard current;
 
   /** What is in flight since when; at start-up a missing peer is a matter of the command line. */
@@ -52,7 +56,8 @@ public final class Watchdog {
     this.spec = spec;
     this.timeoutSeconds = timeoutSeconds;
     this.lost = lost;
-    this.lookMs = Math.max(1, (long) (1000 * Math.min(LOOK_SECONDS, timeoutSeconds / LOOKS_PER_TIMEOUT)));
+    this.lookMs =
+        Math.max(1, (long) (1000 * Math.min(LOOK_SECONDS, timeoutSeconds / LOOKS_PER_TIMEOUT)));
   }
 
   /** A watchdog for {@code workers}, or none when it has no {@link Workers#onLost} handler. */
@@ -114,13 +119,16 @@ public final class Watchdog {
           silent.add(i);
         }
       }
-      boolean tooLong = (now - g.sinceNanos()) / 1e9 >= timeoutSeconds && finishedKinds.contains(g.kind());
+      boolean tooLong =
+          (now - g.sinceNanos()) / 1e9 >= timeoutSeconds && finishedKinds.contains(g.kind());
       if (silent.isEmpty() && !tooLong) {
         continue;
       }
-      // The prober's word if it is recent; if not, this process may itself have been stopped: look again.
+      // The prober's word if it is recent; if not, this process may itself have been stopped: look
+      // again.
       Probe p = lastProbe;
-      boolean recent = p != null && (now - p.endNanos()) / 1e6 <= 2 * lookMs + Peers.ANSWER_TIMEOUT_MS;
+      boolean recent =
+          p != null && (now - p.endNanos()) / 1e6 <= 2 * lookMs + Peers.ANSWER_TIMEOUT_MS;
       List<Peers.Missing> gone = recent ? p.gone() : probeNow();
       List<Peers.Missing> named = gone.stream().filter(m -> silent.contains(m.index())).toList();
       if (named.isEmpty() && tooLong) {

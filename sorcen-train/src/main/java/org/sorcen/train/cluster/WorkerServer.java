@@ -31,14 +31,26 @@ public final class WorkerServer {
     for (int i = 0; i < spec.size(); i++) {
       job.putTasks(i, spec.workers().get(i));
     }
-    ServerDef def = ServerDef.newBuilder().setCluster(ClusterDef.newBuilder().addJob(job)).setJobName(JOB)
-        .setTaskIndex(spec.taskIndex()).setProtocol("grpc").setDefaultSessionConfig(sessionConfig).build();
+    ServerDef def =
+        ServerDef.newBuilder()
+            .setCluster(ClusterDef.newBuilder().addJob(job))
+            .setJobName(JOB)
+            .setTaskIndex(spec.taskIndex())
+            .setProtocol("grpc")
+            .setDefaultSessionConfig(sessionConfig)
+            .build();
     Server server = new Server(def);
     try {
       server.start();
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("could not start worker " + spec.taskIndex() + "'s server on "
-          + spec.self() + ": " + e.getMessage().lines().findFirst().orElse("") + "; choose another port");
+      throw new IllegalArgumentException(
+          "could not start worker "
+              + spec.taskIndex()
+              + "'s server on "
+              + spec.self()
+              + ": "
+              + e.getMessage().lines().findFirst().orElse("")
+              + "; choose another port");
     }
     return server;
   }
@@ -51,7 +63,8 @@ public final class WorkerServer {
   public static ConfigProto sessionConfig(ConfigProto base, ClusterSpec spec) {
     return base.toBuilder()
         .setExperimental(base.getExperimental().toBuilder().setCollectiveGroupLeader(task(0)))
-        .clearDeviceFilters().addDeviceFilters("/job:" + JOB + "/task:" + spec.taskIndex())
+        .clearDeviceFilters()
+        .addDeviceFilters("/job:" + JOB + "/task:" + spec.taskIndex())
         .build();
   }
 
@@ -60,8 +73,14 @@ public final class WorkerServer {
       probe.setReuseAddress(true);
       probe.bind(new InetSocketAddress(spec.port()));
     } catch (IOException e) {
-      throw new IllegalArgumentException("port " + spec.port() + " of worker " + spec.taskIndex() + " (" + spec.self()
-          + ") is in use: stop what holds it or list another port");
+      throw new IllegalArgumentException(
+          "port "
+              + spec.port()
+              + " of worker "
+              + spec.taskIndex()
+              + " ("
+              + spec.self()
+              + ") is in use: stop what holds it or list another port");
     }
   }
 }

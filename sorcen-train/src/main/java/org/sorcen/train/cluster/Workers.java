@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 public record Workers(ClusterSpec spec, double timeoutSeconds, Consumer<RuntimeException> onLost) {
   public Workers {
     if (!(timeoutSeconds > 0)) {
-      throw new IllegalArgumentException("--cluster-timeout must be positive, got " + timeoutSeconds);
+      throw new IllegalArgumentException(
+          "--cluster-timeout must be positive, got " + timeoutSeconds);
     }
   }
 

@@ -29,8 +29,13 @@ public record ClassSelection(List<Integer> labels) {
         }
         IntStream.rangeClosed(from, to).forEach(out::add);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("classes '" + spec + "': '" + p + "' is not a label or a range a-b of"
-            + " labels (0 or more), e.g. 0-4 or 0,2,5-9");
+        throw new IllegalArgumentException(
+            "classes '"
+                + spec
+                + "': '"
+                + p
+                + "' is not a label or a range a-b of"
+                + " labels (0 or more), e.g. 0-4 or 0,2,5-9");
       }
     }
     return new ClassSelection(out);
@@ -48,8 +53,14 @@ public record ClassSelection(List<Integer> labels) {
     for (int k = 0; k < rows.length; k++) {
       System.arraycopy(s.pixels(), rows[k] * size, px, k * size, size);
     }
-    return new ImageSet(rows.length, s.height(), s.width(), s.channels(), px,
-        Arrays.stream(rows).mapToLong(i -> s.labels()[i]).toArray(), s.classNames());
+    return new ImageSet(
+        rows.length,
+        s.height(),
+        s.width(),
+        s.channels(),
+        px,
+        Arrays.stream(rows).mapToLong(i -> s.labels()[i]).toArray(),
+        s.classNames());
   }
 
   /**
@@ -68,9 +79,12 @@ public record ClassSelection(List<Integer> labels) {
     if (relabel) {
       y = relabel(y);
     }
-    List<String> names = relabel && !t.classNames().isEmpty()
-        ? labels.stream().map(c -> c < t.classNames().size() ? t.classNames().get(c) : Integer.toString(c)).toList()
-        : t.classNames();
+    List<String> names =
+        relabel && !t.classNames().isEmpty()
+            ? labels.stream()
+                .map(c -> c < t.classNames().size() ? t.classNames().get(c) : Integer.toString(c))
+                .toList()
+            : t.classNames();
     return new TokenArrays(rows.length, l, ids, y, names);
   }
 

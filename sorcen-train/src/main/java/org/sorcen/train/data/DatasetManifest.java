@@ -1,6 +1,5 @@
 package org.sorcen.train.data;
 
-import org.sorcen.graph.config.JsonErrors;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sorcen.graph.config.JsonErrors;
 
 /**
  * {@code dataset.json}: what a token dataset directory holds. Splits (e.g. "train", "test") each
@@ -30,9 +30,12 @@ public final class DatasetManifest {
   public int grid;
   public int numClasses;
   public List<String> classNames = new ArrayList<>();
+
   /** Fingerprint of the tokenizer that made the ids, or null when they were imported. */
   public String tokenizerFingerprint;
+
   public Map<String, Split> splits = new LinkedHashMap<>();
+
   /** The images the ids were made from, or null (imported ids, or a dataset written before this field). */
   public Source source;
 
@@ -52,10 +55,11 @@ public final class DatasetManifest {
     public int heldOut;
   }
 
-  static final ObjectMapper MAPPER = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   public long records() {
     return splits.values().stream().mapToLong(s -> s.records).sum();
@@ -64,7 +68,8 @@ public final class DatasetManifest {
   public Split split(String name, Path dir) {
     Split s = splits.get(name);
     if (s == null) {
-      throw new DataException(dir.resolve(FILE) + ": no split '" + name + "'; it has " + splits.keySet());
+      throw new DataException(
+          dir.resolve(FILE) + ": no split '" + name + "'; it has " + splits.keySet());
     }
     return s;
   }
@@ -75,8 +80,12 @@ public final class DatasetManifest {
     try {
       m = MAPPER.readValue(Files.readString(file), DatasetManifest.class);
     } catch (NoSuchFileException e) {
-      throw new DataException(dir + " is not a token dataset: " + FILE + " is missing (make one with ./sorcen tokenize "
-          + "or ./sorcen import)");
+      throw new DataException(
+          dir
+              + " is not a token dataset: "
+              + FILE
+              + " is missing (make one with ./sorcen tokenize "
+              + "or ./sorcen import)");
     } catch (IOException e) {
       throw new DataException(file + ": unreadable manifest: " + JsonErrors.describe(e), e);
     }
@@ -88,7 +97,8 @@ public final class DatasetManifest {
       problems.add("grid (" + m.grid + ") and codebook_size (" + m.codebookSize + ") must be >= 2");
     }
     if (m.numClasses != m.classNames.size() && !m.classNames.isEmpty()) {
-      problems.add("num_classes is " + m.numClasses + " but class_names has " + m.classNames.size());
+      problems.add(
+          "num_classes is " + m.numClasses + " but class_names has " + m.classNames.size());
     }
     if (m.splits.isEmpty()) {
       problems.add("no splits");

@@ -46,7 +46,8 @@ public final class Echo {
     int i = 0;
     for (; i < s.length() && b.length() < LIMIT; i++) {
       char c = s.charAt(i);
-      b.append(Character.isISOControl(c) ? String.format("\\x%02x", (int) c & 0xFF) : String.valueOf(c));
+      b.append(
+          Character.isISOControl(c) ? String.format("\\x%02x", (int) c & 0xFF) : String.valueOf(c));
     }
     return i == s.length() ? b.toString() : b + "... (" + s.length() + " characters)";
   }

@@ -1,10 +1,10 @@
 package org.sorcen.train.data;
 
-import org.sorcen.export.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.sorcen.export.io.AtomicFiles;
 
 /**
  * Writes images as one PNG grid (grey for 1 channel, RGB for 3), each pixel drawn as a
@@ -24,8 +24,8 @@ public final class ImageGrid {
   }
 
   /** Original i next to reconstruction i, for the first {@code count} of each. */
-  public static void writePairs(Path png, ImageSet originals, ImageSet reconstructions, int count, int columns,
-      int scale) {
+  public static void writePairs(
+      Path png, ImageSet originals, ImageSet reconstructions, int count, int columns, int scale) {
     draw(png, new ImageSet[] {originals, reconstructions}, count, columns, scale);
   }
 
@@ -34,12 +34,13 @@ public final class ImageGrid {
     for (ImageSet s : sets) {
       n = Math.min(n, s.count());
       if (s.channels() != 1 && s.channels() != 3) {
-        throw new IllegalArgumentException("only 1 or 3 channels can be drawn, got " + s.channels());
+        throw new IllegalArgumentException(
+            "only 1 or 3 channels can be drawn, got " + s.channels());
       }
     }
     if (n < 1 || columns < 1 || scale < 1) {
-      throw new IllegalArgumentException("need at least one image, column and scale; got " + n + ", " + columns
-          + ", " + scale);
+      throw new IllegalArgumentException(
+          "need at least one image, column and scale; got " + n + ", " + columns + ", " + scale);
     }
     int cellH = 0;
     int partW = 0;
@@ -50,8 +51,9 @@ public final class ImageGrid {
     int cellW = sets.length * partW + (sets.length - 1) * GAP;
     int cols = Math.min(columns, n);
     int rows = (n + cols - 1) / cols;
-    BufferedImage out = new BufferedImage(cols * (cellW + GAP) + GAP, rows * (cellH + GAP) + GAP,
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(
+            cols * (cellW + GAP) + GAP, rows * (cellH + GAP) + GAP, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < out.getHeight(); y++) {
       for (int x = 0; x < out.getWidth(); x++) {
         out.setRGB(x, y, BORDER);
@@ -67,11 +69,13 @@ public final class ImageGrid {
         paint(out, s, i, ox, oy, scale);
       }
     }
-    AtomicFiles.write(png, stream -> {
-      if (!ImageIO.write(out, "png", stream)) {
-        throw new IOException("no PNG writer available");
-      }
-    });
+    AtomicFiles.write(
+        png,
+        stream -> {
+          if (!ImageIO.write(out, "png", stream)) {
+            throw new IOException("no PNG writer available");
+          }
+        });
   }
 
   private static void paint(BufferedImage out, ImageSet s, int index, int ox, int oy, int scale) {

@@ -16,8 +16,16 @@ public final class ImagePadding {
       return images;
     }
     if (h > size || w > size) {
-      throw new DataException("images are " + h + "x" + w + ", larger than the " + size + "x" + size
-          + " they should be padded to");
+      throw new DataException(
+          "images are "
+              + h
+              + "x"
+              + w
+              + ", larger than the "
+              + size
+              + "x"
+              + size
+              + " they should be padded to");
     }
     int c = images.channels();
     int top = (size - h) / 2;
@@ -26,7 +34,8 @@ public final class ImagePadding {
     byte[] in = images.pixels();
     for (int i = 0; i < images.count(); i++) {
       for (int y = 0; y < h; y++) {
-        System.arraycopy(in, ((i * h + y) * w) * c, out, ((i * size + top + y) * size + left) * c, w * c);
+        System.arraycopy(
+            in, ((i * h + y) * w) * c, out, ((i * size + top + y) * size + left) * c, w * c);
       }
     }
     return new ImageSet(images.count(), size, size, c, out, images.labels(), images.classNames());

@@ -31,20 +31,25 @@ public final class ImageSources {
    */
   public static Map<String, ImageSet> read(Path src, List<String> classNames, int channels) {
     if (!Files.isDirectory(src)) {
-      throw new DataException(src + " is not a directory: pass an IDX directory or a folder of class sub-folders");
+      throw new DataException(
+          src + " is not a directory: pass an IDX directory or a folder of class sub-folders");
     }
     Map<String, ImageSet> splits = new LinkedHashMap<>();
     Path trainImages = idx(src, "train-images-idx3-ubyte");
     if (trainImages != null) {
       List<String> names = names(src, classNames);
-      splits.put("train", IdxReader.read(trainImages, required(src, "train-labels-idx1-ubyte"), names));
+      splits.put(
+          "train", IdxReader.read(trainImages, required(src, "train-labels-idx1-ubyte"), names));
       Path testImages = idx(src, "t10k-images-idx3-ubyte");
       if (testImages != null) {
-        splits.put("test", IdxReader.read(testImages, required(src, "t10k-labels-idx1-ubyte"), names));
+        splits.put(
+            "test", IdxReader.read(testImages, required(src, "t10k-labels-idx1-ubyte"), names));
       }
       if (names.isEmpty()) {
-        long max = splits.values().stream().flatMapToLong(s -> Arrays.stream(s.labels())).max().orElse(-1);
-        List<String> numbered = IntStream.rangeClosed(0, (int) max).mapToObj(Integer::toString).toList();
+        long max =
+            splits.values().stream().flatMapToLong(s -> Arrays.stream(s.labels())).max().orElse(-1);
+        List<String> numbered =
+            IntStream.rangeClosed(0, (int) max).mapToObj(Integer::toString).toList();
         splits.replaceAll((k, s) -> withNames(s, numbered));
       }
       return splits;
@@ -54,14 +59,20 @@ public final class ImageSources {
   }
 
   public static ImageSet withNames(ImageSet s, List<String> names) {
-    return new ImageSet(s.count(), s.height(), s.width(), s.channels(), s.pixels(), s.labels(), names);
+    return new ImageSet(
+        s.count(), s.height(), s.width(), s.channels(), s.pixels(), s.labels(), names);
   }
 
   /** Rows [from, to) of an image set. */
   public static ImageSet slice(ImageSet s, int from, int to) {
     int size = s.imageSize();
-    return new ImageSet(to - from, s.height(), s.width(), s.channels(),
-        Arrays.copyOfRange(s.pixels(), from * size, to * size), Arrays.copyOfRange(s.labels(), from, to),
+    return new ImageSet(
+        to - from,
+        s.height(),
+        s.width(),
+        s.channels(),
+        Arrays.copyOfRange(s.pixels(), from * size, to * size),
+        Arrays.copyOfRange(s.labels(), from, to),
         s.classNames());
   }
 
@@ -75,7 +86,10 @@ public final class ImageSources {
     Path file = src.resolve(CLASSES_FILE);
     if (Files.isRegularFile(file)) {
       try {
-        return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        return Files.readAllLines(file).stream()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty())
+            .toList();
       } catch (IOException e) {
         throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
       }

@@ -18,7 +18,9 @@ public final class RegularFile {
     if (!Files.exists(file)) {
       return file + " does not exist";
     }
-    return file + " is not a regular file (" + (Files.isDirectory(file) ? "a directory" : "a FIFO, socket or device")
+    return file
+        + " is not a regular file ("
+        + (Files.isDirectory(file) ? "a directory" : "a FIFO, socket or device")
         + "): pass the file itself";
   }
 

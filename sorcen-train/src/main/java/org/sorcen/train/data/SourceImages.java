@@ -23,7 +23,8 @@ public final class SourceImages {
     if (!splits.containsKey("test") && heldOut > 0) {
       ImageSet all = splits.get("train");
       if (heldOut >= all.count()) {
-        throw new DataException("--held-out " + heldOut + " leaves no training images of " + all.count());
+        throw new DataException(
+            "--held-out " + heldOut + " leaves no training images of " + all.count());
       }
       splits.put("train", ImageSources.slice(all, 0, all.count() - heldOut));
       splits.put("test", ImageSources.slice(all, all.count() - heldOut, all.count()));
@@ -37,8 +38,10 @@ public final class SourceImages {
     Path dir = datasetDir.toAbsolutePath().normalize();
     Path img = images.toAbsolutePath().normalize();
     // Relative when it can be, so a dataset moved together with its images still finds them.
-    s.images = dir.getRoot() != null && dir.getRoot().equals(img.getRoot()) ? dir.relativize(img).toString()
-        : img.toString();
+    s.images =
+        dir.getRoot() != null && dir.getRoot().equals(img.getRoot())
+            ? dir.relativize(img).toString()
+            : img.toString();
     s.heldOut = heldOut;
     return s;
   }
@@ -58,13 +61,23 @@ public final class SourceImages {
       why[0] = "the source images " + images + " are not there";
       return null;
     }
-    Map<String, ImageSet> splits = read(images, data.manifest().classNames.isEmpty() ? null
-        : data.manifest().classNames, s.heldOut);
+    Map<String, ImageSet> splits =
+        read(
+            images,
+            data.manifest().classNames.isEmpty() ? null : data.manifest().classNames,
+            s.heldOut);
     for (var e : data.manifest().splits.entrySet()) {
       ImageSet set = splits.get(e.getKey());
       if (set == null || set.count() != e.getValue().records) {
-        why[0] = images + " has " + (set == null ? "no" : set.count()) + " images for split '" + e.getKey()
-            + "' where the dataset has " + e.getValue().records + " records";
+        why[0] =
+            images
+                + " has "
+                + (set == null ? "no" : set.count())
+                + " images for split '"
+                + e.getKey()
+                + "' where the dataset has "
+                + e.getValue().records
+                + " records";
         return null;
       }
     }

@@ -40,7 +40,8 @@ public final class TfRecordReader implements AutoCloseable {
         return null;
       }
       if (header.length < 12) {
-        throw damaged(start, "file ends inside the record header (" + header.length + " of 12 bytes)");
+        throw damaged(
+            start, "file ends inside the record header (" + header.length + " of 12 bytes)");
       }
       ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
       long length = h.getLong(0);
@@ -52,7 +53,9 @@ public final class TfRecordReader implements AutoCloseable {
       }
       byte[] data = readUpTo((int) length + 4);
       if (data.length < length + 4) {
-        throw damaged(start, "file ends inside the record (" + data.length + " of " + (length + 4) + " bytes)");
+        throw damaged(
+            start,
+            "file ends inside the record (" + data.length + " of " + (length + 4) + " bytes)");
       }
       int stored = ByteBuffer.wrap(data, (int) length, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
       if (stored != TfRecords.maskedCrc(data, 0, (int) length)) {
@@ -61,7 +64,8 @@ public final class TfRecordReader implements AutoCloseable {
       index++;
       return Arrays.copyOf(data, (int) length);
     } catch (IOException e) {
-      throw new DataException("cannot read " + file + " at byte " + offset + ": " + e.getMessage(), e);
+      throw new DataException(
+          "cannot read " + file + " at byte " + offset + ": " + e.getMessage(), e);
     }
   }
 
@@ -71,8 +75,15 @@ public final class TfRecordReader implements AutoCloseable {
   }
 
   private DataException damaged(long start, String what) {
-    return new DataException(file + ": record " + index + " at byte offset " + start + ": " + what
-        + " (the shard is damaged or truncated: re-create the dataset)");
+    return new DataException(
+        file
+            + ": record "
+            + index
+            + " at byte offset "
+            + start
+            + ": "
+            + what
+            + " (the shard is damaged or truncated: re-create the dataset)");
   }
 
   private byte[] readUpTo(int n) throws IOException {

@@ -26,8 +26,13 @@ public final class TokenDataset {
     for (var e : m.splits.entrySet()) {
       for (String shard : e.getValue().shards) {
         if (!Files.isRegularFile(dir.resolve(shard))) {
-          throw new DataException(dir.resolve(DatasetManifest.FILE) + ": split '" + e.getKey() + "' lists " + shard
-              + ", which is missing");
+          throw new DataException(
+              dir.resolve(DatasetManifest.FILE)
+                  + ": split '"
+                  + e.getKey()
+                  + "' lists "
+                  + shard
+                  + ", which is missing");
         }
       }
     }
@@ -53,14 +58,32 @@ public final class TokenDataset {
       problems.add("model.grid is " + model.grid + " but the dataset's grid is " + manifest.grid);
     }
     if (model.codebookSize != manifest.codebookSize) {
-      problems.add("model.codebook_size is " + model.codebookSize + " but the dataset's is " + manifest.codebookSize);
+      problems.add(
+          "model.codebook_size is "
+              + model.codebookSize
+              + " but the dataset's is "
+              + manifest.codebookSize);
     }
-    if (model.numClasses > 0 && manifest.numClasses > 0 && model.numClasses != manifest.numClasses) {
-      problems.add("model.num_classes is " + model.numClasses + " but the dataset has " + manifest.numClasses);
+    if (model.numClasses > 0
+        && manifest.numClasses > 0
+        && model.numClasses != manifest.numClasses) {
+      problems.add(
+          "model.num_classes is "
+              + model.numClasses
+              + " but the dataset has "
+              + manifest.numClasses);
     }
     if (!problems.isEmpty()) {
-      throw new DataException("config '" + configName + "' does not fit dataset " + dir + ": " + String.join("; ",
-          problems) + " (fix the config, e.g. --set model.grid=" + manifest.grid + ")");
+      throw new DataException(
+          "config '"
+              + configName
+              + "' does not fit dataset "
+              + dir
+              + ": "
+              + String.join("; ", problems)
+              + " (fix the config, e.g. --set model.grid="
+              + manifest.grid
+              + ")");
     }
   }
 
@@ -80,17 +103,33 @@ public final class TokenDataset {
           String where = shard + ": record " + index;
           TokenRecord r = TokenRecord.parse(bytes, where);
           if (r.tokens().length != seqLen) {
-            throw new DataException(where + ": " + r.tokens().length + " tokens, the dataset's " + manifest.grid + "x"
-                + manifest.grid + " grid needs " + seqLen);
+            throw new DataException(
+                where
+                    + ": "
+                    + r.tokens().length
+                    + " tokens, the dataset's "
+                    + manifest.grid
+                    + "x"
+                    + manifest.grid
+                    + " grid needs "
+                    + seqLen);
           }
           for (int i = 0; i < seqLen; i++) {
             if (r.tokens()[i] < 0 || r.tokens()[i] >= manifest.codebookSize) {
-              throw new DataException(where + ": token " + i + " is " + r.tokens()[i] + ", outside [0, "
-                  + manifest.codebookSize + ")");
+              throw new DataException(
+                  where
+                      + ": token "
+                      + i
+                      + " is "
+                      + r.tokens()[i]
+                      + ", outside [0, "
+                      + manifest.codebookSize
+                      + ")");
             }
           }
           if (r.label() < -1 || (manifest.numClasses > 0 && r.label() >= manifest.numClasses)) {
-            throw new DataException(where + ": label " + r.label() + " is outside [-1, " + manifest.numClasses + ")");
+            throw new DataException(
+                where + ": label " + r.label() + " is outside [-1, " + manifest.numClasses + ")");
           }
           total++;
         }
@@ -98,8 +137,14 @@ public final class TokenDataset {
     }
     long expected = manifest.split(split, dir).records;
     if (total != expected) {
-      throw new DataException(dir.resolve(DatasetManifest.FILE) + ": split '" + split + "' declares " + expected
-          + " records but its shards hold " + total);
+      throw new DataException(
+          dir.resolve(DatasetManifest.FILE)
+              + ": split '"
+              + split
+              + "' declares "
+              + expected
+              + " records but its shards hold "
+              + total);
     }
     return total;
   }
@@ -116,8 +161,14 @@ public final class TokenDataset {
         for (byte[] b = reader.next(); b != null && row < n; b = reader.next()) {
           TokenRecord r = TokenRecord.parse(b, shard + ": record " + (reader.index() - 1));
           if (r.tokens().length != seqLen) {
-            throw new DataException(shard + ": record " + (reader.index() - 1) + " has " + r.tokens().length
-                + " tokens, expected " + seqLen);
+            throw new DataException(
+                shard
+                    + ": record "
+                    + (reader.index() - 1)
+                    + " has "
+                    + r.tokens().length
+                    + " tokens, expected "
+                    + seqLen);
           }
           System.arraycopy(r.tokens(), 0, ids, row * seqLen, seqLen);
           labels[row++] = r.label();
@@ -125,7 +176,8 @@ public final class TokenDataset {
       }
     }
     if (row != n) {
-      throw new DataException(dir + ": split '" + split + "' declares " + n + " records but holds " + row);
+      throw new DataException(
+          dir + ": split '" + split + "' declares " + n + " records but holds " + row);
     }
     return new TokenArrays(n, seqLen, ids, labels, manifest.classNames);
   }

@@ -30,14 +30,28 @@ public final class TokenDatasetWriter {
     }
   }
 
-  public static DatasetManifest write(Path dir, int grid, int codebookSize, List<String> classNames,
-      String tokenizerFingerprint, List<SplitRows> splits, boolean overwrite) {
-    return write(dir, grid, codebookSize, classNames, tokenizerFingerprint, splits, null, overwrite);
+  public static DatasetManifest write(
+      Path dir,
+      int grid,
+      int codebookSize,
+      List<String> classNames,
+      String tokenizerFingerprint,
+      List<SplitRows> splits,
+      boolean overwrite) {
+    return write(
+        dir, grid, codebookSize, classNames, tokenizerFingerprint, splits, null, overwrite);
   }
 
   /** As above, recording the images the ids were made from ({@code source} may be null). */
-  public static DatasetManifest write(Path dir, int grid, int codebookSize, List<String> classNames,
-      String tokenizerFingerprint, List<SplitRows> splits, DatasetManifest.Source source, boolean overwrite) {
+  public static DatasetManifest write(
+      Path dir,
+      int grid,
+      int codebookSize,
+      List<String> classNames,
+      String tokenizerFingerprint,
+      List<SplitRows> splits,
+      DatasetManifest.Source source,
+      boolean overwrite) {
     for (SplitRows s : splits) {
       check(s, grid, codebookSize, classNames.size());
     }
@@ -50,12 +64,15 @@ public final class TokenDatasetWriter {
     m.tokenizerFingerprint = tokenizerFingerprint;
     m.source = source;
     // Written whole into a hidden sibling and renamed: a reader never sees half a dataset.
-    AtomicFiles.writeDirectory(dir, overwrite, tmp -> {
-      for (SplitRows s : splits) {
-        m.splits.put(s.name(), writeSplit(tmp, s));
-      }
-      Files.writeString(tmp.resolve(DatasetManifest.FILE), m.toJson());
-    });
+    AtomicFiles.writeDirectory(
+        dir,
+        overwrite,
+        tmp -> {
+          for (SplitRows s : splits) {
+            m.splits.put(s.name(), writeSplit(tmp, s));
+          }
+          Files.writeString(tmp.resolve(DatasetManifest.FILE), m.toJson());
+        });
     return m;
   }
 
@@ -68,7 +85,8 @@ public final class TokenDatasetWriter {
       String name = String.format("%s-%05d-of-%05d.tfrecord", s.name(), k, shards);
       int from = (int) ((long) rows.count() * k / shards);
       int to = (int) ((long) rows.count() * (k + 1) / shards);
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name)), 1 << 16)) {
+      try (OutputStream out =
+          new BufferedOutputStream(Files.newOutputStream(dir.resolve(name)), 1 << 16)) {
         for (int r = from; r < to; r++) {
           long[] ids = Arrays.copyOfRange(rows.ids(), r * rows.seqLen(), (r + 1) * rows.seqLen());
           TfRecords.write(out, new TokenRecord(ids, rows.labels()[r]).toBytes());
@@ -82,24 +100,50 @@ public final class TokenDatasetWriter {
   private static void check(SplitRows s, int grid, int codebookSize, int numClasses) {
     TokenArrays rows = s.rows();
     if (rows.seqLen() != grid * grid) {
-      throw new DataException("split '" + s.name() + "': rows of " + rows.seqLen() + " ids do not fit a " + grid + "x"
-          + grid + " grid (" + grid * grid + " ids)");
+      throw new DataException(
+          "split '"
+              + s.name()
+              + "': rows of "
+              + rows.seqLen()
+              + " ids do not fit a "
+              + grid
+              + "x"
+              + grid
+              + " grid ("
+              + grid * grid
+              + " ids)");
     }
     long[] ids = rows.ids();
     for (int k = 0; k < ids.length; k++) {
       if (ids[k] < 0 || ids[k] >= codebookSize) {
-        throw new DataException("split '" + s.name() + "': row " + k / rows.seqLen() + ", position " + k % rows.seqLen()
-            + ": id " + ids[k] + " is outside [0, " + codebookSize + ") (wrong --codebook-size?)");
+        throw new DataException(
+            "split '"
+                + s.name()
+                + "': row "
+                + k / rows.seqLen()
+                + ", position "
+                + k % rows.seqLen()
+                + ": id "
+                + ids[k]
+                + " is outside [0, "
+                + codebookSize
+                + ") (wrong --codebook-size?)");
       }
     }
     for (int r = 0; r < rows.count(); r++) {
       long l = rows.labels()[r];
       if (l < -1 || (numClasses > 0 && l >= numClasses) || (numClasses == 0 && l != -1)) {
-        throw new DataException("split '" + s.name() + "': row " + r + " has label " + l + ", outside [-1, "
-            + numClasses + ")");
+        throw new DataException(
+            "split '"
+                + s.name()
+                + "': row "
+                + r
+                + " has label "
+                + l
+                + ", outside [-1, "
+                + numClasses
+                + ")");
       }
     }
   }
-
-
 }

@@ -36,8 +36,13 @@ public final class TokenPipeline {
   private final Operand<TInt64> labels;
   private final int batchSize;
 
-  private TokenPipeline(Placeholder<TInt64> epochSeed, Placeholder<TInt64> skipBatches, Op init,
-      Operand<TInt64> tokens, Operand<TInt64> labels, int batchSize) {
+  private TokenPipeline(
+      Placeholder<TInt64> epochSeed,
+      Placeholder<TInt64> skipBatches,
+      Op init,
+      Operand<TInt64> tokens,
+      Operand<TInt64> labels,
+      int batchSize) {
     this.epochSeed = epochSeed;
     this.skipBatches = skipBatches;
     this.init = init;
@@ -50,38 +55,67 @@ public final class TokenPipeline {
    * @param shards the split's TFRecord files
    * @param shuffleBuffer records held by the shuffle (the whole split when it fits; 0 = no shuffle)
    */
-  public static TokenPipeline build(Ops tf, List<Path> shards, int seqLen, int batchSize, long shuffleBuffer) {
+  public static TokenPipeline build(
+      Ops tf, List<Path> shards, int seqLen, int batchSize, long shuffleBuffer) {
     Ops data = tf.withSubScope("input");
-    Placeholder<TInt64> epochSeed = data.withName("epoch_seed").placeholder(TInt64.class,
-        Placeholder.shape(Shape.scalar()));
-    Placeholder<TInt64> skip = data.withName("skip_batches").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-    Operand<TString> files = data.constant(StdArrays.ndCopyOf(
-        shards.stream().map(Path::toString).toArray(String[]::new)));
+    Placeholder<TInt64> epochSeed =
+        data.withName("epoch_seed").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TInt64> skip =
+        data.withName("skip_batches").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+    Operand<TString> files =
+        data.constant(
+            StdArrays.ndCopyOf(shards.stream().map(Path::toString).toArray(String[]::new)));
     Operand<? extends TType> ds = tfRecordDataset(data, files);
     List<Shape> scalar = List.of(Shape.scalar());
     if (shuffleBuffer > 1) {
-      ds = data.data.shuffleDataset(ds, data.constant(shuffleBuffer), epochSeed, data.constant(0x5EC0L),
-          data.random.dummySeedGenerator(), STRING, scalar);
+      ds =
+          data.data.shuffleDataset(
+              ds,
+              data.constant(shuffleBuffer),
+              epochSeed,
+              data.constant(0x5EC0L),
+              data.random.dummySeedGenerator(),
+              STRING,
+              scalar);
     }
     List<Shape> batched = List.of(Shape.of(batchSize));
     Operand<TBool> dropRemainder = data.constant(true);
-    ds = data.data.batchDataset(ds, data.constant((long) batchSize), dropRemainder, STRING, batched);
+    ds =
+        data.data.batchDataset(ds, data.constant((long) batchSize), dropRemainder, STRING, batched);
     ds = data.data.skipDataset(ds, skip, STRING, batched);
     ds = data.data.prefetchDataset(ds, data.constant(2L), STRING, batched);
     Iterator it = data.data.iterator("", "", STRING, batched);
     Op init = data.withName("make_iterator").data.makeIterator(ds, it);
     @SuppressWarnings("unchecked")
-    Operand<TString> serialized = (Operand<TString>) data.data.iteratorGetNext(it, STRING, batched).components().get(0);
+    Operand<TString> serialized =
+        (Operand<TString>) data.data.iteratorGetNext(it, STRING, batched).components().get(0);
     Operand<TString> none = data.constant(Shape.of(0), DataBuffers.ofObjects(new String[0]));
-    var parsed = data.io.parseExample(serialized, none, none, data.array(TokenRecord.LABEL, TokenRecord.TOKENS), none,
-        List.of(data.constant(-1L), data.constant(new long[0])), 0L, List.of(), List.of(), List.of(),
-        List.of(Shape.scalar(), Shape.of(seqLen))).denseValues();
+    var parsed =
+        data.io
+            .parseExample(
+                serialized,
+                none,
+                none,
+                data.array(TokenRecord.LABEL, TokenRecord.TOKENS),
+                none,
+                List.of(data.constant(-1L), data.constant(new long[0])),
+                0L,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(Shape.scalar(), Shape.of(seqLen)))
+            .denseValues();
     @SuppressWarnings("unchecked")
     Operand<TInt64> labels = (Operand<TInt64>) parsed.get(0);
     @SuppressWarnings("unchecked")
     Operand<TInt64> tokens = (Operand<TInt64>) parsed.get(1);
-    return new TokenPipeline(epochSeed, skip, init, data.ensureShape(tokens, Shape.of(batchSize, seqLen)),
-        data.ensureShape(labels, Shape.of(batchSize)), batchSize);
+    return new TokenPipeline(
+        epochSeed,
+        skip,
+        init,
+        data.ensureShape(tokens, Shape.of(batchSize, seqLen)),
+        data.ensureShape(labels, Shape.of(batchSize)),
+        batchSize);
   }
 
   /** TFRecordDatasetV2 fails in TF Java 1.1 ("3 inputs specified of 4"); the V1 op through the raw builder works. */
@@ -91,7 +125,8 @@ public final class TokenPipeline {
         .addInput(files.asOutput())
         .addInput(tf.constant("").asOutput())
         .addInput(tf.constant(1L << 20).asOutput())
-        .build().output(0);
+        .build()
+        .output(0);
   }
 
   /**
@@ -99,7 +134,8 @@ public final class TokenPipeline {
    * that a previous run already trained on.
    */
   public void start(Session session, long runSeed, long epoch, long consumed) {
-    try (TInt64 seed = TInt64.scalarOf(seedFor(runSeed, epoch)); TInt64 skip = TInt64.scalarOf(consumed)) {
+    try (TInt64 seed = TInt64.scalarOf(seedFor(runSeed, epoch));
+        TInt64 skip = TInt64.scalarOf(consumed)) {
       session.runner().feed(epochSeed, seed).feed(skipBatches, skip).addTarget(init).run();
     }
   }

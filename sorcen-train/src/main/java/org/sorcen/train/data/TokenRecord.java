@@ -19,10 +19,17 @@ public record TokenRecord(long[] tokens, long label) {
     for (long t : tokens) {
       ids.addValue(t);
     }
-    return Example.newBuilder().setFeatures(Features.newBuilder()
-            .putFeature(TOKENS, Feature.newBuilder().setInt64List(ids).build())
-            .putFeature(LABEL, Feature.newBuilder().setInt64List(Int64List.newBuilder().addValue(label)).build()))
-        .build().toByteArray();
+    return Example.newBuilder()
+        .setFeatures(
+            Features.newBuilder()
+                .putFeature(TOKENS, Feature.newBuilder().setInt64List(ids).build())
+                .putFeature(
+                    LABEL,
+                    Feature.newBuilder()
+                        .setInt64List(Int64List.newBuilder().addValue(label))
+                        .build()))
+        .build()
+        .toByteArray();
   }
 
   /** Parses a record; {@code where} names it in errors. */
@@ -38,8 +45,11 @@ public record TokenRecord(long[] tokens, long label) {
       throw new DataException(where + ": no int64 feature '" + TOKENS + "'");
     }
     Feature label = ex.getFeatures().getFeatureMap().get(LABEL);
-    long l = label != null && label.hasInt64List() && label.getInt64List().getValueCount() == 1
-        ? label.getInt64List().getValue(0) : -1;
-    return new TokenRecord(tokens.getInt64List().getValueList().stream().mapToLong(Long::longValue).toArray(), l);
+    long l =
+        label != null && label.hasInt64List() && label.getInt64List().getValueCount() == 1
+            ? label.getInt64List().getValue(0)
+            : -1;
+    return new TokenRecord(
+        tokens.getInt64List().getValueList().stream().mapToLong(Long::longValue).toArray(), l);
   }
 }

@@ -28,6 +28,7 @@ import org.sorcen.train.data.NpyWriter;
  */
 public final class FolderEmbedding {
   private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
+
   /** At most one progress line per this many nanoseconds, and one at the end. */
   private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
@@ -39,7 +40,10 @@ public final class FolderEmbedding {
   /** The sidecar of {@code out}: {@code embeddings.npy} → {@code embeddings.txt}. */
   public static Path sidecar(Path out) {
     String name = out.getFileName().toString();
-    String stem = name.toLowerCase(Locale.ROOT).endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+    String stem =
+        name.toLowerCase(Locale.ROOT).endsWith(".npy")
+            ? name.substring(0, name.length() - 4)
+            : name;
     return out.resolveSibling(stem + ".txt");
   }
 
@@ -52,10 +56,16 @@ public final class FolderEmbedding {
       throw new DataException(dir + " is not a directory: pass a folder of JPEG/PNG images");
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      List<Path> found = walk.filter(p -> !p.getFileName().toString().startsWith("."))
-          .filter(p -> EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-              .endsWith(e))).toList();
-      // Each name escaped once (escaping asks the file system): a comparator would ask n log n times.
+      List<Path> found =
+          walk.filter(p -> !p.getFileName().toString().startsWith("."))
+              .filter(
+                  p ->
+                      EXTENSIONS.stream()
+                          .anyMatch(
+                              e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+              .toList();
+      // Each name escaped once (escaping asks the file system): a comparator would ask n log n
+      // times.
       Map<Path, String> rel = new HashMap<>();
       found.forEach(p -> rel.put(p, relative(dir, p)));
       List<Path> named = found.stream().sorted(Comparator.comparing(rel::get)).toList();
@@ -64,8 +74,13 @@ public final class FolderEmbedding {
         if (Files.isRegularFile(p)) {
           files.add(p);
         } else if (!Files.isDirectory(p)) {
-          skipped.accept("skipped " + rel.get(p) + ": " + (Files.isSymbolicLink(p)
-              ? "a link to no readable file (dangling or looping)" : "not a regular file"));
+          skipped.accept(
+              "skipped "
+                  + rel.get(p)
+                  + ": "
+                  + (Files.isSymbolicLink(p)
+                      ? "a link to no readable file (dangling or looping)"
+                      : "not a regular file"));
         }
       }
       return files;
@@ -85,7 +100,8 @@ public final class FolderEmbedding {
    * {@code files} through {@code encoder} in calls of {@code batch}, in order, with a progress line
    * (images done, images/s) on {@code log} at most every 2 s and at the end.
    */
-  public static float[][] embed(SorcenImageEncoder encoder, List<Path> files, int batch, PrintStream log) {
+  public static float[][] embed(
+      SorcenImageEncoder encoder, List<Path> files, int batch, PrintStream log) {
     List<float[]> rows = new ArrayList<>(files.size());
     long start = System.nanoTime();
     long lastReport = start;
@@ -96,7 +112,11 @@ public final class FolderEmbedding {
       if (now - lastReport >= PROGRESS_EVERY_NANOS || rows.size() == files.size()) {
         lastReport = now;
         double seconds = Math.max(1e-9, (now - start) / 1e9);
-        log.printf(Locale.ROOT, "embedded %d/%d images (%.1f images/s)%n", rows.size(), files.size(),
+        log.printf(
+            Locale.ROOT,
+            "embedded %d/%d images (%.1f images/s)%n",
+            rows.size(),
+            files.size(),
             rows.size() / seconds);
       }
     }
@@ -109,7 +129,8 @@ public final class FolderEmbedding {
     FileSet.requireWritable(List.of(r.out(), sidecar(r.out())), r.force(), "--force");
     List<Path> files = listImages(r.images(), note -> log.println("sorcen: " + note));
     if (files.isEmpty()) {
-      throw new DataException(r.images() + " holds no JPEG/PNG files (.png, .jpg, .jpeg, searched recursively)");
+      throw new DataException(
+          r.images() + " holds no JPEG/PNG files (.png, .jpg, .jpeg, searched recursively)");
     }
     float[][] matrix;
     int dim;
@@ -121,8 +142,10 @@ public final class FolderEmbedding {
     for (Path f : files) {
       names.append(relative(r.images(), f)).append('\n');
     }
-    new FileSet().add(r.out(), out -> NpyWriter.writeFloat32(out, matrix, dim))
-        .add(sidecar(r.out()), out -> out.write(names.toString().getBytes(StandardCharsets.UTF_8))).write();
+    new FileSet()
+        .add(r.out(), out -> NpyWriter.writeFloat32(out, matrix, dim))
+        .add(sidecar(r.out()), out -> out.write(names.toString().getBytes(StandardCharsets.UTF_8)))
+        .write();
     return matrix.length;
   }
 }

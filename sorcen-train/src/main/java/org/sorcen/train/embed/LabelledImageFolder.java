@@ -21,7 +21,8 @@ import org.sorcen.train.eval.Representations;
  * sorted sub-folder names of {@code train/}; {@code test/} must have the same ones, so that a label
  * means the same class in both splits.
  */
-public record LabelledImageFolder(Path dir, ImageFolderReader.Listing train, ImageFolderReader.Listing test) {
+public record LabelledImageFolder(
+    Path dir, ImageFolderReader.Listing train, ImageFolderReader.Listing test) {
 
   /** Lists {@code dir}'s two splits; a missing folder is an I/O failure naming it, other classes a data error. */
   public static LabelledImageFolder open(Path dir) {
@@ -31,12 +32,22 @@ public record LabelledImageFolder(Path dir, ImageFolderReader.Listing train, Ima
     ImageFolderReader.Listing train = ImageFolderReader.list(trainDir);
     ImageFolderReader.Listing test = ImageFolderReader.list(testDir);
     if (train.classNames().isEmpty()) {
-      throw new DataException(trainDir + " holds images but no class folders: put them in " + trainDir
-          + "/CLASS/ (one sub-folder per class)");
+      throw new DataException(
+          trainDir
+              + " holds images but no class folders: put them in "
+              + trainDir
+              + "/CLASS/ (one sub-folder per class)");
     }
     if (!train.classNames().equals(test.classNames())) {
-      throw new DataException(testDir + " has classes " + test.classNames() + " but " + trainDir + " has "
-          + train.classNames() + ": give both the same class folders");
+      throw new DataException(
+          testDir
+              + " has classes "
+              + test.classNames()
+              + " but "
+              + trainDir
+              + " has "
+              + train.classNames()
+              + ": give both the same class folders");
     }
     return new LabelledImageFolder(dir, train, test);
   }
@@ -50,7 +61,8 @@ public record LabelledImageFolder(Path dir, ImageFolderReader.Listing train, Ima
    * images of any size), {@code batch} files per call, with progress on {@code log}.
    */
   public FrozenFeatures encoded(SorcenImageEncoder encoder, int batch, PrintStream log) {
-    log.printf("sorcen: embedding %d + %d images of %s%n", train.files().size(), test.files().size(), dir);
+    log.printf(
+        "sorcen: embedding %d + %d images of %s%n", train.files().size(), test.files().size(), dir);
     float[][] tr = FolderEmbedding.embed(encoder, train.files(), batch, log);
     float[][] te = FolderEmbedding.embed(encoder, test.files(), batch, log);
     return new FrozenFeatures(tr, train.labels(), te, test.labels(), numClasses());
@@ -65,8 +77,19 @@ public record LabelledImageFolder(Path dir, ImageFolderReader.Listing train, Ima
     ImageSet tr = ImageFolderReader.read(dir.resolve("train"), channels);
     ImageSet te = ImageFolderReader.read(dir.resolve("test"), channels);
     if (tr.height() != te.height() || tr.width() != te.width()) {
-      throw new DataException(dir.resolve("test") + " holds " + te.width() + "x" + te.height() + " images but "
-          + dir.resolve("train") + " " + tr.width() + "x" + tr.height() + ": pixels need one size; resize them first");
+      throw new DataException(
+          dir.resolve("test")
+              + " holds "
+              + te.width()
+              + "x"
+              + te.height()
+              + " images but "
+              + dir.resolve("train")
+              + " "
+              + tr.width()
+              + "x"
+              + tr.height()
+              + ": pixels need one size; resize them first");
     }
     return Representations.pixels(tr, te, numClasses());
   }
@@ -82,8 +105,12 @@ public record LabelledImageFolder(Path dir, ImageFolderReader.Listing train, Ima
 
   private static Path existing(Path folder) {
     if (!Files.isDirectory(folder)) {
-      throw new IoFailure("cannot read " + folder + ": no such folder (an image folder holds train/CLASS/*.png and"
-          + " test/CLASS/*.png)", null);
+      throw new IoFailure(
+          "cannot read "
+              + folder
+              + ": no such folder (an image folder holds train/CLASS/*.png and"
+              + " test/CLASS/*.png)",
+          null);
     }
     return folder;
   }

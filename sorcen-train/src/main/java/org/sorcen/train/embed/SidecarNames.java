@@ -77,7 +77,8 @@ public final class SidecarNames {
         i++;
         continue;
       }
-      int len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+      int len =
+          c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
       String decoded = len > 0 && i + len <= b.length ? strictUtf8(b, i, len) : null;
       if (decoded != null && printable(decoded.codePointAt(0))) {
         s.append(decoded);
@@ -94,8 +95,12 @@ public final class SidecarNames {
 
   private static String strictUtf8(byte[] b, int from, int len) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, from, len)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b, from, len))
+          .toString();
     } catch (CharacterCodingException e) {
       return null;
     }
@@ -104,8 +109,11 @@ public final class SidecarNames {
   /** Not a control character, not a line or paragraph separator (which some readers split lines at). */
   private static boolean printable(int cp) {
     int t = Character.getType(cp);
-    return t != Character.CONTROL && t != Character.LINE_SEPARATOR && t != Character.PARAGRAPH_SEPARATOR
-        && t != Character.UNASSIGNED && t != Character.SURROGATE;
+    return t != Character.CONTROL
+        && t != Character.LINE_SEPARATOR
+        && t != Character.PARAGRAPH_SEPARATOR
+        && t != Character.UNASSIGNED
+        && t != Character.SURROGATE;
   }
 
   private static void hex(StringBuilder s, int b) {

@@ -28,35 +28,51 @@ public final class CosineKnn {
   private CosineKnn() {}
 
   public static double accuracy(FrozenFeatures f, int k, double temperature) {
-    return accuracy(f.train(), f.trainLabels(), f.test(), f.testLabels(), f.numClasses(), k, temperature);
+    return accuracy(
+        f.train(), f.trainLabels(), f.test(), f.testLabels(), f.numClasses(), k, temperature);
   }
 
   /** Top-1 accuracy over test rows with a known label; training rows with label −1 never vote. */
-  public static double accuracy(float[][] train, long[] trainLabels, float[][] test, long[] testLabels, int numClasses,
-      int k, double temperature) {
+  public static double accuracy(
+      float[][] train,
+      long[] trainLabels,
+      float[][] test,
+      long[] testLabels,
+      int numClasses,
+      int k,
+      double temperature) {
     FrozenFeatures f = new FrozenFeatures(train, trainLabels, test, testLabels, numClasses);
     int n = f.train().length;
     int d = f.dim();
     int kk = Math.min(k, n);
     float[] memory = flatNormalized(f.train(), 0, n);
     int right = 0;
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> mem = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, d)));
-      Placeholder<TFloat32> queries = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, d)));
+      Placeholder<TFloat32> queries =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, d)));
       Operand<TFloat32> sims = tf.linalg.matMul(queries, mem, MatMul.transposeB(true));
       TopK<TFloat32, TInt32> top = tf.nn.topK(sims, tf.constant(kk), TInt32.class);
       try (Tensor memT = Tensors.floats(memory, n, d)) {
         for (int from = 0; from < f.test().length; from += CHUNK) {
           int rows = Math.min(CHUNK, f.test().length - from);
           try (Tensor q = Tensors.floats(flatNormalized(f.test(), from, rows), rows, d);
-              Result r = s.runner().feed(mem, memT).feed(queries, q).fetch(top.values()).fetch(top.indices()).run()) {
+              Result r =
+                  s.runner()
+                      .feed(mem, memT)
+                      .feed(queries, q)
+                      .fetch(top.values())
+                      .fetch(top.indices())
+                      .run()) {
             float[] values = Tensors.toFloats(r.get(0));
             int[] indices = ints((TInt32) r.get(1));
             for (int i = 0; i < rows; i++) {
               double[] votes = new double[f.numClasses()];
               for (int j = 0; j < kk; j++) {
-                votes[(int) f.trainLabels()[indices[i * kk + j]]] += Math.exp(values[i * kk + j] / temperature);
+                votes[(int) f.trainLabels()[indices[i * kk + j]]] +=
+                    Math.exp(values[i * kk + j] / temperature);
               }
               right += argMax(votes) == f.testLabels()[from + i] ? 1 : 0;
             }

@@ -11,7 +11,10 @@ import java.util.function.Supplier;
  * @param seed seed of probes' initialisation, batches and few-shot draws
  * @param progress where progress lines go (stderr in the CLI), apart from the figures
  */
-public record EvalInputs(long seed, Supplier<FrozenFeatures> features, GenerationInputs generation,
+public record EvalInputs(
+    long seed,
+    Supplier<FrozenFeatures> features,
+    GenerationInputs generation,
     PrintStream progress) {
 
   public EvalInputs {

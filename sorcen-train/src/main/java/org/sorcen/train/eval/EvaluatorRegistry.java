@@ -17,11 +17,12 @@ import org.sorcen.graph.config.EvaluatorCatalog;
  * figures print in the same order everywhere.
  */
 public final class EvaluatorRegistry implements EvaluatorCatalog {
-  private static final List<Evaluator> STANDARD = List.of(
-      new KnnEvaluator(),
-      new LinearProbeEvaluator(),
-      new FewShotEvaluator(),
-      new FdEvaluator());
+  private static final List<Evaluator> STANDARD =
+      List.of(
+          new KnnEvaluator(),
+          new LinearProbeEvaluator(),
+          new FewShotEvaluator(),
+          new FdEvaluator());
 
   private final List<Evaluator> evaluators;
 
@@ -60,7 +61,11 @@ public final class EvaluatorRegistry implements EvaluatorCatalog {
   public void validate(EvalConfig eval, List<String> errors) {
     for (String name : eval.evaluators) {
       if (get(name).isEmpty()) {
-        errors.add("eval.evaluators[]: unknown evaluator '" + name + "'; known: " + String.join(", ", names()));
+        errors.add(
+            "eval.evaluators[]: unknown evaluator '"
+                + name
+                + "'; known: "
+                + String.join(", ", names()));
       }
     }
     for (Evaluator e : evaluators) {
@@ -100,9 +105,13 @@ public final class EvaluatorRegistry implements EvaluatorCatalog {
       }
     }
     if (!skipped.isEmpty()) {
-      in.progress().println("sorcen: skipped " + String.join(", ", skipped) + ": "
-          + "no input for them here (frozen-feature evaluators need a labelled dataset, generation evaluators a "
-          + "tokenizer)");
+      in.progress()
+          .println(
+              "sorcen: skipped "
+                  + String.join(", ", skipped)
+                  + ": "
+                  + "no input for them here (frozen-feature evaluators need a labelled dataset, generation evaluators a "
+                  + "tokenizer)");
     }
     return figures;
   }

@@ -20,9 +20,11 @@ import org.sorcen.train.tokenizer.TokenizerImages;
  * set that holds its own original.
  */
 public final class FdEvaluation {
-  public static final String WHAT = "Fréchet distance in the feature space of a small Fashion-MNIST classifier, "
-      + "not ImageNet-Inception FID";
+  public static final String WHAT =
+      "Fréchet distance in the feature space of a small Fashion-MNIST classifier, "
+          + "not ImageNet-Inception FID";
   public static final String DEFAULT_SPLIT = GenerationConfig.DEFAULT_SPLIT;
+
   /** As many images as the Fashion-MNIST test split, as FID practice compares equal-sized sets. */
   public static final int DEFAULT_COUNT = GenerationConfig.DEFAULT_SAMPLES;
 
@@ -31,35 +33,82 @@ public final class FdEvaluation {
    * {@code generator} and {@code tokenizer} are SavedModel directories, null when the models are
    * given as objects (the model a run is training has no directory).
    */
-  public record Options(Path generator, Path tokenizer, Path reference, String split, Path classifier, int count,
-      long seed, float temperature, int steps) {
+  public record Options(
+      Path generator,
+      Path tokenizer,
+      Path reference,
+      String split,
+      Path classifier,
+      int count,
+      long seed,
+      float temperature,
+      int steps) {
 
     /** The defaults of {@code fd}: the test split, 10 000 images from seed 0, temperature 4.5, 12 steps. */
-    public static Options defaults(Path generator, Path tokenizer, Path reference, Path classifier) {
-      return new Options(generator, tokenizer, reference, DEFAULT_SPLIT, classifier, DEFAULT_COUNT, 0,
-          IterativeDecoder.DEFAULT_TEMPERATURE, IterativeDecoder.DEFAULT_STEPS);
+    public static Options defaults(
+        Path generator, Path tokenizer, Path reference, Path classifier) {
+      return new Options(
+          generator,
+          tokenizer,
+          reference,
+          DEFAULT_SPLIT,
+          classifier,
+          DEFAULT_COUNT,
+          0,
+          IterativeDecoder.DEFAULT_TEMPERATURE,
+          IterativeDecoder.DEFAULT_STEPS);
     }
   }
 
   /** The figures: generated vs real, tokenizer reconstructions vs real, and the real images' own IS analogue. */
-  public record Report(Options options, GenerationEvaluation generated, GenerationEvaluation tokenizerFloor,
-      InceptionScoreAnalogue reference, double seconds) {
+  public record Report(
+      Options options,
+      GenerationEvaluation generated,
+      GenerationEvaluation tokenizerFloor,
+      InceptionScoreAnalogue reference,
+      double seconds) {
 
     public String format() {
       StringBuilder s = new StringBuilder();
       s.append(WHAT).append('\n');
-      s.append(String.format(Locale.ROOT, "reference: %d real images (%s split of %s)%n",
-          generated.referenceCount(), options.split(), options.reference()));
-      s.append(String.format(Locale.ROOT, "generated (%d, seeds %d..%d, temperature %.2f, %d steps): "
-          + "FD %.3f | IS-analogue %.3f ± %.3f%n", generated.generatedCount(), options.seed(),
-          options.seed() + generated.generatedCount() - 1, options.temperature(), options.steps(), generated.fd(),
-          generated.isMean(), generated.isStd()));
-      s.append(String.format(Locale.ROOT, "tokenizer floor (reconstructions of the %d reference images): FD %.3f | "
-          + "IS-analogue %.3f ± %.3f%n", tokenizerFloor.generatedCount(), tokenizerFloor.fd(),
-          tokenizerFloor.isMean(), tokenizerFloor.isStd()));
-      s.append(String.format(Locale.ROOT, "real reference images: IS-analogue %.3f ± %.3f%n", reference.mean(),
-          reference.std()));
-      s.append(String.format(Locale.ROOT, "classifier %s; took %.0f s%n", options.classifier(), seconds));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "reference: %d real images (%s split of %s)%n",
+              generated.referenceCount(),
+              options.split(),
+              options.reference()));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "generated (%d, seeds %d..%d, temperature %.2f, %d steps): "
+                  + "FD %.3f | IS-analogue %.3f ± %.3f%n",
+              generated.generatedCount(),
+              options.seed(),
+              options.seed() + generated.generatedCount() - 1,
+              options.temperature(),
+              options.steps(),
+              generated.fd(),
+              generated.isMean(),
+              generated.isStd()));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "tokenizer floor (reconstructions of the %d reference images): FD %.3f | "
+                  + "IS-analogue %.3f ± %.3f%n",
+              tokenizerFloor.generatedCount(),
+              tokenizerFloor.fd(),
+              tokenizerFloor.isMean(),
+              tokenizerFloor.isStd()));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "real reference images: IS-analogue %.3f ± %.3f%n",
+              reference.mean(),
+              reference.std()));
+      s.append(
+          String.format(
+              Locale.ROOT, "classifier %s; took %.0f s%n", options.classifier(), seconds));
       return s.toString();
     }
 
@@ -91,37 +140,57 @@ public final class FdEvaluation {
 
   private static void check(Options o) {
     if (o.count() < 2) {
-      throw new IllegalArgumentException("--n must be at least 2 (a covariance needs two images), got " + o.count());
+      throw new IllegalArgumentException(
+          "--n must be at least 2 (a covariance needs two images), got " + o.count());
     }
     if (!o.split().equals(TokenizerImages.TEST) && !o.split().equals(TokenizerImages.TRAIN)) {
-      throw new IllegalArgumentException("--split must be " + TokenizerImages.TEST + " or " + TokenizerImages.TRAIN
-          + ", got " + o.split());
+      throw new IllegalArgumentException(
+          "--split must be "
+              + TokenizerImages.TEST
+              + " or "
+              + TokenizerImages.TRAIN
+              + ", got "
+              + o.split());
     }
   }
 
   /** With a generator and tokenizer the caller owns (their paths in {@code o} are only descriptive). */
-  public static Report run(Options o, TokenGenerator generator, Tokenizer tokenizer, PrintStream log) {
+  public static Report run(
+      Options o, TokenGenerator generator, Tokenizer tokenizer, PrintStream log) {
     check(o);
     long start = System.nanoTime();
     ImageSet real = TokenizerImages.read(o.reference(), o.split());
     try (FeatureClassifier classifier = FeatureClassifier.load(o.classifier())) {
-      FeatureClassifier.Outputs realOut = classifier.run(GenerationEvaluation.padded(real, classifier));
+      FeatureClassifier.Outputs realOut =
+          classifier.run(GenerationEvaluation.padded(real, classifier));
       FeatureMoments realMoments = FeatureMoments.of(realOut.features());
-      InceptionScoreAnalogue realIs = InceptionScoreAnalogue.of(realOut.probabilities(),
-          Math.min(InceptionScoreAnalogue.DEFAULT_SPLITS, real.count()));
+      InceptionScoreAnalogue realIs =
+          InceptionScoreAnalogue.of(
+              realOut.probabilities(),
+              Math.min(InceptionScoreAnalogue.DEFAULT_SPLITS, real.count()));
 
       log.printf("fd: tokenizer floor: encoding and decoding %d real images%n", real.count());
       int s = tokenizer.spec().outputSize();
-      ImageSet reconstructed = new ImageSet(real.count(), s, s, tokenizer.spec().channels(),
-          tokenizer.decode(tokenizer.encode(real), real.count()), real.labels(), real.classNames());
-      GenerationEvaluation floor = GenerationEvaluation.of(
-          classifier.run(GenerationEvaluation.padded(reconstructed, classifier)), realMoments);
+      ImageSet reconstructed =
+          new ImageSet(
+              real.count(),
+              s,
+              s,
+              tokenizer.spec().channels(),
+              tokenizer.decode(tokenizer.encode(real), real.count()),
+              real.labels(),
+              real.classNames());
+      GenerationEvaluation floor =
+          GenerationEvaluation.of(
+              classifier.run(GenerationEvaluation.padded(reconstructed, classifier)), realMoments);
 
       log.printf("fd: generating %d images%n", o.count());
-      ImageSet generated = GeneratedImages.sample(generator, tokenizer, o.count(), o.seed(), o.temperature(),
-          o.steps(), log);
-      GenerationEvaluation gen = GenerationEvaluation.of(
-          classifier.run(GenerationEvaluation.padded(generated, classifier)), realMoments);
+      ImageSet generated =
+          GeneratedImages.sample(
+              generator, tokenizer, o.count(), o.seed(), o.temperature(), o.steps(), log);
+      GenerationEvaluation gen =
+          GenerationEvaluation.of(
+              classifier.run(GenerationEvaluation.padded(generated, classifier)), realMoments);
       return new Report(o, gen, floor, realIs, (System.nanoTime() - start) / 1e9);
     }
   }

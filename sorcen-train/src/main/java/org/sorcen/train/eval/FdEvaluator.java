@@ -24,7 +24,9 @@ final class FdEvaluator implements Evaluator {
   public String description() {
     return "Evaluate a generator: Fréchet distance (FD) and Inception-score analogue of N generated images "
         + "against real images, next to the tokenizer floor (the same figures for the tokenizer's reconstructions "
-        + "of the real images). " + FdEvaluation.WHAT + ".";
+        + "of the real images). "
+        + FdEvaluation.WHAT
+        + ".";
   }
 
   @Override
@@ -45,9 +47,19 @@ final class FdEvaluator implements Evaluator {
   public Map<String, Double> run(EvalConfig cfg, EvalInputs in, PrintStream out) {
     GenerationConfig g = cfg.generation;
     GenerationInputs models = in.generation();
-    FdEvaluation.Options o = new FdEvaluation.Options(null, null, models.paths().apply(Path.of(g.reference)),
-        g.split, models.paths().apply(Path.of(g.classifier)), g.samples, g.seed, g.temperature, g.steps);
-    FdEvaluation.Report report = FdEvaluation.run(o, models.generator(), models.tokenizer(), in.progress());
+    FdEvaluation.Options o =
+        new FdEvaluation.Options(
+            null,
+            null,
+            models.paths().apply(Path.of(g.reference)),
+            g.split,
+            models.paths().apply(Path.of(g.classifier)),
+            g.samples,
+            g.seed,
+            g.temperature,
+            g.steps);
+    FdEvaluation.Report report =
+        FdEvaluation.run(o, models.generator(), models.tokenizer(), in.progress());
     out.print(report.format());
     return report.figures();
   }

@@ -28,6 +28,7 @@ import org.tensorflow.types.TUint8;
 public final class FeatureClassifier implements AutoCloseable {
   /** The committed Fashion-MNIST classifier, relative to the repository (resolve it like other defaults). */
   public static final Path DEFAULT_DIR = Path.of("savedmodels/classifier-fashion-mnist/1");
+
   /** Images per call: large enough to keep both cores busy, small enough for little memory. */
   public static final int BATCH = 500;
 
@@ -53,8 +54,11 @@ public final class FeatureClassifier implements AutoCloseable {
   public static FeatureClassifier load(Path dir) {
     Path meta = dir.resolve(ClassifierExporter.METADATA);
     if (!Files.isRegularFile(meta)) {
-      throw new DataException(dir + " is not a feature classifier SavedModel: " + ClassifierExporter.METADATA
-          + " is missing (make one with ./sorcen classifier-train)");
+      throw new DataException(
+          dir
+              + " is not a feature classifier SavedModel: "
+              + ClassifierExporter.METADATA
+              + " is missing (make one with ./sorcen classifier-train)");
     }
     JsonNode card;
     try {
@@ -63,10 +67,15 @@ public final class FeatureClassifier implements AutoCloseable {
       throw new UncheckedIOException("cannot read " + meta + ": " + e.getMessage(), e);
     }
     if (!ClassifierExporter.FORMAT.equals(card.path("format").asText())) {
-      throw new DataException(meta + ": format '" + card.path("format").asText() + "', expected "
-          + ClassifierExporter.FORMAT);
+      throw new DataException(
+          meta
+              + ": format '"
+              + card.path("format").asText()
+              + "', expected "
+              + ClassifierExporter.FORMAT);
     }
-    return new FeatureClassifier(SavedModelBundle.load(dir.toString(), ClassifierExporter.TAG), card);
+    return new FeatureClassifier(
+        SavedModelBundle.load(dir.toString(), ClassifierExporter.TAG), card);
   }
 
   public Outputs run(ImageSet images) {
@@ -78,7 +87,9 @@ public final class FeatureClassifier implements AutoCloseable {
       int n = Math.min(BATCH, images.count() - from);
       byte[] chunk = new byte[n * size];
       System.arraycopy(images.pixels(), from * size, chunk, 0, chunk.length);
-      try (TUint8 in = TUint8.tensorOf(Shape.of(n, imageSize, imageSize, channels), DataBuffers.of(chunk, true, false));
+      try (TUint8 in =
+              TUint8.tensorOf(
+                  Shape.of(n, imageSize, imageSize, channels), DataBuffers.of(chunk, true, false));
           Result r = serving.call(Map.of("images", in))) {
         rows((TFloat32) r.get("features").orElseThrow(), features, from, n, featureDim);
         rows((TFloat32) r.get("probabilities").orElseThrow(), probabilities, from, n, numClasses);
@@ -108,12 +119,29 @@ public final class FeatureClassifier implements AutoCloseable {
   }
 
   private void checkShape(ImageSet images) {
-    if (images.height() != imageSize || images.width() != imageSize || images.channels() != channels) {
-      throw new DataException("images are " + images.height() + "x" + images.width() + "x" + images.channels()
-          + " but the feature classifier takes " + imageSize + "x" + imageSize + "x" + channels
-          + (images.channels() == channels && images.height() <= imageSize && images.width() <= imageSize
-              ? ": pad them first with ImagePadding.centred(images, " + imageSize + "), the tokenizer's padding"
-              : ""));
+    if (images.height() != imageSize
+        || images.width() != imageSize
+        || images.channels() != channels) {
+      throw new DataException(
+          "images are "
+              + images.height()
+              + "x"
+              + images.width()
+              + "x"
+              + images.channels()
+              + " but the feature classifier takes "
+              + imageSize
+              + "x"
+              + imageSize
+              + "x"
+              + channels
+              + (images.channels() == channels
+                      && images.height() <= imageSize
+                      && images.width() <= imageSize
+                  ? ": pad them first with ImagePadding.centred(images, "
+                      + imageSize
+                      + "), the tokenizer's padding"
+                  : ""));
     }
     if (images.count() < 1) {
       throw new DataException("no images to classify");

@@ -8,17 +8,20 @@ public record FeatureMoments(int count, double[] mean, double[][] covariance) {
 
   public static FeatureMoments of(float[][] rows) {
     if (rows.length < 2) {
-      throw new IllegalArgumentException("a covariance needs at least 2 feature rows, got " + rows.length);
+      throw new IllegalArgumentException(
+          "a covariance needs at least 2 feature rows, got " + rows.length);
     }
     int d = rows[0].length;
     double[] mean = new double[d];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != d) {
-        throw new IllegalArgumentException("feature row " + i + " has " + rows[i].length + " values, row 0 has " + d);
+        throw new IllegalArgumentException(
+            "feature row " + i + " has " + rows[i].length + " values, row 0 has " + d);
       }
       for (int j = 0; j < d; j++) {
         if (!Float.isFinite(rows[i][j])) {
-          throw new IllegalArgumentException("feature row " + i + " holds " + rows[i][j] + " at " + j);
+          throw new IllegalArgumentException(
+              "feature row " + i + " holds " + rows[i][j] + " at " + j);
         }
         mean[j] += rows[i][j];
       }

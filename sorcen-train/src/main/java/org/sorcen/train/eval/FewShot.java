@@ -39,7 +39,9 @@ public final class FewShot {
     long[] y = Arrays.stream(rows).mapToLong(i -> f.trainLabels()[i]).toArray();
     Standardizer norm = new Standardizer(x);
     // Full batch: one step per epoch, so "epochs" counts steps; the lr decays by cosine to 0.
-    var training = new LinearClassifierGraph.Training(cfg.lr, 0, cfg.steps, cfg.momentum, cfg.weightDecay, 0, seed);
+    var training =
+        new LinearClassifierGraph.Training(
+            cfg.lr, 0, cfg.steps, cfg.momentum, cfg.weightDecay, 0, seed);
     try (LinearClassifier head = new LinearClassifier(f.dim(), f.numClasses(), training)) {
       head.fit(norm.apply(x), y, x.length, cfg.steps, seed);
       return LinearClassifier.accuracy(head.predict(norm.apply(f.test())), f.testLabels());

@@ -43,11 +43,17 @@ final class FewShotEvaluator implements Evaluator {
   @Override
   public Map<String, Double> run(EvalConfig cfg, EvalInputs in, PrintStream out) {
     Map<String, Double> figures = new LinkedHashMap<>();
-    for (FewShot.Result r : FewShot.evaluate(in.features().get(), cfg.fewShot, in.seed()).values()) {
+    for (FewShot.Result r :
+        FewShot.evaluate(in.features().get(), cfg.fewShot, in.seed()).values()) {
       figures.put("eval/few_shot_" + r.shots() + "_mean", r.mean());
       figures.put("eval/few_shot_" + r.shots() + "_std", r.std());
-      out.printf(Locale.ROOT, "  few-shot %d per class (%d draws): top-1 %.2f%% ± %.2f%n", r.shots(),
-          r.perDraw().length, 100 * r.mean(), 100 * r.std());
+      out.printf(
+          Locale.ROOT,
+          "  few-shot %d per class (%d draws): top-1 %.2f%% ± %.2f%n",
+          r.shots(),
+          r.perDraw().length,
+          100 * r.mean(),
+          100 * r.std());
     }
     return figures;
   }

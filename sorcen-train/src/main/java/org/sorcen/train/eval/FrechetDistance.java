@@ -17,7 +17,8 @@ public final class FrechetDistance {
   public static double between(FeatureMoments a, FeatureMoments b) {
     int d = a.dimension();
     if (b.dimension() != d) {
-      throw new IllegalArgumentException("features of " + d + " and " + b.dimension() + " values cannot be compared");
+      throw new IllegalArgumentException(
+          "features of " + d + " and " + b.dimension() + " values cannot be compared");
     }
     double meanTerm = 0;
     double traces = 0;

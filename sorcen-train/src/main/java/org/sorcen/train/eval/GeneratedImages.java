@@ -21,18 +21,38 @@ public final class GeneratedImages {
 
   private GeneratedImages() {}
 
-  public static ImageSet sample(SorcenGenerator generator, Tokenizer tokenizer, int count, long seedOffset,
-      float temperature, int steps, PrintStream log) {
-    return sample((TokenGenerator) generator::generate, tokenizer, count, seedOffset, temperature, steps, log);
+  public static ImageSet sample(
+      SorcenGenerator generator,
+      Tokenizer tokenizer,
+      int count,
+      long seedOffset,
+      float temperature,
+      int steps,
+      PrintStream log) {
+    return sample(
+        (TokenGenerator) generator::generate,
+        tokenizer,
+        count,
+        seedOffset,
+        temperature,
+        steps,
+        log);
   }
 
-  public static ImageSet sample(TokenGenerator generator, Tokenizer tokenizer, int count, long seedOffset,
-      float temperature, int steps, PrintStream log) {
+  public static ImageSet sample(
+      TokenGenerator generator,
+      Tokenizer tokenizer,
+      int count,
+      long seedOffset,
+      float temperature,
+      int steps,
+      PrintStream log) {
     if (count < 1) {
       throw new IllegalArgumentException("need at least one image, got --n " + count);
     }
     int seqLen = tokenizer.spec().seqLen();
-    int imageSize = tokenizer.spec().outputSize() * tokenizer.spec().outputSize() * tokenizer.spec().channels();
+    int imageSize =
+        tokenizer.spec().outputSize() * tokenizer.spec().outputSize() * tokenizer.spec().channels();
     byte[] pixels = new byte[Math.multiplyExact(count, imageSize)];
     long start = System.nanoTime();
     long lastPrint = start;
@@ -46,8 +66,13 @@ public final class GeneratedImages {
       long[] ids = new long[n * seqLen];
       for (int i = 0; i < n; i++) {
         if (grids[i].length != seqLen) {
-          throw new DataException("the generator makes grids of " + grids[i].length + " tokens but the tokenizer "
-              + "decodes grids of " + seqLen + ": pass the tokenizer the generator was trained with");
+          throw new DataException(
+              "the generator makes grids of "
+                  + grids[i].length
+                  + " tokens but the tokenizer "
+                  + "decodes grids of "
+                  + seqLen
+                  + ": pass the tokenizer the generator was trained with");
         }
         System.arraycopy(grids[i], 0, ids, i * seqLen, seqLen);
       }
@@ -56,8 +81,9 @@ public final class GeneratedImages {
       int done = from + n;
       if (log != null && (done == count || now - lastPrint >= PROGRESS_NANOS)) {
         double elapsed = (now - start) / 1e9;
-        log.printf("generated %d/%d images | %.1f img/s | ETA %.0fs%n", done, count, done / elapsed,
-            elapsed / done * (count - done));
+        log.printf(
+            "generated %d/%d images | %.1f img/s | ETA %.0fs%n",
+            done, count, done / elapsed, elapsed / done * (count - done));
         lastPrint = now;
       }
     }

@@ -9,4 +9,5 @@ import org.sorcen.train.tokenizer.Tokenizer;
  * owned by the caller), and how to resolve the relative paths of {@code eval.generation} (the
  * committed classifier is relative to the repository).
  */
-public record GenerationInputs(TokenGenerator generator, Tokenizer tokenizer, UnaryOperator<Path> paths) {}
+public record GenerationInputs(
+    TokenGenerator generator, Tokenizer tokenizer, UnaryOperator<Path> paths) {}

@@ -14,7 +14,8 @@ public record InceptionScoreAnalogue(double mean, double std) {
   public static InceptionScoreAnalogue of(float[][] probabilities, int splits) {
     int n = probabilities.length;
     if (splits < 1 || n < splits) {
-      throw new IllegalArgumentException("need at least one row per split: " + n + " rows, " + splits + " splits");
+      throw new IllegalArgumentException(
+          "need at least one row per split: " + n + " rows, " + splits + " splits");
     }
     int part = n / splits;
     double[] scores = new double[splits];
@@ -37,11 +38,13 @@ public record InceptionScoreAnalogue(double mean, double std) {
     double[] marginal = new double[k];
     for (int i = from; i < to; i++) {
       if (p[i].length != k) {
-        throw new IllegalArgumentException("row " + i + " has " + p[i].length + " probabilities, expected " + k);
+        throw new IllegalArgumentException(
+            "row " + i + " has " + p[i].length + " probabilities, expected " + k);
       }
       for (int c = 0; c < k; c++) {
         if (!(p[i][c] >= 0 && p[i][c] <= 1)) {
-          throw new IllegalArgumentException("row " + i + " holds " + p[i][c] + ", not a probability");
+          throw new IllegalArgumentException(
+              "row " + i + " holds " + p[i][c] + ", not a probability");
         }
         marginal[c] += p[i][c] / (double) (to - from);
       }

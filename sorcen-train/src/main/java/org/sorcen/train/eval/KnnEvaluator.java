@@ -41,8 +41,14 @@ final class KnnEvaluator implements Evaluator {
     FrozenFeatures f = in.features().get();
     FrozenFeatures memory = f.limitTrain(cfg.knnTrainRows);
     double acc = CosineKnn.accuracy(memory, cfg.knnK, cfg.knnTemperature);
-    out.printf(Locale.ROOT, "  k-NN (k=%d, T=%.2f, memory %d rows): top-1 %.2f%% on %d rows%n", cfg.knnK,
-        cfg.knnTemperature, memory.train().length, 100 * acc, f.test().length);
+    out.printf(
+        Locale.ROOT,
+        "  k-NN (k=%d, T=%.2f, memory %d rows): top-1 %.2f%% on %d rows%n",
+        cfg.knnK,
+        cfg.knnTemperature,
+        memory.train().length,
+        100 * acc,
+        f.test().length);
     return Map.of("eval/knn_top1", acc);
   }
 }

@@ -55,8 +55,15 @@ final class LinearClassifier implements AutoCloseable {
       try (Tensor tx = Tensors.floats(xs, rows, dim);
           Tensor ty = Tensors.longs(ys, rows);
           Tensor te = Tensors.floats(new float[] {(float) (step / (double) stepsPerEpoch)});
-          Result r = session.runner().feed(head.features, tx).feed(head.labels, ty).feed(head.epoch, te)
-              .fetch(head.loss).addTarget(head.trainStep).run()) {
+          Result r =
+              session
+                  .runner()
+                  .feed(head.features, tx)
+                  .feed(head.labels, ty)
+                  .feed(head.epoch, te)
+                  .fetch(head.loss)
+                  .addTarget(head.trainStep)
+                  .run()) {
         loss = Tensors.scalar(r.get(0));
       }
     }

@@ -20,12 +20,21 @@ public final class LinearProbe {
     float[][] train = norm.apply(used.train());
     float[][] test = norm.apply(used.test());
     double trust = cfg.optimizer.equals("lars") ? cfg.trustCoefficient : 0;
-    var training = new LinearClassifierGraph.Training(cfg.peakLr(train.length), cfg.warmupEpochs, cfg.epochs, cfg.momentum,
-        cfg.weightDecay, trust, seed);
+    var training =
+        new LinearClassifierGraph.Training(
+            cfg.peakLr(train.length),
+            cfg.warmupEpochs,
+            cfg.epochs,
+            cfg.momentum,
+            cfg.weightDecay,
+            trust,
+            seed);
     try (LinearClassifier head = new LinearClassifier(used.dim(), used.numClasses(), training)) {
       float loss = head.fit(train, used.trainLabels(), cfg.batchSize, cfg.epochs, seed);
-      return new Result(LinearClassifier.accuracy(head.predict(test), used.testLabels()),
-          LinearClassifier.accuracy(head.predict(train), used.trainLabels()), loss);
+      return new Result(
+          LinearClassifier.accuracy(head.predict(test), used.testLabels()),
+          LinearClassifier.accuracy(head.predict(train), used.trainLabels()),
+          loss);
     }
   }
 }

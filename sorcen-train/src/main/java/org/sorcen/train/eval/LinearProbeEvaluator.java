@@ -44,9 +44,15 @@ final class LinearProbeEvaluator implements Evaluator {
     FrozenFeatures f = in.features().get();
     long start = System.nanoTime();
     LinearProbe.Result r = LinearProbe.evaluate(f, cfg.linearProbe, in.seed());
-    out.printf(Locale.ROOT, "  linear probe (%s, %.0f epochs, %d rows): top-1 %.2f%% (train %.2f%%), %.0f s%n",
-        cfg.linearProbe.optimizer, cfg.linearProbe.epochs, f.limitTrain(cfg.linearProbe.trainRows).train().length,
-        100 * r.testTop1(), 100 * r.trainTop1(), (System.nanoTime() - start) / 1e9);
+    out.printf(
+        Locale.ROOT,
+        "  linear probe (%s, %.0f epochs, %d rows): top-1 %.2f%% (train %.2f%%), %.0f s%n",
+        cfg.linearProbe.optimizer,
+        cfg.linearProbe.epochs,
+        f.limitTrain(cfg.linearProbe.trainRows).train().length,
+        100 * r.testTop1(),
+        100 * r.trainTop1(),
+        (System.nanoTime() - start) / 1e9);
     return Map.of("eval/linear_probe_top1", r.testTop1());
   }
 }

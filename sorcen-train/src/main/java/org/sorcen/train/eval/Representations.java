@@ -17,17 +17,30 @@ public final class Representations {
    * @param embed flat ids of some rows (row-major, L per row) to one embedding per row
    * @param trainRows training rows to embed (0 = all)
    */
-  public static FrozenFeatures encoder(Function<long[], float[][]> embed, TokenArrays train, TokenArrays test,
-      int numClasses, int trainRows) {
+  public static FrozenFeatures encoder(
+      Function<long[], float[][]> embed,
+      TokenArrays train,
+      TokenArrays test,
+      int numClasses,
+      int trainRows) {
     int n = trainRows > 0 ? Math.min(trainRows, train.count()) : train.count();
     long[] ids = Arrays.copyOf(train.ids(), n * train.seqLen());
-    return new FrozenFeatures(embed.apply(ids), Arrays.copyOf(train.labels(), n), embed.apply(test.ids()),
-        test.labels(), numClasses);
+    return new FrozenFeatures(
+        embed.apply(ids),
+        Arrays.copyOf(train.labels(), n),
+        embed.apply(test.ids()),
+        test.labels(),
+        numClasses);
   }
 
   /** Histogram of token ids per grid, divided by L: what a model that ignores positions can see. */
-  public static FrozenFeatures bagOfTokens(TokenArrays train, TokenArrays test, int codebookSize, int numClasses) {
-    return new FrozenFeatures(bag(train, codebookSize), train.labels(), bag(test, codebookSize), test.labels(),
+  public static FrozenFeatures bagOfTokens(
+      TokenArrays train, TokenArrays test, int codebookSize, int numClasses) {
+    return new FrozenFeatures(
+        bag(train, codebookSize),
+        train.labels(),
+        bag(test, codebookSize),
+        test.labels(),
         numClasses);
   }
 
@@ -44,7 +57,8 @@ public final class Representations {
 
   /** Pixels scaled to [0, 1], one row per image. */
   public static FrozenFeatures pixels(ImageSet train, ImageSet test, int numClasses) {
-    return new FrozenFeatures(pixels(train), train.labels(), pixels(test), test.labels(), numClasses);
+    return new FrozenFeatures(
+        pixels(train), train.labels(), pixels(test), test.labels(), numClasses);
   }
 
   static float[][] pixels(ImageSet s) {

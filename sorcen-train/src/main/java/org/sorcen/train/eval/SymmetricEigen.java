@@ -8,6 +8,7 @@ package org.sorcen.train.eval;
 record SymmetricEigen(double[] values, double[][] vectors) {
   /** Jacobi converges quadratically: a dozen sweeps are typical for d = 128; more means bad input. */
   static final int MAX_SWEEPS = 100;
+
   /** Stop once the off-diagonal mass is this small relative to the whole matrix (squared norms). */
   private static final double RELATIVE_OFF_DIAGONAL = 1e-26;
 
@@ -22,7 +23,8 @@ record SymmetricEigen(double[] values, double[][] vectors) {
     double total = 0;
     for (int i = 0; i < n; i++) {
       if (a[i].length != n) {
-        throw new IllegalArgumentException("not a square matrix: row " + i + " has " + a[i].length + " of " + n);
+        throw new IllegalArgumentException(
+            "not a square matrix: row " + i + " has " + a[i].length + " of " + n);
       }
       for (int j = 0; j < n; j++) {
         m[i][j] = j >= i ? a[i][j] : a[j][i];
@@ -49,7 +51,8 @@ record SymmetricEigen(double[] values, double[][] vectors) {
         }
       }
     }
-    throw new IllegalStateException("Jacobi eigen-solver did not converge in " + MAX_SWEEPS + " sweeps");
+    throw new IllegalStateException(
+        "Jacobi eigen-solver did not converge in " + MAX_SWEEPS + " sweeps");
   }
 
   /** Applies the rotation J(p, q) that zeroes m[p][q]: m ← Jᵀ·m·J, v ← v·J. */

@@ -68,11 +68,19 @@ public final class Experiment {
 
   /** Generation evaluators (FD, IS analogue, sample grid) for one method's exported models. */
   public interface Generation {
-    Map<String, Double> evaluate(Path generator, Path tokenizer, Path samplesPng, ExperimentConfig.Generation g,
+    Map<String, Double> evaluate(
+        Path generator,
+        Path tokenizer,
+        Path samplesPng,
+        ExperimentConfig.Generation g,
         PrintStream log);
   }
 
-  public Experiment(ExperimentConfig config, Function<Path, Path> resolve, PrintStream log, Generation generation) {
+  public Experiment(
+      ExperimentConfig config,
+      Function<Path, Path> resolve,
+      PrintStream log,
+      Generation generation) {
     this.x = config.validated();
     this.resolve = resolve;
     this.log = log;
@@ -95,51 +103,79 @@ public final class Experiment {
       ExperimentMethod kind = ExperimentMethod.of(method);
       List<Map<String, Double>> perSeed = new ArrayList<>();
       List<TrainingCurve> methodCurves = new ArrayList<>();
-      Path firstSamples = resultsMd.resolveSibling(baseName(resultsMd) + "-" + method + "-samples.png");
+      Path firstSamples =
+          resultsMd.resolveSibling(baseName(resultsMd) + "-" + method + "-samples.png");
       for (int seed : x.seeds) {
         SorcenConfig cfg = methodConfig(method, seed);
         Path runDir = runDir(work, method, seed);
         TrainingCost cost = train(cfg, tokens, runDir);
         Path ckpt = Run.open(runDir).checkpoint(note -> log.println("experiment: " + note));
         Run.ensureFinalExport(cfg, runDir, ckpt, tokenizer);
-        // The first seed's sample grid goes beside the results, the others stay in their run directories.
+        // The first seed's sample grid goes beside the results, the others stay in their run
+        // directories.
         Path samples = seed == x.seeds.get(0) ? firstSamples : runDir.resolve("samples.png");
-        Map<String, Double> figures = new LinkedHashMap<>(FigureCache.get(runDir, cacheKey(cfg, cost.steps(), samples),
-            Files.isRegularFile(samples), () -> {
-              log.printf("experiment: %s, seed %d: evaluating frozen features and generation%n", method, seed);
-              Map<String, Double> f = encoderFigures(cfg, ckpt, train, test, classes);
-              f.putAll(generation.evaluate(Run.finalExport(runDir, ModelExport.GENERATOR,
-                  cost.steps()), tokenizer, samples, x.generation, log));
-              return f;
-            }));
+        Map<String, Double> figures =
+            new LinkedHashMap<>(
+                FigureCache.get(
+                    runDir,
+                    cacheKey(cfg, cost.steps(), samples),
+                    Files.isRegularFile(samples),
+                    () -> {
+                      log.printf(
+                          "experiment: %s, seed %d: evaluating frozen features and generation%n",
+                          method, seed);
+                      Map<String, Double> f = encoderFigures(cfg, ckpt, train, test, classes);
+                      f.putAll(
+                          generation.evaluate(
+                              Run.finalExport(runDir, ModelExport.GENERATOR, cost.steps()),
+                              tokenizer,
+                              samples,
+                              x.generation,
+                              log));
+                      return f;
+                    }));
         figures.putAll(cost.figures());
         perSeed.add(figures);
-        methodCurves.add(TrainingCurve.read(new RunLayout(runDir).metrics(),
-            cfg.train.batchSize));
+        methodCurves.add(TrainingCurve.read(new RunLayout(runDir).metrics(), cfg.train.batchSize));
       }
-      rows.add(new ResultsReport.Row(kind.label, x.seeds, perSeed, firstSamples.getFileName().toString()));
+      rows.add(
+          new ResultsReport.Row(
+              kind.label, x.seeds, perSeed, firstSamples.getFileName().toString()));
       curves.put(kind.label, methodCurves);
     }
     rows.add(initialEncoder(work, tokens, tokenizer, train, test, classes));
     SorcenConfig base = tokensConfig(x.methods.get(0), x.seeds.get(0));
     log.printf("experiment: baselines (bag of token ids, raw pixels)%n");
-    rows.add(ResultsReport.Row.single("bag of token ids", featureFigures(base,
-        Representations.bagOfTokens(train, test, data.manifest().codebookSize, classes)), null, null));
+    rows.add(
+        ResultsReport.Row.single(
+            "bag of token ids",
+            featureFigures(
+                base,
+                Representations.bagOfTokens(train, test, data.manifest().codebookSize, classes)),
+            null,
+            null));
     Map<String, ImageSet> images = ImageSources.read(resolve.apply(Path.of(x.images)), null, 1);
-    rows.add(ResultsReport.Row.single("raw pixels", featureFigures(base,
-        Representations.pixels(images.get("train"), images.get("test"), classes)), null, null));
+    rows.add(
+        ResultsReport.Row.single(
+            "raw pixels",
+            featureFigures(
+                base, Representations.pixels(images.get("train"), images.get("test"), classes)),
+            null,
+            null));
     List<ResultsReport.Row> transfer = List.of();
     if (x.transfer != null) {
       SorcenConfig cfg = methodConfig("sorcen", x.seeds.get(0));
       cfg.name = x.name + "-transfer-sorcen";
       cfg.eval.evaluators = List.of(); // no k-NN curve for the transfer run
-      transfer = new TransferStage(x.transfer, this::train, f -> featureFigures(cfg, f), log).run(cfg, work,
-          data.manifest(), train, test, images, tokenizer);
+      transfer =
+          new TransferStage(x.transfer, this::train, f -> featureFigures(cfg, f), log)
+              .run(cfg, work, data.manifest(), train, test, images, tokenizer);
     }
     ResultsReport.Figure figure = knnFigure(resultsMd, curves, base);
     double minutes = (System.nanoTime() - start) / 60e9;
     ResultsReport.write(resultsMd, x, base, rows, transfer, tokens, minutes, figure);
-    log.printf(Locale.ROOT, "experiment: wrote %s (this invocation: %.1f min)%n", resultsMd, minutes);
+    log.printf(
+        Locale.ROOT, "experiment: wrote %s (this invocation: %.1f min)%n", resultsMd, minutes);
     return resultsMd;
   }
 
@@ -149,61 +185,89 @@ public final class Experiment {
   }
 
   /** The encoder at initialisation, per seed: the weights each seed's training starts from. */
-  private ResultsReport.Row initialEncoder(Path work, Path tokens, Path tokenizer, TokenArrays train, TokenArrays test,
-      int classes) {
+  private ResultsReport.Row initialEncoder(
+      Path work, Path tokens, Path tokenizer, TokenArrays train, TokenArrays test, int classes) {
     List<Map<String, Double>> perSeed = new ArrayList<>();
     for (int seed : x.seeds) {
       SorcenConfig cfg = tokensConfig(x.methods.get(0), seed);
       Path dir = work.resolve("initial").resolve("seed-" + seed);
       Path ckpt = InitialRun.ensure(cfg, dir, tokens, tokenizer);
-      perSeed.add(FigureCache.get(dir, cacheKey(cfg, 0, null), true, () -> {
-        log.printf("experiment: the encoder at initialisation, seed %d: evaluating frozen features%n", seed);
-        return encoderFigures(cfg, ckpt, train, test, classes);
-      }));
+      perSeed.add(
+          FigureCache.get(
+              dir,
+              cacheKey(cfg, 0, null),
+              true,
+              () -> {
+                log.printf(
+                    "experiment: the encoder at initialisation, seed %d: evaluating frozen features%n",
+                    seed);
+                return encoderFigures(cfg, ckpt, train, test, classes);
+              }));
     }
     return new ResultsReport.Row(INITIAL_ROW, x.seeds, perSeed, null);
   }
 
   static final String INITIAL_ROW = "encoder at initialisation";
 
-  private Map<String, Double> encoderFigures(SorcenConfig cfg, Path ckpt, TokenArrays train, TokenArrays test,
-      int classes) {
+  private Map<String, Double> encoderFigures(
+      SorcenConfig cfg, Path ckpt, TokenArrays train, TokenArrays test, int classes) {
     try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt))) {
-      return new LinkedHashMap<>(featureFigures(cfg, Representations.encoder(e::embed, train, test, classes, 0)));
+      return new LinkedHashMap<>(
+          featureFigures(cfg, Representations.encoder(e::embed, train, test, classes, 0)));
     }
   }
 
   /** What a run's figures depend on besides its weights: its config, step and the evaluation settings. */
   private String cacheKey(SorcenConfig cfg, long step, Path samples) {
     try {
-      return "step " + step + "; " + ConfigLoader.toJson(cfg) + "; generation " + JSON.writeValueAsString(x.generation)
-          + "; classifier " + x.classifier + "; images " + x.images + "; samples " + samples;
+      return "step "
+          + step
+          + "; "
+          + ConfigLoader.toJson(cfg)
+          + "; generation "
+          + JSON.writeValueAsString(x.generation)
+          + "; classifier "
+          + x.classifier
+          + "; images "
+          + x.images
+          + "; samples "
+          + samples;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** The k-NN-against-time PNG beside the results, or null (with a note) when no run has a curve. */
-  private ResultsReport.Figure knnFigure(Path resultsMd, Map<String, List<TrainingCurve>> curves, SorcenConfig base) {
+  private ResultsReport.Figure knnFigure(
+      Path resultsMd, Map<String, List<TrainingCurve>> curves, SorcenConfig base) {
     Map<String, List<KnnTimeFigure.Point>> means = new LinkedHashMap<>();
     curves.forEach((m, c) -> means.put(m, KnnTimeFigure.mean(c)));
     BufferedImage image = KnnTimeFigure.draw(means, base.eval.knnTrainRows);
     if (image == null) {
-      log.println("experiment: no k-NN-against-time figure: set eval.every_epochs in the overrides (e.g. 0.5) so "
-          + "that the runs evaluate k-NN while they train");
+      log.println(
+          "experiment: no k-NN-against-time figure: set eval.every_epochs in the overrides (e.g. 0.5) so "
+              + "that the runs evaluate k-NN while they train");
       return null;
     }
     Path png = resultsMd.resolveSibling(baseName(resultsMd) + "-knn-vs-time.png");
     KnnTimeFigure.write(png, image);
     log.printf("experiment: wrote %s%n", png);
-    return new ResultsReport.Figure(png.getFileName().toString(), String.format(Locale.ROOT, "k-NN top-1 against "
-        + "training time: one line per method through the mean over seeds %s at each evaluation (every %s epochs, "
-        + "and the weights at initialisation at 0), the band mean ± std over seeds. Time is the sum of step time "
-        + "from each run's metrics (evaluations, checkpoints and pauses between invocations excluded), so it is "
-        + "shorter than the table's wall time; this k-NN uses %s as memory, so its last point is close to, not "
-        + "equal to, the table's.", x.seeds, base.eval.everyEpochs, base.eval.knnTrainRows > 0
-            ? "up to " + base.eval.knnTrainRows + " training rows" : "all training rows")
-        + TimeToKnn.markdown(means));
+    return new ResultsReport.Figure(
+        png.getFileName().toString(),
+        String.format(
+                Locale.ROOT,
+                "k-NN top-1 against "
+                    + "training time: one line per method through the mean over seeds %s at each evaluation (every %s epochs, "
+                    + "and the weights at initialisation at 0), the band mean ± std over seeds. Time is the sum of step time "
+                    + "from each run's metrics (evaluations, checkpoints and pauses between invocations excluded), so it is "
+                    + "shorter than the table's wall time; this k-NN uses %s as memory, so its last point is close to, not "
+                    + "equal to, the table's.",
+                x.seeds,
+                base.eval.everyEpochs,
+                base.eval.knnTrainRows > 0
+                    ? "up to " + base.eval.knnTrainRows + " training rows"
+                    : "all training rows")
+            + TimeToKnn.markdown(means));
   }
 
   private static String baseName(Path p) {
@@ -242,7 +306,8 @@ public final class Experiment {
   /** Every frozen-feature evaluator of the registry, with {@code cfg}'s settings and k-NN on all training rows. */
   private Map<String, Double> featureFigures(SorcenConfig cfg, FrozenFeatures f) {
     EvalConfig all = cfg.eval.copy();
-    all.evaluators = EVALUATORS.taking(Evaluator.Input.FROZEN_FEATURES).stream().map(Evaluator::name).toList();
+    all.evaluators =
+        EVALUATORS.taking(Evaluator.Input.FROZEN_FEATURES).stream().map(Evaluator::name).toList();
     all.knnTrainRows = 0;
     return EVALUATORS.run(all, EvalInputs.features(f, cfg.train.seed, log), log);
   }
@@ -253,8 +318,15 @@ public final class Experiment {
       return out;
     }
     log.printf("experiment: tokenizing %s with %s into %s%n", x.images, x.tokenizer, out);
-    DatasetTokenizing.run(new DatasetTokenizing.Request(resolve.apply(Path.of(x.tokenizer)),
-        resolve.apply(Path.of(x.images)), List.of(x.classNames.split(",")), 0, out, false), log);
+    DatasetTokenizing.run(
+        new DatasetTokenizing.Request(
+            resolve.apply(Path.of(x.tokenizer)),
+            resolve.apply(Path.of(x.images)),
+            List.of(x.classNames.split(",")),
+            0,
+            out,
+            false),
+        log);
     return out;
   }
 
@@ -291,19 +363,37 @@ public final class Experiment {
       if (Files.isRegularFile(costFile)) {
         before = JSON.readTree(costFile.toFile()).path("seconds").asDouble();
       }
-      long stepBefore = new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE).latest()
-          .map(c -> Checkpoints.readSidecar(c).step()).orElse(0L);
+      long stepBefore =
+          new Checkpoints(runDir.resolve("checkpoints"), Integer.MAX_VALUE)
+              .latest()
+              .map(c -> Checkpoints.readSidecar(c).step())
+              .orElse(0L);
       long t0 = System.nanoTime();
       // Online MAGE reads the experiment's raw images (their train split, the one tokenized into
       // tokens/train); the trainer checks that the tokenizer is the one that made the tokens.
-      Path images = TrainConfig.IMAGES.equals(cfg.train.input)
-          ? resolve.apply(Path.of(x.images)) : null;
-      Trainer trainer = new Trainer(new Trainer.Options(cfg, tokens, runDir, null, null, SessionSettings.defaults(),
-          resolve.apply(Path.of(x.tokenizer)), null, images), log, StopRequest.installForSignals());
+      Path images =
+          TrainConfig.IMAGES.equals(cfg.train.input) ? resolve.apply(Path.of(x.images)) : null;
+      Trainer trainer =
+          new Trainer(
+              new Trainer.Options(
+                  cfg,
+                  tokens,
+                  runDir,
+                  null,
+                  null,
+                  SessionSettings.defaults(),
+                  resolve.apply(Path.of(x.tokenizer)),
+                  null,
+                  images),
+              log,
+              StopRequest.installForSignals());
       Trainer.Outcome outcome = trainer.run();
       if (outcome.interrupted()) {
-        throw new Interrupted("interrupted while training " + cfg.name + " (checkpoint written); run the same "
-            + "command again to continue");
+        throw new Interrupted(
+            "interrupted while training "
+                + cfg.name
+                + " (checkpoint written); run the same "
+                + "command again to continue");
       }
       // A run that was already finished adds nothing: only invocations that trained count.
       double seconds = before + (outcome.step() > stepBefore ? (System.nanoTime() - t0) / 1e9 : 0);
@@ -312,7 +402,8 @@ public final class Experiment {
       doc.put("batch_size", cfg.train.batchSize);
       doc.put("seconds", seconds);
       AtomicFiles.writeString(costFile, doc.toPrettyString());
-      return new TrainingCost(outcome.step(), cfg.train.batchSize, seconds, ModelFlops.trainingPerSample(cfg));
+      return new TrainingCost(
+          outcome.step(), cfg.train.batchSize, seconds, ModelFlops.trainingPerSample(cfg));
     } catch (IOException e) {
       throw IoFailure.of("read", costFile, e);
     }

@@ -18,17 +18,24 @@ import org.sorcen.train.data.ClassSelection;
  */
 public final class ExperimentConfig {
   public String name;
+
   /** Image source: an IDX directory with train and t10k (Fashion-MNIST: /usr/share/datasets/fashion-mnist). */
   public String images;
+
   /** Class names for the token dataset ("fashion-mnist" for Fashion-MNIST's). */
   public String classNames = "fashion-mnist";
+
   public String tokenizer;
+
   /** The generation evaluators' classifier SavedModel (its features define the Fréchet distance). */
   public String classifier;
+
   /** The model config every method trains (architecture, optimizer, seed, epochs). */
   public String modelConfig;
+
   /** Dotted overrides applied to the model config for every method, e.g. train.epochs. */
   public Map<String, String> overrides = new LinkedHashMap<>();
+
   /**
    * Methods to compare, in table order ({@link ExperimentMethod}): "sorcen" (precomputed tokens),
    * "mage-online" (official MAGE: the raw {@code images} tokenized by {@code tokenizer} in every
@@ -36,16 +43,21 @@ public final class ExperimentConfig {
    * "mage-tokens" whose runs keep their {@code mage/} directory, so older experiments resume.
    */
   public List<String> methods = new ArrayList<>(List.of("sorcen", "mage-online", "mage-tokens"));
+
   /**
    * Training seeds ({@code train.seed}): every trained method, and the encoder at initialisation,
    * once per seed, so that each figure is a mean with its spread over seeds.
    */
   public List<Integer> seeds = new ArrayList<>(List.of(0));
+
   /** Where tokens, runs and SavedModels go. */
   public String workDir;
+
   /** The Markdown results file; sample grids and a JSON copy go beside it. */
   public String results;
+
   public Generation generation = new Generation();
+
   /** The transfer table, off when absent. */
   public Transfer transfer;
 
@@ -53,8 +65,10 @@ public final class ExperimentConfig {
   public static final class Generation {
     /** Images generated for the Fréchet distance and IS analogue (the reference is the whole test split). */
     public int samples = 10_000;
+
     public float temperature = IterativeDecoder.DEFAULT_TEMPERATURE;
     public int steps = IterativeDecoder.DEFAULT_STEPS;
+
     /** Images in each method's sample grid PNG. */
     public int gridImages = 64;
   }
@@ -72,8 +86,16 @@ public final class ExperimentConfig {
 
   public ExperimentConfig validated() {
     List<String> errors = new ArrayList<>();
-    for (String[] f : new String[][] {{"name", name}, {"images", images}, {"tokenizer", tokenizer},
-        {"classifier", classifier}, {"model_config", modelConfig}, {"work_dir", workDir}, {"results", results}}) {
+    for (String[] f :
+        new String[][] {
+          {"name", name},
+          {"images", images},
+          {"tokenizer", tokenizer},
+          {"classifier", classifier},
+          {"model_config", modelConfig},
+          {"work_dir", workDir},
+          {"results", results}
+        }) {
       if (f[1] == null || f[1].isBlank()) {
         errors.add(f[0] + " is required");
       }
@@ -87,18 +109,28 @@ public final class ExperimentConfig {
       if (method == null) {
         errors.add("methods[]: '" + m + "' is not one of " + ExperimentMethod.names());
       } else if (!seen.add(method)) {
-        errors.add("methods[]: '" + m + "' trains " + method.id + " a second time (mage is an alias of mage-tokens)");
+        errors.add(
+            "methods[]: '"
+                + m
+                + "' trains "
+                + method.id
+                + " a second time (mage is an alias of mage-tokens)");
       }
     }
     if (seeds == null || seeds.isEmpty()) {
       errors.add("seeds must list at least one training seed, e.g. [0, 1, 2]");
-    } else if (seeds.stream().anyMatch(Objects::isNull) || seeds.stream().distinct().count() < seeds.size()) {
+    } else if (seeds.stream().anyMatch(Objects::isNull)
+        || seeds.stream().distinct().count() < seeds.size()) {
       errors.add("seeds must be distinct numbers, got " + seeds);
     } else if (seeds.stream().anyMatch(s -> s < 0)) {
       errors.add("seeds must be >= 0, got " + seeds);
     }
-    if (generation.samples < 2 || generation.gridImages < 1 || generation.steps < 1 || generation.temperature < 0) {
-      errors.add("generation: samples >= 2, grid_images >= 1, steps >= 1 and temperature >= 0 are required");
+    if (generation.samples < 2
+        || generation.gridImages < 1
+        || generation.steps < 1
+        || generation.temperature < 0) {
+      errors.add(
+          "generation: samples >= 2, grid_images >= 1, steps >= 1 and temperature >= 0 are required");
     }
     if (transfer != null) {
       transferErrors(errors);
@@ -118,8 +150,11 @@ public final class ExperimentConfig {
     if (pre != null && probe != null) {
       List<Integer> both = pre.labels().stream().filter(probe.labels()::contains).toList();
       if (!both.isEmpty()) {
-        errors.add("transfer: classes " + both + " are in both pretrain_classes and probe_classes; the probe must"
-            + " see classes never seen in pre-training");
+        errors.add(
+            "transfer: classes "
+                + both
+                + " are in both pretrain_classes and probe_classes; the probe must"
+                + " see classes never seen in pre-training");
       }
     }
   }

@@ -38,11 +38,15 @@ enum ExperimentMethod {
 
   /** The method a config names, or null when it names none. */
   static ExperimentMethod of(String name) {
-    return Arrays.stream(values()).filter(m -> m.id.equals(name)).findFirst().orElse(ALIASES.get(name));
+    return Arrays.stream(values())
+        .filter(m -> m.id.equals(name))
+        .findFirst()
+        .orElse(ALIASES.get(name));
   }
 
   /** Every accepted name, canonical first, for error messages. */
   static List<String> names() {
-    return Stream.concat(Arrays.stream(values()).map(m -> m.id), ALIASES.keySet().stream()).toList();
+    return Stream.concat(Arrays.stream(values()).map(m -> m.id), ALIASES.keySet().stream())
+        .toList();
   }
 }

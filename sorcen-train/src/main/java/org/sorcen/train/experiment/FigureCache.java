@@ -25,13 +25,15 @@ final class FigureCache {
   private FigureCache() {}
 
   /** {@code reuse} false: compute again whatever is kept (a file the computation writes is missing). */
-  static Map<String, Double> get(Path runDir, String key, boolean reuse, Supplier<Map<String, Double>> compute) {
+  static Map<String, Double> get(
+      Path runDir, String key, boolean reuse, Supplier<Map<String, Double>> compute) {
     Path file = runDir.resolve(FILE);
     if (reuse && Files.isRegularFile(file)) {
       try {
         JsonNode doc = JSON.readTree(file.toFile());
         if (doc != null && key.equals(doc.path("key").asText())) {
-          return JSON.convertValue(doc.path("figures"), new TypeReference<LinkedHashMap<String, Double>>() {});
+          return JSON.convertValue(
+              doc.path("figures"), new TypeReference<LinkedHashMap<String, Double>>() {});
         }
       } catch (IOException e) {
         // unreadable or cut: evaluate again and replace it

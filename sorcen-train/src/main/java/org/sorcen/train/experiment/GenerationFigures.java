@@ -22,6 +22,7 @@ import org.sorcen.train.tokenizer.Tokenizer;
 public final class GenerationFigures implements Experiment.Generation {
   /** Columns of the sample grid PNG and its pixel scale. */
   static final int GRID_COLUMNS = 8;
+
   static final int GRID_SCALE = 2;
   private static final EvaluatorRegistry EVALUATORS = EvaluatorRegistry.standard();
 
@@ -34,14 +35,24 @@ public final class GenerationFigures implements Experiment.Generation {
   }
 
   @Override
-  public Map<String, Double> evaluate(Path generator, Path tokenizer, Path samplesPng, ExperimentConfig.Generation g,
+  public Map<String, Double> evaluate(
+      Path generator,
+      Path tokenizer,
+      Path samplesPng,
+      ExperimentConfig.Generation g,
       PrintStream log) {
-    try (SorcenGenerator gen = SorcenGenerator.load(generator); Tokenizer tok = Tokenizer.load(tokenizer)) {
-      ImageGrid.write(samplesPng, GeneratedImages.sample(gen, tok, g.gridImages, 0, g.temperature, g.steps, log),
-          g.gridImages, GRID_COLUMNS, GRID_SCALE);
+    try (SorcenGenerator gen = SorcenGenerator.load(generator);
+        Tokenizer tok = Tokenizer.load(tokenizer)) {
+      ImageGrid.write(
+          samplesPng,
+          GeneratedImages.sample(gen, tok, g.gridImages, 0, g.temperature, g.steps, log),
+          g.gridImages,
+          GRID_COLUMNS,
+          GRID_SCALE);
       log.printf("experiment: wrote %s%n", samplesPng);
       EvalConfig cfg = new EvalConfig();
-      cfg.evaluators = EVALUATORS.taking(Evaluator.Input.GENERATION).stream().map(Evaluator::name).toList();
+      cfg.evaluators =
+          EVALUATORS.taking(Evaluator.Input.GENERATION).stream().map(Evaluator::name).toList();
       GenerationConfig s = cfg.generation;
       s.reference = images.toString();
       s.classifier = classifier.toString();
@@ -49,7 +60,8 @@ public final class GenerationFigures implements Experiment.Generation {
       s.temperature = g.temperature;
       s.steps = g.steps;
       // The experiment's paths are resolved already.
-      return EVALUATORS.run(cfg, EvalInputs.generation(new GenerationInputs(gen::generate, tok, p -> p), log), log);
+      return EVALUATORS.run(
+          cfg, EvalInputs.generation(new GenerationInputs(gen::generate, tok, p -> p), log), log);
     }
   }
 }

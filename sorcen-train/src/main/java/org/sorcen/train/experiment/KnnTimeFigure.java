@@ -30,9 +30,16 @@ import org.sorcen.export.io.AtomicFiles;
 final class KnnTimeFigure {
   static final int WIDTH = 900;
   static final int HEIGHT = 560;
+
   /** Line colours per method in table order (colour-blind-safe Okabe–Ito), repeated if more. */
-  private static final Color[] COLOURS = {new Color(0xE69F00), new Color(0x0072B2), new Color(0x009E73),
-      new Color(0xCC79A7), new Color(0xD55E00), new Color(0x56B4E9)};
+  private static final Color[] COLOURS = {
+    new Color(0xE69F00),
+    new Color(0x0072B2),
+    new Color(0x009E73),
+    new Color(0xCC79A7),
+    new Color(0xD55E00),
+    new Color(0x56B4E9)
+  };
 
   private KnnTimeFigure() {}
 
@@ -42,14 +49,23 @@ final class KnnTimeFigure {
   /** The mean curve of {@code seeds}' curves at the steps every one of them evaluated. */
   static List<Point> mean(List<TrainingCurve> seeds) {
     Map<Long, List<TrainingCurve.Point>> byStep = new TreeMap<>();
-    seeds.forEach(c -> c.points().forEach(p -> byStep.computeIfAbsent(p.step(), k -> new ArrayList<>()).add(p)));
+    seeds.forEach(
+        c ->
+            c.points()
+                .forEach(p -> byStep.computeIfAbsent(p.step(), k -> new ArrayList<>()).add(p)));
     List<Point> out = new ArrayList<>();
-    byStep.forEach((step, ps) -> {
-      if (ps.size() == seeds.size()) {
-        double minutes = ps.stream().mapToDouble(TrainingCurve.Point::minutes).average().orElseThrow();
-        out.add(new Point(step, minutes, SeedSpread.of(ps.stream().map(TrainingCurve.Point::knn).toList())));
-      }
-    });
+    byStep.forEach(
+        (step, ps) -> {
+          if (ps.size() == seeds.size()) {
+            double minutes =
+                ps.stream().mapToDouble(TrainingCurve.Point::minutes).average().orElseThrow();
+            out.add(
+                new Point(
+                    step,
+                    minutes,
+                    SeedSpread.of(ps.stream().map(TrainingCurve.Point::knn).toList())));
+          }
+        });
     return out;
   }
 
@@ -59,24 +75,36 @@ final class KnnTimeFigure {
     System.setProperty("java.awt.headless", "true");
     YIntervalSeriesCollection data = new YIntervalSeriesCollection();
     Map<String, List<Point>> drawn = new LinkedHashMap<>();
-    methods.forEach((name, points) -> {
-      if (points.size() >= 2) {
-        YIntervalSeries s = new YIntervalSeries(name);
-        for (Point p : points) {
-          double std = p.knn().spread() ? p.knn().std() : 0;
-          s.add(p.minutes(), 100 * p.knn().mean(), 100 * (p.knn().mean() - std), 100 * (p.knn().mean() + std));
-        }
-        data.addSeries(s);
-        drawn.put(name, points);
-      }
-    });
+    methods.forEach(
+        (name, points) -> {
+          if (points.size() >= 2) {
+            YIntervalSeries s = new YIntervalSeries(name);
+            for (Point p : points) {
+              double std = p.knn().spread() ? p.knn().std() : 0;
+              s.add(
+                  p.minutes(),
+                  100 * p.knn().mean(),
+                  100 * (p.knn().mean() - std),
+                  100 * (p.knn().mean() + std));
+            }
+            data.addSeries(s);
+            drawn.put(name, points);
+          }
+        });
     if (drawn.isEmpty()) {
       return null;
     }
     String memory = knnRows > 0 ? "up to " + knnRows + " training rows" : "all training rows";
-    JFreeChart chart = ChartFactory.createXYLineChart("k-NN top-1 against training time",
-        "training time (minutes of steps; evaluations and pauses excluded)",
-        "k-NN top-1 (%), " + memory + " as memory", data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "k-NN top-1 against training time",
+            "training time (minutes of steps; evaluations and pauses excluded)",
+            "k-NN top-1 (%), " + memory + " as memory",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     chart.setBackgroundPaint(Color.WHITE);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
@@ -97,10 +125,12 @@ final class KnnTimeFigure {
 
   /** Writes {@code image} as PNG at {@code png}, whole or not at all. */
   static void write(Path png, BufferedImage image) {
-    AtomicFiles.write(png, out -> {
-      if (!ImageIO.write(image, "png", out)) {
-        throw new IOException("no PNG writer");
-      }
-    });
+    AtomicFiles.write(
+        png,
+        out -> {
+          if (!ImageIO.write(image, "png", out)) {
+            throw new IOException("no PNG writer");
+          }
+        });
   }
 }

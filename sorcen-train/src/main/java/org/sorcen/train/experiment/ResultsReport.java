@@ -26,15 +26,18 @@ final class ResultsReport {
    * ({@code seeds} empty, one figure set). Training cost is folded into the figures
    * ({@link Experiment.TrainingCost#figures()}).
    */
-  record Row(String name, List<Integer> seeds, List<Map<String, Double>> perSeed, String samplesPng) {
+  record Row(
+      String name, List<Integer> seeds, List<Map<String, Double>> perSeed, String samplesPng) {
     Row {
       if (perSeed.isEmpty() || (!seeds.isEmpty() && seeds.size() != perSeed.size())) {
-        throw new IllegalArgumentException(name + ": " + seeds.size() + " seeds, " + perSeed.size() + " figure sets");
+        throw new IllegalArgumentException(
+            name + ": " + seeds.size() + " seeds, " + perSeed.size() + " figure sets");
       }
     }
 
     /** One figure set, e.g. a baseline or the single-seed transfer rows; {@code cost} may be null. */
-    static Row single(String name, Map<String, Double> figures, Experiment.TrainingCost cost, String samplesPng) {
+    static Row single(
+        String name, Map<String, Double> figures, Experiment.TrainingCost cost, String samplesPng) {
       Map<String, Double> f = new LinkedHashMap<>(figures);
       if (cost != null) {
         f.putAll(cost.figures());
@@ -64,31 +67,80 @@ final class ResultsReport {
   private ResultsReport() {}
 
   /** {@code transfer}: the rows of the transfer table (empty: no such table); {@code knn}: may be null. */
-  static void write(Path md, ExperimentConfig x, SorcenConfig base, List<Row> rows, List<Row> transfer, Path tokens,
-      double minutes, Figure knn) {
+  static void write(
+      Path md,
+      ExperimentConfig x,
+      SorcenConfig base,
+      List<Row> rows,
+      List<Row> transfer,
+      Path tokens,
+      double minutes,
+      Figure knn) {
     StringBuilder s = new StringBuilder();
     s.append("# ").append(x.name).append(": MAGE vs Sorcen\n\n");
-    s.append("Produced by `./sorcen experiment configs/experiments/").append(x.name).append(".json` ")
-        .append("(this file is rewritten by every run; the section \"Reading the table\" is kept).\n\n");
-    s.append(String.format(Locale.ROOT, "- Data: %s tokenized by %s into %s (%d×%d grids, %d codes).%n", x.images,
-        x.tokenizer, tokens, base.model.grid, base.model.grid, base.model.codebookSize));
-    s.append(String.format(Locale.ROOT, "- Model: %s with %s: embed %d, depth %d, heads %d, decoder %d/%d; batch %d, "
-        + "%s epochs, blr %s, training seeds %s. Same architecture and budget for every method; each trained "
-        + "method, and the encoder at initialisation, once per seed.%n", x.modelConfig,
-        x.overrides, base.model.embedDim, base.model.depth, base.model.numHeads, base.model.decoderEmbedDim,
-        base.model.decoderDepth, base.train.batchSize, base.train.epochs, base.optimizer.blr, x.seeds));
-    s.append(String.format(Locale.ROOT, "- Evaluators: k-NN (k=%d, T=%.2f, all training rows); linear probe (%s, "
-        + "blr %s, %.0f epochs); few-shot (%s per class, %d draws); generation: %d samples at T=%.1f, "
-        + "%d steps, against the real test images.%n", base.eval.knnK, base.eval.knnTemperature,
-        base.eval.linearProbe.optimizer, base.eval.linearProbe.blr, base.eval.linearProbe.epochs, base.eval.fewShot.shots,
-        base.eval.fewShot.draws, x.generation.samples, x.generation.temperature, x.generation.steps));
-    s.append("- FD is the Fréchet distance in the feature space of a small Fashion-MNIST classifier (")
-        .append(x.classifier).append("), **not** ImageNet-Inception FID; IS-analogue is that classifier's "
-            + "Inception-score analogue (max 10).\n");
-    s.append("- Each cell is the mean ± the sample standard deviation over the training seeds (— for rows that "
-        + "depend on no training seed); the per-seed values, and few-shot's spread over draws, are in the JSON "
-        + "copy. Train wall time includes the periodic k-NN evaluations that draw the figure below.\n");
-    s.append(String.format(Locale.ROOT, "- Wall time of the invocation that wrote this file: %.1f min.%n%n", minutes));
+    s.append("Produced by `./sorcen experiment configs/experiments/")
+        .append(x.name)
+        .append(".json` ")
+        .append(
+            "(this file is rewritten by every run; the section \"Reading the table\" is kept).\n\n");
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "- Data: %s tokenized by %s into %s (%d×%d grids, %d codes).%n",
+            x.images,
+            x.tokenizer,
+            tokens,
+            base.model.grid,
+            base.model.grid,
+            base.model.codebookSize));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "- Model: %s with %s: embed %d, depth %d, heads %d, decoder %d/%d; batch %d, "
+                + "%s epochs, blr %s, training seeds %s. Same architecture and budget for every method; each trained "
+                + "method, and the encoder at initialisation, once per seed.%n",
+            x.modelConfig,
+            x.overrides,
+            base.model.embedDim,
+            base.model.depth,
+            base.model.numHeads,
+            base.model.decoderEmbedDim,
+            base.model.decoderDepth,
+            base.train.batchSize,
+            base.train.epochs,
+            base.optimizer.blr,
+            x.seeds));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "- Evaluators: k-NN (k=%d, T=%.2f, all training rows); linear probe (%s, "
+                + "blr %s, %.0f epochs); few-shot (%s per class, %d draws); generation: %d samples at T=%.1f, "
+                + "%d steps, against the real test images.%n",
+            base.eval.knnK,
+            base.eval.knnTemperature,
+            base.eval.linearProbe.optimizer,
+            base.eval.linearProbe.blr,
+            base.eval.linearProbe.epochs,
+            base.eval.fewShot.shots,
+            base.eval.fewShot.draws,
+            x.generation.samples,
+            x.generation.temperature,
+            x.generation.steps));
+    s.append(
+            "- FD is the Fréchet distance in the feature space of a small Fashion-MNIST classifier (")
+        .append(x.classifier)
+        .append(
+            "), **not** ImageNet-Inception FID; IS-analogue is that classifier's "
+                + "Inception-score analogue (max 10).\n");
+    s.append(
+        "- Each cell is the mean ± the sample standard deviation over the training seeds (— for rows that "
+            + "depend on no training seed); the per-seed values, and few-shot's spread over draws, are in the JSON "
+            + "copy. Train wall time includes the periodic k-NN evaluations that draw the figure below.\n");
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "- Wall time of the invocation that wrote this file: %.1f min.%n%n",
+            minutes));
 
     List<ReportColumn> columns = ReportColumn.main(base.eval.fewShot.shots);
     s.append("| |");
@@ -102,26 +154,47 @@ final class ResultsReport {
       columns.forEach(c -> s.append(" ").append(cell(f.get(c.key()), c)).append(" |"));
       s.append("\n");
     }
-    Map<String, Double> g = rows.stream().map(Row::figures).filter(f -> f.containsKey("gen/tokenizer_fd"))
-        .findFirst().orElse(null);
+    Map<String, Double> g =
+        rows.stream()
+            .map(Row::figures)
+            .filter(f -> f.containsKey("gen/tokenizer_fd"))
+            .findFirst()
+            .orElse(null);
     if (g != null) {
-      s.append(String.format(Locale.ROOT, "%nFor scale: the %.0f real test images score IS-analogue %.2f; the same "
-          + "images encoded and decoded by the tokenizer score FD %.2f and IS-analogue %.2f against them (the "
-          + "tokenizer floor: no generator of these tokens can do better).%n", g.get("gen/reference_count"),
-          g.get("gen/real_is_mean"), g.get("gen/tokenizer_fd"), g.get("gen/tokenizer_is_mean")));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%nFor scale: the %.0f real test images score IS-analogue %.2f; the same "
+                  + "images encoded and decoded by the tokenizer score FD %.2f and IS-analogue %.2f against them (the "
+                  + "tokenizer floor: no generator of these tokens can do better).%n",
+              g.get("gen/reference_count"),
+              g.get("gen/real_is_mean"),
+              g.get("gen/tokenizer_fd"),
+              g.get("gen/tokenizer_is_mean")));
     }
     if (knn != null) {
-      s.append("\n![k-NN against training time](").append(knn.png()).append(")\n\n").append(knn.caption())
+      s.append("\n![k-NN against training time](")
+          .append(knn.png())
+          .append(")\n\n")
+          .append(knn.caption())
           .append("\n");
     }
     if (!transfer.isEmpty()) {
       transferTable(s, x, base.eval.fewShot.shots, transfer);
     }
-    s.append("\nSamples (first ").append(x.generation.gridImages).append(" generation seeds of training seed ")
-        .append(x.seeds.get(0)).append("):\n\n");
+    s.append("\nSamples (first ")
+        .append(x.generation.gridImages)
+        .append(" generation seeds of training seed ")
+        .append(x.seeds.get(0))
+        .append("):\n\n");
     for (Row r : rows) {
       if (r.samplesPng() != null) {
-        s.append("- ").append(r.name()).append(": ![").append(r.name()).append(" samples](").append(r.samplesPng())
+        s.append("- ")
+            .append(r.name())
+            .append(": ![")
+            .append(r.name())
+            .append(" samples](")
+            .append(r.samplesPng())
             .append(")\n");
       }
     }
@@ -141,8 +214,10 @@ final class ResultsReport {
       String name = md.getFileName().toString().replaceFirst("\\.md$", "") + ".json";
       byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
       // The .md and its .json sidecar are one report: replaced together or not at all.
-      new FileSet().add(md, out -> out.write(s.toString().getBytes(StandardCharsets.UTF_8)))
-          .add(md.resolveSibling(name), out -> out.write(json)).write();
+      new FileSet()
+          .add(md, out -> out.write(s.toString().getBytes(StandardCharsets.UTF_8)))
+          .add(md.resolveSibling(name), out -> out.write(json))
+          .write();
     } catch (IOException e) {
       throw IoFailure.of("write", md, e);
     }
@@ -155,10 +230,12 @@ final class ResultsReport {
     one.put("per_seed", r.perSeed());
     Map<String, Double> mean = new LinkedHashMap<>();
     Map<String, Double> std = new LinkedHashMap<>();
-    r.spread().forEach((k, v) -> {
-      mean.put(k, v.mean());
-      std.put(k, v.spread() ? v.std() : null);
-    });
+    r.spread()
+        .forEach(
+            (k, v) -> {
+              mean.put(k, v.mean());
+              std.put(k, v.spread() ? v.std() : null);
+            });
     one.put("mean", mean);
     one.put("std", std);
     return one;
@@ -172,28 +249,43 @@ final class ResultsReport {
     return c.value().apply(v.mean()) + " ± " + (v.spread() ? c.value().apply(v.std()) : "—");
   }
 
-  private static void transferTable(StringBuilder s, ExperimentConfig x, List<Integer> shots, List<Row> rows) {
+  private static void transferTable(
+      StringBuilder s, ExperimentConfig x, List<Integer> shots, List<Row> rows) {
     ExperimentConfig.Transfer t = x.transfer;
-    s.append("\n## Transfer\n\nOne training seed (").append(x.seeds.get(0)).append("; single values, not a mean over "
-        + "seeds; few-shot ± is the spread over draws). ")
+    s.append("\n## Transfer\n\nOne training seed (")
+        .append(x.seeds.get(0))
+        .append(
+            "; single values, not a mean over " + "seeds; few-shot ± is the spread over draws). ")
         .append("Sorcen pre-trained with the same config and budget on classes ")
-        .append(t.pretrainClasses).append(" only; every row probed on classes ").append(t.probeClasses)
-        .append(", whose images the pre-training never saw (their train split fits the probe, their test split "
-            + "scores it).\n\n| | linear probe | k-NN |");
+        .append(t.pretrainClasses)
+        .append(" only; every row probed on classes ")
+        .append(t.probeClasses)
+        .append(
+            ", whose images the pre-training never saw (their train split fits the probe, their test split "
+                + "scores it).\n\n| | linear probe | k-NN |");
     shots.forEach(n -> s.append(" ").append(n).append("-shot |"));
     s.append(" train wall time |\n|---|---|---|");
     shots.forEach(n -> s.append("---|"));
     s.append("---|\n");
     for (Row r : rows) {
       Map<String, Double> f = r.figures();
-      s.append("| ").append(r.name()).append(" | ").append(pct(f.get("eval/linear_probe_top1"))).append(" | ")
-          .append(pct(f.get("eval/knn_top1"))).append(" |");
+      s.append("| ")
+          .append(r.name())
+          .append(" | ")
+          .append(pct(f.get("eval/linear_probe_top1")))
+          .append(" | ")
+          .append(pct(f.get("eval/knn_top1")))
+          .append(" |");
       for (int n : shots) {
-        s.append(" ").append(pct(f.get("eval/few_shot_" + n + "_mean"))).append(" ± ")
-            .append(pct(f.get("eval/few_shot_" + n + "_std"))).append(" |");
+        s.append(" ")
+            .append(pct(f.get("eval/few_shot_" + n + "_mean")))
+            .append(" ± ")
+            .append(pct(f.get("eval/few_shot_" + n + "_std")))
+            .append(" |");
       }
       Double seconds = f.get(Experiment.TrainingCost.SECONDS);
-      s.append(seconds != null ? String.format(Locale.ROOT, " %.1f min |", seconds / 60) : " – |").append("\n");
+      s.append(seconds != null ? String.format(Locale.ROOT, " %.1f min |", seconds / 60) : " – |")
+          .append("\n");
     }
   }
 
@@ -212,9 +304,7 @@ final class ResultsReport {
     return NOTES_HEADING + "\n\n(to be written by hand after reading the figures)\n";
   }
 
-
   private static String pct(Double v) {
     return v == null ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
-
 }

@@ -16,7 +16,10 @@ record SeedSpread(List<Double> values, double mean, double std) {
     }
     double mean = values.stream().mapToDouble(Double::doubleValue).sum() / values.size();
     double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
-    return new SeedSpread(List.copyOf(values), mean, values.size() > 1 ? Math.sqrt(ss / (values.size() - 1)) : Double.NaN);
+    return new SeedSpread(
+        List.copyOf(values),
+        mean,
+        values.size() > 1 ? Math.sqrt(ss / (values.size() - 1)) : Double.NaN);
   }
 
   /** Every figure present in all of {@code perSeed}, in the first map's order. */

@@ -19,9 +19,10 @@ final class SpreadComparison {
 
   static String markdown(List<ResultsReport.Row> rows, List<ReportColumn> columns) {
     StringBuilder s = new StringBuilder(HEADING).append("\n\n");
-    s.append("Each cell: mean of the first row minus mean of the second, then whether its size exceeds the sum of "
-        + "the two sample standard deviations over seeds (\"exceeds the seed spread\") or not (\"within the seed "
-        + "spread\"). Rows without a training seed count as spread 0.\n\n| |");
+    s.append(
+        "Each cell: mean of the first row minus mean of the second, then whether its size exceeds the sum of "
+            + "the two sample standard deviations over seeds (\"exceeds the seed spread\") or not (\"within the seed "
+            + "spread\"). Rows without a training seed count as spread 0.\n\n| |");
     columns.forEach(c -> s.append(" ").append(c.heading()).append(" |"));
     s.append("\n|---|");
     columns.forEach(c -> s.append("---|"));
@@ -39,7 +40,9 @@ final class SpreadComparison {
         Map<String, SeedSpread> fb = b.spread();
         s.append("| ").append(a.name()).append(" vs ").append(b.name()).append(" |");
         for (ReportColumn c : columns) {
-          s.append(" ").append(cell(fa.get(c.key()), a.seeded(), fb.get(c.key()), b.seeded(), c)).append(" |");
+          s.append(" ")
+              .append(cell(fa.get(c.key()), a.seeded(), fb.get(c.key()), b.seeded(), c))
+              .append(" |");
         }
         s.append("\n");
       }
@@ -57,7 +60,11 @@ final class SpreadComparison {
     }
     double spread = (a.spread() ? a.std() : 0) + (b.spread() ? b.std() : 0);
     String verdict = exceeds(a, b) ? "exceeds the seed spread" : "within the seed spread";
-    return String.format(Locale.ROOT, "%s, %s (%s)", c.delta().apply(a.mean() - b.mean()), verdict,
+    return String.format(
+        Locale.ROOT,
+        "%s, %s (%s)",
+        c.delta().apply(a.mean() - b.mean()),
+        verdict,
         c.delta().apply(spread).substring(1));
   }
 

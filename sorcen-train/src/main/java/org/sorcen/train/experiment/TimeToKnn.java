@@ -34,7 +34,9 @@ public final class TimeToKnn {
     public double percentMoreEfficient(int faster, int slower) {
       Reached a = runs.get(faster);
       Reached b = runs.get(slower);
-      return a.reached() && b.reached() && a.minutes() > 0 ? (b.minutes() / a.minutes() - 1) * 100 : Double.NaN;
+      return a.reached() && b.reached() && a.minutes() > 0
+          ? (b.minutes() / a.minutes() - 1) * 100
+          : Double.NaN;
     }
   }
 
@@ -57,13 +59,23 @@ public final class TimeToKnn {
 
   /** {@code target} null: the highest k-NN every curve reaches (the lowest of their bests). */
   static Comparison compare(Map<String, List<TrainingCurve.Point>> curves, Double target) {
-    double t = target != null ? target : curves.values().stream()
-        .mapToDouble(c -> c.stream().mapToDouble(TrainingCurve.Point::knn).max().orElse(Double.NaN)).min()
-        .orElse(Double.NaN);
+    double t =
+        target != null
+            ? target
+            : curves.values().stream()
+                .mapToDouble(
+                    c -> c.stream().mapToDouble(TrainingCurve.Point::knn).max().orElse(Double.NaN))
+                .min()
+                .orElse(Double.NaN);
     List<Reached> out = new ArrayList<>();
-    curves.forEach((name, c) -> out.add(new Reached(name, minutes(c, t),
-        c.stream().mapToDouble(TrainingCurve.Point::knn).max().orElse(Double.NaN),
-        c.isEmpty() ? 0 : c.get(c.size() - 1).step())));
+    curves.forEach(
+        (name, c) ->
+            out.add(
+                new Reached(
+                    name,
+                    minutes(c, t),
+                    c.stream().mapToDouble(TrainingCurve.Point::knn).max().orElse(Double.NaN),
+                    c.isEmpty() ? 0 : c.get(c.size() - 1).step())));
     return new Comparison(t, target == null, out);
   }
 
@@ -73,14 +85,19 @@ public final class TimeToKnn {
     for (Path dir : runDirs) {
       RunLayout layout = new RunLayout(dir);
       if (!Files.isRegularFile(layout.config()) || !Files.isRegularFile(layout.metrics())) {
-        throw new ConfigException(dir + " is not a run directory (no config.json and metrics.jsonl): name one, e.g. "
-            + "runs/sorcen-tiny");
+        throw new ConfigException(
+            dir
+                + " is not a run directory (no config.json and metrics.jsonl): name one, e.g. "
+                + "runs/sorcen-tiny");
       }
       SorcenConfig cfg = ConfigLoader.load(layout.config());
-      List<TrainingCurve.Point> points = TrainingCurve.read(layout.metrics(), cfg.train.batchSize).points();
+      List<TrainingCurve.Point> points =
+          TrainingCurve.read(layout.metrics(), cfg.train.batchSize).points();
       if (points.stream().noneMatch(p -> p.step() > 0)) {
-        throw new ConfigException(dir + " has no k-NN evaluation during training in metrics.jsonl: train it with "
-            + "eval.every_epochs set and knn among eval.evaluators");
+        throw new ConfigException(
+            dir
+                + " has no k-NN evaluation during training in metrics.jsonl: train it with "
+                + "eval.every_epochs set and knn among eval.evaluators");
       }
       curves.put(dir.toString(), points);
     }
@@ -90,24 +107,40 @@ public final class TimeToKnn {
   /** The experiment's Markdown: time to the target per method, from the mean curves over seeds. */
   static String markdown(Map<String, List<KnnTimeFigure.Point>> means) {
     Map<String, List<TrainingCurve.Point>> curves = new LinkedHashMap<>();
-    means.forEach((m, ps) -> curves.put(m, ps.stream()
-        .map(p -> new TrainingCurve.Point(p.step(), p.minutes(), p.knn().mean())).toList()));
+    means.forEach(
+        (m, ps) ->
+            curves.put(
+                m,
+                ps.stream()
+                    .map(p -> new TrainingCurve.Point(p.step(), p.minutes(), p.knn().mean()))
+                    .toList()));
     Comparison c = compare(curves, null);
     if (Double.isNaN(c.target())) {
       return "";
     }
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%nTraining time to k-NN top-1 %.1f%% (the "
-        + "highest every method's mean curve reaches; interpolated between evaluations, minutes of steps as in the "
-        + "figure). The Sorcen paper reports Sorcen %.1f%% more efficient than MAGE; \"more efficient\" here is "
-        + "(the row's time ÷ the first row's time − 1) × 100.%n%n| | minutes to k-NN %.1f%% | first row more "
-        + "efficient by |%n|---|---|---|%n", 100 * c.target(), EfficiencyBenchmark.PAPER_PERCENT,
-        100 * c.target()));
+    StringBuilder s =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%nTraining time to k-NN top-1 %.1f%% (the "
+                    + "highest every method's mean curve reaches; interpolated between evaluations, minutes of steps as in the "
+                    + "figure). The Sorcen paper reports Sorcen %.1f%% more efficient than MAGE; \"more efficient\" here is "
+                    + "(the row's time ÷ the first row's time − 1) × 100.%n%n| | minutes to k-NN %.1f%% | first row more "
+                    + "efficient by |%n|---|---|---|%n",
+                100 * c.target(),
+                EfficiencyBenchmark.PAPER_PERCENT,
+                100 * c.target()));
     for (int i = 0; i < c.runs().size(); i++) {
       Reached r = c.runs().get(i);
       double more = c.percentMoreEfficient(0, i);
-      s.append("| ").append(r.name()).append(" | ")
-          .append(r.reached() ? String.format(Locale.ROOT, "%.2f", r.minutes()) : "not reached").append(" | ")
-          .append(i == 0 ? "—" : Double.isNaN(more) ? "–" : String.format(Locale.ROOT, "%+.1f%%", more)).append(" |\n");
+      s.append("| ")
+          .append(r.name())
+          .append(" | ")
+          .append(r.reached() ? String.format(Locale.ROOT, "%.2f", r.minutes()) : "not reached")
+          .append(" | ")
+          .append(
+              i == 0 ? "—" : Double.isNaN(more) ? "–" : String.format(Locale.ROOT, "%+.1f%%", more))
+          .append(" |\n");
     }
     return s.toString();
   }

@@ -43,14 +43,19 @@ record TrainingCurve(List<Point> points) {
         out.add(new Point(0, 0, r.path(INIT).asDouble()));
       } else if (kind.equals("eval") && r.has(KNN)) {
         long step = r.path("step").asLong();
-        out.add(new Point(step, seconds(step, windowSteps, windowRates, batchSize) / 60, r.path(KNN).asDouble()));
+        out.add(
+            new Point(
+                step,
+                seconds(step, windowSteps, windowRates, batchSize) / 60,
+                r.path(KNN).asDouble()));
       }
     }
     return new TrainingCurve(out);
   }
 
   /** Step time up to {@code step}; a step past the last train row is charged at that row's rate. */
-  private static double seconds(long step, List<long[]> windows, List<Double> rates, int batchSize) {
+  private static double seconds(
+      long step, List<long[]> windows, List<Double> rates, int batchSize) {
     double s = 0;
     for (int i = 0; i < windows.size(); i++) {
       long from = windows.get(i)[0];

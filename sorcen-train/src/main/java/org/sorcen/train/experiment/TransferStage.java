@@ -38,7 +38,10 @@ final class TransferStage {
   private final Function<FrozenFeatures, Map<String, Double>> figures;
   private final PrintStream log;
 
-  TransferStage(ExperimentConfig.Transfer t, Training training, Function<FrozenFeatures, Map<String, Double>> figures,
+  TransferStage(
+      ExperimentConfig.Transfer t,
+      Training training,
+      Function<FrozenFeatures, Map<String, Double>> figures,
       PrintStream log) {
     this.t = t;
     this.training = training;
@@ -47,23 +50,42 @@ final class TransferStage {
   }
 
   /** The table's rows: the pre-trained encoder, the initial one, the pixels. */
-  List<ResultsReport.Row> run(SorcenConfig cfg, Path work, DatasetManifest m, TokenArrays train, TokenArrays test,
-      Map<String, ImageSet> images, Path tokenizer) {
+  List<ResultsReport.Row> run(
+      SorcenConfig cfg,
+      Path work,
+      DatasetManifest m,
+      TokenArrays train,
+      TokenArrays test,
+      Map<String, ImageSet> images,
+      Path tokenizer) {
     ClassSelection pre = ClassSelection.parse(t.pretrainClasses);
     ClassSelection probe = ClassSelection.parse(t.probeClasses);
     for (ClassSelection s : List.of(pre, probe)) {
       if (!s.missingFrom(m.numClasses).isEmpty()) {
-        throw new DataException("transfer: classes " + s.missingFrom(m.numClasses) + " are not among the dataset's "
-            + m.numClasses + " (labels 0.." + (m.numClasses - 1) + ")");
+        throw new DataException(
+            "transfer: classes "
+                + s.missingFrom(m.numClasses)
+                + " are not among the dataset's "
+                + m.numClasses
+                + " (labels 0.."
+                + (m.numClasses - 1)
+                + ")");
       }
     }
     Path dir = work.resolve("transfer");
     Path tokens = dir.resolve("tokens-pretrain");
     if (!Files.isRegularFile(tokens.resolve(DatasetManifest.FILE))) {
       log.printf("experiment: transfer: writing the tokens of classes %s into %s%n", pre, tokens);
-      TokenDatasetWriter.write(tokens, m.grid, m.codebookSize, m.classNames, m.tokenizerFingerprint, List.of(
-          new TokenDatasetWriter.SplitRows("train", pre.keep(train, false)),
-          new TokenDatasetWriter.SplitRows("test", pre.keep(test, false))), true);
+      TokenDatasetWriter.write(
+          tokens,
+          m.grid,
+          m.codebookSize,
+          m.classNames,
+          m.tokenizerFingerprint,
+          List.of(
+              new TokenDatasetWriter.SplitRows("train", pre.keep(train, false)),
+              new TokenDatasetWriter.SplitRows("test", pre.keep(test, false))),
+          true);
     }
     Path runDir = dir.resolve("sorcen");
     Experiment.TrainingCost cost = training.train(cfg, tokens, runDir);
@@ -73,22 +95,35 @@ final class TransferStage {
     TokenArrays probeTrain = probe.keep(train, true);
     TokenArrays probeTest = probe.keep(test, true);
     int n = probe.labels().size();
-    log.printf("experiment: transfer: probing classes %s (%d + %d images)%n", probe, probeTrain.count(),
-        probeTest.count());
+    log.printf(
+        "experiment: transfer: probing classes %s (%d + %d images)%n",
+        probe, probeTrain.count(), probeTest.count());
     ImageSet px = images.get("train");
     ImageSet pxTest = images.get("test");
     FrozenFeatures pixels = Representations.pixels(probe.keep(px), probe.keep(pxTest), n);
-    pixels = new FrozenFeatures(pixels.train(), probe.relabel(pixels.trainLabels()), pixels.test(),
-        probe.relabel(pixels.testLabels()), n);
+    pixels =
+        new FrozenFeatures(
+            pixels.train(),
+            probe.relabel(pixels.trainLabels()),
+            pixels.test(),
+            probe.relabel(pixels.testLabels()),
+            n);
     return List.of(
-        ResultsReport.Row.single("sorcen, pre-trained on classes " + pre, encoder(cfg, trained, probeTrain, probeTest, n),
-            cost, null),
-        ResultsReport.Row.single("initial encoder (untrained)", encoder(cfg, initial, probeTrain, probeTest, n), null,
+        ResultsReport.Row.single(
+            "sorcen, pre-trained on classes " + pre,
+            encoder(cfg, trained, probeTrain, probeTest, n),
+            cost,
+            null),
+        ResultsReport.Row.single(
+            "initial encoder (untrained)",
+            encoder(cfg, initial, probeTrain, probeTest, n),
+            null,
             null),
         ResultsReport.Row.single("raw pixels", figures.apply(pixels), null, null));
   }
 
-  private Map<String, Double> encoder(SorcenConfig cfg, Path ckpt, TokenArrays train, TokenArrays test, int n) {
+  private Map<String, Double> encoder(
+      SorcenConfig cfg, Path ckpt, TokenArrays train, TokenArrays test, int n) {
     try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt))) {
       return figures.apply(Representations.encoder(e::embed, train, test, n, 0));
     }

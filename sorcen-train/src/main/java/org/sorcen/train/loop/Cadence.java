@@ -31,12 +31,14 @@ public abstract class Cadence {
 
   /** Due at every multiple of {@code n}; never when {@code n <= 0} (a config's "0 = off"). */
   public static Cadence steps(long n) {
-    return n <= 0 ? never() : new Cadence() {
-      @Override
-      public boolean due(long step) {
-        return step % n == 0;
-      }
-    };
+    return n <= 0
+        ? never()
+        : new Cadence() {
+          @Override
+          public boolean due(long step) {
+            return step % n == 0;
+          }
+        };
   }
 
   /** Due once {@code minutes} have passed since this process started or the duty was last done; never when 0. */
@@ -108,12 +110,13 @@ public abstract class Cadence {
 
   /** Also due at {@code last}, the run's final step (a log line for the last step whatever the interval). */
   public Cadence orAt(long last) {
-    return or(new Cadence() {
-      @Override
-      public boolean due(long step) {
-        return step == last;
-      }
-    });
+    return or(
+        new Cadence() {
+          @Override
+          public boolean due(long step) {
+            return step == last;
+          }
+        });
   }
 
   /** Only due before {@code end}: duties the run does anyway once it ends (the final checkpoint, evaluation). */

@@ -12,12 +12,25 @@ import org.tensorflow.exceptions.TensorFlowException;
  * same way (step, epoch, steps per epoch, seed, config hash), so that resuming, damage checks and
  * readers of checkpoints need not know which trainer made them.
  */
-public record Checkpointer(Checkpoints checkpoints, Checkpointable session, long stepsPerEpoch, long seed,
+public record Checkpointer(
+    Checkpoints checkpoints,
+    Checkpointable session,
+    long stepsPerEpoch,
+    long seed,
     String configJson) {
   /** Writes the checkpoint of {@code step}; returns its directory. */
   public Path save(long step) {
-    return checkpoints.save(session, new Checkpoints.Sidecar(step, step / (double) stepsPerEpoch, stepsPerEpoch,
-        seed, ConfigDiff.hash(configJson), System.currentTimeMillis() / 1000.0, null), configJson);
+    return checkpoints.save(
+        session,
+        new Checkpoints.Sidecar(
+            step,
+            step / (double) stepsPerEpoch,
+            stepsPerEpoch,
+            seed,
+            ConfigDiff.hash(configJson),
+            System.currentTimeMillis() / 1000.0,
+            null),
+        configJson);
   }
 
   /** Loads {@code checkpoint} (a step directory) into the session; a bundle TensorFlow cannot read is an I/O failure. */

@@ -38,7 +38,8 @@ public final class EpochBatcher {
   public int[] rows(long step) {
     long e = step / stepsPerEpoch;
     if (e != epoch) {
-      // The tokenizer's and classifier's order since their first runs: keep it, figures depend on it.
+      // The tokenizer's and classifier's order since their first runs: keep it, figures depend on
+      // it.
       Permutations.fresh(order, new Random(seed * 1_000_003L + e));
       epoch = e;
     }

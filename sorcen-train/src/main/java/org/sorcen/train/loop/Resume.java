@@ -19,29 +19,48 @@ import org.sorcen.train.run.ConfigDiff;
  * @param explicitOption the flag that names {@code explicit} in messages, or null when the command has none
  * @param startOver how to start a fresh run instead, for the message refusing another config
  */
-public record Resume(Checkpoints checkpoints, Path explicit, String explicitOption, String startOver) {
+public record Resume(
+    Checkpoints checkpoints, Path explicit, String explicitOption, String startOver) {
   /**
    * The checkpoint to restore, or null for a fresh start. Newer damaged checkpoints are reported
    * to {@code damaged}, and set aside when {@code setAside} (only once the run holds its lock).
    */
-  public Path source(String configJson, long stepsPerEpoch, boolean setAside, Consumer<String> damaged) {
+  public Path source(
+      String configJson, long stepsPerEpoch, boolean setAside, Consumer<String> damaged) {
     Path own = checkpoints.newestIntact(setAside, damaged).orElse(null);
     Path from = own;
     if (from == null && explicit != null) {
       from = explicit;
       if (!Files.isDirectory(from)) {
-        throw new DataException(explicitOption + " " + from + " is not a directory: pass a step-* directory of a "
-            + "run's checkpoints/");
+        throw new DataException(
+            explicitOption
+                + " "
+                + from
+                + " is not a directory: pass a step-* directory of a "
+                + "run's checkpoints/");
       }
       Path checked = from;
-      Checkpoints.damage(from).ifPresent(problem -> {
-        throw new DataException(explicitOption + " " + checked + " is damaged (" + problem + "): pass another "
-            + "checkpoint");
-      });
+      Checkpoints.damage(from)
+          .ifPresent(
+              problem -> {
+                throw new DataException(
+                    explicitOption
+                        + " "
+                        + checked
+                        + " is damaged ("
+                        + problem
+                        + "): pass another "
+                        + "checkpoint");
+              });
     } else if (from == null && !checkpoints.list().isEmpty()) {
-      throw new DataException("every checkpoint in " + checkpoints.list().get(0).getParent() + " is damaged: "
-          + (explicitOption != null ? "pass " + explicitOption + " with an intact one, or " : "")
-          + "remove that directory to start over");
+      throw new DataException(
+          "every checkpoint in "
+              + checkpoints.list().get(0).getParent()
+              + " is damaged: "
+              + (explicitOption != null
+                  ? "pass " + explicitOption + " with an intact one, or "
+                  : "")
+              + "remove that directory to start over");
     }
     if (from == null) {
       return null;
@@ -51,17 +70,34 @@ public record Resume(Checkpoints checkpoints, Path explicit, String explicitOpti
     if (saved != null) {
       List<String> diff = ConfigDiff.incompatible(saved, configJson);
       if (!diff.isEmpty()) {
-        throw new ConfigException("checkpoint " + from + " was trained with another config; these fields differ: "
-            + String.join(", ", diff) + ". Resume with that config, or " + startOver + ".");
+        throw new ConfigException(
+            "checkpoint "
+                + from
+                + " was trained with another config; these fields differ: "
+                + String.join(", ", diff)
+                + ". Resume with that config, or "
+                + startOver
+                + ".");
       }
     } else if (!sidecar.configHash().equals(ConfigDiff.hash(configJson))) {
-      throw new ConfigException("checkpoint " + from + " was trained with another config (SHA-256 "
-          + sidecar.configHash() + ") and neither it nor its run keeps that config.json to compare: resume with "
-          + "that exact config");
+      throw new ConfigException(
+          "checkpoint "
+              + from
+              + " was trained with another config (SHA-256 "
+              + sidecar.configHash()
+              + ") and neither it nor its run keeps that config.json to compare: resume with "
+              + "that exact config");
     }
     if (sidecar.stepsPerEpoch() != stepsPerEpoch) {
-      throw new DataException("checkpoint " + from + " was made with " + sidecar.stepsPerEpoch() + " steps per "
-          + "epoch, this data and batch give " + stepsPerEpoch + ": resume with the same dataset and batch size");
+      throw new DataException(
+          "checkpoint "
+              + from
+              + " was made with "
+              + sidecar.stepsPerEpoch()
+              + " steps per "
+              + "epoch, this data and batch give "
+              + stepsPerEpoch
+              + ": resume with the same dataset and batch size");
     }
     return from;
   }

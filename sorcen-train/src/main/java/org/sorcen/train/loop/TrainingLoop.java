@@ -46,7 +46,12 @@ public final class TrainingLoop {
    * @param describe the progress line's losses for a step's metrics
    * @param stop asked before every step; when requested the loop returns where it is
    */
-  public TrainingLoop(PrintStream log, long totalSteps, long stepsPerEpoch, int batch, StopRequest stop,
+  public TrainingLoop(
+      PrintStream log,
+      long totalSteps,
+      long stepsPerEpoch,
+      int batch,
+      StopRequest stop,
       Function<Map<String, Double>, String> describe) {
     this.log = log;
     this.totalSteps = totalSteps;
@@ -100,7 +105,12 @@ public final class TrainingLoop {
       double seconds = (System.nanoTime() - windowStart) / 1e9;
       double samplesPerSecond = windowSteps * batch / Math.max(seconds, 1e-9);
       boolean logDue = logEvery.due(step);
-      bar.update(step, step / (double) stepsPerEpoch, samplesPerSecond, describe.apply(m.values()), logDue);
+      bar.update(
+          step,
+          step / (double) stepsPerEpoch,
+          samplesPerSecond,
+          describe.apply(m.values()),
+          logDue);
       if (logDue) {
         Map<String, Double> values = new LinkedHashMap<>(m.values());
         values.remove("step");
@@ -111,7 +121,8 @@ public final class TrainingLoop {
         windowSteps = 0;
       }
       // Checkpoints and evaluations are left out of the window: samples/s measures training steps,
-      // so that a metrics file's step time (the experiment's k-NN-against-time figure) excludes them.
+      // so that a metrics file's step time (the experiment's k-NN-against-time figure) excludes
+      // them.
       long hooksStart = System.nanoTime();
       if (checkpointEvery.due(step)) {
         checkpointHook.run(step, m.values());

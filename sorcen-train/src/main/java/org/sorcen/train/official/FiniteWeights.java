@@ -31,9 +31,12 @@ final class FiniteWeights {
     }
     if (!bad.isEmpty()) {
       int shown = Math.min(5, bad.size());
-      throw new WeightsException(file + ": NaN or Inf values in tensor " + String.join(", ", bad.subList(0, shown))
-          + (bad.size() > shown ? " and " + (bad.size() - shown) + " more tensors" : "")
-          + "; the checkpoint is damaged or from a diverged run: nothing was imported");
+      throw new WeightsException(
+          file
+              + ": NaN or Inf values in tensor "
+              + String.join(", ", bad.subList(0, shown))
+              + (bad.size() > shown ? " and " + (bad.size() - shown) + " more tensors" : "")
+              + "; the checkpoint is damaged or from a diverged run: nothing was imported");
     }
   }
 }

@@ -43,8 +43,16 @@ import org.sorcen.train.session.TrainingSession;
  */
 public final class OfficialImport {
   /** What was imported. */
-  public record Result(Path runDir, Path checkpoint, SorcenConfig config, String configSource, int imported,
-      List<String> ignored, String kind, Number epoch, TokenizerResult tokenizer) {}
+  public record Result(
+      Path runDir,
+      Path checkpoint,
+      SorcenConfig config,
+      String configSource,
+      int imported,
+      List<String> ignored,
+      String kind,
+      Number epoch,
+      TokenizerResult tokenizer) {}
 
   /** MAGE's VQGAN checkpoint to import with the model, and its config (null: the official config/vqgan.yaml). */
   public record TokenizerSource(Path checkpoint, Path config) {}
@@ -75,8 +83,10 @@ public final class OfficialImport {
       return TorchCheckpoint.read(file);
     }
     if (head.length > 0 && (head[0] & 0xFF) == 0x80) {
-      throw new WeightsException(file + ": a legacy (pre-zip, torch < 1.6) pickle checkpoint; re-save it with "
-          + "torch.save(obj, path) from torch 1.6 or later, or as .safetensors");
+      throw new WeightsException(
+          file
+              + ": a legacy (pre-zip, torch < 1.6) pickle checkpoint; re-save it with "
+              + "torch.save(obj, path) from torch 1.6 or later, or as .safetensors");
     }
     return Safetensors.read(file);
   }
@@ -95,9 +105,11 @@ public final class OfficialImport {
    * {@code out/tokenizer} and records it in {@code run.json}, so that {@code export} writes the
    * tokenizer and image-generator SavedModels too. Its codebook and grid must match the model's.
    */
-  public static Result run(Path checkpoint, Path config, Path configsDir, Path out, TokenizerSource tokenizer) {
+  public static Result run(
+      Path checkpoint, Path config, Path configsDir, Path out, TokenizerSource tokenizer) {
     if (Files.exists(out)) {
-      throw new DataException(out + " exists: import-official writes a new run directory; pass another --out");
+      throw new DataException(
+          out + " exists: import-official writes a new run directory; pass another --out");
     }
     NamedTensors file = open(checkpoint);
     TorchCheckpoint torch = file instanceof TorchCheckpoint t ? t : null;
@@ -109,10 +121,17 @@ public final class OfficialImport {
     } else {
       Path preset = preset(torch != null ? torch.argsModel() : null, configsDir);
       if (preset == null) {
-        throw new IllegalArgumentException("--config is required: " + checkpoint + (torch != null
-            && torch.argsModel() != null ? " has args.model '" + Echo.text(torch.argsModel()) + "', which names no preset"
-            : " names no model (no args.model)") + "; its tensors say " + describe(Shapes.of(file))
-            + " (num_heads cannot be read from shapes)");
+        throw new IllegalArgumentException(
+            "--config is required: "
+                + checkpoint
+                + (torch != null && torch.argsModel() != null
+                    ? " has args.model '"
+                        + Echo.text(torch.argsModel())
+                        + "', which names no preset"
+                    : " names no model (no args.model)")
+                + "; its tensors say "
+                + describe(Shapes.of(file))
+                + " (num_heads cannot be read from shapes)");
       }
       cfg = ConfigLoader.load(preset).validated();
       source = preset + " (args.model '" + Echo.text(torch.argsModel()) + "')";
@@ -121,81 +140,133 @@ public final class OfficialImport {
     VqganImport.Plan vqgan = null;
     String vqganSource = null;
     if (tokenizer != null) {
-      vqganSource = tokenizer.config() != null ? tokenizer.config().toString() : "the official config/vqgan.yaml";
-      VqganConfig vcfg = tokenizer.config() != null ? VqganConfig.load(tokenizer.config())
-          : VqganConfig.defaults().validated(vqganSource);
+      vqganSource =
+          tokenizer.config() != null
+              ? tokenizer.config().toString()
+              : "the official config/vqgan.yaml";
+      VqganConfig vcfg =
+          tokenizer.config() != null
+              ? VqganConfig.load(tokenizer.config())
+              : VqganConfig.defaults().validated(vqganSource);
       checkTokenizerFits(cfg, source, vcfg, vqganSource);
       vqgan = VqganImport.plan(tokenizer.checkpoint(), vcfg);
     }
-    String kind = torch == null ? "safetensors state_dict"
-        : torch.isTrainingCheckpoint() ? "training checkpoint" : "state_dict";
+    String kind =
+        torch == null
+            ? "safetensors state_dict"
+            : torch.isTrainingCheckpoint() ? "training checkpoint" : "state_dict";
     Number epoch = torch != null ? torch.epoch() : null;
     String configJson = ConfigLoader.toJson(cfg);
 
-    try (TrainingSession session = TrainingSession.create(cfg, cfg.model.numClasses > 0, 1,
-        SessionSettings.defaults())) {
-      // Every refusal (missing, mis-shaped, unreadable tensor) comes here, before anything is written.
+    try (TrainingSession session =
+        TrainingSession.create(cfg, cfg.model.numClasses > 0, 1, SessionSettings.defaults())) {
+      // Every refusal (missing, mis-shaped, unreadable tensor) comes here, before anything is
+      // written.
       session.loadOfficialWeights(file);
       Variables vars = session.graph().variables();
-      List<String> ignored = file.shapes().keySet().stream().filter(n -> !vars.contains(n)).toList();
-      FiniteWeights.require(checkpoint, file.shapes().keySet().stream().filter(vars::contains).sorted().toList(),
+      List<String> ignored =
+          file.shapes().keySet().stream().filter(n -> !vars.contains(n)).toList();
+      FiniteWeights.require(
+          checkpoint,
+          file.shapes().keySet().stream().filter(vars::contains).sorted().toList(),
           n -> session.read(List.of(n)).get(n));
       int imported = file.shapes().size() - ignored.size();
       Path[] written = new Path[1];
       VqganImport.Plan vq = vqgan;
       Path tokenizerDir = out.toAbsolutePath().resolve(TOKENIZER_DIR);
-      AtomicFiles.writeDirectory(out, false, tmp -> {
-        RunLayout layout = new RunLayout(tmp);
-        Files.writeString(layout.config(), configJson);
-        ObjectNode info = new ObjectMapper().createObjectNode();
-        info.putNull("data");
-        if (vq != null) {
-          VqganImport.write(vq, tmp.resolve(TOKENIZER_DIR));
-          info.put("tokenizer", tokenizerDir.toString());
-          ObjectNode t = info.putObject("tokenizer_imported_from");
-          t.put("file", tokenizer.checkpoint().toAbsolutePath().toString());
-          t.put("kind", VqganTokenizer.KIND);
-        } else {
-          info.putNull("tokenizer");
-        }
-        ObjectNode from = info.putObject("imported_from");
-        from.put("file", checkpoint.toAbsolutePath().toString());
-        from.put("kind", kind);
-        from.put("config", source);
-        from.put("args_model", torch != null ? torch.argsModel() : null);
-        if (epoch != null) {
-          from.put("epoch", epoch.longValue());
-        } else {
-          from.putNull("epoch");
-        }
-        from.put("optimizer_state", "not imported");
-        Files.writeString(layout.runInfo(), info.toPrettyString());
-        // Step 0: the official steps per epoch depend on its data; steps_per_epoch 0 marks it unknown,
-        // so that resuming this checkpoint on data is refused rather than mis-positioned.
-        Checkpoints.Sidecar sidecar = new Checkpoints.Sidecar(0, epoch != null ? epoch.doubleValue() : 0, 0,
-            cfg.train.seed, ConfigDiff.hash(configJson), System.currentTimeMillis() / 1000.0, null);
-        written[0] = new Checkpoints(layout.checkpoints(), Integer.MAX_VALUE).save(session, sidecar, configJson);
-      });
+      AtomicFiles.writeDirectory(
+          out,
+          false,
+          tmp -> {
+            RunLayout layout = new RunLayout(tmp);
+            Files.writeString(layout.config(), configJson);
+            ObjectNode info = new ObjectMapper().createObjectNode();
+            info.putNull("data");
+            if (vq != null) {
+              VqganImport.write(vq, tmp.resolve(TOKENIZER_DIR));
+              info.put("tokenizer", tokenizerDir.toString());
+              ObjectNode t = info.putObject("tokenizer_imported_from");
+              t.put("file", tokenizer.checkpoint().toAbsolutePath().toString());
+              t.put("kind", VqganTokenizer.KIND);
+            } else {
+              info.putNull("tokenizer");
+            }
+            ObjectNode from = info.putObject("imported_from");
+            from.put("file", checkpoint.toAbsolutePath().toString());
+            from.put("kind", kind);
+            from.put("config", source);
+            from.put("args_model", torch != null ? torch.argsModel() : null);
+            if (epoch != null) {
+              from.put("epoch", epoch.longValue());
+            } else {
+              from.putNull("epoch");
+            }
+            from.put("optimizer_state", "not imported");
+            Files.writeString(layout.runInfo(), info.toPrettyString());
+            // Step 0: the official steps per epoch depend on its data; steps_per_epoch 0 marks it
+            // unknown,
+            // so that resuming this checkpoint on data is refused rather than mis-positioned.
+            Checkpoints.Sidecar sidecar =
+                new Checkpoints.Sidecar(
+                    0,
+                    epoch != null ? epoch.doubleValue() : 0,
+                    0,
+                    cfg.train.seed,
+                    ConfigDiff.hash(configJson),
+                    System.currentTimeMillis() / 1000.0,
+                    null);
+            written[0] =
+                new Checkpoints(layout.checkpoints(), Integer.MAX_VALUE)
+                    .save(session, sidecar, configJson);
+          });
       Path ckpt = new RunLayout(out).checkpoints().resolve(written[0].getFileName());
-      return new Result(out, ckpt, cfg, source, imported, ignored, kind, epoch,
+      return new Result(
+          out,
+          ckpt,
+          cfg,
+          source,
+          imported,
+          ignored,
+          kind,
+          epoch,
           vq != null ? new TokenizerResult(tokenizerDir, vq, vqganSource) : null);
     }
   }
 
   /** The model reads the tokenizer's ids: the same codebook and the same grid, or a one-line refusal naming both. */
-  static void checkTokenizerFits(SorcenConfig cfg, String source, VqganConfig vqgan, String vqganSource) {
+  static void checkTokenizerFits(
+      SorcenConfig cfg, String source, VqganConfig vqgan, String vqganSource) {
     ModelConfig m = cfg.model;
     List<String> problems = new ArrayList<>();
     if (m.codebookSize != vqgan.nEmbed) {
-      problems.add("model.codebook_size is " + m.codebookSize + " (" + source + ") but the VQGAN's n_embed is "
-          + vqgan.nEmbed + " (" + vqganSource + ")");
+      problems.add(
+          "model.codebook_size is "
+              + m.codebookSize
+              + " ("
+              + source
+              + ") but the VQGAN's n_embed is "
+              + vqgan.nEmbed
+              + " ("
+              + vqganSource
+              + ")");
     }
     if (m.grid != vqgan.grid()) {
-      problems.add("model.grid is " + m.grid + " (" + source + ") but the VQGAN's grid is " + vqgan.grid()
-          + " (ddconfig.resolution " + vqgan.ddconfig.resolution + " / 2^(len(ch_mult) − 1), " + vqganSource + ")");
+      problems.add(
+          "model.grid is "
+              + m.grid
+              + " ("
+              + source
+              + ") but the VQGAN's grid is "
+              + vqgan.grid()
+              + " (ddconfig.resolution "
+              + vqgan.ddconfig.resolution
+              + " / 2^(len(ch_mult) − 1), "
+              + vqganSource
+              + ")");
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("the tokenizer does not fit the model: " + String.join("; ", problems));
+      throw new IllegalArgumentException(
+          "the tokenizer does not fit the model: " + String.join("; ", problems));
     }
   }
 
@@ -205,18 +276,30 @@ public final class OfficialImport {
       return null;
     }
     String m = argsModel.toLowerCase(Locale.ROOT);
-    String name = m.contains("vit_base") ? "sorcen-vit-base.json" : m.contains("vit_large") ? "sorcen-vit-large.json"
-        : null;
+    String name =
+        m.contains("vit_base")
+            ? "sorcen-vit-base.json"
+            : m.contains("vit_large") ? "sorcen-vit-large.json" : null;
     Path p = name != null ? configsDir.resolve(name) : null;
     return p != null && Files.isRegularFile(p) ? p : null;
   }
 
   /** What the tensor shapes say about the architecture (0 where a tensor is absent). */
-  record Shapes(long[] words, long[] positions, int depth, int decoderDepth, long[] decoderEmbed, boolean momentum) {
+  record Shapes(
+      long[] words,
+      long[] positions,
+      int depth,
+      int decoderDepth,
+      long[] decoderEmbed,
+      boolean momentum) {
     static Shapes of(NamedTensors file) {
       Map<String, long[]> s = file.shapes();
-      return new Shapes(s.get("token_emb.word_embeddings.weight"), s.get("token_emb.position_embeddings.weight"),
-          count(s, "blocks."), count(s, "decoder_blocks."), s.get("decoder_embed.weight"),
+      return new Shapes(
+          s.get("token_emb.word_embeddings.weight"),
+          s.get("token_emb.position_embeddings.weight"),
+          count(s, "blocks."),
+          count(s, "decoder_blocks."),
+          s.get("decoder_embed.weight"),
           s.keySet().stream().anyMatch(n -> n.startsWith("blocks_momentum.")));
     }
 
@@ -264,29 +347,58 @@ public final class OfficialImport {
     ModelConfig m = cfg.model;
     Shapes s = Shapes.of(file);
     List<String> problems = new ArrayList<>();
-    shape(problems, "token_emb.word_embeddings.weight", s.words(), new long[] {m.vocabSize(), m.embedDim},
+    shape(
+        problems,
+        "token_emb.word_embeddings.weight",
+        s.words(),
+        new long[] {m.vocabSize(), m.embedDim},
         "model.codebook_size " + m.codebookSize + ", model.embed_dim " + m.embedDim);
-    shape(problems, "token_emb.position_embeddings.weight", s.positions(), new long[] {m.seqLen() + 1, m.embedDim},
+    shape(
+        problems,
+        "token_emb.position_embeddings.weight",
+        s.positions(),
+        new long[] {m.seqLen() + 1, m.embedDim},
         "model.grid " + m.grid + ", model.embed_dim " + m.embedDim);
-    shape(problems, "decoder_embed.weight", s.decoderEmbed(), new long[] {m.decoderEmbedDim, m.embedDim},
+    shape(
+        problems,
+        "decoder_embed.weight",
+        s.decoderEmbed(),
+        new long[] {m.decoderEmbedDim, m.embedDim},
         "model.decoder_embed_dim " + m.decoderEmbedDim);
     if (s.depth() != m.depth) {
       problems.add("model.depth is " + m.depth + " but the file has " + s.depth() + " blocks.N");
     }
     if (s.decoderDepth() != m.decoderDepth) {
-      problems.add("model.decoder_depth is " + m.decoderDepth + " but the file has " + s.decoderDepth()
-          + " decoder_blocks.N");
+      problems.add(
+          "model.decoder_depth is "
+              + m.decoderDepth
+              + " but the file has "
+              + s.decoderDepth()
+              + " decoder_blocks.N");
     }
     if (!problems.isEmpty()) {
-      throw new WeightsException("the config " + source + " disagrees with " + file.file() + ": "
-          + String.join("; ", problems));
+      throw new WeightsException(
+          "the config "
+              + source
+              + " disagrees with "
+              + file.file()
+              + ": "
+              + String.join("; ", problems));
     }
   }
 
-  private static void shape(List<String> problems, String tensor, long[] actual, long[] needed, String because) {
+  private static void shape(
+      List<String> problems, String tensor, long[] actual, long[] needed, String because) {
     if (actual != null && !Arrays.equals(actual, needed)) {
-      problems.add("tensor '" + tensor + "' has shape " + Echo.text(Arrays.toString(actual)) + " but " + because
-          + " need " + Arrays.toString(needed));
+      problems.add(
+          "tensor '"
+              + tensor
+              + "' has shape "
+              + Echo.text(Arrays.toString(actual))
+              + " but "
+              + because
+              + " need "
+              + Arrays.toString(needed));
     }
   }
 }

@@ -83,7 +83,8 @@ final class PickleReader {
   private final HashMap<Long, Object> memo = new HashMap<>();
   private int pos;
 
-  private PickleReader(byte[] pickle, Map<String, Constructor> constructors, Constructor persistentLoad) {
+  private PickleReader(
+      byte[] pickle, Map<String, Constructor> constructors, Constructor persistentLoad) {
     this.b = pickle;
     this.constructors = constructors;
     this.persistentLoad = persistentLoad;
@@ -93,7 +94,8 @@ final class PickleReader {
    * The object {@code pickle} holds. {@code constructors} is keyed by {@code module.name};
    * {@code persistentLoad} gets a one-element array holding the persistent id.
    */
-  static Object load(byte[] pickle, Map<String, Constructor> constructors, Constructor persistentLoad) {
+  static Object load(
+      byte[] pickle, Map<String, Constructor> constructors, Constructor persistentLoad) {
     return new PickleReader(pickle, constructors, persistentLoad).run();
   }
 
@@ -211,8 +213,12 @@ final class PickleReader {
       }
       case 'b' -> build(pop(), peek());
       case 'Q' -> stack.add(persistentLoad.construct(new Object[] {pop()}));
-      default -> throw fail("opcode 0x" + Integer.toHexString(op) + " is not read (torch.save writes binary"
-          + " pickles of protocol 2 to 5)");
+      default ->
+          throw fail(
+              "opcode 0x"
+                  + Integer.toHexString(op)
+                  + " is not read (torch.save writes binary"
+                  + " pickles of protocol 2 to 5)");
     }
   }
 
@@ -221,7 +227,11 @@ final class PickleReader {
       throw fail("calls " + Echo.of(callable) + ", not a global");
     }
     if (!(args instanceof Object[] a)) {
-      throw fail(Echo.text(g.qualified()) + " called with " + Echo.of(args) + ", not a tuple of arguments");
+      throw fail(
+          Echo.text(g.qualified())
+              + " called with "
+              + Echo.of(args)
+              + ", not a tuple of arguments");
     }
     Constructor c = constructors.get(g.qualified());
     return c != null ? c.construct(a) : new PyObject(g, a);
@@ -231,14 +241,21 @@ final class PickleReader {
     if (target instanceof IgnoresState) {
       return;
     }
-    if (target instanceof StateIsEntries && target instanceof Map<?, ?> && state instanceof Map<?, ?> m) {
+    if (target instanceof StateIsEntries
+        && target instanceof Map<?, ?>
+        && state instanceof Map<?, ?> m) {
       @SuppressWarnings("unchecked")
       Map<Object, Object> entries = (Map<Object, Object>) target;
       entries.putAll(m);
     } else if (target instanceof PyObject o) {
       o.state = state;
     } else {
-      throw fail("sets the state of " + Echo.of(target) + ", which has none (state: " + Echo.of(state) + ")");
+      throw fail(
+          "sets the state of "
+              + Echo.of(target)
+              + ", which has none (state: "
+              + Echo.of(state)
+              + ")");
     }
   }
 
@@ -290,8 +307,13 @@ final class PickleReader {
 
   /** Keys whose hashCode and equals do not recurse: scalars, tuples (identity) and globals. */
   private static Object hashable(Object key) {
-    if (key == null || key instanceof String || key instanceof Number || key instanceof Boolean
-        || key instanceof Object[] || key instanceof Global || key instanceof byte[]) {
+    if (key == null
+        || key instanceof String
+        || key instanceof Number
+        || key instanceof Boolean
+        || key instanceof Object[]
+        || key instanceof Global
+        || key instanceof byte[]) {
       return key;
     }
     throw fail("unhashable key " + Echo.of(key));
@@ -313,7 +335,8 @@ final class PickleReader {
 
   private Object peek() {
     if (stack.size() <= (markCount > 0 ? marks[markCount - 1] : 0)) {
-      throw fail(markCount > 0 ? "needs an object after the MARK" : "needs an object on an empty stack");
+      throw fail(
+          markCount > 0 ? "needs an object after the MARK" : "needs an object on an empty stack");
     }
     return stack.get(stack.size() - 1);
   }
@@ -331,7 +354,8 @@ final class PickleReader {
 
   private int bytesLeft(long n) {
     if (n < 0 || n > b.length - pos) {
-      throw fail("a length of " + n + " at offset " + pos + ", but " + (b.length - pos) + " bytes remain");
+      throw fail(
+          "a length of " + n + " at offset " + pos + ", but " + (b.length - pos) + " bytes remain");
     }
     return (int) n;
   }
@@ -360,7 +384,8 @@ final class PickleReader {
   private String utf8(long n) {
     int len = bytesLeft(n);
     try {
-      String s = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b, pos, len)).toString();
+      String s =
+          StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b, pos, len)).toString();
       pos += len;
       return s;
     } catch (CharacterCodingException e) {

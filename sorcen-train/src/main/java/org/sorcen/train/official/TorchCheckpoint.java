@@ -41,9 +41,16 @@ import org.sorcen.train.data.RegularFile;
 public final class TorchCheckpoint implements NamedTensors {
   /** A storage dtype: its PyTorch storage class, element size, and whether it is read. */
   enum Dtype {
-    FLOAT32("FloatStorage", 4), FLOAT16("HalfStorage", 2), BFLOAT16("BFloat16Storage", 2),
-    FLOAT64("DoubleStorage", 8), INT64("LongStorage", 8), INT32("IntStorage", 4), INT16("ShortStorage", 2),
-    INT8("CharStorage", 1), UINT8("ByteStorage", 1), BOOL("BoolStorage", 1);
+    FLOAT32("FloatStorage", 4),
+    FLOAT16("HalfStorage", 2),
+    BFLOAT16("BFloat16Storage", 2),
+    FLOAT64("DoubleStorage", 8),
+    INT64("LongStorage", 8),
+    INT32("IntStorage", 4),
+    INT16("ShortStorage", 2),
+    INT8("CharStorage", 1),
+    UINT8("ByteStorage", 1),
+    BOOL("BoolStorage", 1);
 
     final String storageClass;
     final int bytes;
@@ -100,37 +107,47 @@ public final class TorchCheckpoint implements NamedTensors {
   }
 
   /** {@code collections.OrderedDict}: its BUILD state ({@code state_dict()._metadata}) is not needed. */
-  static final class PyOrderedDict extends LinkedHashMap<Object, Object> implements PickleReader.IgnoresState {
+  static final class PyOrderedDict extends LinkedHashMap<Object, Object>
+      implements PickleReader.IgnoresState {
     private static final long serialVersionUID = 1L;
   }
 
   /** {@code argparse.Namespace}: its attributes, which BUILD sets. */
-  static final class PyNamespace extends LinkedHashMap<Object, Object> implements PickleReader.StateIsEntries {
+  static final class PyNamespace extends LinkedHashMap<Object, Object>
+      implements PickleReader.StateIsEntries {
     private static final long serialVersionUID = 1L;
   }
 
   /** A tensor's rank at most; PyTorch's own limit is 64. */
   static final int MAX_RANK = 64;
+
   /** A storage key's length at most: torch writes decimal numbers. */
   static final int MAX_KEY = 256;
 
-  private static final Map<String, PickleReader.Constructor> CONSTRUCTORS = Map.of(
-      "collections.OrderedDict", args -> {
-        if (args.length != 0) {
-          throw PickleReader.fail("collections.OrderedDict called with " + args.length + " arguments, expected none");
-        }
-        return new PyOrderedDict();
-      },
-      "torch._utils._rebuild_tensor_v2", TorchCheckpoint::rebuildTensor,
-      "torch._utils._rebuild_tensor", TorchCheckpoint::rebuildTensor,
-      "torch._utils._rebuild_parameter", TorchCheckpoint::parameter,
-      "torch._utils._rebuild_parameter_with_state", TorchCheckpoint::parameter,
-      "argparse.Namespace", args -> new PyNamespace());
+  private static final Map<String, PickleReader.Constructor> CONSTRUCTORS =
+      Map.of(
+          "collections.OrderedDict",
+              args -> {
+                if (args.length != 0) {
+                  throw PickleReader.fail(
+                      "collections.OrderedDict called with "
+                          + args.length
+                          + " arguments, expected none");
+                }
+                return new PyOrderedDict();
+              },
+          "torch._utils._rebuild_tensor_v2", TorchCheckpoint::rebuildTensor,
+          "torch._utils._rebuild_tensor", TorchCheckpoint::rebuildTensor,
+          "torch._utils._rebuild_parameter", TorchCheckpoint::parameter,
+          "torch._utils._rebuild_parameter_with_state", TorchCheckpoint::parameter,
+          "argparse.Namespace", args -> new PyNamespace());
 
   private static Object parameter(Object[] args) {
     if (args.length < 1 || !(args[0] instanceof TensorRef t)) {
-      throw PickleReader.fail("_rebuild_parameter of " + (args.length < 1 ? "nothing" : Echo.of(args[0]))
-          + ", not a tensor");
+      throw PickleReader.fail(
+          "_rebuild_parameter of "
+              + (args.length < 1 ? "nothing" : Echo.of(args[0]))
+              + ", not a tensor");
     }
     return t;
   }
@@ -144,15 +161,22 @@ public final class TorchCheckpoint implements NamedTensors {
     long[] size = counts(args[2], "size");
     long[] stride = counts(args[3], "stride");
     if (size.length != stride.length) {
-      throw PickleReader.fail("a tensor of " + size.length + " sizes but " + stride.length + " strides");
+      throw PickleReader.fail(
+          "a tensor of " + size.length + " sizes but " + stride.length + " strides");
     }
     TensorRef t = new TensorRef(storage, offset, size, stride);
     try {
       t.numel();
       t.extent();
     } catch (ArithmeticException e) {
-      throw PickleReader.fail("a tensor of size " + Echo.text(Arrays.toString(size)) + ", stride "
-          + Echo.text(Arrays.toString(stride)) + ", offset " + offset + " overflows 64-bit arithmetic");
+      throw PickleReader.fail(
+          "a tensor of size "
+              + Echo.text(Arrays.toString(size))
+              + ", stride "
+              + Echo.text(Arrays.toString(stride))
+              + ", offset "
+              + offset
+              + " overflows 64-bit arithmetic");
     }
     return t;
   }
@@ -160,10 +184,12 @@ public final class TorchCheckpoint implements NamedTensors {
   /** A tuple of counts, at most {@link #MAX_RANK} of them. */
   private static long[] counts(Object tuple, String what) {
     if (!(tuple instanceof Object[] t)) {
-      throw PickleReader.fail("the tensor's " + what + " is " + Echo.of(tuple) + ", not a tuple of integers");
+      throw PickleReader.fail(
+          "the tensor's " + what + " is " + Echo.of(tuple) + ", not a tuple of integers");
     }
     if (t.length > MAX_RANK) {
-      throw PickleReader.fail("the tensor's " + what + " has " + t.length + " dimensions (at most " + MAX_RANK + ")");
+      throw PickleReader.fail(
+          "the tensor's " + what + " has " + t.length + " dimensions (at most " + MAX_RANK + ")");
     }
     long[] out = new long[t.length];
     for (int i = 0; i < t.length; i++) {
@@ -184,19 +210,28 @@ public final class TorchCheckpoint implements NamedTensors {
   private static Storage persistentLoad(Object[] holder) {
     Object pid = holder[0];
     if (!(pid instanceof Object[] t) || t.length < 5 || !"storage".equals(t[0])) {
-      throw PickleReader.fail("unsupported persistent id " + Echo.of(pid) + " (expected ('storage', type, key,"
-          + " location, numel))");
+      throw PickleReader.fail(
+          "unsupported persistent id "
+              + Echo.of(pid)
+              + " (expected ('storage', type, key,"
+              + " location, numel))");
     }
     Dtype dtype = null;
     if (t[1] instanceof PickleReader.Global g && g.module().equals("torch")) {
-      dtype = Arrays.stream(Dtype.values()).filter(d -> d.storageClass.equals(g.name())).findFirst().orElse(null);
+      dtype =
+          Arrays.stream(Dtype.values())
+              .filter(d -> d.storageClass.equals(g.name()))
+              .findFirst()
+              .orElse(null);
     }
     if (dtype == null) {
-      throw PickleReader.fail("unsupported storage type " + (t[1] instanceof PickleReader.Global g
-          ? Echo.text(g.qualified()) : Echo.of(t[1])));
+      throw PickleReader.fail(
+          "unsupported storage type "
+              + (t[1] instanceof PickleReader.Global g ? Echo.text(g.qualified()) : Echo.of(t[1])));
     }
     if (!(t[2] instanceof String key) || key.isEmpty() || key.length() > MAX_KEY) {
-      throw PickleReader.fail("storage key " + Echo.of(t[2]) + " is not a string of 1 to " + MAX_KEY + " characters");
+      throw PickleReader.fail(
+          "storage key " + Echo.of(t[2]) + " is not a string of 1 to " + MAX_KEY + " characters");
     }
     long numel = count(t[4], "storage numel");
     if (numel > Long.MAX_VALUE / dtype.bytes) {
@@ -213,8 +248,13 @@ public final class TorchCheckpoint implements NamedTensors {
   private final Number epoch;
   private final Map<?, ?> args;
 
-  private TorchCheckpoint(Path file, String prefix, Map<String, TensorRef> tensors, boolean trainingCheckpoint,
-      Number epoch, Map<?, ?> args) {
+  private TorchCheckpoint(
+      Path file,
+      String prefix,
+      Map<String, TensorRef> tensors,
+      boolean trainingCheckpoint,
+      Number epoch,
+      Map<?, ?> args) {
     this.file = file;
     this.prefix = prefix;
     this.tensors = tensors;
@@ -247,7 +287,8 @@ public final class TorchCheckpoint implements NamedTensors {
       String prefix = null;
       for (ZipEntry e : Collections.list(zip.entries())) {
         String n = e.getName();
-        if (n.endsWith("data.pkl") && (n.equals("data.pkl") || n.indexOf('/') == n.length() - "/data.pkl".length())) {
+        if (n.endsWith("data.pkl")
+            && (n.equals("data.pkl") || n.indexOf('/') == n.length() - "/data.pkl".length())) {
           prefix = n.substring(0, n.length() - "data.pkl".length());
           break;
         }
@@ -262,44 +303,63 @@ public final class TorchCheckpoint implements NamedTensors {
           o = new String(in.readNBytes(16), StandardCharsets.US_ASCII).trim();
         }
         if (!o.equals("little")) {
-          throw new WeightsException(file + ": storages are " + Echo.text(o) + "-endian; only little-endian"
-              + " checkpoints are read");
+          throw new WeightsException(
+              file
+                  + ": storages are "
+                  + Echo.text(o)
+                  + "-endian; only little-endian"
+                  + " checkpoints are read");
         }
       }
-      long limit = Math.min(Integer.MAX_VALUE - 16L, MAX_PICKLE_EXPANSION * Files.size(file) + 4096);
+      long limit =
+          Math.min(Integer.MAX_VALUE - 16L, MAX_PICKLE_EXPANSION * Files.size(file) + 4096);
       byte[] pickle;
       try (InputStream in = zip.getInputStream(zip.getEntry(prefix + "data.pkl"))) {
         pickle = in.readNBytes((int) limit + 1);
       }
       if (pickle.length > limit) {
-        throw new WeightsException(file + ": " + prefix + "data.pkl inflates to more than " + limit + " bytes, "
-            + MAX_PICKLE_EXPANSION + " times the file: not a torch.save pickle");
+        throw new WeightsException(
+            file
+                + ": "
+                + prefix
+                + "data.pkl inflates to more than "
+                + limit
+                + " bytes, "
+                + MAX_PICKLE_EXPANSION
+                + " times the file: not a torch.save pickle");
       }
       Object root;
       try {
         root = PickleReader.load(pickle, CONSTRUCTORS, TorchCheckpoint::persistentLoad);
       } catch (PickleReader.Malformed e) {
-        throw new WeightsException(file + ": cannot unpickle " + prefix + "data.pkl: " + e.getMessage());
+        throw new WeightsException(
+            file + ": cannot unpickle " + prefix + "data.pkl: " + e.getMessage());
       }
       return fromRoot(file, zip, prefix, root);
     } catch (NoSuchFileException | FileNotFoundException e) {
       throw new WeightsException("checkpoint not found: " + file);
     } catch (ZipException e) {
-      throw new WeightsException(file + ": not a readable zip archive (truncated or damaged?): "
-          + Echo.text(String.valueOf(e.getMessage())));
+      throw new WeightsException(
+          file
+              + ": not a readable zip archive (truncated or damaged?): "
+              + Echo.text(String.valueOf(e.getMessage())));
     } catch (IOException e) {
-      throw new WeightsException(file + ": cannot read: " + Echo.text(String.valueOf(e.getMessage())));
+      throw new WeightsException(
+          file + ": cannot read: " + Echo.text(String.valueOf(e.getMessage())));
     }
   }
 
   private static TorchCheckpoint fromRoot(Path file, ZipFile zip, String prefix, Object root) {
     if (!(root instanceof Map<?, ?> top)) {
-      throw new WeightsException(file + ": holds " + Echo.of(root) + ", not a state_dict or a training checkpoint");
+      throw new WeightsException(
+          file + ": holds " + Echo.of(root) + ", not a state_dict or a training checkpoint");
     }
     boolean training = top.get("model") instanceof Map;
     // taming / PyTorch Lightning checkpoints (MAGE's VQGAN) keep their weights under 'state_dict'.
-    Map<?, ?> model = training ? (Map<?, ?>) top.get("model")
-        : top.get("state_dict") instanceof Map<?, ?> sd ? sd : top;
+    Map<?, ?> model =
+        training
+            ? (Map<?, ?>) top.get("model")
+            : top.get("state_dict") instanceof Map<?, ?> sd ? sd : top;
     Map<String, TensorRef> tensors = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (Map.Entry<?, ?> e : model.entrySet()) {
@@ -307,30 +367,42 @@ public final class TorchCheckpoint implements NamedTensors {
         continue;
       }
       if (!(e.getKey() instanceof String name)) {
-        throw new WeightsException(file + ": a tensor is keyed by " + Echo.of(e.getKey()) + ", not a name");
+        throw new WeightsException(
+            file + ": a tensor is keyed by " + Echo.of(e.getKey()) + ", not a name");
       }
       tensors.put(name, t);
       check(zip, prefix, name, t).ifPresent(problems::add);
     }
     if (tensors.isEmpty()) {
-      throw new WeightsException(file + ": no tensors found: expected a state_dict or a dict with a 'model' "
-          + "state_dict (keys: " + keys(top) + ")");
+      throw new WeightsException(
+          file
+              + ": no tensors found: expected a state_dict or a dict with a 'model' "
+              + "state_dict (keys: "
+              + keys(top)
+              + ")");
     }
     if (!problems.isEmpty()) {
-      throw new WeightsException(file + " is damaged: " + String.join("; ", problems.subList(0, Math.min(2,
-          problems.size()))) + (problems.size() > 2 ? "; and " + (problems.size() - 2) + " more tensors" : ""));
+      throw new WeightsException(
+          file
+              + " is damaged: "
+              + String.join("; ", problems.subList(0, Math.min(2, problems.size())))
+              + (problems.size() > 2 ? "; and " + (problems.size() - 2) + " more tensors" : ""));
     }
     // An int64 or a float: a 600-digit epoch is damage, not an epoch to print.
-    Number epoch = training && (top.get("epoch") instanceof Long || top.get("epoch") instanceof Double)
-        ? (Number) top.get("epoch") : null;
+    Number epoch =
+        training && (top.get("epoch") instanceof Long || top.get("epoch") instanceof Double)
+            ? (Number) top.get("epoch")
+            : null;
     Map<?, ?> args = training && top.get("args") instanceof Map<?, ?> a ? a : null;
-    return new TorchCheckpoint(file, prefix, Collections.unmodifiableMap(tensors), training, epoch, args);
+    return new TorchCheckpoint(
+        file, prefix, Collections.unmodifiableMap(tensors), training, epoch, args);
   }
 
   /** The first few keys of {@code map}, each bounded, for a message. */
   static String keys(Map<?, ?> map) {
     List<String> shown = map.keySet().stream().limit(5).map(Echo::of).toList();
-    return String.join(", ", shown) + (map.size() > shown.size() ? ", ... (" + map.size() + " keys)" : "");
+    return String.join(", ", shown)
+        + (map.size() > shown.size() ? ", ... (" + map.size() + " keys)" : "");
   }
 
   private static Optional<String> check(ZipFile zip, String prefix, String name, TensorRef t) {
@@ -342,13 +414,29 @@ public final class TorchCheckpoint implements NamedTensors {
     }
     long need = t.storage().numel() * t.storage().dtype().bytes;
     if (data.getSize() < need) {
-      return Optional.of(tensor + ": storage data/" + key + " has " + data.getSize()
-          + " bytes, its " + t.storage().numel() + " elements need " + need);
+      return Optional.of(
+          tensor
+              + ": storage data/"
+              + key
+              + " has "
+              + data.getSize()
+              + " bytes, its "
+              + t.storage().numel()
+              + " elements need "
+              + need);
     }
     if (t.extent() > t.storage().numel()) {
-      return Optional.of(tensor + " (size " + Echo.text(Arrays.toString(t.size())) + ", stride "
-          + Echo.text(Arrays.toString(t.stride())) + ", offset " + t.offset() + ") does not fit its storage of "
-          + t.storage().numel() + " elements");
+      return Optional.of(
+          tensor
+              + " (size "
+              + Echo.text(Arrays.toString(t.size()))
+              + ", stride "
+              + Echo.text(Arrays.toString(t.stride()))
+              + ", offset "
+              + t.offset()
+              + ") does not fit its storage of "
+              + t.storage().numel()
+              + " elements");
     }
     return Optional.empty();
   }
@@ -391,16 +479,28 @@ public final class TorchCheckpoint implements NamedTensors {
   public void checkFloats(String name) {
     TensorRef t = tensor(name);
     if (!t.storage().dtype().isFloat()) {
-      throw new WeightsException(file + ": tensor '" + name + "' is " + t.storage().dtype().describe()
-          + ", a weight needs float32, float16, bfloat16 or float64");
+      throw new WeightsException(
+          file
+              + ": tensor '"
+              + name
+              + "' is "
+              + t.storage().dtype().describe()
+              + ", a weight needs float32, float16, bfloat16 or float64");
     }
     checkContiguous(name, t);
   }
 
   private void checkContiguous(String name, TensorRef t) {
     if (!t.contiguous()) {
-      throw new WeightsException(file + ": tensor '" + name + "' is not contiguous (size " + Arrays.toString(t.size())
-          + ", stride " + Arrays.toString(t.stride()) + "): save it with .contiguous()");
+      throw new WeightsException(
+          file
+              + ": tensor '"
+              + name
+              + "' is not contiguous (size "
+              + Arrays.toString(t.size())
+              + ", stride "
+              + Arrays.toString(t.stride())
+              + "): save it with .contiguous()");
     }
   }
 
@@ -412,12 +512,13 @@ public final class TorchCheckpoint implements NamedTensors {
     ByteBuffer b = data(name, t);
     float[] out = new float[b.capacity() / t.storage().dtype().bytes];
     for (int i = 0; i < out.length; i++) {
-      out[i] = switch (t.storage().dtype()) {
-        case FLOAT32 -> b.getFloat(4 * i);
-        case FLOAT64 -> (float) b.getDouble(8 * i);
-        case BFLOAT16 -> Float.intBitsToFloat((b.getShort(2 * i) & 0xFFFF) << 16);
-        default -> halfToFloat(b.getShort(2 * i));
-      };
+      out[i] =
+          switch (t.storage().dtype()) {
+            case FLOAT32 -> b.getFloat(4 * i);
+            case FLOAT64 -> (float) b.getDouble(8 * i);
+            case BFLOAT16 -> Float.intBitsToFloat((b.getShort(2 * i) & 0xFFFF) << 16);
+            default -> halfToFloat(b.getShort(2 * i));
+          };
     }
     return out;
   }
@@ -426,8 +527,13 @@ public final class TorchCheckpoint implements NamedTensors {
   public long[] longs(String name) {
     TensorRef t = tensor(name);
     if (t.storage().dtype() != Dtype.INT64) {
-      throw new WeightsException(file + ": tensor '" + name + "' is " + t.storage().dtype().describe()
-          + ", expected int64");
+      throw new WeightsException(
+          file
+              + ": tensor '"
+              + name
+              + "' is "
+              + t.storage().dtype().describe()
+              + ", expected int64");
     }
     checkContiguous(name, t);
     ByteBuffer b = data(name, t);
@@ -446,20 +552,26 @@ public final class TorchCheckpoint implements NamedTensors {
     TensorRef t = tensor(name);
     Dtype d = t.storage().dtype();
     if (d.isFloat() || d == Dtype.BOOL) {
-      throw new WeightsException(file + ": tensor '" + name + "' is " + d.describe()
-          + ", expected an integer dtype (int64, int32, int16, int8 or uint8)");
+      throw new WeightsException(
+          file
+              + ": tensor '"
+              + name
+              + "' is "
+              + d.describe()
+              + ", expected an integer dtype (int64, int32, int16, int8 or uint8)");
     }
     checkContiguous(name, t);
     ByteBuffer b = data(name, t);
     long[] out = new long[b.capacity() / d.bytes];
     for (int i = 0; i < out.length; i++) {
-      out[i] = switch (d) {
-        case INT64 -> b.getLong(8 * i);
-        case INT32 -> b.getInt(4 * i);
-        case INT16 -> b.getShort(2 * i);
-        case INT8 -> b.get(i);
-        default -> b.get(i) & 0xFF;
-      };
+      out[i] =
+          switch (d) {
+            case INT64 -> b.getLong(8 * i);
+            case INT32 -> b.getInt(4 * i);
+            case INT16 -> b.getShort(2 * i);
+            case INT8 -> b.get(i);
+            default -> b.get(i) & 0xFF;
+          };
     }
     return out;
   }
@@ -470,20 +582,31 @@ public final class TorchCheckpoint implements NamedTensors {
     // Both fit: read() checked the view against its storage, whose byte size fits a long.
     long length = t.numel() * size;
     if (length > Integer.MAX_VALUE - 16) {
-      throw new WeightsException(file + ": tensor " + Echo.of(name) + " holds " + length + " bytes, more than one Java"
-          + " array can (2^31 - 17)");
+      throw new WeightsException(
+          file
+              + ": tensor "
+              + Echo.of(name)
+              + " holds "
+              + length
+              + " bytes, more than one Java"
+              + " array can (2^31 - 17)");
     }
     try (ZipFile zip = new ZipFile(file.toFile());
         InputStream in = zip.getInputStream(zip.getEntry(prefix + "data/" + t.storage().key()))) {
       in.skipNBytes(t.offset() * size);
-      byte[] bytes = in.readNBytes((int) length); // grows with the bytes read, not with the length asked
+      byte[] bytes =
+          in.readNBytes((int) length); // grows with the bytes read, not with the length asked
       if (bytes.length != length) {
         throw new IOException("storage data/" + Echo.text(t.storage().key()) + " ends early");
       }
       return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     } catch (IOException e) {
-      throw new WeightsException(file + ": cannot read tensor " + Echo.of(name) + ": "
-          + Echo.text(String.valueOf(e.getMessage())));
+      throw new WeightsException(
+          file
+              + ": cannot read tensor "
+              + Echo.of(name)
+              + ": "
+              + Echo.text(String.valueOf(e.getMessage())));
     }
   }
 

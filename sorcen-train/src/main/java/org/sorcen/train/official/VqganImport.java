@@ -40,11 +40,13 @@ import org.tensorflow.op.Ops;
 public final class VqganImport {
   /** Where in the tokenizer directory the converted TF checkpoint goes (the exporters skip it when copying). */
   public static final String CHECKPOINT = "checkpoints/vqgan";
+
   private static final List<String> USED_PREFIXES = List.of("encoder.", "decoder.", "quantize.");
   private static final List<String> FOREIGN_PREFIXES = List.of("quant_conv.", "post_quant_conv.");
 
   /** A checked import: the file, the tokenizer, and the official tensors it will not read. */
-  public record Plan(NamedTensors file, VqganTokenizer tokenizer, int tensors, List<String> ignored) {}
+  public record Plan(
+      NamedTensors file, VqganTokenizer tokenizer, int tensors, List<String> ignored) {}
 
   private VqganImport() {}
 
@@ -61,10 +63,20 @@ public final class VqganImport {
         long[] official = officialShape(v.shape().asArray());
         long[] actual = shapes.get(v.name());
         if (actual == null) {
-          problems.add("missing tensor '" + v.name() + "' (expected shape " + Arrays.toString(official) + ")");
+          problems.add(
+              "missing tensor '"
+                  + v.name()
+                  + "' (expected shape "
+                  + Arrays.toString(official)
+                  + ")");
         } else if (!Arrays.equals(actual, official)) {
-          problems.add("tensor '" + v.name() + "' has shape " + Arrays.toString(actual) + " but the VQGAN config needs "
-              + Arrays.toString(official));
+          problems.add(
+              "tensor '"
+                  + v.name()
+                  + "' has shape "
+                  + Arrays.toString(actual)
+                  + " but the VQGAN config needs "
+                  + Arrays.toString(official));
         } else {
           try {
             file.checkFloats(v.name());
@@ -79,19 +91,27 @@ public final class VqganImport {
           continue;
         }
         if (FOREIGN_PREFIXES.stream().anyMatch(name::startsWith)) {
-          problems.add("tensor '" + name + "' belongs to a taming VQModel with quant_conv/post_quant_conv, "
-              + "which MAGE's VQModel does not have");
+          problems.add(
+              "tensor '"
+                  + name
+                  + "' belongs to a taming VQModel with quant_conv/post_quant_conv, "
+                  + "which MAGE's VQModel does not have");
         } else if (USED_PREFIXES.stream().anyMatch(name::startsWith)) {
-          problems.add("unexpected tensor '" + name + "' (MAGE's VQGAN with this config has no such parameter: "
-              + "check --tokenizer-config)");
+          problems.add(
+              "unexpected tensor '"
+                  + name
+                  + "' (MAGE's VQGAN with this config has no such parameter: "
+                  + "check --tokenizer-config)");
         } else {
           ignored.add(name);
         }
       }
       if (!problems.isEmpty()) {
-        throw new WeightsException(checkpoint + " does not fit the VQGAN config: " + String.join("; ", problems));
+        throw new WeightsException(
+            checkpoint + " does not fit the VQGAN config: " + String.join("; ", problems));
       }
-      FiniteWeights.require(checkpoint, vars.all().stream().map(ModelVariable::name).toList(), file::floats);
+      FiniteWeights.require(
+          checkpoint, vars.all().stream().map(ModelVariable::name).toList(), file::floats);
       return new Plan(file, tok, vars.all().size(), List.copyOf(ignored));
     }
   }
@@ -104,7 +124,8 @@ public final class VqganImport {
     } catch (IOException e) {
       throw IoFailure.of("create", prefix.getParent(), e);
     }
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
       plan.tokenizer().declare(vars);

@@ -1,9 +1,9 @@
 package org.sorcen.train.reference;
 
-import org.sorcen.graph.config.JsonErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import org.sorcen.graph.config.JsonErrors;
 import org.sorcen.graph.config.ModelConfig;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.weights.Safetensors;
@@ -26,7 +26,8 @@ final class FixtureConfig {
     try {
       c = new ObjectMapper().readTree(json);
     } catch (IOException e) {
-      throw new WeightsException(file.file() + ": __metadata__.config is not JSON: " + JsonErrors.describe(e));
+      throw new WeightsException(
+          file.file() + ": __metadata__.config is not JSON: " + JsonErrors.describe(e));
     }
     SorcenConfig config = new SorcenConfig();
     config.name = file.file().getFileName().toString();
@@ -44,9 +45,11 @@ final class FixtureConfig {
     m.projectorDim = c.path("projector_dim").asInt(m.projectorDim);
     m.predictorHiddenDim = c.path("predictor_hidden_dim").asInt(m.predictorHiddenDim);
     m.classifierHiddenDim = c.path("classifier_hidden_dim").asInt(m.classifierHiddenDim);
-    m.numClasses = file.entries().containsKey("classifier.0.weight") ? c.path("num_classes").asInt(0) : 0;
+    m.numClasses =
+        file.entries().containsKey("classifier.0.weight") ? c.path("num_classes").asInt(0) : 0;
     m.dropout = 0;
-    config.method = file.entries().containsKey("blocks_momentum.0.norm1.weight") ? "sorcen" : "mage";
+    config.method =
+        file.entries().containsKey("blocks_momentum.0.norm1.weight") ? "sorcen" : "mage";
     config.echo.topK = Math.min(config.echo.topK, m.codebookSize - 1);
     // ceil((n − ½)/L · L) = n exactly, whatever the rounding of the division.
     int seqLen = m.seqLen();

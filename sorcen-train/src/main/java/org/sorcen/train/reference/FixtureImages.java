@@ -17,8 +17,17 @@ import org.sorcen.train.official.VqganImport;
  * next to the fixture), imported as {@code import-official --tokenizer} imports it into a temporary
  * directory whose checkpoint the step restores its frozen tokenizer from. Close to delete it.
  */
-record FixtureImages(int batch, int height, int width, int channels, byte[] pixels, int[] boxes, boolean[] flips,
-    VqganTokenizer tokenizer, Path tokenizerDir) implements AutoCloseable {
+record FixtureImages(
+    int batch,
+    int height,
+    int width,
+    int channels,
+    byte[] pixels,
+    int[] boxes,
+    boolean[] flips,
+    VqganTokenizer tokenizer,
+    Path tokenizerDir)
+    implements AutoCloseable {
 
   static boolean present(Safetensors file) {
     return file.entries().containsKey("input.images");
@@ -27,7 +36,8 @@ record FixtureImages(int batch, int height, int width, int channels, byte[] pixe
   static FixtureImages read(Safetensors file) {
     Safetensors.Entry e = file.entry("input.images");
     if (e.shape().length != 4) {
-      throw new WeightsException(file.file() + ": input.images must be B×H×W×C uint8, got " + e.shapeString());
+      throw new WeightsException(
+          file.file() + ": input.images must be B×H×W×C uint8, got " + e.shapeString());
     }
     int b = (int) e.shape()[0];
     long[] px = file.longs("input.images");
@@ -38,7 +48,8 @@ record FixtureImages(int batch, int height, int width, int channels, byte[] pixe
     long[] box = file.longs("input.crop_boxes");
     long[] flip = file.longs("input.flips");
     if (box.length != 4L * b || flip.length != b) {
-      throw new WeightsException(file.file() + ": input.crop_boxes must be B×4 and input.flips B, for B = " + b);
+      throw new WeightsException(
+          file.file() + ": input.crop_boxes must be B×4 and input.flips B, for B = " + b);
     }
     int[] boxes = new int[box.length];
     for (int i = 0; i < box.length; i++) {
@@ -51,8 +62,10 @@ record FixtureImages(int batch, int height, int width, int channels, byte[] pixe
     String named = file.metadata().get("tokenizer");
     String json = file.metadata().get("tokenizer_config");
     if (named == null || json == null) {
-      throw new WeightsException(file.file() + ": a fixture with input.images needs __metadata__.tokenizer and "
-          + "tokenizer_config (the official VQGAN that tokenized its crops)");
+      throw new WeightsException(
+          file.file()
+              + ": a fixture with input.images needs __metadata__.tokenizer and "
+              + "tokenizer_config (the official VQGAN that tokenized its crops)");
     }
     Path ckpt = file.file().toAbsolutePath().getParent().resolve(Path.of(named).getFileName());
     VqganConfig cfg = VqganConfig.parse(json, file.file() + " __metadata__.tokenizer_config");
@@ -65,8 +78,16 @@ record FixtureImages(int batch, int height, int width, int channels, byte[] pixe
     try {
       Path out = dir.resolve("tokenizer");
       VqganImport.write(VqganImport.plan(ckpt, cfg), out);
-      return new FixtureImages(b, (int) e.shape()[1], (int) e.shape()[2], (int) e.shape()[3], pixels, boxes, flips,
-          new VqganTokenizer(cfg), out);
+      return new FixtureImages(
+          b,
+          (int) e.shape()[1],
+          (int) e.shape()[2],
+          (int) e.shape()[3],
+          pixels,
+          boxes,
+          flips,
+          new VqganTokenizer(cfg),
+          out);
     } catch (RuntimeException ex) {
       AtomicFiles.deleteQuietly(dir);
       throw ex;

@@ -47,11 +47,13 @@ import org.tensorflow.types.TInt64;
  */
 public final class OneStepReplay {
   public static final double MAX_RELATIVE = 1e-5;
+
   /**
    * An official gradient within this many AdamW eps of zero: Adam's first step lr·g/(|g| + eps)
    * hangs on digits float32 does not have (PyTorch in float32 misses 1e-5 there too).
    */
   static final double FEW_EPS = 4;
+
   /**
    * float32's rounding of the gradient sums, relative to the largest first moment: an official first
    * moment below it (an exact zero, e.g. a bias right before a BatchNorm, or a gradient of 1e-7 of
@@ -68,19 +70,30 @@ public final class OneStepReplay {
   }
 
   /** Rows by tensor; what our graph trains and decays, against the fixture's lists; what was not compared. */
-  public record Report(double lr, double beta, List<Row> rows, Set<String> stepped, Set<String> officialStepped,
-      Map<String, Boolean> decays, Set<String> officialDecayed, List<String> notCompared) {
+  public record Report(
+      double lr,
+      double beta,
+      List<Row> rows,
+      Set<String> stepped,
+      Set<String> officialStepped,
+      Map<String, Boolean> decays,
+      Set<String> officialDecayed,
+      List<String> notCompared) {
     public List<String> problems() {
       List<String> out = new ArrayList<>();
       if (!stepped.equals(officialStepped)) {
-        out.add("the graph trains " + diff(stepped, officialStepped) + ", the official step " + diff(officialStepped,
-            stepped));
+        out.add(
+            "the graph trains "
+                + diff(stepped, officialStepped)
+                + ", the official step "
+                + diff(officialStepped, stepped));
       }
-      decays.forEach((n, d) -> {
-        if (d != officialDecayed.contains(n)) {
-          out.add("weight decay of " + n + ": ours " + d + ", official " + !d);
-        }
-      });
+      decays.forEach(
+          (n, d) -> {
+            if (d != officialDecayed.contains(n)) {
+              out.add("weight decay of " + n + ": ours " + d + ", official " + !d);
+            }
+          });
       if (!notCompared.isEmpty()) {
         out.add("not compared (the graph has no such tensor): " + notCompared);
       }
@@ -132,7 +145,8 @@ public final class OneStepReplay {
     int b = in.batch();
     int l = config.model.seqLen();
     try (FixtureImages images = FixtureImages.present(file) ? FixtureImages.read(file) : null;
-        Graph g = new Graph(); Session s = new Session(g)) {
+        Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Shape grid = Shape.of(-1, l);
       Placeholder<TInt64> tokens = tf.placeholder(TInt64.class, Placeholder.shape(grid));
@@ -144,15 +158,27 @@ public final class OneStepReplay {
       TrainingGraph t;
       OnlineImages online = null;
       if (images == null) {
-        t = TrainingGraph.build(tf, config, tokens, labels, 1, StepInputs.fed(dropped, masked, echo));
+        t =
+            TrainingGraph.build(
+                tf, config, tokens, labels, 1, StepInputs.fed(dropped, masked, echo));
       } else {
-        // Official MAGE's step from raw images: the fed crops tokenized by the frozen VQGAN inside the step.
+        // Official MAGE's step from raw images: the fed crops tokenized by the frozen VQGAN inside
+        // the step.
         online = OnlineImages.build(tf, images, config.train.cropInterpolation);
-        t = TrainingGraph.buildOnImages(tf, config, online.tokenizer(), online.images(), labels, 1,
-            StepInputs.fed(dropped, masked, echo, online.crops()), CrossReplica.single());
+        t =
+            TrainingGraph.buildOnImages(
+                tf,
+                config,
+                online.tokenizer(),
+                online.images(),
+                labels,
+                1,
+                StepInputs.fed(dropped, masked, echo, online.crops()),
+                CrossReplica.single());
       }
       Map<String, Operand<TFloat32>> after = new LinkedHashMap<>();
-      for (String n : file.entries().keySet().stream().filter(n -> t.variables().contains(n)).toList()) {
+      for (String n :
+          file.entries().keySet().stream().filter(n -> t.variables().contains(n)).toList()) {
         after.put("after." + n, t.variables().get(n).read(tf));
         if (t.variables().contains(n + "/adam_m")) {
           after.put("after." + n + ".exp_avg", t.variables().get(n + "/adam_m").read(tf));
@@ -164,7 +190,9 @@ public final class OneStepReplay {
         online.load(s, images);
       }
       List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(t.variables(), file);
-      VariableFeeds feeds = VariableFeeds.build(tf, plan.stream().map(OfficialStateDict.Assignment::variable).toList());
+      VariableFeeds feeds =
+          VariableFeeds.build(
+              tf, plan.stream().map(OfficialStateDict.Assignment::variable).toList());
       WeightLoading.load(s, feeds, plan, file);
 
       ForwardResult f = t.forward();
@@ -183,8 +211,14 @@ public final class OneStepReplay {
           Tensor te = Tensors.longs(in.echo(), b, l);
           Tensor tlr = Tensors.floats(new float[] {lr});
           Tensor tbeta = Tensors.floats(new float[] {beta})) {
-        Session.Runner run = s.runner().feed(labels, tl).feed(dropped, td).feed(masked, tm)
-            .feed(echo, te).feed(t.schedules().learningRate(), tlr).feed(t.schedules().momentum(), tbeta);
+        Session.Runner run =
+            s.runner()
+                .feed(labels, tl)
+                .feed(dropped, td)
+                .feed(masked, tm)
+                .feed(echo, te)
+                .feed(t.schedules().learningRate(), tlr)
+                .feed(t.schedules().momentum(), tbeta);
         List<Tensor> imageFeeds = online != null ? online.feed(run, images) : List.of();
         if (online == null) {
           run.feed(tokens, tt);
@@ -196,8 +230,15 @@ public final class OneStepReplay {
         try (Result r = run.addTarget(t.trainOp()).run()) {
           int i = 0;
           for (String name : scalars.keySet()) {
-            String group = name.equals("step.grad_norm") ? "gradient norm (before clipping)" : "losses";
-            rows.add(new Row(name, group, relative(Tensors.toFloats(r.get(i++)), file.floats(name), null), 0, null));
+            String group =
+                name.equals("step.grad_norm") ? "gradient norm (before clipping)" : "losses";
+            rows.add(
+                new Row(
+                    name,
+                    group,
+                    relative(Tensors.toFloats(r.get(i++)), file.floats(name), null),
+                    0,
+                    null));
           }
           if (online != null) {
             rows.add(OnlineImages.tokensRow(Tensors.toLongs(r.get(i)), in.tokens()));
@@ -225,15 +266,25 @@ public final class OneStepReplay {
           decays.put(v.name(), v.decays());
         }
       }
-      List<String> missing = file.entries().keySet().stream()
-          .filter(n -> n.startsWith("after.") && !got.containsKey(n)).toList();
-      return new Report(lr, beta, rows, stepped, officialStepped, decays, names(file, meta, "weight_decay_params"),
+      List<String> missing =
+          file.entries().keySet().stream()
+              .filter(n -> n.startsWith("after.") && !got.containsKey(n))
+              .toList();
+      return new Report(
+          lr,
+          beta,
+          rows,
+          stepped,
+          officialStepped,
+          decays,
+          names(file, meta, "weight_decay_params"),
           missing);
     }
   }
 
   /** The fixture's model config with the optimizer of its recorded step; dropout off. */
-  static SorcenConfig stepConfig(Safetensors file, FixtureInputs in, JsonNode meta, String momentumProjector) {
+  static SorcenConfig stepConfig(
+      Safetensors file, FixtureInputs in, JsonNode meta, String momentumProjector) {
     SorcenConfig config = FixtureConfig.from(file, in.droppedPerRow(file.file().toString()));
     config.ema.momentumProjector = momentumProjector;
     config.train.batchSize = in.batch();
@@ -244,13 +295,16 @@ public final class OneStepReplay {
     config.optimizer.eps = number(file, meta, "eps");
     config.optimizer.weightDecay = number(file, meta, "weight_decay");
     // The official loop passes args.grad_clip = None for no clipping; 0 is our "off".
-    config.optimizer.clipGradNorm = meta.path("grad_clip").isNull() ? 0 : number(file, meta, "grad_clip");
+    config.optimizer.clipGradNorm =
+        meta.path("grad_clip").isNull() ? 0 : number(file, meta, "grad_clip");
     config.model.dropout = 0;
     if (Double.isNaN(config.optimizer.beta1) || Double.isNaN(config.optimizer.beta2)) {
       throw new WeightsException(file.file() + ": __metadata__.step has no 'betas' pair");
     }
-    // The scalar tensor and the metadata are written from the same value: a mismatch is a broken file.
-    if (file.entries().containsKey("step.lr") && file.floats("step.lr")[0] != (float) number(file, meta, "lr")) {
+    // The scalar tensor and the metadata are written from the same value: a mismatch is a broken
+    // file.
+    if (file.entries().containsKey("step.lr")
+        && file.floats("step.lr")[0] != (float) number(file, meta, "lr")) {
       throw new WeightsException(file.file() + ": step.lr disagrees with __metadata__.step's lr");
     }
     return config.validated();
@@ -281,7 +335,11 @@ public final class OneStepReplay {
    * the official one, our first moment within {@link #ROUNDING} of the largest; every other element
    * is in the per-tensor ‖a − b‖/‖b‖.
    */
-  static List<Row> compareAfter(Function<String, float[]> official, Map<String, float[]> got, float lr, JsonNode meta,
+  static List<Row> compareAfter(
+      Function<String, float[]> official,
+      Map<String, float[]> got,
+      float lr,
+      JsonNode meta,
       Set<String> officialStepped) {
     double beta1 = meta.get("betas").get(0).asDouble();
     double beta2 = meta.get("betas").get(1).asDouble();
@@ -302,8 +360,13 @@ public final class OneStepReplay {
       float[] expected = official.apply(name);
       float[] actual = e.getValue();
       if (expected.length != actual.length) {
-        rows.add(new Row(name, group(name, officialStepped), Double.NaN, 0,
-            "size " + actual.length + " but official " + expected.length));
+        rows.add(
+            new Row(
+                name,
+                group(name, officialStepped),
+                Double.NaN,
+                0,
+                "size " + actual.length + " but official " + expected.length));
         continue;
       }
       boolean[] skip = new boolean[expected.length];
@@ -319,18 +382,32 @@ public final class OneStepReplay {
           }
           skip[i] = true;
           n++;
-          // First step: exp_avg = (1−β1)·g, exp_avg_sq = (1−β2)·g² = k·exp_avg², k = (1−β2)/(1−β1)².
+          // First step: exp_avg = (1−β1)·g, exp_avg_sq = (1−β2)·g² = k·exp_avg², k =
+          // (1−β2)/(1−β1)².
           double k = (1 - beta2) / ((1 - beta1) * (1 - beta1));
-          double officialStep = lr * Math.abs(m[i] / (1 - beta1)) / (Math.sqrt(v[i] / (1 - beta2)) + eps);
-          double bound = name.endsWith(".exp_avg_sq") ? k * noise * (2 * Math.abs(m[i]) + noise) * (1 + MAX_RELATIVE)
-              : name.endsWith(".exp_avg") ? noise : lr * (1 + MAX_RELATIVE) + officialStep;
+          double officialStep =
+              lr * Math.abs(m[i] / (1 - beta1)) / (Math.sqrt(v[i] / (1 - beta2)) + eps);
+          double bound =
+              name.endsWith(".exp_avg_sq")
+                  ? k * noise * (2 * Math.abs(m[i]) + noise) * (1 + MAX_RELATIVE)
+                  : name.endsWith(".exp_avg") ? noise : lr * (1 + MAX_RELATIVE) + officialStep;
           double diff = Math.abs((double) actual[i] - expected[i]);
           if (!(diff <= bound) && problem == null) {
-            problem = "[" + i + "]: official gradient " + gradient + " vanishes; off by " + diff + " > " + bound;
+            problem =
+                "["
+                    + i
+                    + "]: official gradient "
+                    + gradient
+                    + " vanishes; off by "
+                    + diff
+                    + " > "
+                    + bound;
           }
         }
       }
-      rows.add(new Row(name, group(name, officialStepped), relative(actual, expected, skip), n, problem));
+      rows.add(
+          new Row(
+              name, group(name, officialStepped), relative(actual, expected, skip), n, problem));
     }
     return rows;
   }
@@ -342,7 +419,8 @@ public final class OneStepReplay {
     if (name.endsWith(".exp_avg_sq")) {
       return "AdamW exp_avg_sq";
     }
-    return officialStepped.contains(name.substring("after.".length())) ? "trained weights after the step"
+    return officialStepped.contains(name.substring("after.".length()))
+        ? "trained weights after the step"
         : "teacher (EMA) and BatchNorm statistics after the step";
   }
 

@@ -17,13 +17,19 @@ import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
 /** The fed raw images, boxes and flips of a replayed online step, and the frozen tokenizer that encodes them. */
-record OnlineImages(OnlineTokens tokenizer, Placeholder<TUint8> images, CropBoxes crops, Placeholder<TInt32> boxes,
+record OnlineImages(
+    OnlineTokens tokenizer,
+    Placeholder<TUint8> images,
+    CropBoxes crops,
+    Placeholder<TInt32> boxes,
     Placeholder<TBool> flips) {
 
   static OnlineImages build(Ops tf, FixtureImages in, String interpolation) {
-    OnlineTokens tokenizer = OnlineTokens.declare(tf, in.tokenizer(), ResizedCrop.Filter.of(interpolation));
-    Placeholder<TUint8> images = tf.placeholder(TUint8.class,
-        Placeholder.shape(Shape.of(-1, in.height(), in.width(), in.channels())));
+    OnlineTokens tokenizer =
+        OnlineTokens.declare(tf, in.tokenizer(), ResizedCrop.Filter.of(interpolation));
+    Placeholder<TUint8> images =
+        tf.placeholder(
+            TUint8.class, Placeholder.shape(Shape.of(-1, in.height(), in.width(), in.channels())));
     Placeholder<TInt32> boxes = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, 4)));
     Placeholder<TBool> flips = tf.placeholder(TBool.class, Placeholder.shape(Shape.of(-1)));
     return new OnlineImages(tokenizer, images, new CropBoxes(boxes, flips), boxes, flips);
@@ -38,8 +44,10 @@ record OnlineImages(OnlineTokens tokenizer, Placeholder<TUint8> images, CropBoxe
 
   /** Feeds the images, boxes and flips; returns the tensors to close after the run. */
   List<Tensor> feed(Session.Runner run, FixtureImages in) {
-    TUint8 px = TUint8.tensorOf(Shape.of(in.batch(), in.height(), in.width(), in.channels()),
-        DataBuffers.of(in.pixels(), true, false));
+    TUint8 px =
+        TUint8.tensorOf(
+            Shape.of(in.batch(), in.height(), in.width(), in.channels()),
+            DataBuffers.of(in.pixels(), true, false));
     TInt32 b = TInt32.tensorOf(Shape.of(in.batch(), 4), DataBuffers.of(in.boxes(), true, false));
     TBool f = Tensors.bools(in.flips(), in.batch());
     run.feed(images, px).feed(boxes, b).feed(flips, f);
@@ -52,8 +60,16 @@ record OnlineImages(OnlineTokens tokenizer, Placeholder<TUint8> images, CropBoxe
     for (int i = 0; i < official.length; i++) {
       differ += ours[i] != official[i] ? 1 : 0;
     }
-    return new OneStepReplay.Row("input.tokens", "ids of the fed crops (our resize and VQGAN vs official)",
-        (double) differ / official.length, 0, differ == 0 ? null
-        : differ + " of " + official.length + " ids differ from the official VQGAN's of the official crops");
+    return new OneStepReplay.Row(
+        "input.tokens",
+        "ids of the fed crops (our resize and VQGAN vs official)",
+        (double) differ / official.length,
+        0,
+        differ == 0
+            ? null
+            : differ
+                + " of "
+                + official.length
+                + " ids differ from the official VQGAN's of the official crops");
   }
 }

@@ -34,11 +34,13 @@ public final class ReferenceCheck {
   public static final double MAX_RELATIVE = 1e-4;
   public static final double MAX_ABSOLUTE = 1e-5;
   static final String EXPECTED = "expected.";
+
   /** The official linear-probe feature (ALGORITHM.md §8), compared with the graph's embedding. */
   static final String PROBE_FEATURE = "extra.official_probe_feature";
 
   /** One compared tensor. Relative error is max|a − e| / max|e|. */
-  public record Row(String name, long size, double maxAbsolute, double maxRelative, String problem) {
+  public record Row(
+      String name, long size, double maxAbsolute, double maxRelative, String problem) {
     public boolean passed() {
       return problem == null && (maxAbsolute <= MAX_ABSOLUTE || maxRelative <= MAX_RELATIVE);
     }
@@ -62,17 +64,21 @@ public final class ReferenceCheck {
     int b = inputs.batch();
     int l = config.model.seqLen();
 
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
       SorcenVariables.declare(vars, config);
       ExplicitForward fwd = ExplicitForward.build(tf, config, vars);
       List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(vars, file);
-      VariableFeeds feeds = VariableFeeds.build(tf, plan.stream().map(OfficialStateDict.Assignment::variable).toList());
+      VariableFeeds feeds =
+          VariableFeeds.build(
+              tf, plan.stream().map(OfficialStateDict.Assignment::variable).toList());
       WeightLoading.load(s, feeds, plan, file);
 
       Map<String, Operand<?>> outputs = outputs(fwd);
-      List<String> expectedNames = file.entries().keySet().stream().filter(ReferenceCheck::isExpected).toList();
+      List<String> expectedNames =
+          file.entries().keySet().stream().filter(ReferenceCheck::isExpected).toList();
       if (expectedNames.isEmpty()) {
         throw new WeightsException(source + ": no expected.* tensors to compare");
       }
@@ -85,7 +91,8 @@ public final class ReferenceCheck {
           runner.fetch(out);
           fetched.add(name);
         } else {
-          rows.add(new Row(name, 0, Double.NaN, Double.NaN, "the graph has no output of that name"));
+          rows.add(
+              new Row(name, 0, Double.NaN, Double.NaN, "the graph has no output of that name"));
         }
       }
       try (Tensor tokens = Tensors.longs(inputs.tokens(), b, l);
@@ -93,13 +100,20 @@ public final class ReferenceCheck {
           Tensor dropped = Tensors.bools(inputs.dropped(), b, l);
           Tensor masked = Tensors.bools(inputs.masked(), b, l);
           Tensor echo = Tensors.longs(inputs.echo(), b, l);
-          Result r = runner.feed(fwd.tokens(), tokens).feed(fwd.labels(), labels).feed(fwd.dropped(), dropped)
-              .feed(fwd.masked(), masked).feed(fwd.echo(), echo).run()) {
+          Result r =
+              runner
+                  .feed(fwd.tokens(), tokens)
+                  .feed(fwd.labels(), labels)
+                  .feed(fwd.dropped(), dropped)
+                  .feed(fwd.masked(), masked)
+                  .feed(fwd.echo(), echo)
+                  .run()) {
         for (int i = 0; i < fetched.size(); i++) {
           rows.add(compare(fetched.get(i), Tensors.toFloats(r.get(i)), file));
         }
       }
-      List<String> unused = OfficialStateDict.unused(vars, file, Set.of("input.", "expected.", PROBE_FEATURE));
+      List<String> unused =
+          OfficialStateDict.unused(vars, file, Set.of("input.", "expected.", PROBE_FEATURE));
       return new Report(config.method, rows, unused);
     }
   }
@@ -123,7 +137,8 @@ public final class ReferenceCheck {
     m.put("loss_contrastive", r.lossContrastive());
     m.put("loss_classifier", r.lossClassifier());
     m.put("loss_total", r.lossTotal());
-    // The fixtures' expected.embedding is the mean of the final-normed patch outputs, not the official
+    // The fixtures' expected.embedding is the mean of the final-normed patch outputs, not the
+    // official
     // probe feature the graph's embedding is (data/reference/README.md).
     m.put("embedding", fwd.finalNormMean());
     m.values().removeIf(Objects::isNull);
@@ -136,8 +151,17 @@ public final class ReferenceCheck {
   private static Row compare(String name, float[] actual, Safetensors file) {
     float[] expected = file.floats(name);
     if (expected.length != actual.length) {
-      return new Row(name, expected.length, Double.NaN, Double.NaN,
-          "size " + actual.length + " but expected " + expected.length + " " + file.entry(name).shapeString());
+      return new Row(
+          name,
+          expected.length,
+          Double.NaN,
+          Double.NaN,
+          "size "
+              + actual.length
+              + " but expected "
+              + expected.length
+              + " "
+              + file.entry(name).shapeString());
     }
     double maxAbs = 0;
     double scale = 0;

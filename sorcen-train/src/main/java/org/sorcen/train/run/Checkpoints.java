@@ -41,11 +41,13 @@ public final class Checkpoints {
   public static final String CONFIG = "config.json";
   static final String PREFIX = "ckpt";
   static final String DAMAGED = "damaged-";
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-          JsonInclude.Include.USE_DEFAULTS))
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .setDefaultPropertyInclusion(
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS))
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** Size and CRC32C of one bundle file. */
   public record FileDigest(long size, String crc32c) {}
@@ -54,7 +56,13 @@ public final class Checkpoints {
    * What a checkpoint was made at; the data position follows from step and steps_per_epoch.
    * {@code files} is null in checkpoints written before digests were kept.
    */
-  public record Sidecar(long step, double epoch, long stepsPerEpoch, long seed, String configHash, double wallTime,
+  public record Sidecar(
+      long step,
+      double epoch,
+      long stepsPerEpoch,
+      long seed,
+      String configHash,
+      double wallTime,
       Map<String, FileDigest> files) {
     public Sidecar withFiles(Map<String, FileDigest> digests) {
       return new Sidecar(step, epoch, stepsPerEpoch, seed, configHash, wallTime, digests);
@@ -73,16 +81,21 @@ public final class Checkpoints {
   public Path save(Checkpointable session, Sidecar sidecar, String configJson) {
     Path target = dir.resolve(String.format("step-%09d", sidecar.step()));
     StaleTemporaries.sweepAll(dir); // a killed run's .step-*.tmp-PID: its step is not written again
-    AtomicFiles.writeDirectory(target, true, tmp -> {
-      try {
-        session.save(tmp.resolve(PREFIX));
-      } catch (TensorFlowException e) {
-        throw IoFailure.of("write checkpoint", target, e);
-      }
-      Files.writeString(tmp.resolve(CONFIG), configJson);
-      Files.writeString(tmp.resolve(SIDECAR), JSON.writerWithDefaultPrettyPrinter()
-          .writeValueAsString(sidecar.withFiles(digests(tmp))));
-    });
+    AtomicFiles.writeDirectory(
+        target,
+        true,
+        tmp -> {
+          try {
+            session.save(tmp.resolve(PREFIX));
+          } catch (TensorFlowException e) {
+            throw IoFailure.of("write checkpoint", target, e);
+          }
+          Files.writeString(tmp.resolve(CONFIG), configJson);
+          Files.writeString(
+              tmp.resolve(SIDECAR),
+              JSON.writerWithDefaultPrettyPrinter()
+                  .writeValueAsString(sidecar.withFiles(digests(tmp))));
+        });
     try {
       prune();
     } catch (IOException e) {
@@ -97,8 +110,12 @@ public final class Checkpoints {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().startsWith("step-") && Files.exists(p.resolve(SIDECAR)))
-          .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+      return s.filter(
+              p ->
+                  p.getFileName().toString().startsWith("step-")
+                      && Files.exists(p.resolve(SIDECAR)))
+          .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+          .toList();
     } catch (IOException e) {
       throw IoFailure.of("list", dir, e);
     }
@@ -148,7 +165,8 @@ public final class Checkpoints {
     }
     if (s.files() == null) {
       // Written before digests were kept: at least the bundle must be there.
-      return Files.exists(checkpoint.resolve(PREFIX + ".index")) ? Optional.empty()
+      return Files.exists(checkpoint.resolve(PREFIX + ".index"))
+          ? Optional.empty()
           : Optional.of(PREFIX + ".index is missing");
     }
     try {
@@ -159,11 +177,22 @@ public final class Checkpoints {
           return Optional.of(e.getKey() + " is missing");
         }
         if (actual.size() != e.getValue().size()) {
-          return Optional.of(e.getKey() + " has " + actual.size() + " bytes, " + e.getValue().size() + " were written");
+          return Optional.of(
+              e.getKey()
+                  + " has "
+                  + actual.size()
+                  + " bytes, "
+                  + e.getValue().size()
+                  + " were written");
         }
         if (!actual.crc32c().equals(e.getValue().crc32c())) {
-          return Optional.of(e.getKey() + " has changed since it was written (CRC32C " + actual.crc32c() + ", written "
-              + e.getValue().crc32c() + ")");
+          return Optional.of(
+              e.getKey()
+                  + " has changed since it was written (CRC32C "
+                  + actual.crc32c()
+                  + ", written "
+                  + e.getValue().crc32c()
+                  + ")");
         }
       }
       return Optional.empty();
@@ -177,26 +206,53 @@ public final class Checkpoints {
     try {
       return checked(file, JSON.readValue(file.toFile(), Sidecar.class));
     } catch (NoSuchFileException | FileNotFoundException e) {
-      throw new DataException(checkpoint + " is not a checkpoint: " + SIDECAR + " is missing; pass a step-* "
-          + "directory of a run's checkpoints/");
+      throw new DataException(
+          checkpoint
+              + " is not a checkpoint: "
+              + SIDECAR
+              + " is missing; pass a step-* "
+              + "directory of a run's checkpoints/");
     } catch (IOException e) {
-      throw new DataException(file + ": not a checkpoint sidecar (" + JsonErrors.describe(e) + "); pass a step-* "
-          + "directory of a run's checkpoints/", e);
+      throw new DataException(
+          file
+              + ": not a checkpoint sidecar ("
+              + JsonErrors.describe(e)
+              + "); pass a step-* "
+              + "directory of a run's checkpoints/",
+          e);
     }
   }
 
   /** A sidecar that parses but holds impossible values (a negative step, a NaN epoch) is refused. */
   private static Sidecar checked(Path file, Sidecar s) {
-    String bad = s == null ? "it is empty (null)"
-        : s.step() < 0 ? "step " + s.step() + " is negative"
-        : !(s.epoch() >= 0 && Double.isFinite(s.epoch())) ? "epoch " + s.epoch() + " is not a finite number ≥ 0"
-        : s.stepsPerEpoch() < 0 ? "steps_per_epoch " + s.stepsPerEpoch() + " is negative"
-        : s.files() == null ? null
-        : s.files().entrySet().stream().filter(e -> e.getValue() == null || e.getValue().size() < 0
-            || e.getValue().crc32c() == null || !e.getValue().crc32c().matches("[0-9a-f]{8}"))
-            .map(e -> "files." + e.getKey() + " is not {size ≥ 0, crc32c of 8 hex digits}").findFirst().orElse(null);
+    String bad =
+        s == null
+            ? "it is empty (null)"
+            : s.step() < 0
+                ? "step " + s.step() + " is negative"
+                : !(s.epoch() >= 0 && Double.isFinite(s.epoch()))
+                    ? "epoch " + s.epoch() + " is not a finite number ≥ 0"
+                    : s.stepsPerEpoch() < 0
+                        ? "steps_per_epoch " + s.stepsPerEpoch() + " is negative"
+                        : s.files() == null
+                            ? null
+                            : s.files().entrySet().stream()
+                                .filter(
+                                    e ->
+                                        e.getValue() == null
+                                            || e.getValue().size() < 0
+                                            || e.getValue().crc32c() == null
+                                            || !e.getValue().crc32c().matches("[0-9a-f]{8}"))
+                                .map(
+                                    e ->
+                                        "files."
+                                            + e.getKey()
+                                            + " is not {size ≥ 0, crc32c of 8 hex digits}")
+                                .findFirst()
+                                .orElse(null);
     if (bad != null) {
-      throw new DataException(file + ": impossible values (" + bad + "), not a sidecar this project wrote");
+      throw new DataException(
+          file + ": impossible values (" + bad + "), not a sidecar this project wrote");
     }
     return s;
   }
@@ -206,7 +262,10 @@ public final class Checkpoints {
    * checkpoints written before that was kept, the run's ({@code ../../config.json}); null if neither.
    */
   public static String readConfig(Path checkpoint) {
-    for (Path f : List.of(checkpoint.resolve(CONFIG), checkpoint.toAbsolutePath().getParent().resolveSibling(CONFIG))) {
+    for (Path f :
+        List.of(
+            checkpoint.resolve(CONFIG),
+            checkpoint.toAbsolutePath().getParent().resolveSibling(CONFIG))) {
       if (Files.isRegularFile(f)) {
         try {
           return Files.readString(f);
@@ -224,14 +283,24 @@ public final class Checkpoints {
    */
   public static Path forReading(Path runDir, Path explicit, Consumer<String> warn) {
     if (explicit != null) {
-      damage(explicit).ifPresent(problem -> {
-        throw new DataException("checkpoint " + explicit + " is damaged (" + problem + "): pass another one");
-      });
+      damage(explicit)
+          .ifPresent(
+              problem -> {
+                throw new DataException(
+                    "checkpoint " + explicit + " is damaged (" + problem + "): pass another one");
+              });
       return explicit;
     }
     Checkpoints all = new Checkpoints(new RunLayout(runDir).checkpoints(), Integer.MAX_VALUE);
-    return all.newestIntact(false, warn).orElseThrow(() -> new DataException(runDir + " has no "
-        + (all.list().isEmpty() ? "checkpoint yet: train it first" : "intact checkpoint: every one is damaged")));
+    return all.newestIntact(false, warn)
+        .orElseThrow(
+            () ->
+                new DataException(
+                    runDir
+                        + " has no "
+                        + (all.list().isEmpty()
+                            ? "checkpoint yet: train it first"
+                            : "intact checkpoint: every one is damaged")));
   }
 
   /** The bundle prefix inside a checkpoint directory, as Session.restore wants it. */
@@ -242,7 +311,8 @@ public final class Checkpoints {
   private static Map<String, FileDigest> digests(Path checkpoint) throws IOException {
     Map<String, FileDigest> out = new TreeMap<>();
     try (Stream<Path> s = Files.list(checkpoint)) {
-      for (Path f : s.filter(p -> p.getFileName().toString().startsWith(PREFIX + ".")).sorted().toList()) {
+      for (Path f :
+          s.filter(p -> p.getFileName().toString().startsWith(PREFIX + ".")).sorted().toList()) {
         CRC32C crc = new CRC32C();
         byte[] buf = new byte[1 << 20];
         try (InputStream in = Files.newInputStream(f)) {
@@ -250,7 +320,9 @@ public final class Checkpoints {
             crc.update(buf, 0, n);
           }
         }
-        out.put(f.getFileName().toString(), new FileDigest(Files.size(f), String.format("%08x", crc.getValue())));
+        out.put(
+            f.getFileName().toString(),
+            new FileDigest(Files.size(f), String.format("%08x", crc.getValue())));
       }
     }
     return out;

@@ -24,24 +24,31 @@ import java.util.TreeSet;
  * then can be resumed by naming that behaviour.
  */
 public final class ConfigDiff {
-  static final Set<String> MAY_DIFFER = Set.of("name", "train.log_every_steps", "train.checkpoint_every_steps",
-      "train.checkpoint_every_minutes", "train.keep_checkpoints");
+  static final Set<String> MAY_DIFFER =
+      Set.of(
+          "name",
+          "train.log_every_steps",
+          "train.checkpoint_every_steps",
+          "train.checkpoint_every_minutes",
+          "train.keep_checkpoints");
   static final String MAY_DIFFER_SECTION = "eval.";
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /**
    * Fields added after runs were written, with the value that behaves as the code did before: the
    * momentum projector moved by the EMA alone in runs written before its field existed; one process has global statistics;
    * every run trained on precomputed tokens until online tokenization (train.input) came, and the
    * crop settings, which only images use, had their defaults.
    */
-  static final Map<String, JsonNode> BEFORE_THE_FIELD = Map.of(
-      "ema.momentum_projector", TextNode.valueOf("ema"),
-      "train.batch_norm_statistics", TextNode.valueOf("global"),
-      "train.input", TextNode.valueOf("tokens"),
-      "train.crop_scale_min", DoubleNode.valueOf(0.2),
-      "train.crop_scale_max", DoubleNode.valueOf(1.0),
-      "train.horizontal_flip", BooleanNode.TRUE,
-      "train.crop_interpolation", TextNode.valueOf("bilinear"));
+  static final Map<String, JsonNode> BEFORE_THE_FIELD =
+      Map.of(
+          "ema.momentum_projector", TextNode.valueOf("ema"),
+          "train.batch_norm_statistics", TextNode.valueOf("global"),
+          "train.input", TextNode.valueOf("tokens"),
+          "train.crop_scale_min", DoubleNode.valueOf(0.2),
+          "train.crop_scale_max", DoubleNode.valueOf(1.0),
+          "train.horizontal_flip", BooleanNode.TRUE,
+          "train.crop_interpolation", TextNode.valueOf("bilinear"));
 
   private ConfigDiff() {}
 
@@ -68,8 +75,17 @@ public final class ConfigDiff {
     } else if (a == null && BEFORE_THE_FIELD.containsKey(path)) {
       JsonNode before = BEFORE_THE_FIELD.get(path);
       if (!before.equals(b)) {
-        out.add(path + " (was " + before + ", as before the field existed; now " + b + ": pass --set " + path + "="
-            + before.asText() + " to resume)");
+        out.add(
+            path
+                + " (was "
+                + before
+                + ", as before the field existed; now "
+                + b
+                + ": pass --set "
+                + path
+                + "="
+                + before.asText()
+                + " to resume)");
       }
     } else if (a == null || b == null || !a.equals(b)) {
       out.add(path + " (was " + a + ", now " + b + ")");
@@ -79,7 +95,9 @@ public final class ConfigDiff {
   /** SHA-256 of the resolved config JSON, for checkpoint sidecars. */
   public static String hash(String json) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

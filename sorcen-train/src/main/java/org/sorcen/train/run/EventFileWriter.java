@@ -28,8 +28,14 @@ public final class EventFileWriter implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       String host = InetAddress.getLocalHost().getHostName();
-      file = dir.resolve("events.out.tfevents." + System.currentTimeMillis() / 1000 + "." + host + "."
-          + ProcessHandle.current().pid());
+      file =
+          dir.resolve(
+              "events.out.tfevents."
+                  + System.currentTimeMillis() / 1000
+                  + "."
+                  + host
+                  + "."
+                  + ProcessHandle.current().pid());
       out = new BufferedOutputStream(Files.newOutputStream(file));
       write(Event.newBuilder().setWallTime(now()).setFileVersion("brain.Event:2").build());
     } catch (IOException e) {
@@ -47,21 +53,38 @@ public final class EventFileWriter implements AutoCloseable {
    * supervisors do with SessionLog.START).
    */
   public void sessionStart(long step) {
-    write(Event.newBuilder().setWallTime(now()).setStep(step)
-        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START)).build());
+    write(
+        Event.newBuilder()
+            .setWallTime(now())
+            .setStep(step)
+            .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START))
+            .build());
   }
 
   public void scalars(long step, Map<String, Double> values) {
     Summary.Builder s = Summary.newBuilder();
-    values.forEach((tag, v) -> s.addValue(Summary.Value.newBuilder().setTag(tag).setSimpleValue(v.floatValue())));
+    values.forEach(
+        (tag, v) ->
+            s.addValue(Summary.Value.newBuilder().setTag(tag).setSimpleValue(v.floatValue())));
     write(Event.newBuilder().setWallTime(now()).setStep(step).setSummary(s).build());
   }
 
   public void image(long step, String tag, byte[] png, int height, int width, int channels) {
-    Summary.Image image = Summary.Image.newBuilder().setHeight(height).setWidth(width).setColorspace(channels)
-        .setEncodedImageString(ByteString.copyFrom(png)).build();
-    write(Event.newBuilder().setWallTime(now()).setStep(step)
-        .setSummary(Summary.newBuilder().addValue(Summary.Value.newBuilder().setTag(tag).setImage(image))).build());
+    Summary.Image image =
+        Summary.Image.newBuilder()
+            .setHeight(height)
+            .setWidth(width)
+            .setColorspace(channels)
+            .setEncodedImageString(ByteString.copyFrom(png))
+            .build();
+    write(
+        Event.newBuilder()
+            .setWallTime(now())
+            .setStep(step)
+            .setSummary(
+                Summary.newBuilder()
+                    .addValue(Summary.Value.newBuilder().setTag(tag).setImage(image)))
+            .build());
   }
 
   private void write(Event e) {

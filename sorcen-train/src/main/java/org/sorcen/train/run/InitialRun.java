@@ -26,18 +26,33 @@ public final class InitialRun {
       return Run.open(dir).checkpoint(note -> {});
     }
     String configJson = ConfigLoader.toJson(cfg);
-    AtomicFiles.writeDirectory(dir, false, tmp -> {
-      RunLayout layout = new RunLayout(tmp);
-      Files.writeString(layout.config(), configJson);
-      ObjectNode info = new ObjectMapper().createObjectNode();
-      info.put("data", data != null ? data.toAbsolutePath().toString() : null);
-      info.put("tokenizer", tokenizer != null ? tokenizer.toAbsolutePath().toString() : null);
-      Files.writeString(layout.runInfo(), info.toPrettyString());
-      try (TrainingSession s = TrainingSession.create(cfg, cfg.model.numClasses > 0, 1, SessionSettings.defaults())) {
-        new Checkpoints(layout.checkpoints(), Integer.MAX_VALUE).save(s, new Checkpoints.Sidecar(0, 0, 0,
-            cfg.train.seed, ConfigDiff.hash(configJson), System.currentTimeMillis() / 1000.0, null), configJson);
-      }
-    });
+    AtomicFiles.writeDirectory(
+        dir,
+        false,
+        tmp -> {
+          RunLayout layout = new RunLayout(tmp);
+          Files.writeString(layout.config(), configJson);
+          ObjectNode info = new ObjectMapper().createObjectNode();
+          info.put("data", data != null ? data.toAbsolutePath().toString() : null);
+          info.put("tokenizer", tokenizer != null ? tokenizer.toAbsolutePath().toString() : null);
+          Files.writeString(layout.runInfo(), info.toPrettyString());
+          try (TrainingSession s =
+              TrainingSession.create(
+                  cfg, cfg.model.numClasses > 0, 1, SessionSettings.defaults())) {
+            new Checkpoints(layout.checkpoints(), Integer.MAX_VALUE)
+                .save(
+                    s,
+                    new Checkpoints.Sidecar(
+                        0,
+                        0,
+                        0,
+                        cfg.train.seed,
+                        ConfigDiff.hash(configJson),
+                        System.currentTimeMillis() / 1000.0,
+                        null),
+                    configJson);
+          }
+        });
     return Run.open(dir).checkpoint(note -> {});
   }
 }

@@ -62,11 +62,15 @@ public final class MetricsLog implements AutoCloseable {
     for (JsonNode row : rows(file)) {
       if (kind.equals(row.path("kind").asText())) {
         out.clear();
-        row.properties().forEach(e -> {
-          if (e.getValue().isNumber() && !e.getKey().equals("step") && !e.getKey().equals("time")) {
-            out.put(e.getKey(), e.getValue().asDouble());
-          }
-        });
+        row.properties()
+            .forEach(
+                e -> {
+                  if (e.getValue().isNumber()
+                      && !e.getKey().equals("step")
+                      && !e.getKey().equals("time")) {
+                    out.put(e.getKey(), e.getValue().asDouble());
+                  }
+                });
       }
     }
     return out;

@@ -24,44 +24,76 @@ final class OnlineInput {
   static BatchInput.FromImages open(Trainer.Options o, TokenDataset data, boolean withLabels) {
     SorcenConfig config = o.config();
     if (o.workers() != null) {
-      throw new ConfigException("train.input \"images\" runs in one process: leave out --cluster/TF_CONFIG, or train "
-          + "on the token dataset (train.input \"tokens\")");
+      throw new ConfigException(
+          "train.input \"images\" runs in one process: leave out --cluster/TF_CONFIG, or train "
+              + "on the token dataset (train.input \"tokens\")");
     }
     if (o.images() == null) {
-      throw new ConfigException("train.input is \"images\": name the raw training images with --images SRC (an IDX "
-          + "directory or a folder of class sub-folders)");
+      throw new ConfigException(
+          "train.input is \"images\": name the raw training images with --images SRC (an IDX "
+              + "directory or a folder of class sub-folders)");
     }
     if (o.tokenizer() == null) {
-      throw new ConfigException("train.input is \"images\": the step tokenizes them, so name the tokenizer with "
-          + "--tokenizer DIR (a tokenizer SavedModel, the one that made " + o.data() + ")");
+      throw new ConfigException(
+          "train.input is \"images\": the step tokenizes them, so name the tokenizer with "
+              + "--tokenizer DIR (a tokenizer SavedModel, the one that made "
+              + o.data()
+              + ")");
     }
     ImageTokenizer spec = Tokenizer.spec(o.tokenizer());
     String made = data.manifest().tokenizerFingerprint;
     String actual = TokenizerExport.fingerprint(o.tokenizer());
     if (!actual.equals(made)) {
-      throw new DataException("the tokenizer " + o.tokenizer() + " did not make the tokens of " + o.data()
-          + " (its manifest records " + made + ", the tokenizer is " + actual + "): the evaluators would compare "
-          + "features of another tokenizer's ids; use the tokenizer that made the dataset, or tokenize with this one");
+      throw new DataException(
+          "the tokenizer "
+              + o.tokenizer()
+              + " did not make the tokens of "
+              + o.data()
+              + " (its manifest records "
+              + made
+              + ", the tokenizer is "
+              + actual
+              + "): the evaluators would compare "
+              + "features of another tokenizer's ids; use the tokenizer that made the dataset, or tokenize with this one");
     }
-    if (spec.codebookSize() != config.model.codebookSize || spec.seqLen() != config.model.seqLen()) {
-      throw new ConfigException("the tokenizer makes " + spec.seqLen() + " ids of " + spec.codebookSize()
-          + " codes, the config's model takes " + config.model.seqLen() + " of " + config.model.codebookSize);
+    if (spec.codebookSize() != config.model.codebookSize
+        || spec.seqLen() != config.model.seqLen()) {
+      throw new ConfigException(
+          "the tokenizer makes "
+              + spec.seqLen()
+              + " ids of "
+              + spec.codebookSize()
+              + " codes, the config's model takes "
+              + config.model.seqLen()
+              + " of "
+              + config.model.codebookSize);
     }
     ImageSet images = ImageSources.read(o.images(), null, spec.channels()).get("train");
     if (images.channels() != spec.channels()) {
-      throw new DataException(o.images() + " holds images of " + images.channels() + " channels; the tokenizer takes "
-          + spec.channels());
+      throw new DataException(
+          o.images()
+              + " holds images of "
+              + images.channels()
+              + " channels; the tokenizer takes "
+              + spec.channels());
     }
     if (withLabels) {
       for (int i = 0; i < images.count(); i++) {
         long l = images.labels()[i];
         if (l < -1 || l >= config.model.numClasses) {
-          throw new DataException(o.images() + ": image " + i + " has label " + l + ", outside [-1, "
-              + config.model.numClasses + ")");
+          throw new DataException(
+              o.images()
+                  + ": image "
+                  + i
+                  + " has label "
+                  + l
+                  + ", outside [-1, "
+                  + config.model.numClasses
+                  + ")");
         }
       }
     }
-    return new BatchInput.FromImages(images, spec, o.tokenizer(), config.train.batchSize, config.train.seed,
-        withLabels);
+    return new BatchInput.FromImages(
+        images, spec, o.tokenizer(), config.train.batchSize, config.train.seed, withLabels);
   }
 }

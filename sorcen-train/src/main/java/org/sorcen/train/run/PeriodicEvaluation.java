@@ -24,23 +24,46 @@ import org.sorcen.train.tokenizer.Tokenizer;
 final class PeriodicEvaluation {
   /** Rows per embedding call. */
   static final int EMBED_BATCH = 256;
+
   private static final EvaluatorRegistry EVALUATORS = EvaluatorRegistry.standard();
 
   private PeriodicEvaluation() {}
 
   /** The figures under their TensorBoard keys; {@code tokenizer} may be null. */
-  static Map<String, Double> at(long step, SorcenConfig c, TrainingSession session, TokenDataset data,
-      String heldOut, Tokenizer tokenizer, PrintStream log) {
+  static Map<String, Double> at(
+      long step,
+      SorcenConfig c,
+      TrainingSession session,
+      TokenDataset data,
+      String heldOut,
+      Tokenizer tokenizer,
+      PrintStream log) {
     int classes = data.manifest().numClasses;
-    Supplier<FrozenFeatures> features = classes > 1 ? () -> {
-      log.printf(Locale.ROOT, "sorcen: step %d: evaluating frozen features on split '%s'%n", step, heldOut);
-      return Representations.encoder(ids -> session.inference().embed(ids, EMBED_BATCH), data.readAll("train"),
-          data.readAll(heldOut), classes, EVALUATORS.trainRowsNeeded(c.eval));
-    } : null;
+    Supplier<FrozenFeatures> features =
+        classes > 1
+            ? () -> {
+              log.printf(
+                  Locale.ROOT,
+                  "sorcen: step %d: evaluating frozen features on split '%s'%n",
+                  step,
+                  heldOut);
+              return Representations.encoder(
+                  ids -> session.inference().embed(ids, EMBED_BATCH),
+                  data.readAll("train"),
+                  data.readAll(heldOut),
+                  classes,
+                  EVALUATORS.trainRowsNeeded(c.eval));
+            }
+            : null;
     int seqLen = c.model.seqLen();
-    GenerationInputs generation = tokenizer == null ? null : new GenerationInputs(
-        (seeds, temperature, steps) -> grids(session.inference().generate(seeds, steps, temperature), seqLen), tokenizer,
-        ProjectPaths::resolve);
+    GenerationInputs generation =
+        tokenizer == null
+            ? null
+            : new GenerationInputs(
+                (seeds, temperature, steps) ->
+                    grids(session.inference().generate(seeds, steps, temperature), seqLen),
+                tokenizer,
+                ProjectPaths::resolve);
     return EVALUATORS.run(c.eval, new EvalInputs(c.train.seed, features, generation, log), log);
   }
 

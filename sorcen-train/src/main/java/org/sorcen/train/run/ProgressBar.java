@@ -21,7 +21,8 @@ public final class ProgressBar {
     this.inPlace = System.console() != null;
   }
 
-  public void update(long step, double epoch, double samplesPerSecond, String losses, boolean lineDue) {
+  public void update(
+      long step, double epoch, double samplesPerSecond, String losses, boolean lineDue) {
     if (!inPlace && !lineDue && step != totalSteps) {
       return;
     }
@@ -31,8 +32,17 @@ public final class ProgressBar {
     int width = 24;
     int filled = (int) (width * step / Math.max(1, totalSteps));
     String bar = "#".repeat(filled) + "-".repeat(width - filled);
-    String line = String.format(Locale.ROOT, "[%s] epoch %.2f step %d/%d  ETA %s  %.1f samples/s  %s", bar, epoch, step,
-        totalSteps, duration(eta), samplesPerSecond, losses);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "[%s] epoch %.2f step %d/%d  ETA %s  %.1f samples/s  %s",
+            bar,
+            epoch,
+            step,
+            totalSteps,
+            duration(eta),
+            samplesPerSecond,
+            losses);
     if (inPlace) {
       out.print("\r" + line + "\u001b[K");
       if (step == totalSteps) {
@@ -56,7 +66,8 @@ public final class ProgressBar {
       return "--:--";
     }
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    return s >= 3600
+        ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format("%02d:%02d", s / 60, s % 60);
   }
 }

@@ -36,29 +36,54 @@ final class ReferencePoints {
 
   /** Whether the run has what the reference points need: k-NN selected and a labelled held-out split. */
   static boolean apply(SorcenConfig c, TokenDataset data) {
-    return c.eval.evaluators.contains(KNN) && data.manifest().numClasses > 1
+    return c.eval.evaluators.contains(KNN)
+        && data.manifest().numClasses > 1
         && data.manifest().splits.containsKey(c.eval.heldOutSplit);
   }
 
   /** The three figures (pixels left out, with a note, when the dataset's source images are unknown). */
-  static Map<String, Double> compute(SorcenConfig c, TrainingSession session, TokenDataset data, PrintStream log) {
+  static Map<String, Double> compute(
+      SorcenConfig c, TrainingSession session, TokenDataset data, PrintStream log) {
     String heldOut = c.eval.heldOutSplit;
     int classes = data.manifest().numClasses;
     Evaluator knn = EvaluatorRegistry.standard().get(KNN).orElseThrow();
     TokenArrays train = data.readAll("train");
     TokenArrays test = data.readAll(heldOut);
     Map<String, Double> out = new LinkedHashMap<>();
-    log.println("sorcen: reference points for the k-NN (the encoder at initialisation, raw pixels, token ids):");
-    out.put(INIT, top1(knn, c, Representations.encoder(ids -> session.inference().embed(ids,
-        PeriodicEvaluation.EMBED_BATCH), train, test, classes, c.eval.knnTrainRows), log));
+    log.println(
+        "sorcen: reference points for the k-NN (the encoder at initialisation, raw pixels, token ids):");
+    out.put(
+        INIT,
+        top1(
+            knn,
+            c,
+            Representations.encoder(
+                ids -> session.inference().embed(ids, PeriodicEvaluation.EMBED_BATCH),
+                train,
+                test,
+                classes,
+                c.eval.knnTrainRows),
+            log));
     String[] why = new String[1];
     Map<String, ImageSet> images = SourceImages.of(data, why);
     if (images != null) {
-      out.put(PIXELS, top1(knn, c, Representations.pixels(images.get("train"), images.get(heldOut), classes), log));
+      out.put(
+          PIXELS,
+          top1(
+              knn,
+              c,
+              Representations.pixels(images.get("train"), images.get(heldOut), classes),
+              log));
     } else {
       log.println("sorcen: no raw-pixel reference point: " + why[0]);
     }
-    out.put(BAG, top1(knn, c, Representations.bagOfTokens(train, test, data.manifest().codebookSize, classes), log));
+    out.put(
+        BAG,
+        top1(
+            knn,
+            c,
+            Representations.bagOfTokens(train, test, data.manifest().codebookSize, classes),
+            log));
     return out;
   }
 
@@ -75,13 +100,22 @@ final class ReferencePoints {
     if (trained == null || references.isEmpty()) {
       return null;
     }
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "k-NN top-1: trained %.2f%%", 100 * trained));
-    for (var e : List.of(Map.entry(INIT, "encoder at initialisation"), Map.entry(PIXELS, "raw pixels"),
-        Map.entry(BAG, "token ids (bag)"))) {
+    StringBuilder s =
+        new StringBuilder(String.format(Locale.ROOT, "k-NN top-1: trained %.2f%%", 100 * trained));
+    for (var e :
+        List.of(
+            Map.entry(INIT, "encoder at initialisation"),
+            Map.entry(PIXELS, "raw pixels"),
+            Map.entry(BAG, "token ids (bag)"))) {
       Double v = references.get(e.getKey());
       if (v != null) {
-        s.append(String.format(Locale.ROOT, " | %s %.2f%% (%+.2f points)", e.getValue(), 100 * v,
-            100 * (trained - v)));
+        s.append(
+            String.format(
+                Locale.ROOT,
+                " | %s %.2f%% (%+.2f points)",
+                e.getValue(),
+                100 * v,
+                100 * (trained - v)));
       }
     }
     return s.toString();

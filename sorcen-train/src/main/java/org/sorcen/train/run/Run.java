@@ -49,7 +49,9 @@ public final class Run {
     SorcenConfig config;
     JsonNode info = null;
     try {
-      config = ConfigLoader.parse(Files.readString(layout.config()), layout.config().toString(), overrides);
+      config =
+          ConfigLoader.parse(
+              Files.readString(layout.config()), layout.config().toString(), overrides);
       if (Files.exists(layout.runInfo())) {
         info = RunInfo.read(layout.runInfo());
       }
@@ -107,16 +109,19 @@ public final class Run {
    */
   public List<Path> export(Path out, Integer version, Path checkpoint, Path tokenizer) {
     // Each model is run once before the set is committed: NaN weights are refused, not exported.
-    return VersionSet.write(out, version, models(config, checkpoint, tokenizer), FiniteOutputs::problems);
+    return VersionSet.write(
+        out, version, models(config, checkpoint, tokenizer), FiniteOutputs::problems);
   }
 
   /**
    * The end-of-run export into {@code runs/NAME/savedmodels/<model>/<step>/}: writes what is
    * missing there (a run interrupted during its export completes it when run again).
    */
-  public static List<Path> ensureFinalExport(SorcenConfig config, Path runDir, Path checkpoint, Path tokenizer) {
+  public static List<Path> ensureFinalExport(
+      SorcenConfig config, Path runDir, Path checkpoint, Path tokenizer) {
     long step = Checkpoints.readSidecar(checkpoint).step();
-    return VersionSet.ensure(runDir.resolve("savedmodels"), version(step), models(config, checkpoint, tokenizer));
+    return VersionSet.ensure(
+        runDir.resolve("savedmodels"), version(step), models(config, checkpoint, tokenizer));
   }
 
   /** Where the end-of-run export put {@code model} for this step. */
@@ -130,8 +135,10 @@ public final class Run {
    */
   static List<VersionSet.Member> models(SorcenConfig cfg, Path checkpoint, Path tokenizer) {
     Path prefix = Checkpoints.prefix(checkpoint);
-    List<VersionSet.Member> out = new ArrayList<>(List.of(ModelExport.encoderModel(cfg, prefix),
-        ModelExport.generatorModel(cfg, prefix)));
+    List<VersionSet.Member> out =
+        new ArrayList<>(
+            List.of(
+                ModelExport.encoderModel(cfg, prefix), ModelExport.generatorModel(cfg, prefix)));
     if (tokenizer != null) {
       ImageTokenizer spec = spec(tokenizer);
       out.add(ModelExport.tokenizerModel(tokenizer));
@@ -146,7 +153,8 @@ public final class Run {
    * {@code out/sorcen-image-encoder/1}, e.g. to evaluate a run on image files; returns its directory.
    */
   public Path exportImageEncoder(Path out, Path checkpoint, Path tokenizer) {
-    return ModelExport.imageEncoder(config, Checkpoints.prefix(checkpoint), spec(tokenizer), tokenizer, out, 1);
+    return ModelExport.imageEncoder(
+        config, Checkpoints.prefix(checkpoint), spec(tokenizer), tokenizer, out, 1);
   }
 
   private static ImageTokenizer spec(Path tokenizer) {

@@ -27,11 +27,13 @@ final class RunAdoption {
       return;
     }
     if (!Files.isDirectory(dir)) {
-      throw new DataException(dir + " is a file, not a run directory: pass a new or empty --run-dir");
+      throw new DataException(
+          dir + " is a file, not a run directory: pass a new or empty --run-dir");
     }
     List<String> visible;
     try (Stream<Path> s = Files.list(dir)) {
-      visible = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+      visible =
+          s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
     } catch (IOException e) {
       throw IoFailure.of("list", dir, e);
     }
@@ -39,18 +41,32 @@ final class RunAdoption {
       return;
     }
     if (!Files.isRegularFile(layout.config())) {
-      throw new DataException(dir + " holds " + describe(visible) + " but is not a run of this project (no "
-          + "config.json): pass a new or empty --run-dir");
+      throw new DataException(
+          dir
+              + " holds "
+              + describe(visible)
+              + " but is not a run of this project (no "
+              + "config.json): pass a new or empty --run-dir");
     }
     try {
       JsonNode config = new ObjectMapper().readTree(layout.config().toFile());
       if (config == null || !config.isObject() || !config.has("model")) {
-        throw new DataException(layout.config() + " is not a Sorcen config, so " + dir + " is not a run of this "
-            + "project: pass a new or empty --run-dir");
+        throw new DataException(
+            layout.config()
+                + " is not a Sorcen config, so "
+                + dir
+                + " is not a run of this "
+                + "project: pass a new or empty --run-dir");
       }
     } catch (JsonProcessingException e) {
-      throw new DataException(layout.config() + ": " + JsonErrors.describe(e) + "; " + dir + " is not a run of this "
-          + "project: pass a new or empty --run-dir");
+      throw new DataException(
+          layout.config()
+              + ": "
+              + JsonErrors.describe(e)
+              + "; "
+              + dir
+              + " is not a run of this "
+              + "project: pass a new or empty --run-dir");
     } catch (IOException e) {
       throw IoFailure.of("read", layout.config(), e);
     }
@@ -60,7 +76,8 @@ final class RunAdoption {
   }
 
   private static String describe(List<String> names) {
-    return names.size() <= 3 ? String.join(", ", names) : String.join(", ", names.subList(0, 3)) + " and "
-        + (names.size() - 3) + " more";
+    return names.size() <= 3
+        ? String.join(", ", names)
+        : String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " more";
   }
 }

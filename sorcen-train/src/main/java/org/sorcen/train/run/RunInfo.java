@@ -25,13 +25,17 @@ final class RunInfo {
     try {
       info = new ObjectMapper().readTree(file.toFile());
     } catch (JsonProcessingException e) {
-      throw new DataException(file + ": " + JsonErrors.describe(e) + "; it must be the JSON object train writes");
+      throw new DataException(
+          file + ": " + JsonErrors.describe(e) + "; it must be the JSON object train writes");
     } catch (IOException e) {
       throw IoFailure.of("read", file, e);
     }
     if (info == null || !info.isObject()) {
-      throw new DataException(file + ": not a run description (a JSON object with \"data\" and \"tokenizer\"), "
-          + "found " + (info == null ? "nothing" : info.getNodeType().toString().toLowerCase()));
+      throw new DataException(
+          file
+              + ": not a run description (a JSON object with \"data\" and \"tokenizer\"), "
+              + "found "
+              + (info == null ? "nothing" : info.getNodeType().toString().toLowerCase()));
     }
     for (String key : PATHS) {
       JsonNode v = info.get(key);

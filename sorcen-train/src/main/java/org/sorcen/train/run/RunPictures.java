@@ -41,7 +41,10 @@ public final class RunPictures {
   public Path samples(TrainingSession session, long step) {
     long[] seeds = new long[SAMPLES];
     Arrays.setAll(seeds, i -> i);
-    long[] ids = session.inference().generate(seeds, IterativeDecoder.DEFAULT_STEPS, IterativeDecoder.DEFAULT_TEMPERATURE);
+    long[] ids =
+        session
+            .inference()
+            .generate(seeds, IterativeDecoder.DEFAULT_STEPS, IterativeDecoder.DEFAULT_TEMPERATURE);
     return draw("samples", step, images(ids, SAMPLES), null);
   }
 
@@ -59,8 +62,8 @@ public final class RunPictures {
   private ImageSet images(long[] ids, int n) {
     // Through the ImageTokenizer, so that an imported VQGAN draws pictures as ours does.
     int s = tokenizer.spec().outputSize();
-    return new ImageSet(n, s, s, tokenizer.spec().channels(), tokenizer.decode(ids, n), new long[n],
-        List.of());
+    return new ImageSet(
+        n, s, s, tokenizer.spec().channels(), tokenizer.decode(ids, n), new long[n], List.of());
   }
 
   private Path draw(String kind, long step, ImageSet first, ImageSet second) {
@@ -73,7 +76,12 @@ public final class RunPictures {
         ImageGrid.writePairs(png, first, second, first.count(), 8, 2);
       }
       BufferedImage img = ImageIO.read(png.toFile());
-      events.image(step, "pictures/" + kind, Files.readAllBytes(png), img.getHeight(), img.getWidth(),
+      events.image(
+          step,
+          "pictures/" + kind,
+          Files.readAllBytes(png),
+          img.getHeight(),
+          img.getWidth(),
           img.getColorModel().getNumComponents());
       return png;
     } catch (IOException e) {

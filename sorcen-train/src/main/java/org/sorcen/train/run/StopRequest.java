@@ -22,22 +22,30 @@ public final class StopRequest {
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
       Method getName = signalClass.getMethod("getName");
       Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-      Object handler = Proxy.newProxyInstance(StopRequest.class.getClassLoader(), new Class<?>[] {handlerClass},
-          (proxy, method, args) -> switch (method.getName()) {
-            case "handle" -> {
-              r.signal = "SIG" + getName.invoke(args[0]);
-              yield null;
-            }
-            case "hashCode" -> System.identityHashCode(proxy);
-            case "equals" -> proxy == args[0];
-            default -> "StopRequest handler";
-          });
+      Object handler =
+          Proxy.newProxyInstance(
+              StopRequest.class.getClassLoader(),
+              new Class<?>[] {handlerClass},
+              (proxy, method, args) ->
+                  switch (method.getName()) {
+                    case "handle" -> {
+                      r.signal = "SIG" + getName.invoke(args[0]);
+                      yield null;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> "StopRequest handler";
+                  });
       for (String name : new String[] {"INT", "TERM"}) {
         handle.invoke(null, signalClass.getConstructor(String.class).newInstance(name), handler);
       }
-    } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | InstantiationException
+    } catch (ClassNotFoundException
+        | NoSuchMethodException
+        | IllegalAccessException
+        | InstantiationException
         | InvocationTargetException e) {
-      throw new IllegalStateException("cannot install the SIGINT/SIGTERM handler (sun.misc.Signal)", e);
+      throw new IllegalStateException(
+          "cannot install the SIGINT/SIGTERM handler (sun.misc.Signal)", e);
     }
     return r;
   }

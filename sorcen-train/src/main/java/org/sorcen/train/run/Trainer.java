@@ -1,5 +1,7 @@
 package org.sorcen.train.run;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.export.io.IoFailure;
@@ -19,9 +19,9 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.config.TrainConfig;
 import org.sorcen.graph.weights.Safetensors;
+import org.sorcen.train.cluster.Workers;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TokenDataset;
-import org.sorcen.train.cluster.Workers;
 import org.sorcen.train.loop.Cadence;
 import org.sorcen.train.loop.Checkpointer;
 import org.sorcen.train.loop.Resume;
@@ -42,28 +42,55 @@ import org.sorcen.train.tokenizer.Tokenizer;
  */
 public final class Trainer {
   /** What to run. {@code resumeFrom} and {@code initFrom} may be null. */
-  public record Options(SorcenConfig config, Path data, Path runDir, Path resumeFrom, Path initFrom,
-      SessionSettings settings, Path tokenizer, Workers workers, Path images) {
+  public record Options(
+      SorcenConfig config,
+      Path data,
+      Path runDir,
+      Path resumeFrom,
+      Path initFrom,
+      SessionSettings settings,
+      Path tokenizer,
+      Workers workers,
+      Path images) {
     /** One process. */
-    public Options(SorcenConfig config, Path data, Path runDir, Path resumeFrom, Path initFrom,
-        SessionSettings settings, Path tokenizer) {
+    public Options(
+        SorcenConfig config,
+        Path data,
+        Path runDir,
+        Path resumeFrom,
+        Path initFrom,
+        SessionSettings settings,
+        Path tokenizer) {
       this(config, data, runDir, resumeFrom, initFrom, settings, tokenizer, null, null);
     }
 
     /** On a token dataset (train.input "tokens"). */
-    public Options(SorcenConfig config, Path data, Path runDir, Path resumeFrom, Path initFrom,
-        SessionSettings settings, Path tokenizer, Workers workers) {
+    public Options(
+        SorcenConfig config,
+        Path data,
+        Path runDir,
+        Path resumeFrom,
+        Path initFrom,
+        SessionSettings settings,
+        Path tokenizer,
+        Workers workers) {
       this(config, data, runDir, resumeFrom, initFrom, settings, tokenizer, workers, null);
     }
   }
 
   /** How the run ended. */
-  public record Outcome(long step, long totalSteps, boolean interrupted, Map<String, Double> evaluation,
-      Path lastCheckpoint, List<Path> exported) {}
+  public record Outcome(
+      long step,
+      long totalSteps,
+      boolean interrupted,
+      Map<String, Double> evaluation,
+      Path lastCheckpoint,
+      List<Path> exported) {}
 
   private final Options o;
   private final PrintStream log;
   private final StopRequest stop;
+
   /** The run directory this process made, until the run has started (see {@link #abandonStartup}). */
   private volatile Path madeForStartup;
 
@@ -94,8 +121,13 @@ public final class Trainer {
     boolean hasHeldOut = data.manifest().splits.containsKey(heldOut);
     int batch = config.train.batchSize;
     if (o.workers() != null && batch % o.workers().spec().size() != 0) {
-      throw new ConfigException("train.batch_size " + batch + " (the global batch) does not split evenly over "
-          + o.workers().spec().size() + " workers: use a multiple of " + o.workers().spec().size());
+      throw new ConfigException(
+          "train.batch_size "
+              + batch
+              + " (the global batch) does not split evenly over "
+              + o.workers().spec().size()
+              + " workers: use a multiple of "
+              + o.workers().spec().size());
     }
     BatchInput.FromImages rawImages = null;
     if (TrainConfig.IMAGES.equals(config.train.input)) {
@@ -106,32 +138,57 @@ public final class Trainer {
     }
     long stepsPerEpoch = records / batch;
     if (stepsPerEpoch == 0) {
-      throw new DataException("train.batch_size " + batch + " is larger than the " + records + " records of "
-          + (rawImages != null ? o.images() + " (images)" : o.data() + " (split train)") + ": lower it, e.g. "
-          + "--batch-size " + Math.max(2, records / 4));
+      throw new DataException(
+          "train.batch_size "
+              + batch
+              + " is larger than the "
+              + records
+              + " records of "
+              + (rawImages != null ? o.images() + " (images)" : o.data() + " (split train)")
+              + ": lower it, e.g. "
+              + "--batch-size "
+              + Math.max(2, records / 4));
     }
     long totalSteps = Math.round(config.train.epochs * stepsPerEpoch);
     boolean withLabels = withLabelsOf(config, data);
     if (o.workers() != null && !o.workers().isChief()) {
       // Only the chief writes the run directory; this worker trains its share of every step.
-      return new WorkerRun(o, log, stop).run(data, records, stepsPerEpoch, totalSteps, withLabels, configJson);
+      return new WorkerRun(o, log, stop)
+          .run(data, records, stepsPerEpoch, totalSteps, withLabels, configJson);
     }
     RunLayout layout = new RunLayout(o.runDir());
     RunAdoption.require(layout);
     checkRunConfig(layout, configJson);
     Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), config.train.keepCheckpoints);
     Path resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, false, note -> {});
-    Safetensors init = resumeFrom == null && o.initFrom() != null ? Safetensors.read(o.initFrom()) : null;
-    BatchInput input = rawImages != null ? rawImages : new BatchInput.FromShards(data.shards("train"), batch,
-        Math.min(config.train.shuffleBuffer, records), withLabels);
+    Safetensors init =
+        resumeFrom == null && o.initFrom() != null ? Safetensors.read(o.initFrom()) : null;
+    BatchInput input =
+        rawImages != null
+            ? rawImages
+            : new BatchInput.FromShards(
+                data.shards("train"),
+                batch,
+                Math.min(config.train.shuffleBuffer, records),
+                withLabels);
 
     boolean fresh = !Files.exists(o.runDir());
     try (Tokenizer tokenizer = o.tokenizer() != null ? Tokenizer.load(o.tokenizer()) : null;
         DirectoryLock lock = DirectoryLock.acquire(o.runDir(), "sorcen train")) {
       madeForStartup = fresh ? o.runDir() : null;
       try {
-        return runLocked(layout, checkpoints, configJson, data, records, stepsPerEpoch, totalSteps, input, init,
-            tokenizer, hasHeldOut);
+        return runLocked(
+            layout,
+            checkpoints,
+            configJson,
+            data,
+            records,
+            stepsPerEpoch,
+            totalSteps,
+            input,
+            init,
+            tokenizer,
+            hasHeldOut);
       } catch (RuntimeException e) {
         abandonStartup(); // a run that failed before it started leaves no directory it made
         throw e;
@@ -156,22 +213,33 @@ public final class Trainer {
     }
   }
 
-  private Outcome runLocked(RunLayout layout, Checkpoints checkpoints, String configJson, TokenDataset data,
-      long records, long stepsPerEpoch, long totalSteps, BatchInput input, Safetensors init, Tokenizer tokenizer,
+  private Outcome runLocked(
+      RunLayout layout,
+      Checkpoints checkpoints,
+      String configJson,
+      TokenDataset data,
+      long records,
+      long stepsPerEpoch,
+      long totalSteps,
+      BatchInput input,
+      Safetensors init,
+      Tokenizer tokenizer,
       boolean hasHeldOut) {
     SorcenConfig config = o.config();
     int batch = config.train.batchSize;
     String heldOut = config.eval.heldOutSplit;
     // Under the lock: set aside damaged newer checkpoints and settle where to start.
-    Path resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, true,
-        note -> log.println("sorcen: " + note));
+    Path resumeFrom =
+        resumeSource(
+            checkpoints, configJson, stepsPerEpoch, true, note -> log.println("sorcen: " + note));
     long step = resumeFrom != null ? Checkpoints.readSidecar(resumeFrom).step() : 0;
     writeRunFiles(layout, configJson);
-    try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers());
+    try (TrainingSession session =
+            TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers());
         MetricsLog metrics = new MetricsLog(layout.metrics(), step);
         EventFileWriter events = new EventFileWriter(layout.events())) {
-      Checkpointer checkpointer = new Checkpointer(checkpoints, session, stepsPerEpoch, config.train.seed,
-          configJson);
+      Checkpointer checkpointer =
+          new Checkpointer(checkpoints, session, stepsPerEpoch, config.train.seed, configJson);
       if (resumeFrom != null) {
         checkpointer.restore(resumeFrom);
         events.sessionStart(step);
@@ -180,17 +248,28 @@ public final class Trainer {
         session.loadOfficialWeights(init);
         log.printf("sorcen: initialised the model from %s (optimizer state fresh)%n", o.initFrom());
       }
-      Map<String, Double> references = references(session, data, metrics, events, layout, step, resumeFrom);
+      Map<String, Double> references =
+          references(session, data, metrics, events, layout, step, resumeFrom);
       if (o.workers() != null) {
         session.voteStop(stop::requested);
         session.joinCluster(WorkerRun.mustAgree(o, data, records, configJson));
-        log.printf("sorcen: chief of %d workers; the global batch of %d is %d rows per worker%n",
+        log.printf(
+            "sorcen: chief of %d workers; the global batch of %d is %d rows per worker%n",
             o.workers().spec().size(), batch, batch / o.workers().spec().size());
       }
-      log.printf(Locale.ROOT, "sorcen: %s (%s) on %s: %d records, %d steps/epoch, %d steps; run dir %s%n",
-          config.name, config.method, o.data(), records, stepsPerEpoch, totalSteps, o.runDir());
+      log.printf(
+          Locale.ROOT,
+          "sorcen: %s (%s) on %s: %d records, %d steps/epoch, %d steps; run dir %s%n",
+          config.name,
+          config.method,
+          o.data(),
+          records,
+          stepsPerEpoch,
+          totalSteps,
+          o.runDir());
       madeForStartup = null; // started: from here on the directory holds the run's record
-      RunPictures pictures = tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
+      RunPictures pictures =
+          tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
       Map<String, Double> evaluation;
       Path last = resumeFrom;
       boolean interrupted = false;
@@ -198,19 +277,30 @@ public final class Trainer {
         log.printf("sorcen: the run was already complete at step %d%n", step);
         evaluation = MetricsLog.lastEvaluation(layout.metrics());
       } else {
-        Loop loop = new Loop(session, checkpointer, metrics, events, pictures, data, stepsPerEpoch, totalSteps,
-            resumeFrom);
+        Loop loop =
+            new Loop(
+                session,
+                checkpointer,
+                metrics,
+                events,
+                pictures,
+                data,
+                stepsPerEpoch,
+                totalSteps,
+                resumeFrom);
         step = loop.run(step);
         last = checkpointer.save(step);
         interrupted = step < totalSteps;
         evaluation = loop.evaluation;
         if (interrupted) {
-          log.printf("%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
-              + "(it continues from the run directory's latest checkpoint).%n", stopReason(stop, session), step,
-              totalSteps, last);
+          log.printf(
+              "%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
+                  + "(it continues from the run directory's latest checkpoint).%n",
+              stopReason(stop, session), step, totalSteps, last);
         } else {
           if (hasHeldOut) {
-            evaluation = evaluate(session, data, heldOut, step, metrics, events, pictures, references);
+            evaluation =
+                evaluate(session, data, heldOut, step, metrics, events, pictures, references);
             String summary = ReferencePoints.summary(references, evaluation);
             if (summary != null) {
               log.println("sorcen: " + summary);
@@ -221,7 +311,8 @@ public final class Trainer {
           }
         }
       }
-      List<Path> exported = interrupted ? List.of() : Run.ensureFinalExport(config, o.runDir(), last, o.tokenizer());
+      List<Path> exported =
+          interrupted ? List.of() : Run.ensureFinalExport(config, o.runDir(), last, o.tokenizer());
       return new Outcome(step, totalSteps, interrupted, evaluation, last, exported);
     }
   }
@@ -238,11 +329,20 @@ public final class Trainer {
     final long totalSteps;
     Path last;
     Map<String, Double> evaluation = Map.of();
+
     /** Set by an evaluation with pictures: the next step also draws its echoes. */
     boolean echoDue;
 
-    Loop(TrainingSession session, Checkpointer checkpointer, MetricsLog metrics, EventFileWriter events,
-        RunPictures pictures, TokenDataset data, long stepsPerEpoch, long totalSteps, Path last) {
+    Loop(
+        TrainingSession session,
+        Checkpointer checkpointer,
+        MetricsLog metrics,
+        EventFileWriter events,
+        RunPictures pictures,
+        TokenDataset data,
+        long stepsPerEpoch,
+        long totalSteps,
+        Path last) {
       this.session = session;
       this.checkpointer = checkpointer;
       this.metrics = metrics;
@@ -259,44 +359,57 @@ public final class Trainer {
       SorcenConfig config = o.config();
       TrainConfig t = config.train;
       boolean hasHeldOut = data.manifest().splits.containsKey(config.eval.heldOutSplit);
-      TrainingLoop loop = new TrainingLoop(log, totalSteps, stepsPerEpoch, t.batchSize, stop, Trainer::losses);
+      TrainingLoop loop =
+          new TrainingLoop(log, totalSteps, stepsPerEpoch, t.batchSize, stop, Trainer::losses);
       if (o.workers() != null) {
         loop.stopWhen(session::stopAgreed);
       }
-      loop.onLog(Cadence.steps(t.logEverySteps).orAt(totalSteps), (at, values) -> {
-            metrics.append("train", at, values);
-            events.scalars(at, values);
-          })
-          .onCheckpoint(Cadence.minutes(t.checkpointEveryMinutes).or(Cadence.steps(t.checkpointEverySteps))
-              .before(totalSteps), (at, values) -> last = checkpointer.save(at))
-          .onEvaluate(hasHeldOut ? Cadence.epochs(config.eval.everyEpochs, stepsPerEpoch, step).before(totalSteps)
-              : Cadence.never(), (at, values) -> {
-                evaluation = evaluate(session, data, config.eval.heldOutSplit, at, metrics, events, pictures);
+      loop.onLog(
+              Cadence.steps(t.logEverySteps).orAt(totalSteps),
+              (at, values) -> {
+                metrics.append("train", at, values);
+                events.scalars(at, values);
+              })
+          .onCheckpoint(
+              Cadence.minutes(t.checkpointEveryMinutes)
+                  .or(Cadence.steps(t.checkpointEverySteps))
+                  .before(totalSteps),
+              (at, values) -> last = checkpointer.save(at))
+          .onEvaluate(
+              hasHeldOut
+                  ? Cadence.epochs(config.eval.everyEpochs, stepsPerEpoch, step).before(totalSteps)
+                  : Cadence.never(),
+              (at, values) -> {
+                evaluation =
+                    evaluate(
+                        session, data, config.eval.heldOutSplit, at, metrics, events, pictures);
                 if (pictures != null) {
                   pictures.samples(session, at);
                   echoDue = true;
                 }
               });
-      return loop.run(step, done -> {
-        session.positionFor(done, stepsPerEpoch);
-        StepMetrics m;
-        if (echoDue && pictures != null && config.isSorcen()) {
-          TrainingSession.EchoSnapshot snap = session.stepWithEcho();
-          m = snap != null ? snap.metrics() : null;
-          if (snap != null) {
+      return loop.run(
+          step,
+          done -> {
+            session.positionFor(done, stepsPerEpoch);
+            StepMetrics m;
+            if (echoDue && pictures != null && config.isSorcen()) {
+              TrainingSession.EchoSnapshot snap = session.stepWithEcho();
+              m = snap != null ? snap.metrics() : null;
+              if (snap != null) {
+                checkFinite(m, last);
+                pictures.echoes(snap.tokens(), snap.echo(), m.step() + 1, config.model.maskId());
+                echoDue = false;
+              }
+            } else {
+              m = session.step();
+            }
+            if (m == null) {
+              throw endedEarly(done, stepsPerEpoch);
+            }
             checkFinite(m, last);
-            pictures.echoes(snap.tokens(), snap.echo(), m.step() + 1, config.model.maskId());
-            echoDue = false;
-          }
-        } else {
-          m = session.step();
-        }
-        if (m == null) {
-          throw endedEarly(done, stepsPerEpoch);
-        }
-        checkFinite(m, last);
-        return m;
-      });
+            return m;
+          });
     }
   }
 
@@ -313,8 +426,13 @@ public final class Trainer {
     }
     List<String> diff = ConfigDiff.incompatible(saved, configJson);
     if (!diff.isEmpty()) {
-      throw new ConfigException("run directory " + layout.root() + " was made with another config; these fields "
-          + "differ: " + String.join(", ", diff) + ". Use a new --run-dir, or the run's own config.");
+      throw new ConfigException(
+          "run directory "
+              + layout.root()
+              + " was made with another config; these fields "
+              + "differ: "
+              + String.join(", ", diff)
+              + ". Use a new --run-dir, or the run's own config.");
     }
   }
 
@@ -323,9 +441,14 @@ public final class Trainer {
    * damaged ones reported to {@code damaged}, and set aside when {@code setAside}: once the run
    * holds its lock), else {@code --resume-from}; null for a fresh start.
    */
-  private Path resumeSource(Checkpoints checkpoints, String configJson, long stepsPerEpoch, boolean setAside,
+  private Path resumeSource(
+      Checkpoints checkpoints,
+      String configJson,
+      long stepsPerEpoch,
+      boolean setAside,
       Consumer<String> damaged) {
-    return new Resume(checkpoints, o.resumeFrom(), "--resume-from", "start a new run without --resume-from")
+    return new Resume(
+            checkpoints, o.resumeFrom(), "--resume-from", "start a new run without --resume-from")
         .source(configJson, stepsPerEpoch, setAside, damaged);
   }
 
@@ -344,8 +467,14 @@ public final class Trainer {
    * The k-NN reference points: computed on the weights the run starts from when it starts at step
    * 0, read back from the run's metrics when it resumes; empty when the run has no k-NN.
    */
-  private Map<String, Double> references(TrainingSession session, TokenDataset data, MetricsLog metrics,
-      EventFileWriter events, RunLayout layout, long step, Path resumeFrom) {
+  private Map<String, Double> references(
+      TrainingSession session,
+      TokenDataset data,
+      MetricsLog metrics,
+      EventFileWriter events,
+      RunLayout layout,
+      long step,
+      Path resumeFrom) {
     if (!ReferencePoints.apply(o.config(), data)) {
       return Map.of();
     }
@@ -358,16 +487,37 @@ public final class Trainer {
     return refs;
   }
 
-  private Map<String, Double> evaluate(TrainingSession session, TokenDataset data, String heldOut, long step,
-      MetricsLog metrics, EventFileWriter events, RunPictures pictures) {
+  private Map<String, Double> evaluate(
+      TrainingSession session,
+      TokenDataset data,
+      String heldOut,
+      long step,
+      MetricsLog metrics,
+      EventFileWriter events,
+      RunPictures pictures) {
     return evaluate(session, data, heldOut, step, metrics, events, pictures, Map.of());
   }
 
   /** The evaluators' figures, with {@code extra} (the final evaluation's reference points) in the same row. */
-  private Map<String, Double> evaluate(TrainingSession session, TokenDataset data, String heldOut, long step,
-      MetricsLog metrics, EventFileWriter events, RunPictures pictures, Map<String, Double> extra) {
-    Map<String, Double> out = new LinkedHashMap<>(PeriodicEvaluation.at(step, o.config(), session, data, heldOut,
-        pictures != null ? pictures.tokenizer() : null, log));
+  private Map<String, Double> evaluate(
+      TrainingSession session,
+      TokenDataset data,
+      String heldOut,
+      long step,
+      MetricsLog metrics,
+      EventFileWriter events,
+      RunPictures pictures,
+      Map<String, Double> extra) {
+    Map<String, Double> out =
+        new LinkedHashMap<>(
+            PeriodicEvaluation.at(
+                step,
+                o.config(),
+                session,
+                data,
+                heldOut,
+                pictures != null ? pictures.tokenizer() : null,
+                log));
     if (!out.isEmpty()) {
       out.putAll(extra);
     }
@@ -386,21 +536,33 @@ public final class Trainer {
     if (stop.requested()) {
       return stop.signal();
     }
-    return "stopped with the other workers (" + session.stopVotes() + " of them got SIGINT/SIGTERM)";
+    return "stopped with the other workers ("
+        + session.stopVotes()
+        + " of them got SIGINT/SIGTERM)";
   }
 
   /** The dataset served fewer batches than its record count promised: a bug, or a shard changed mid-run. */
   static IllegalStateException endedEarly(long done, long stepsPerEpoch) {
-    return new IllegalStateException("the dataset ended an epoch after " + (done % stepsPerEpoch) + " of its "
-        + stepsPerEpoch + " batches");
+    return new IllegalStateException(
+        "the dataset ended an epoch after "
+            + (done % stepsPerEpoch)
+            + " of its "
+            + stepsPerEpoch
+            + " batches");
   }
 
   private static void checkFinite(StepMetrics m, Path lastGood) {
     for (double v : m.values().values()) {
       if (!Double.isFinite(v)) {
-        throw new TrainingStopped("non-finite loss at step " + m.step() + ": " + m.values() + "; the last good "
-            + "checkpoint is " + (lastGood != null ? lastGood : "none (no checkpoint was written yet)")
-            + ". Lower optimizer.blr or check the data.");
+        throw new TrainingStopped(
+            "non-finite loss at step "
+                + m.step()
+                + ": "
+                + m.values()
+                + "; the last good "
+                + "checkpoint is "
+                + (lastGood != null ? lastGood : "none (no checkpoint was written yet)")
+                + ". Lower optimizer.blr or check the data.");
       }
     }
   }
@@ -409,7 +571,12 @@ public final class Trainer {
     StringBuilder s = new StringBuilder();
     for (var e : values.entrySet()) {
       if (e.getKey().startsWith("loss/") || e.getKey().startsWith("classifier/")) {
-        s.append(String.format(Locale.ROOT, "%s %.4f  ", e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue()));
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "%s %.4f  ",
+                e.getKey().substring(e.getKey().indexOf('/') + 1),
+                e.getValue()));
       }
     }
     return s.toString().trim();

@@ -37,32 +37,57 @@ final class WorkerRun {
     this.stop = stop;
   }
 
-  Trainer.Outcome run(TokenDataset data, long records, long stepsPerEpoch, long totalSteps, boolean withLabels,
+  Trainer.Outcome run(
+      TokenDataset data,
+      long records,
+      long stepsPerEpoch,
+      long totalSteps,
+      boolean withLabels,
       String configJson) {
     SorcenConfig config = o.config();
-    BatchInput input = new BatchInput.FromShards(data.shards("train"), config.train.batchSize,
-        Math.min(config.train.shuffleBuffer, records), withLabels);
-    try (TrainingSession session = TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers())) {
+    BatchInput input =
+        new BatchInput.FromShards(
+            data.shards("train"),
+            config.train.batchSize,
+            Math.min(config.train.shuffleBuffer, records),
+            withLabels);
+    try (TrainingSession session =
+        TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers())) {
       session.voteStop(stop::requested);
       session.joinCluster(mustAgree(o, data, records, configJson));
       long step = session.currentStep();
-      log.printf(Locale.ROOT, "sorcen: worker %d of %d from step %d of %d (the chief, worker 0, writes the run)%n",
-          o.workers().spec().taskIndex(), o.workers().spec().size(), step, totalSteps);
+      log.printf(
+          Locale.ROOT,
+          "sorcen: worker %d of %d from step %d of %d (the chief, worker 0, writes the run)%n",
+          o.workers().spec().taskIndex(),
+          o.workers().spec().size(),
+          step,
+          totalSteps);
       if (step < totalSteps) {
-        TrainingLoop loop = new TrainingLoop(log, totalSteps, stepsPerEpoch, config.train.batchSize, stop,
-            Trainer::losses).stopWhen(session::stopAgreed);
-        step = loop.run(step, done -> {
-          session.positionFor(done, stepsPerEpoch);
-          StepMetrics m = session.step();
-          if (m == null) {
-            throw Trainer.endedEarly(done, stepsPerEpoch);
-          }
-          return m;
-        });
+        TrainingLoop loop =
+            new TrainingLoop(
+                    log, totalSteps, stepsPerEpoch, config.train.batchSize, stop, Trainer::losses)
+                .stopWhen(session::stopAgreed);
+        step =
+            loop.run(
+                step,
+                done -> {
+                  session.positionFor(done, stepsPerEpoch);
+                  StepMetrics m = session.step();
+                  if (m == null) {
+                    throw Trainer.endedEarly(done, stepsPerEpoch);
+                  }
+                  return m;
+                });
         if (step < totalSteps) {
-          log.printf(Locale.ROOT, "%nsorcen: worker %d: %s at step %d of %d; the chief writes the checkpoint. Resume "
-              + "with the same command on every worker.%n", o.workers().spec().taskIndex(),
-              Trainer.stopReason(stop, session), step, totalSteps);
+          log.printf(
+              Locale.ROOT,
+              "%nsorcen: worker %d: %s at step %d of %d; the chief writes the checkpoint. Resume "
+                  + "with the same command on every worker.%n",
+              o.workers().spec().taskIndex(),
+              Trainer.stopReason(stop, session),
+              step,
+              totalSteps);
         }
       }
       return new Trainer.Outcome(step, totalSteps, step < totalSteps, Map.of(), null, List.of());
@@ -73,14 +98,19 @@ final class WorkerRun {
    * What every worker must agree on, as digests: the cluster, the dataset and each section of the
    * config (logging and checkpoint cadence may differ; only the chief uses them).
    */
-  static List<Agreement.Item> mustAgree(Trainer.Options o, TokenDataset data, long records, String configJson) {
+  static List<Agreement.Item> mustAgree(
+      Trainer.Options o, TokenDataset data, long records, String configJson) {
     List<Agreement.Item> items = new ArrayList<>();
     items.add(new Agreement.Item("worker count", o.workers().spec().size()));
-    items.add(new Agreement.Item("--cluster list", digest(String.join(",", o.workers().spec().workers()))));
+    items.add(
+        new Agreement.Item(
+            "--cluster list", digest(String.join(",", o.workers().spec().workers()))));
     items.add(new Agreement.Item("dataset (train records)", records));
     try {
       ObjectMapper json = new ObjectMapper();
-      items.add(new Agreement.Item("dataset (manifest)", digest(json.writeValueAsString(data.manifest()))));
+      items.add(
+          new Agreement.Item(
+              "dataset (manifest)", digest(json.writeValueAsString(data.manifest()))));
       JsonNode config = json.readTree(configJson);
       for (String key : ConfigDiff.MAY_DIFFER) {
         int dot = key.indexOf('.');
@@ -94,8 +124,10 @@ final class WorkerRun {
         if (ConfigDiff.MAY_DIFFER_SECTION.startsWith(section + ".")) {
           continue; // evaluators run on the chief only
         }
-        items.add(new Agreement.Item("config section \"" + section + "\"",
-            digest(json.writeValueAsString(config.get(section)))));
+        items.add(
+            new Agreement.Item(
+                "config section \"" + section + "\"",
+                digest(json.writeValueAsString(config.get(section)))));
       }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);

@@ -13,7 +13,8 @@ public sealed interface BatchInput {
   record Fed(boolean withLabels) implements BatchInput {}
 
   /** Batches read in-graph from TFRecord shards (training runs): no per-step copy through Java. */
-  record FromShards(List<Path> shards, int batchSize, long shuffleBuffer, boolean withLabels) implements BatchInput {}
+  record FromShards(List<Path> shards, int batchSize, long shuffleBuffer, boolean withLabels)
+      implements BatchInput {}
 
   /**
    * Raw images tokenized inside every step (train.input "images", official MAGE): batches of
@@ -22,6 +23,12 @@ public sealed interface BatchInput {
    * tokenizer's initial (random) weights: for benchmarks only, where the step's time does not
    * depend on the weights' values (e.g. the official VQGAN's shapes without its checkpoint).
    */
-  record FromImages(ImageSet images, ImageTokenizer tokenizer, Path tokenizerDir, int batchSize, long seed,
-      boolean withLabels) implements BatchInput {}
+  record FromImages(
+      ImageSet images,
+      ImageTokenizer tokenizer,
+      Path tokenizerDir,
+      int batchSize,
+      long seed,
+      boolean withLabels)
+      implements BatchInput {}
 }

@@ -30,7 +30,10 @@ final class ImageBatches {
   private final Placeholder<TInt64> labels;
   private final EpochBatcher batcher;
 
-  private ImageBatches(BatchInput.FromImages input, OnlineTokens tokenizer, Placeholder<TUint8> images,
+  private ImageBatches(
+      BatchInput.FromImages input,
+      OnlineTokens tokenizer,
+      Placeholder<TUint8> images,
       Placeholder<TInt64> labels) {
     this.input = input;
     this.tokenizer = tokenizer;
@@ -42,15 +45,24 @@ final class ImageBatches {
   static ImageBatches declare(Ops tf, SorcenConfig config, BatchInput.FromImages input) {
     ImageSet set = input.images();
     if (set.channels() != input.tokenizer().channels()) {
-      throw new IllegalArgumentException("the images have " + set.channels() + " channels but the tokenizer takes "
-          + input.tokenizer().channels());
+      throw new IllegalArgumentException(
+          "the images have "
+              + set.channels()
+              + " channels but the tokenizer takes "
+              + input.tokenizer().channels());
     }
-    OnlineTokens tokenizer = OnlineTokens.declare(tf, input.tokenizer(),
-        ResizedCrop.Filter.of(config.train.cropInterpolation));
-    Placeholder<TUint8> images = tf.withName("images").placeholder(TUint8.class,
-        Placeholder.shape(Shape.of(-1, set.height(), set.width(), set.channels())));
-    Placeholder<TInt64> labels = input.withLabels()
-        ? tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1))) : null;
+    OnlineTokens tokenizer =
+        OnlineTokens.declare(
+            tf, input.tokenizer(), ResizedCrop.Filter.of(config.train.cropInterpolation));
+    Placeholder<TUint8> images =
+        tf.withName("images")
+            .placeholder(
+                TUint8.class,
+                Placeholder.shape(Shape.of(-1, set.height(), set.width(), set.channels())));
+    Placeholder<TInt64> labels =
+        input.withLabels()
+            ? tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)))
+            : null;
     return new ImageBatches(input, tokenizer, images, labels);
   }
 
@@ -78,7 +90,8 @@ final class ImageBatches {
     if (input.tokenizerDir() == null) {
       return;
     }
-    String prefix = input.tokenizerDir().resolve("variables").resolve("variables").toAbsolutePath().toString();
+    String prefix =
+        input.tokenizerDir().resolve("variables").resolve("variables").toAbsolutePath().toString();
     try (TString p = TString.scalarOf(prefix)) {
       session.runner().feed(tokenizer.prefix(), p).addTarget(tokenizer.load()).run();
     }
@@ -96,8 +109,10 @@ final class ImageBatches {
       lab[i] = set.labels()[rows[i]];
     }
     List<Tensor> owned = new ArrayList<>();
-    TUint8 t = TUint8.tensorOf(Shape.of(rows.length, set.height(), set.width(), set.channels()),
-        DataBuffers.of(px, true, false));
+    TUint8 t =
+        TUint8.tensorOf(
+            Shape.of(rows.length, set.height(), set.width(), set.channels()),
+            DataBuffers.of(px, true, false));
     owned.add(t);
     runner.feed(images, t);
     if (labels != null) {

@@ -45,7 +45,8 @@ public final class SessionInference {
   }
 
   private LayerContext context(Ops tf) {
-    return LayerContext.inference(tf, training.variables()::read, Precision.of(config.model.computeDtype));
+    return LayerContext.inference(
+        tf, training.variables()::read, Precision.of(config.model.computeDtype));
   }
 
   /** Embeddings [rows × D] of the frozen encoder (eval mode, full sequence, mean of patch positions). */
@@ -53,7 +54,9 @@ public final class SessionInference {
     int seqLen = config.model.seqLen();
     if (embedding == null) {
       Ops tf = Ops.create(graph);
-      embedTokens = tf.withName("embed_tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
+      embedTokens =
+          tf.withName("embed_tokens")
+              .placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
       embedding = SorcenForward.embedding(context(tf), config.model, embedTokens);
     }
     int rows = ids.length / seqLen;
@@ -81,21 +84,27 @@ public final class SessionInference {
     Generation g = generators.computeIfAbsent(steps, this::buildGeneration);
     try (Tensor s = Tensors.longs(seeds, seeds.length);
         Tensor t = TFloat32.scalarOf(temperature);
-        Result r = session.runner().feed(g.seeds(), s).feed(g.temperature(), t).fetch(g.tokens()).run()) {
+        Result r =
+            session.runner().feed(g.seeds(), s).feed(g.temperature(), t).fetch(g.tokens()).run()) {
       return Tensors.toLongs(r.get(0));
     }
   }
 
-  private record Generation(Placeholder<TInt64> seeds, Placeholder<TFloat32> temperature, Operand<TInt64> tokens) {}
+  private record Generation(
+      Placeholder<TInt64> seeds, Placeholder<TFloat32> temperature, Operand<TInt64> tokens) {}
 
   private Generation buildGeneration(int steps) {
     Ops tf = Ops.create(graph).withSubScope("generate_" + steps);
     Placeholder<TInt64> seeds = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
-    Placeholder<TFloat32> temperature = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Operand<TInt64> start = tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
-        tf.constant((long) config.model.maskId()));
-    Operand<TInt64> tokens = IterativeDecoder.decode(context(tf), config.model, seeds, start, temperature,
-        tf.constant(steps), steps);
+    Placeholder<TFloat32> temperature =
+        tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Operand<TInt64> start =
+        tf.fill(
+            tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
+            tf.constant((long) config.model.maskId()));
+    Operand<TInt64> tokens =
+        IterativeDecoder.decode(
+            context(tf), config.model, seeds, start, temperature, tf.constant(steps), steps);
     return new Generation(seeds, temperature, tokens);
   }
 }

@@ -15,13 +15,14 @@ public record SessionSettings(int intraOpThreads, int interOpThreads, boolean xl
   }
 
   public ConfigProto toConfigProto() {
-    OptimizerOptions.GlobalJitLevel level = xla ? OptimizerOptions.GlobalJitLevel.ON_2
-        : OptimizerOptions.GlobalJitLevel.OFF;
+    OptimizerOptions.GlobalJitLevel level =
+        xla ? OptimizerOptions.GlobalJitLevel.ON_2 : OptimizerOptions.GlobalJitLevel.OFF;
     return ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(intraOpThreads)
         .setInterOpParallelismThreads(interOpThreads)
-        .setGraphOptions(GraphOptions.newBuilder()
-            .setOptimizerOptions(OptimizerOptions.newBuilder().setGlobalJitLevel(level)))
+        .setGraphOptions(
+            GraphOptions.newBuilder()
+                .setOptimizerOptions(OptimizerOptions.newBuilder().setGlobalJitLevel(level)))
         .build();
   }
 

@@ -54,10 +54,13 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   private final Placeholder<TInt64> tokens;
   private final Placeholder<TInt64> labels;
   private final TokenPipeline pipeline;
+
   /** Raw images tokenized in the step (train.input "images"), or null. */
   private final ImageBatches images;
+
   /** The global step the next image batch is fed for ({@link #positionFor}). */
   private long imageStep;
+
   private SessionInference inference;
   private final List<String> metricNames = new ArrayList<>();
   private final List<Operand<?>> metricOps = new ArrayList<>();
@@ -67,26 +70,37 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   private final Agreement agreement;
   private final Operand<TInt64> localTokens;
   private final Watchdog watchdog;
+
   /** This worker's stop request, voted on in every step; and how many workers voted in the last step. */
   private BooleanSupplier stopRequested = () -> false;
+
   private long stopVotes;
+
   /** The epoch the dataset is positioned in; −1 before the first {@link #startEpoch}. */
   private long epoch = -1;
 
-  private TrainingSession(SorcenConfig config, BatchInput input, double stepsPerEpoch, SessionSettings settings,
+  private TrainingSession(
+      SorcenConfig config,
+      BatchInput input,
+      double stepsPerEpoch,
+      SessionSettings settings,
       Workers workers) {
     this.config = config;
     this.workers = workers;
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      CrossReplica replicas = workers == null ? CrossReplica.single()
-          : CrossReplica.worker(workers.spec().size(), workers.spec().taskIndex());
+      CrossReplica replicas =
+          workers == null
+              ? CrossReplica.single()
+              : CrossReplica.worker(workers.spec().size(), workers.spec().taskIndex());
       int seqLen = config.model.seqLen();
       Operand<TInt64> batchTokens;
       Operand<TInt64> batchLabels;
       if (input instanceof BatchInput.FromShards shards) {
-        pipeline = TokenPipeline.build(tf, shards.shards(), seqLen, shards.batchSize(), shards.shuffleBuffer());
+        pipeline =
+            TokenPipeline.build(
+                tf, shards.shards(), seqLen, shards.batchSize(), shards.shuffleBuffer());
         images = null;
         tokens = null;
         labels = null;
@@ -102,19 +116,34 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
       } else {
         pipeline = null;
         images = null;
-        tokens = tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
-        labels = input.withLabels() ? tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)))
-            : null;
+        tokens =
+            tf.withName("tokens")
+                .placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
+        labels =
+            input.withLabels()
+                ? tf.withName("labels").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)))
+                : null;
         batchTokens = tokens;
         batchLabels = labels;
       }
-      // The batch is the global one, the same on every worker; the graph computes this worker's rows.
-      training = images != null
-          ? TrainingGraph.buildOnImages(tf, config, images.tokenizer(), images.images(), batchLabels, stepsPerEpoch,
-              StepInputs.sampled(), replicas)
-          : TrainingGraph.build(tf, config, batchTokens, batchLabels, stepsPerEpoch, replicas);
-      localTokens = pipeline != null ? replicas.ownRows(tf, pipeline.tokens())
-          : images != null ? training.tokens() : null;
+      // The batch is the global one, the same on every worker; the graph computes this worker's
+      // rows.
+      training =
+          images != null
+              ? TrainingGraph.buildOnImages(
+                  tf,
+                  config,
+                  images.tokenizer(),
+                  images.images(),
+                  batchLabels,
+                  stepsPerEpoch,
+                  StepInputs.sampled(),
+                  replicas)
+              : TrainingGraph.build(tf, config, batchTokens, batchLabels, stepsPerEpoch, replicas);
+      localTokens =
+          pipeline != null
+              ? replicas.ownRows(tf, pipeline.tokens())
+              : images != null ? training.tokens() : null;
       syncFromChief = workers != null ? StateSync.build(tf, replicas, training.variables()) : null;
       agreement = workers != null ? Agreement.build(tf, replicas) : null;
       training.forward().scalars().forEach((name, op) -> addMetric(name, op));
@@ -147,13 +176,14 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
    * @param withLabels whether batches come with class labels (feeds the online classifier)
    * @param stepsPerEpoch optimizer steps per epoch of the data, for the epoch-based schedules
    */
-  public static TrainingSession create(SorcenConfig config, boolean withLabels, double stepsPerEpoch,
-      SessionSettings settings) {
-    return new TrainingSession(config.validated(), new BatchInput.Fed(withLabels), stepsPerEpoch, settings, null);
+  public static TrainingSession create(
+      SorcenConfig config, boolean withLabels, double stepsPerEpoch, SessionSettings settings) {
+    return new TrainingSession(
+        config.validated(), new BatchInput.Fed(withLabels), stepsPerEpoch, settings, null);
   }
 
-  public static TrainingSession create(SorcenConfig config, BatchInput input, double stepsPerEpoch,
-      SessionSettings settings) {
+  public static TrainingSession create(
+      SorcenConfig config, BatchInput input, double stepsPerEpoch, SessionSettings settings) {
     return new TrainingSession(config.validated(), input, stepsPerEpoch, settings, null);
   }
 
@@ -162,8 +192,12 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
    * same graph, feeds or reads the same global batches and must run every step; its server starts
    * here and lives until the JVM exits.
    */
-  public static TrainingSession create(SorcenConfig config, BatchInput input, double stepsPerEpoch,
-      SessionSettings settings, Workers workers) {
+  public static TrainingSession create(
+      SorcenConfig config,
+      BatchInput input,
+      double stepsPerEpoch,
+      SessionSettings settings,
+      Workers workers) {
     return new TrainingSession(config.validated(), input, stepsPerEpoch, settings, workers);
   }
 
@@ -176,11 +210,14 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
       Peers.awaitChief(workers.spec(), workers.timeoutSeconds());
     }
     try {
-      guarded("start-up", true, () -> {
-        agreement.check(session, mustAgree);
-        session.runner().addTarget(syncFromChief).run();
-        return null;
-      });
+      guarded(
+          "start-up",
+          true,
+          () -> {
+            agreement.check(session, mustAgree);
+            session.runner().addTarget(syncFromChief).run();
+            return null;
+          });
     } catch (TensorFlowException e) {
       throw lost(e, true);
     }
@@ -285,11 +322,13 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     if ((pipeline == null && images == null) || training.forward().echoTokens() == null) {
       throw new IllegalStateException("echo snapshots need a dataset- or image-fed Sorcen session");
     }
-    Session.Runner runner = session.runner().fetch(localTokens).fetch(training.forward().echoTokens());
+    Session.Runner runner =
+        session.runner().fetch(localTokens).fetch(training.forward().echoTokens());
     metricOps.forEach(runner::fetch);
     List<Tensor> fed = images != null ? images.feed(runner, imageStep) : List.of();
     try (TFloat32 vote = voteFeed(runner);
-        Result r = guarded("step with echo", false, () -> runner.addTarget(training.trainOp()).run())) {
+        Result r =
+            guarded("step with echo", false, () -> runner.addTarget(training.trainOp()).run())) {
       readVotes(r);
       return new EchoSnapshot(metrics(r, 2), Tensors.toLongs(r.get(0)), Tensors.toLongs(r.get(1)));
     } catch (TFOutOfRangeException endOfEpoch) {
@@ -360,7 +399,9 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     Map<String, Double> values = new LinkedHashMap<>();
     for (int i = 0; i < metricNames.size(); i++) {
       Tensor v = r.get(offset + i);
-      values.put(metricNames.get(i), v instanceof TInt64 s ? (double) s.getLong() : (double) Tensors.scalar(v));
+      values.put(
+          metricNames.get(i),
+          v instanceof TInt64 s ? (double) s.getLong() : (double) Tensors.scalar(v));
     }
     return new StepMetrics(values.get("step").longValue(), values);
   }
@@ -380,21 +421,33 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
     ModelConfig m = config.model;
     int seqLen = m.seqLen();
     if (ids.length == 0 || ids.length % seqLen != 0) {
-      throw new IllegalArgumentException("a batch holds B rows of L = " + seqLen + " ids; got " + ids.length + " ids");
+      throw new IllegalArgumentException(
+          "a batch holds B rows of L = " + seqLen + " ids; got " + ids.length + " ids");
     }
     int batch = ids.length / seqLen;
     if (batch < 2) {
-      throw new IllegalArgumentException("a training batch needs at least 2 rows (BatchNorm, contrast); got 1");
+      throw new IllegalArgumentException(
+          "a training batch needs at least 2 rows (BatchNorm, contrast); got 1");
     }
     for (int k = 0; k < ids.length; k++) {
       if (ids[k] < 0 || ids[k] >= m.codebookSize) {
-        throw new IllegalArgumentException("token id " + ids[k] + " at row " + k / seqLen + ", position " + k % seqLen
-            + " is outside [0, " + m.codebookSize + ")");
+        throw new IllegalArgumentException(
+            "token id "
+                + ids[k]
+                + " at row "
+                + k / seqLen
+                + ", position "
+                + k % seqLen
+                + " is outside [0, "
+                + m.codebookSize
+                + ")");
       }
     }
     if ((labels != null) != (classLabels != null)) {
-      throw new IllegalArgumentException(labels != null ? "this session was built with labels: pass them"
-          : "this session was built without labels: pass null");
+      throw new IllegalArgumentException(
+          labels != null
+              ? "this session was built with labels: pass them"
+              : "this session was built without labels: pass null");
     }
     if (classLabels != null) {
       if (classLabels.length != batch) {
@@ -402,8 +455,14 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
       }
       for (int i = 0; i < batch; i++) {
         if (classLabels[i] < -1 || classLabels[i] >= m.numClasses) {
-          throw new IllegalArgumentException("label " + classLabels[i] + " of row " + i + " is outside [-1, "
-              + m.numClasses + ")");
+          throw new IllegalArgumentException(
+              "label "
+                  + classLabels[i]
+                  + " of row "
+                  + i
+                  + " is outside [-1, "
+                  + m.numClasses
+                  + ")");
         }
       }
     }
@@ -426,8 +485,9 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   /** Fills the model variables from an official state_dict (weights only; optimizer state stays fresh). */
   public void loadOfficialWeights(NamedTensors file) {
     List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(training.variables(), file);
-    VariableFeeds feeds = VariableFeeds.build(Ops.create(graph),
-        plan.stream().map(OfficialStateDict.Assignment::variable).toList());
+    VariableFeeds feeds =
+        VariableFeeds.build(
+            Ops.create(graph), plan.stream().map(OfficialStateDict.Assignment::variable).toList());
     WeightLoading.load(session, feeds, plan, file);
   }
 
@@ -440,7 +500,8 @@ public final class TrainingSession implements AutoCloseable, Checkpointable {
   public void restore(Path prefix) {
     session.restore(prefix.toString());
     if (images != null) {
-      images.loadTokenizer(session); // not in the run's checkpoints: restored from the tokenizer itself
+      images.loadTokenizer(
+          session); // not in the run's checkpoints: restored from the tokenizer itself
     }
   }
 

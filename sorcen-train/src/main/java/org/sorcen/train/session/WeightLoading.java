@@ -3,8 +3,8 @@ package org.sorcen.train.session;
 import java.util.ArrayList;
 import java.util.List;
 import org.sorcen.graph.nn.VariableFeeds;
-import org.sorcen.graph.weights.OfficialStateDict;
 import org.sorcen.graph.weights.NamedTensors;
+import org.sorcen.graph.weights.OfficialStateDict;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 
@@ -13,7 +13,10 @@ public final class WeightLoading {
   private WeightLoading() {}
 
   /** Runs the feeds' load op once with every planned tensor; checks shapes before touching TF. */
-  public static void load(Session session, VariableFeeds feeds, List<OfficialStateDict.Assignment> plan,
+  public static void load(
+      Session session,
+      VariableFeeds feeds,
+      List<OfficialStateDict.Assignment> plan,
       NamedTensors file) {
     List<Tensor> owned = new ArrayList<>();
     try {

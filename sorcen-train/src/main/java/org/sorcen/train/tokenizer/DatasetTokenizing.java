@@ -23,7 +23,12 @@ public final class DatasetTokenizing {
   static final int CHUNK = 5_000;
 
   /** What to tokenize: {@code heldOut} moves the last N images into 'test' when the source has none. */
-  public record Request(Path tokenizer, Path images, List<String> classNames, int heldOut, Path out,
+  public record Request(
+      Path tokenizer,
+      Path images,
+      List<String> classNames,
+      int heldOut,
+      Path out,
       boolean overwrite) {}
 
   private DatasetTokenizing() {}
@@ -49,17 +54,40 @@ public final class DatasetTokenizing {
           System.arraycopy(chunk, 0, ids, from * seqLen, chunk.length);
           done += to - from;
           double s = (System.nanoTime() - start) / 1e9;
-          log.printf(Locale.ROOT, "tokenize: %s %d/%d images, %.0f images/s%n", e.getKey(), done, total, done / s);
+          log.printf(
+              Locale.ROOT,
+              "tokenize: %s %d/%d images, %.0f images/s%n",
+              e.getKey(),
+              done,
+              total,
+              done / s);
         }
-        rows.add(new TokenDatasetWriter.SplitRows(e.getKey(), new TokenArrays(set.count(), seqLen, ids, set.labels(),
-            set.classNames())));
+        rows.add(
+            new TokenDatasetWriter.SplitRows(
+                e.getKey(),
+                new TokenArrays(set.count(), seqLen, ids, set.labels(), set.classNames())));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      DatasetManifest m = TokenDatasetWriter.write(r.out(), tok.spec().grid(), tok.spec().codebookSize(), names,
-          tok.fingerprint(), rows,
-          SourceImages.describe(r.out(), r.images(), r.heldOut()), r.overwrite());
-      log.printf(Locale.ROOT, "tokenize: wrote %s: %d records %s, %dx%d grid, C = %d; %.0f images/s%n", r.out(),
-          m.records(), m.splits.keySet(), m.grid, m.grid, m.codebookSize, total / seconds);
+      DatasetManifest m =
+          TokenDatasetWriter.write(
+              r.out(),
+              tok.spec().grid(),
+              tok.spec().codebookSize(),
+              names,
+              tok.fingerprint(),
+              rows,
+              SourceImages.describe(r.out(), r.images(), r.heldOut()),
+              r.overwrite());
+      log.printf(
+          Locale.ROOT,
+          "tokenize: wrote %s: %d records %s, %dx%d grid, C = %d; %.0f images/s%n",
+          r.out(),
+          m.records(),
+          m.splits.keySet(),
+          m.grid,
+          m.grid,
+          m.codebookSize,
+          total / seconds);
       return m;
     }
   }

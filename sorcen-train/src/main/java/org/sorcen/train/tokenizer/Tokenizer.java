@@ -54,10 +54,17 @@ public final class Tokenizer implements AutoCloseable {
     String fingerprint = root.path("fingerprint_sha256").asText();
     String actual = TokenizerExport.fingerprint(dir);
     if (!actual.equals(fingerprint)) {
-      throw new DataException(dir + ": variables have SHA-256 " + actual + " but " + TokenizerExport.METADATA
-          + " records " + fingerprint);
+      throw new DataException(
+          dir
+              + ": variables have SHA-256 "
+              + actual
+              + " but "
+              + TokenizerExport.METADATA
+              + " records "
+              + fingerprint);
     }
-    return new Tokenizer(SavedModelBundle.load(dir.toString(), SavedModelWriter.TAG), spec, fingerprint);
+    return new Tokenizer(
+        SavedModelBundle.load(dir.toString(), SavedModelWriter.TAG), spec, fingerprint);
   }
 
   /** The kind and config of the tokenizer SavedModel {@code dir}, without loading it. */
@@ -70,14 +77,17 @@ public final class Tokenizer implements AutoCloseable {
     if (config == null) {
       throw new DataException(dir.resolve(TokenizerExport.METADATA) + " has no config");
     }
-    return ImageTokenizers.parse(root.path("kind").asText(null), config.toString(),
+    return ImageTokenizers.parse(
+        root.path("kind").asText(null),
+        config.toString(),
         dir.resolve(TokenizerExport.METADATA).toString());
   }
 
   private static JsonNode metadata(Path dir) {
     Path meta = dir.resolve(TokenizerExport.METADATA);
     if (!Files.isRegularFile(meta)) {
-      throw new DataException(dir + " is not a tokenizer SavedModel: " + TokenizerExport.METADATA + " is missing");
+      throw new DataException(
+          dir + " is not a tokenizer SavedModel: " + TokenizerExport.METADATA + " is missing");
     }
     try {
       return new ObjectMapper().readTree(meta.toFile());
@@ -88,10 +98,22 @@ public final class Tokenizer implements AutoCloseable {
 
   /** Ids of every image, row-major: image i's G·G ids start at i·G·G. */
   public long[] encode(ImageSet images) {
-    if (images.height() != spec.inputHeight() || images.width() != spec.inputWidth()
+    if (images.height() != spec.inputHeight()
+        || images.width() != spec.inputWidth()
         || images.channels() != spec.channels()) {
-      throw new DataException("images are " + images.height() + "x" + images.width() + "x" + images.channels()
-          + " but the tokenizer takes " + spec.inputHeight() + "x" + spec.inputWidth() + "x" + spec.channels());
+      throw new DataException(
+          "images are "
+              + images.height()
+              + "x"
+              + images.width()
+              + "x"
+              + images.channels()
+              + " but the tokenizer takes "
+              + spec.inputHeight()
+              + "x"
+              + spec.inputWidth()
+              + "x"
+              + spec.channels());
     }
     int size = images.imageSize();
     int seqLen = spec.seqLen();
@@ -100,11 +122,14 @@ public final class Tokenizer implements AutoCloseable {
       int n = Math.min(BATCH, images.count() - from);
       byte[] chunk = new byte[n * size];
       System.arraycopy(images.pixels(), from * size, chunk, 0, chunk.length);
-      try (Tensor in = TUint8.tensorOf(Shape.of(n, spec.inputHeight(), spec.inputWidth(), spec.channels()),
-          DataBuffers.of(chunk, true, false));
+      try (Tensor in =
+              TUint8.tensorOf(
+                  Shape.of(n, spec.inputHeight(), spec.inputWidth(), spec.channels()),
+                  DataBuffers.of(chunk, true, false));
           Result r = encode.call(Map.of("images", in))) {
-        ((TInt64) r.get("ids").get()).copyTo(DataBuffers.of(ids, false, false).slice((long) from * seqLen,
-            (long) n * seqLen));
+        ((TInt64) r.get("ids").get())
+            .copyTo(
+                DataBuffers.of(ids, false, false).slice((long) from * seqLen, (long) n * seqLen));
       }
     }
     return ids;
@@ -114,12 +139,19 @@ public final class Tokenizer implements AutoCloseable {
   public byte[] decode(long[] ids, int count) {
     int seqLen = spec.seqLen();
     if (ids.length != (long) count * seqLen) {
-      throw new IllegalArgumentException(ids.length + " ids are not " + count + " rows of " + seqLen);
+      throw new IllegalArgumentException(
+          ids.length + " ids are not " + count + " rows of " + seqLen);
     }
     for (int k = 0; k < ids.length; k++) {
       if (ids[k] < 0 || ids[k] >= spec.codebookSize()) {
-        throw new IllegalArgumentException("id " + ids[k] + " at row " + k / seqLen + " is outside [0, "
-            + spec.codebookSize() + ")");
+        throw new IllegalArgumentException(
+            "id "
+                + ids[k]
+                + " at row "
+                + k / seqLen
+                + " is outside [0, "
+                + spec.codebookSize()
+                + ")");
       }
     }
     int size = spec.outputSize() * spec.outputSize() * spec.channels();
@@ -130,8 +162,8 @@ public final class Tokenizer implements AutoCloseable {
       System.arraycopy(ids, from * seqLen, chunk, 0, chunk.length);
       try (Tensor in = TInt64.tensorOf(Shape.of(n, seqLen), DataBuffers.of(chunk, true, false));
           Result r = decode.call(Map.of("ids", in))) {
-        ((TUint8) r.get("images").get()).copyTo(DataBuffers.of(out, false, false).slice((long) from * size,
-            (long) n * size));
+        ((TUint8) r.get("images").get())
+            .copyTo(DataBuffers.of(out, false, false).slice((long) from * size, (long) n * size));
       }
     }
     return out;
@@ -150,7 +182,8 @@ public final class Tokenizer implements AutoCloseable {
     if (spec instanceof VqTokenizer vq) {
       return vq.config();
     }
-    throw new DataException("this needs a tokenizer trained by tokenizer-train; " + spec.kind() + " is not one");
+    throw new DataException(
+        "this needs a tokenizer trained by tokenizer-train; " + spec.kind() + " is not one");
   }
 
   @Override

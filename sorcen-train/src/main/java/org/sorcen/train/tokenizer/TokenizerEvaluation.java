@@ -8,8 +8,13 @@ import org.sorcen.train.data.ImageSet;
  * (what users get): mean per-image PSNR on the padded S×S image (pixels in [0, 1], padding
  * included), the share of the codebook used at least once, and encode/decode throughput.
  */
-public record TokenizerEvaluation(double meanPsnr, int codesUsed, int codebookSize, double encodeImagesPerSecond,
-    double decodeImagesPerSecond, ImageSet reconstructions) {
+public record TokenizerEvaluation(
+    double meanPsnr,
+    int codesUsed,
+    int codebookSize,
+    double encodeImagesPerSecond,
+    double decodeImagesPerSecond,
+    ImageSet reconstructions) {
 
   /** PSNR of an exact reconstruction is infinite; it is reported as this cap instead. */
   public static final double PSNR_CAP = 100;
@@ -33,14 +38,26 @@ public record TokenizerEvaluation(double meanPsnr, int codesUsed, int codebookSi
         used++;
       }
     }
-    ImageSet recon = new ImageSet(images.count(), cfg.imageSize, cfg.imageSize, cfg.channels, decoded,
-        images.labels(), images.classNames());
+    ImageSet recon =
+        new ImageSet(
+            images.count(),
+            cfg.imageSize,
+            cfg.imageSize,
+            cfg.channels,
+            decoded,
+            images.labels(),
+            images.classNames());
     double sum = 0;
     for (int i = 0; i < images.count(); i++) {
       sum += psnr(cfg, images, recon, i);
     }
-    return new TokenizerEvaluation(sum / images.count(), used, cfg.codebookSize, images.count() / ((t1 - t0) / 1e9),
-        images.count() / ((t2 - t1) / 1e9), recon);
+    return new TokenizerEvaluation(
+        sum / images.count(),
+        used,
+        cfg.codebookSize,
+        images.count() / ((t1 - t0) / 1e9),
+        images.count() / ((t2 - t1) / 1e9),
+        recon);
   }
 
   /** 10·log10(1/MSE) of image i against its reconstruction, the original zero-padded to S×S, centred. */

@@ -19,8 +19,18 @@ public final class TokenizerImages {
   public static final String TRAIN = "train";
   public static final String TEST = "t10k";
 
-  static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
-      "Shirt", "Sneaker", "Bag", "Ankle boot");
+  static final List<String> CLASSES =
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
 
   private TokenizerImages() {}
 
@@ -28,14 +38,16 @@ public final class TokenizerImages {
   public static ImageSet read(Path dir, String split) {
     Path images = find(dir, split + "-images-idx3-ubyte");
     Path labels = find(dir, split + "-labels-idx1-ubyte");
-    try (DataInputStream in = open(images); DataInputStream lin = open(labels)) {
+    try (DataInputStream in = open(images);
+        DataInputStream lin = open(labels)) {
       expectMagic(in, 0x803, images);
       int n = in.readInt();
       int h = in.readInt();
       int w = in.readInt();
       byte[] pixels = in.readNBytes(Math.multiplyExact(n, h * w));
       if (pixels.length != n * h * w) {
-        throw new DataException(images + ": truncated, " + pixels.length + " of " + (n * h * w) + " pixel bytes");
+        throw new DataException(
+            images + ": truncated, " + pixels.length + " of " + (n * h * w) + " pixel bytes");
       }
       expectMagic(lin, 0x801, labels);
       int nl = lin.readInt();
@@ -62,18 +74,21 @@ public final class TokenizerImages {
         return p;
       }
     }
-    throw new DataException(dir + ": no " + base + "[.gz] (expected the IDX files of MNIST or Fashion-MNIST)");
+    throw new DataException(
+        dir + ": no " + base + "[.gz] (expected the IDX files of MNIST or Fashion-MNIST)");
   }
 
   private static DataInputStream open(Path p) throws IOException {
     InputStream raw = Files.newInputStream(p);
-    return new DataInputStream(p.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw);
+    return new DataInputStream(
+        p.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw);
   }
 
   private static void expectMagic(DataInputStream in, int magic, Path p) throws IOException {
     int m = in.readInt();
     if (m != magic) {
-      throw new DataException(p + ": magic 0x" + Integer.toHexString(m) + ", expected 0x" + Integer.toHexString(magic));
+      throw new DataException(
+          p + ": magic 0x" + Integer.toHexString(m) + ", expected 0x" + Integer.toHexString(magic));
     }
   }
 }

@@ -30,7 +30,8 @@ public final class TokenizerTrainer {
    * What a run did: the step it reached, the wall time of this process's steps, its images/s, the
    * last checkpoint, and whether a stop request ended it before its last step.
    */
-  public record Summary(long steps, double seconds, double imagesPerSecond, Path checkpoint, boolean interrupted) {}
+  public record Summary(
+      long steps, double seconds, double imagesPerSecond, Path checkpoint, boolean interrupted) {}
 
   /** The metrics log a resumable run keeps next to its checkpoints. */
   public static final String METRICS = "metrics.jsonl";
@@ -51,16 +52,24 @@ public final class TokenizerTrainer {
    * @param maxSteps stop after this many steps (the schedule still spans the whole run), or 0 for all;
    *     for measuring throughput before a long run
    */
-  public static Summary train(TokenizerConfig cfg, ImageSet data, Path checkpoint, SessionSettings settings,
-      long maxSteps, PrintStream log) {
+  public static Summary train(
+      TokenizerConfig cfg,
+      ImageSet data,
+      Path checkpoint,
+      SessionSettings settings,
+      long maxSteps,
+      PrintStream log) {
     long perEpoch = checkData(cfg, data);
     long steps = steps(cfg, data, maxSteps);
     try (TokenizerTrainingSession session = new TokenizerTrainingSession(cfg, perEpoch, settings)) {
       long start = System.nanoTime();
-      long reached = loop(cfg, data, session, log, steps, new StopRequest()).run(0, stepper(cfg, data, session));
+      long reached =
+          loop(cfg, data, session, log, steps, new StopRequest())
+              .run(0, stepper(cfg, data, session));
       double seconds = (System.nanoTime() - start) / 1e9;
       session.save(checkpoint);
-      return new Summary(reached, seconds, reached * cfg.train.batchSize / seconds, checkpoint, false);
+      return new Summary(
+          reached, seconds, reached * cfg.train.batchSize / seconds, checkpoint, false);
     }
   }
 
@@ -71,8 +80,14 @@ public final class TokenizerTrainer {
    * same batches, hence the same losses, as an uninterrupted run. A checkpoint trained with another
    * config is refused ({@link Resume}) before anything is written.
    */
-  public static Summary resumable(TokenizerConfig cfg, ImageSet data, Path dir, SessionSettings settings,
-      long maxSteps, PrintStream log, StopRequest stop) {
+  public static Summary resumable(
+      TokenizerConfig cfg,
+      ImageSet data,
+      Path dir,
+      SessionSettings settings,
+      long maxSteps,
+      PrintStream log,
+      StopRequest stop) {
     long perEpoch = checkData(cfg, data);
     long steps = steps(cfg, data, maxSteps);
     String json = ConfigLoader.toJson(cfg);
@@ -80,11 +95,14 @@ public final class TokenizerTrainer {
     Resume resume = new Resume(checkpoints, null, null, "use another --out");
     resume.source(json, perEpoch, false, note -> {});
     try (DirectoryLock lock = DirectoryLock.acquire(dir, "sorcen tokenizer-train")) {
-      Path from = resume.source(json, perEpoch, true, note -> log.println("tokenizer-train: " + note));
+      Path from =
+          resume.source(json, perEpoch, true, note -> log.println("tokenizer-train: " + note));
       long step = from != null ? Checkpoints.readSidecar(from).step() : 0;
-      try (TokenizerTrainingSession session = new TokenizerTrainingSession(cfg, perEpoch, settings);
+      try (TokenizerTrainingSession session =
+              new TokenizerTrainingSession(cfg, perEpoch, settings);
           MetricsLog metrics = new MetricsLog(dir.resolve(METRICS), step)) {
-        Checkpointer checkpointer = new Checkpointer(checkpoints, session, perEpoch, cfg.train.seed, json);
+        Checkpointer checkpointer =
+            new Checkpointer(checkpoints, session, perEpoch, cfg.train.seed, json);
         if (from != null) {
           checkpointer.restore(from);
           log.printf("tokenizer-train: resuming from %s (step %d)%n", from, step);
@@ -95,16 +113,24 @@ public final class TokenizerTrainer {
         long start = System.nanoTime();
         long first = step;
         Path[] last = {from};
-        long reached = loop(cfg, data, session, log, steps, stop)
-            .onLog(Cadence.steps(cfg.train.logEverySteps).orAt(steps), (at, values) -> metrics.append("train", at,
-                values))
-            .onCheckpoint(Cadence.minutes(cfg.train.checkpointEveryMinutes)
-                .or(Cadence.steps(cfg.train.checkpointEverySteps)).before(steps), (at, values) -> last[0] =
-                checkpointer.save(at))
-            .run(step, stepper(cfg, data, session));
+        long reached =
+            loop(cfg, data, session, log, steps, stop)
+                .onLog(
+                    Cadence.steps(cfg.train.logEverySteps).orAt(steps),
+                    (at, values) -> metrics.append("train", at, values))
+                .onCheckpoint(
+                    Cadence.minutes(cfg.train.checkpointEveryMinutes)
+                        .or(Cadence.steps(cfg.train.checkpointEverySteps))
+                        .before(steps),
+                    (at, values) -> last[0] = checkpointer.save(at))
+                .run(step, stepper(cfg, data, session));
         double seconds = (System.nanoTime() - start) / 1e9;
         last[0] = checkpointer.save(reached);
-        return new Summary(reached, seconds, (reached - first) * cfg.train.batchSize / seconds, last[0],
+        return new Summary(
+            reached,
+            seconds,
+            (reached - first) * cfg.train.batchSize / seconds,
+            last[0],
             reached < steps);
       }
     }
@@ -114,7 +140,8 @@ public final class TokenizerTrainer {
     checkShape(cfg, data);
     long perEpoch = stepsPerEpoch(cfg, data);
     if (perEpoch < 1) {
-      throw new DataException(data.count() + " images are fewer than one batch of " + cfg.train.batchSize);
+      throw new DataException(
+          data.count() + " images are fewer than one batch of " + cfg.train.batchSize);
     }
     return perEpoch;
   }
@@ -124,14 +151,21 @@ public final class TokenizerTrainer {
     return maxSteps > 0 ? Math.min(maxSteps, total) : total;
   }
 
-  private static TrainingLoop loop(TokenizerConfig cfg, ImageSet data, TokenizerTrainingSession session,
-      PrintStream log, long steps, StopRequest stop) {
-    return new TrainingLoop(log, steps, stepsPerEpoch(cfg, data), cfg.train.batchSize, stop, m -> describe(cfg, m))
+  private static TrainingLoop loop(
+      TokenizerConfig cfg,
+      ImageSet data,
+      TokenizerTrainingSession session,
+      PrintStream log,
+      long steps,
+      StopRequest stop) {
+    return new TrainingLoop(
+            log, steps, stepsPerEpoch(cfg, data), cfg.train.batchSize, stop, m -> describe(cfg, m))
         .onLog(Cadence.steps(cfg.train.logEverySteps).orAt(steps), (at, values) -> {});
   }
 
   /** Each step's batch: the rows the seeded epoch order gives that step, copied into one buffer. */
-  private static TrainingLoop.Stepper stepper(TokenizerConfig cfg, ImageSet data, TokenizerTrainingSession session) {
+  private static TrainingLoop.Stepper stepper(
+      TokenizerConfig cfg, ImageSet data, TokenizerTrainingSession session) {
     EpochBatcher batcher = new EpochBatcher(data.count(), cfg.train.batchSize, cfg.train.seed);
     int size = data.imageSize();
     byte[] buffer = new byte[cfg.train.batchSize * size];
@@ -145,18 +179,39 @@ public final class TokenizerTrainer {
   }
 
   static void checkShape(TokenizerConfig cfg, ImageSet data) {
-    if (data.height() != cfg.inputHeight || data.width() != cfg.inputWidth || data.channels() != cfg.channels) {
-      throw new DataException("images are " + data.height() + "x" + data.width() + "x" + data.channels()
-          + " but the config expects input_height x input_width x channels = " + cfg.inputHeight + "x"
-          + cfg.inputWidth + "x" + cfg.channels);
+    if (data.height() != cfg.inputHeight
+        || data.width() != cfg.inputWidth
+        || data.channels() != cfg.channels) {
+      throw new DataException(
+          "images are "
+              + data.height()
+              + "x"
+              + data.width()
+              + "x"
+              + data.channels()
+              + " but the config expects input_height x input_width x channels = "
+              + cfg.inputHeight
+              + "x"
+              + cfg.inputWidth
+              + "x"
+              + cfg.channels);
     }
   }
 
   private static String describe(TokenizerConfig cfg, Map<String, Double> m) {
     double used = m.get("codes_used");
-    return String.format(Locale.ROOT, "loss %.5f rec %.5f commit %.5f psnr %.2f dB codes/batch %.0f/%d "
-        + "(%.1f%%) restarted %.0f lr %.2e", m.get("loss"), m.get("reconstruction"), m.get("commitment"),
-        m.get("psnr"), used, cfg.codebookSize, 100 * used / cfg.codebookSize, m.get("codes_restarted"),
+    return String.format(
+        Locale.ROOT,
+        "loss %.5f rec %.5f commit %.5f psnr %.2f dB codes/batch %.0f/%d "
+            + "(%.1f%%) restarted %.0f lr %.2e",
+        m.get("loss"),
+        m.get("reconstruction"),
+        m.get("commitment"),
+        m.get("psnr"),
+        used,
+        cfg.codebookSize,
+        100 * used / cfg.codebookSize,
+        m.get("codes_restarted"),
         m.get("lr"));
   }
 }

@@ -35,18 +35,30 @@ public final class TokenizerTrainingSession implements AutoCloseable, Checkpoint
   private final List<String> names = new ArrayList<>();
   private final List<Operand<?>> fetches = new ArrayList<>();
 
-  public TokenizerTrainingSession(TokenizerConfig config, double stepsPerEpoch, SessionSettings settings) {
+  public TokenizerTrainingSession(
+      TokenizerConfig config, double stepsPerEpoch, SessionSettings settings) {
     this.config = config.validated();
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      images = tf.withName("images").placeholder(TUint8.class, Placeholder.shape(
-          Shape.of(config.train.batchSize, config.inputHeight, config.inputWidth, config.channels)));
+      images =
+          tf.withName("images")
+              .placeholder(
+                  TUint8.class,
+                  Placeholder.shape(
+                      Shape.of(
+                          config.train.batchSize,
+                          config.inputHeight,
+                          config.inputWidth,
+                          config.channels)));
       training = TokenizerTrainingGraph.build(tf, config, images, stepsPerEpoch);
-      training.metrics().forEach((name, op) -> {
-        names.add(name);
-        fetches.add(op);
-      });
+      training
+          .metrics()
+          .forEach(
+              (name, op) -> {
+                names.add(name);
+                fetches.add(op);
+              });
       session = new Session(graph, settings.toConfigProto());
       session.initialize();
     } catch (RuntimeException e) {
@@ -57,9 +69,11 @@ public final class TokenizerTrainingSession implements AutoCloseable, Checkpoint
 
   /** One update on {@code batch} (batch_size images, uint8 N×H×W×C); returns the step's metrics. */
   public Map<String, Double> step(byte[] batch) {
-    long expected = (long) config.train.batchSize * config.inputHeight * config.inputWidth * config.channels;
+    long expected =
+        (long) config.train.batchSize * config.inputHeight * config.inputWidth * config.channels;
     if (batch.length != expected) {
-      throw new IllegalArgumentException("a training batch holds " + expected + " bytes, got " + batch.length);
+      throw new IllegalArgumentException(
+          "a training batch holds " + expected + " bytes, got " + batch.length);
     }
     Map<String, Double> out = new LinkedHashMap<>();
     try (Tensor t = TUint8.tensorOf(images.shape(), DataBuffers.of(batch, true, false))) {
@@ -68,7 +82,9 @@ public final class TokenizerTrainingSession implements AutoCloseable, Checkpoint
       try (Result r = runner.addTarget(training.trainOp()).run()) {
         for (int i = 0; i < names.size(); i++) {
           Tensor v = r.get(i);
-          out.put(names.get(i), v instanceof TInt64 l ? (double) l.getLong() : (double) Tensors.scalar(v));
+          out.put(
+              names.get(i),
+              v instanceof TInt64 l ? (double) l.getLong() : (double) Tensors.scalar(v));
         }
       }
     }

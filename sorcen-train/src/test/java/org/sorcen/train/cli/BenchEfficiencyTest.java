@@ -25,20 +25,25 @@ import picocli.CommandLine;
  */
 class BenchEfficiencyTest {
   /** Fits the embedded tokenizer (8×8 ids of 512 codes) at width 16. */
-  static final String FITS_EMBEDDED = """
+  static final String FITS_EMBEDDED =
+      """
       {"name": "eff-tiny", "method": "sorcen",
        "model": {"grid": 8, "codebook_size": 512, "embed_dim": 16, "depth": 1, "num_heads": 2,
                  "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 32,
                  "projector_dim": 16, "predictor_hidden_dim": 32, "classifier_hidden_dim": 16, "num_classes": 10},
        "train": {"batch_size": 8}}
       """;
+
   /** 4×4 ids of 64 codes from 8×8 RGB images. */
-  static final String TINY_VQGAN = """
+  static final String TINY_VQGAN =
+      """
       {"embed_dim": 8, "n_embed": 64,
        "ddconfig": {"double_z": false, "z_channels": 8, "resolution": 8, "in_channels": 3, "out_ch": 3, "ch": 32,
                     "ch_mult": [2, 1], "num_res_blocks": 1, "attn_resolutions": [4], "dropout": 0.0}}
       """;
-  static final String FITS_VQGAN = """
+
+  static final String FITS_VQGAN =
+      """
       {"name": "eff-vqgan", "method": "sorcen",
        "model": {"grid": 4, "codebook_size": 64, "embed_dim": 16, "depth": 1, "num_heads": 2,
                  "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 32,
@@ -55,8 +60,12 @@ class BenchEfficiencyTest {
     try {
       CommandLine cmd = SorcenCli.commandLine();
       cmd.setErr(new PrintWriter(err, true));
-      int code = cmd.execute(Stream.concat(Stream.of("bench", "--efficiency",
-          "--warmup", "1", "--steps", "1"), Arrays.stream(args)).toArray(String[]::new));
+      int code =
+          cmd.execute(
+              Stream.concat(
+                      Stream.of("bench", "--efficiency", "--warmup", "1", "--steps", "1"),
+                      Arrays.stream(args))
+                  .toArray(String[]::new));
       return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString());
     } finally {
       System.setOut(old);
@@ -68,7 +77,9 @@ class BenchEfficiencyTest {
     assertEquals(0, r.code(), r.err() + r.out());
     List<String> rows = r.out().lines().filter(l -> l.startsWith(config + " ")).toList();
     assertEquals(3, rows.size(), r.out());
-    assertTrue(r.out().lines().anyMatch(l -> l.matches("config\\s+batch\\s+xla\\s+ms/step\\s.*")), r.out());
+    assertTrue(
+        r.out().lines().anyMatch(l -> l.matches("config\\s+batch\\s+xla\\s+ms/step\\s.*")),
+        r.out());
     for (String row : rows) {
       String[] f = row.trim().split("\\s+");
       assertEquals(String.valueOf(batch), f[1], row);
@@ -78,29 +89,53 @@ class BenchEfficiencyTest {
     assertTrue(rows.get(0).contains("sorcen  tokens (precomputed)"), rows.get(0));
     assertTrue(rows.get(1).contains("mage    tokens (precomputed; ablation)"), rows.get(1));
     assertTrue(rows.get(2).contains("mage    images (crop + flip + frozen tokenizer"), rows.get(2));
-    assertTrue(r.out().matches("(?s).*samples/s over official MAGE with online tokenization \\(paper: 60\\.8% more "
-        + "efficient\\).*"), r.out());
+    assertTrue(
+        r.out()
+            .matches(
+                "(?s).*samples/s over official MAGE with online tokenization \\(paper: 60\\.8% more "
+                    + "efficient\\).*"),
+        r.out());
   }
 
   @Test
   void timesTheEmbeddedTokenizerOnTheSliceImages(@TempDir Path tmp) throws Exception {
     Path config = Files.writeString(tmp.resolve("eff-tiny.json"), FITS_EMBEDDED);
-    // The tests run in sorcen-train/, without SORCEN_HOME: name the embedded files the default picks.
-    Out r = bench("--config", config.toString(), "--tokenizer", "../savedmodels/tokenizer-fashion-mnist/1",
-        "--images", "../data/fashion-mnist-slice/images");
+    // The tests run in sorcen-train/, without SORCEN_HOME: name the embedded files the default
+    // picks.
+    Out r =
+        bench(
+            "--config",
+            config.toString(),
+            "--tokenizer",
+            "../savedmodels/tokenizer-fashion-mnist/1",
+            "--images",
+            "../data/fashion-mnist-slice/images");
     assertThreeRows(r, "eff-tiny", 8);
-    assertTrue(r.out().contains("tokenizer-fashion-mnist/1 (its weights); images ")
-        && r.out().contains("fashion-mnist-slice/images (6000 of 28x28x1)"), r.out());
+    assertTrue(
+        r.out().contains("tokenizer-fashion-mnist/1 (its weights); images ")
+            && r.out().contains("fashion-mnist-slice/images (6000 of 28x28x1)"),
+        r.out());
   }
 
   @Test
   void timesAVqganOfRandomWeightsOnRandomImages(@TempDir Path tmp) throws Exception {
     Path config = Files.writeString(tmp.resolve("eff-vqgan.json"), FITS_VQGAN);
     Path vqgan = Files.writeString(tmp.resolve("vqgan.json"), TINY_VQGAN);
-    Out r = bench("--config", config.toString(), "--tokenizer-config", vqgan.toString(), "--batch-size", "4");
+    Out r =
+        bench(
+            "--config",
+            config.toString(),
+            "--tokenizer-config",
+            vqgan.toString(),
+            "--batch-size",
+            "4");
     assertThreeRows(r, "eff-vqgan", 4);
-    assertTrue(r.out().contains("vqgan 8x8 with random initial weights (a step's time does not depend on weight "
-        + "values); images random (32 of 8x8x3)"), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "vqgan 8x8 with random initial weights (a step's time does not depend on weight "
+                    + "values); images random (32 of 8x8x3)"),
+        r.out());
   }
 
   @Test
@@ -119,6 +154,7 @@ class BenchEfficiencyTest {
       System.setOut(old);
     }
     assertEquals(2, noMode.code());
-    assertTrue(noMode.err().startsWith("error: --tokenizer and --images need --efficiency"), noMode.err());
+    assertTrue(
+        noMode.err().startsWith("error: --tokenizer and --images need --efficiency"), noMode.err());
   }
 }

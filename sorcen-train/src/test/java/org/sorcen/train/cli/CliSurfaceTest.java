@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The surface of {@code ./sorcen}, walked over every command and nested subcommand: help, usage
@@ -73,9 +73,28 @@ class CliSurfaceTest {
   @Test
   void walksEveryCommandAndNestedSubcommand() {
     List<String> names = commandPaths().stream().map(p -> String.join(" ", p)).toList();
-    for (String expected : List.of("train", "import", "tokenizer-train", "tokenize", "detokenize", "subset", "export",
-        "verify-reference", "bench", "bench-serving", "eval", "eval knn", "eval linear-probe", "eval few-shot",
-        "eval all", "eval fd", "experiment", "classifier-train", "generate", "help")) {
+    for (String expected :
+        List.of(
+            "train",
+            "import",
+            "tokenizer-train",
+            "tokenize",
+            "detokenize",
+            "subset",
+            "export",
+            "verify-reference",
+            "bench",
+            "bench-serving",
+            "eval",
+            "eval knn",
+            "eval linear-probe",
+            "eval few-shot",
+            "eval all",
+            "eval fd",
+            "experiment",
+            "classifier-train",
+            "generate",
+            "help")) {
       assertTrue(names.contains(expected), expected + " among " + names);
     }
   }
@@ -109,8 +128,12 @@ class CliSurfaceTest {
 
   @Test
   void helpWithAnUnknownNameIsOneLineAndExitTwo() {
-    for (String[] bad : List.of(new String[] {"help", "bogus"}, new String[] {"help", "eval", "bogus"},
-        new String[] {"help", "eval", "fd", "bogus"}, new String[] {"help", "--bogus"})) {
+    for (String[] bad :
+        List.of(
+            new String[] {"help", "bogus"},
+            new String[] {"help", "eval", "bogus"},
+            new String[] {"help", "eval", "fd", "bogus"},
+            new String[] {"help", "--bogus"})) {
       Run r = run(bad);
       assertEquals(2, r.code(), String.join(" ", bad));
       assertEquals(1, r.errLines().size(), r.err());
@@ -132,53 +155,184 @@ class CliSurfaceTest {
     }
     Run root = run("--no-such-option");
     assertEquals(2, root.code());
-    assertEquals(List.of("error: Unknown option: '--no-such-option' (see ./sorcen --help)"), root.errLines());
+    assertEquals(
+        List.of("error: Unknown option: '--no-such-option' (see ./sorcen --help)"),
+        root.errLines());
     Run train = run("train", "--no-such-option");
-    assertEquals(List.of("error: Unknown option: '--no-such-option' (see ./sorcen train --help)"), train.errLines());
+    assertEquals(
+        List.of("error: Unknown option: '--no-such-option' (see ./sorcen train --help)"),
+        train.errLines());
   }
 
   @Test
-  void numericFlagsOutOfRangeAreOneLineAndExitTwoWithNothingWritten(@TempDir Path tmp) throws IOException {
+  void numericFlagsOutOfRangeAreOneLineAndExitTwoWithNothingWritten(@TempDir Path tmp)
+      throws IOException {
     String out = tmp.resolve("out").toString();
     String png = tmp.resolve("grid.png").toString();
     String x = tmp.resolve("missing").toString();
-    List<String[]> cases = List.of(
-        new String[] {"--threads", "train", "--threads", "-1", "--run-dir", out},
-        new String[] {"--epochs", "train", "--epochs", "0", "--run-dir", out},
-        new String[] {"--batch-size", "train", "--batch-size", "1", "--run-dir", out},
-        new String[] {"--version", "export", "--run", x, "--out", out, "--version", "0"},
-        new String[] {"--version", "export", "--run", x, "--out", out, "--version", "-3"},
-        new String[] {"--n", "generate", "--generator", x, "--tokenizer", x, "--out", png, "--n", "0"},
-        new String[] {"--batch", "embed", "--encoder", x, "--images", x, "--out", out, "--batch", "0"},
-        new String[] {"--steps", "generate", "--generator", x, "--tokenizer", x, "--out", png, "--steps", "0"},
-        new String[] {"--steps", "generate", "--generator", x, "--tokenizer", x, "--out", png, "--steps", "33"},
-        new String[] {"--temperature", "generate", "--generator", x, "--tokenizer", x, "--out", png,
-            "--temperature", "-1"},
-        new String[] {"--columns", "generate", "--generator", x, "--tokenizer", x, "--out", png, "--columns", "0"},
-        new String[] {"--n", "eval", "fd", "--generator", x, "--tokenizer", x, "--reference", x, "--n", "1"},
-        new String[] {"--steps", "eval", "fd", "--generator", x, "--tokenizer", x, "--reference", x, "--steps",
-            "-2"},
-        new String[] {"--count", "detokenize", "--tokenizer", x, "--tokens", x, "--out", png, "--count", "0"},
-        new String[] {"--columns", "detokenize", "--tokenizer", x, "--tokens", x, "--out", png, "--columns", "-1"},
-        new String[] {"--held-out", "import", "--tokens", x, "--codebook-size", "8", "--out", out, "--held-out",
-            "-1"},
-        new String[] {"--codebook-size", "import", "--tokens", x, "--codebook-size", "0", "--out", out},
-        new String[] {"--train", "subset", "--images", x, "--train", "0", "--out", out},
-        new String[] {"--test", "subset", "--images", x, "--train", "5", "--test", "-1", "--out", out},
-        new String[] {"--held-out", "tokenize", "--tokenizer", x, "--images", x, "--out", out, "--held-out", "-5"},
-        new String[] {"--max-steps", "tokenizer-train", "--images", x, "--config", x, "--out", out, "--max-steps",
-            "-1"},
-        new String[] {"--threads", "tokenizer-train", "--images", x, "--config", x, "--out", out, "--threads", "-1"},
-        new String[] {"--epochs", "classifier-train", "--images", x, "--out", out, "--epochs", "-1"},
-        new String[] {"--batch-size", "classifier-train", "--images", x, "--out", out, "--batch-size", "0"},
-        new String[] {"--threads", "classifier-train", "--images", x, "--out", out, "--threads", "-1"},
-        new String[] {"--threads", "bench", "--threads", "-1"},
-        new String[] {"--warmup", "bench", "--warmup", "-1"},
-        new String[] {"--steps", "bench", "--steps", "0"},
-        new String[] {"--batch-size", "bench", "--batch-size", "0"},
-        new String[] {"--batch", "bench-serving", "--run", x, "--batch", "0"},
-        new String[] {"--calls", "bench-serving", "--run", x, "--calls", "0"},
-        new String[] {"--images", "bench-serving", "--run", x, "--images", "-1"});
+    List<String[]> cases =
+        List.of(
+            new String[] {"--threads", "train", "--threads", "-1", "--run-dir", out},
+            new String[] {"--epochs", "train", "--epochs", "0", "--run-dir", out},
+            new String[] {"--batch-size", "train", "--batch-size", "1", "--run-dir", out},
+            new String[] {"--version", "export", "--run", x, "--out", out, "--version", "0"},
+            new String[] {"--version", "export", "--run", x, "--out", out, "--version", "-3"},
+            new String[] {
+              "--n", "generate", "--generator", x, "--tokenizer", x, "--out", png, "--n", "0"
+            },
+            new String[] {
+              "--batch", "embed", "--encoder", x, "--images", x, "--out", out, "--batch", "0"
+            },
+            new String[] {
+              "--steps",
+              "generate",
+              "--generator",
+              x,
+              "--tokenizer",
+              x,
+              "--out",
+              png,
+              "--steps",
+              "0"
+            },
+            new String[] {
+              "--steps",
+              "generate",
+              "--generator",
+              x,
+              "--tokenizer",
+              x,
+              "--out",
+              png,
+              "--steps",
+              "33"
+            },
+            new String[] {
+              "--temperature",
+              "generate",
+              "--generator",
+              x,
+              "--tokenizer",
+              x,
+              "--out",
+              png,
+              "--temperature",
+              "-1"
+            },
+            new String[] {
+              "--columns",
+              "generate",
+              "--generator",
+              x,
+              "--tokenizer",
+              x,
+              "--out",
+              png,
+              "--columns",
+              "0"
+            },
+            new String[] {
+              "--n", "eval", "fd", "--generator", x, "--tokenizer", x, "--reference", x, "--n", "1"
+            },
+            new String[] {
+              "--steps",
+              "eval",
+              "fd",
+              "--generator",
+              x,
+              "--tokenizer",
+              x,
+              "--reference",
+              x,
+              "--steps",
+              "-2"
+            },
+            new String[] {
+              "--count", "detokenize", "--tokenizer", x, "--tokens", x, "--out", png, "--count", "0"
+            },
+            new String[] {
+              "--columns",
+              "detokenize",
+              "--tokenizer",
+              x,
+              "--tokens",
+              x,
+              "--out",
+              png,
+              "--columns",
+              "-1"
+            },
+            new String[] {
+              "--held-out",
+              "import",
+              "--tokens",
+              x,
+              "--codebook-size",
+              "8",
+              "--out",
+              out,
+              "--held-out",
+              "-1"
+            },
+            new String[] {
+              "--codebook-size", "import", "--tokens", x, "--codebook-size", "0", "--out", out
+            },
+            new String[] {"--train", "subset", "--images", x, "--train", "0", "--out", out},
+            new String[] {
+              "--test", "subset", "--images", x, "--train", "5", "--test", "-1", "--out", out
+            },
+            new String[] {
+              "--held-out",
+              "tokenize",
+              "--tokenizer",
+              x,
+              "--images",
+              x,
+              "--out",
+              out,
+              "--held-out",
+              "-5"
+            },
+            new String[] {
+              "--max-steps",
+              "tokenizer-train",
+              "--images",
+              x,
+              "--config",
+              x,
+              "--out",
+              out,
+              "--max-steps",
+              "-1"
+            },
+            new String[] {
+              "--threads",
+              "tokenizer-train",
+              "--images",
+              x,
+              "--config",
+              x,
+              "--out",
+              out,
+              "--threads",
+              "-1"
+            },
+            new String[] {
+              "--epochs", "classifier-train", "--images", x, "--out", out, "--epochs", "-1"
+            },
+            new String[] {
+              "--batch-size", "classifier-train", "--images", x, "--out", out, "--batch-size", "0"
+            },
+            new String[] {
+              "--threads", "classifier-train", "--images", x, "--out", out, "--threads", "-1"
+            },
+            new String[] {"--threads", "bench", "--threads", "-1"},
+            new String[] {"--warmup", "bench", "--warmup", "-1"},
+            new String[] {"--steps", "bench", "--steps", "0"},
+            new String[] {"--batch-size", "bench", "--batch-size", "0"},
+            new String[] {"--batch", "bench-serving", "--run", x, "--batch", "0"},
+            new String[] {"--calls", "bench-serving", "--run", x, "--calls", "0"},
+            new String[] {"--images", "bench-serving", "--run", x, "--images", "-1"});
     for (String[] c : cases) {
       String option = c[0];
       String[] argv = Arrays.copyOfRange(c, 1, c.length);
@@ -192,21 +346,27 @@ class CliSurfaceTest {
         assertEquals(List.of(), left.toList(), what + " wrote something");
       }
     }
-    assertEquals(List.of("error: --threads must be at least 0, got -1 (see ./sorcen train --help)"),
+    assertEquals(
+        List.of("error: --threads must be at least 0, got -1 (see ./sorcen train --help)"),
         run("train", "--threads", "-1").errLines());
-    assertEquals(List.of("error: --version must be at least 1, got -3 (see ./sorcen export --help)"),
+    assertEquals(
+        List.of("error: --version must be at least 1, got -3 (see ./sorcen export --help)"),
         run("export", "--run", x, "--out", out, "--version", "-3").errLines());
   }
 
   @Test
   void aNonNumberIsOneLineToo() {
-    Run r = run("generate", "--generator", "g", "--tokenizer", "t", "--out", "o.png", "--n", "many");
+    Run r =
+        run("generate", "--generator", "g", "--tokenizer", "t", "--out", "o.png", "--n", "many");
     assertEquals(2, r.code());
-    assertEquals(List.of("error: Invalid value for option '--n': 'many' is not an int (see ./sorcen generate --help)"),
+    assertEquals(
+        List.of(
+            "error: Invalid value for option '--n': 'many' is not an int (see ./sorcen generate --help)"),
         r.errLines());
   }
 
-  // docs/commands.md agreement ---------------------------------------------------------------------
+  // docs/commands.md agreement
+  // ---------------------------------------------------------------------
 
   static String commandsDoc() throws IOException {
     return Files.readString(Path.of("../docs/commands.md"));
@@ -219,8 +379,10 @@ class CliSurfaceTest {
    * heading.
    */
   static List<String> docUsages(String doc, List<String> path) {
-    String parents = path.subList(0, path.size() - 1).stream().map(p -> Pattern.quote(p) + " ")
-        .reduce("", String::concat);
+    String parents =
+        path.subList(0, path.size() - 1).stream()
+            .map(p -> Pattern.quote(p) + " ")
+            .reduce("", String::concat);
     String leaf = Pattern.quote(path.get(path.size() - 1));
     Pattern p = Pattern.compile("\\./sorcen " + parents + "(?:[a-z-]+\\|)*" + leaf + "(?![a-z-])");
     List<String> usages = new ArrayList<>();
@@ -231,7 +393,10 @@ class CliSurfaceTest {
       usage.append(lines[0]);
       for (int i = 1; i < lines.length; i++) {
         String t = lines[i].strip();
-        if (t.isEmpty() || t.startsWith("./sorcen ") || t.startsWith("- ") || t.startsWith("```")
+        if (t.isEmpty()
+            || t.startsWith("./sorcen ")
+            || t.startsWith("- ")
+            || t.startsWith("```")
             || t.startsWith("#")) {
           break;
         }
@@ -246,7 +411,9 @@ class CliSurfaceTest {
   void everyCommandPathIsInTheCommandsDoc() throws IOException {
     String doc = commandsDoc();
     for (List<String> path : commandPaths()) {
-      assertFalse(docUsages(doc, path).isEmpty(), "docs/commands.md never shows ./sorcen " + String.join(" ", path));
+      assertFalse(
+          docUsages(doc, path).isEmpty(),
+          "docs/commands.md never shows ./sorcen " + String.join(" ", path));
     }
   }
 
@@ -262,8 +429,14 @@ class CliSurfaceTest {
         for (String name : o.names()) {
           if (name.startsWith("--")) {
             Pattern word = Pattern.compile(Pattern.quote(name) + "(?![a-z-])");
-            assertTrue(usages.stream().anyMatch(u -> word.matcher(u).find()), "docs/commands.md's usage of ./sorcen "
-                + String.join(" ", path) + " lacks " + name + "; usages found:\n" + String.join("\n--\n", usages));
+            assertTrue(
+                usages.stream().anyMatch(u -> word.matcher(u).find()),
+                "docs/commands.md's usage of ./sorcen "
+                    + String.join(" ", path)
+                    + " lacks "
+                    + name
+                    + "; usages found:\n"
+                    + String.join("\n--\n", usages));
           }
         }
       }
@@ -271,7 +444,8 @@ class CliSurfaceTest {
     for (OptionSpec o : SorcenCli.commandLine().getCommandSpec().options()) {
       for (String name : o.names()) {
         if (name.startsWith("--")) {
-          assertTrue(doc.contains("./sorcen " + name) || doc.contains("<command> " + name),
+          assertTrue(
+              doc.contains("./sorcen " + name) || doc.contains("<command> " + name),
               "docs/commands.md lacks ./sorcen " + name);
         }
       }

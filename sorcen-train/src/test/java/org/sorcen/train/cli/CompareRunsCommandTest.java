@@ -22,29 +22,44 @@ class CompareRunsCommandTest {
     BenchEfficiencyTest.Out r = cli("compare-runs", a.toString(), b.toString(), "--knn", "0.5");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("# k-NN top-1 target 50.0%;"), r.out());
-    assertTrue(r.out().lines().anyMatch(l -> l.startsWith(a.toString()) && l.contains(" 0.50 ")
-        && l.contains("60.0%")), r.out());
-    assertTrue(r.out().lines().anyMatch(l -> l.startsWith(b.toString()) && l.contains(" 1.20 ")
-        && l.contains("55.0%")), r.out());
-    assertTrue(r.out().contains("needs 2.40x the training time of " + a + ": " + a + " is +140.0% more efficient"),
+    assertTrue(
+        r.out()
+            .lines()
+            .anyMatch(
+                l -> l.startsWith(a.toString()) && l.contains(" 0.50 ") && l.contains("60.0%")),
+        r.out());
+    assertTrue(
+        r.out()
+            .lines()
+            .anyMatch(
+                l -> l.startsWith(b.toString()) && l.contains(" 1.20 ") && l.contains("55.0%")),
+        r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "needs 2.40x the training time of " + a + ": " + a + " is +140.0% more efficient"),
         r.out());
     assertTrue(r.out().contains("paper: Sorcen 60.8% more efficient than MAGE"), r.out());
 
-    BenchEfficiencyTest.Out above = cli("compare-runs", a.toString(), b.toString(), "--knn", "0.58");
+    BenchEfficiencyTest.Out above =
+        cli("compare-runs", a.toString(), b.toString(), "--knn", "0.58");
     assertEquals(0, above.code(), above.err());
-    assertTrue(above.out().contains("not reached") && above.out().contains("# no ratio"), above.out());
+    assertTrue(
+        above.out().contains("not reached") && above.out().contains("# no ratio"), above.out());
   }
 
   @Test
   void badInputIsOneLineAndExitTwo(@TempDir Path tmp) throws Exception {
     Path a = TimeToKnnTest.run(tmp.resolve("a"), 64, 0.2, 0.4, 0.6);
-    BenchEfficiencyTest.Out missing = cli("compare-runs", a.toString(), tmp.resolve("nope").toString());
+    BenchEfficiencyTest.Out missing =
+        cli("compare-runs", a.toString(), tmp.resolve("nope").toString());
     assertEquals(2, missing.code());
     assertEquals(1, missing.err().lines().count(), missing.err());
     assertTrue(missing.err().contains("is not a run directory"), missing.err());
     BenchEfficiencyTest.Out knn = cli("compare-runs", a.toString(), a.toString(), "--knn", "55");
     assertEquals(2, knn.code());
-    assertTrue(knn.err().startsWith("error: --knn must be a fraction in (0, 1], got 55.0"), knn.err());
+    assertTrue(
+        knn.err().startsWith("error: --knn must be a fraction in (0, 1], got 55.0"), knn.err());
   }
 
   static BenchEfficiencyTest.Out cli(String... args) {
@@ -56,7 +71,8 @@ class CompareRunsCommandTest {
       picocli.CommandLine cmd = SorcenCli.commandLine();
       cmd.setErr(new PrintWriter(err, true));
       int code = cmd.execute(args);
-      return new BenchEfficiencyTest.Out(code, out.toString(StandardCharsets.UTF_8), err.toString());
+      return new BenchEfficiencyTest.Out(
+          code, out.toString(StandardCharsets.UTF_8), err.toString());
     } finally {
       System.setOut(old);
     }

@@ -117,15 +117,37 @@ class EvaluatorRegistryTest {
     assertEquals(List.of(), errors);
     STANDARD.validate(cfg, errors);
     assertEquals(1, errors.size(), errors.toString());
-    assertTrue(errors.get(0).contains("held-out-rows") && errors.get(0).contains("knn"), errors.get(0));
+    assertTrue(
+        errors.get(0).contains("held-out-rows") && errors.get(0).contains("knn"), errors.get(0));
 
     Path data = tmp.resolve("data");
-    TokenDatasetWriter.write(data, 2, 8, List.of("a", "b"), null, List.of(
-        new TokenDatasetWriter.SplitRows("train", rows(6)), new TokenDatasetWriter.SplitRows("test", rows(4))), false);
+    TokenDatasetWriter.write(
+        data,
+        2,
+        8,
+        List.of("a", "b"),
+        null,
+        List.of(
+            new TokenDatasetWriter.SplitRows("train", rows(6)),
+            new TokenDatasetWriter.SplitRows("test", rows(4))),
+        false);
     for (String sub : List.of("held-out-rows", EvalCommand.ALL)) {
       Path out = tmp.resolve(sub + ".json");
-      assertEquals(0, SorcenCli.commandLine(withIt).execute("eval", sub, "--baseline", "bag-of-tokens", "--data",
-          data.toString(), "--config", TINY.toString(), "--json", out.toString()), sub);
+      assertEquals(
+          0,
+          SorcenCli.commandLine(withIt)
+              .execute(
+                  "eval",
+                  sub,
+                  "--baseline",
+                  "bag-of-tokens",
+                  "--data",
+                  data.toString(),
+                  "--config",
+                  TINY.toString(),
+                  "--json",
+                  out.toString()),
+          sub);
       var results = new ObjectMapper().readTree(out.toFile()).get("results");
       assertEquals(4.0, results.get("eval/held_out_rows").asDouble(), sub);
     }

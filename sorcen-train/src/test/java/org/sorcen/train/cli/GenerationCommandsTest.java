@@ -51,8 +51,7 @@ class GenerationCommandsTest {
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
   private static final int REFERENCE = 40;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path tokenizer;
   static Path generator;
   static Path classifier;
@@ -62,15 +61,20 @@ class GenerationCommandsTest {
   static void tinyModels() {
     TokenizerConfig tc = TinyTokenizer.config(Map.of("train.epochs", "1"));
     Path tokCkpt = dir.resolve("tok").resolve("tokenizer");
-    TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0, QUIET);
+    TokenizerTrainer.train(
+        tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0, QUIET);
     tokenizer = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokenizer);
 
-    SorcenConfig config = ConfigLoader.parse("""
+    SorcenConfig config =
+        ConfigLoader.parse(
+            """
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,
           "projector_dim": 8, "predictor_hidden_dim": 16}, "train": {"batch_size": 8}}
-        """, "tiny", Map.of());
+        """,
+            "tiny",
+            Map.of());
     Path prefix = dir.resolve("ckpt");
     try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
       s.save(prefix);
@@ -82,15 +86,32 @@ class GenerationCommandsTest {
 
     reference = dir.resolve("reference");
     ImageSet real = TinyTokenizer.images(REFERENCE, 5);
-    IdxWriter.write(real, reference.resolve("t10k-images-idx3-ubyte.gz"), reference.resolve("t10k-labels-idx1-ubyte.gz"));
+    IdxWriter.write(
+        real,
+        reference.resolve("t10k-images-idx3-ubyte.gz"),
+        reference.resolve("t10k-labels-idx1-ubyte.gz"));
   }
 
   @Test
   void generateWritesAGridOfTheRequestedImages() throws Exception {
     Path png = dir.resolve("out").resolve("grid.png");
     Files.createDirectories(png.getParent());
-    int exit = SorcenCli.commandLine().execute("generate", "--generator", generator.toString(), "--tokenizer",
-        tokenizer.toString(), "--n", "5", "--columns", "4", "--steps", "4", "--out", png.toString());
+    int exit =
+        SorcenCli.commandLine()
+            .execute(
+                "generate",
+                "--generator",
+                generator.toString(),
+                "--tokenizer",
+                tokenizer.toString(),
+                "--n",
+                "5",
+                "--columns",
+                "4",
+                "--steps",
+                "4",
+                "--out",
+                png.toString());
     assertEquals(0, exit);
     BufferedImage img = ImageIO.read(png.toFile());
     int cell = 8 * GenerateCommand.SCALE + 2;
@@ -103,7 +124,8 @@ class GenerationCommandsTest {
 
   @Test
   void sameSeedsGiveTheSameImages() {
-    try (SorcenGenerator g = SorcenGenerator.load(generator); Tokenizer t = Tokenizer.load(tokenizer)) {
+    try (SorcenGenerator g = SorcenGenerator.load(generator);
+        Tokenizer t = Tokenizer.load(tokenizer)) {
       ImageSet a = GeneratedImages.sample(g, t, 3, 10, 4.5f, 4, QUIET);
       ImageSet b = GeneratedImages.sample(g, t, 3, 10, 4.5f, 4, QUIET);
       assertArrayEquals(a.pixels(), b.pixels());
@@ -113,21 +135,40 @@ class GenerationCommandsTest {
 
   @Test
   void fdReportsGeneratedAndTokenizerFloorFigures() {
-    FdEvaluation.Report r = FdEvaluation.run(new FdEvaluation.Options(generator, tokenizer, reference,
-        FdEvaluation.DEFAULT_SPLIT, classifier, 20, 0, 4.5f, 4), QUIET);
+    FdEvaluation.Report r =
+        FdEvaluation.run(
+            new FdEvaluation.Options(
+                generator,
+                tokenizer,
+                reference,
+                FdEvaluation.DEFAULT_SPLIT,
+                classifier,
+                20,
+                0,
+                4.5f,
+                4),
+            QUIET);
     assertEquals(20, r.generated().generatedCount());
     assertEquals(REFERENCE, r.generated().referenceCount());
     assertEquals(REFERENCE, r.tokenizerFloor().generatedCount());
     for (var e : new GenerationEvaluation[] {r.generated(), r.tokenizerFloor()}) {
       assertTrue(Double.isFinite(e.fd()) && e.fd() > -1e-9, "FD " + e.fd());
-      assertTrue(e.isMean() >= 1 - 1e-9 && e.isMean() <= TinyClassifier.CLASSES + 1e-9, "IS " + e.isMean());
+      assertTrue(
+          e.isMean() >= 1 - 1e-9 && e.isMean() <= TinyClassifier.CLASSES + 1e-9,
+          "IS " + e.isMean());
     }
     assertTrue(r.format().contains("not ImageNet-Inception FID"), r.format());
 
     EvaluatorRegistry registry = EvaluatorRegistry.standard();
-    GenerationEvalCommand fd = CommandLine.populateCommand(new GenerationEvalCommand(registry,
-        registry.get("fd").orElseThrow()), "--generator", "g", "--tokenizer", "t",
-        "--reference", "r");
+    GenerationEvalCommand fd =
+        CommandLine.populateCommand(
+            new GenerationEvalCommand(registry, registry.get("fd").orElseThrow()),
+            "--generator",
+            "g",
+            "--tokenizer",
+            "t",
+            "--reference",
+            "r");
     assertEquals(FdEvaluation.DEFAULT_COUNT, fd.count);
     assertEquals(IterativeDecoder.DEFAULT_TEMPERATURE, fd.temperature);
     assertEquals(IterativeDecoder.DEFAULT_STEPS, fd.steps);
@@ -145,18 +186,49 @@ class GenerationCommandsTest {
     Arrays.fill(unlabelled, -1);
     TokenArrays rows = new TokenArrays(16, 16, ids, unlabelled, List.of());
     Path data = dir.resolve("fd-data");
-    TokenDatasetWriter.write(data, 4, 16, List.of(), null, List.of(
-        new TokenDatasetWriter.SplitRows("train", rows), new TokenDatasetWriter.SplitRows("test", rows)), false);
-    SorcenConfig config = ConfigLoader.parse("""
+    TokenDatasetWriter.write(
+        data,
+        4,
+        16,
+        List.of(),
+        null,
+        List.of(
+            new TokenDatasetWriter.SplitRows("train", rows),
+            new TokenDatasetWriter.SplitRows("test", rows)),
+        false);
+    SorcenConfig config =
+        ConfigLoader.parse(
+            """
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,
           "projector_dim": 8, "predictor_hidden_dim": 16}, "optimizer": {"warmup_epochs": 1},
          "echo": {"warmup_epochs": 1}, "train": {"batch_size": 8, "epochs": 1}}
-        """, "tiny", Map.of("eval.evaluators", "[\"fd\"]", "eval.generation.reference", reference.toString(),
-        "eval.generation.classifier", classifier.toString(), "eval.generation.samples", "4",
-        "eval.generation.steps", "2"));
-    Trainer.Outcome out = new Trainer(new Trainer.Options(config, data, dir.resolve("fd-run"), null, null,
-        SessionSettings.defaults(), tokenizer), QUIET, new StopRequest()).run();
+        """,
+            "tiny",
+            Map.of(
+                "eval.evaluators",
+                "[\"fd\"]",
+                "eval.generation.reference",
+                reference.toString(),
+                "eval.generation.classifier",
+                classifier.toString(),
+                "eval.generation.samples",
+                "4",
+                "eval.generation.steps",
+                "2"));
+    Trainer.Outcome out =
+        new Trainer(
+                new Trainer.Options(
+                    config,
+                    data,
+                    dir.resolve("fd-run"),
+                    null,
+                    null,
+                    SessionSettings.defaults(),
+                    tokenizer),
+                QUIET,
+                new StopRequest())
+            .run();
     assertTrue(Double.isFinite(out.evaluation().get("gen/fd")), out.evaluation().toString());
     double is = out.evaluation().get("gen/is_mean");
     assertTrue(is >= 1 - 1e-9 && is <= TinyClassifier.CLASSES + 1e-9, "IS " + is);

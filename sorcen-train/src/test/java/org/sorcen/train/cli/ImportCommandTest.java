@@ -23,8 +23,11 @@ import org.sorcen.train.run.Snapshot;
 class ImportCommandTest {
   /** A .npy v1.0 file of little-endian int64 with the given shape. */
   static byte[] npy(long[] values, int... shape) {
-    String dict = "{'descr': '<i8', 'fortran_order': False, 'shape': (" + String.join(", ",
-        Arrays.stream(shape).mapToObj(Integer::toString).toList()) + (shape.length == 1 ? "," : "") + "), }";
+    String dict =
+        "{'descr': '<i8', 'fortran_order': False, 'shape': ("
+            + String.join(", ", Arrays.stream(shape).mapToObj(Integer::toString).toList())
+            + (shape.length == 1 ? "," : "")
+            + "), }";
     int unpadded = 10 + dict.length() + 1;
     String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -49,8 +52,20 @@ class ImportCommandTest {
     Files.write(tmp.resolve("t.npy"), npy(ids, 10, 2, 2));
     Files.write(tmp.resolve("l.npy"), npy(labels, 10));
     Path out = tmp.resolve("ds");
-    int code = SorcenCli.commandLine().execute("import", "--tokens", tmp.resolve("t.npy").toString(), "--labels",
-        tmp.resolve("l.npy").toString(), "--codebook-size", "8", "--held-out", "3", "--out", out.toString());
+    int code =
+        SorcenCli.commandLine()
+            .execute(
+                "import",
+                "--tokens",
+                tmp.resolve("t.npy").toString(),
+                "--labels",
+                tmp.resolve("l.npy").toString(),
+                "--codebook-size",
+                "8",
+                "--held-out",
+                "3",
+                "--out",
+                out.toString());
     assertEquals(0, code);
     TokenDataset ds = TokenDataset.open(out);
     assertEquals(2, ds.manifest().grid);
@@ -66,8 +81,16 @@ class ImportCommandTest {
     long[] ids = {0, 1, 2, 9};
     Files.write(tmp.resolve("t.npy"), npy(ids, 1, 4));
     Path out = tmp.resolve("ds");
-    int code = SorcenCli.commandLine().execute("import", "--tokens", tmp.resolve("t.npy").toString(),
-        "--codebook-size", "8", "--out", out.toString());
+    int code =
+        SorcenCli.commandLine()
+            .execute(
+                "import",
+                "--tokens",
+                tmp.resolve("t.npy").toString(),
+                "--codebook-size",
+                "8",
+                "--out",
+                out.toString());
     assertEquals(2, code);
     assertFalse(Files.exists(out));
   }
@@ -79,12 +102,20 @@ class ImportCommandTest {
     StringWriter err = new StringWriter();
     picocli.CommandLine cli = SorcenCli.commandLine();
     cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute("import", "--tokens", tmp.resolve("t.npy").toString(), "--codebook-size", "8", "--out",
-        tmp.resolve("ds").toString());
+    int code =
+        cli.execute(
+            "import",
+            "--tokens",
+            tmp.resolve("t.npy").toString(),
+            "--codebook-size",
+            "8",
+            "--out",
+            tmp.resolve("ds").toString());
     assertEquals(2, code, err.toString());
     assertEquals(1, err.toString().strip().lines().count(), err.toString());
-    Assertions.assertTrue(err.toString().startsWith("error: ")
-        && err.toString().contains("no token ids (0 columns)"), err.toString());
+    Assertions.assertTrue(
+        err.toString().startsWith("error: ") && err.toString().contains("no token ids (0 columns)"),
+        err.toString());
     assertEquals(before, Snapshot.of(tmp));
   }
 }

@@ -49,8 +49,17 @@ class ImportPtTest {
   @Test
   void importsTheTinyFileWithAHeldOutSplit(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("ds");
-    Run r = CliSurfaceTest.run("import", "--tokens", fixture("official-tokens-tiny.pt"), "--codebook-size", "32",
-        "--held-out", "4", "--out", out.toString());
+    Run r =
+        CliSurfaceTest.run(
+            "import",
+            "--tokens",
+            fixture("official-tokens-tiny.pt"),
+            "--codebook-size",
+            "32",
+            "--held-out",
+            "4",
+            "--out",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     TokenDataset ds = TokenDataset.open(out);
     assertEquals(4, ds.manifest().grid);
@@ -68,8 +77,15 @@ class ImportPtTest {
   @Test
   void importsTheOfficialShape16x16(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("ds");
-    Run r = CliSurfaceTest.run("import", "--tokens", fixture("official-tokens-tiny-256.pt"), "--codebook-size",
-        "1024", "--out", out.toString());
+    Run r =
+        CliSurfaceTest.run(
+            "import",
+            "--tokens",
+            fixture("official-tokens-tiny-256.pt"),
+            "--codebook-size",
+            "1024",
+            "--out",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     TokenDataset ds = TokenDataset.open(out);
     assertEquals(16, ds.manifest().grid);
@@ -81,8 +97,17 @@ class ImportPtTest {
   @Test
   void ignoresTokensDinoAndSaysSoAndReadsATestPt(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("ds");
-    Run r = CliSurfaceTest.run("import", "--tokens", fixture("official-tokens-tiny.pt"), "--test-tokens",
-        fixture("official-tokens-tiny-dino.pt"), "--codebook-size", "32", "--out", out.toString());
+    Run r =
+        CliSurfaceTest.run(
+            "import",
+            "--tokens",
+            fixture("official-tokens-tiny.pt"),
+            "--test-tokens",
+            fixture("official-tokens-tiny-dino.pt"),
+            "--codebook-size",
+            "32",
+            "--out",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     TokenDataset ds = TokenDataset.open(out);
     TokenArrays test = ds.readAll("test");
@@ -90,15 +115,18 @@ class ImportPtTest {
     assertArrayEquals(labels(0, 4), test.labels());
     assertEquals(12, ds.readAll("train").count());
     // The note goes to System.out, which the in-process runner does not capture: check the reader.
-    assertEquals(List.of("tokens_dino"), TorchTokensReader
-        .read(Path.of(fixture("official-tokens-tiny-dino.pt"))).ignored());
+    assertEquals(
+        List.of("tokens_dino"),
+        TorchTokensReader.read(Path.of(fixture("official-tokens-tiny-dino.pt"))).ignored());
   }
 
   @Test
   void readsInt32AndInt16Tokens(@TempDir Path tmp) throws Exception {
     for (String f : List.of("official-tokens-tiny-int32.pt", "official-tokens-tiny-int16.pt")) {
       Path out = tmp.resolve(f + ".ds");
-      Run r = CliSurfaceTest.run("import", "--tokens", fixture(f), "--codebook-size", "32", "--out", out.toString());
+      Run r =
+          CliSurfaceTest.run(
+              "import", "--tokens", fixture(f), "--codebook-size", "32", "--out", out.toString());
       assertEquals(0, r.code(), f + ": " + r.err());
       TokenArrays train = TokenDataset.open(out).readAll("train");
       assertArrayEquals(ids(5, 16, 32), train.ids(), f);
@@ -121,29 +149,96 @@ class ImportPtTest {
   void refusals(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("ds");
     String o = out.toString();
-    refused(out, List.of("no 'tokens_vqgan'", "tokens, labels"),
-        "import", "--tokens", fixture("official-tokens-bad-no-vqgan.pt"), "--codebook-size", "32", "--out", o);
-    refused(out, List.of("tokens_vqgan has shape [32]", "rank 1"),
-        "import", "--tokens", fixture("official-tokens-bad-rank.pt"), "--codebook-size", "32", "--out", o);
-    refused(out, List.of("labels has shape [2]", "3 rows"),
-        "import", "--tokens", fixture("official-tokens-bad-labels.pt"), "--codebook-size", "32", "--out", o);
-    refused(out, List.of("'tokens_vqgan' is float32", "integer dtype"),
-        "import", "--tokens", fixture("official-tokens-bad-float.pt"), "--codebook-size", "32", "--out", o);
+    refused(
+        out,
+        List.of("no 'tokens_vqgan'", "tokens, labels"),
+        "import",
+        "--tokens",
+        fixture("official-tokens-bad-no-vqgan.pt"),
+        "--codebook-size",
+        "32",
+        "--out",
+        o);
+    refused(
+        out,
+        List.of("tokens_vqgan has shape [32]", "rank 1"),
+        "import",
+        "--tokens",
+        fixture("official-tokens-bad-rank.pt"),
+        "--codebook-size",
+        "32",
+        "--out",
+        o);
+    refused(
+        out,
+        List.of("labels has shape [2]", "3 rows"),
+        "import",
+        "--tokens",
+        fixture("official-tokens-bad-labels.pt"),
+        "--codebook-size",
+        "32",
+        "--out",
+        o);
+    refused(
+        out,
+        List.of("'tokens_vqgan' is float32", "integer dtype"),
+        "import",
+        "--tokens",
+        fixture("official-tokens-bad-float.pt"),
+        "--codebook-size",
+        "32",
+        "--out",
+        o);
     // Ids at or above the codebook size: the writer's check, as for .npy.
-    refused(out, List.of(),
-        "import", "--tokens", fixture("official-tokens-tiny.pt"), "--codebook-size", "16", "--out", o);
+    refused(
+        out,
+        List.of(),
+        "import",
+        "--tokens",
+        fixture("official-tokens-tiny.pt"),
+        "--codebook-size",
+        "16",
+        "--out",
+        o);
     // The labels come from the .pt: --labels / --test-labels are refused with one.
-    refused(out, List.of("--labels cannot be given with the .pt file"),
-        "import", "--tokens", fixture("official-tokens-tiny.pt"), "--labels", fixture("official-tokens-tiny.pt"),
-        "--codebook-size", "32", "--out", o);
-    refused(out, List.of("--test-labels cannot be given with the .pt file"),
-        "import", "--tokens", fixture("official-tokens-tiny.pt"), "--test-tokens",
-        fixture("official-tokens-tiny-dino.pt"), "--test-labels", fixture("official-tokens-tiny.pt"),
-        "--codebook-size", "32", "--out", o);
+    refused(
+        out,
+        List.of("--labels cannot be given with the .pt file"),
+        "import",
+        "--tokens",
+        fixture("official-tokens-tiny.pt"),
+        "--labels",
+        fixture("official-tokens-tiny.pt"),
+        "--codebook-size",
+        "32",
+        "--out",
+        o);
+    refused(
+        out,
+        List.of("--test-labels cannot be given with the .pt file"),
+        "import",
+        "--tokens",
+        fixture("official-tokens-tiny.pt"),
+        "--test-tokens",
+        fixture("official-tokens-tiny-dino.pt"),
+        "--test-labels",
+        fixture("official-tokens-tiny.pt"),
+        "--codebook-size",
+        "32",
+        "--out",
+        o);
     // A .pt that is not a zip (e.g. torch's legacy format).
     Path legacy = tmp.resolve("legacy.pt");
     Files.write(legacy, new byte[] {(byte) 0x80, 2, (byte) 0x8a, 0x0a});
-    refused(out, List.of("not a torch.save zip archive"),
-        "import", "--tokens", legacy.toString(), "--codebook-size", "32", "--out", o);
+    refused(
+        out,
+        List.of("not a torch.save zip archive"),
+        "import",
+        "--tokens",
+        legacy.toString(),
+        "--codebook-size",
+        "32",
+        "--out",
+        o);
   }
 }

@@ -24,26 +24,32 @@ import org.sorcen.train.official.TorchZip.Pickle;
  * {@code error:} line naming the file, never a stack trace, and nothing written.
  */
 class ReadersCliTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** A .npy of format 1.0: magic, version, header length, the dict padded to 64 bytes, then data. */
   static byte[] npy(String descr, String shape, byte[] data) {
-    StringBuilder h = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }");
+    StringBuilder h =
+        new StringBuilder(
+            "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }");
     while ((10 + h.length() + 1) % 64 != 0) {
       h.append(' ');
     }
     byte[] text = h.append('\n').toString().getBytes(StandardCharsets.ISO_8859_1);
-    return ByteBuffer.allocate(10 + text.length + data.length).order(ByteOrder.LITTLE_ENDIAN)
-        .put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) text.length).put(text)
-        .put(data).array();
+    return ByteBuffer.allocate(10 + text.length + data.length)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+        .putShort((short) text.length)
+        .put(text)
+        .put(data)
+        .array();
   }
 
   private static void assertOneErrorLine(Run r, Path file, String says) {
     assertEquals(2, r.code(), r.err());
     assertEquals(1, r.errLines().size(), r.err());
     String line = r.errLines().get(0);
-    assertTrue(line.startsWith("error: ") && line.contains(file.toString()) && line.contains(says), line);
+    assertTrue(
+        line.startsWith("error: ") && line.contains(file.toString()) && line.contains(says), line);
     assertTrue(line.length() < 400, line);
   }
 
@@ -53,10 +59,15 @@ class ReadersCliTest {
     byte[] none = {'N'};
     byte[] size = new Pickle().op('(').integer(4).op('t').bytes();
     byte[] stride = new Pickle().op('(').integer(1).op('t').bytes();
-    Files.write(pth, TorchZip.zip(TorchZip.stateDict("w", new Pickle().integer(4).bytes(), none, size, stride),
-        Map.of("0", new byte[16])));
+    Files.write(
+        pth,
+        TorchZip.zip(
+            TorchZip.stateDict("w", new Pickle().integer(4).bytes(), none, size, stride),
+            Map.of("0", new byte[16])));
     Path out = tmp.resolve("run");
-    Run r = CliSurfaceTest.run("import-official", "--checkpoint", pth.toString(), "--out", out.toString());
+    Run r =
+        CliSurfaceTest.run(
+            "import-official", "--checkpoint", pth.toString(), "--out", out.toString());
     assertOneErrorLine(r, pth, "storage_offset is None, not a non-negative int64");
     assertFalse(Files.exists(out));
   }
@@ -64,10 +75,18 @@ class ReadersCliTest {
   @Test
   void aCheckpointWithAHugeStringLengthIsOneErrorLine() throws Exception {
     Path pth = tmp.resolve("huge-string.pth");
-    Files.write(pth, TorchZip.zip(new Pickle().op(0x80, 2, 'X').raw(Pickle.le(0xFFFFFFF0L, 4)).op('.').bytes(),
-        Map.of()));
-    Run r = CliSurfaceTest.run("import-official", "--checkpoint", pth.toString(), "--out",
-        tmp.resolve("run").toString());
+    Files.write(
+        pth,
+        TorchZip.zip(
+            new Pickle().op(0x80, 2, 'X').raw(Pickle.le(0xFFFFFFF0L, 4)).op('.').bytes(),
+            Map.of()));
+    Run r =
+        CliSurfaceTest.run(
+            "import-official",
+            "--checkpoint",
+            pth.toString(),
+            "--out",
+            tmp.resolve("run").toString());
     assertOneErrorLine(r, pth, "a length of 4294967280 at offset 7, but 1 bytes remain");
   }
 
@@ -76,7 +95,9 @@ class ReadersCliTest {
     Path npy = tmp.resolve("negative.npy");
     Files.write(npy, npy("<i8", "(-3, 4)", new byte[96]));
     Path out = tmp.resolve("ds");
-    Run r = CliSurfaceTest.run("import", "--tokens", npy.toString(), "--codebook-size", "8", "--out", out.toString());
+    Run r =
+        CliSurfaceTest.run(
+            "import", "--tokens", npy.toString(), "--codebook-size", "8", "--out", out.toString());
     assertOneErrorLine(r, npy, "npy shape entry 1, '-3', is not a non-negative integer");
     assertFalse(Files.exists(out));
   }
@@ -86,14 +107,32 @@ class ReadersCliTest {
     Path tokens = tmp.resolve("tokens.npy");
     Path labels = tmp.resolve("labels.npy");
     Files.write(tokens, npy("<i8", "(1, 4)", new byte[32]));
-    Files.write(labels, npy("<i4", "(1,)", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
-        .putInt(Integer.MAX_VALUE - 1).array()));
-    Run r = CliSurfaceTest.run("import", "--tokens", tokens.toString(), "--labels", labels.toString(),
-        "--codebook-size", "8", "--out", tmp.resolve("ds").toString());
+    Files.write(
+        labels,
+        npy(
+            "<i4",
+            "(1,)",
+            ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(Integer.MAX_VALUE - 1)
+                .array()));
+    Run r =
+        CliSurfaceTest.run(
+            "import",
+            "--tokens",
+            tokens.toString(),
+            "--labels",
+            labels.toString(),
+            "--codebook-size",
+            "8",
+            "--out",
+            tmp.resolve("ds").toString());
     assertEquals(2, r.code(), r.err());
     assertEquals(1, r.errLines().size(), r.err());
-    assertTrue(r.err().startsWith("error: label 2147483646 would make 2147483647 classes")
-        && r.err().contains("--class-names"), r.err());
+    assertTrue(
+        r.err().startsWith("error: label 2147483646 would make 2147483647 classes")
+            && r.err().contains("--class-names"),
+        r.err());
   }
 
   @Test
@@ -101,13 +140,27 @@ class ReadersCliTest {
     Path fifo = tmp.resolve("fifo.pth");
     Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
     assumeTrue(mk.waitFor() == 0, "mkfifo is needed for this test");
-    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-      Run official = CliSurfaceTest.run("import-official", "--checkpoint", fifo.toString(), "--out",
-          tmp.resolve("run").toString());
-      assertOneErrorLine(official, fifo, "is not a regular file");
-      Run tokens = CliSurfaceTest.run("import", "--tokens", fifo.toString(), "--codebook-size", "8", "--out",
-          tmp.resolve("ds").toString());
-      assertOneErrorLine(tokens, fifo, "is not a regular file");
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> {
+          Run official =
+              CliSurfaceTest.run(
+                  "import-official",
+                  "--checkpoint",
+                  fifo.toString(),
+                  "--out",
+                  tmp.resolve("run").toString());
+          assertOneErrorLine(official, fifo, "is not a regular file");
+          Run tokens =
+              CliSurfaceTest.run(
+                  "import",
+                  "--tokens",
+                  fifo.toString(),
+                  "--codebook-size",
+                  "8",
+                  "--out",
+                  tmp.resolve("ds").toString());
+          assertOneErrorLine(tokens, fifo, "is not a regular file");
+        });
   }
 }

@@ -23,7 +23,8 @@ class ClusterSpecTest {
   @Test
   void malformedFlagsAreRefusedSayingWhatToChange() {
     assertRefused(() -> ClusterSpec.fromFlags("a:1,b:2", null), "--task-index");
-    assertRefused(() -> ClusterSpec.fromFlags("a:1,b:2", 2), "task index 2 is outside the 2 workers");
+    assertRefused(
+        () -> ClusterSpec.fromFlags("a:1,b:2", 2), "task index 2 is outside the 2 workers");
     assertRefused(() -> ClusterSpec.fromFlags("a:1,b:2", -1), "use 0..1");
     assertRefused(() -> ClusterSpec.fromFlags("a:1,b", 0), "\"b\" is not HOST:PORT");
     assertRefused(() -> ClusterSpec.fromFlags("a:1,,b:2", 0), "\"\" is not HOST:PORT");
@@ -36,7 +37,9 @@ class ClusterSpecTest {
 
   @Test
   void tfConfigAsKubeflowSetsIt() {
-    ClusterSpec s = ClusterSpec.fromTfConfig("""
+    ClusterSpec s =
+        ClusterSpec.fromTfConfig(
+            """
         {"cluster": {"worker": ["w0:2222", "w1:2222", "w2:2222"]}, "task": {"type": "worker", "index": 2}}""");
     assertEquals(List.of("w0:2222", "w1:2222", "w2:2222"), s.workers());
     assertEquals(2, s.taskIndex());
@@ -46,20 +49,47 @@ class ClusterSpecTest {
   void malformedTfConfigIsRefusedSayingWhatToChange() {
     assertRefused(() -> ClusterSpec.fromTfConfig("{\"cluster\": "), "TF_CONFIG is not JSON");
     assertRefused(() -> ClusterSpec.fromTfConfig("[]"), "\"cluster\": {\"worker\"");
-    assertRefused(() -> ClusterSpec.fromTfConfig("{\"cluster\": {\"worker\": \"w0:1\"}, \"task\": {\"type\": "
-        + "\"worker\", \"index\": 0}}"), "\"cluster\": {\"worker\"");
-    assertRefused(() -> ClusterSpec.fromTfConfig("{\"cluster\": {\"worker\": [\"w0:1\"]}, \"task\": {\"type\": "
-        + "\"chief\", \"index\": 0}}"), "task.type must be \"worker\"");
-    assertRefused(() -> ClusterSpec.fromTfConfig("{\"cluster\": {\"worker\": [\"w0:1\"]}, \"task\": {\"type\": "
-        + "\"worker\", \"index\": \"0\"}}"), "\"index\": I");
-    assertRefused(() -> ClusterSpec.fromTfConfig("{\"cluster\": {\"worker\": [\"w0:1\"]}, \"task\": {\"type\": "
-        + "\"worker\"}}"), "\"index\": I");
-    assertRefused(() -> ClusterSpec.fromTfConfig("{\"cluster\": {\"worker\": [\"w0:1\"], \"ps\": [\"p:1\"]}, "
-        + "\"task\": {\"type\": \"worker\", \"index\": 0}}"), "job \"ps\" is not used");
-    assertRefused(() -> ClusterSpec.fromTfConfig("{\"cluster\": {\"worker\": [\"w0:1\", \"w1\"]}, \"task\": "
-        + "{\"type\": \"worker\", \"index\": 0}}"), "\"w1\" is not HOST:PORT");
-    assertRefused(() -> ClusterSpec.fromTfConfig("{\"cluster\": {\"worker\": [\"w0:1\"]}, \"task\": {\"type\": "
-        + "\"worker\", \"index\": 1}}"), "outside the 1 workers");
+    assertRefused(
+        () ->
+            ClusterSpec.fromTfConfig(
+                "{\"cluster\": {\"worker\": \"w0:1\"}, \"task\": {\"type\": "
+                    + "\"worker\", \"index\": 0}}"),
+        "\"cluster\": {\"worker\"");
+    assertRefused(
+        () ->
+            ClusterSpec.fromTfConfig(
+                "{\"cluster\": {\"worker\": [\"w0:1\"]}, \"task\": {\"type\": "
+                    + "\"chief\", \"index\": 0}}"),
+        "task.type must be \"worker\"");
+    assertRefused(
+        () ->
+            ClusterSpec.fromTfConfig(
+                "{\"cluster\": {\"worker\": [\"w0:1\"]}, \"task\": {\"type\": "
+                    + "\"worker\", \"index\": \"0\"}}"),
+        "\"index\": I");
+    assertRefused(
+        () ->
+            ClusterSpec.fromTfConfig(
+                "{\"cluster\": {\"worker\": [\"w0:1\"]}, \"task\": {\"type\": " + "\"worker\"}}"),
+        "\"index\": I");
+    assertRefused(
+        () ->
+            ClusterSpec.fromTfConfig(
+                "{\"cluster\": {\"worker\": [\"w0:1\"], \"ps\": [\"p:1\"]}, "
+                    + "\"task\": {\"type\": \"worker\", \"index\": 0}}"),
+        "job \"ps\" is not used");
+    assertRefused(
+        () ->
+            ClusterSpec.fromTfConfig(
+                "{\"cluster\": {\"worker\": [\"w0:1\", \"w1\"]}, \"task\": "
+                    + "{\"type\": \"worker\", \"index\": 0}}"),
+        "\"w1\" is not HOST:PORT");
+    assertRefused(
+        () ->
+            ClusterSpec.fromTfConfig(
+                "{\"cluster\": {\"worker\": [\"w0:1\"]}, \"task\": {\"type\": "
+                    + "\"worker\", \"index\": 1}}"),
+        "outside the 1 workers");
   }
 
   /** An {@link IllegalArgumentException} (exit 2) whose message is one line containing {@code part}. */

@@ -33,13 +33,17 @@ final class HandFramed {
    * in protobuf wire format: tag = field << 3 | 2 (length-delimited) throughout.
    */
   static byte[] example(long[] tokens, long label) {
-    byte[] features = concat(mapEntry("tokens", int64Feature(tokens)), mapEntry("label", int64Feature(new long[] {label})));
+    byte[] features =
+        concat(
+            mapEntry("tokens", int64Feature(tokens)),
+            mapEntry("label", int64Feature(new long[] {label})));
     return lengthDelimited(1, features); // Example.features = 1
   }
 
   private static byte[] mapEntry(String key, byte[] feature) {
-    byte[] entry = concat(lengthDelimited(1, key.getBytes(StandardCharsets.UTF_8)),
-        lengthDelimited(2, feature));
+    byte[] entry =
+        concat(
+            lengthDelimited(1, key.getBytes(StandardCharsets.UTF_8)), lengthDelimited(2, feature));
     return lengthDelimited(1, entry); // Features.feature = 1 (map entries)
   }
 

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageGridTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void pairsAreDrawnSideBySideAtScale() throws Exception {

@@ -15,8 +15,9 @@ class ImagePaddingTest {
     byte[] px = new byte[2 * 28 * 28];
     px[0] = 1;
     px[28 * 28 + 27 * 28 + 27] = 2;
-    ImageSet padded = ImagePadding.centred(new ImageSet(2, 28, 28, 1, px, new long[] {3, 4}, List.of()),
-        cfg.imageSize);
+    ImageSet padded =
+        ImagePadding.centred(
+            new ImageSet(2, 28, 28, 1, px, new long[] {3, 4}, List.of()), cfg.imageSize);
     assertEquals(32, padded.height());
     assertEquals(1, padded.pixels()[cfg.padTop() * 32 + cfg.padLeft()]);
     assertEquals(2, padded.pixels()[32 * 32 + (cfg.padTop() + 27) * 32 + cfg.padLeft() + 27]);

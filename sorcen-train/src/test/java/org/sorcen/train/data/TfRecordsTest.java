@@ -65,19 +65,27 @@ class TfRecordsTest {
     bytes[bytes.length - 10] ^= 0x40; // inside record 1's data
     Files.write(file, bytes);
     DataException bad = assertThrows(DataException.class, () -> readAll(file));
-    assertTrue(bad.getMessage().contains("x.tfrecord") && bad.getMessage().contains("record 1")
-        && bad.getMessage().contains("byte offset 19") && bad.getMessage().contains("data CRC"), bad.getMessage());
+    assertTrue(
+        bad.getMessage().contains("x.tfrecord")
+            && bad.getMessage().contains("record 1")
+            && bad.getMessage().contains("byte offset 19")
+            && bad.getMessage().contains("data CRC"),
+        bad.getMessage());
 
     Files.write(file, Arrays.copyOf(out.toByteArray(), out.size() - 30));
     DataException cut = assertThrows(DataException.class, () -> readAll(file));
-    assertTrue(cut.getMessage().contains("record 1") && cut.getMessage().contains("file ends inside the record"),
+    assertTrue(
+        cut.getMessage().contains("record 1")
+            && cut.getMessage().contains("file ends inside the record"),
         cut.getMessage());
 
     bytes = out.toByteArray();
     bytes[2] ^= 1; // record 0's length
     Files.write(file, bytes);
     DataException len = assertThrows(DataException.class, () -> readAll(file));
-    assertTrue(len.getMessage().contains("record 0") && len.getMessage().contains("length CRC"), len.getMessage());
+    assertTrue(
+        len.getMessage().contains("record 0") && len.getMessage().contains("length CRC"),
+        len.getMessage());
   }
 
   private static void readAll(Path file) {

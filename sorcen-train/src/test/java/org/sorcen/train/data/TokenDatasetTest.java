@@ -43,15 +43,23 @@ class TokenDatasetTest {
 
   static Path write(Path dir, TokenArrays rows) {
     Path out = dir.resolve("ds");
-    TokenDatasetWriter.write(out, GRID, C, List.of("a", "b", "c"), null,
-        List.of(new TokenDatasetWriter.SplitRows("train", rows)), false);
+    TokenDatasetWriter.write(
+        out,
+        GRID,
+        C,
+        List.of("a", "b", "c"),
+        null,
+        List.of(new TokenDatasetWriter.SplitRows("train", rows)),
+        false);
     return out;
   }
 
   /** Batches of one epoch through the in-graph pipeline, rows flattened: [ids..., label] each. */
-  static List<long[]> epoch(TokenDataset ds, int batch, long shuffle, long seed, long epoch, long skip) {
+  static List<long[]> epoch(
+      TokenDataset ds, int batch, long shuffle, long seed, long epoch, long skip) {
     List<long[]> out = new ArrayList<>();
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       TokenPipeline p = TokenPipeline.build(Ops.create(g), ds.shards("train"), L, batch, shuffle);
       p.start(s, seed, epoch, skip);
       while (true) {
@@ -78,7 +86,8 @@ class TokenDatasetTest {
     List<long[]> got = epoch(ds, 4, 0, 0, 0, 0);
     assertEquals(36, got.size(), "drop_remainder: 9 full batches of 4");
     for (int r = 0; r < 36; r++) {
-      assertArrayEquals(Arrays.copyOfRange(rows.ids(), r * L, (r + 1) * L), Arrays.copyOf(got.get(r), L));
+      assertArrayEquals(
+          Arrays.copyOfRange(rows.ids(), r * L, (r + 1) * L), Arrays.copyOf(got.get(r), L));
       assertEquals(rows.labels()[r], got.get(r)[L]);
     }
     TokenArrays back = ds.readAll("train");
@@ -96,15 +105,18 @@ class TokenDatasetTest {
     assertEquals(40, a.size());
     assertTrue(same(a, again));
     assertFalse(same(a, nextEpoch));
-    assertTrue(same(a.subList(12, 40), resumed), "skipping 3 batches gives the rest of the same epoch");
+    assertTrue(
+        same(a.subList(12, 40), resumed), "skipping 3 batches gives the rest of the same epoch");
     List<String> sortedA = a.stream().map(Arrays::toString).sorted().toList();
     List<String> sortedNext = nextEpoch.stream().map(Arrays::toString).sorted().toList();
     assertEquals(sortedA, sortedNext, "every epoch holds every record once");
-    assertNotEquals(a.stream().map(Arrays::toString).toList(), sortedA, "shuffled, not in file order");
+    assertNotEquals(
+        a.stream().map(Arrays::toString).toList(), sortedA, "shuffled, not in file order");
   }
 
   @Test
-  void aShardWrittenByHandFromTheFormatIsReadByTheGraphAndTheVerifier(@TempDir Path tmp) throws Exception {
+  void aShardWrittenByHandFromTheFormatIsReadByTheGraphAndTheVerifier(@TempDir Path tmp)
+      throws Exception {
     Path ds = tmp.resolve("hand");
     Files.createDirectories(ds);
     ByteArrayOutputStream shard = new ByteArrayOutputStream();
@@ -116,7 +128,9 @@ class TokenDatasetTest {
       shard.writeBytes(HandFramed.frame(HandFramed.example(grids[r], r == 2 ? -1 : r)));
     }
     Files.write(ds.resolve("train-00000-of-00001.tfrecord"), shard.toByteArray());
-    Files.writeString(ds.resolve(DatasetManifest.FILE), """
+    Files.writeString(
+        ds.resolve(DatasetManifest.FILE),
+        """
         {"format": "sorcen-token-dataset", "version": 1, "codebook_size": 32, "grid": 4, "num_classes": 2,
          "class_names": ["x", "y"], "tokenizer_fingerprint": null,
          "splits": {"train": {"records": 3, "shards": ["train-00000-of-00001.tfrecord"]}}}
@@ -135,7 +149,8 @@ class TokenDatasetTest {
     TokenArrays rows = rows(5);
     rows.ids()[2 * L + 7] = C;
     DataException e = assertThrows(DataException.class, () -> write(tmp, rows));
-    assertTrue(e.getMessage().contains("row 2, position 7") && e.getMessage().contains("outside [0, 32)"),
+    assertTrue(
+        e.getMessage().contains("row 2, position 7") && e.getMessage().contains("outside [0, 32)"),
         e.getMessage());
     try (Stream<Path> left = Files.list(tmp)) {
       assertEquals(0, left.count(), "no directory and no temporary left behind");
@@ -151,30 +166,42 @@ class TokenDatasetTest {
     byte[] flipped = good.clone();
     flipped[good.length / 2] ^= 0x10;
     Files.write(shard, flipped);
-    DataException crc = assertThrows(DataException.class, () -> TokenDataset.open(dir).verify("train"));
-    assertTrue(crc.getMessage().contains(shard.toString()) && crc.getMessage().contains("record 3"), crc.getMessage());
+    DataException crc =
+        assertThrows(DataException.class, () -> TokenDataset.open(dir).verify("train"));
+    assertTrue(
+        crc.getMessage().contains(shard.toString()) && crc.getMessage().contains("record 3"),
+        crc.getMessage());
 
     Files.write(shard, Arrays.copyOf(good, good.length - 5));
-    DataException cut = assertThrows(DataException.class, () -> TokenDataset.open(dir).verify("train"));
-    assertTrue(cut.getMessage().contains("record 5") && cut.getMessage().contains("file ends"), cut.getMessage());
+    DataException cut =
+        assertThrows(DataException.class, () -> TokenDataset.open(dir).verify("train"));
+    assertTrue(
+        cut.getMessage().contains("record 5") && cut.getMessage().contains("file ends"),
+        cut.getMessage());
 
     ByteArrayOutputStream wrongLength = new ByteArrayOutputStream();
     wrongLength.writeBytes(HandFramed.frame(HandFramed.example(new long[L - 1], 0)));
     Files.write(shard, wrongLength.toByteArray());
-    DataException len = assertThrows(DataException.class, () -> TokenDataset.open(dir).verify("train"));
-    assertTrue(len.getMessage().contains("record 0") && len.getMessage().contains("15 tokens"), len.getMessage());
+    DataException len =
+        assertThrows(DataException.class, () -> TokenDataset.open(dir).verify("train"));
+    assertTrue(
+        len.getMessage().contains("record 0") && len.getMessage().contains("15 tokens"),
+        len.getMessage());
 
     ByteArrayOutputStream outside = new ByteArrayOutputStream();
     long[] ids = new long[L];
     ids[4] = 99;
     outside.writeBytes(HandFramed.frame(HandFramed.example(ids, 0)));
     Files.write(shard, outside.toByteArray());
-    DataException range = assertThrows(DataException.class, () -> TokenDataset.open(dir).verify("train"));
+    DataException range =
+        assertThrows(DataException.class, () -> TokenDataset.open(dir).verify("train"));
     assertTrue(range.getMessage().contains("token 4 is 99"), range.getMessage());
 
     Files.delete(shard);
     DataException missing = assertThrows(DataException.class, () -> TokenDataset.open(dir));
-    assertTrue(missing.getMessage().contains("train-00000-of-00001.tfrecord") && missing.getMessage().contains("missing"),
+    assertTrue(
+        missing.getMessage().contains("train-00000-of-00001.tfrecord")
+            && missing.getMessage().contains("missing"),
         missing.getMessage());
   }
 
@@ -185,11 +212,14 @@ class TokenDatasetTest {
     m.grid = 8;
     m.codebookSize = 32;
     DataException e = assertThrows(DataException.class, () -> ds.checkCompatible(m, "tiny"));
-    assertTrue(e.getMessage().contains("model.grid is 8 but the dataset's grid is 4"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("model.grid is 8 but the dataset's grid is 4"), e.getMessage());
     m.grid = 4;
     m.codebookSize = 512;
     e = assertThrows(DataException.class, () -> ds.checkCompatible(m, "tiny"));
-    assertTrue(e.getMessage().contains("model.codebook_size is 512 but the dataset's is 32"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("model.codebook_size is 512 but the dataset's is 32"),
+        e.getMessage());
     m.codebookSize = 32;
     ds.checkCompatible(m, "tiny");
   }

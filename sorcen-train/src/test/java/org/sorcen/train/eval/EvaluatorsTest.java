@@ -23,7 +23,8 @@ class EvaluatorsTest {
   static final int DIM = 16;
 
   /** Gaussian clusters around well separated random centres: every evaluator should be near 100%. */
-  static FrozenFeatures clusters(int train, int test, double spread, boolean randomLabels, long seed) {
+  static FrozenFeatures clusters(
+      int train, int test, double spread, boolean randomLabels, long seed) {
     Random r = new Random(seed);
     float[][] centres = new float[CLASSES][DIM];
     for (float[] c : centres) {
@@ -54,7 +55,8 @@ class EvaluatorsTest {
     p.warmupEpochs = 1;
     p.batchSize = 64;
     p.optimizer = optimizer;
-    // LARS moves each matrix by at most lr·η·‖W‖ per step: a few hundred steps need a large lr (MAE's
+    // LARS moves each matrix by at most lr·η·‖W‖ per step: a few hundred steps need a large lr
+    // (MAE's
     // probe runs lr 6.4 at batch 16384); SGD takes a plain small one.
     p.blr = optimizer.equals("lars") ? 25 : 0.05;
     return p;
@@ -102,8 +104,13 @@ class EvaluatorsTest {
       }
       x[i][0] = (float) ((y[i] == 0 ? -1 : 1) + 0.2 * r.nextGaussian());
     }
-    FrozenFeatures f = new FrozenFeatures(Arrays.copyOf(x, 2000), Arrays.copyOf(y, 2000),
-        Arrays.copyOfRange(x, 2000, n), Arrays.copyOfRange(y, 2000, n), 2);
+    FrozenFeatures f =
+        new FrozenFeatures(
+            Arrays.copyOf(x, 2000),
+            Arrays.copyOf(y, 2000),
+            Arrays.copyOfRange(x, 2000, n),
+            Arrays.copyOfRange(y, 2000, n),
+            2);
     double probe = LinearProbe.evaluate(f, quickProbe("lars"), 0).testTop1();
     double knn = CosineKnn.accuracy(f, 20, 0.07);
     assertTrue(probe > 0.98, "probe " + probe);
@@ -128,7 +135,9 @@ class EvaluatorsTest {
     for (int c : perClass) {
       assertEquals(5, c);
     }
-    assertTrue(!Arrays.equals(rows, FewShot.draw(labels, CLASSES, 5, new Random(1))), "draws differ by seed");
+    assertTrue(
+        !Arrays.equals(rows, FewShot.draw(labels, CLASSES, 5, new Random(1))),
+        "draws differ by seed");
   }
 
   @Test
@@ -137,8 +146,10 @@ class EvaluatorsTest {
     FrozenFeatures f = new FrozenFeatures(x, new long[] {0, -1, 1}, x, new long[] {1, 0, -1}, 2);
     assertEquals(2, f.train().length);
     assertEquals(2, f.test().length);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new FrozenFeatures(x, new long[] {-1, -1, -1}, x, new long[] {0, 1, 0}, 2));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new FrozenFeatures(x, new long[] {-1, -1, -1}, x, new long[] {0, 1, 0}, 2));
     assertTrue(e.getMessage().contains("labelled rows"), e.getMessage());
   }
 
@@ -151,10 +162,17 @@ class EvaluatorsTest {
     cfg.fewShot.draws = 2;
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     EvaluatorRegistry registry = EvaluatorRegistry.standard();
-    Map<String, Double> out = registry.run(cfg, EvalInputs.features(clusters(1000, 500, 1.0, false, 4), 0, quiet),
-        quiet);
-    assertEquals(Set.of("eval/knn_top1", "eval/linear_probe_top1", "eval/few_shot_1_mean", "eval/few_shot_1_std",
-        "eval/few_shot_10_mean", "eval/few_shot_10_std"), out.keySet());
+    Map<String, Double> out =
+        registry.run(cfg, EvalInputs.features(clusters(1000, 500, 1.0, false, 4), 0, quiet), quiet);
+    assertEquals(
+        Set.of(
+            "eval/knn_top1",
+            "eval/linear_probe_top1",
+            "eval/few_shot_1_mean",
+            "eval/few_shot_1_std",
+            "eval/few_shot_10_mean",
+            "eval/few_shot_10_std"),
+        out.keySet());
     assertEquals(0, registry.trainRowsNeeded(cfg));
   }
 }

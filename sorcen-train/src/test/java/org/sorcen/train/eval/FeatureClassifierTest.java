@@ -26,7 +26,8 @@ class FeatureClassifierTest {
       assertEquals(probe.count(), out.probabilities().length);
       for (int i = 0; i < probe.count(); i++) {
         for (int k = 0; k < TinyClassifier.CLASSES; k++) {
-          assertEquals(expected[i][k], out.probabilities()[i][k], 1e-5, "image " + i + " class " + k);
+          assertEquals(
+              expected[i][k], out.probabilities()[i][k], 1e-5, "image " + i + " class " + k);
         }
       }
       assertEquals(TinyClassifier.CONFIG.featureDim(), out.features()[0].length);
@@ -40,9 +41,13 @@ class FeatureClassifierTest {
       DataException e = assertThrows(DataException.class, () -> c.features(small));
       assertTrue(e.getMessage().contains("ImagePadding.centred"), e.getMessage());
     }
-    assertTrue(Files.readString(model.resolve(ClassifierExporter.METADATA)).contains("NOT ImageNet-Inception FID"));
-    assertThrows(IllegalArgumentException.class, () -> ClassifierExporter.export(dir.resolve("x"),
-        null, model, false), "an existing model is never overwritten without replace");
+    assertTrue(
+        Files.readString(model.resolve(ClassifierExporter.METADATA))
+            .contains("NOT ImageNet-Inception FID"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ClassifierExporter.export(dir.resolve("x"), null, model, false),
+        "an existing model is never overwritten without replace");
   }
 
   private static int argMax(float[] p) {

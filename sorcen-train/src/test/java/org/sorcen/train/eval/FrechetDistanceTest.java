@@ -41,7 +41,8 @@ class FrechetDistanceTest {
     assertEquals(1.0, FeatureMoments.of(a).covariance()[3][3], 1e-6, "the construction itself");
     assertEquals(D, FrechetDistance.between(a, b), 1e-4);
     double sampled = FrechetDistance.between(gaussian(4000, D, 3), scaled(gaussian(4000, D, 4), 2));
-    assertTrue(sampled > 0.5 * D && sampled < 1.5 * D, "sampled Gaussians, scale 1 vs 2: " + sampled);
+    assertTrue(
+        sampled > 0.5 * D && sampled < 1.5 * D, "sampled Gaussians, scale 1 vs 2: " + sampled);
   }
 
   /**
@@ -62,8 +63,12 @@ class FrechetDistanceTest {
     double detA = det(ma.covariance());
     double detB = det(mb.covariance());
     double trSqrt = Math.sqrt(p[0][0] + p[1][1] + 2 * Math.sqrt(detA * detB));
-    double expected = sq(ma.mean()[0] - mb.mean()[0]) + sq(ma.mean()[1] - mb.mean()[1])
-        + trace(ma.covariance()) + trace(mb.covariance()) - 2 * trSqrt;
+    double expected =
+        sq(ma.mean()[0] - mb.mean()[0])
+            + sq(ma.mean()[1] - mb.mean()[1])
+            + trace(ma.covariance())
+            + trace(mb.covariance())
+            - 2 * trSqrt;
     assertEquals(expected, FrechetDistance.between(a, b), 1e-9 * expected);
   }
 

@@ -16,7 +16,8 @@ import org.sorcen.train.session.SessionSettings;
 public final class TinyClassifier {
   public static final int SIZE = 8;
   public static final int CLASSES = 4;
-  public static final ClassifierConfig CONFIG = new ClassifierConfig(SIZE, 1, CLASSES, List.of(4, 8), 16, 3);
+  public static final ClassifierConfig CONFIG =
+      new ClassifierConfig(SIZE, 1, CLASSES, List.of(4, 8), 16, 3);
 
   private TinyClassifier() {}
 
@@ -27,12 +28,27 @@ public final class TinyClassifier {
     fast.warmupEpochs = 0;
     ClassifierTrainer.Options options = new ClassifierTrainer.Options(20, 16, 1, fast);
     ImageSet train = squares(64, 1);
-    try (ClassifierTrainer t = new ClassifierTrainer(CONFIG, options, train.count(), SessionSettings.defaults())) {
-      ClassifierTrainer.Summary run = t.train(train, new PrintStream(OutputStream.nullOutputStream()));
+    try (ClassifierTrainer t =
+        new ClassifierTrainer(CONFIG, options, train.count(), SessionSettings.defaults())) {
+      ClassifierTrainer.Summary run =
+          t.train(train, new PrintStream(OutputStream.nullOutputStream()));
       Path checkpoint = out.resolveSibling(out.getFileName() + "-checkpoint").resolve("classifier");
       t.save(checkpoint);
-      ClassifierExporter.export(checkpoint, new ClassifierExporter.Card(CONFIG, options, SIZE, SIZE, List.of(),
-          train.count(), 0, t.accuracy(squares(64, 2)), run.steps(), run.seconds()), out, false);
+      ClassifierExporter.export(
+          checkpoint,
+          new ClassifierExporter.Card(
+              CONFIG,
+              options,
+              SIZE,
+              SIZE,
+              List.of(),
+              train.count(),
+              0,
+              t.accuracy(squares(64, 2)),
+              run.steps(),
+              run.seconds()),
+          out,
+          false);
       return t.probabilities(probe);
     }
   }

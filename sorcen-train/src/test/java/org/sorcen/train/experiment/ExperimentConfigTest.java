@@ -17,7 +17,8 @@ class ExperimentConfigTest {
   static final Path FASHION = Path.of("..", "configs", "experiments", "fashion-mnist.json");
 
   static ExperimentConfig load(Map<String, String> overrides) {
-    return ConfigLoader.load(FASHION, overrides, ExperimentConfig.class, ExperimentConfig::validated);
+    return ConfigLoader.load(
+        FASHION, overrides, ExperimentConfig.class, ExperimentConfig::validated);
   }
 
   static ExperimentConfig minimal() {
@@ -45,7 +46,9 @@ class ExperimentConfigTest {
     assertEquals(List.of(0), minimal().validated().seeds);
     ExperimentConfig x = load(Map.of());
     assertEquals(List.of(0, 1, 2), x.seeds);
-    assertTrue(x.overrides.containsKey("eval.every_epochs"), "the k-NN-against-time figure needs evaluations");
+    assertTrue(
+        x.overrides.containsKey("eval.every_epochs"),
+        "the k-NN-against-time figure needs evaluations");
   }
 
   @Test
@@ -59,8 +62,12 @@ class ExperimentConfigTest {
     assertTrue(twice.contains("seeds must be distinct numbers, got [0, 1, 0]"), twice);
     assertEquals(1, twice.lines().count(), twice);
     x.seeds = List.of(-1);
-    assertTrue(assertThrows(ConfigException.class, x::validated).getMessage().contains("seeds must be >= 0"));
-    String syntax = assertThrows(ConfigException.class, () -> load(Map.of("seeds", "[]"))).getMessage();
+    assertTrue(
+        assertThrows(ConfigException.class, x::validated)
+            .getMessage()
+            .contains("seeds must be >= 0"));
+    String syntax =
+        assertThrows(ConfigException.class, () -> load(Map.of("seeds", "[]"))).getMessage();
     assertTrue(syntax.contains("seeds must list at least one"), syntax);
   }
 
@@ -71,7 +78,8 @@ class ExperimentConfigTest {
     x.transfer.pretrainClasses = "0-5";
     x.transfer.probeClasses = "5-9";
     String overlap = assertThrows(ConfigException.class, x::validated).getMessage();
-    assertTrue(overlap.contains("classes [5] are in both pretrain_classes and probe_classes"), overlap);
+    assertTrue(
+        overlap.contains("classes [5] are in both pretrain_classes and probe_classes"), overlap);
     assertEquals(1, overlap.lines().count(), overlap);
 
     x.transfer.pretrainClasses = null;
@@ -81,8 +89,9 @@ class ExperimentConfigTest {
     assertTrue(two.contains("transfer.probe_classes must name at least 2 classes"), two);
     assertEquals(1, two.lines().count(), two);
 
-    String syntax = assertThrows(ConfigException.class, () -> load(Map.of("transfer.probe_classes", "5-x")))
-        .getMessage();
+    String syntax =
+        assertThrows(ConfigException.class, () -> load(Map.of("transfer.probe_classes", "5-x")))
+            .getMessage();
     assertTrue(syntax.contains("transfer.probe_classes: classes '5-x'"), syntax);
   }
 }

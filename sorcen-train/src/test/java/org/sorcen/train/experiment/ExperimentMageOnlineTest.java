@@ -35,16 +35,25 @@ class ExperimentMageOnlineTest {
   void mageOnlineTrainsOnTheRawImagesAndHasItsRow(@TempDir Path tmp) throws Exception {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     TokenizerConfig tc = TinyTokenizer.config(Map.of("train.epochs", "1"));
-    TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tmp.resolve("tok/tokenizer"), SessionSettings.defaults(),
-        0, quiet);
+    TokenizerTrainer.train(
+        tc,
+        TinyTokenizer.images(16, 2),
+        tmp.resolve("tok/tokenizer"),
+        SessionSettings.defaults(),
+        0,
+        quiet);
     Path tokenizer = tmp.resolve("tokenizer-model");
     TokenizerExport.write(tc, tmp.resolve("tok/tokenizer"), tokenizer);
     Path images = tmp.resolve("images");
     Files.createDirectories(images);
-    IdxWriter.write(ExperimentTransferTest.labelled(TinyTokenizer.images(64, 7)),
-        images.resolve("train-images-idx3-ubyte.gz"), images.resolve("train-labels-idx1-ubyte.gz"));
-    IdxWriter.write(ExperimentTransferTest.labelled(TinyTokenizer.images(24, 8)),
-        images.resolve("t10k-images-idx3-ubyte.gz"), images.resolve("t10k-labels-idx1-ubyte.gz"));
+    IdxWriter.write(
+        ExperimentTransferTest.labelled(TinyTokenizer.images(64, 7)),
+        images.resolve("train-images-idx3-ubyte.gz"),
+        images.resolve("train-labels-idx1-ubyte.gz"));
+    IdxWriter.write(
+        ExperimentTransferTest.labelled(TinyTokenizer.images(24, 8)),
+        images.resolve("t10k-images-idx3-ubyte.gz"),
+        images.resolve("t10k-labels-idx1-ubyte.gz"));
     Path model = Files.writeString(tmp.resolve("model.json"), ExperimentTransferTest.MODEL);
 
     ExperimentConfig x = new ExperimentConfig();
@@ -68,7 +77,9 @@ class ExperimentMageOnlineTest {
     assertEquals("mage", cfg.at("/method").asText());
     assertEquals("images", cfg.at("/train/input").asText());
     JsonNode info = new ObjectMapper().readTree(online.resolve("run.json").toFile());
-    assertEquals(images.toAbsolutePath().toString(), Path.of(info.get("images").asText()).toAbsolutePath().toString());
+    assertEquals(
+        images.toAbsolutePath().toString(),
+        Path.of(info.get("images").asText()).toAbsolutePath().toString());
     // The alias keeps its directory and trains MAGE on the precomputed tokens.
     JsonNode alias = new ObjectMapper().readTree(work.resolve("mage/seed-1/config.json").toFile());
     assertEquals("mage", alias.at("/method").asText());
@@ -94,10 +105,15 @@ class ExperimentMageOnlineTest {
     x.images = x.tokenizer = x.classifier = x.modelConfig = x.workDir = x.results = "p";
     x.methods = List.of("sorcen", "mage", "mage-tokens");
     ConfigException twice = assertThrows(ConfigException.class, x::validated);
-    assertTrue(twice.getMessage().contains("'mage-tokens' trains mage-tokens a second time"), twice.getMessage());
+    assertTrue(
+        twice.getMessage().contains("'mage-tokens' trains mage-tokens a second time"),
+        twice.getMessage());
     x.methods = List.of("mae");
     ConfigException unknown = assertThrows(ConfigException.class, x::validated);
-    assertTrue(unknown.getMessage().contains("'mae' is not one of [sorcen, mage-online, mage-tokens, mage]"),
+    assertTrue(
+        unknown
+            .getMessage()
+            .contains("'mae' is not one of [sorcen, mage-online, mage-tokens, mage]"),
         unknown.getMessage());
   }
 }

@@ -21,17 +21,24 @@ public class TimeToKnnTest {
   static final String CONFIG = "{\"name\": \"r\", \"train\": {\"batch_size\": 64}}";
 
   /** A run directory with a config of batch 64 and k-NN at steps 0, 20 and 40. */
-  public static Path run(Path dir, double samplesPerSecond, double init, double at20, double at40) throws Exception {
+  public static Path run(Path dir, double samplesPerSecond, double init, double at20, double at40)
+      throws Exception {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), CONFIG);
     StringBuilder m = new StringBuilder();
     m.append("{\"kind\": \"reference\", \"step\": 0, \"knn/init\": ").append(init).append("}\n");
     for (int step = 10; step <= 40; step += 10) {
-      m.append("{\"kind\": \"train\", \"step\": ").append(step).append(", \"samples_per_second\": ")
-          .append(samplesPerSecond).append(", \"loss/total\": 1.0}\n");
+      m.append("{\"kind\": \"train\", \"step\": ")
+          .append(step)
+          .append(", \"samples_per_second\": ")
+          .append(samplesPerSecond)
+          .append(", \"loss/total\": 1.0}\n");
       if (step == 20 || step == 40) {
-        m.append("{\"kind\": \"eval\", \"step\": ").append(step).append(", \"eval/knn_top1\": ")
-            .append(step == 20 ? at20 : at40).append("}\n");
+        m.append("{\"kind\": \"eval\", \"step\": ")
+            .append(step)
+            .append(", \"eval/knn_top1\": ")
+            .append(step == 20 ? at20 : at40)
+            .append("}\n");
       }
     }
     Files.writeString(dir.resolve("metrics.jsonl"), m.toString());
@@ -43,7 +50,8 @@ public class TimeToKnnTest {
     Path a = run(tmp.resolve("a"), 64, 0.2, 0.4, 0.6);
     Path b = run(tmp.resolve("b"), 32, 0.2, 0.3, 0.55);
 
-    // 0.5: A between 20 s (0.4) and 40 s (0.6) -> 30 s; B between 40 s (0.3) and 80 s (0.55) -> 72 s.
+    // 0.5: A between 20 s (0.4) and 40 s (0.6) -> 30 s; B between 40 s (0.3) and 80 s (0.55) -> 72
+    // s.
     TimeToKnn.Comparison c = TimeToKnn.compareRuns(List.of(a, b), 0.5);
     assertEquals(0.5, c.target());
     assertFalse(c.defaultTarget());
@@ -74,11 +82,16 @@ public class TimeToKnnTest {
     Path bare = tmp.resolve("bare");
     Files.createDirectories(bare);
     Files.writeString(bare.resolve("config.json"), CONFIG);
-    Files.writeString(bare.resolve("metrics.jsonl"), "{\"kind\": \"reference\", \"step\": 0, \"knn/init\": 0.2}\n");
-    ConfigException noKnn = assertThrows(ConfigException.class, () -> TimeToKnn.compareRuns(List.of(a, bare), null));
+    Files.writeString(
+        bare.resolve("metrics.jsonl"),
+        "{\"kind\": \"reference\", \"step\": 0, \"knn/init\": 0.2}\n");
+    ConfigException noKnn =
+        assertThrows(ConfigException.class, () -> TimeToKnn.compareRuns(List.of(a, bare), null));
     assertTrue(noKnn.getMessage().contains("eval.every_epochs"), noKnn.getMessage());
-    ConfigException notRun = assertThrows(ConfigException.class,
-        () -> TimeToKnn.compareRuns(List.of(a, tmp.resolve("missing")), null));
+    ConfigException notRun =
+        assertThrows(
+            ConfigException.class,
+            () -> TimeToKnn.compareRuns(List.of(a, tmp.resolve("missing")), null));
     assertTrue(notRun.getMessage().contains("is not a run directory"), notRun.getMessage());
   }
 }

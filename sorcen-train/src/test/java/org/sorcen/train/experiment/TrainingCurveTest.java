@@ -14,7 +14,10 @@ class TrainingCurveTest {
   void timeIsStepTimeFromTheTrainRowsNotTheWallClock(@TempDir Path tmp) throws Exception {
     // Batch 8. Steps 0-10 at 80 samples/s: 1 s; 10-20 at 40/s: 2 s. An hour passes between the two
     // rows (the run was resumed) and must not count.
-    Path metrics = Files.writeString(tmp.resolve("metrics.jsonl"), """
+    Path metrics =
+        Files.writeString(
+            tmp.resolve("metrics.jsonl"),
+            """
         {"kind":"reference","step":0,"time":100.0,"knn/init":0.2}
         {"kind":"train","step":10,"time":110.0,"samples_per_second":80.0}
         {"kind":"eval","step":10,"time":130.0,"eval/knn_top1":0.4}
@@ -23,15 +26,26 @@ class TrainingCurveTest {
         {"kind":"eval","step":20,"time":3830.0,"eval/knn_top1":0.6,"knn/init":0.2}
         """);
     List<TrainingCurve.Point> p = TrainingCurve.read(metrics, 8).points();
-    assertEquals(List.of(new TrainingCurve.Point(0, 0, 0.2), new TrainingCurve.Point(10, 1 / 60.0, 0.4),
-        new TrainingCurve.Point(15, 2 / 60.0, 0.5), new TrainingCurve.Point(20, 3 / 60.0, 0.6)), p);
+    assertEquals(
+        List.of(
+            new TrainingCurve.Point(0, 0, 0.2),
+            new TrainingCurve.Point(10, 1 / 60.0, 0.4),
+            new TrainingCurve.Point(15, 2 / 60.0, 0.5),
+            new TrainingCurve.Point(20, 3 / 60.0, 0.6)),
+        p);
   }
 
   @Test
   void theMethodsLineIsTheMeanOverSeedsAtStepsEverySeedEvaluated() {
-    TrainingCurve a = new TrainingCurve(List.of(new TrainingCurve.Point(0, 0, 0.2), new TrainingCurve.Point(10, 1, 0.4),
-        new TrainingCurve.Point(20, 2, 0.6)));
-    TrainingCurve b = new TrainingCurve(List.of(new TrainingCurve.Point(0, 0, 0.4), new TrainingCurve.Point(10, 3, 0.6)));
+    TrainingCurve a =
+        new TrainingCurve(
+            List.of(
+                new TrainingCurve.Point(0, 0, 0.2),
+                new TrainingCurve.Point(10, 1, 0.4),
+                new TrainingCurve.Point(20, 2, 0.6)));
+    TrainingCurve b =
+        new TrainingCurve(
+            List.of(new TrainingCurve.Point(0, 0, 0.4), new TrainingCurve.Point(10, 3, 0.6)));
     List<KnnTimeFigure.Point> m = KnnTimeFigure.mean(List.of(a, b));
     assertEquals(2, m.size(), "step 20 is only in one seed's curve (still running)");
     assertEquals(10, m.get(1).step());

@@ -24,8 +24,7 @@ import org.sorcen.train.session.TrainingSession;
 
 /** SorcenEncoder as a service uses it: many calls, many threads. */
 class EncoderServiceTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Path encoder;
 
   @BeforeAll
@@ -52,8 +51,9 @@ class EncoderServiceTest {
         rss[w] = residentKb();
       }
       // The first calls grow the heap and JIT caches; from call 6000 on, memory must be flat.
-      assertTrue(rss[4] - rss[2] < 4_000, "RSS (kB) after 2000, 4000, ..., 10000 calls: "
-          + Arrays.toString(rss));
+      assertTrue(
+          rss[4] - rss[2] < 4_000,
+          "RSS (kB) after 2000, 4000, ..., 10000 calls: " + Arrays.toString(rss));
     }
   }
 
@@ -71,16 +71,18 @@ class EncoderServiceTest {
         List<Future<Boolean>> results = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
           int offset = t;
-          results.add(pool.submit(() -> {
-            for (int round = 0; round < 20; round++) {
-              int i = (offset * 7 + round) % inputs.size();
-              float[][] got = enc.embed(inputs.get(i));
-              for (int r = 0; r < got.length; r++) {
-                assertArrayEquals(serial.get(i)[r], got[r], "input " + i + " row " + r);
-              }
-            }
-            return true;
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    for (int round = 0; round < 20; round++) {
+                      int i = (offset * 7 + round) % inputs.size();
+                      float[][] got = enc.embed(inputs.get(i));
+                      for (int r = 0; r < got.length; r++) {
+                        assertArrayEquals(serial.get(i)[r], got[r], "input " + i + " row " + r);
+                      }
+                    }
+                    return true;
+                  }));
         }
         for (Future<Boolean> f : results) {
           assertTrue(f.get());

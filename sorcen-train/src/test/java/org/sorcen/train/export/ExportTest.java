@@ -29,7 +29,8 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 
 class ExportTest {
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       {"model": {"grid": 4, "codebook_size": 32, "embed_dim": 16, "depth": 2, "num_heads": 2,
         "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 32,
         "projector_dim": 16, "predictor_hidden_dim": 32}, "optimizer": {"blr": 0.1, "warmup_epochs": 0},
@@ -70,7 +71,9 @@ class ExportTest {
     }
     Path dir = ModelExport.encoder(config, prefix, tmp.resolve("savedmodels"), null);
     assertEquals(tmp.resolve("savedmodels/sorcen-encoder/1"), dir);
-    assertTrue(Files.isRegularFile(dir.resolve("saved_model.pb")) && Files.isRegularFile(dir.resolve(ModelExport.CARD)));
+    assertTrue(
+        Files.isRegularFile(dir.resolve("saved_model.pb"))
+            && Files.isRegularFile(dir.resolve(ModelExport.CARD)));
     try (SorcenEncoder enc = SorcenEncoder.load(dir)) {
       assertClose(expected1, enc.embed(grids(1, 9)));
       assertClose(expected7, enc.embed(grids(7, 3)));
@@ -79,8 +82,10 @@ class ExportTest {
       var e = assertThrows(IllegalArgumentException.class, () -> enc.embed(bad));
       assertTrue(e.getMessage().contains("row 1, position 5"), e.getMessage());
     }
-    assertEquals(tmp.resolve("savedmodels/sorcen-encoder/2"), ModelExport.encoder(config, prefix,
-        tmp.resolve("savedmodels"), null), "the next export is the next integer version");
+    assertEquals(
+        tmp.resolve("savedmodels/sorcen-encoder/2"),
+        ModelExport.encoder(config, prefix, tmp.resolve("savedmodels"), null),
+        "the next export is the next integer version");
   }
 
   @Test
@@ -125,12 +130,19 @@ class ExportTest {
     SavedModel sm = SavedModel.parseFrom(Files.readAllBytes(pb));
     MetaGraphDef.Builder meta = sm.getMetaGraphs(0).toBuilder();
     SignatureDef serving = meta.getSignatureDefOrThrow("serving_default");
-    TensorInfo tokens = serving.getInputsOrThrow("tokens").toBuilder().setDtype(DataType.DT_INT32).build();
-    meta.putSignatureDef("serving_default", serving.toBuilder().putInputs("tokens", tokens).build());
+    TensorInfo tokens =
+        serving.getInputsOrThrow("tokens").toBuilder().setDtype(DataType.DT_INT32).build();
+    meta.putSignatureDef(
+        "serving_default", serving.toBuilder().putInputs("tokens", tokens).build());
     Files.write(pb, sm.toBuilder().setMetaGraphs(0, meta).build().toByteArray());
     var problems = SavedModelVerifier.problems(enc);
-    assertTrue(problems.stream().anyMatch(p -> p.contains("serving_default input 'tokens' is DT_INT32, expected "
-        + "DT_INT64")), problems.toString());
+    assertTrue(
+        problems.stream()
+            .anyMatch(
+                p ->
+                    p.contains(
+                        "serving_default input 'tokens' is DT_INT32, expected " + "DT_INT64")),
+        problems.toString());
     int code = SorcenCli.commandLine().execute("export", "--verify", enc.toString());
     assertEquals(1, code);
   }

@@ -31,11 +31,12 @@ import org.tensorflow.ndarray.Shape;
  * with TensorFlow, as .ci/run arranges). Each must reproduce the in-session graph.
  */
 class InteropTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Path encoder;
   static Path generator;
-  static final long[][] BATCHES = {ExportTest.flat(ExportTest.grids(1, 9)), ExportTest.flat(ExportTest.grids(7, 3))};
+  static final long[][] BATCHES = {
+    ExportTest.flat(ExportTest.grids(1, 9)), ExportTest.flat(ExportTest.grids(7, 3))
+  };
   static final float[][] EMBEDDINGS = new float[2][];
   static final long[] SEEDS = {4, 8, 15, 16, 23, 42, 7};
   static long[] tokens;
@@ -73,8 +74,14 @@ class InteropTest {
       out.put("patch_features" + b, f.resolve("patch_features.bin"));
       out.put("cls" + b, f.resolve("cls.bin"));
     }
-    Map<String, String> gen = Map.of("seeds", c.int64(SEEDS, SEEDS.length), "temperature", c.float32(4.5f),
-        "num_iter", c.int32(12));
+    Map<String, String> gen =
+        Map.of(
+            "seeds",
+            c.int64(SEEDS, SEEDS.length),
+            "temperature",
+            c.float32(4.5f),
+            "num_iter",
+            c.int32(12));
     out.put("tokens", c.call(generator, "serving_default", gen).resolve("tokens.bin"));
     Map<String, String> inpaint = new HashMap<>(gen);
     inpaint.put("seeds", c.int64(new long[] {1, 2}, 2));
@@ -99,7 +106,9 @@ class InteropTest {
       }
     }
     Map<String, Path> again = callAll(java);
-    assertArrayEquals(SignatureCaller.longs(out.get("tokens")), SignatureCaller.longs(again.get("tokens")),
+    assertArrayEquals(
+        SignatureCaller.longs(out.get("tokens")),
+        SignatureCaller.longs(again.get("tokens")),
         "same seeds, same tokens in another process");
   }
 
@@ -109,15 +118,18 @@ class InteropTest {
     SignatureCaller python = SignatureCaller.python(Files.createTempDirectory(tmp, "py"), why);
     assumeTrue(python != null, () -> "skipped: " + why);
     Map<String, Path> py = callAll(python);
-    Map<String, Path> java = callAll(SignatureCaller.javaOnly(Files.createTempDirectory(tmp, "java")));
+    Map<String, Path> java =
+        callAll(SignatureCaller.javaOnly(Files.createTempDirectory(tmp, "java")));
     for (String key : py.keySet()) {
       if (key.equals("tokens") || key.equals("inpaint")) {
-        assertArrayEquals(SignatureCaller.longs(java.get(key)), SignatureCaller.longs(py.get(key)), key);
+        assertArrayEquals(
+            SignatureCaller.longs(java.get(key)), SignatureCaller.longs(py.get(key)), key);
       } else {
         assertClose(SignatureCaller.floats(java.get(key)), SignatureCaller.floats(py.get(key)));
       }
     }
-    assertArrayEquals(tokens, SignatureCaller.longs(py.get("tokens")), "identical tokens in Python TensorFlow");
+    assertArrayEquals(
+        tokens, SignatureCaller.longs(py.get("tokens")), "identical tokens in Python TensorFlow");
   }
 
   static float[] flatten(float[][] rows) {
@@ -138,13 +150,20 @@ class InteropTest {
   /** The jars of TensorFlow Java and what it needs (ndarray, JavaCPP, protobuf, the natives), nothing else. */
   static String tensorFlowJavaClasspath() throws Exception {
     List<Path> jars = new ArrayList<>();
-    for (Class<?> c : new Class<?>[] {SavedModelBundle.class, Shape.class,
-        Loader.class, Message.class,
-        org.tensorflow.internal.c_api.global.tensorflow.class}) {
+    for (Class<?> c :
+        new Class<?>[] {
+          SavedModelBundle.class,
+          Shape.class,
+          Loader.class,
+          Message.class,
+          org.tensorflow.internal.c_api.global.tensorflow.class
+        }) {
       jars.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
     }
     try (var siblings = Files.list(jars.get(4).getParent())) {
-      siblings.filter(p -> p.getFileName().toString().matches(".*-linux-x86_64(-gpu)?\\.jar")).forEach(jars::add);
+      siblings
+          .filter(p -> p.getFileName().toString().matches(".*-linux-x86_64(-gpu)?\\.jar"))
+          .forEach(jars::add);
     }
     return String.join(File.pathSeparator, jars.stream().map(Path::toString).distinct().toList());
   }

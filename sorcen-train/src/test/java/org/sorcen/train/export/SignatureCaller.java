@@ -37,11 +37,17 @@ public final class SignatureCaller {
     try (var in = SignatureCaller.class.getResourceAsStream("/interop/SavedModelCall.java")) {
       Files.write(source, in.readAllBytes());
     }
-    int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", cp, "-d", classes.toString(),
-        source.toString());
+    int rc =
+        ToolProvider.getSystemJavaCompiler()
+            .run(null, null, null, "-cp", cp, "-d", classes.toString(), source.toString());
     assertEquals(0, rc, "compiling the TF-Java-only caller");
-    return new SignatureCaller(work, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        classes + File.pathSeparator + cp, "SavedModelCall"));
+    return new SignatureCaller(
+        work,
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            classes + File.pathSeparator + cp,
+            "SavedModelCall"));
   }
 
   /** A caller running Python TensorFlow's loader, or null (with the reason in {@code why}) when there is none. */
@@ -51,7 +57,8 @@ public final class SignatureCaller {
       why.append("SORCEN_PYTHON is not set (.ci/run sets it to a Python with tensorflow-cpu)");
       return null;
     }
-    Process probe = new ProcessBuilder(python, "-c", "import tensorflow").redirectErrorStream(true).start();
+    Process probe =
+        new ProcessBuilder(python, "-c", "import tensorflow").redirectErrorStream(true).start();
     if (!probe.waitFor(120, TimeUnit.SECONDS) || probe.exitValue() != 0) {
       why.append(python).append(" cannot import tensorflow");
       return null;
@@ -69,7 +76,10 @@ public final class SignatureCaller {
     List<String> cmd = new ArrayList<>(command);
     cmd.addAll(List.of(model.toString(), signature, out.toString()));
     inputs.forEach((name, spec) -> cmd.add(name + ":" + spec));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolve("log.txt").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(out.resolve("log.txt").toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     Process p = pb.start();
     boolean done = p.waitFor(300, TimeUnit.SECONDS);
@@ -108,11 +118,13 @@ public final class SignatureCaller {
   }
 
   public String float32(float value) throws IOException {
-    return file("float32", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value).array());
+    return file(
+        "float32", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value).array());
   }
 
   public String int32(int value) throws IOException {
-    return file("int32", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array());
+    return file(
+        "int32", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array());
   }
 
   private String file(String dtype, byte[] bytes, long... shape) throws IOException {

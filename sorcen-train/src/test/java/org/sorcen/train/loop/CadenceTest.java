@@ -41,8 +41,10 @@ class CadenceTest {
     assertEquals(List.of(2L, 4L, 6L, 8L, 10L, 12L), straight);
     for (long resumeAt = 1; resumeAt < 12; resumeAt++) {
       long from = resumeAt;
-      assertEquals(straight.stream().filter(s -> s > from).toList(),
-          dueSteps(Cadence.epochs(0.5, 4, resumeAt), resumeAt, 12), "resumed at " + resumeAt);
+      assertEquals(
+          straight.stream().filter(s -> s > from).toList(),
+          dueSteps(Cadence.epochs(0.5, 4, resumeAt), resumeAt, 12),
+          "resumed at " + resumeAt);
     }
     assertEquals(List.of(), dueSteps(Cadence.epochs(0, 4, 0), 0, 12));
   }

@@ -14,14 +14,17 @@ import org.sorcen.train.data.Permutations;
 class EpochBatcherTest {
   @Test
   void theOrderIsTheTrainersSeededFisherYatesPerEpoch() {
-    // The order the tokenizer and classifier trainers drew before the kit: their figures depend on it.
+    // The order the tokenizer and classifier trainers drew before the kit: their figures depend on
+    // it.
     EpochBatcher b = new EpochBatcher(10, 3, 7);
     assertEquals(3, b.stepsPerEpoch());
     for (long epoch = 0; epoch < 3; epoch++) {
       int[] order = new int[10];
       Permutations.fresh(order, new Random(7 * 1_000_003L + epoch));
       for (int k = 0; k < 3; k++) {
-        assertArrayEquals(Arrays.copyOfRange(order, k * 3, k * 3 + 3), b.rows(epoch * 3 + k).clone(),
+        assertArrayEquals(
+            Arrays.copyOfRange(order, k * 3, k * 3 + 3),
+            b.rows(epoch * 3 + k).clone(),
             "epoch " + epoch + " batch " + k);
       }
     }
@@ -52,7 +55,8 @@ class EpochBatcherTest {
         assertArrayEquals(all[s], resumed.rows(s), "step " + s + " after resuming at " + resumeAt);
       }
     }
-    assertFalse(Arrays.equals(all[0], new EpochBatcher(20, 4, 4).rows(0)), "another seed, another order");
+    assertFalse(
+        Arrays.equals(all[0], new EpochBatcher(20, 4, 4).rows(0)), "another seed, another order");
   }
 
   @Test

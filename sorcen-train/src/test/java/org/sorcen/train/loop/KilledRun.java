@@ -27,10 +27,16 @@ public final class KilledRun {
 
   /** {@code ./sorcen args...} as a child process; its output goes to {@code log}. */
   public static ProcessBuilder cli(Path log, List<String> args) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "org.sorcen.train.cli.SorcenCli"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.sorcen.train.cli.SorcenCli"));
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     return pb;
   }
@@ -50,7 +56,9 @@ public final class KilledRun {
     while (rows(metrics) < rows && p.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(2);
     }
-    assertTrue(p.isAlive(), "the run ended before it could be killed: " + rows(metrics) + " rows\n" + output(pb));
+    assertTrue(
+        p.isAlive(),
+        "the run ended before it could be killed: " + rows(metrics) + " rows\n" + output(pb));
     p.destroyForcibly(); // SIGKILL: no handler, no final checkpoint
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     return rows(metrics);
@@ -62,32 +70,40 @@ public final class KilledRun {
     for (String line : Files.readAllLines(metrics)) {
       JsonNode n = new ObjectMapper().readTree(line);
       if (n.get("kind").asText().equals("train")) {
-        out.computeIfAbsent(n.get("step").asLong(), k -> new ArrayList<>()).add(n.get(key).asDouble());
+        out.computeIfAbsent(n.get("step").asLong(), k -> new ArrayList<>())
+            .add(n.get(key).asDouble());
       }
     }
     return out;
   }
 
   /** Every step of {@code straight} once in {@code resumed}, with exactly the same value. */
-  public static void assertSameSteps(Map<Long, List<Double>> straight, Map<Long, List<Double>> resumed, String why) {
+  public static void assertSameSteps(
+      Map<Long, List<Double>> straight, Map<Long, List<Double>> resumed, String why) {
     assertEquals(straight.keySet(), resumed.keySet(), why);
     for (long step : straight.keySet()) {
       assertEquals(1, resumed.get(step).size(), "step " + step + " has one row after the resume");
-      assertEquals(straight.get(step).get(0), resumed.get(step).get(0), 0.0, "step " + step + " " + why);
+      assertEquals(
+          straight.get(step).get(0), resumed.get(step).get(0), 0.0, "step " + step + " " + why);
     }
   }
 
   /** {@code train} and {@code test} as the IDX files the image commands read. */
   public static Path idx(Path dir, ImageSet train, ImageSet test) {
-    IdxWriter.write(train, dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"));
-    IdxWriter.write(test, dir.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
+    IdxWriter.write(
+        train,
+        dir.resolve("train-images-idx3-ubyte.gz"),
+        dir.resolve("train-labels-idx1-ubyte.gz"));
+    IdxWriter.write(
+        test, dir.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
     return dir;
   }
 
   private static long rows(Path metrics) throws Exception {
     try {
-      return Files.exists(metrics) ? Files.readAllLines(metrics).stream().filter(l -> l.contains("\"train\""))
-          .count() : 0;
+      return Files.exists(metrics)
+          ? Files.readAllLines(metrics).stream().filter(l -> l.contains("\"train\"")).count()
+          : 0;
     } catch (UncheckedIOException | MalformedInputException e) {
       return 0; // read mid-write
     }

@@ -44,7 +44,8 @@ class ImportOfficialTest {
   static final Path READER_CASES = DIR.resolve("torch-reader-cases.pth");
 
   /** The fixture's model (its __metadata__.config); heads cannot be read from shapes. */
-  static final String TINY = """
+  static final String TINY =
+      """
       {"name": "official-tiny", "method": "sorcen",
        "model": {"grid": 4, "codebook_size": 64, "embed_dim": 32, "depth": 2, "num_heads": 4,
                  "decoder_embed_dim": 24, "decoder_depth": 1, "decoder_num_heads": 4, "mlp_ratio": 4.0,
@@ -80,15 +81,18 @@ class ImportOfficialTest {
   /** The weight tensors of the source fixture (not input.*, expected.*, extra.*). */
   static List<String> weightNames(Safetensors src) {
     return src.entries().keySet().stream()
-        .filter(n -> !n.startsWith("input.") && !n.startsWith("expected.") && !n.startsWith("extra.")).toList();
+        .filter(
+            n -> !n.startsWith("input.") && !n.startsWith("expected.") && !n.startsWith("extra."))
+        .toList();
   }
 
   /** The imported run's variables, restored from its checkpoint into a fresh training session. */
   static Map<String, float[]> restored(Path runDir, List<String> names) {
     Run run = Run.open(runDir);
     Path ckpt = run.checkpoint(note -> {});
-    try (TrainingSession s = TrainingSession.create(run.config(), run.config().model.numClasses > 0, 1,
-        SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(
+            run.config(), run.config().model.numClasses > 0, 1, SessionSettings.defaults())) {
       s.restore(Checkpoints.prefix(ckpt));
       return s.read(names);
     }
@@ -101,16 +105,29 @@ class ImportOfficialTest {
   }
 
   @Test
-  void theTrainingCheckpointImportsExactlyAndExportsAnEncoderThatReproducesTheOfficialEmbedding(@TempDir Path tmp)
-      throws Exception {
+  void theTrainingCheckpointImportsExactlyAndExportsAnEncoderThatReproducesTheOfficialEmbedding(
+      @TempDir Path tmp) throws Exception {
     Path run = tmp.resolve("run");
-    Cli r = cli("import-official", "--checkpoint", CHECKPOINT.toString(), "--config", tinyConfig(tmp).toString(),
-        "--out", run.toString());
+    Cli r =
+        cli(
+            "import-official",
+            "--checkpoint",
+            CHECKPOINT.toString(),
+            "--config",
+            tinyConfig(tmp).toString(),
+            "--out",
+            run.toString());
     assertEquals(0, r.code(), r.out() + r.err());
-    assertTrue(r.out().contains("imported 104 tensors") && r.out().contains("training checkpoint, epoch 3"), r.out());
-    assertTrue(r.out().contains("ignored 3 official tensors the graph does not have: ")
-        && r.out().contains("mask_token") && r.out().contains("token_emb.position_ids")
-        && r.out().contains("projector.projector.1.num_batches_tracked"), r.out());
+    assertTrue(
+        r.out().contains("imported 104 tensors")
+            && r.out().contains("training checkpoint, epoch 3"),
+        r.out());
+    assertTrue(
+        r.out().contains("ignored 3 official tensors the graph does not have: ")
+            && r.out().contains("mask_token")
+            && r.out().contains("token_emb.position_ids")
+            && r.out().contains("projector.projector.1.num_batches_tracked"),
+        r.out());
     assertTrue(r.out().contains("optimizer state not imported"), r.out());
 
     Safetensors src = Safetensors.read(SOURCE);
@@ -124,7 +141,9 @@ class ImportOfficialTest {
     Checkpoints.Sidecar sidecar = Checkpoints.readSidecar(ckpt);
     assertEquals(0, sidecar.step());
     assertEquals(3.0, sidecar.epoch());
-    assertTrue(Files.readString(run.resolve("run.json")).contains("\"optimizer_state\" : \"not imported\""));
+    assertTrue(
+        Files.readString(run.resolve("run.json"))
+            .contains("\"optimizer_state\" : \"not imported\""));
 
     Path models = tmp.resolve("savedmodels");
     Cli e = cli("export", "--run", run.toString(), "--out", models.toString());
@@ -160,8 +179,15 @@ class ImportOfficialTest {
     List<String> names = weightNames(src);
 
     Path bf = tmp.resolve("bf16");
-    Cli r = cli("import-official", "--checkpoint", STATE_DICT_BF16.toString(), "--config",
-        tinyConfig(tmp).toString(), "--out", bf.toString());
+    Cli r =
+        cli(
+            "import-official",
+            "--checkpoint",
+            STATE_DICT_BF16.toString(),
+            "--config",
+            tinyConfig(tmp).toString(),
+            "--out",
+            bf.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertFalse(r.out().contains("ignored"), r.out());
     Map<String, float[]> got = restored(bf, names);
@@ -174,8 +200,15 @@ class ImportOfficialTest {
     }
 
     Path st = tmp.resolve("st");
-    r = cli("import-official", "--checkpoint", SOURCE.toString(), "--config", tinyConfig(tmp).toString(), "--out",
-        st.toString());
+    r =
+        cli(
+            "import-official",
+            "--checkpoint",
+            SOURCE.toString(),
+            "--config",
+            tinyConfig(tmp).toString(),
+            "--out",
+            st.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("input.tokens") && r.out().contains("expected.embedding"), r.out());
     got = restored(st, names);
@@ -187,7 +220,13 @@ class ImportOfficialTest {
   @Test
   void anExistingOutIsRefusedBeforeAnythingIsRead(@TempDir Path tmp) throws Exception {
     Path out = Files.createDirectory(tmp.resolve("run"));
-    Cli r = cli("import-official", "--checkpoint", tmp.resolve("no-such.pth").toString(), "--out", out.toString());
+    Cli r =
+        cli(
+            "import-official",
+            "--checkpoint",
+            tmp.resolve("no-such.pth").toString(),
+            "--out",
+            out.toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("exists") && !r.err().contains("not found"), r.err());
     assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -199,37 +238,66 @@ class ImportOfficialTest {
     Path cut = tmp.resolve("cut.pth");
     Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
     Path out = tmp.resolve("run");
-    Cli r = cli("import-official", "--checkpoint", cut.toString(), "--config", tinyConfig(tmp).toString(), "--out",
-        out.toString());
+    Cli r =
+        cli(
+            "import-official",
+            "--checkpoint",
+            cut.toString(),
+            "--config",
+            tinyConfig(tmp).toString(),
+            "--out",
+            out.toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("cut.pth") && r.err().contains("truncated"), r.err());
     assertFalse(Files.exists(out));
   }
 
   @Test
-  void aConfigThatDisagreesIsRefusedNamingTheTensorAndBothShapes(@TempDir Path tmp) throws Exception {
+  void aConfigThatDisagreesIsRefusedNamingTheTensorAndBothShapes(@TempDir Path tmp)
+      throws Exception {
     Path wide = tmp.resolve("wide.json");
     Files.writeString(wide, TINY.replace("\"embed_dim\": 32", "\"embed_dim\": 64"));
     Path out = tmp.resolve("run");
-    Cli r = cli("import-official", "--checkpoint", CHECKPOINT.toString(), "--config", wide.toString(), "--out",
-        out.toString());
+    Cli r =
+        cli(
+            "import-official",
+            "--checkpoint",
+            CHECKPOINT.toString(),
+            "--config",
+            wide.toString(),
+            "--out",
+            out.toString());
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("'token_emb.word_embeddings.weight' has shape [1065, 32]")
-        && r.err().contains("[1065, 64]"), r.err());
+    assertTrue(
+        r.err().contains("'token_emb.word_embeddings.weight' has shape [1065, 32]")
+            && r.err().contains("[1065, 64]"),
+        r.err());
     assertFalse(Files.exists(out));
 
-    // Without --config, args.model 'sorcen_vit_base_patch16' picks the ViT-B preset, which these shapes refute.
-    WeightsException e = assertThrows(WeightsException.class,
-        () -> OfficialImport.run(CHECKPOINT, null, Path.of("../configs"), out));
-    assertTrue(e.getMessage().contains("sorcen-vit-base.json") && e.getMessage().contains("sorcen_vit_base_patch16")
-        && e.getMessage().contains("[1065, 32]") && e.getMessage().contains("[2025, 768]"), e.getMessage());
+    // Without --config, args.model 'sorcen_vit_base_patch16' picks the ViT-B preset, which these
+    // shapes refute.
+    WeightsException e =
+        assertThrows(
+            WeightsException.class,
+            () -> OfficialImport.run(CHECKPOINT, null, Path.of("../configs"), out));
+    assertTrue(
+        e.getMessage().contains("sorcen-vit-base.json")
+            && e.getMessage().contains("sorcen_vit_base_patch16")
+            && e.getMessage().contains("[1065, 32]")
+            && e.getMessage().contains("[2025, 768]"),
+        e.getMessage());
     assertFalse(Files.exists(out));
 
     // A bare state_dict names no model: --config is required, and the shapes it shows are printed.
-    Cli bare = cli("import-official", "--checkpoint", STATE_DICT_BF16.toString(), "--out", out.toString());
+    Cli bare =
+        cli("import-official", "--checkpoint", STATE_DICT_BF16.toString(), "--out", out.toString());
     assertEquals(2, bare.code(), bare.err());
-    assertTrue(bare.err().contains("--config is required") && bare.err().contains("embed_dim 32, codebook_size 64")
-        && bare.err().contains("grid 4") && bare.err().contains("depth 2"), bare.err());
+    assertTrue(
+        bare.err().contains("--config is required")
+            && bare.err().contains("embed_dim 32, codebook_size 64")
+            && bare.err().contains("grid 4")
+            && bare.err().contains("depth 2"),
+        bare.err());
   }
 
   @Test
@@ -244,8 +312,15 @@ class ImportOfficialTest {
     Path bad = tmp.resolve("bad.safetensors");
     Files.write(bad, bytes);
     Path out = tmp.resolve("run");
-    Cli r = cli("import-official", "--checkpoint", bad.toString(), "--config", tinyConfig(tmp).toString(), "--out",
-        out.toString());
+    Cli r =
+        cli(
+            "import-official",
+            "--checkpoint",
+            bad.toString(),
+            "--config",
+            tinyConfig(tmp).toString(),
+            "--out",
+            out.toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("missing tensor 'norm.weight'"), r.err());
     assertFalse(Files.exists(out));
@@ -266,9 +341,12 @@ class ImportOfficialTest {
     assertArrayEquals(Arrays.copyOfRange(base, 5, 9), c.floats("offset"));
     assertArrayEquals(new long[] {-2, -1, 0, 1, 2, 3}, c.longs("i64"));
     List<String> refused = new ArrayList<>();
-    for (String[] bad : new String[][] {{"transposed", "not contiguous"}, {"i32", "int32"}, {"i64", "int64"}}) {
+    for (String[] bad :
+        new String[][] {{"transposed", "not contiguous"}, {"i32", "int32"}, {"i64", "int64"}}) {
       WeightsException e = assertThrows(WeightsException.class, () -> c.floats(bad[0]));
-      assertTrue(e.getMessage().contains("'" + bad[0] + "'") && e.getMessage().contains(bad[1]), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("'" + bad[0] + "'") && e.getMessage().contains(bad[1]),
+          e.getMessage());
       refused.add(bad[0]);
     }
     assertEquals(3, refused.size());

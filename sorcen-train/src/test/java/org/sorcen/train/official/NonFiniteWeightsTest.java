@@ -58,8 +58,15 @@ class NonFiniteWeightsTest {
     Path nan = withNan(tmp);
     Path config = ImportOfficialTest.tinyConfig(tmp);
     Map<String, String> before = Snapshot.of(tmp);
-    ImportOfficialTest.Cli r = ImportOfficialTest.cli("import-official", "--checkpoint", nan.toString(), "--config",
-        config.toString(), "--out", tmp.resolve("run").toString());
+    ImportOfficialTest.Cli r =
+        ImportOfficialTest.cli(
+            "import-official",
+            "--checkpoint",
+            nan.toString(),
+            "--config",
+            config.toString(),
+            "--out",
+            tmp.resolve("run").toString());
     assertRefused(r, 2, "NaN or Inf values in tensor '" + TENSOR + "' (2 of ");
     assertEquals(before, Snapshot.of(tmp));
   }
@@ -88,19 +95,30 @@ class NonFiniteWeightsTest {
       }
     }
     Map<String, String> before = Snapshot.of(tmp);
-    ImportOfficialTest.Cli r = VqganImportTest.importWith(tmp, bad, VqganImportTest.TINY_VQGAN, tmp.resolve("run"));
+    ImportOfficialTest.Cli r =
+        VqganImportTest.importWith(tmp, bad, VqganImportTest.TINY_VQGAN, tmp.resolve("run"));
     assertRefused(r, 2, "NaN or Inf values in tensor '");
     assertTrue(r.err().contains("more tensors"), r.err());
-    Snapshot.of(tmp).keySet().stream().filter(k -> !before.containsKey(k))
-        .forEach(k -> assertTrue(k.startsWith("tiny.json") || k.startsWith("vqgan-"), k)); // the test's configs
+    Snapshot.of(tmp).keySet().stream()
+        .filter(k -> !before.containsKey(k))
+        .forEach(
+            k ->
+                assertTrue(
+                    k.startsWith("tiny.json") || k.startsWith("vqgan-"), k)); // the test's configs
   }
 
   @Test
   void aModelWithNanFailsVerifyAndARunWithNanIsNotExported(@TempDir Path tmp) throws Exception {
     Path run = tmp.resolve("run");
-    ImportOfficialTest.Cli ok = ImportOfficialTest.cli("import-official", "--checkpoint",
-        ImportOfficialTest.SOURCE.toString(), "--config", ImportOfficialTest.tinyConfig(tmp).toString(), "--out",
-        run.toString());
+    ImportOfficialTest.Cli ok =
+        ImportOfficialTest.cli(
+            "import-official",
+            "--checkpoint",
+            ImportOfficialTest.SOURCE.toString(),
+            "--config",
+            ImportOfficialTest.tinyConfig(tmp).toString(),
+            "--out",
+            run.toString());
     assertEquals(0, ok.code(), ok.err());
     // A newer checkpoint holding the NaN weights, as a diverged fine-tuning might leave it.
     SorcenConfig cfg = ConfigLoader.load(run.resolve("config.json")).validated();
@@ -108,18 +126,25 @@ class NonFiniteWeightsTest {
     Path ckpt;
     try (TrainingSession s = TrainingSession.create(cfg, true, 1, SessionSettings.defaults())) {
       s.loadOfficialWeights(Safetensors.read(withNan(tmp)));
-      ckpt = new Checkpoints(new RunLayout(run).checkpoints(), Integer.MAX_VALUE).save(s,
-          new Checkpoints.Sidecar(1, 0, 0, 0, ConfigDiff.hash(configJson), 0, null), configJson);
+      ckpt =
+          new Checkpoints(new RunLayout(run).checkpoints(), Integer.MAX_VALUE)
+              .save(
+                  s,
+                  new Checkpoints.Sidecar(1, 0, 0, 0, ConfigDiff.hash(configJson), 0, null),
+                  configJson);
     }
     Path verifyRoot = tmp.resolve("verify");
     Path model = ModelExport.encoder(cfg, Checkpoints.prefix(ckpt), verifyRoot, 1);
     ImportOfficialTest.Cli v = ImportOfficialTest.cli("export", "--verify", model.toString());
     assertEquals(1, v.code(), v.out() + v.err());
-    assertTrue(v.out().contains("FAILED") && v.out().contains("output 'embedding' is not finite"), v.out());
+    assertTrue(
+        v.out().contains("FAILED") && v.out().contains("output 'embedding' is not finite"),
+        v.out());
 
     Map<String, String> before = Snapshot.of(tmp);
-    ImportOfficialTest.Cli e = ImportOfficialTest.cli("export", "--run", run.toString(), "--out",
-        tmp.resolve("models").toString());
+    ImportOfficialTest.Cli e =
+        ImportOfficialTest.cli(
+            "export", "--run", run.toString(), "--out", tmp.resolve("models").toString());
     assertRefused(e, 2, "sorcen-encoder as exported: output 'embedding' is not finite");
     assertEquals(before, Snapshot.of(tmp));
   }

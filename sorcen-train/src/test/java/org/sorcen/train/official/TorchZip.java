@@ -37,7 +37,9 @@ public final class TorchZip {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     try (ZipFile zip = new ZipFile(fixture.toFile())) {
       for (ZipEntry e : Collections.list(zip.entries())) {
-        entries.put(e.getName(), e.getName().endsWith("data.pkl") ? pickle : zip.getInputStream(e).readAllBytes());
+        entries.put(
+            e.getName(),
+            e.getName().endsWith("data.pkl") ? pickle : zip.getInputStream(e).readAllBytes());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -48,8 +50,11 @@ public final class TorchZip {
   /** The data.pkl of {@code fixture}. */
   public static byte[] pickleOf(Path fixture) {
     try (ZipFile zip = new ZipFile(fixture.toFile())) {
-      ZipEntry pkl = Collections.list(zip.entries()).stream().filter(e -> e.getName().endsWith("data.pkl"))
-          .findFirst().orElseThrow();
+      ZipEntry pkl =
+          Collections.list(zip.entries()).stream()
+              .filter(e -> e.getName().endsWith("data.pkl"))
+              .findFirst()
+              .orElseThrow();
       return zip.getInputStream(pkl).readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -127,18 +132,37 @@ public final class TorchZip {
    * elements; {@code offset}, {@code size} and {@code stride} are pickle fragments, so a test can put
    * None, a huge integer or a wrong type where a count belongs.
    */
-  public static byte[] stateDict(String name, byte[] numel, byte[] offset, byte[] size, byte[] stride) {
-    return new Pickle().op(0x80, 2, '}', '(').str(name)
-        .global("torch._utils", "_rebuild_tensor_v2").op('(')
-        .op('(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").raw(numel).op('t', 'Q')
-        .raw(offset).raw(size).raw(stride).op(0x89)
-        .global("collections", "OrderedDict").op(')', 'R')
-        .op('t', 'R', 'u', '.').bytes();
+  public static byte[] stateDict(
+      String name, byte[] numel, byte[] offset, byte[] size, byte[] stride) {
+    return new Pickle()
+        .op(0x80, 2, '}', '(')
+        .str(name)
+        .global("torch._utils", "_rebuild_tensor_v2")
+        .op('(')
+        .op('(')
+        .str("storage")
+        .global("torch", "FloatStorage")
+        .str("0")
+        .str("cpu")
+        .raw(numel)
+        .op('t', 'Q')
+        .raw(offset)
+        .raw(size)
+        .raw(stride)
+        .op(0x89)
+        .global("collections", "OrderedDict")
+        .op(')', 'R')
+        .op('t', 'R', 'u', '.')
+        .bytes();
   }
 
   /** {@link #stateDict} of a well-formed float32 tensor of shape (n,). */
   public static byte[] stateDict(String name, int n) {
-    return stateDict(name, new Pickle().integer(n).bytes(), new Pickle().integer(0).bytes(),
-        new Pickle().integer(n).op(0x85).bytes(), new Pickle().integer(1).op(0x85).bytes());
+    return stateDict(
+        name,
+        new Pickle().integer(n).bytes(),
+        new Pickle().integer(0).bytes(),
+        new Pickle().integer(n).op(0x85).bytes(),
+        new Pickle().integer(1).op(0x85).bytes());
   }
 }

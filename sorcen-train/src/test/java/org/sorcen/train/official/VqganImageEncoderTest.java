@@ -51,30 +51,34 @@ class VqganImageEncoderTest {
    * bfloat16 convolution rounds differently.
    */
   static final double MIN_AGREEMENT = 0.9;
+
   /**
    * Lowest cosine similarity of a bfloat16 export's embedding to float32's. Measured 2026-12-06: 0.9745 over
    * 14 images; with 16 ids per image one flipped id moves the tiny model's embedding that much.
    */
   static final double MIN_COSINE = 0.95;
-  @TempDir
-  static Path tmp;
+
+  @TempDir static Path tmp;
   static Path run;
   static Path encoder;
 
   @BeforeAll
   static void importAndExport() throws Exception {
     run = tmp.resolve("run");
-    ImportOfficialTest.Cli r = VqganImportTest.importWith(tmp, VqganImportTest.VQGAN, VqganImportTest.TINY_VQGAN, run);
+    ImportOfficialTest.Cli r =
+        VqganImportTest.importWith(tmp, VqganImportTest.VQGAN, VqganImportTest.TINY_VQGAN, run);
     assertEquals(0, r.code(), r.err() + r.out());
-    ImportOfficialTest.Cli e = ImportOfficialTest.cli("export", "--run", run.toString(), "--out",
-        tmp.resolve("models").toString());
+    ImportOfficialTest.Cli e =
+        ImportOfficialTest.cli(
+            "export", "--run", run.toString(), "--out", tmp.resolve("models").toString());
     assertEquals(0, e.code(), e.err() + e.out());
     encoder = tmp.resolve("models/sorcen-image-encoder/1");
   }
 
   @Test
   void bfloat16ConvolutionsGiveTheFloat32IdsAtMostPositions() {
-    VqganTokenizer tokenizer = new VqganTokenizer(VqganConfig.parse(VqganImportTest.TINY_VQGAN, "tiny"));
+    VqganTokenizer tokenizer =
+        new VqganTokenizer(VqganConfig.parse(VqganImportTest.TINY_VQGAN, "tiny"));
     int n = 64;
     int s = tokenizer.inputHeight();
     byte[] pixels = new byte[n * s * s * 3];
@@ -94,9 +98,13 @@ class VqganImageEncoderTest {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
       tokenizer.declare(vars);
-      var load = CheckpointOps.restoreFrom(tf, vars.all(),
-          run.resolve("tokenizer/variables/variables").toAbsolutePath().toString());
-      Placeholder<TUint8> images = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, s, s, 3)));
+      var load =
+          CheckpointOps.restoreFrom(
+              tf,
+              vars.all(),
+              run.resolve("tokenizer/variables/variables").toAbsolutePath().toString());
+      Placeholder<TUint8> images =
+          tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, s, s, 3)));
       Operand<TInt64> f32 = tokenizer.encode(tf, vars::read, images, Precision.of("float32"));
       Operand<TInt64> bf16 = tokenizer.encode(tf, vars::read, images, Precision.of("bfloat16"));
       try (Session session = new Session(g);
@@ -114,9 +122,12 @@ class VqganImageEncoderTest {
             }
           }
           double agreement = equal / (double) a.size();
-          System.out.printf("VQGAN tiny bfloat16: %d of %d ids equal to float32 (%.1f%%), %d distinct codes%n", equal,
-              a.size(), 100 * agreement, codes.size());
-          assertTrue(codes.size() > 4, "the images must use several codes for the comparison to mean anything");
+          System.out.printf(
+              "VQGAN tiny bfloat16: %d of %d ids equal to float32 (%.1f%%), %d distinct codes%n",
+              equal, a.size(), 100 * agreement, codes.size());
+          assertTrue(
+              codes.size() > 4,
+              "the images must use several codes for the comparison to mean anything");
           assertTrue(agreement >= MIN_AGREEMENT, "ids agree at " + agreement);
         }
       }
@@ -148,18 +159,20 @@ class VqganImageEncoderTest {
         }
       }
     }
-    SavedModel.Builder sm = SavedModel.parseFrom(Files.readAllBytes(encoder.resolve("saved_model.pb"))).toBuilder();
+    SavedModel.Builder sm =
+        SavedModel.parseFrom(Files.readAllBytes(encoder.resolve("saved_model.pb"))).toBuilder();
     sm.getMetaGraphsBuilder(0).removeSignatureDef(ModelExport.IMAGE_PIXELS);
     Files.write(old.resolve("saved_model.pb"), sm.build().toByteArray());
     List<BufferedImage> images = images();
-    try (SorcenImageEncoder now = SorcenImageEncoder.load(encoder); SorcenImageEncoder before =
-        SorcenImageEncoder.load(old)) {
+    try (SorcenImageEncoder now = SorcenImageEncoder.load(encoder);
+        SorcenImageEncoder before = SorcenImageEncoder.load(old)) {
       assertClose(now.embed(images), before.embed(images), 1e-6f);
     }
   }
 
   @Test
-  void aBfloat16RunExportsItsImageEncoderWithBfloat16ConvolutionsAndCloseEmbeddings() throws Exception {
+  void aBfloat16RunExportsItsImageEncoderWithBfloat16ConvolutionsAndCloseEmbeddings()
+      throws Exception {
     Run bf16 = Run.open(run, Map.of("model.compute_dtype", "bfloat16"));
     Path out = tmp.resolve("bf16-models");
     bf16.export(out, null, bf16.checkpoint(w -> {}), bf16.tokenizer());
@@ -186,33 +199,54 @@ class VqganImageEncoderTest {
       }
       worst = Math.min(worst, dot / Math.sqrt(na * nb));
     }
-    System.out.printf("image encoder bfloat16 vs float32: lowest cosine similarity %.5f over %d images%n", worst,
-        a.length);
+    System.out.printf(
+        "image encoder bfloat16 vs float32: lowest cosine similarity %.5f over %d images%n",
+        worst, a.length);
     assertTrue(worst > MIN_COSINE, "cosine " + worst);
   }
 
   @Test
   void benchImageEncoderTimesTheGraphInTheComputeDtypeItNames() throws Exception {
-    ImportOfficialTest.Cli r = ImportOfficialTest.cli("bench", "--image-encoder", "--config",
-        ImportOfficialTest.tinyConfig(tmp).toString(), "--tokenizer-config",
-        VqganImportTest.vqganConfig(tmp, VqganImportTest.TINY_VQGAN).toString(), "--batch-size", "2", "--warmup", "0",
-        "--steps", "1", "--set", "model.compute_dtype=bfloat16");
+    ImportOfficialTest.Cli r =
+        ImportOfficialTest.cli(
+            "bench",
+            "--image-encoder",
+            "--config",
+            ImportOfficialTest.tinyConfig(tmp).toString(),
+            "--tokenizer-config",
+            VqganImportTest.vqganConfig(tmp, VqganImportTest.TINY_VQGAN).toString(),
+            "--batch-size",
+            "2",
+            "--warmup",
+            "0",
+            "--steps",
+            "1",
+            "--set",
+            "model.compute_dtype=bfloat16");
     assertEquals(0, r.code(), r.err() + r.out());
-    assertTrue(r.out().contains("precision bfloat16") && r.out().contains("VQGAN encode + ViT"), r.out());
+    assertTrue(
+        r.out().contains("precision bfloat16") && r.out().contains("VQGAN encode + ViT"), r.out());
   }
 
   /** Conv2D nodes of type {@code type} in a SavedModel's graph (the tokenizer's encoder convolutions). */
   static long convolutions(Path dir, DataType type) throws Exception {
     SavedModel sm = SavedModel.parseFrom(Files.readAllBytes(dir.resolve("saved_model.pb")));
     return sm.getMetaGraphs(0).getGraphDef().getNodeList().stream()
-        .filter(n -> n.getOp().equals("Conv2D") && n.getAttrOrThrow("T").getType() == type).count();
+        .filter(n -> n.getOp().equals("Conv2D") && n.getAttrOrThrow("T").getType() == type)
+        .count();
   }
 
   /** RGB, ARGB (alpha varied), BGR, ABGR, grey, indexed and binary, at several sizes, in a mixed order. */
   static List<BufferedImage> images() {
-    int[] types = {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_3BYTE_BGR,
-        BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_BYTE_INDEXED,
-        BufferedImage.TYPE_BYTE_BINARY};
+    int[] types = {
+      BufferedImage.TYPE_INT_RGB,
+      BufferedImage.TYPE_INT_ARGB,
+      BufferedImage.TYPE_3BYTE_BGR,
+      BufferedImage.TYPE_4BYTE_ABGR,
+      BufferedImage.TYPE_BYTE_GRAY,
+      BufferedImage.TYPE_BYTE_INDEXED,
+      BufferedImage.TYPE_BYTE_BINARY
+    };
     int[][] sizes = {{8, 8}, {12, 10}, {5, 9}, {16, 16}};
     Random random = new Random(7);
     List<BufferedImage> out = new ArrayList<>();

@@ -25,14 +25,20 @@ class VqganOfficialSizeTest {
   @Test
   void theOfficialSizeVqganMatchesTheOfficialCode(@TempDir Path tmp) {
     String dir = System.getenv(ENV);
-    Assumptions.assumeTrue(dir != null && !dir.isEmpty(), ENV + " is not set: it names the directory written by "
-        + "tools/official-fixtures/make_vqgan_fixtures.py --official-size --out DIR");
+    Assumptions.assumeTrue(
+        dir != null && !dir.isEmpty(),
+        ENV
+            + " is not set: it names the directory written by "
+            + "tools/official-fixtures/make_vqgan_fixtures.py --official-size --out DIR");
     Path ckpt = Path.of(dir, "official-vqgan-256.ckpt");
     Path io = Path.of(dir, "official-vqgan-256-io.pt");
-    assertTrue(Files.isRegularFile(ckpt) && Files.isRegularFile(io), ENV + "=" + dir + " lacks the fixture files");
+    assertTrue(
+        Files.isRegularFile(ckpt) && Files.isRegularFile(io),
+        ENV + "=" + dir + " lacks the fixture files");
 
     long t0 = System.nanoTime();
-    VqganImport.write(VqganImport.plan(ckpt, VqganConfig.defaults().validated("official")), tmp.resolve("tok"));
+    VqganImport.write(
+        VqganImport.plan(ckpt, VqganConfig.defaults().validated("official")), tmp.resolve("tok"));
     long t1 = System.nanoTime();
     TorchCheckpoint fixture = TorchCheckpoint.read(io);
     long[] shape = fixture.shapes().get("images");
@@ -45,9 +51,18 @@ class VqganOfficialSizeTest {
       pixels[i] = (byte) px[i];
     }
     try (Tokenizer t = Tokenizer.load(tmp.resolve("tok"))) {
-      ImageSet images = new ImageSet(n, (int) shape[1], (int) shape[2], (int) shape[3], pixels, new long[n], List.of());
-      t.encode(new ImageSet(1, images.height(), images.width(), images.channels(),
-          Arrays.copyOf(pixels, images.imageSize()), new long[1], List.of())); // warm-up
+      ImageSet images =
+          new ImageSet(
+              n, (int) shape[1], (int) shape[2], (int) shape[3], pixels, new long[n], List.of());
+      t.encode(
+          new ImageSet(
+              1,
+              images.height(),
+              images.width(),
+              images.channels(),
+              Arrays.copyOf(pixels, images.imageSize()),
+              new long[1],
+              List.of())); // warm-up
       t.decode(Arrays.copyOf(officialIds, t.spec().seqLen()), 1);
       long e0 = System.nanoTime();
       long[] ids = t.encode(images);
@@ -66,9 +81,18 @@ class VqganOfficialSizeTest {
         off += d > 0 ? 1 : 0;
       }
       double agreement = equal / (double) ids.length;
-      System.out.printf("VQGAN 256x256 official config, %d images: ids equal %d/%d (%.3f%%); decoded max |Δ| %d grey "
-          + "level(s), %d of %d values differ; import %.1f s; Java encode %.0f ms/image, decode %.0f ms/image%n", n,
-          equal, ids.length, 100 * agreement, maxDiff, off, decoded.length, (t1 - t0) / 1e9, (e1 - e0) / 1e6 / n,
+      System.out.printf(
+          "VQGAN 256x256 official config, %d images: ids equal %d/%d (%.3f%%); decoded max |Δ| %d grey "
+              + "level(s), %d of %d values differ; import %.1f s; Java encode %.0f ms/image, decode %.0f ms/image%n",
+          n,
+          equal,
+          ids.length,
+          100 * agreement,
+          maxDiff,
+          off,
+          decoded.length,
+          (t1 - t0) / 1e9,
+          (e1 - e0) / 1e6 / n,
           (e2 - e1) / 1e6 / n);
       assertTrue(agreement >= VqganImportTest.ID_AGREEMENT, "ids agree at " + agreement);
       assertTrue(maxDiff <= VqganImportTest.GREY_LEVELS, "max |Δ| " + maxDiff);

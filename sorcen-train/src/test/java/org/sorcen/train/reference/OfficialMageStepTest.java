@@ -30,7 +30,9 @@ import org.tensorflow.types.TUint8;
  */
 class OfficialMageStepTest {
   static Path fixture() {
-    return ReferenceCheckTest.fixture().getParent().resolve("official-mage-one-step-tiny.safetensors");
+    return ReferenceCheckTest.fixture()
+        .getParent()
+        .resolve("official-mage-one-step-tiny.safetensors");
   }
 
   @Test
@@ -39,8 +41,11 @@ class OfficialMageStepTest {
     JsonNode meta = OneStepReplay.stepMetadata(file);
     assertTrue(meta.get("clipped").asBoolean(), "the step clips: " + meta);
     OneStepReplay.Report step = OneStepReplay.run(fixture(), EmaConfig.TRAINED);
-    assertTrue(step.rows().stream().anyMatch(r -> r.name().equals("input.tokens")), "the ids were made in the step");
-    assertTrue(step.stepped().stream().noneMatch(n -> n.startsWith("vqgan.") || n.startsWith("encoder.")),
+    assertTrue(
+        step.rows().stream().anyMatch(r -> r.name().equals("input.tokens")),
+        "the ids were made in the step");
+    assertTrue(
+        step.stepped().stream().noneMatch(n -> n.startsWith("vqgan.") || n.startsWith("encoder.")),
         "the tokenizer is not trained: " + step.stepped());
     OfficialOneStepTest.assertReproduces(fixture());
   }
@@ -53,7 +58,9 @@ class OfficialMageStepTest {
   void ourCropsOfTheFedBoxesAreThePilCrops() {
     Safetensors file = Safetensors.read(fixture());
     long[] official = file.longs("input.crops");
-    try (FixtureImages in = FixtureImages.read(file); Graph g = new Graph(); Session s = new Session(g)) {
+    try (FixtureImages in = FixtureImages.read(file);
+        Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       OnlineImages online = OnlineImages.build(tf, in, "bilinear");
       Operand<TUint8> crops = online.tokenizer().crops(tf, online.images(), online.crops());
@@ -71,7 +78,9 @@ class OfficialMageStepTest {
           differ += d != 0 ? 1 : 0;
           worst = Math.max(worst, d);
         }
-        System.out.printf("crops: %d of %d values differ from PIL's, by at most %d%n", differ, ours.length, worst);
+        System.out.printf(
+            "crops: %d of %d values differ from PIL's, by at most %d%n",
+            differ, ours.length, worst);
         assertEquals(0, differ, "values that differ from the PIL crops (max " + worst + ")");
       } finally {
         feeds.forEach(Tensor::close);

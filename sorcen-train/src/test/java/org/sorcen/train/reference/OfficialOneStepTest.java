@@ -48,27 +48,36 @@ class OfficialOneStepTest {
 
   /** Another shape (grid 6, mlp_ratio 2.7), seed, epoch (5: echo warm-up, lr in warm-up) and no clipping. */
   static Path otherFixture() {
-    return ReferenceCheckTest.fixture().getParent().resolve("official-one-step-g6-e5-noclip.safetensors");
+    return ReferenceCheckTest.fixture()
+        .getParent()
+        .resolve("official-one-step-g6-e5-noclip.safetensors");
   }
 
   static String worst(OneStepReplay.Report r) {
-    return r.rows().stream().max((a, b) -> Double.compare(a.relative(), b.relative()))
-        .map(x -> x.name() + " " + x.relative()).orElse("none");
+    return r.rows().stream()
+        .max((a, b) -> Double.compare(a.relative(), b.relative()))
+        .map(x -> x.name() + " " + x.relative())
+        .orElse("none");
   }
 
   static void assertReproduces(Path fixture) {
     OneStepReplay.Report step = OneStepReplay.run(fixture, EmaConfig.TRAINED);
-    System.out.println(fixture.getFileName() + ", momentum projector trained: worst ‖a−b‖/‖b‖ = "
-        + worst(step));
+    System.out.println(
+        fixture.getFileName() + ", momentum projector trained: worst ‖a−b‖/‖b‖ = " + worst(step));
     Map<String, Integer> vanishing = new TreeMap<>();
-    step.rows().stream().filter(r -> r.vanishing() > 0 && !r.name().contains(".exp_avg"))
+    step.rows().stream()
+        .filter(r -> r.vanishing() > 0 && !r.name().contains(".exp_avg"))
         .forEach(r -> vanishing.put(r.name(), r.vanishing()));
-    System.out.println("elements with a vanishing official gradient, checked against one Adam step: " + vanishing);
+    System.out.println(
+        "elements with a vanishing official gradient, checked against one Adam step: " + vanishing);
     JsonNode meta = OneStepReplay.stepMetadata(Safetensors.read(fixture));
     assertEquals(List.of(), step.notCompared(), "fixture tensors not compared");
     assertEquals(names(meta, "stepped"), step.stepped(), "the parameters AdamW steps");
     Set<String> decayed = names(meta, "weight_decay_params");
-    step.decays().forEach((name, decays) -> assertEquals(decayed.contains(name), decays, "weight decay of " + name));
+    step.decays()
+        .forEach(
+            (name, decays) ->
+                assertEquals(decayed.contains(name), decays, "weight decay of " + name));
     for (OneStepReplay.Row r : step.rows()) {
       assertTrue(r.relative() <= MAX_RELATIVE, r.name() + ": relative error " + r.relative());
       assertEquals(null, r.problem(), r.name());
@@ -88,7 +97,8 @@ class OfficialOneStepTest {
     Safetensors file = Safetensors.read(otherFixture());
     JsonNode meta = OneStepReplay.stepMetadata(file);
     assertTrue(meta.get("grad_clip").isNull() && meta.get("epoch").asInt() == 5, meta.toString());
-    // timm's Mlp width int(24 · 2.7) = 64, where rounding would give 65: loading would refuse a 65-row fc1.
+    // timm's Mlp width int(24 · 2.7) = 64, where rounding would give 65: loading would refuse a
+    // 65-row fc1.
     assertEquals(64, file.entry("blocks.0.mlp.fc1.weight").shape()[0]);
     assertReproduces(otherFixture());
   }
@@ -97,14 +107,20 @@ class OfficialOneStepTest {
   @Test
   void theEmaOnlyRuleDoesNotReproduceIt() {
     OneStepReplay.Report step = OneStepReplay.run(fixture(), EmaConfig.EMA_ONLY);
-    System.out.println("official one step, momentum projector EMA only: worst ‖a−b‖/‖b‖ = " + worst(step));
+    System.out.println(
+        "official one step, momentum projector EMA only: worst ‖a−b‖/‖b‖ = " + worst(step));
     assertFalse(step.stepped().stream().anyMatch(n -> n.startsWith("momentum_projector.")));
     // It has no AdamW moments for the momentum projector to compare, and nothing else is missing.
-    assertTrue(!step.notCompared().isEmpty()
-        && step.notCompared().stream().allMatch(n -> n.startsWith("after.momentum_projector.")), step.notCompared()
-        .toString());
-    double worst = step.rows().stream().filter(r -> r.name().startsWith("after.momentum_projector."))
-        .mapToDouble(OneStepReplay.Row::relative).max().orElseThrow();
+    assertTrue(
+        !step.notCompared().isEmpty()
+            && step.notCompared().stream().allMatch(n -> n.startsWith("after.momentum_projector.")),
+        step.notCompared().toString());
+    double worst =
+        step.rows().stream()
+            .filter(r -> r.name().startsWith("after.momentum_projector."))
+            .mapToDouble(OneStepReplay.Row::relative)
+            .max()
+            .orElseThrow();
     assertTrue(worst > 100 * MAX_RELATIVE, "momentum projector error " + worst);
     assertFalse(step.passed());
   }
@@ -135,7 +151,8 @@ class OfficialOneStepTest {
 
   /** lr and β of our schedules at an epoch (one step per epoch). */
   static float[] scheduleAt(SorcenConfig config, long epoch) {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Schedules at = new Schedules(tf, config, tf.constant(epoch), 1);
       try (Result r = s.runner().fetch(at.learningRate()).fetch(at.momentum()).run()) {
@@ -148,8 +165,11 @@ class OfficialOneStepTest {
   void theCommandReplaysAOneStepFixture() {
     Cli r = cli(fixture());
     assertEquals(0, r.code(), r.out());
-    assertTrue(r.out().contains("lr 0.0199271 and beta 0.996038") && r.out().contains("trained weights after the step")
-        && r.out().contains("AdamW exp_avg_sq") && r.out().contains("PASS: the graph reproduces the official step"),
+    assertTrue(
+        r.out().contains("lr 0.0199271 and beta 0.996038")
+            && r.out().contains("trained weights after the step")
+            && r.out().contains("AdamW exp_avg_sq")
+            && r.out().contains("PASS: the graph reproduces the official step"),
         r.out());
   }
 
@@ -166,7 +186,9 @@ class OfficialOneStepTest {
     Files.write(bad, bytes);
     Cli r = cli(bad);
     assertEquals(3, r.code(), r.out());
-    assertTrue(r.out().contains("teacher (EMA) and BatchNorm statistics after the step") && r.out().contains("FAIL"),
+    assertTrue(
+        r.out().contains("teacher (EMA) and BatchNorm statistics after the step")
+            && r.out().contains("FAIL"),
         r.out());
   }
 

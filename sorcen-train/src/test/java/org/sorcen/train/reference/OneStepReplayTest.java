@@ -55,7 +55,8 @@ class OneStepReplayTest {
    */
   @Test
   void aGradientWithinAFewEpsOfZeroIsHeldToOneAdamStep() throws Exception {
-    List<OneStepReplay.Row> rows = compare(new double[] {0.1, 2e-8, 0}, new double[] {0.1, -1e-8, 3e-9});
+    List<OneStepReplay.Row> rows =
+        compare(new double[] {0.1, 2e-8, 0}, new double[] {0.1, -1e-8, 3e-9});
     for (OneStepReplay.Row r : rows) {
       assertTrue(r.passed(), r.toString());
       assertEquals(2, r.vanishing(), r.toString());

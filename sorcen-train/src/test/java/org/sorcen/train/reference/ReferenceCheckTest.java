@@ -29,7 +29,9 @@ class ReferenceCheckTest {
     assertEquals("sorcen", report.method());
     assertEquals(11, report.rows().size());
     for (ReferenceCheck.Row r : report.rows()) {
-      assertTrue(r.passed(), r.name() + " abs " + r.maxAbsolute() + " rel " + r.maxRelative() + " " + r.problem());
+      assertTrue(
+          r.passed(),
+          r.name() + " abs " + r.maxAbsolute() + " rel " + r.maxRelative() + " " + r.problem());
     }
     assertTrue(report.unused().isEmpty(), "unused: " + report.unused());
   }
@@ -42,13 +44,17 @@ class ReferenceCheckTest {
   @Test
   void everyExpectedTensorOfTheOfficialCodeFixtureMatches() {
     Path dir = fixture().getParent();
-    ReferenceCheck.Report report = ReferenceCheck.run(dir.resolve("official-forward-tiny.safetensors"));
+    ReferenceCheck.Report report =
+        ReferenceCheck.run(dir.resolve("official-forward-tiny.safetensors"));
     assertEquals("sorcen", report.method());
     assertEquals(12, report.rows().size());
     for (ReferenceCheck.Row r : report.rows()) {
-      assertTrue(r.passed(), r.name() + " abs " + r.maxAbsolute() + " rel " + r.maxRelative() + " " + r.problem());
+      assertTrue(
+          r.passed(),
+          r.name() + " abs " + r.maxAbsolute() + " rel " + r.maxRelative() + " " + r.problem());
     }
-    assertTrue(report.rows().stream().anyMatch(r -> r.name().equals("extra.official_probe_feature")),
+    assertTrue(
+        report.rows().stream().anyMatch(r -> r.name().equals("extra.official_probe_feature")),
         "the probe feature is compared");
     assertTrue(report.unused().isEmpty(), "unused: " + report.unused());
   }
@@ -70,7 +76,8 @@ class ReferenceCheckTest {
   }
 
   @Test
-  void aFixtureWhoseConfigDisagreesWithItsWeightsIsRefusedByName(@TempDir Path tmp) throws Exception {
+  void aFixtureWhoseConfigDisagreesWithItsWeightsIsRefusedByName(@TempDir Path tmp)
+      throws Exception {
     byte[] bytes = Files.readAllBytes(fixture());
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int headerLen = (int) b.getLong(0);
@@ -82,7 +89,9 @@ class ReferenceCheckTest {
     Path bad = tmp.resolve("bad.safetensors");
     Files.write(bad, bytes);
     WeightsException e = assertThrows(WeightsException.class, () -> ReferenceCheck.run(bad));
-    assertTrue(e.getMessage().contains("token_emb.word_embeddings.weight") && e.getMessage().contains("[1065, 32]"),
+    assertTrue(
+        e.getMessage().contains("token_emb.word_embeddings.weight")
+            && e.getMessage().contains("[1065, 32]"),
         e.getMessage());
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the directory as it was. (Non-finite weights: official/NonFiniteWeightsTest; no columns: ImportCommandTest.)
  */
 class BadValuesTest {
-  static void assertRefused(RunFaultsTest.Result r, String says, Path dir, Map<String, String> before) {
+  static void assertRefused(
+      RunFaultsTest.Result r, String says, Path dir, Map<String, String> before) {
     assertEquals(2, r.code(), r.err() + r.out());
     assertEquals(1, r.errLines().size(), r.err());
     assertTrue(r.errLines().get(0).startsWith("error: ") && r.err().contains(says), r.err());
@@ -25,19 +26,32 @@ class BadValuesTest {
   @Test
   void aRunNameThatLeavesRunsIsRefused(@TempDir Path tmp) {
     Map<String, String> before = Snapshot.of(FinishedRun.ROOT);
-    RunFaultsTest.Result r = RunFaultsTest.cli("train", "--config", FinishedRun.CONFIG.toString(), "--data",
-        FinishedRun.DATA.toString(), "--set", "name=../../escaped");
-    assertRefused(r, "name '../../escaped' is not a plain directory name under runs/", FinishedRun.ROOT, before);
+    RunFaultsTest.Result r =
+        RunFaultsTest.cli(
+            "train",
+            "--config",
+            FinishedRun.CONFIG.toString(),
+            "--data",
+            FinishedRun.DATA.toString(),
+            "--set",
+            "name=../../escaped");
+    assertRefused(
+        r,
+        "name '../../escaped' is not a plain directory name under runs/",
+        FinishedRun.ROOT,
+        before);
     assertFalse(Files.exists(Path.of("../../escaped")));
   }
 
   @Test
-  void aRunJsonThatIsNotAnObjectIsRefusedRatherThanExportingFewerModels(@TempDir Path tmp) throws Exception {
+  void aRunJsonThatIsNotAnObjectIsRefusedRatherThanExportingFewerModels(@TempDir Path tmp)
+      throws Exception {
     Path run = RunFaultsTest.copyOfFinished(tmp);
     Files.writeString(run.resolve("run.json"), "[1,2,3]");
     Map<String, String> before = Snapshot.of(tmp);
-    RunFaultsTest.Result r = RunFaultsTest.cli("export", "--run", run.toString(), "--out",
-        tmp.resolve("models").toString());
+    RunFaultsTest.Result r =
+        RunFaultsTest.cli(
+            "export", "--run", run.toString(), "--out", tmp.resolve("models").toString());
     assertRefused(r, "run.json: not a run description", tmp, before);
   }
 
@@ -46,10 +60,18 @@ class BadValuesTest {
     Path run = RunFaultsTest.copyOfFinished(tmp);
     Path ckpt = RunFaultsTest.checkpoint(run, 12);
     Path sidecar = ckpt.resolve(Checkpoints.SIDECAR);
-    Files.writeString(sidecar, Files.readString(sidecar).replaceFirst("\"step\" : 12", "\"step\" : -5"));
+    Files.writeString(
+        sidecar, Files.readString(sidecar).replaceFirst("\"step\" : 12", "\"step\" : -5"));
     Map<String, String> before = Snapshot.of(tmp);
-    RunFaultsTest.Result r = RunFaultsTest.cli("export", "--run", run.toString(), "--checkpoint", ckpt.toString(),
-        "--out", tmp.resolve("models").toString());
+    RunFaultsTest.Result r =
+        RunFaultsTest.cli(
+            "export",
+            "--run",
+            run.toString(),
+            "--checkpoint",
+            ckpt.toString(),
+            "--out",
+            tmp.resolve("models").toString());
     assertRefused(r, "step -5 is negative", tmp, before);
   }
 }

@@ -21,9 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterLongRunTest {
   static final int BOUND_SECONDS = 240;
+
   /** 48 records at batch 8: 6 steps per epoch. */
   static final int EPOCHS = 52;
+
   static final int STEPS = 6 * EPOCHS;
+
   /**
    * Threads or descriptors a worker may gain between two samples (thread pools that start a thread
    * late, a gRPC connection). A collective with a timeout cost about 16 threads per step.
@@ -47,11 +50,15 @@ class ClusterLongRunTest {
   }
 
   @Test
-  void twoWorkersKeepTheirThreadsAndDescriptorsOverThreeHundredSteps(@TempDir Path tmp) throws Exception {
+  void twoWorkersKeepTheirThreadsAndDescriptorsOverThreeHundredSteps(@TempDir Path tmp)
+      throws Exception {
     Path data = TrainerTest.dataset(tmp);
     Path run = tmp.resolve("run");
-    ClusterRunTest.Workers w = ClusterRunTest.Workers.start(tmp, "long",
-        ClusterRunTest.args(tmp, data, run, Map.of("train.epochs", Integer.toString(EPOCHS))));
+    ClusterRunTest.Workers w =
+        ClusterRunTest.Workers.start(
+            tmp,
+            "long",
+            ClusterRunTest.args(tmp, data, run, Map.of("train.epochs", Integer.toString(EPOCHS))));
     Path metrics = new RunLayout(run).metrics();
     ClusterRunTest.awaitRows(w, metrics, 50);
     Usage[] early = {Usage.of(w.worker(0).orElseThrow()), Usage.of(w.worker(1).orElseThrow())};
@@ -61,7 +68,8 @@ class ClusterLongRunTest {
     assertEquals(List.of(0, 0), w.exitCodes(), w.logs());
     assertEquals(STEPS, ClusterRunTest.rows(metrics), "every step ran\n" + w.logs());
     for (int i = 0; i < 2; i++) {
-      String what = "worker " + i + " at step 50 " + early[i] + ", at step " + (STEPS - 10) + " " + late[i];
+      String what =
+          "worker " + i + " at step 50 " + early[i] + ", at step " + (STEPS - 10) + " " + late[i];
       assertTrue(late[i].threads() <= early[i].threads() + SLACK, what);
       assertTrue(late[i].descriptors() <= early[i].descriptors() + SLACK, what);
     }
@@ -73,17 +81,26 @@ class ClusterLongRunTest {
    * naming it: no crash report, no fatal signal.
    */
   @Test
-  void aStoppedWorkerIsNamedByTheChiefAndEndsWithOneLineWhenResumed(@TempDir Path tmp) throws Exception {
+  void aStoppedWorkerIsNamedByTheChiefAndEndsWithOneLineWhenResumed(@TempDir Path tmp)
+      throws Exception {
     Path data = TrainerTest.dataset(tmp);
     Path run = tmp.resolve("run");
-    ClusterRunTest.Workers w = ClusterRunTest.Workers.start(tmp, "stopped",
-        ClusterRunTest.args(tmp, data, run, Map.of("train.epochs", Integer.toString(EPOCHS))));
+    ClusterRunTest.Workers w =
+        ClusterRunTest.Workers.start(
+            tmp,
+            "stopped",
+            ClusterRunTest.args(tmp, data, run, Map.of("train.epochs", Integer.toString(EPOCHS))));
     try {
       ClusterRunTest.awaitRows(w, new RunLayout(run).metrics(), 10);
       assertTrue(w.signalWorker(1, "STOP"), "worker 1 was running when stopped\n" + w.logs());
       assertEquals(1, w.awaitExit(0, BOUND_SECONDS), w.logs());
-      assertOneError(w, 0, "error: worker 0 lost worker 1 (" + ClusterRunTest.ADDRESSES.get(1) + "): it did not take "
-          + "part for the cluster timeout of 15.0 s and its server does not answer (a stopped or hung process");
+      assertOneError(
+          w,
+          0,
+          "error: worker 0 lost worker 1 ("
+              + ClusterRunTest.ADDRESSES.get(1)
+              + "): it did not take "
+              + "part for the cluster timeout of 15.0 s and its server does not answer (a stopped or hung process");
     } finally {
       w.signalWorker(1, "CONT");
     }
@@ -91,13 +108,17 @@ class ClusterLongRunTest {
     assertEquals(List.of(1, 1), w.exitCodes(), w.logs());
     assertOneError(w, 1, "error: worker 1 lost worker 0 (" + ClusterRunTest.ADDRESSES.get(0) + ")");
     try (Stream<Path> files = Files.list(w.dir)) {
-      assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList(), w.logs());
+      assertEquals(
+          List.of(),
+          files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList(),
+          w.logs());
     }
     assertTrue(!w.log(1).contains("SIGSEGV") && !w.log(1).contains("fatal error"), w.logs());
   }
 
   /** Worker {@code i} printed exactly one {@code error:} line, which starts with {@code start}. */
-  private static void assertOneError(ClusterRunTest.Workers w, int i, String start) throws Exception {
+  private static void assertOneError(ClusterRunTest.Workers w, int i, String start)
+      throws Exception {
     List<String> errors = w.log(i).lines().filter(l -> l.startsWith("error:")).toList();
     assertEquals(1, errors.size(), w.logs());
     assertTrue(errors.get(0).startsWith(start), start + "\n" + w.logs());

@@ -37,8 +37,9 @@ import org.sorcen.train.tokenizer.TokenizerTrainer;
  * again resume onto the same losses. Skipped, with the reason, where {@code unshare -n} is not allowed.
  */
 class ClusterRunTest {
-  static final String[] KEYS = {"loss/total", "loss/reconstruction", "loss/uniformity", "loss/contrastive",
-      "loss/classifier"};
+  static final String[] KEYS = {
+    "loss/total", "loss/reconstruction", "loss/uniformity", "loss/contrastive", "loss/classifier"
+  };
   static final int BOUND_SECONDS = 240;
   static final List<String> ADDRESSES = List.of("127.0.0.1:23451", "127.0.0.1:23452");
 
@@ -52,14 +53,19 @@ class ClusterRunTest {
   static String privateNetworkAllowed() throws Exception {
     Process p;
     try {
-      p = new ProcessBuilder("unshare", "-n", "sh", "-c", "ip link set lo up").redirectErrorStream(true).start();
+      p =
+          new ProcessBuilder("unshare", "-n", "sh", "-c", "ip link set lo up")
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException e) {
       return "unshare is not installed: " + e.getMessage();
     }
     boolean ended = p.waitFor(30, TimeUnit.SECONDS);
     String out = new String(p.getInputStream().readAllBytes());
-    return ended && p.exitValue() == 0 ? null
-        : "unshare -n (a private network namespace) is not allowed here (needs root): " + out.strip();
+    return ended && p.exitValue() == 0
+        ? null
+        : "unshare -n (a private network namespace) is not allowed here (needs root): "
+            + out.strip();
   }
 
   @Test
@@ -67,10 +73,20 @@ class ClusterRunTest {
     Path data = TrainerTest.dataset(tmp);
     Path tokenizer = tinyTokenizer(tmp);
     for (String method : List.of("sorcen", "mage")) {
-      // Sorcen's chief also evaluates, checkpoints and draws pictures mid-run (its graph grows then).
-      Map<String, String> set = method.equals("sorcen")
-          ? Map.of("method", method, "train.epochs", "4", "eval.every_epochs", "1", "train.checkpoint_every_steps", "5")
-          : Map.of("method", method, "train.epochs", "4");
+      // Sorcen's chief also evaluates, checkpoints and draws pictures mid-run (its graph grows
+      // then).
+      Map<String, String> set =
+          method.equals("sorcen")
+              ? Map.of(
+                  "method",
+                  method,
+                  "train.epochs",
+                  "4",
+                  "eval.every_epochs",
+                  "1",
+                  "train.checkpoint_every_steps",
+                  "5")
+              : Map.of("method", method, "train.epochs", "4");
       Path single = tmp.resolve(method + "-single");
       TrainerTest.train(ConfigLoader.parse(TrainerTest.CONFIG, "t", set), data, single);
       Path cluster = tmp.resolve(method + "-cluster");
@@ -88,7 +104,8 @@ class ClusterRunTest {
       if (method.equals("sorcen")) {
         assertEquals(4, kindRows(cluster, "eval"), "an evaluation after every epoch\n" + w.logs());
         for (String picture : List.of("samples-step-000000006.png", "echo-step-000000007.png")) {
-          assertTrue(Files.isRegularFile(new RunLayout(cluster).pictures().resolve(picture)), picture);
+          assertTrue(
+              Files.isRegularFile(new RunLayout(cluster).pictures().resolve(picture)), picture);
         }
       }
     }
@@ -106,8 +123,10 @@ class ClusterRunTest {
     Map<String, String> set = stoppedRun(tmp);
     killedRun(tmp, set);
     Path single = tmp.resolve("single");
-    TrainerTest.train(ConfigLoader.parse(TrainerTest.CONFIG, "t", set), tmp.resolve("data"), single);
-    Workers again = Workers.start(tmp, "resumed", args(tmp, tmp.resolve("data"), tmp.resolve("cluster"), set));
+    TrainerTest.train(
+        ConfigLoader.parse(TrainerTest.CONFIG, "t", set), tmp.resolve("data"), single);
+    Workers again =
+        Workers.start(tmp, "resumed", args(tmp, tmp.resolve("data"), tmp.resolve("cluster"), set));
     again.awaitEnd(BOUND_SECONDS);
     assertEquals(List.of(0, 0), again.exitCodes(), again.logs());
     assertTrue(again.log(0).contains("resuming from"), again.logs());
@@ -127,16 +146,25 @@ class ClusterRunTest {
     assertTrue(first.terminateWorker(1), "worker 1 was running when signalled\n" + first.logs());
     first.awaitEnd(BOUND_SECONDS);
     assertEquals(List.of(0, 0), first.exitCodes(), first.logs());
-    Matcher chief = Pattern.compile("stopped with the other workers \\(1 of them got "
-        + "SIGINT/SIGTERM\\) at step (\\d+) of 24; checkpoint (\\S+) written").matcher(first.log(0));
+    Matcher chief =
+        Pattern.compile(
+                "stopped with the other workers \\(1 of them got "
+                    + "SIGINT/SIGTERM\\) at step (\\d+) of 24; checkpoint (\\S+) written")
+            .matcher(first.log(0));
     assertTrue(chief.find(), first.logs());
     long step = Long.parseLong(chief.group(1));
     assertTrue(step > 0 && step < 24, first.logs());
-    assertTrue(first.log(1).contains("worker 1: SIGTERM at step " + step + " of 24"), "the same step\n" + first.logs());
+    assertTrue(
+        first.log(1).contains("worker 1: SIGTERM at step " + step + " of 24"),
+        "the same step\n" + first.logs());
     Checkpoints checkpoints = new Checkpoints(new RunLayout(cluster).checkpoints(), 10);
-    assertEquals(Path.of(chief.group(2)), checkpoints.latest().orElseThrow(), "the chief's newest checkpoint is the agreed step");
+    assertEquals(
+        Path.of(chief.group(2)),
+        checkpoints.latest().orElseThrow(),
+        "the chief's newest checkpoint is the agreed step");
     assertEquals(step, Checkpoints.readSidecar(checkpoints.latest().orElseThrow()).step());
-    assertEquals(step, rows(new RunLayout(cluster).metrics()), "one row per step up to the agreed one");
+    assertEquals(
+        step, rows(new RunLayout(cluster).metrics()), "one row per step up to the agreed one");
     return set;
   }
 
@@ -165,32 +193,56 @@ class ClusterRunTest {
   static Path tinyTokenizer(Path tmp) {
     TokenizerConfig tc = TinyTokenizer.config(Map.of("train.epochs", "1", "codebook_size", "32"));
     Path checkpoint = tmp.resolve("tokenizer-training").resolve("tokenizer");
-    TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), checkpoint, SessionSettings.defaults(), 0,
+    TokenizerTrainer.train(
+        tc,
+        TinyTokenizer.images(16, 2),
+        checkpoint,
+        SessionSettings.defaults(),
+        0,
         new PrintStream(OutputStream.nullOutputStream()));
     Path model = tmp.resolve("tokenizer-model");
     TokenizerExport.write(tc, checkpoint, model);
     return model;
   }
 
-  static List<String> args(Path tmp, Path data, Path run, Map<String, String> set) throws Exception {
+  static List<String> args(Path tmp, Path data, Path run, Map<String, String> set)
+      throws Exception {
     Path config = tmp.resolve("config.json");
     Files.writeString(config, TrainerTest.CONFIG);
-    List<String> a = new ArrayList<>(List.of("train", "--config", config.toString(), "--data", data.toString(),
-        "--run-dir", run.toString(), "--cluster", String.join(",", ADDRESSES), "--cluster-timeout", "15"));
-    set.forEach((k, v) -> {
-      a.add("--set");
-      a.add(k + "=" + v);
-    });
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--config",
+                config.toString(),
+                "--data",
+                data.toString(),
+                "--run-dir",
+                run.toString(),
+                "--cluster",
+                String.join(",", ADDRESSES),
+                "--cluster-timeout",
+                "15"));
+    set.forEach(
+        (k, v) -> {
+          a.add("--set");
+          a.add(k + "=" + v);
+        });
     return a;
   }
 
   /** Every step of {@code want} once in {@code got}, each loss within 1e-4 relative. */
-  private static void assertClose(Map<Long, Map<String, Double>> want, Map<Long, Map<String, Double>> got, String why) {
+  private static void assertClose(
+      Map<Long, Map<String, Double>> want, Map<Long, Map<String, Double>> got, String why) {
     assertEquals(want.keySet(), got.keySet(), why);
     for (long step : want.keySet()) {
       for (String k : KEYS) {
         double w = want.get(step).get(k);
-        assertEquals(w, got.get(step).get(k), 1e-4 * Math.max(1e-3, Math.abs(w)), why + ": step " + step + " " + k);
+        assertEquals(
+            w,
+            got.get(step).get(k),
+            1e-4 * Math.max(1e-3, Math.abs(w)),
+            why + ": step " + step + " " + k);
       }
     }
   }
@@ -205,7 +257,8 @@ class ClusterRunTest {
         for (String k : KEYS) {
           v.put(k, n.get(k).asDouble());
         }
-        assertEquals(null, out.put(n.get("step").asLong(), v), "step " + n.get("step") + " logged once");
+        assertEquals(
+            null, out.put(n.get("step").asLong(), v), "step " + n.get("step") + " logged once");
       }
     }
     return out;
@@ -213,11 +266,15 @@ class ClusterRunTest {
 
   private static long kindRows(Path run, String kind) throws Exception {
     return Files.readAllLines(new RunLayout(run).metrics()).stream()
-        .filter(l -> l.contains("\"kind\":\"" + kind + "\"") || l.contains("\"kind\": \"" + kind + "\"")).count();
+        .filter(
+            l ->
+                l.contains("\"kind\":\"" + kind + "\"") || l.contains("\"kind\": \"" + kind + "\""))
+        .count();
   }
 
   static long rows(Path metrics) throws Exception {
-    return Files.exists(metrics) ? Files.readAllLines(metrics).stream().filter(l -> l.contains("\"train\"")).count()
+    return Files.exists(metrics)
+        ? Files.readAllLines(metrics).stream().filter(l -> l.contains("\"train\"")).count()
         : 0;
   }
 
@@ -262,16 +319,28 @@ class ClusterRunTest {
       StringBuilder script = new StringBuilder("ip link set lo up\n");
       for (int i = each.size() - 1; i >= 0; i--) {
         // A JVM that crashes writes its report here, where the tests look for it.
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"), "-cp",
-            System.getProperty("java.class.path")));
+        List<String> cmd =
+            new ArrayList<>(
+                List.of(
+                    java,
+                    "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"),
+                    "-cp",
+                    System.getProperty("java.class.path")));
         cmd.addAll(each.get(i));
-        script.append("(").append(String.join(" ", cmd.stream().map(Workers::quote).toList()))
-            .append(" > ").append(quote(dir.resolve("w" + i + ".log").toString())).append(" 2>&1; echo $? > ")
-            .append(quote(dir.resolve("w" + i + ".rc").toString())).append(") &\n");
+        script
+            .append("(")
+            .append(String.join(" ", cmd.stream().map(Workers::quote).toList()))
+            .append(" > ")
+            .append(quote(dir.resolve("w" + i + ".log").toString()))
+            .append(" 2>&1; echo $? > ")
+            .append(quote(dir.resolve("w" + i + ".rc").toString()))
+            .append(") &\n");
       }
       script.append("wait\n");
-      ProcessBuilder pb = new ProcessBuilder("unshare", "-n", "sh", "-c", script.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("shell.log").toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder("unshare", "-n", "sh", "-c", script.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("shell.log").toFile());
       pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
       pb.environment().remove("TF_CONFIG");
       return new Workers(pb.start(), dir, each.size());
@@ -303,14 +372,27 @@ class ClusterRunTest {
     /** Sends {@code kill -SIGNAL} (STOP, CONT) to the JVM of worker {@code i}; false when it is not running. */
     boolean signalWorker(int i, String signal) throws Exception {
       Optional<ProcessHandle> w = worker(i);
-      return w.isPresent() && new ProcessBuilder("kill", "-" + signal, Long.toString(w.get().pid())).start()
-          .waitFor() == 0;
+      return w.isPresent()
+          && new ProcessBuilder("kill", "-" + signal, Long.toString(w.get().pid()))
+                  .start()
+                  .waitFor()
+              == 0;
     }
 
     /** The JVM of worker {@code i}, while it runs. */
     Optional<ProcessHandle> worker(int i) {
-      return shell.descendants().filter(h -> h.info().arguments().map(a -> a.length > 1
-          && a[a.length - 1].equals(Integer.toString(i)) && a[a.length - 2].equals("--task-index")).orElse(false))
+      return shell
+          .descendants()
+          .filter(
+              h ->
+                  h.info()
+                      .arguments()
+                      .map(
+                          a ->
+                              a.length > 1
+                                  && a[a.length - 1].equals(Integer.toString(i))
+                                  && a[a.length - 2].equals("--task-index"))
+                      .orElse(false))
           .findFirst();
     }
 
@@ -352,9 +434,19 @@ class ClusterRunTest {
 
     /** The start and the end of a log, without gRPC's repeated detail lines. */
     private static String tail(String s) {
-      String t = String.join("\n", s.lines().filter(l -> !l.contains("grpc_status") && !l.contains("Additional GRPC")
-          && !l.contains("could be from a previous")).toList());
-      return t.length() > 4000 ? t.substring(0, 2000) + "\n...\n" + t.substring(t.length() - 2000) : t;
+      String t =
+          String.join(
+              "\n",
+              s.lines()
+                  .filter(
+                      l ->
+                          !l.contains("grpc_status")
+                              && !l.contains("Additional GRPC")
+                              && !l.contains("could be from a previous"))
+                  .toList());
+      return t.length() > 4000
+          ? t.substring(0, 2000) + "\n...\n" + t.substring(t.length() - 2000)
+          : t;
     }
 
     private static String quote(String s) {

@@ -22,14 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The full disk is a small tmpfs, which needs root (as CI runs); elsewhere the test is skipped.
  */
 class DiskFullTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   Path disk;
 
   @BeforeEach
   void mountSmallDisk() throws Exception {
     disk = Files.createDirectories(tmp.resolve("disk"));
-    Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString()) == 0,
+    Assumptions.assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString()) == 0,
         "mounting a tmpfs needs root");
   }
 
@@ -61,7 +61,8 @@ class DiskFullTest {
     assertEquals(1, r.errLines().size(), r.err());
     assertTrue(r.err().startsWith("error: cannot write ") && r.err().contains(path), r.err());
     assertTrue(r.err().contains("No space left on device"), r.err());
-    assertFalse(r.err().contains("OOM") || r.err().contains("Hint") || r.err().contains("[["), r.err());
+    assertFalse(
+        r.err().contains("OOM") || r.err().contains("Hint") || r.err().contains("[["), r.err());
   }
 
   @Test
@@ -78,9 +79,10 @@ class DiskFullTest {
   void anExportOnAFullDiskWritesNoVersionAtAll() throws Exception {
     fillTo(48 << 10);
     Path out = disk.resolve("serving");
-    RunFaultsTest.Result r = RunFaultsTest.cli("export", "--run", FinishedRun.RUN.toString(), "--out",
-        out.toString());
+    RunFaultsTest.Result r =
+        RunFaultsTest.cli("export", "--run", FinishedRun.RUN.toString(), "--out", out.toString());
     assertOneLineIoError(r, out.toString());
-    assertFalse(Files.exists(out), "a failed export leaves no --out it made (no temporary, no .lock)");
+    assertFalse(
+        Files.exists(out), "a failed export leaves no --out it made (no temporary, no .lock)");
   }
 }

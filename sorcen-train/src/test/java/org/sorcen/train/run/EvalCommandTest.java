@@ -23,16 +23,42 @@ class EvalCommandTest {
   void evalOnARunReproducesTheTrainersOwnEvaluation(@TempDir Path tmp) throws Exception {
     Path data = TrainerTest.dataset(tmp);
     Path run = tmp.resolve("run");
-    SorcenConfig c = ConfigLoader.parse(TrainerTest.CONFIG, "t", Map.of("eval.evaluators", "[\"knn\", "
-        + "\"linear-probe\", \"few-shot\"]", "eval.linear_probe.epochs", "5", "eval.linear_probe.warmup_epochs", "1",
-        "eval.few_shot.draws", "2"));
+    SorcenConfig c =
+        ConfigLoader.parse(
+            TrainerTest.CONFIG,
+            "t",
+            Map.of(
+                "eval.evaluators",
+                "[\"knn\", " + "\"linear-probe\", \"few-shot\"]",
+                "eval.linear_probe.epochs",
+                "5",
+                "eval.linear_probe.warmup_epochs",
+                "1",
+                "eval.few_shot.draws",
+                "2"));
     Trainer.Outcome out = TrainerTest.train(c, data, run);
-    assertEquals(Map.of(), missing(out.evaluation(), "eval/knn_top1", "eval/linear_probe_top1",
-        "eval/few_shot_1_mean", "eval/few_shot_5_std", "eval/few_shot_10_mean"));
+    assertEquals(
+        Map.of(),
+        missing(
+            out.evaluation(),
+            "eval/knn_top1",
+            "eval/linear_probe_top1",
+            "eval/few_shot_1_mean",
+            "eval/few_shot_5_std",
+            "eval/few_shot_10_mean"));
 
     Path json = tmp.resolve("eval.json");
-    int rc = SorcenCli.commandLine().execute("eval", "all", "--run", run.toString(), "--seed",
-        Long.toString(c.train.seed), "--json", json.toString());
+    int rc =
+        SorcenCli.commandLine()
+            .execute(
+                "eval",
+                "all",
+                "--run",
+                run.toString(),
+                "--seed",
+                Long.toString(c.train.seed),
+                "--json",
+                json.toString());
     assertEquals(0, rc);
     JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
     for (Map.Entry<String, Double> e : out.evaluation().entrySet()) {
@@ -49,15 +75,33 @@ class EvalCommandTest {
     Path json = tmp.resolve("bag.json");
     // Surefire runs in the module directory: the repository's configs are one level up.
     Path config = Path.of("..", "configs", "sorcen-tiny.json").toAbsolutePath();
-    assertEquals(0, SorcenCli.commandLine().execute("eval", "knn", "--baseline", "bag-of-tokens", "--data",
-        data.toString(), "--config", config.toString(), "--set", "eval.knn_k=5", "--json", json.toString()));
-    // Each class draws its ids from its own range, so the bag of ids separates the classes perfectly.
-    assertEquals(1.0, new ObjectMapper().readTree(json.toFile()).get("results").get("eval/knn_top1").asDouble());
+    assertEquals(
+        0,
+        SorcenCli.commandLine()
+            .execute(
+                "eval",
+                "knn",
+                "--baseline",
+                "bag-of-tokens",
+                "--data",
+                data.toString(),
+                "--config",
+                config.toString(),
+                "--set",
+                "eval.knn_k=5",
+                "--json",
+                json.toString()));
+    // Each class draws its ids from its own range, so the bag of ids separates the classes
+    // perfectly.
+    assertEquals(
+        1.0,
+        new ObjectMapper().readTree(json.toFile()).get("results").get("eval/knn_top1").asDouble());
 
     CommandLine cli = SorcenCli.commandLine();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
-    assertEquals(SorcenCli.USAGE_ERROR, cli.execute("eval", "knn", "--run", tmp.resolve("nope").toString()));
+    assertEquals(
+        SorcenCli.USAGE_ERROR, cli.execute("eval", "knn", "--run", tmp.resolve("nope").toString()));
     assertTrue(err.toString().contains("is not a run directory"), err.toString());
   }
 

@@ -19,7 +19,8 @@ import org.sorcen.graph.config.SorcenConfig;
 
 /** SIGKILL a training process between checkpoints, resume it, and compare with an uninterrupted run. */
 class KillAndResumeTest {
-  static final Map<String, String> SETTINGS = Map.of("train.epochs", "12", "train.checkpoint_every_steps", "4");
+  static final Map<String, String> SETTINGS =
+      Map.of("train.epochs", "12", "train.checkpoint_every_steps", "4");
 
   @Test
   void aKilledRunResumesOntoTheSameLossesAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
@@ -34,16 +35,22 @@ class KillAndResumeTest {
     while (lines(metrics) < 10 && p.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertTrue(p.isAlive(), "the run ended before it could be killed: " + lines(metrics) + " steps logged");
+    assertTrue(
+        p.isAlive(),
+        "the run ended before it could be killed: " + lines(metrics) + " steps logged");
     p.destroyForcibly(); // SIGKILL: no handler, no final checkpoint
     p.waitFor(30, TimeUnit.SECONDS);
-    long resumedFrom = Checkpoints.readSidecar(new Checkpoints(new RunLayout(killed).checkpoints(), 3).latest()
-        .orElseThrow()).step();
-    assertTrue(resumedFrom < lines(metrics), "killed between checkpoints: last checkpoint " + resumedFrom);
+    long resumedFrom =
+        Checkpoints.readSidecar(
+                new Checkpoints(new RunLayout(killed).checkpoints(), 3).latest().orElseThrow())
+            .step();
+    assertTrue(
+        resumedFrom < lines(metrics), "killed between checkpoints: last checkpoint " + resumedFrom);
 
     // The killed process held the run directory's lock; the OS released it with the process.
     Process again = cli(configFile, data, killed).start();
-    assertEquals(0, again.waitFor(180, TimeUnit.SECONDS) ? again.exitValue() : -1, "resumed run completes");
+    assertEquals(
+        0, again.waitFor(180, TimeUnit.SECONDS) ? again.exitValue() : -1, "resumed run completes");
 
     SorcenConfig c = ConfigLoader.parse(TrainerTest.CONFIG, "t", SETTINGS);
     Path straight = tmp.resolve("straight");
@@ -56,27 +63,47 @@ class KillAndResumeTest {
     for (long step : reference.keySet()) {
       assertEquals(1, resumed.get(step).size(), "step " + step + " has one row after the resume");
       for (double v : resumed.get(step)) {
-        assertEquals(reference.get(step).get(0), v, 0.0, "step " + step + " (resumed from " + resumedFrom + ")");
+        assertEquals(
+            reference.get(step).get(0),
+            v,
+            0.0,
+            "step " + step + " (resumed from " + resumedFrom + ")");
       }
     }
   }
 
   private static ProcessBuilder cli(Path config, Path data, Path run) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-cp", System.getProperty("java.class.path"), "org.sorcen.train.cli.SorcenCli", "train",
-        "--config", config.toString(), "--data", data.toString(), "--run-dir", run.toString()));
-    SETTINGS.forEach((k, v) -> {
-      cmd.add("--set");
-      cmd.add(k + "=" + v);
-    });
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(run.resolveSibling(run.getFileName() + ".log").toFile());
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.sorcen.train.cli.SorcenCli",
+                "train",
+                "--config",
+                config.toString(),
+                "--data",
+                data.toString(),
+                "--run-dir",
+                run.toString()));
+    SETTINGS.forEach(
+        (k, v) -> {
+          cmd.add("--set");
+          cmd.add(k + "=" + v);
+        });
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(run.resolveSibling(run.getFileName() + ".log").toFile());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     return pb;
   }
 
   private static long lines(Path file) throws Exception {
-    return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.contains("\"train\"")).count() : 0;
+    return Files.exists(file)
+        ? Files.readAllLines(file).stream().filter(l -> l.contains("\"train\"")).count()
+        : 0;
   }
 
   /** Total loss per step; a step logged twice (before the kill and after the resume) keeps both. */
@@ -85,7 +112,8 @@ class KillAndResumeTest {
     for (String line : Files.readAllLines(metrics)) {
       JsonNode n = new ObjectMapper().readTree(line);
       if (n.get("kind").asText().equals("train")) {
-        out.computeIfAbsent(n.get("step").asLong(), k -> new ArrayList<>()).add(n.get("loss/total").asDouble());
+        out.computeIfAbsent(n.get("step").asLong(), k -> new ArrayList<>())
+            .add(n.get("loss/total").asDouble());
       }
     }
     return out;

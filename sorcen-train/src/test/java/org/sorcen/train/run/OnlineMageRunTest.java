@@ -34,7 +34,8 @@ class OnlineMageRunTest {
   static final Path TOKENIZER = ROOT.resolve("savedmodels/tokenizer-fashion-mnist/1");
 
   /** 6000 images / batch 8 = 750 steps per epoch; 0.016 epochs = 12 steps. */
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       {"name": "mage-online-test", "method": "mage",
        "model": {"grid": 8, "codebook_size": 512, "embed_dim": 16, "depth": 1, "num_heads": 2,
                  "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2,
@@ -45,10 +46,23 @@ class OnlineMageRunTest {
        "eval": {"knn_k": 5, "knn_train_rows": 500}}
       """;
 
-  static Trainer.Outcome train(SorcenConfig c, Path run, Path resumeFrom, Path images, Path tokenizer) {
+  static Trainer.Outcome train(
+      SorcenConfig c, Path run, Path resumeFrom, Path images, Path tokenizer) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-    return new Trainer(new Trainer.Options(c, TOKENS, run, resumeFrom, null, SessionSettings.defaults(), tokenizer,
-        null, images), quiet, new StopRequest()).run();
+    return new Trainer(
+            new Trainer.Options(
+                c,
+                TOKENS,
+                run,
+                resumeFrom,
+                null,
+                SessionSettings.defaults(),
+                tokenizer,
+                null,
+                images),
+            quiet,
+            new StopRequest())
+        .run();
   }
 
   static Map<Long, Map<String, Double>> losses(Path run) throws Exception {
@@ -59,11 +73,15 @@ class OnlineMageRunTest {
         continue;
       }
       Map<String, Double> v = new LinkedHashMap<>();
-      n.fields().forEachRemaining(e -> {
-        if (e.getKey().startsWith("loss/") || e.getKey().equals("grad_norm") || e.getKey().startsWith("classifier/")) {
-          v.put(e.getKey(), e.getValue().asDouble());
-        }
-      });
+      n.fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getKey().startsWith("loss/")
+                    || e.getKey().equals("grad_norm")
+                    || e.getKey().startsWith("classifier/")) {
+                  v.put(e.getKey(), e.getValue().asDouble());
+                }
+              });
       out.put(n.get("step").asLong(), v);
     }
     return out;
@@ -82,17 +100,24 @@ class OnlineMageRunTest {
 
     Map<Long, Map<String, Double>> reference = losses(straight);
     assertEquals(12, reference.size());
-    assertTrue(reference.values().stream().map(m -> m.get("loss/reconstruction")).distinct().count() > 6,
+    assertTrue(
+        reference.values().stream().map(m -> m.get("loss/reconstruction")).distinct().count() > 6,
         "every step its own crops and masks: " + reference);
 
-    Path mid = new Checkpoints(new RunLayout(straight).checkpoints(), 10).list().stream()
-        .filter(p -> Checkpoints.readSidecar(p).step() == 4).findFirst().orElseThrow();
+    Path mid =
+        new Checkpoints(new RunLayout(straight).checkpoints(), 10)
+            .list().stream()
+                .filter(p -> Checkpoints.readSidecar(p).step() == 4)
+                .findFirst()
+                .orElseThrow();
     Path resumed = tmp.resolve("resumed");
     assertEquals(12, train(c, resumed, mid, IMAGES, TOKENIZER).step());
     Map<Long, Map<String, Double>> again = losses(resumed);
-    assertEquals(reference.keySet().stream().filter(s -> s > 4).toList(), again.keySet().stream().toList());
+    assertEquals(
+        reference.keySet().stream().filter(s -> s > 4).toList(), again.keySet().stream().toList());
     for (long step : again.keySet()) {
-      assertEquals(reference.get(step), again.get(step), "step " + step + " after the resume from step 4");
+      assertEquals(
+          reference.get(step), again.get(step), "step " + step + " after the resume from step 4");
     }
   }
 
@@ -102,30 +127,55 @@ class OnlineMageRunTest {
    */
   @Test
   void sorcenAlsoTrainsOnImagesWithEchoPictures(@TempDir Path tmp) throws Exception {
-    SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of("method", "sorcen", "train.epochs", "0.008",
-        "eval.every_epochs", "0.004", "echo.warmup_epochs", "0", "model.projector_hidden_dim", "32",
-        "model.projector_dim", "16", "model.predictor_hidden_dim", "32"));
+    SorcenConfig c =
+        ConfigLoader.parse(
+            CONFIG,
+            "t",
+            Map.of(
+                "method",
+                "sorcen",
+                "train.epochs",
+                "0.008",
+                "eval.every_epochs",
+                "0.004",
+                "echo.warmup_epochs",
+                "0",
+                "model.projector_hidden_dim",
+                "32",
+                "model.projector_dim",
+                "16",
+                "model.predictor_hidden_dim",
+                "32"));
     Path run = tmp.resolve("sorcen");
     Trainer.Outcome out = train(c, run, null, IMAGES, TOKENIZER);
     assertEquals(6, out.step());
     try (var files = Files.list(new RunLayout(run).pictures())) {
-      assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("echo-step-")), "echo pictures drawn");
+      assertTrue(
+          files.anyMatch(p -> p.getFileName().toString().startsWith("echo-step-")),
+          "echo pictures drawn");
     }
-    assertTrue(losses(run).values().stream().allMatch(m -> m.get("loss/contrastive") != 0.0), "Sorcen's terms");
+    assertTrue(
+        losses(run).values().stream().allMatch(m -> m.get("loss/contrastive") != 0.0),
+        "Sorcen's terms");
   }
 
   @Test
   void anOnlineRunNeedsItsImagesAndTheTokenizerThatMadeTheDataset(@TempDir Path tmp) {
     SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of());
-    ConfigException noImages = assertThrows(ConfigException.class,
-        () -> train(c, tmp.resolve("a"), null, null, TOKENIZER));
+    ConfigException noImages =
+        assertThrows(
+            ConfigException.class, () -> train(c, tmp.resolve("a"), null, null, TOKENIZER));
     assertTrue(noImages.getMessage().contains("--images"), noImages.getMessage());
-    ConfigException noTokenizer = assertThrows(ConfigException.class,
-        () -> train(c, tmp.resolve("b"), null, IMAGES, null));
+    ConfigException noTokenizer =
+        assertThrows(ConfigException.class, () -> train(c, tmp.resolve("b"), null, IMAGES, null));
     assertTrue(noTokenizer.getMessage().contains("--tokenizer"), noTokenizer.getMessage());
-    assertFalse(Files.exists(tmp.resolve("a")) || Files.exists(tmp.resolve("b")), "nothing written");
-    ConfigException bad = assertThrows(ConfigException.class,
-        () -> ConfigLoader.parse(CONFIG, "t", Map.of("train.input", "pixels")));
-    assertTrue(bad.getMessage().contains("train.input must be one of [tokens, images]"), bad.getMessage());
+    assertFalse(
+        Files.exists(tmp.resolve("a")) || Files.exists(tmp.resolve("b")), "nothing written");
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.parse(CONFIG, "t", Map.of("train.input", "pixels")));
+    assertTrue(
+        bad.getMessage().contains("train.input must be one of [tokens, images]"), bad.getMessage());
   }
 }

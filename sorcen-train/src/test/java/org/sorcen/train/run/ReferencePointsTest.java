@@ -40,39 +40,66 @@ class ReferencePointsTest {
 
   static Path datasetWithImages(Path tmp, int trainImages) {
     Path images = tmp.resolve("images");
-    IdxWriter.write(images(trainImages, 0), images.resolve("train-images-idx3-ubyte"),
+    IdxWriter.write(
+        images(trainImages, 0),
+        images.resolve("train-images-idx3-ubyte"),
         images.resolve("train-labels-idx1-ubyte"));
-    IdxWriter.write(images(12, 1), images.resolve("t10k-images-idx3-ubyte"), images.resolve("t10k-labels-idx1-ubyte"));
+    IdxWriter.write(
+        images(12, 1),
+        images.resolve("t10k-images-idx3-ubyte"),
+        images.resolve("t10k-labels-idx1-ubyte"));
     Path data = tmp.resolve("tokens");
     TokenArrays train = TrainerTest.rows(48, 0);
     TokenArrays test = TrainerTest.rows(12, 1);
-    TokenDatasetWriter.write(data, 4, 32, List.of("a", "b", "c"), null,
-        List.of(new TokenDatasetWriter.SplitRows("train", train), new TokenDatasetWriter.SplitRows("test", test)),
-        SourceImages.describe(data, images, 0), false);
+    TokenDatasetWriter.write(
+        data,
+        4,
+        32,
+        List.of("a", "b", "c"),
+        null,
+        List.of(
+            new TokenDatasetWriter.SplitRows("train", train),
+            new TokenDatasetWriter.SplitRows("test", test)),
+        SourceImages.describe(data, images, 0),
+        false);
     return data;
   }
 
   @Test
   void theRunStartsWithTheEncoderAtInitialisationThePixelsAndTheTokenIds(@TempDir Path tmp) {
     Path data = datasetWithImages(tmp, 48);
-    assertEquals("../images", TokenDataset.open(data).manifest().source.images, "recorded relative to the dataset");
+    assertEquals(
+        "../images",
+        TokenDataset.open(data).manifest().source.images,
+        "recorded relative to the dataset");
     SorcenConfig c = ConfigLoader.parse(TrainerTest.CONFIG, "t", Map.of("train.epochs", "1"));
     Trainer.Outcome out = TrainerTest.train(c, data, tmp.resolve("run"));
-    Map<String, Double> refs = MetricsLog.last(new RunLayout(tmp.resolve("run")).metrics(), ReferencePoints.KIND);
+    Map<String, Double> refs =
+        MetricsLog.last(new RunLayout(tmp.resolve("run")).metrics(), ReferencePoints.KIND);
 
     ImageSet train = images(48, 0);
     ImageSet test = images(12, 1);
-    double pixels = CosineKnn.accuracy(Representations.pixels(train, test, 3), c.eval.knnK, c.eval.knnTemperature);
+    double pixels =
+        CosineKnn.accuracy(
+            Representations.pixels(train, test, 3), c.eval.knnK, c.eval.knnTemperature);
     assertEquals(pixels, refs.get(ReferencePoints.PIXELS), 1e-12);
-    double bag = CosineKnn.accuracy(Representations.bagOfTokens(TrainerTest.rows(48, 0), TrainerTest.rows(12, 1), 32, 3),
-        c.eval.knnK, c.eval.knnTemperature);
+    double bag =
+        CosineKnn.accuracy(
+            Representations.bagOfTokens(TrainerTest.rows(48, 0), TrainerTest.rows(12, 1), 32, 3),
+            c.eval.knnK,
+            c.eval.knnTemperature);
     assertEquals(bag, refs.get(ReferencePoints.BAG), 1e-12);
-    assertTrue(refs.get(ReferencePoints.INIT) >= 0 && refs.get(ReferencePoints.INIT) <= 1, refs.toString());
+    assertTrue(
+        refs.get(ReferencePoints.INIT) >= 0 && refs.get(ReferencePoints.INIT) <= 1,
+        refs.toString());
     assertEquals(refs.get(ReferencePoints.PIXELS), out.evaluation().get(ReferencePoints.PIXELS));
 
     String line = ReferencePoints.summary(refs, out.evaluation());
-    assertTrue(line.startsWith("k-NN top-1: trained ") && line.contains("encoder at initialisation")
-        && line.contains("raw pixels"), line);
+    assertTrue(
+        line.startsWith("k-NN top-1: trained ")
+            && line.contains("encoder at initialisation")
+            && line.contains("raw pixels"),
+        line);
   }
 
   @Test
@@ -80,10 +107,12 @@ class ReferencePointsTest {
     Path data = datasetWithImages(tmp, 47);
     String[] why = new String[1];
     assertNull(SourceImages.of(TokenDataset.open(data), why));
-    assertTrue(why[0].contains("47 images for split 'train' where the dataset has 48 records"), why[0]);
+    assertTrue(
+        why[0].contains("47 images for split 'train' where the dataset has 48 records"), why[0]);
     SorcenConfig c = ConfigLoader.parse(TrainerTest.CONFIG, "t", Map.of("train.epochs", "1"));
     TrainerTest.train(c, data, tmp.resolve("run"));
-    Map<String, Double> refs = MetricsLog.last(new RunLayout(tmp.resolve("run")).metrics(), ReferencePoints.KIND);
+    Map<String, Double> refs =
+        MetricsLog.last(new RunLayout(tmp.resolve("run")).metrics(), ReferencePoints.KIND);
     assertFalse(refs.containsKey(ReferencePoints.PIXELS), refs.toString());
     assertTrue(refs.containsKey(ReferencePoints.INIT), refs.toString());
   }

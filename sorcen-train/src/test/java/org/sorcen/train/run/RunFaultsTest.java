@@ -64,9 +64,20 @@ class RunFaultsTest {
   }
 
   static String[] train(Path run, String... more) {
-    List<String> a = new ArrayList<>(List.of("train", "--config", FinishedRun.CONFIG.toString(), "--data",
-        FinishedRun.DATA.toString(),
-        "--run-dir", run.toString(), "--set", "train.epochs=2", "--set", "train.checkpoint_every_steps=4"));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--config",
+                FinishedRun.CONFIG.toString(),
+                "--data",
+                FinishedRun.DATA.toString(),
+                "--run-dir",
+                run.toString(),
+                "--set",
+                "train.epochs=2",
+                "--set",
+                "train.checkpoint_every_steps=4"));
     a.addAll(List.of(more));
     return a.toArray(String[]::new);
   }
@@ -112,43 +123,57 @@ class RunFaultsTest {
     for (String line : Files.readAllLines(new RunLayout(run).metrics())) {
       JsonNode n = new ObjectMapper().readTree(line);
       if (n.get("kind").asText().equals("train")) {
-        out.computeIfAbsent(n.get("step").asLong(), k -> new ArrayList<>()).add(n.get("loss/total").asDouble());
+        out.computeIfAbsent(n.get("step").asLong(), k -> new ArrayList<>())
+            .add(n.get("loss/total").asDouble());
       }
     }
     return out;
   }
 
   @Test
-  void aSecondWriterOfARunDirectoryIsRefusedAtOnceNamingTheHolder(@TempDir Path tmp) throws IOException {
+  void aSecondWriterOfARunDirectoryIsRefusedAtOnceNamingTheHolder(@TempDir Path tmp)
+      throws IOException {
     Path run = copyOfFinished(tmp);
     long pid = ProcessHandle.current().pid();
     try (DirectoryLock held = DirectoryLock.acquire(run, "sorcen train (the test's)")) {
-      for (String[] args : List.of(train(run),
-          new String[] {"export", "--run", run.toString(), "--out", run.resolve("savedmodels").toString()},
-          new String[] {"eval", "knn", "--run", run.toString(), "--json", run.resolve("knn.json").toString()})) {
+      for (String[] args :
+          List.of(
+              train(run),
+              new String[] {
+                "export", "--run", run.toString(), "--out", run.resolve("savedmodels").toString()
+              },
+              new String[] {
+                "eval", "knn", "--run", run.toString(), "--json", run.resolve("knn.json").toString()
+              })) {
         Result r = cli(args);
         assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
         assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.err().contains("is in use by pid " + pid + ", sorcen train (the test's)"), r.err());
+        assertTrue(
+            r.err().contains("is in use by pid " + pid + ", sorcen train (the test's)"), r.err());
       }
       assertFalse(Files.exists(run.resolve("knn.json")));
     }
-    // Released (a crashed holder releases too: KillAndResumeTest resumes the run of a SIGKILLed one).
-    Result again = cli("eval", "knn", "--run", run.toString(), "--json", run.resolve("knn.json").toString());
+    // Released (a crashed holder releases too: KillAndResumeTest resumes the run of a SIGKILLed
+    // one).
+    Result again =
+        cli("eval", "knn", "--run", run.toString(), "--json", run.resolve("knn.json").toString());
     assertEquals(0, again.code(), again.err());
   }
 
   @Test
-  void resumeFromFollowsTheConfigRuleAndRefusesBeforeWritingAnything(@TempDir Path tmp) throws IOException {
+  void resumeFromFollowsTheConfigRuleAndRefusesBeforeWritingAnything(@TempDir Path tmp)
+      throws IOException {
     Path from = checkpoint(FinishedRun.RUN, 8);
     Path wider = tmp.resolve("wider");
-    Result shapes = cli(train(wider, "--set", "model.embed_dim=24", "--resume-from", from.toString()));
+    Result shapes =
+        cli(train(wider, "--set", "model.embed_dim=24", "--resume-from", from.toString()));
     assertEquals(2, shapes.code(), shapes.err());
     assertTrue(shapes.err().contains("model.embed_dim (was 16, now 24)"), shapes.err());
     assertFalse(Files.exists(wider), "nothing written before the refusal");
 
     Path otherLr = tmp.resolve("lr");
-    Result lr = cli(train(otherLr, "--set", "optimizer.blr=3e-4", "--resume-from", from.toString()));
+    Result lr =
+        cli(train(otherLr, "--set", "optimizer.blr=3e-4", "--resume-from", from.toString()));
     assertEquals(2, lr.code(), lr.err());
     assertTrue(lr.err().contains("optimizer.blr"), lr.err());
     assertFalse(Files.exists(otherLr));
@@ -161,7 +186,8 @@ class RunFaultsTest {
 
     // Observation-only fields may differ; the run continues from step 8 onto the same losses.
     Path same = tmp.resolve("same");
-    Result ok = cli(train(same, "--set", "train.log_every_steps=2", "--resume-from", from.toString()));
+    Result ok =
+        cli(train(same, "--set", "train.log_every_steps=2", "--resume-from", from.toString()));
     assertEquals(0, ok.code(), ok.err() + ok.out());
     Map<Long, List<Double>> reference = losses(FinishedRun.RUN);
     Map<Long, List<Double>> resumed = losses(same);
@@ -172,7 +198,8 @@ class RunFaultsTest {
   }
 
   @Test
-  void damageIsToldApartFromAnIntactCheckpointBeforeRestoring(@TempDir Path tmp) throws IOException {
+  void damageIsToldApartFromAnIntactCheckpointBeforeRestoring(@TempDir Path tmp)
+      throws IOException {
     Path run = copyOfFinished(tmp);
     assertEquals(Optional.empty(), Checkpoints.damage(checkpoint(run, 12)));
 
@@ -180,11 +207,14 @@ class RunFaultsTest {
     try (RandomAccessFile f = new RandomAccessFile(dataFile(cut).toFile(), "rw")) {
       f.setLength(f.length() / 2);
     }
-    assertTrue(Checkpoints.damage(cut).orElseThrow().contains("ckpt.data-00000-of-00001 has "), "cut");
+    assertTrue(
+        Checkpoints.damage(cut).orElseThrow().contains("ckpt.data-00000-of-00001 has "), "cut");
 
     Path flipped = checkpoint(run, 8);
     flipByte(dataFile(flipped), Files.size(dataFile(flipped)) / 2);
-    assertTrue(Checkpoints.damage(flipped).orElseThrow().contains("has changed since it was written"), "flipped");
+    assertTrue(
+        Checkpoints.damage(flipped).orElseThrow().contains("has changed since it was written"),
+        "flipped");
 
     Path noIndex = checkpoint(run, 12);
     Files.delete(noIndex.resolve("ckpt.index"));
@@ -194,35 +224,49 @@ class RunFaultsTest {
     Result r = cli(train(run));
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("every checkpoint in") && r.err().contains("is damaged"), r.err());
-    assertTrue(Files.exists(noIndex), "damaged checkpoints are left where they are when the run is refused");
+    assertTrue(
+        Files.exists(noIndex),
+        "damaged checkpoints are left where they are when the run is refused");
   }
 
   @Test
-  void aDamagedLatestCheckpointIsNamedAndTheRunResumesFromTheNewestGoodOne(@TempDir Path tmp) throws IOException {
+  void aDamagedLatestCheckpointIsNamedAndTheRunResumesFromTheNewestGoodOne(@TempDir Path tmp)
+      throws IOException {
     Path run = copyOfFinished(tmp);
     Path latest = checkpoint(run, 12);
     flipByte(dataFile(latest), Files.size(dataFile(latest)) / 3);
-    Files.writeString(new RunLayout(run).metrics(), "{\"kind\": \"train\", \"step\": 12, \"cut by a cra",
+    Files.writeString(
+        new RunLayout(run).metrics(),
+        "{\"kind\": \"train\", \"step\": 12, \"cut by a cra",
         StandardOpenOption.APPEND);
 
     Result r = cli(train(run));
     assertEquals(0, r.code(), r.err() + r.out());
-    assertTrue(r.out().contains(latest + " is damaged (ckpt.data-00000-of-00001 has changed since it was written"),
+    assertTrue(
+        r.out()
+            .contains(
+                latest + " is damaged (ckpt.data-00000-of-00001 has changed since it was written"),
         r.out());
     assertTrue(r.out().contains("resuming from " + checkpoint(run, 8)), r.out());
-    assertTrue(Files.isDirectory(run.resolve("checkpoints/damaged-step-000000012")), "set aside for inspection");
+    assertTrue(
+        Files.isDirectory(run.resolve("checkpoints/damaged-step-000000012")),
+        "set aside for inspection");
     assertEquals(Optional.empty(), Checkpoints.damage(latest), "step 12 written again, intact");
 
     Map<Long, List<Double>> resumed = losses(run);
     Map<Long, List<Double>> reference = losses(FinishedRun.RUN);
     assertEquals(reference.keySet(), resumed.keySet());
     for (long step : reference.keySet()) {
-      assertEquals(reference.get(step), resumed.get(step), "one row per step, equal to the uninterrupted run's");
+      assertEquals(
+          reference.get(step),
+          resumed.get(step),
+          "one row per step, equal to the uninterrupted run's");
     }
   }
 
   @Test
-  void anInterruptedEndOfRunExportIsCompletedByTheSameCommand(@TempDir Path tmp) throws IOException {
+  void anInterruptedEndOfRunExportIsCompletedByTheSameCommand(@TempDir Path tmp)
+      throws IOException {
     Path run = copyOfFinished(tmp);
     Path models = run.resolve("savedmodels");
     // What a kill during the export leaves: one model renamed, the other still a hidden temporary.
@@ -234,10 +278,13 @@ class RunFaultsTest {
     assertEquals(0, r.code(), r.err() + r.out());
     assertTrue(r.out().contains("already complete at step 12"), r.out());
     assertTrue(r.out().contains("exported " + models.resolve("sorcen-generator/12")), r.out());
-    assertFalse(r.out().contains("exported " + models.resolve("sorcen-encoder/12")), "the encoder was complete");
+    assertFalse(
+        r.out().contains("exported " + models.resolve("sorcen-encoder/12")),
+        "the encoder was complete");
     assertFalse(Files.exists(models.resolve("sorcen-generator/.tmp-12")));
     assertEquals(List.of(), SavedModelVerifier.problems(models.resolve("sorcen-generator/12")));
-    assertTrue(r.out().contains("eval/knn_top1 = "), "the figures of the finished run are printed again");
+    assertTrue(
+        r.out().contains("eval/knn_top1 = "), "the figures of the finished run are printed again");
 
     Result done = cli(train(run));
     assertEquals(0, done.code());
@@ -248,19 +295,38 @@ class RunFaultsTest {
   void exportsAreAllOrNothingPerVersion(@TempDir Path tmp) throws IOException {
     Path out = tmp.resolve("serving");
     Files.createDirectories(out.resolve("sorcen-generator/3"));
-    Result taken = cli("export", "--run", FinishedRun.RUN.toString(), "--out", out.toString(), "--version", "3");
+    Result taken =
+        cli(
+            "export",
+            "--run",
+            FinishedRun.RUN.toString(),
+            "--out",
+            out.toString(),
+            "--version",
+            "3");
     assertEquals(2, taken.code(), taken.err());
-    assertTrue(taken.err().contains(out.resolve("sorcen-generator/3") + " already exist"), taken.err());
-    assertFalse(Files.exists(out.resolve("sorcen-encoder/3")), "checked before anything is written");
+    assertTrue(
+        taken.err().contains(out.resolve("sorcen-generator/3") + " already exist"), taken.err());
+    assertFalse(
+        Files.exists(out.resolve("sorcen-encoder/3")), "checked before anything is written");
 
-    Result negative = cli("export", "--run", FinishedRun.RUN.toString(), "--out", out.toString(), "--version",
-        "-3");
+    Result negative =
+        cli(
+            "export",
+            "--run",
+            FinishedRun.RUN.toString(),
+            "--out",
+            out.toString(),
+            "--version",
+            "-3");
     assertEquals(2, negative.code(), negative.err());
     assertFalse(Files.exists(out.resolve("sorcen-encoder/-3")));
 
     Result next = cli("export", "--run", FinishedRun.RUN.toString(), "--out", out.toString());
     assertEquals(0, next.code(), next.err() + next.out());
-    assertTrue(Files.isDirectory(out.resolve("sorcen-encoder/4")) && Files.isDirectory(out.resolve("sorcen-generator/4")),
+    assertTrue(
+        Files.isDirectory(out.resolve("sorcen-encoder/4"))
+            && Files.isDirectory(out.resolve("sorcen-generator/4")),
         "one version for the whole set, above the highest of any member");
   }
 
@@ -269,7 +335,8 @@ class RunFaultsTest {
     Path broken = copyTree(FinishedRun.DATA, tmp.resolve("data"));
     Path testShard;
     try (Stream<Path> s = Files.list(broken)) {
-      testShard = s.filter(p -> p.getFileName().toString().startsWith("test")).findFirst().orElseThrow();
+      testShard =
+          s.filter(p -> p.getFileName().toString().startsWith("test")).findFirst().orElseThrow();
     }
     flipByte(testShard, Files.size(testShard) - 3);
     Path run = tmp.resolve("run");
@@ -282,13 +349,24 @@ class RunFaultsTest {
   }
 
   @Test
-  void divergenceExitsThreeInBothMethodsWithTheStepTheLossesAndTheLastGoodCheckpoint(@TempDir Path tmp) {
+  void divergenceExitsThreeInBothMethodsWithTheStepTheLossesAndTheLastGoodCheckpoint(
+      @TempDir Path tmp) {
     for (String method : List.of("sorcen", "mage")) {
-      Result r = cli(train(tmp.resolve(method), "--set", "method=" + method, "--set", "optimizer.blr=1e12",
-          "--set", "optimizer.warmup_epochs=0"));
+      Result r =
+          cli(
+              train(
+                  tmp.resolve(method),
+                  "--set",
+                  "method=" + method,
+                  "--set",
+                  "optimizer.blr=1e12",
+                  "--set",
+                  "optimizer.warmup_epochs=0"));
       assertEquals(3, r.code(), method + ": " + r.err());
       assertTrue(r.err().startsWith("stopped: non-finite loss at step "), r.err());
-      assertTrue(r.err().contains("loss/total") && r.err().contains("the last good checkpoint is "), r.err());
+      assertTrue(
+          r.err().contains("loss/total") && r.err().contains("the last good checkpoint is "),
+          r.err());
       assertEquals(1, r.errLines().size(), r.err());
     }
   }
@@ -297,7 +375,8 @@ class RunFaultsTest {
   void aCorruptManifestIsOneLineWithoutParserNoise(@TempDir Path tmp) throws IOException {
     Path bad = tmp.resolve("bad");
     Files.createDirectories(bad);
-    Files.writeString(bad.resolve("dataset.json"), "{\"format\": \"sorcen-token-dataset\",\n  \"grid\": 4,,}");
+    Files.writeString(
+        bad.resolve("dataset.json"), "{\"format\": \"sorcen-token-dataset\",\n  \"grid\": 4,,}");
     String[] args = train(tmp.resolve("run"));
     args[4] = bad.toString();
     Result r = cli(args);
@@ -308,10 +387,18 @@ class RunFaultsTest {
   }
 
   @Test
-  void tokenizeIntoAnExistingOutIsRefusedBeforeReadingAnImage(@TempDir Path tmp) throws IOException {
+  void tokenizeIntoAnExistingOutIsRefusedBeforeReadingAnImage(@TempDir Path tmp)
+      throws IOException {
     Path out = Files.createDirectories(tmp.resolve("tokens"));
-    Result r = cli("tokenize", "--tokenizer", tmp.resolve("no-tokenizer").toString(), "--images",
-        tmp.resolve("no-images").toString(), "--out", out.toString());
+    Result r =
+        cli(
+            "tokenize",
+            "--tokenizer",
+            tmp.resolve("no-tokenizer").toString(),
+            "--images",
+            tmp.resolve("no-images").toString(),
+            "--out",
+            out.toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains(out + " already exists"), r.err());
   }

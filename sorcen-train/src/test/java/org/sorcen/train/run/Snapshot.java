@@ -21,8 +21,13 @@ public final class Snapshot {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.toList()) {
         String key = dir.relativize(p).toString();
-        out.put(key, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir"
-            : Files.size(p) + " bytes, " + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS));
+        out.put(
+            key,
+            Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                ? "dir"
+                : Files.size(p)
+                    + " bytes, "
+                    + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

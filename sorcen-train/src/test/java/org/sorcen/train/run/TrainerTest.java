@@ -31,7 +31,8 @@ import org.sorcen.train.session.SessionSettings;
 import org.tensorflow.proto.Event;
 
 class TrainerTest {
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       {"name": "trainer-test",
        "model": {"grid": 4, "codebook_size": 32, "embed_dim": 16, "depth": 1, "num_heads": 2,
                  "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2,
@@ -45,8 +46,15 @@ class TrainerTest {
   /** A dataset whose rows depend on their class, so that k-NN has something to find. */
   static Path dataset(Path dir) {
     Path out = dir.resolve("data");
-    TokenDatasetWriter.write(out, 4, 32, List.of("a", "b", "c"), null,
-        List.of(new TokenDatasetWriter.SplitRows("train", rows(48, 0)), new TokenDatasetWriter.SplitRows("test", rows(12, 1))),
+    TokenDatasetWriter.write(
+        out,
+        4,
+        32,
+        List.of("a", "b", "c"),
+        null,
+        List.of(
+            new TokenDatasetWriter.SplitRows("train", rows(48, 0)),
+            new TokenDatasetWriter.SplitRows("test", rows(12, 1))),
         false);
     return out;
   }
@@ -66,12 +74,16 @@ class TrainerTest {
 
   static Trainer.Outcome train(SorcenConfig c, Path data, Path run) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-    return new Trainer(new Trainer.Options(c, data, run, null, null, SessionSettings.defaults(), null), quiet,
-        new StopRequest()).run();
+    return new Trainer(
+            new Trainer.Options(c, data, run, null, null, SessionSettings.defaults(), null),
+            quiet,
+            new StopRequest())
+        .run();
   }
 
   @Test
-  void aRunWritesConfigMetricsEventsAndCheckpointsAndResumesToTheEnd(@TempDir Path tmp) throws Exception {
+  void aRunWritesConfigMetricsEventsAndCheckpointsAndResumesToTheEnd(@TempDir Path tmp)
+      throws Exception {
     Path data = dataset(tmp);
     Path run = tmp.resolve("run");
     SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of());
@@ -86,13 +98,17 @@ class TrainerTest {
     for (String l : Files.readAllLines(layout.metrics())) {
       lines.add(new ObjectMapper().readTree(l));
     }
-    assertEquals(1 + 18 + 1, lines.size(), "the reference points, one line per step and one evaluation");
+    assertEquals(
+        1 + 18 + 1, lines.size(), "the reference points, one line per step and one evaluation");
     JsonNode reference = lines.get(0);
     assertEquals("reference", reference.get("kind").asText());
     assertEquals(0, reference.get("step").asInt());
-    assertTrue(reference.has("knn/init") && reference.has("knn/bag_of_tokens"), reference.toString());
+    assertTrue(
+        reference.has("knn/init") && reference.has("knn/bag_of_tokens"), reference.toString());
     assertFalse(reference.has("knn/pixels"), "the dataset names no source images: " + reference);
-    assertEquals(reference.get("knn/init").asDouble(), out.evaluation().get("knn/init"),
+    assertEquals(
+        reference.get("knn/init").asDouble(),
+        out.evaluation().get("knn/init"),
         "the final evaluation carries the reference points beside the trained k-NN");
     assertEquals(1, lines.get(1).get("step").asInt());
     assertTrue(lines.get(1).has("loss/contrastive") && lines.get(1).has("samples_per_second"));
@@ -108,8 +124,18 @@ class TrainerTest {
         }
       }
     }
-    for (String tag : List.of("loss/total", "loss/reconstruction", "loss/uniformity", "loss/contrastive",
-        "loss/classifier", "classifier/accuracy", "lr", "ema/beta", "samples_per_second", "eval/knn_top1")) {
+    for (String tag :
+        List.of(
+            "loss/total",
+            "loss/reconstruction",
+            "loss/uniformity",
+            "loss/contrastive",
+            "loss/classifier",
+            "classifier/accuracy",
+            "lr",
+            "ema/beta",
+            "samples_per_second",
+            "eval/knn_top1")) {
       assertTrue(tags.contains(tag), "TensorBoard tag " + tag + " in " + tags);
     }
     Path ckpt = new Checkpoints(layout.checkpoints(), 3).latest().orElseThrow();
@@ -129,13 +155,17 @@ class TrainerTest {
     assertTrue(e.getMessage().contains("larger than the 48 records"), e.getMessage());
 
     SorcenConfig wrongGrid = ConfigLoader.parse(CONFIG, "t", Map.of("model.grid", "8"));
-    DataException g = assertThrows(DataException.class, () -> train(wrongGrid, data, tmp.resolve("r2")));
-    assertTrue(g.getMessage().contains("model.grid is 8 but the dataset's grid is 4"), g.getMessage());
+    DataException g =
+        assertThrows(DataException.class, () -> train(wrongGrid, data, tmp.resolve("r2")));
+    assertTrue(
+        g.getMessage().contains("model.grid is 8 but the dataset's grid is 4"), g.getMessage());
 
     SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of("train.epochs", "1"));
     train(c, data, tmp.resolve("r3"));
-    SorcenConfig other = ConfigLoader.parse(CONFIG, "t", Map.of("train.epochs", "1", "optimizer.blr", "3e-4"));
-    ConfigException diff = assertThrows(ConfigException.class, () -> train(other, data, tmp.resolve("r3")));
+    SorcenConfig other =
+        ConfigLoader.parse(CONFIG, "t", Map.of("train.epochs", "1", "optimizer.blr", "3e-4"));
+    ConfigException diff =
+        assertThrows(ConfigException.class, () -> train(other, data, tmp.resolve("r3")));
     assertTrue(diff.getMessage().contains("optimizer.blr"), diff.getMessage());
   }
 }

@@ -67,8 +67,10 @@ class ConfigMatrixTest {
   private static final int CODEBOOK = 32;
   private static final int WIDTH = 16;
   private static final int BATCH = 4;
+
   /** Rows fed to the inference graphs: not the training batch, so a batch baked into a graph shows. */
   private static final int INFERENCE_ROWS = 3;
+
   private static final double STEPS_PER_EPOCH = 4;
 
   /** Every configs/*.json, listed when the test runs. */
@@ -79,8 +81,10 @@ class ConfigMatrixTest {
   }
 
   static Stream<Arguments> modelConfigs() throws IOException {
-    List<Path> models = configFiles().stream()
-        .filter(p -> !p.getFileName().toString().startsWith(TOKENIZER_PREFIX)).toList();
+    List<Path> models =
+        configFiles().stream()
+            .filter(p -> !p.getFileName().toString().startsWith(TOKENIZER_PREFIX))
+            .toList();
     assertFalse(models.isEmpty(), "no model config in " + CONFIGS.toAbsolutePath());
     List<Arguments> cases = new ArrayList<>();
     for (Path file : models) {
@@ -94,13 +98,17 @@ class ConfigMatrixTest {
   }
 
   static Stream<String> tokenizerConfigs() throws IOException {
-    return configFiles().stream().map(p -> p.getFileName().toString()).filter(n -> n.startsWith(TOKENIZER_PREFIX));
+    return configFiles().stream()
+        .map(p -> p.getFileName().toString())
+        .filter(n -> n.startsWith(TOKENIZER_PREFIX));
   }
 
   @Test
   void theMatrixCoversTheShippedPresets() throws IOException {
     List<String> names = modelConfigs().map(a -> (String) a.get()[0]).distinct().toList();
-    assertTrue(names.containsAll(List.of("sorcen-tiny.json", "sorcen-vit-base.json", "sorcen-vit-large.json")),
+    assertTrue(
+        names.containsAll(
+            List.of("sorcen-tiny.json", "sorcen-vit-base.json", "sorcen-vit-large.json")),
         names.toString());
   }
 
@@ -133,7 +141,9 @@ class ConfigMatrixTest {
     o.put("model.predictor_hidden_dim", "32");
     o.put("model.classifier_hidden_dim", "16");
     // The online classifier is exercised in every case: labels are fed, so it must exist.
-    o.put("model.num_classes", Integer.toString(full.model.numClasses > 0 ? full.model.numClasses : 4));
+    o.put(
+        "model.num_classes",
+        Integer.toString(full.model.numClasses > 0 ? full.model.numClasses : 4));
     o.put("train.batch_size", Integer.toString(BATCH));
     int g = full.model.grid;
     if (full.masking.cropMin != null) {
@@ -154,10 +164,13 @@ class ConfigMatrixTest {
 
   @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("modelConfigs")
-  void oneStepAndTheInferenceGraphs(String file, String method, String dtype, @TempDir Path tmp) throws IOException {
-    // The file at its own size first: an invalid combination there fails even if the tiny shapes would not.
-    SorcenConfig full = ConfigLoader.load(CONFIGS.resolve(file),
-        Map.of("method", method, "model.compute_dtype", dtype));
+  void oneStepAndTheInferenceGraphs(String file, String method, String dtype, @TempDir Path tmp)
+      throws IOException {
+    // The file at its own size first: an invalid combination there fails even if the tiny shapes
+    // would not.
+    SorcenConfig full =
+        ConfigLoader.load(
+            CONFIGS.resolve(file), Map.of("method", method, "model.compute_dtype", dtype));
     SorcenConfig config = ConfigLoader.load(CONFIGS.resolve(file), shrink(full));
     assertEquals(method, config.method);
     assertEquals(dtype, config.model.computeDtype);
@@ -166,8 +179,10 @@ class ConfigMatrixTest {
     int d = config.model.embedDim;
 
     Path prefix = tmp.resolve("ckpt");
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
-      StepMetrics m = s.step(TinyConfigs.tokens(BATCH, l, c, 0), labels(BATCH, config.model.numClasses));
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      StepMetrics m =
+          s.step(TinyConfigs.tokens(BATCH, l, c, 0), labels(BATCH, config.model.numClasses));
       assertEquals(0, m.step());
       for (Map.Entry<String, Double> e : m.values().entrySet()) {
         if (e.getKey().startsWith("loss/")) {
@@ -177,7 +192,8 @@ class ConfigMatrixTest {
       assertTrue(m.totalLoss() > 0, "loss/total = " + m.totalLoss());
       assertTrue(m.get("loss/classifier") > 0, "the classifier was fed labels: " + m.values());
       if (config.isSorcen()) {
-        assertTrue(m.get("loss/contrastive") != 0 && m.get("loss/uniformity") != 0, m.values().toString());
+        assertTrue(
+            m.get("loss/contrastive") != 0 && m.get("loss/uniformity") != 0, m.values().toString());
       } else {
         assertEquals(0.0, m.get("loss/contrastive"));
         assertEquals(0.0, m.get("loss/uniformity"));
@@ -211,21 +227,26 @@ class ConfigMatrixTest {
       if (v.role() == VariableRole.OPTIMIZER) {
         continue; // moments are named after their variable; checked below with it
       }
-      boolean isTeacher = n.startsWith(Encoder.TEACHER_BLOCKS + ".")
-          || n.startsWith(SorcenVariables.MOMENTUM_PROJECTOR + ".");
-      boolean isHead = n.startsWith(SorcenVariables.PROJECTOR + ".")
-          || n.startsWith(SorcenVariables.PREDICTOR + ".");
+      boolean isTeacher =
+          n.startsWith(Encoder.TEACHER_BLOCKS + ".")
+              || n.startsWith(SorcenVariables.MOMENTUM_PROJECTOR + ".");
+      boolean isHead =
+          n.startsWith(SorcenVariables.PROJECTOR + ".")
+              || n.startsWith(SorcenVariables.PREDICTOR + ".");
       if (!config.isSorcen()) {
         assertFalse(isTeacher || isHead, "MAGE has no teacher, projector or predictor: " + n);
       } else if (isTeacher) {
         teacher.add(n);
         // The official momentum projector follows the EMA and is trained (ALGORITHM.md §5); the
         // teacher blocks only follow the EMA.
-        boolean trainedProjector = n.startsWith(SorcenVariables.MOMENTUM_PROJECTOR + ".")
-            && config.ema.momentumProjectorTrained();
+        boolean trainedProjector =
+            n.startsWith(SorcenVariables.MOMENTUM_PROJECTOR + ".")
+                && config.ema.momentumProjectorTrained();
         VariableRole role = trainedProjector ? VariableRole.EMA_AND_TRAINABLE : VariableRole.EMA;
         assertTrue(v.role() == role || v.role() == VariableRole.STATISTIC, n + " is " + v.role());
-        assertEquals(v.role() == VariableRole.EMA_AND_TRAINABLE, vars.contains(n + "/adam_m"),
+        assertEquals(
+            v.role() == VariableRole.EMA_AND_TRAINABLE,
+            vars.contains(n + "/adam_m"),
             n + " has optimizer moments exactly when trained");
       }
       if (v.role().followsEma()) {
@@ -233,12 +254,19 @@ class ConfigMatrixTest {
       }
     }
     if (config.isSorcen()) {
-      assertTrue(teacher.stream().anyMatch(n -> n.startsWith(Encoder.TEACHER_BLOCKS + "."))
-          && teacher.stream().anyMatch(n -> n.startsWith(SorcenVariables.MOMENTUM_PROJECTOR + ".")),
+      assertTrue(
+          teacher.stream().anyMatch(n -> n.startsWith(Encoder.TEACHER_BLOCKS + "."))
+              && teacher.stream()
+                  .anyMatch(n -> n.startsWith(SorcenVariables.MOMENTUM_PROJECTOR + ".")),
           teacher.toString());
     }
-    assertTrue(vars.all().stream().anyMatch(v -> v.name().startsWith(SorcenVariables.CLASSIFIER + ".")
-        && v.role() == VariableRole.TRAINABLE), "no trainable online classifier");
+    assertTrue(
+        vars.all().stream()
+            .anyMatch(
+                v ->
+                    v.name().startsWith(SorcenVariables.CLASSIFIER + ".")
+                        && v.role() == VariableRole.TRAINABLE),
+        "no trainable online classifier");
   }
 
   /**
@@ -277,7 +305,8 @@ class ConfigMatrixTest {
         zero.add(v.name());
       }
     }
-    String label = " (" + config.name + ", " + config.method + ", " + config.model.computeDtype + "): ";
+    String label =
+        " (" + config.name + ", " + config.method + ", " + config.model.computeDtype + "): ";
     assertTrue(nonFinite.isEmpty(), "non-finite gradients" + label + nonFinite);
     assertTrue(zero.isEmpty(), "all-zero gradients" + label + zero);
   }
@@ -305,13 +334,14 @@ class ConfigMatrixTest {
 
   /** The serving signature only: inpaint is the same decoder on other inputs, and each first call costs seconds. */
   private static void checkGenerator(Path dir, int l, int c) {
-    long[] seeds = {0, 1, 7};  // INFERENCE_ROWS of them
+    long[] seeds = {0, 1, 7}; // INFERENCE_ROWS of them
     try (SavedModelBundle b = SavedModelBundle.load(dir.toString(), ModelExport.TAG);
         TInt64 s = Tensors.longs(seeds, seeds.length);
         TFloat32 temperature = TFloat32.scalarOf(4.5f);
         TInt32 steps = TInt32.scalarOf(4);
-        Result r = b.function("serving_default").call(Map.of("seeds", s, "temperature", temperature, "num_iter",
-            steps))) {
+        Result r =
+            b.function("serving_default")
+                .call(Map.of("seeds", s, "temperature", temperature, "num_iter", steps))) {
       checkIds(r.get("tokens").orElseThrow(), "generated tokens", seeds.length, l, c);
     }
   }

@@ -32,7 +32,8 @@ class InProcessReplicasTest {
     List<Map<String, Double>> single = new ArrayList<>();
     try (TrainingSession s = TrainingSession.create(config, true, 4, SessionSettings.defaults())) {
       for (int i = 0; i < STEPS; i++) {
-        single.add(s.step(TinyConfigs.tokens(BATCH, 16, 32, i), TinyConfigs.labels(BATCH, i)).values());
+        single.add(
+            s.step(TinyConfigs.tokens(BATCH, 16, 32, i), TinyConfigs.labels(BATCH, i)).values());
       }
     }
     List<String> addresses = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
@@ -40,17 +41,26 @@ class InProcessReplicasTest {
     List<Future<List<Map<String, Double>>>> runs = new ArrayList<>();
     for (int w = 0; w < 2; w++) {
       int task = w;
-      runs.add(pool.submit(() -> {
-        // Closing would block on the servers, which cannot stop: the JVM's exit frees them.
-        TrainingSession s = TrainingSession.create(config, new BatchInput.Fed(true), 4, SessionSettings.defaults(),
-            new Workers(new ClusterSpec(addresses, task), 60));
-        s.joinCluster(List.of());
-        List<Map<String, Double>> out = new ArrayList<>();
-        for (int i = 0; i < STEPS; i++) {
-          out.add(s.step(TinyConfigs.tokens(BATCH, 16, 32, i), TinyConfigs.labels(BATCH, i)).values());
-        }
-        return out;
-      }));
+      runs.add(
+          pool.submit(
+              () -> {
+                // Closing would block on the servers, which cannot stop: the JVM's exit frees them.
+                TrainingSession s =
+                    TrainingSession.create(
+                        config,
+                        new BatchInput.Fed(true),
+                        4,
+                        SessionSettings.defaults(),
+                        new Workers(new ClusterSpec(addresses, task), 60));
+                s.joinCluster(List.of());
+                List<Map<String, Double>> out = new ArrayList<>();
+                for (int i = 0; i < STEPS; i++) {
+                  out.add(
+                      s.step(TinyConfigs.tokens(BATCH, 16, 32, i), TinyConfigs.labels(BATCH, i))
+                          .values());
+                }
+                return out;
+              }));
     }
     List<Map<String, Double>> chief = runs.get(0).get(300, TimeUnit.SECONDS);
     List<Map<String, Double>> other = runs.get(1).get(300, TimeUnit.SECONDS);
@@ -58,8 +68,13 @@ class InProcessReplicasTest {
     for (int i = 0; i < STEPS; i++) {
       for (String k : single.get(i).keySet()) {
         double want = single.get(i).get(k);
-        assertEquals(want, chief.get(i).get(k), 1e-4 * Math.max(1, Math.abs(want)), method + " step " + i + " " + k);
-        assertEquals(chief.get(i).get(k), other.get(i).get(k), 0.0, method + " step " + i + " " + k);
+        assertEquals(
+            want,
+            chief.get(i).get(k),
+            1e-4 * Math.max(1, Math.abs(want)),
+            method + " step " + i + " " + k);
+        assertEquals(
+            chief.get(i).get(k), other.get(i).get(k), 0.0, method + " step " + i + " " + k);
       }
     }
   }

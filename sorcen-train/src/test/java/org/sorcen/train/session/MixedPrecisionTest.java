@@ -28,8 +28,13 @@ import org.sorcen.train.data.TokenDataset;
 class MixedPrecisionTest {
   private static final int STEPS = 200;
   private static final double TOLERANCE = 0.02;
-  private static final List<String> LOSSES = List.of("loss/total", "loss/reconstruction", "loss/contrastive",
-      "loss/uniformity", "loss/classifier");
+  private static final List<String> LOSSES =
+      List.of(
+          "loss/total",
+          "loss/reconstruction",
+          "loss/contrastive",
+          "loss/uniformity",
+          "loss/classifier");
   private static final List<String> HELD = List.of("loss/total", "loss/reconstruction");
 
   @Test
@@ -55,8 +60,9 @@ class MixedPrecisionTest {
       double b = bf16.get(to - 1).get("loss/reconstruction");
       worst.see(a, b, "loss/reconstruction at step " + (to - 1));
     }
-    System.out.printf("bfloat16 against float32 over %d steps: worst relative difference %.4f (%s)%n", STEPS,
-        worst.relative, worst.where);
+    System.out.printf(
+        "bfloat16 against float32 over %d steps: worst relative difference %.4f (%s)%n",
+        STEPS, worst.relative, worst.where);
     assertTrue(worst.relative <= TOLERANCE, "worst " + worst.relative + ": " + worst.where);
   }
 
@@ -82,7 +88,8 @@ class MixedPrecisionTest {
   }
 
   private static SorcenConfig config(String dtype) {
-    return ConfigLoader.load(Path.of("..", "configs", "sorcen-tiny.json"), Map.of("model.compute_dtype", dtype));
+    return ConfigLoader.load(
+        Path.of("..", "configs", "sorcen-tiny.json"), Map.of("model.compute_dtype", dtype));
   }
 
   private static List<StepMetrics> run(String dtype) {
@@ -90,10 +97,15 @@ class MixedPrecisionTest {
     TokenDataset data = TokenDataset.open(Path.of("..", "data", "fashion-mnist-slice", "tokens"));
     long records = data.manifest().splits.get("train").records;
     long stepsPerEpoch = records / config.train.batchSize;
-    BatchInput input = new BatchInput.FromShards(data.shards("train"), config.train.batchSize,
-        Math.min(config.train.shuffleBuffer, records), true);
+    BatchInput input =
+        new BatchInput.FromShards(
+            data.shards("train"),
+            config.train.batchSize,
+            Math.min(config.train.shuffleBuffer, records),
+            true);
     List<StepMetrics> out = new ArrayList<>();
-    try (TrainingSession s = TrainingSession.create(config, input, stepsPerEpoch, SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(config, input, stepsPerEpoch, SessionSettings.defaults())) {
       for (long done = 0; done < STEPS; done++) {
         s.positionFor(done, stepsPerEpoch);
         out.add(s.step());

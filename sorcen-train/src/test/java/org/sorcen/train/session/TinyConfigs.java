@@ -8,7 +8,8 @@ import org.sorcen.graph.config.SorcenConfig;
 final class TinyConfigs {
   private TinyConfigs() {}
 
-  static final String JSON = """
+  static final String JSON =
+      """
       {
         "name": "test-tiny",
         "model": {"grid": 4, "codebook_size": 32, "embed_dim": 16, "depth": 2, "num_heads": 2,

@@ -25,7 +25,8 @@ class TrainingSessionTest {
   private static List<Double> losses(SorcenConfig config, int steps) {
     List<Double> out = new ArrayList<>();
     int l = config.model.seqLen();
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       for (int i = 0; i < steps; i++) {
         StepMetrics m = s.step(TinyConfigs.tokens(8, l, 32, i % 2), TinyConfigs.labels(8, i));
         out.add(m.totalLoss());
@@ -48,7 +49,8 @@ class TrainingSessionTest {
   @Test
   void reportsEveryTermAndSchedulesFromStepZero() {
     SorcenConfig config = TinyConfigs.tiny(Map.of());
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       StepMetrics first = s.step(TinyConfigs.tokens(8, 16, 32, 0), TinyConfigs.labels(8, 0));
       StepMetrics second = s.step(TinyConfigs.tokens(8, 16, 32, 1), TinyConfigs.labels(8, 1));
       assertEquals(0, first.step());
@@ -56,8 +58,11 @@ class TrainingSessionTest {
       assertEquals(0.0, first.get("lr"));
       double peak = config.optimizer.peakLr(config.train.batchSize);
       assertEquals(peak / STEPS_PER_EPOCH, second.get("lr"), 1e-9);
-      double sum = first.get("loss/reconstruction") + first.get("loss/uniformity") + first.get("loss/contrastive")
-          + first.get("loss/classifier");
+      double sum =
+          first.get("loss/reconstruction")
+              + first.get("loss/uniformity")
+              + first.get("loss/contrastive")
+              + first.get("loss/classifier");
       assertEquals(sum, first.totalLoss(), 1e-5);
       // Untrained reconstruction loss is near log(C) with label smoothing; all terms positive.
       assertEquals(Math.log(32), first.get("loss/reconstruction"), 0.7);
@@ -76,10 +81,13 @@ class TrainingSessionTest {
   @ValueSource(strings = {"ema", "trained"})
   void teacherMovesByExactlyTheEmaFormulaAndGetsNoGradient(String rule) {
     SorcenConfig config = TinyConfigs.tiny(Map.of("ema.momentum_projector", rule));
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       s.step(TinyConfigs.tokens(8, 16, 32, 0), TinyConfigs.labels(8, 0));
-      List<ModelVariable> ema = s.graph().variables().all().stream().filter(v -> v.role().followsEma()).toList();
-      assertEquals(2 * 12 + 6, ema.size(), "2 teacher blocks of 12 tensors + momentum projector's 6");
+      List<ModelVariable> ema =
+          s.graph().variables().all().stream().filter(v -> v.role().followsEma()).toList();
+      assertEquals(
+          2 * 12 + 6, ema.size(), "2 teacher blocks of 12 tensors + momentum projector's 6");
       List<String> names = new ArrayList<>();
       for (ModelVariable v : ema) {
         names.add(v.name());
@@ -96,13 +104,20 @@ class TrainingSessionTest {
         float[] s0 = before.get(SorcenVariables.studentOf(v.name()));
         float[] t1 = after.get(v.name());
         boolean trained = v.role() == VariableRole.EMA_AND_TRAINABLE;
-        assertEquals(rule.equals("trained") && v.name().startsWith("momentum_projector."), trained, v.name());
+        assertEquals(
+            rule.equals("trained") && v.name().startsWith("momentum_projector."),
+            trained,
+            v.name());
         for (int i = 0; i < t0.length; i++) {
           float expected = beta * t0[i] + (1 - beta) * s0[i];
           if (trained) {
             projectorOffEma = Math.max(projectorOffEma, Math.abs(expected - t1[i]));
           } else {
-            assertEquals(expected, t1[i], 1e-6f * Math.max(1f, Math.abs(expected)), v.name() + "[" + i + "]");
+            assertEquals(
+                expected,
+                t1[i],
+                1e-6f * Math.max(1f, Math.abs(expected)),
+                v.name() + "[" + i + "]");
           }
         }
       }
@@ -114,14 +129,20 @@ class TrainingSessionTest {
 
   @Test
   void teacherStartsFromItsOwnInitialisationUnlessCopyIsAsked() {
-    List<String> names = List.of("blocks_momentum.1.mlp.fc1.weight", "blocks.1.mlp.fc1.weight",
-        "momentum_projector.projector.3.weight", "projector.projector.3.weight");
+    List<String> names =
+        List.of(
+            "blocks_momentum.1.mlp.fc1.weight",
+            "blocks.1.mlp.fc1.weight",
+            "momentum_projector.projector.3.weight",
+            "projector.projector.3.weight");
     for (String init : List.of("random", "copy")) {
       SorcenConfig config = TinyConfigs.tiny(Map.of("model.teacher_init", init));
-      try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      try (TrainingSession s =
+          TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
         Map<String, float[]> v = s.read(names);
-        boolean copied = Arrays.equals(v.get(names.get(0)), v.get(names.get(1)))
-            && Arrays.equals(v.get(names.get(2)), v.get(names.get(3)));
+        boolean copied =
+            Arrays.equals(v.get(names.get(0)), v.get(names.get(1)))
+                && Arrays.equals(v.get(names.get(2)), v.get(names.get(3)));
         assertEquals("copy".equals(init), copied, init);
       }
     }
@@ -134,17 +155,25 @@ class TrainingSessionTest {
   @ParameterizedTest
   @ValueSource(strings = {"ema", "trained"})
   void withBetaOneTheTeacherNeverMovesWhileTheStudentDoes(String rule) {
-    SorcenConfig config = TinyConfigs.tiny(Map.of("ema.base_momentum", "1.0", "ema.momentum_projector", rule));
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
-      List<String> names = List.of("blocks_momentum.0.attn.qkv.weight", "momentum_projector.projector.0.weight",
-          "blocks.0.attn.qkv.weight", "projector.projector.0.weight");
+    SorcenConfig config =
+        TinyConfigs.tiny(Map.of("ema.base_momentum", "1.0", "ema.momentum_projector", rule));
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      List<String> names =
+          List.of(
+              "blocks_momentum.0.attn.qkv.weight",
+              "momentum_projector.projector.0.weight",
+              "blocks.0.attn.qkv.weight",
+              "projector.projector.0.weight");
       Map<String, float[]> before = s.read(names);
       for (int i = 0; i < 6; i++) {
         s.step(TinyConfigs.tokens(8, 16, 32, i), TinyConfigs.labels(8, i));
       }
       Map<String, float[]> after = s.read(names);
       assertTrue(Arrays.equals(before.get(names.get(0)), after.get(names.get(0))));
-      assertEquals(rule.equals("ema"), Arrays.equals(before.get(names.get(1)), after.get(names.get(1))),
+      assertEquals(
+          rule.equals("ema"),
+          Arrays.equals(before.get(names.get(1)), after.get(names.get(1))),
           "momentum projector unchanged under " + rule);
       assertTrue(!Arrays.equals(before.get(names.get(2)), after.get(names.get(2))));
       assertTrue(!Arrays.equals(before.get(names.get(3)), after.get(names.get(3))));
@@ -162,7 +191,8 @@ class TrainingSessionTest {
       ids[k] = (7L * k) % 32;
     }
     long[] labels = TinyConfigs.labels(8, 0);
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       double first = 0;
       double last = 0;
       for (int i = 0; i < 150; i++) {
@@ -183,7 +213,8 @@ class TrainingSessionTest {
     SorcenConfig config = TinyConfigs.tiny(Map.of());
     Path prefix = dir.resolve("ckpt");
     List<Double> uninterrupted = new ArrayList<>();
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       for (int i = 0; i < 5; i++) {
         StepMetrics m = s.step(TinyConfigs.tokens(8, 16, 32, i), TinyConfigs.labels(8, i));
         if (i == 2) {
@@ -196,7 +227,8 @@ class TrainingSessionTest {
       }
     }
     List<Double> resumed = new ArrayList<>();
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       s.restore(prefix);
       for (int i = 3; i < 5; i++) {
         StepMetrics m = s.step(TinyConfigs.tokens(8, 16, 32, i), TinyConfigs.labels(8, i));
@@ -211,9 +243,11 @@ class TrainingSessionTest {
   @Test
   void mageBaselineHasNoTeacherAndNoContrast() {
     SorcenConfig config = TinyConfigs.tiny(Map.of("method", "mage"));
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       assertTrue(s.graph().variables().withRole(VariableRole.EMA).isEmpty());
-      assertTrue(s.graph().variables().all().stream().noneMatch(v -> v.name().startsWith("projector.")));
+      assertTrue(
+          s.graph().variables().all().stream().noneMatch(v -> v.name().startsWith("projector.")));
       StepMetrics m = s.step(TinyConfigs.tokens(8, 16, 32, 0), TinyConfigs.labels(8, 0));
       assertEquals(0.0, m.get("loss/contrastive"));
       assertEquals(0.0, m.get("loss/uniformity"));
@@ -224,15 +258,21 @@ class TrainingSessionTest {
   @Test
   void badBatchesAreRefusedWithAMessage() {
     SorcenConfig config = TinyConfigs.tiny(Map.of());
-    try (TrainingSession s = TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+    try (TrainingSession s =
+        TrainingSession.create(config, true, STEPS_PER_EPOCH, SessionSettings.defaults())) {
       long[] ids = TinyConfigs.tokens(8, 16, 32, 0);
       ids[19] = 32;
-      var e = assertThrows(IllegalArgumentException.class, () -> s.step(ids, TinyConfigs.labels(8, 0)));
+      var e =
+          assertThrows(IllegalArgumentException.class, () -> s.step(ids, TinyConfigs.labels(8, 0)));
       assertTrue(e.getMessage().contains("row 1, position 3"), e.getMessage());
-      var e2 = assertThrows(IllegalArgumentException.class, () -> s.step(new long[15], TinyConfigs.labels(8, 0)));
+      var e2 =
+          assertThrows(
+              IllegalArgumentException.class, () -> s.step(new long[15], TinyConfigs.labels(8, 0)));
       assertTrue(e2.getMessage().contains("L = 16"), e2.getMessage());
-      var e3 = assertThrows(IllegalArgumentException.class,
-          () -> s.step(TinyConfigs.tokens(8, 16, 32, 0), new long[] {0, 1, 2, 3, 4, 0, 0, 0}));
+      var e3 =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> s.step(TinyConfigs.tokens(8, 16, 32, 0), new long[] {0, 1, 2, 3, 4, 0, 0, 0}));
       assertTrue(e3.getMessage().contains("label 4"), e3.getMessage());
     }
   }

@@ -59,8 +59,7 @@ import picocli.CommandLine;
  */
 class ImageEncoderExportTest {
   static final int SIDE = 7;
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static TokenizerConfig tc;
   static Path tokDir;
   static SorcenConfig config;
@@ -71,20 +70,31 @@ class ImageEncoderExportTest {
   static void export() throws Exception {
     tc = TinyTokenizer.config(Map.of("train.epochs", "1"));
     Path tokCkpt = dir.resolve("tok").resolve("tokenizer");
-    TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0,
+    TokenizerTrainer.train(
+        tc,
+        TinyTokenizer.images(16, 2),
+        tokCkpt,
+        SessionSettings.defaults(),
+        0,
         new PrintStream(OutputStream.nullOutputStream()));
     tokDir = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokDir);
-    config = ConfigLoader.parse("""
+    config =
+        ConfigLoader.parse(
+            """
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,
           "projector_dim": 8, "predictor_hidden_dim": 16}, "train": {"batch_size": 8}}
-        """, "t", Map.of());
+        """,
+            "t",
+            Map.of());
     prefix = dir.resolve("ckpt");
     try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
       s.save(prefix);
     }
-    model = ModelExport.imageEncoder(config, prefix, new VqTokenizer(tc), tokDir, dir.resolve("sm"), null);
+    model =
+        ModelExport.imageEncoder(
+            config, prefix, new VqTokenizer(tc), tokDir, dir.resolve("sm"), null);
   }
 
   @Test
@@ -93,7 +103,8 @@ class ImageEncoderExportTest {
     assertEquals(List.of(), SavedModelVerifier.problems(model));
     JsonNode card = ModelCard.json().readTree(model.resolve(ModelExport.CARD).toFile());
     assertEquals(VqTokenizer.KIND, card.path("tokenizer_kind").asText());
-    assertEquals(TokenizerExport.fingerprint(tokDir), card.path("tokenizer_fingerprint_sha256").asText());
+    assertEquals(
+        TokenizerExport.fingerprint(tokDir), card.path("tokenizer_fingerprint_sha256").asText());
     assertEquals("[7,7,1]", card.path("input_shape").toString());
     assertEquals(16, card.path("embed_dim").asInt());
   }
@@ -121,7 +132,8 @@ class ImageEncoderExportTest {
   }
 
   @Test
-  void imageBytesOfInputSizedPngEqualServingDefaultAndLargerImagesGoThroughTheTransform() throws Exception {
+  void imageBytesOfInputSizedPngEqualServingDefaultAndLargerImagesGoThroughTheTransform()
+      throws Exception {
     ImageSet images = TinyTokenizer.images(4, 5);
     byte[][] png = new byte[images.count()][];
     BufferedImage[] grey = grey(images);
@@ -133,14 +145,19 @@ class ImageEncoderExportTest {
       float[][] viaBytes = callBytes(b, png);
       assertClose(viaPixels, viaBytes, 1e-6f);
 
-      // A larger image and a wide one: image_bytes equals serving_default on the pixels the in-graph
+      // A larger image and a wide one: image_bytes equals serving_default on the pixels the
+      // in-graph
       // transform made (EvalTransformTest checks those pixels against the documented resampling).
       byte[][] larger = {png(noiseImage(14, 14, 3)), png(noiseImage(9, 20, 4))};
       float[][] viaLarger = callBytes(b, larger);
       byte[] transformed;
       try (TString t = TString.tensorOfBytes(NdArrays.vectorOfObjects(larger));
-          Result r = b.session().runner().feed("encoded_images", t)
-              .fetch("eval_transform/DatasetToSingleElement").run()) {
+          Result r =
+              b.session()
+                  .runner()
+                  .feed("encoded_images", t)
+                  .fetch("eval_transform/DatasetToSingleElement")
+                  .run()) {
         TUint8 px = (TUint8) r.get(0);
         assertEquals(Shape.of(2, SIDE, SIDE, 1), px.shape());
         transformed = new byte[(int) px.size()];
@@ -173,20 +190,28 @@ class ImageEncoderExportTest {
       assertClose(enc.embed(png(rgbSized)), enc.embed(rgbSized), 1e-6f);
       assertEquals(0, enc.embed(new Path[0]).length);
 
-      IllegalArgumentException notImage = assertThrows(IllegalArgumentException.class,
-          () -> enc.embed("not an image".getBytes(StandardCharsets.UTF_8)));
-      assertTrue(notImage.getMessage().startsWith("image 0: not a JPEG or PNG"), notImage.getMessage());
+      IllegalArgumentException notImage =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> enc.embed("not an image".getBytes(StandardCharsets.UTF_8)));
+      assertTrue(
+          notImage.getMessage().startsWith("image 0: not a JPEG or PNG"), notImage.getMessage());
       Path cut = Files.write(folder.resolve("cut.png"), Arrays.copyOf(png[1], 20));
       IoFailure bad = assertThrows(IoFailure.class, () -> enc.embed(files[0], cut));
-      assertEquals("cannot read image " + cut + ": truncated PNG (20 bytes, no IEND chunk)", bad.getMessage());
-      IoFailure missing = assertThrows(IoFailure.class, () -> enc.embed(folder.resolve("nope.png")));
+      assertEquals(
+          "cannot read image " + cut + ": truncated PNG (20 bytes, no IEND chunk)",
+          bad.getMessage());
+      IoFailure missing =
+          assertThrows(IoFailure.class, () -> enc.embed(folder.resolve("nope.png")));
       assertTrue(missing.getMessage().contains("nope.png"), missing.getMessage());
     }
-    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-        () -> SorcenImageEncoder.load(dir.resolve("nowhere")));
+    IllegalArgumentException none =
+        assertThrows(
+            IllegalArgumentException.class, () -> SorcenImageEncoder.load(dir.resolve("nowhere")));
     assertTrue(none.getMessage().contains("is not a directory"), none.getMessage());
     Path encoder = ModelExport.encoder(config, prefix, dir.resolve("plain"), null);
-    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> SorcenImageEncoder.load(encoder));
+    IllegalArgumentException wrong =
+        assertThrows(IllegalArgumentException.class, () -> SorcenImageEncoder.load(encoder));
     assertTrue(wrong.getMessage().contains("is not an image encoder"), wrong.getMessage());
   }
 
@@ -211,25 +236,69 @@ class ImageEncoderExportTest {
       expected = enc.embed(names.stream().map(root::resolve).toArray(Path[]::new));
     }
     Path out = dir.resolve("out/embeddings.npy");
-    Cli ok = cli("embed", "--encoder", model.toString(), "--images", root.toString(), "--out", out.toString(),
-        "--batch", "2");
+    Cli ok =
+        cli(
+            "embed",
+            "--encoder",
+            model.toString(),
+            "--images",
+            root.toString(),
+            "--out",
+            out.toString(),
+            "--batch",
+            "2");
     assertEquals(0, ok.code(), ok.err());
     assertTrue(ok.err().contains("embedded 5/5 images"), ok.err());
     assertClose(expected, readNpy(out, 5, 16), 1e-6f);
     assertEquals(names, Files.readAllLines(dir.resolve("out/embeddings.txt")));
 
-    Cli again = cli("embed", "--encoder", model.toString(), "--images", root.toString(), "--out", out.toString());
+    Cli again =
+        cli(
+            "embed",
+            "--encoder",
+            model.toString(),
+            "--images",
+            root.toString(),
+            "--out",
+            out.toString());
     assertEquals(2, again.code(), again.err());
     Path txt = dir.resolve("out/embeddings.txt");
-    assertEquals(List.of("error: " + out + " and " + txt + " exist (these files are written as one: " + out + ", "
-        + txt + "): choose another output or pass --force"),
-        again.err().lines().toList(), "out: " + again.out() + " err: " + again.err());
-    assertEquals(0, cli("embed", "--encoder", model.toString(), "--images", root.toString(), "--out", out.toString(),
-        "--force").code());
+    assertEquals(
+        List.of(
+            "error: "
+                + out
+                + " and "
+                + txt
+                + " exist (these files are written as one: "
+                + out
+                + ", "
+                + txt
+                + "): choose another output or pass --force"),
+        again.err().lines().toList(),
+        "out: " + again.out() + " err: " + again.err());
+    assertEquals(
+        0,
+        cli(
+                "embed",
+                "--encoder",
+                model.toString(),
+                "--images",
+                root.toString(),
+                "--out",
+                out.toString(),
+                "--force")
+            .code());
 
     Path empty = Files.createDirectories(dir.resolve("empty"));
-    Cli none = cli("embed", "--encoder", model.toString(), "--images", empty.toString(), "--out",
-        dir.resolve("e.npy").toString());
+    Cli none =
+        cli(
+            "embed",
+            "--encoder",
+            model.toString(),
+            "--images",
+            empty.toString(),
+            "--out",
+            dir.resolve("e.npy").toString());
     assertEquals(2, none.code(), none.err());
     assertTrue(none.err().startsWith("error: " + empty + " holds no JPEG/PNG files"), none.err());
     assertTrue(Files.notExists(dir.resolve("e.npy")));
@@ -237,35 +306,67 @@ class ImageEncoderExportTest {
     Path broken = Files.createDirectories(dir.resolve("broken"));
     Files.write(broken.resolve("a.png"), png(grey[0]));
     Files.write(broken.resolve("b.png"), Arrays.copyOf(png(grey[1]), 30));
-    Cli bad = cli("embed", "--encoder", model.toString(), "--images", broken.toString(), "--out",
-        dir.resolve("b.npy").toString());
+    Cli bad =
+        cli(
+            "embed",
+            "--encoder",
+            model.toString(),
+            "--images",
+            broken.toString(),
+            "--out",
+            dir.resolve("b.npy").toString());
     assertEquals(1, bad.code(), bad.err());
-    assertTrue(bad.err().startsWith("error: cannot read image " + broken.resolve("b.png")), bad.err());
+    assertTrue(
+        bad.err().startsWith("error: cannot read image " + broken.resolve("b.png")), bad.err());
     assertEquals(1, bad.err().lines().count(), bad.err());
     assertTrue(Files.notExists(dir.resolve("b.npy")));
   }
 
   @Test
-  void embedWritesOneLinePerRowWhateverTheNamesAndRefusesATruncatedJpegInOneLine() throws Exception {
+  void embedWritesOneLinePerRowWhateverTheNamesAndRefusesATruncatedJpegInOneLine()
+      throws Exception {
     Path src = Files.createDirectories(dir.resolve("odd-names"));
     BufferedImage[] grey = grey(TinyTokenizer.images(2, 21));
     Files.write(src.resolve("two\nlines.png"), png(grey[0]));
     Files.write(src.resolve("back\\slash.png"), png(grey[1]));
     Path out = dir.resolve("odd.npy");
-    Cli ok = cli("embed", "--encoder", model.toString(), "--images", src.toString(), "--out", out.toString());
+    Cli ok =
+        cli(
+            "embed",
+            "--encoder",
+            model.toString(),
+            "--images",
+            src.toString(),
+            "--out",
+            out.toString());
     assertEquals(0, ok.code(), ok.err());
-    assertEquals(List.of("back\\\\slash.png", "two\\nlines.png"), Files.readAllLines(dir.resolve("odd.txt")));
+    assertEquals(
+        List.of("back\\\\slash.png", "two\\nlines.png"),
+        Files.readAllLines(dir.resolve("odd.txt")));
 
     Path cut = Files.createDirectories(dir.resolve("cut"));
     ByteArrayOutputStream jpg = new ByteArrayOutputStream();
     ImageIO.write(grey[0], "jpg", jpg);
     byte[] whole = jpg.toByteArray();
     Files.write(cut.resolve("cut.jpg"), Arrays.copyOf(whole, whole.length - 4)); // inside the scan
-    Cli bad = cli("embed", "--encoder", model.toString(), "--images", cut.toString(), "--out",
-        dir.resolve("cut.npy").toString());
+    Cli bad =
+        cli(
+            "embed",
+            "--encoder",
+            model.toString(),
+            "--images",
+            cut.toString(),
+            "--out",
+            dir.resolve("cut.npy").toString());
     assertEquals(1, bad.code(), bad.err());
-    assertEquals(List.of("error: cannot read image " + cut.resolve("cut.jpg") + ": truncated JPEG ("
-        + (whole.length - 4) + " bytes, no end-of-image marker)"), bad.err().lines().toList());
+    assertEquals(
+        List.of(
+            "error: cannot read image "
+                + cut.resolve("cut.jpg")
+                + ": truncated JPEG ("
+                + (whole.length - 4)
+                + " bytes, no end-of-image marker)"),
+        bad.err().lines().toList());
     assertTrue(Files.notExists(dir.resolve("cut.npy")) && Files.notExists(dir.resolve("cut.txt")));
   }
 
@@ -334,8 +435,11 @@ class ImageEncoderExportTest {
     String h = new String(header, StandardCharsets.US_ASCII);
     assertEquals(0, (10 + headerLen) % 64, "data aligned to 64 bytes");
     assertTrue(h.endsWith("\n"), h);
-    assertTrue(h.contains("'descr': '<f4'") && h.contains("'fortran_order': False")
-        && h.contains("'shape': (" + rows + ", " + cols + ")"), h);
+    assertTrue(
+        h.contains("'descr': '<f4'")
+            && h.contains("'fortran_order': False")
+            && h.contains("'shape': (" + rows + ", " + cols + ")"),
+        h);
     assertEquals(4L * rows * cols, b.remaining());
     float[][] out = new float[rows][cols];
     for (float[] r : out) {
@@ -349,8 +453,14 @@ class ImageEncoderExportTest {
     BufferedImage[] out = new BufferedImage[images.count()];
     for (int i = 0; i < out.length; i++) {
       out[i] = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
-      out[i].getRaster().setDataElements(0, 0, SIDE, SIDE,
-          Arrays.copyOfRange(images.pixels(), i * SIDE * SIDE, (i + 1) * SIDE * SIDE));
+      out[i]
+          .getRaster()
+          .setDataElements(
+              0,
+              0,
+              SIDE,
+              SIDE,
+              Arrays.copyOfRange(images.pixels(), i * SIDE * SIDE, (i + 1) * SIDE * SIDE));
     }
     return out;
   }
@@ -370,7 +480,8 @@ class ImageEncoderExportTest {
   }
 
   static float[][] callPixels(SavedModelBundle b, byte[] pixels, int n) {
-    try (TUint8 t = TUint8.tensorOf(Shape.of(n, SIDE, SIDE, 1), DataBuffers.of(pixels, true, false));
+    try (TUint8 t =
+            TUint8.tensorOf(Shape.of(n, SIDE, SIDE, 1), DataBuffers.of(pixels, true, false));
         Result r = b.function("serving_default").call(Map.of("images", t))) {
       return rows(r, n);
     }

@@ -1,5 +1,8 @@
 package org.sorcen.train.tokenizer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -27,9 +30,6 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 
 /** seeds → images in one SavedModel equals the generator's tokens drawn by the tokenizer's decoder. */
 class ImageGeneratorExportTest {
@@ -37,16 +37,25 @@ class ImageGeneratorExportTest {
   void seedsToImagesEqualsGeneratorThenTokenizer(@TempDir Path dir) throws Exception {
     TokenizerConfig tc = TinyTokenizer.config(Map.of("train.epochs", "1"));
     Path tokCkpt = dir.resolve("tok").resolve("tokenizer");
-    TokenizerTrainer.train(tc, TinyTokenizer.images(16, 2), tokCkpt, SessionSettings.defaults(), 0,
+    TokenizerTrainer.train(
+        tc,
+        TinyTokenizer.images(16, 2),
+        tokCkpt,
+        SessionSettings.defaults(),
+        0,
         new PrintStream(OutputStream.nullOutputStream()));
     Path tokDir = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokDir);
 
-    SorcenConfig config = ConfigLoader.parse("""
+    SorcenConfig config =
+        ConfigLoader.parse(
+            """
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,
           "projector_dim": 8, "predictor_hidden_dim": 16}, "train": {"batch_size": 8}}
-        """, "t", Map.of());
+        """,
+            "t",
+            Map.of());
     Path prefix = dir.resolve("ckpt");
     long[] seeds = {3, 1, 4, 1, 5};
     long[] tokens;
@@ -58,14 +67,20 @@ class ImageGeneratorExportTest {
     try (Tokenizer t = Tokenizer.load(tokDir)) {
       expected = t.decode(tokens, seeds.length);
     }
-    Path model = ModelExport.imageGenerator(config, prefix, new VqTokenizer(tc), tokDir, dir.resolve("sm"), null);
+    Path model =
+        ModelExport.imageGenerator(
+            config, prefix, new VqTokenizer(tc), tokDir, dir.resolve("sm"), null);
     assertEquals(List.of(), SavedModelVerifier.problems(model));
-    assertEquals(List.of(), SavedModelVerifier.problems(ModelExport.tokenizer(tokDir, dir.resolve("sm"), null)));
+    assertEquals(
+        List.of(),
+        SavedModelVerifier.problems(ModelExport.tokenizer(tokDir, dir.resolve("sm"), null)));
     try (SavedModelBundle b = SavedModelBundle.load(model.toString(), "serve");
         TInt64 in = TInt64.tensorOf(Shape.of(seeds.length), DataBuffers.of(seeds, true, false));
         TFloat32 t = TFloat32.scalarOf(4.5f);
         TInt32 n = TInt32.scalarOf(12);
-        Result r = b.function("serving_default").call(Map.of("seeds", in, "temperature", t, "num_iter", n))) {
+        Result r =
+            b.function("serving_default")
+                .call(Map.of("seeds", in, "temperature", t, "num_iter", n))) {
       TUint8 images = (TUint8) r.get("images").orElseThrow();
       byte[] got = new byte[(int) images.size()];
       images.copyTo(DataBuffers.of(got, false, false));
@@ -89,8 +104,17 @@ class ImageGeneratorExportTest {
       ids = t.encode(TinyTokenizer.images(3, 9));
     }
     for (SignatureCaller c : callers) {
-      Path img = c.call(model, "serving_default", Map.of("seeds", c.int64(seeds, seeds.length), "temperature",
-          c.float32(4.5f), "num_iter", c.int32(12)));
+      Path img =
+          c.call(
+              model,
+              "serving_default",
+              Map.of(
+                  "seeds",
+                  c.int64(seeds, seeds.length),
+                  "temperature",
+                  c.float32(4.5f),
+                  "num_iter",
+                  c.int32(12)));
       assertArrayEquals(expected, SignatureCaller.bytes(img.resolve("images.bin")));
       Path enc = c.call(tokenizerModel, "encode", Map.of("images", c.uint8(pixels, 3, 7, 7, 1)));
       assertArrayEquals(ids, SignatureCaller.longs(enc.resolve("ids.bin")));

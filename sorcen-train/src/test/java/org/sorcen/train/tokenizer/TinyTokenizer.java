@@ -10,7 +10,8 @@ import org.sorcen.train.data.ImageSet;
 public final class TinyTokenizer {
   private TinyTokenizer() {}
 
-  public static final String JSON = """
+  public static final String JSON =
+      """
       {"name": "tiny", "image_size": 8, "input_height": 7, "input_width": 7, "channels": 1, "downsample": 2,
        "codebook_size": 16, "code_dim": 4, "hidden_channels": [8, 8], "res_blocks": 1,
        "dead_code_threshold": 0.5,

@@ -1,5 +1,10 @@
 package org.sorcen.train.tokenizer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
@@ -39,16 +44,10 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 
 /** Train a few steps, checkpoint, export, and load the SavedModel back in a fresh bundle. */
 class TokenizerExportTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static TokenizerConfig cfg;
   static ImageSet images;
@@ -60,8 +59,13 @@ class TokenizerExportTest {
     cfg = TinyTokenizer.config(Map.of("train.epochs", "3"));
     images = TinyTokenizer.images(48, 5);
     checkpoint = dir.resolve("ckpt").resolve("tokenizer");
-    TokenizerTrainer.train(cfg, images, checkpoint, SessionSettings.defaults(), 0, new PrintStream(
-        OutputStream.nullOutputStream()));
+    TokenizerTrainer.train(
+        cfg,
+        images,
+        checkpoint,
+        SessionSettings.defaults(),
+        0,
+        new PrintStream(OutputStream.nullOutputStream()));
     model = dir.resolve("model");
     TokenizerExport.write(cfg, checkpoint, model);
   }
@@ -69,7 +73,8 @@ class TokenizerExportTest {
   @Test
   void checkpointIsWrittenUnderItsFinalNameOnly() throws Exception {
     try (Stream<Path> files = Files.list(checkpoint.getParent())) {
-      assertEquals(List.of("tokenizer.data-00000-of-00001", "tokenizer.index"),
+      assertEquals(
+          List.of("tokenizer.data-00000-of-00001", "tokenizer.index"),
           files.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
@@ -103,15 +108,18 @@ class TokenizerExportTest {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
       TokenizerModel.declare(vars, cfg, false);
-      Placeholder<TUint8> in = tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, 7, 7, 1)));
+      Placeholder<TUint8> in =
+          tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, 7, 7, 1)));
       Placeholder<TInt64> idsIn = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, 16)));
       Operand<TInt64> ids = TokenizerInference.encode(tf, vars::read, cfg, in);
       Operand<TUint8> out = TokenizerInference.decode(tf, vars::read, cfg, idsIn);
       CheckpointOps.build(tf, vars);
       try (Session s = new Session(g)) {
         s.restore(checkpoint.toString());
-        try (TUint8 t = TUint8.tensorOf(Shape.of(images.count(), 7, 7, 1),
-            DataBuffers.of(images.pixels(), true, false));
+        try (TUint8 t =
+                TUint8.tensorOf(
+                    Shape.of(images.count(), 7, 7, 1),
+                    DataBuffers.of(images.pixels(), true, false));
             Result r = s.runner().feed(in, t).fetch(ids).run()) {
           expectedIds = Tensors.toLongs(r.get(0));
         }
@@ -138,7 +146,8 @@ class TokenizerExportTest {
 
   @Test
   void metadataRecordsGridCodebookAndFingerprint() throws Exception {
-    JsonNode meta = new ObjectMapper().readTree(model.resolve("assets.extra/tokenizer.json").toFile());
+    JsonNode meta =
+        new ObjectMapper().readTree(model.resolve("assets.extra/tokenizer.json").toFile());
     assertEquals(4, meta.get("grid").asInt());
     assertEquals(16, meta.get("codebook_size").asInt());
     assertEquals(64, meta.get("fingerprint_sha256").asText().length());
@@ -171,7 +180,8 @@ class TokenizerExportTest {
     try (Tokenizer tok = Tokenizer.load(model)) {
       TokenizerEvaluation e = TokenizerEvaluation.run(tok, images);
       // 9 steps of training: only the range is checked here; quality is the CLI run's business.
-      assertTrue(e.meanPsnr() > 0 && e.meanPsnr() <= TokenizerEvaluation.PSNR_CAP, "psnr " + e.meanPsnr());
+      assertTrue(
+          e.meanPsnr() > 0 && e.meanPsnr() <= TokenizerEvaluation.PSNR_CAP, "psnr " + e.meanPsnr());
       assertTrue(e.codesUsed() >= 1 && e.codesUsed() <= 16);
       assertEquals(8, e.reconstructions().height());
     }

@@ -18,19 +18,26 @@ import org.sorcen.train.run.Checkpoints;
 /** SIGKILL tokenizer-train between checkpoints, run it again, and compare with an uninterrupted run. */
 class TokenizerKillAndResumeTest {
   @Test
-  void aKilledTokenizerRunResumesOntoTheSameLossesWeightsAndFigures(@TempDir Path tmp) throws Exception {
-    Path images = KilledRun.idx(Files.createDirectories(tmp.resolve("images")), TinyTokenizer.images(64, 1),
-        TinyTokenizer.images(16, 2));
+  void aKilledTokenizerRunResumesOntoTheSameLossesWeightsAndFigures(@TempDir Path tmp)
+      throws Exception {
+    Path images =
+        KilledRun.idx(
+            Files.createDirectories(tmp.resolve("images")),
+            TinyTokenizer.images(64, 1),
+            TinyTokenizer.images(16, 2));
     Path config = tmp.resolve("tiny.json");
     Files.writeString(config, TinyTokenizer.JSON);
 
     Path killed = tmp.resolve("killed");
     Path metrics = killed.resolve("checkpoints").resolve(TokenizerTrainer.METRICS);
-    long rows = KilledRun.killAfter(KilledRun.cli(tmp.resolve("killed.log"), args(images, config, killed)), metrics,
-        12);
+    long rows =
+        KilledRun.killAfter(
+            KilledRun.cli(tmp.resolve("killed.log"), args(images, config, killed)), metrics, 12);
     Checkpoints checkpoints = new Checkpoints(killed.resolve("checkpoints"), 3);
     long resumedFrom = Checkpoints.readSidecar(checkpoints.latest().orElseThrow()).step();
-    assertTrue(resumedFrom > 0 && resumedFrom <= rows, "killed after a checkpoint: " + resumedFrom + ", " + rows);
+    assertTrue(
+        resumedFrom > 0 && resumedFrom <= rows,
+        "killed after a checkpoint: " + resumedFrom + ", " + rows);
     assertTrue(!Files.exists(killed.resolve("saved_model.pb")), "killed before the export");
 
     KilledRun.complete(KilledRun.cli(tmp.resolve("resumed.log"), args(images, config, killed)));
@@ -38,18 +45,36 @@ class TokenizerKillAndResumeTest {
     Path straight = tmp.resolve("straight");
     KilledRun.complete(KilledRun.cli(tmp.resolve("straight.log"), args(images, config, straight)));
 
-    var reference = KilledRun.values(straight.resolve("checkpoints").resolve(TokenizerTrainer.METRICS), "loss");
+    var reference =
+        KilledRun.values(straight.resolve("checkpoints").resolve(TokenizerTrainer.METRICS), "loss");
     assertEquals(160, reference.size());
-    KilledRun.assertSameSteps(reference, KilledRun.values(metrics, "loss"), "(resumed from " + resumedFrom + ")");
-    assertEquals(Checkpoints.readSidecar(last(straight)).files(), Checkpoints.readSidecar(last(killed)).files(),
+    KilledRun.assertSameSteps(
+        reference, KilledRun.values(metrics, "loss"), "(resumed from " + resumedFrom + ")");
+    assertEquals(
+        Checkpoints.readSidecar(last(straight)).files(),
+        Checkpoints.readSidecar(last(killed)).files(),
         "the final weights, byte for byte");
     assertEquals(figures(straight), figures(killed));
   }
 
   private static List<String> args(Path images, Path config, Path out) {
-    return new ArrayList<>(List.of("tokenizer-train", "--images", images.toString(), "--config", config.toString(),
-        "--out", out.toString(), "--threads", "1", "--set", "train.epochs=40", "--set", "train.log_every_steps=1",
-        "--set", "train.checkpoint_every_steps=5"));
+    return new ArrayList<>(
+        List.of(
+            "tokenizer-train",
+            "--images",
+            images.toString(),
+            "--config",
+            config.toString(),
+            "--out",
+            out.toString(),
+            "--threads",
+            "1",
+            "--set",
+            "train.epochs=40",
+            "--set",
+            "train.log_every_steps=1",
+            "--set",
+            "train.checkpoint_every_steps=5"));
   }
 
   private static Path last(Path out) {
@@ -58,7 +83,9 @@ class TokenizerKillAndResumeTest {
 
   /** The test-set figures of assets.extra/evaluation.json, without the wall time. */
   private static JsonNode figures(Path out) throws Exception {
-    ObjectNode n = (ObjectNode) new ObjectMapper().readTree(out.resolve("assets.extra/evaluation.json").toFile());
+    ObjectNode n =
+        (ObjectNode)
+            new ObjectMapper().readTree(out.resolve("assets.extra/evaluation.json").toFile());
     n.remove("training_seconds");
     n.remove("training_steps"); // this process's steps: fewer after a resume
     return n;

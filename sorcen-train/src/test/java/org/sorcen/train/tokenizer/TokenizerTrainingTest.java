@@ -18,8 +18,8 @@ class TokenizerTrainingTest {
   private static List<Map<String, Double>> run(TokenizerConfig cfg, ImageSet data, int steps) {
     List<Map<String, Double>> out = new ArrayList<>();
     int batch = cfg.train.batchSize;
-    try (TokenizerTrainingSession s = new TokenizerTrainingSession(cfg, data.count() / batch,
-        SessionSettings.defaults())) {
+    try (TokenizerTrainingSession s =
+        new TokenizerTrainingSession(cfg, data.count() / batch, SessionSettings.defaults())) {
       for (int i = 0; i < steps; i++) {
         int from = (i * batch) % data.count();
         out.add(s.step(Arrays.copyOfRange(data.pixels(), from * 49, (from + batch) * 49)));
@@ -34,12 +34,16 @@ class TokenizerTrainingTest {
 
   @Test
   void aFewDozenStepsReduceTheReconstructionLoss() {
-    List<Map<String, Double>> m = run(TinyTokenizer.config(Map.of()), TinyTokenizer.images(64, 1), 48);
+    List<Map<String, Double>> m =
+        run(TinyTokenizer.config(Map.of()), TinyTokenizer.images(64, 1), 48);
     double first = mean(m, 0, 4, "reconstruction");
     double last = mean(m, 44, 48, "reconstruction");
     assertTrue(last < 0.3 * first, "reconstruction " + first + " -> " + last);
     assertTrue(mean(m, 44, 48, "psnr") > mean(m, 0, 4, "psnr") + 3);
-    assertEquals(16.0, m.get(0).get("codes_restarted"), "every code starts dead and is drawn from the first batch");
+    assertEquals(
+        16.0,
+        m.get(0).get("codes_restarted"),
+        "every code starts dead and is drawn from the first batch");
     assertEquals(47.0, m.get(47).get("step"));
   }
 
@@ -55,8 +59,9 @@ class TokenizerTrainingTest {
 
   @Test
   void aBatchOfTheWrongSizeIsRefused() {
-    try (TokenizerTrainingSession s = new TokenizerTrainingSession(TinyTokenizer.config(Map.of()), 4,
-        SessionSettings.defaults())) {
+    try (TokenizerTrainingSession s =
+        new TokenizerTrainingSession(
+            TinyTokenizer.config(Map.of()), 4, SessionSettings.defaults())) {
       assertThrows(IllegalArgumentException.class, () -> s.step(new byte[49]));
     }
   }

@@ -9,15 +9,26 @@ import org.sorcen.train.data.ImageSet;
 /** Fashion-MNIST (Zalando): its class names and its four IDX files as Debian installs them. */
 public final class FashionMnist {
   /** Label i names class i, in the order of the data set's documentation. */
-  public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  public static final List<String> CLASS_NAMES =
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
 
   /** Where the Debian package {@code dataset-fashion-mnist} puts the files. */
   public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
   /** The 60000-image training split and the 10000-image test split, by their file prefix. */
   public enum Split {
-    TRAIN("train"), TEST("t10k");
+    TRAIN("train"),
+    TEST("t10k");
 
     private final String prefix;
 
@@ -46,8 +57,17 @@ public final class FashionMnist {
         return p;
       }
     }
-    throw new DataException("Fashion-MNIST: " + dir + " has no " + name + ".gz (nor " + name + "): install it"
-        + " with `apt-get install dataset-fashion-mnist` (files in " + DEBIAN_DIR + ") or pass the folder that"
-        + " holds the four IDX files");
+    throw new DataException(
+        "Fashion-MNIST: "
+            + dir
+            + " has no "
+            + name
+            + ".gz (nor "
+            + name
+            + "): install it"
+            + " with `apt-get install dataset-fashion-mnist` (files in "
+            + DEBIAN_DIR
+            + ") or pass the folder that"
+            + " holds the four IDX files");
   }
 }

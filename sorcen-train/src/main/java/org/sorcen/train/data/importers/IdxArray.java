@@ -24,19 +24,29 @@ record IdxArray(int[] dims, byte[] values) {
     }
     int magic = ByteBuffer.wrap(b).getInt(0);
     if (b[0] != 0 || b[1] != 0) {
-      throw new DataException(String.format("%s is not an IDX file: bad magic 0x%08X, expected 0x%08X (%s)",
-          file, magic, expectedMagic, meaning));
+      throw new DataException(
+          String.format(
+              "%s is not an IDX file: bad magic 0x%08X, expected 0x%08X (%s)",
+              file, magic, expectedMagic, meaning));
     }
     int type = b[2] & 0xFF;
     if (type != UBYTE) {
-      throw new DataException(String.format("%s has unsupported dtype code 0x%02X (%s) in magic 0x%08X: only 0x08"
-          + " (unsigned byte) is read, expected magic 0x%08X (%s)", file, type, typeName(type), magic,
-          expectedMagic, meaning));
+      throw new DataException(
+          String.format(
+              "%s has unsupported dtype code 0x%02X (%s) in magic 0x%08X: only 0x08"
+                  + " (unsigned byte) is read, expected magic 0x%08X (%s)",
+              file, type, typeName(type), magic, expectedMagic, meaning));
     }
     if ((b[3] & 0xFF) != rank) {
-      throw new DataException(String.format("%s has bad magic 0x%08X (%d dims), expected 0x%08X (%s): is it the"
-          + " %s file?", file, magic, b[3] & 0xFF, expectedMagic, meaning, rank == 1 ? "images and not the labels"
-          : "labels and not the images"));
+      throw new DataException(
+          String.format(
+              "%s has bad magic 0x%08X (%d dims), expected 0x%08X (%s): is it the" + " %s file?",
+              file,
+              magic,
+              b[3] & 0xFF,
+              expectedMagic,
+              meaning,
+              rank == 1 ? "images and not the labels" : "labels and not the images"));
     }
     int headerLength = 4 + 4 * rank;
     if (b.length < headerLength) {
@@ -47,10 +57,18 @@ record IdxArray(int[] dims, byte[] values) {
     for (int d = 0; d < rank; d++) {
       dims[d] = ByteBuffer.wrap(b).getInt(4 + 4 * d);
       if (dims[d] < 0) {
-        throw new DataException(where + ": dimension " + d + " at offset " + (4 + 4 * d) + " is " + dims[d]
-            + " (read as signed int32); the header is corrupt");
+        throw new DataException(
+            where
+                + ": dimension "
+                + d
+                + " at offset "
+                + (4 + 4 * d)
+                + " is "
+                + dims[d]
+                + " (read as signed int32); the header is corrupt");
       }
-      // Three int32 dims can overflow a long; past the bytes there are, the count is only "too many".
+      // Three int32 dims can overflow a long; past the bytes there are, the count is only "too
+      // many".
       count = count > b.length ? count * Math.min(dims[d], 1) : count * dims[d];
     }
     long available = b.length - headerLength;
@@ -59,15 +77,34 @@ record IdxArray(int[] dims, byte[] values) {
       throw truncated(where, "data (" + shape + " uint8)", count, headerLength, available);
     }
     if (available > count) {
-      throw new DataException(where + " holds " + available + " bytes of data at offset " + headerLength
-          + " but its dims " + shape + " need " + count + ": the header does not describe this file");
+      throw new DataException(
+          where
+              + " holds "
+              + available
+              + " bytes of data at offset "
+              + headerLength
+              + " but its dims "
+              + shape
+              + " need "
+              + count
+              + ": the header does not describe this file");
     }
     return new IdxArray(dims, Arrays.copyOfRange(b, headerLength, b.length));
   }
 
-  private static DataException truncated(String where, String what, long expected, long offset, long found) {
-    return new DataException(where + " is truncated: expected " + expected + " bytes of " + what + " at offset "
-        + offset + ", there are " + found + " (download the file again)");
+  private static DataException truncated(
+      String where, String what, long expected, long offset, long found) {
+    return new DataException(
+        where
+            + " is truncated: expected "
+            + expected
+            + " bytes of "
+            + what
+            + " at offset "
+            + offset
+            + ", there are "
+            + found
+            + " (download the file again)");
   }
 
   private static String typeName(int code) {

@@ -26,15 +26,32 @@ public final class IdxReader {
     } else {
       byte[] values = IdxArray.read(labelsOrNull, 1, "uint8 labels N").values();
       if (values.length != count) {
-        throw new DataException(labelsOrNull + " holds " + values.length + " labels but " + images + " holds "
-            + count + " images: pass the label file of the same split");
+        throw new DataException(
+            labelsOrNull
+                + " holds "
+                + values.length
+                + " labels but "
+                + images
+                + " holds "
+                + count
+                + " images: pass the label file of the same split");
       }
       for (int i = 0; i < count; i++) {
         labels[i] = values[i] & 0xFF;
         if (!names.isEmpty() && labels[i] >= names.size()) {
-          throw new DataException(labelsOrNull + ": label " + labels[i] + " of record " + i + " (offset "
-              + (LABELS_HEADER + i) + ") is outside the " + names.size() + " class names (0.." + (names.size() - 1)
-              + "): pass the full class list or fix the label file");
+          throw new DataException(
+              labelsOrNull
+                  + ": label "
+                  + labels[i]
+                  + " of record "
+                  + i
+                  + " (offset "
+                  + (LABELS_HEADER + i)
+                  + ") is outside the "
+                  + names.size()
+                  + " class names (0.."
+                  + (names.size() - 1)
+                  + "): pass the full class list or fix the label file");
         }
       }
     }

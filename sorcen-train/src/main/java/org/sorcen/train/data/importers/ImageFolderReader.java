@@ -33,7 +33,8 @@ public final class ImageFolderReader {
   /** All images of {@code folder} in {@code channels} 1 (grayscale by luma) or 3 (RGB). */
   public static ImageSet read(Path folder, int channels) {
     if (channels != 1 && channels != 3) {
-      throw new IllegalArgumentException("channels must be 1 (grayscale) or 3 (RGB), not " + channels);
+      throw new IllegalArgumentException(
+          "channels must be 1 (grayscale) or 3 (RGB), not " + channels);
     }
     Listing l = list(folder);
     return decodeAll(l.files(), channels, l.labels(), l.classNames());
@@ -45,14 +46,21 @@ public final class ImageFolderReader {
    */
   public static Listing list(Path folder) {
     if (!Files.isDirectory(folder)) {
-      throw new DataException(folder + " is not a folder: pass a folder of PNG/JPEG images, or one with a"
-          + " sub-folder of images per class");
+      throw new DataException(
+          folder
+              + " is not a folder: pass a folder of PNG/JPEG images, or one with a"
+              + " sub-folder of images per class");
     }
     List<Path> classDirs = list(folder, Files::isDirectory);
     List<Path> files = list(folder, ImageFolderReader::isImage);
     if (!classDirs.isEmpty() && !files.isEmpty()) {
-      throw new DataException(folder + " holds both images (" + files.get(0).getFileName() + ") and sub-folders ("
-          + classDirs.get(0).getFileName() + "): put every image in its class folder, or remove the sub-folders");
+      throw new DataException(
+          folder
+              + " holds both images ("
+              + files.get(0).getFileName()
+              + ") and sub-folders ("
+              + classDirs.get(0).getFileName()
+              + "): put every image in its class folder, or remove the sub-folders");
     }
     List<String> classNames = new ArrayList<>();
     List<Long> labels = new ArrayList<>();
@@ -62,8 +70,11 @@ public final class ImageFolderReader {
       for (Path dir : classDirs) {
         List<Path> inClass = list(dir, ImageFolderReader::isImage);
         if (inClass.isEmpty()) {
-          throw new DataException("class folder " + dir + " holds no PNG/JPEG image (.png, .jpg, .jpeg): add images"
-              + " or remove the folder");
+          throw new DataException(
+              "class folder "
+                  + dir
+                  + " holds no PNG/JPEG image (.png, .jpg, .jpeg): add images"
+                  + " or remove the folder");
         }
         inClass.forEach(f -> labels.add((long) classNames.size()));
         files.addAll(inClass);
@@ -73,26 +84,50 @@ public final class ImageFolderReader {
     if (files.isEmpty()) {
       throw new DataException(folder + " holds no PNG/JPEG image (.png, .jpg, .jpeg)");
     }
-    return new Listing(List.copyOf(files), labels.stream().mapToLong(Long::longValue).toArray(),
+    return new Listing(
+        List.copyOf(files),
+        labels.stream().mapToLong(Long::longValue).toArray(),
         List.copyOf(classNames));
   }
 
-  private static ImageSet decodeAll(List<Path> files, int channels, long[] labels, List<String> classNames) {
+  private static ImageSet decodeAll(
+      List<Path> files, int channels, long[] labels, List<String> classNames) {
     BufferedImage first = decode(files.get(0));
     int h = first.getHeight();
     int w = first.getWidth();
     long total = (long) files.size() * h * w * channels;
     if (total > MAX_PIXELS) {
-      throw new DataException(files.size() + " images of " + w + "x" + h + "x" + channels + " make " + total
-          + " bytes, more than one array holds: split the folder");
+      throw new DataException(
+          files.size()
+              + " images of "
+              + w
+              + "x"
+              + h
+              + "x"
+              + channels
+              + " make "
+              + total
+              + " bytes, more than one array holds: split the folder");
     }
     byte[] pixels = new byte[(int) total];
     for (int i = 0; i < files.size(); i++) {
       BufferedImage image = i == 0 ? first : decode(files.get(i));
       if (image.getWidth() != w || image.getHeight() != h) {
-        throw new DataException(files.get(i) + " is " + image.getWidth() + "x" + image.getHeight() + " (width x"
-            + " height) but " + files.get(0) + " is " + w + "x" + h + ": all images must have the same size;"
-            + " resize them first");
+        throw new DataException(
+            files.get(i)
+                + " is "
+                + image.getWidth()
+                + "x"
+                + image.getHeight()
+                + " (width x"
+                + " height) but "
+                + files.get(0)
+                + " is "
+                + w
+                + "x"
+                + h
+                + ": all images must have the same size;"
+                + " resize them first");
       }
       Pixels.copy(image, channels, pixels, i * h * w * channels);
     }
@@ -105,11 +140,14 @@ public final class ImageFolderReader {
       image = ImageIO.read(file.toFile());
     } catch (IOException | RuntimeException e) {
       // Decoders also throw runtime exceptions on damaged data; either way the file is at fault.
-      throw new DataException(file + " is corrupt or not a PNG/JPEG image (" + e + "): replace or remove it", e);
+      throw new DataException(
+          file + " is corrupt or not a PNG/JPEG image (" + e + "): replace or remove it", e);
     }
     if (image == null) {
-      throw new DataException(file + " is not a readable PNG/JPEG image (no decoder recognises its content):"
-          + " replace or remove it");
+      throw new DataException(
+          file
+              + " is not a readable PNG/JPEG image (no decoder recognises its content):"
+              + " replace or remove it");
     }
     return image;
   }
@@ -122,8 +160,12 @@ public final class ImageFolderReader {
   /** Entries of {@code dir} that pass {@code keep}, hidden ones skipped, sorted by name. */
   private static List<Path> list(Path dir, Predicate<Path> keep) {
     try (Stream<Path> entries = Files.list(dir)) {
-      return new ArrayList<>(entries.filter(p -> !p.getFileName().toString().startsWith("."))
-          .filter(keep).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList());
+      return new ArrayList<>(
+          entries
+              .filter(p -> !p.getFileName().toString().startsWith("."))
+              .filter(keep)
+              .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+              .toList());
     } catch (IOException e) {
       throw new DataException("cannot list " + dir + ": " + e.getMessage(), e);
     }

@@ -21,20 +21,25 @@ public final class ImageFolderWriter {
 
   /** Writes {@code splits} (name → images) into {@code out}, which must not exist; whole or not at all. */
   public static void write(Map<String, ImageSet> splits, Path out) {
-    AtomicFiles.writeDirectory(out, false, tmp -> {
-      for (Map.Entry<String, ImageSet> e : splits.entrySet()) {
-        ImageSet s = e.getValue();
-        long top = Math.max(s.classNames().size() - 1, Arrays.stream(s.labels()).max().orElse(0));
-        int digits = Long.toString(Math.max(0, top)).length();
-        for (int i = 0; i < s.count(); i++) {
-          Path dir = tmp.resolve(e.getKey()).resolve(classFolder(s, s.labels()[i], digits));
-          Files.createDirectories(dir);
-          if (!ImageIO.write(image(s, i), "png", dir.resolve(String.format("%06d.png", i)).toFile())) {
-            throw new DataException("no PNG writer for " + s.channels() + "-channel images");
+    AtomicFiles.writeDirectory(
+        out,
+        false,
+        tmp -> {
+          for (Map.Entry<String, ImageSet> e : splits.entrySet()) {
+            ImageSet s = e.getValue();
+            long top =
+                Math.max(s.classNames().size() - 1, Arrays.stream(s.labels()).max().orElse(0));
+            int digits = Long.toString(Math.max(0, top)).length();
+            for (int i = 0; i < s.count(); i++) {
+              Path dir = tmp.resolve(e.getKey()).resolve(classFolder(s, s.labels()[i], digits));
+              Files.createDirectories(dir);
+              if (!ImageIO.write(
+                  image(s, i), "png", dir.resolve(String.format("%06d.png", i)).toFile())) {
+                throw new DataException("no PNG writer for " + s.channels() + "-channel images");
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   static String classFolder(ImageSet s, long label, int digits) {
@@ -50,7 +55,8 @@ public final class ImageFolderWriter {
     int h = s.height();
     int w = s.width();
     int c = s.channels();
-    BufferedImage img = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+    BufferedImage img =
+        new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
     int base = i * s.imageSize();
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -58,7 +64,12 @@ public final class ImageFolderWriter {
         if (c == 1) {
           img.getRaster().setSample(x, y, 0, s.pixels()[p] & 0xFF);
         } else {
-          img.setRGB(x, y, (s.pixels()[p] & 0xFF) << 16 | (s.pixels()[p + 1] & 0xFF) << 8 | s.pixels()[p + 2] & 0xFF);
+          img.setRGB(
+              x,
+              y,
+              (s.pixels()[p] & 0xFF) << 16
+                  | (s.pixels()[p + 1] & 0xFF) << 8
+                  | s.pixels()[p + 2] & 0xFF);
         }
       }
     }

@@ -31,19 +31,30 @@ record MaybeGzipped(byte[] bytes, boolean gzipped) {
       try (InputStream in = new GZIPInputStream(raw, 1 << 16)) {
         byte[] bytes = in.readNBytes(MAX_BYTES);
         if (in.read() != -1) {
-          throw new DataException(file + " gunzips to more than " + MAX_BYTES + " bytes, more than one Java array"
-              + " holds: not an IDX file this reader can take");
+          throw new DataException(
+              file
+                  + " gunzips to more than "
+                  + MAX_BYTES
+                  + " bytes, more than one Java array"
+                  + " holds: not an IDX file this reader can take");
         }
         return new MaybeGzipped(bytes, true);
       } catch (IOException e) {
         // ZipException for bad data or CRC, EOFException for a stream cut short.
-        throw new DataException(file + " is a corrupt gzip stream (" + Echo.text(String.valueOf(e.getMessage()))
-            + "): download it again (gzip -t " + file.getFileName() + " tests it)", e);
+        throw new DataException(
+            file
+                + " is a corrupt gzip stream ("
+                + Echo.text(String.valueOf(e.getMessage()))
+                + "): download it again (gzip -t "
+                + file.getFileName()
+                + " tests it)",
+            e);
       }
     } catch (NoSuchFileException e) {
       throw new DataException(file + " does not exist", e);
     } catch (IOException e) {
-      throw new DataException("cannot read " + file + ": " + Echo.text(String.valueOf(e.getMessage())), e);
+      throw new DataException(
+          "cannot read " + file + ": " + Echo.text(String.valueOf(e.getMessage())), e);
     }
   }
 }

@@ -14,16 +14,27 @@ record NpyDtype(String descr, ByteOrder order, boolean unsigned, int size) {
 
   static NpyDtype parse(String descr, String where) {
     if (descr.matches("[<>|=]?O\\d*")) {
-      throw new DataException(where + " holds Python objects (dtype " + Echo.of(descr) + "), which cannot be read without"
-          + " pickle: save an integer array, e.g. np.asarray(tokens, dtype=np.int64)");
+      throw new DataException(
+          where
+              + " holds Python objects (dtype "
+              + Echo.of(descr)
+              + "), which cannot be read without"
+              + " pickle: save an integer array, e.g. np.asarray(tokens, dtype=np.int64)");
     }
     Matcher m = INTEGER.matcher(descr);
     // u8 is left out: values past 2^63 would not fit a long, and no token id needs them.
-    boolean supported = m.matches() && !(m.group(2).equals("u") && m.group(3).equals("8"))
-        && !(m.group(1).equals("|") && !m.group(3).equals("1"));
+    boolean supported =
+        m.matches()
+            && !(m.group(2).equals("u") && m.group(3).equals("8"))
+            && !(m.group(1).equals("|") && !m.group(3).equals("1"));
     if (!supported) {
-      throw new DataException(where + " has dtype " + Echo.of(descr) + ", which is not supported; supported: " + SUPPORTED
-          + " (convert with arr.astype(np.int64))");
+      throw new DataException(
+          where
+              + " has dtype "
+              + Echo.of(descr)
+              + ", which is not supported; supported: "
+              + SUPPORTED
+              + " (convert with arr.astype(np.int64))");
     }
     ByteOrder order = m.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     return new NpyDtype(descr, order, m.group(2).equals("u"), Integer.parseInt(m.group(3)));

@@ -53,8 +53,12 @@ public final class NpyReader {
     }
     if (labelsNpyOrNull != null) {
       if (labels != null) {
-        throw new DataException("labels come from both " + labelsWhere + " and " + labelsNpyOrNull
-            + ": pass only one of them");
+        throw new DataException(
+            "labels come from both "
+                + labelsWhere
+                + " and "
+                + labelsNpyOrNull
+                + ": pass only one of them");
       }
       labels = readLabelsFile(labelsNpyOrNull, grid);
     }
@@ -75,8 +79,11 @@ public final class NpyReader {
     if (others.size() == 1) {
       return others.get(0);
     }
-    throw new DataException(file + " has no member named tokens or ids (members: " + members(names)
-        + "): save it with np.savez(path, tokens=ids, labels=labels)");
+    throw new DataException(
+        file
+            + " has no member named tokens or ids (members: "
+            + members(names)
+            + "): save it with np.savez(path, tokens=ids, labels=labels)");
   }
 
   private static long[] readLabelsFile(Path file, Grid grid) {
@@ -86,10 +93,14 @@ public final class NpyReader {
     try (NpzArchive npz = NpzArchive.open(file)) {
       Set<String> names = npz.names();
       if (!names.contains("labels") && names.size() != 1) {
-        throw new DataException(file + " has no member named labels (members: " + members(names)
-            + "): pass the labels .npy itself");
+        throw new DataException(
+            file
+                + " has no member named labels (members: "
+                + members(names)
+                + "): pass the labels .npy itself");
       }
-      return npz.read(names.contains("labels") ? "labels" : names.iterator().next(),
+      return npz.read(
+          names.contains("labels") ? "labels" : names.iterator().next(),
           (in, where) -> readLabels(in, where, grid));
     }
   }
@@ -97,7 +108,9 @@ public final class NpyReader {
   /** The first few member names, each bounded, for a message. */
   private static String members(Set<String> names) {
     List<String> shown = names.stream().limit(5).map(Echo::text).toList();
-    return names.isEmpty() ? "none" : String.join(", ", shown) + (names.size() > 5 ? ", ... (" + names.size() + ")" : "");
+    return names.isEmpty()
+        ? "none"
+        : String.join(", ", shown) + (names.size() > 5 ? ", ... (" + names.size() + ")" : "");
   }
 
   private static <T> T readNpy(Path file, ArrayReader<T> reader) {
@@ -109,28 +122,46 @@ public final class NpyReader {
   }
 
   static DataException unreadable(Path file, IOException e) {
-    return e instanceof NoSuchFileException ? new DataException(file + " does not exist", e)
-        : new DataException("cannot read " + file + ": " + Echo.text(String.valueOf(e.getMessage())), e);
+    return e instanceof NoSuchFileException
+        ? new DataException(file + " does not exist", e)
+        : new DataException(
+            "cannot read " + file + ": " + Echo.text(String.valueOf(e.getMessage())), e);
   }
 
   private static Grid readGrid(InputStream in, String where) throws IOException {
     NpyHeader h = NpyHeader.read(in, where);
     long[] s = h.shape();
     if (s.length != 2 && s.length != 3) {
-      throw new DataException(where + " has shape " + h.shapeText() + " (rank " + s.length + "): tokens must be"
-          + " N×L or N×G×G");
+      throw new DataException(
+          where
+              + " has shape "
+              + h.shapeText()
+              + " (rank "
+              + s.length
+              + "): tokens must be"
+              + " N×L or N×G×G");
     }
     if (s.length == 3 && s[1] != s[2]) {
-      throw new DataException(where + " has shape " + h.shapeText() + ": an N×G×G token grid must be square");
+      throw new DataException(
+          where + " has shape " + h.shapeText() + ": an N×G×G token grid must be square");
     }
     long seqLen = s.length == 2 ? s[1] : s[1] * s[2];
     long[] ids = NpyValues.read(in, h);
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] < 0) {
         int column = (int) (i % seqLen);
-        String cell = s.length == 3 ? " (grid y " + column / s[2] + ", x " + column % s[2] + ")" : "";
-        throw new DataException(where + ": token id " + ids[i] + " at row " + i / seqLen + ", column " + column + cell
-            + " is negative; ids must be codebook indices >= 0");
+        String cell =
+            s.length == 3 ? " (grid y " + column / s[2] + ", x " + column % s[2] + ")" : "";
+        throw new DataException(
+            where
+                + ": token id "
+                + ids[i]
+                + " at row "
+                + i / seqLen
+                + ", column "
+                + column
+                + cell
+                + " is negative; ids must be codebook indices >= 0");
       }
     }
     return new Grid(where, (int) s[0], (int) seqLen, ids);
@@ -139,18 +170,35 @@ public final class NpyReader {
   private static long[] readLabels(InputStream in, String where, Grid grid) throws IOException {
     NpyHeader h = NpyHeader.read(in, where);
     if (h.shape().length != 1) {
-      throw new DataException(where + " has shape " + h.shapeText() + ": labels must be one per row, shape (N,)"
-          + " (use labels.reshape(-1))");
+      throw new DataException(
+          where
+              + " has shape "
+              + h.shapeText()
+              + ": labels must be one per row, shape (N,)"
+              + " (use labels.reshape(-1))");
     }
     if (h.shape()[0] != grid.count()) {
-      throw new DataException(where + " holds " + h.shape()[0] + " labels but " + grid.where() + " holds "
-          + grid.count() + " rows of tokens: pass the labels of the same rows");
+      throw new DataException(
+          where
+              + " holds "
+              + h.shape()[0]
+              + " labels but "
+              + grid.where()
+              + " holds "
+              + grid.count()
+              + " rows of tokens: pass the labels of the same rows");
     }
     long[] labels = NpyValues.read(in, h);
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < -1) {
-        throw new DataException(where + ": label " + labels[i] + " of record " + i + " is negative; labels are"
-            + " class indices >= 0, or -1 for unknown");
+        throw new DataException(
+            where
+                + ": label "
+                + labels[i]
+                + " of record "
+                + i
+                + " is negative; labels are"
+                + " class indices >= 0, or -1 for unknown");
       }
     }
     return labels;

@@ -30,12 +30,24 @@ final class NpyValues {
       int want = (int) Math.min(CHUNK, needed - done);
       int got = in.readNBytes(buffer, 0, want);
       if (got < want) {
-        throw new DataException(header.where() + " is truncated: shape " + header.shapeText() + " of " + dtype.descr()
-            + " needs " + needed + " bytes of data at offset " + header.dataOffset() + ", there are " + (done + got));
+        throw new DataException(
+            header.where()
+                + " is truncated: shape "
+                + header.shapeText()
+                + " of "
+                + dtype.descr()
+                + " needs "
+                + needed
+                + " bytes of data at offset "
+                + header.dataOffset()
+                + ", there are "
+                + (done + got));
       }
       int first = (int) (done / size);
       if (first + want / size > out.length) {
-        out = Arrays.copyOf(out, (int) Math.min(count, Math.max(2L * out.length, first + want / size)));
+        out =
+            Arrays.copyOf(
+                out, (int) Math.min(count, Math.max(2L * out.length, first + want / size)));
       }
       for (int i = 0; i < want / size; i++) {
         out[first + i] = dtype.get(view, i);
@@ -44,9 +56,20 @@ final class NpyValues {
     }
     long extra = in.transferTo(OutputStream.nullOutputStream());
     if (extra > 0) {
-      throw new DataException(header.where() + " has " + extra + " bytes after the " + needed + " bytes of data at"
-          + " offset " + header.dataOffset() + " that shape " + header.shapeText() + " of " + dtype.descr()
-          + " needs: the header does not describe this data");
+      throw new DataException(
+          header.where()
+              + " has "
+              + extra
+              + " bytes after the "
+              + needed
+              + " bytes of data at"
+              + " offset "
+              + header.dataOffset()
+              + " that shape "
+              + header.shapeText()
+              + " of "
+              + dtype.descr()
+              + " needs: the header does not describe this data");
     }
     return out;
   }

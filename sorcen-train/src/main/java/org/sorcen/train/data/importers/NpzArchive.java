@@ -26,7 +26,8 @@ final class NpzArchive implements AutoCloseable {
   private NpzArchive(Path file, ZipFile zip) {
     this.file = file;
     this.zip = zip;
-    zip.stream().filter(e -> !e.isDirectory())
+    zip.stream()
+        .filter(e -> !e.isDirectory())
         .forEach(e -> members.put(e.getName().replaceFirst("\\.npy$", ""), e));
   }
 
@@ -34,7 +35,8 @@ final class NpzArchive implements AutoCloseable {
   static boolean isZip(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] start = in.readNBytes(4);
-      return Arrays.equals(start, new byte[] {'P', 'K', 3, 4}) || Arrays.equals(start, new byte[] {'P', 'K', 5, 6});
+      return Arrays.equals(start, new byte[] {'P', 'K', 3, 4})
+          || Arrays.equals(start, new byte[] {'P', 'K', 5, 6});
     } catch (IOException e) {
       throw NpyReader.unreadable(file, e);
     }
@@ -44,9 +46,12 @@ final class NpzArchive implements AutoCloseable {
     try {
       return new NpzArchive(file, new ZipFile(file.toFile()));
     } catch (ZipException e) {
-      throw new DataException(file + " starts like a zip (.npz) but is not a readable one ("
-          + Echo.text(String.valueOf(e.getMessage()))
-          + "): the file is damaged or cut short", e);
+      throw new DataException(
+          file
+              + " starts like a zip (.npz) but is not a readable one ("
+              + Echo.text(String.valueOf(e.getMessage()))
+              + "): the file is damaged or cut short",
+          e);
     } catch (IOException e) {
       throw NpyReader.unreadable(file, e);
     }
@@ -64,8 +69,12 @@ final class NpzArchive implements AutoCloseable {
       return reader.read(in, where);
     } catch (IOException e) {
       // Bad deflate data surfaces as ZipException, deflate data cut short as EOFException.
-      throw new DataException(where + " is corrupt (" + Echo.text(String.valueOf(e.getMessage()))
-          + "): write the .npz again", e);
+      throw new DataException(
+          where
+              + " is corrupt ("
+              + Echo.text(String.valueOf(e.getMessage()))
+              + "): write the .npz again",
+          e);
     }
   }
 

@@ -14,7 +14,9 @@ final class Pixels {
     int w = image.getWidth();
     int h = image.getHeight();
     ColorModel model = image.getColorModel();
-    boolean gray = model.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(model instanceof IndexColorModel);
+    boolean gray =
+        model.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+            && !(model instanceof IndexColorModel);
     int[] row = new int[w];
     int at = offset;
     for (int y = 0; y < h; y++) {

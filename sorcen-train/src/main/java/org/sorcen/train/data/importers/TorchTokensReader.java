@@ -26,6 +26,7 @@ import org.sorcen.train.official.TorchCheckpoint;
 public final class TorchTokensReader {
   /** The key of the token ids in an official token file. */
   public static final String TOKENS = "tokens_vqgan";
+
   /** The key of the labels in an official token file. */
   public static final String LABELS = "labels";
 
@@ -47,7 +48,8 @@ public final class TorchTokensReader {
       return false;
     }
     try (ZipFile zip = new ZipFile(file.toFile())) {
-      return zip.stream().anyMatch(e -> e.getName().equals("data.pkl") || e.getName().endsWith("/data.pkl"));
+      return zip.stream()
+          .anyMatch(e -> e.getName().equals("data.pkl") || e.getName().endsWith("/data.pkl"));
     } catch (IOException e) {
       return false; // the .npz reader reports a damaged zip
     }
@@ -57,32 +59,61 @@ public final class TorchTokensReader {
   public static Tokens read(Path file) {
     RegularFile.require(file); // before opening it: a FIFO would block
     if (!startsLikeZip(file)) {
-      throw new DataException(file + " is not a torch.save zip archive (torch >= 1.6; a legacy-format file must be"
-          + " saved again with torch.save(d, path))");
+      throw new DataException(
+          file
+              + " is not a torch.save zip archive (torch >= 1.6; a legacy-format file must be"
+              + " saved again with torch.save(d, path))");
     }
     try {
       TorchCheckpoint pt = TorchCheckpoint.read(file);
       Map<String, long[]> shapes = pt.shapes();
       long[] s = shapes.get(TOKENS);
       if (s == null) {
-        throw new DataException(file + " has no '" + TOKENS + "' tensor (its tensors: " + names(shapes.keySet())
-            + "): an official token file holds tokens_vqgan (N, 256) and labels (N,)");
+        throw new DataException(
+            file
+                + " has no '"
+                + TOKENS
+                + "' tensor (its tensors: "
+                + names(shapes.keySet())
+                + "): an official token file holds tokens_vqgan (N, 256) and labels (N,)");
       }
       if (s.length != 2 && !(s.length == 3 && s[1] == s[2])) {
-        throw new DataException(file + ": " + TOKENS + " has shape " + Echo.text(Arrays.toString(s)) + " (rank "
-            + s.length + "): tokens must be N×L or N×G×G");
+        throw new DataException(
+            file
+                + ": "
+                + TOKENS
+                + " has shape "
+                + Echo.text(Arrays.toString(s))
+                + " (rank "
+                + s.length
+                + "): tokens must be N×L or N×G×G");
       }
       // With a 0 among them, the dims' product says nothing about each dim or about G·G.
       long seqLen = s.length == 2 ? s[1] : s[1] <= MAX_ROW ? s[1] * s[2] : Long.MAX_VALUE;
       if (s[0] > MAX_ROW || seqLen > MAX_ROW) {
-        throw new DataException(file + ": " + TOKENS + " has shape " + Arrays.toString(s) + ": more rows or ids per"
-            + " row than a Java array holds (2^31 - 17)");
+        throw new DataException(
+            file
+                + ": "
+                + TOKENS
+                + " has shape "
+                + Arrays.toString(s)
+                + ": more rows or ids per"
+                + " row than a Java array holds (2^31 - 17)");
       }
       long[] ids = pt.integers(TOKENS);
       for (int i = 0; i < ids.length; i++) {
         if (ids[i] < 0) {
-          throw new DataException(file + ": " + TOKENS + " id " + ids[i] + " at row " + i / seqLen + ", column "
-              + i % seqLen + " is negative; ids must be codebook indices >= 0");
+          throw new DataException(
+              file
+                  + ": "
+                  + TOKENS
+                  + " id "
+                  + ids[i]
+                  + " at row "
+                  + i / seqLen
+                  + ", column "
+                  + i % seqLen
+                  + " is negative; ids must be codebook indices >= 0");
         }
       }
       int count = Math.toIntExact(s[0]);
@@ -91,19 +122,36 @@ public final class TorchTokensReader {
       long[] ls = shapes.get(LABELS);
       if (ls != null) {
         if (ls.length != 1 || ls[0] != count) {
-          throw new DataException(file + ": " + LABELS + " has shape " + Echo.text(Arrays.toString(ls)) + " but " + TOKENS
-              + " holds " + count + " rows: labels must be (N,), one per row");
+          throw new DataException(
+              file
+                  + ": "
+                  + LABELS
+                  + " has shape "
+                  + Echo.text(Arrays.toString(ls))
+                  + " but "
+                  + TOKENS
+                  + " holds "
+                  + count
+                  + " rows: labels must be (N,), one per row");
         }
         labels = pt.integers(LABELS);
         for (int i = 0; i < labels.length; i++) {
           if (labels[i] < -1) {
-            throw new DataException(file + ": label " + labels[i] + " of record " + i + " is negative; labels are"
-                + " class indices >= 0, or -1 for unknown");
+            throw new DataException(
+                file
+                    + ": label "
+                    + labels[i]
+                    + " of record "
+                    + i
+                    + " is negative; labels are"
+                    + " class indices >= 0, or -1 for unknown");
           }
         }
       }
-      List<String> ignored = shapes.keySet().stream().filter(k -> !k.equals(TOKENS) && !k.equals(LABELS)).toList();
-      return new Tokens(new TokenArrays(count, Math.toIntExact(seqLen), ids, labels, List.of()), ignored);
+      List<String> ignored =
+          shapes.keySet().stream().filter(k -> !k.equals(TOKENS) && !k.equals(LABELS)).toList();
+      return new Tokens(
+          new TokenArrays(count, Math.toIntExact(seqLen), ids, labels, List.of()), ignored);
     } catch (WeightsException e) {
       throw new DataException(e.getMessage(), e);
     }

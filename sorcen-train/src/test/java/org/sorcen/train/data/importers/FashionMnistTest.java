@@ -23,7 +23,8 @@ class FashionMnistTest {
 
   @Test
   void theInstalledTestSplitHas1000ImagesOfEachClass() {
-    Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR), "dataset-fashion-mnist is not installed");
+    Assumptions.assumeTrue(
+        Files.isDirectory(FashionMnist.DEBIAN_DIR), "dataset-fashion-mnist is not installed");
     ImageSet set = FashionMnist.read(FashionMnist.Split.TEST);
     assertEquals(10000, set.count());
     assertEquals(28, set.height());
@@ -41,8 +42,11 @@ class FashionMnistTest {
 
   @Test
   void absentFilesSayWhichPackageToInstall(@TempDir Path tmp) {
-    DataException e = assertThrows(DataException.class, () -> FashionMnist.read(tmp, FashionMnist.Split.TRAIN));
-    assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz")
-        && e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+    DataException e =
+        assertThrows(DataException.class, () -> FashionMnist.read(tmp, FashionMnist.Split.TRAIN));
+    assertTrue(
+        e.getMessage().contains("train-images-idx3-ubyte.gz")
+            && e.getMessage().contains("apt-get install dataset-fashion-mnist"),
+        e.getMessage());
   }
 }

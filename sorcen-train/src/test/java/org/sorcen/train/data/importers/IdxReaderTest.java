@@ -19,8 +19,7 @@ import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 
 class IdxReaderTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** An IDX file: magic 00 00 type rank, big-endian dims, then the bytes as given. */
   static byte[] idx(int type, int[] dims, byte[] data) {
@@ -45,8 +44,9 @@ class IdxReaderTest {
   }
 
   /** 2 images of 2×3: values 0..5 and 250..255 (high values check the unsigned read). */
-  static final byte[] PIXELS = {0, 1, 2, 3, 4, 5, (byte) 250, (byte) 251, (byte) 252, (byte) 253, (byte) 254,
-      (byte) 255};
+  static final byte[] PIXELS = {
+    0, 1, 2, 3, 4, 5, (byte) 250, (byte) 251, (byte) 252, (byte) 253, (byte) 254, (byte) 255
+  };
 
   Path images() throws IOException {
     return write("images-idx3-ubyte", idx(8, new int[] {2, 2, 3}, PIXELS));
@@ -104,7 +104,8 @@ class IdxReaderTest {
     Path file = write("notidx", bytes);
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(file, null, null));
     assertTrue(e.getMessage().contains("notidx"), e.getMessage());
-    assertTrue(e.getMessage().contains("0x12340803") && e.getMessage().contains("expected 0x00000803"),
+    assertTrue(
+        e.getMessage().contains("0x12340803") && e.getMessage().contains("expected 0x00000803"),
         e.getMessage());
   }
 
@@ -113,10 +114,13 @@ class IdxReaderTest {
     Path labels = write("labels-idx1-ubyte", idx(8, new int[] {2}, new byte[] {1, 0}));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(labels, null, null));
     assertTrue(e.getMessage().contains("labels-idx1-ubyte"), e.getMessage());
-    assertTrue(e.getMessage().contains("0x00000801") && e.getMessage().contains("expected 0x00000803"),
+    assertTrue(
+        e.getMessage().contains("0x00000801") && e.getMessage().contains("expected 0x00000803"),
         e.getMessage());
-    DataException e2 = assertThrows(DataException.class, () -> IdxReader.read(images(), images(), null));
-    assertTrue(e2.getMessage().contains("0x00000803") && e2.getMessage().contains("expected 0x00000801"),
+    DataException e2 =
+        assertThrows(DataException.class, () -> IdxReader.read(images(), images(), null));
+    assertTrue(
+        e2.getMessage().contains("0x00000803") && e2.getMessage().contains("expected 0x00000801"),
         e2.getMessage());
   }
 
@@ -125,7 +129,9 @@ class IdxReaderTest {
     Path file = write("floats", idx(0x0D, new int[] {1, 1, 1}, new byte[4]));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(file, null, null));
     assertTrue(e.getMessage().contains("floats"), e.getMessage());
-    assertTrue(e.getMessage().contains("dtype code 0x0D") && e.getMessage().contains("float32"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("dtype code 0x0D") && e.getMessage().contains("float32"),
+        e.getMessage());
   }
 
   @Test
@@ -134,8 +140,11 @@ class IdxReaderTest {
     Path file = write("cut", Arrays.copyOf(whole, whole.length - 5));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(file, null, null));
     assertTrue(e.getMessage().contains("cut"), e.getMessage());
-    assertTrue(e.getMessage().contains("expected 12 bytes") && e.getMessage().contains("at offset 16")
-        && e.getMessage().contains("there are 7"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("expected 12 bytes")
+            && e.getMessage().contains("at offset 16")
+            && e.getMessage().contains("there are 7"),
+        e.getMessage());
   }
 
   @Test
@@ -143,41 +152,60 @@ class IdxReaderTest {
     byte[] whole = idx(8, new int[] {2, 2, 3}, PIXELS);
     Path file = write("cut.gz", gzip(Arrays.copyOf(whole, 18)));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(file, null, null));
-    assertTrue(e.getMessage().contains("cut.gz (offsets after gunzip)") && e.getMessage().contains("expected 12")
-        && e.getMessage().contains("offset 16") && e.getMessage().contains("there are 2"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("cut.gz (offsets after gunzip)")
+            && e.getMessage().contains("expected 12")
+            && e.getMessage().contains("offset 16")
+            && e.getMessage().contains("there are 2"),
+        e.getMessage());
   }
 
   @Test
   void truncatedHeaderIsReported() throws IOException {
     Path file = write("short", Arrays.copyOf(idx(8, new int[] {2, 2, 3}, PIXELS), 10));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(file, null, null));
-    assertTrue(e.getMessage().contains("short") && e.getMessage().contains("expected 16 bytes of header at offset 0")
-        && e.getMessage().contains("there are 10"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("short")
+            && e.getMessage().contains("expected 16 bytes of header at offset 0")
+            && e.getMessage().contains("there are 10"),
+        e.getMessage());
   }
 
   @Test
   void extraBytesAfterTheDataAreRefused() throws IOException {
     Path file = write("long", idx(8, new int[] {2, 2, 3}, Arrays.copyOf(PIXELS, 13)));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(file, null, null));
-    assertTrue(e.getMessage().contains("long") && e.getMessage().contains("13 bytes")
-        && e.getMessage().contains("need 12"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("long")
+            && e.getMessage().contains("13 bytes")
+            && e.getMessage().contains("need 12"),
+        e.getMessage());
   }
 
   @Test
   void labelCountMustEqualImageCount() throws IOException {
     Path labels = write("three-labels", idx(8, new int[] {3}, new byte[] {0, 1, 2}));
-    DataException e = assertThrows(DataException.class, () -> IdxReader.read(images(), labels, null));
-    assertTrue(e.getMessage().contains("three-labels") && e.getMessage().contains("3 labels")
-        && e.getMessage().contains("2 images"), e.getMessage());
+    DataException e =
+        assertThrows(DataException.class, () -> IdxReader.read(images(), labels, null));
+    assertTrue(
+        e.getMessage().contains("three-labels")
+            && e.getMessage().contains("3 labels")
+            && e.getMessage().contains("2 images"),
+        e.getMessage());
   }
 
   @Test
   void labelOutsideTheClassListNamesRecordAndValue() throws IOException {
     Path labels = write("bad-labels", idx(8, new int[] {2}, new byte[] {1, 5}));
-    DataException e = assertThrows(DataException.class,
-        () -> IdxReader.read(images(), labels, List.of("a", "b", "c")));
-    assertTrue(e.getMessage().contains("bad-labels") && e.getMessage().contains("label 5 of record 1")
-        && e.getMessage().contains("offset 9") && e.getMessage().contains("3 class names"), e.getMessage());
+    DataException e =
+        assertThrows(
+            DataException.class, () -> IdxReader.read(images(), labels, List.of("a", "b", "c")));
+    assertTrue(
+        e.getMessage().contains("bad-labels")
+            && e.getMessage().contains("label 5 of record 1")
+            && e.getMessage().contains("offset 9")
+            && e.getMessage().contains("3 class names"),
+        e.getMessage());
   }
 
   @Test
@@ -188,7 +216,9 @@ class IdxReaderTest {
     }
     Path file = write("wrecked.gz", gz);
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(file, null, null));
-    assertTrue(e.getMessage().contains("wrecked.gz") && e.getMessage().contains("corrupt gzip"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("wrecked.gz") && e.getMessage().contains("corrupt gzip"),
+        e.getMessage());
   }
 
   @Test
@@ -196,7 +226,8 @@ class IdxReaderTest {
     byte[] gz = gzip(idx(8, new int[] {2, 2, 3}, PIXELS));
     Path file = write("cut-stream.gz", Arrays.copyOf(gz, gz.length - 10));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(file, null, null));
-    assertTrue(e.getMessage().contains("cut-stream.gz") && e.getMessage().contains("corrupt gzip"),
+    assertTrue(
+        e.getMessage().contains("cut-stream.gz") && e.getMessage().contains("corrupt gzip"),
         e.getMessage());
   }
 
@@ -204,6 +235,8 @@ class IdxReaderTest {
   void missingFileIsNamed() {
     Path file = tmp.resolve("nothere");
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(file, null, null));
-    assertTrue(e.getMessage().contains("nothere") && e.getMessage().contains("does not exist"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("nothere") && e.getMessage().contains("does not exist"),
+        e.getMessage());
   }
 }

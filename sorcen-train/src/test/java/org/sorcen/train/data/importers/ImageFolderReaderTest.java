@@ -18,8 +18,7 @@ import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 
 class ImageFolderReaderTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** An RGB image of width rgb.length, height 1, written as PNG or JPEG by the file's extension. */
   static Path rgb(Path file, int... rgb) throws IOException {
@@ -59,7 +58,9 @@ class ImageFolderReaderTest {
     assertEquals(1, set.height());
     assertEquals(2, set.width());
     assertEquals(3, set.channels());
-    int[] expected = {255, 0, 0, 0, 255, 0, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 1, 2, 3, 255, 254, 253};
+    int[] expected = {
+      255, 0, 0, 0, 255, 0, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 1, 2, 3, 255, 254, 253
+    };
     assertArrayEquals(expected, unsigned(set.pixels()));
   }
 
@@ -78,7 +79,8 @@ class ImageFolderReaderTest {
     gray.getRaster().setSamples(0, 0, 3, 1, 0, new int[] {0, 128, 255});
     save(gray, tmp.resolve("g.png"));
     assertArrayEquals(new int[] {0, 128, 255}, unsigned(ImageFolderReader.read(tmp, 1).pixels()));
-    assertArrayEquals(new int[] {0, 0, 0, 128, 128, 128, 255, 255, 255},
+    assertArrayEquals(
+        new int[] {0, 0, 0, 128, 128, 128, 255, 255, 255},
         unsigned(ImageFolderReader.read(tmp, 3).pixels()));
   }
 
@@ -107,7 +109,10 @@ class ImageFolderReaderTest {
     int[] px = unsigned(set.pixels());
     // JPEG is lossy: a flat colour comes back within a few levels.
     for (int i = 0; i < px.length; i += 3) {
-      assertTrue(Math.abs(px[i] - 0x40) <= 3 && Math.abs(px[i + 1] - 0x80) <= 3 && Math.abs(px[i + 2] - 0xC0) <= 3,
+      assertTrue(
+          Math.abs(px[i] - 0x40) <= 3
+              && Math.abs(px[i + 1] - 0x80) <= 3
+              && Math.abs(px[i + 2] - 0xC0) <= 3,
           Arrays.toString(Arrays.copyOfRange(px, i, i + 3)));
     }
   }
@@ -135,7 +140,9 @@ class ImageFolderReaderTest {
   void anUndecodableImageIsNamed() throws IOException {
     rgb(tmp.resolve("a.png"), 0);
     Files.writeString(tmp.resolve("b.png"), "this is not a png");
-    assertMentions(assertThrows(DataException.class, () -> ImageFolderReader.read(tmp, 1)), "b.png",
+    assertMentions(
+        assertThrows(DataException.class, () -> ImageFolderReader.read(tmp, 1)),
+        "b.png",
         "not a readable PNG/JPEG");
   }
 
@@ -148,23 +155,32 @@ class ImageFolderReaderTest {
     byte[] wrecked = Arrays.copyOf(bytes, bytes.length);
     Arrays.fill(wrecked, 33, wrecked.length, (byte) 0x5A);
     Files.write(tmp.resolve("in/wrecked.png"), wrecked);
-    assertMentions(assertThrows(DataException.class, () -> ImageFolderReader.read(tmp.resolve("in"), 1)),
-        "wrecked.png", "corrupt");
+    assertMentions(
+        assertThrows(DataException.class, () -> ImageFolderReader.read(tmp.resolve("in"), 1)),
+        "wrecked.png",
+        "corrupt");
   }
 
   @Test
   void emptyClassFoldersAndMixedLayoutsAreRefused() throws IOException {
     rgb(tmp.resolve("mixed/a/x.png"), 0);
     rgb(tmp.resolve("mixed/loose.png"), 0);
-    assertMentions(assertThrows(DataException.class, () -> ImageFolderReader.read(tmp.resolve("mixed"), 1)),
-        "loose.png", "sub-folders");
+    assertMentions(
+        assertThrows(DataException.class, () -> ImageFolderReader.read(tmp.resolve("mixed"), 1)),
+        "loose.png",
+        "sub-folders");
     rgb(tmp.resolve("classes/a/x.png"), 0);
     Files.createDirectories(tmp.resolve("classes/b"));
-    assertMentions(assertThrows(DataException.class, () -> ImageFolderReader.read(tmp.resolve("classes"), 1)),
-        "classes/b", "no PNG/JPEG");
-    assertMentions(assertThrows(DataException.class, () -> ImageFolderReader.read(tmp.resolve("none"), 1)),
-        "none", "not a folder");
-    assertThrows(IllegalArgumentException.class, () -> ImageFolderReader.read(tmp.resolve("classes"), 2));
+    assertMentions(
+        assertThrows(DataException.class, () -> ImageFolderReader.read(tmp.resolve("classes"), 1)),
+        "classes/b",
+        "no PNG/JPEG");
+    assertMentions(
+        assertThrows(DataException.class, () -> ImageFolderReader.read(tmp.resolve("none"), 1)),
+        "none",
+        "not a folder");
+    assertThrows(
+        IllegalArgumentException.class, () -> ImageFolderReader.read(tmp.resolve("classes"), 2));
   }
 
   static int[] unsigned(byte[] b) {

@@ -9,9 +9,12 @@ import java.util.TreeSet;
 /** Deterministic damage to a file's bytes for the fuzz test: one mutation per call, and truncations. */
 final class Mutations {
   /** Bytes that change meaning in pickles, zips and npy headers: lengths, signs, MARK, STOP, opcodes. */
-  private static final int[] INTERESTING = {0x00, 0x01, 0x7F, 0x80, 0xFF, '(', '.', ')', 't', 'u', 'e', 'a', 's',
-      'R', 'Q', 'b', 'h', 'q', 'X', 'B', 'J', 'K', 'N', '}', ']', 0x85, 0x8a, 0x8b, 0x8d, 0x8e, 0x93, 0x95, '-', '9',
-      ',', '\'', 'P', 'K'};
+  private static final int[] INTERESTING = {
+    0x00, 0x01, 0x7F, 0x80, 0xFF, '(', '.', ')', 't', 'u', 'e', 'a', 's', 'R', 'Q', 'b', 'h', 'q',
+    'X', 'B', 'J', 'K', 'N', '}', ']', 0x85, 0x8a, 0x8b, 0x8d, 0x8e, 0x93, 0x95, '-', '9', ',',
+    '\'', 'P', 'K'
+  };
+
   /** Little-endian lengths a hostile file claims. */
   private static final int[] LENGTHS = {0x7FFFFFFF, 0xFFFFFFFF, 0x80000000, 0x7FFFFFF0, 0x10000000};
 
@@ -37,8 +40,11 @@ final class Mutations {
       case 2 -> splice(in, at, 0, new byte[] {(byte) pick(r)});
       case 3 -> splice(in, at, Math.min(in.length - at, 1 + r.nextInt(8)), new byte[0]);
       case 4 -> {
-        byte[] len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(LENGTHS[r.nextInt(LENGTHS.length)])
-            .array();
+        byte[] len =
+            ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(LENGTHS[r.nextInt(LENGTHS.length)])
+                .array();
         yield splice(in, at, Math.min(in.length - at, 4), len);
       }
       default -> {

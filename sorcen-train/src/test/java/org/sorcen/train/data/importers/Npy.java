@@ -16,7 +16,12 @@ final class Npy {
 
   /** A header dict as numpy writes it. */
   static String dict(String descr, boolean fortran, String shape) {
-    return "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape
+    return "{'descr': '"
+        + descr
+        + "', 'fortran_order': "
+        + (fortran ? "True" : "False")
+        + ", 'shape': "
+        + shape
         + ", }";
   }
 
@@ -29,9 +34,16 @@ final class Npy {
       header.append(' ');
     }
     header.append('\n');
-    byte[] text = header.toString().getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    ByteBuffer b = ByteBuffer.allocate(prefix + text.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) major).put((byte) 0);
+    byte[] text =
+        header
+            .toString()
+            .getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    ByteBuffer b =
+        ByteBuffer.allocate(prefix + text.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x93)
+        .put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+        .put((byte) major)
+        .put((byte) 0);
     if (major == 1) {
       b.putShort((short) text.length);
     } else {
@@ -47,8 +59,9 @@ final class Npy {
   /** {@code values} in the byte order and width of {@code descr}, e.g. "&lt;i4" or "&gt;u2". */
   static byte[] encode(String descr, long... values) {
     int size = Integer.parseInt(descr.substring(2));
-    ByteBuffer b = ByteBuffer.allocate(values.length * size)
-        .order(descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(values.length * size)
+            .order(descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     for (long v : values) {
       switch (size) {
         case 1 -> b.put((byte) v);

@@ -20,8 +20,7 @@ import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TokenArrays;
 
 class NpyReaderTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   Path write(String name, byte[] bytes) throws IOException {
     return Files.write(tmp.resolve(name), bytes);
@@ -51,7 +50,8 @@ class NpyReaderTest {
   @Test
   void version2NxGxGIsFlattenedRowMajor() throws IOException {
     long[] values = {10, 11, 12, 13, 20, 21, 22, 23};
-    Path file = write("g.npy", Npy.file(2, Npy.dict("<i4", false, "(2, 2, 2)"), Npy.encode("<i4", values)));
+    Path file =
+        write("g.npy", Npy.file(2, Npy.dict("<i4", false, "(2, 2, 2)"), Npy.encode("<i4", values)));
     TokenArrays t = NpyReader.readTokens(file, null);
     assertEquals(2, t.count());
     assertEquals(4, t.seqLen());
@@ -60,13 +60,25 @@ class NpyReaderTest {
 
   @Test
   void version3HeaderIsRead() throws IOException {
-    Path file = write("v3.npy", Npy.file(3, Npy.dict("<i2", false, "(1, 2)"), Npy.encode("<i2", 300, 4)));
+    Path file =
+        write("v3.npy", Npy.file(3, Npy.dict("<i2", false, "(1, 2)"), Npy.encode("<i2", 300, 4)));
     assertArrayEquals(new long[] {300, 4}, NpyReader.readTokens(file, null).ids());
   }
 
   @ParameterizedTest
-  @CsvSource({"<i2, 32767", "<i4, 2147483647", "<i8, 9223372036854775807", ">i2, 32767", ">i4, 2147483647",
-      ">i8, 4611686018427387904", "|u1, 255", "<u2, 65535", ">u2, 65535", "<u4, 4294967295", "|i1, 127"})
+  @CsvSource({
+    "<i2, 32767",
+    "<i4, 2147483647",
+    "<i8, 9223372036854775807",
+    ">i2, 32767",
+    ">i4, 2147483647",
+    ">i8, 4611686018427387904",
+    "|u1, 255",
+    "<u2, 65535",
+    ">u2, 65535",
+    "<u4, 4294967295",
+    "|i1, 127"
+  })
   void eachDtypeReadsBackExactly(String descr, long max) throws IOException {
     long[] values = {0, 1, 2, max};
     Path file = write("d.npy", Npy.file(descr, "(2, 2)", values));
@@ -99,8 +111,13 @@ class NpyReaderTest {
 
   @Test
   void npzTokensMayBeNamedIdsOrBeTheOnlyMember() throws IOException {
-    Path ids = write("ids.npz", Npy.npz(Map.of("ids", Npy.file("<i4", "(1, 2)", 3, 4),
-        "other", Npy.file("<i4", "(1, 1)", 9)), true));
+    Path ids =
+        write(
+            "ids.npz",
+            Npy.npz(
+                Map.of(
+                    "ids", Npy.file("<i4", "(1, 2)", 3, 4), "other", Npy.file("<i4", "(1, 1)", 9)),
+                true));
     assertArrayEquals(new long[] {3, 4}, NpyReader.readTokens(ids, null).ids());
     Path only = write("only.npz", Npy.npz(Map.of("arr_0", Npy.file("<i2", "(1, 2)", 5, 6)), false));
     assertArrayEquals(new long[] {5, 6}, NpyReader.readTokens(only, null).ids());
@@ -117,7 +134,8 @@ class NpyReaderTest {
   @Test
   void unsupportedDtypeIsNamedAndSupportedOnesListed() throws IOException {
     Path file = write("f.npy", Npy.file(1, Npy.dict("<f4", false, "(1, 1)"), new byte[4]));
-    assertMentions(fails(file, null), "f.npy", "'<f4'", "not supported", "<i2", "<i4", "<i8", "|u1");
+    assertMentions(
+        fails(file, null), "f.npy", "'<f4'", "not supported", "<i2", "<i4", "<i8", "|u1");
   }
 
   @Test
@@ -128,7 +146,9 @@ class NpyReaderTest {
 
   @Test
   void fortranOrderIsRefused() throws IOException {
-    Path file = write("fo.npy", Npy.file(1, Npy.dict("<i8", true, "(2, 2)"), Npy.encode("<i8", 1, 2, 3, 4)));
+    Path file =
+        write(
+            "fo.npy", Npy.file(1, Npy.dict("<i8", true, "(2, 2)"), Npy.encode("<i8", 1, 2, 3, 4)));
     assertMentions(fails(file, null), "fo.npy", "Fortran", "C order");
   }
 
@@ -142,7 +162,9 @@ class NpyReaderTest {
 
   @Test
   void truncatedDataSaysBytesExpectedAtWhichOffsetAndPresent() throws IOException {
-    byte[] whole = Npy.file("<i4", "(2, 3)", 1, 2, 3, 4, 5, 6); // this header pads to 128 bytes, then 24 of data
+    byte[] whole =
+        Npy.file(
+            "<i4", "(2, 3)", 1, 2, 3, 4, 5, 6); // this header pads to 128 bytes, then 24 of data
     assertEquals(128 + 24, whole.length);
     Path file = write("cut.npy", Arrays.copyOf(whole, whole.length - 3));
     assertMentions(fails(file, null), "cut.npy", "needs 24 bytes", "at offset 128", "there are 21");
@@ -157,8 +179,18 @@ class NpyReaderTest {
 
   @Test
   void npzWithoutTokensListsItsMembers() throws IOException {
-    Path file = write("m.npz", Npy.npz(Map.of("a", Npy.file("<i8", "(1, 1)", 1),
-        "b", Npy.file("<i8", "(1, 1)", 2), "labels", Npy.file("<i8", "(1,)", 0)), false));
+    Path file =
+        write(
+            "m.npz",
+            Npy.npz(
+                Map.of(
+                    "a",
+                    Npy.file("<i8", "(1, 1)", 1),
+                    "b",
+                    Npy.file("<i8", "(1, 1)", 2),
+                    "labels",
+                    Npy.file("<i8", "(1,)", 0)),
+                false));
     assertMentions(fails(file, null), "m.npz", "no member named tokens", "a, b, labels");
   }
 
@@ -170,8 +202,13 @@ class NpyReaderTest {
 
   @Test
   void labelsGivenTwiceAreRefused() throws IOException {
-    Path npz = write("both.npz", Npy.npz(Map.of("tokens", Npy.file("<i8", "(1, 1)", 1),
-        "labels", Npy.file("<i8", "(1,)", 0)), true));
+    Path npz =
+        write(
+            "both.npz",
+            Npy.npz(
+                Map.of(
+                    "tokens", Npy.file("<i8", "(1, 1)", 1), "labels", Npy.file("<i8", "(1,)", 0)),
+                true));
     Path labels = write("l.npy", Npy.file("<i8", "(1,)", 0));
     assertMentions(fails(npz, labels), "both.npz member labels", "l.npy", "only one");
   }

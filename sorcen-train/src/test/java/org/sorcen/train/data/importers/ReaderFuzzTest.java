@@ -46,18 +46,30 @@ class ReaderFuzzTest {
   static final int INPUTS = 5075;
   static final int MAX_MESSAGE = 300;
   static final int BYTES_PER_INPUT_BYTE = 128;
+
   /** -Dsorcen.fuzz.verbose=true prints the refusal of every hand-made input. */
   private static final boolean VERBOSE = Boolean.getBoolean("sorcen.fuzz.verbose");
-  private static final Path DIR = Path.of(System.getProperty("sorcen.fixtures", "../data/reference"));
-  private static final String[] SMALL_TORCH = {"official-tokens-tiny.pt", "official-tokens-tiny-256.pt",
-      "official-tokens-tiny-dino.pt", "official-tokens-tiny-int16.pt", "official-tokens-tiny-int32.pt",
-      "official-tokens-bad-float.pt", "official-tokens-bad-labels.pt", "official-tokens-bad-no-vqgan.pt",
-      "official-tokens-bad-rank.pt", "official-vqgan-tiny-io.pt", "torch-reader-cases.pth"};
-  private static final String[] LARGE_TORCH = {"official-checkpoint-tiny.pth", "official-state-dict-tiny-bf16.pth",
-      "official-vqgan-tiny.ckpt"};
 
-  @TempDir
-  Path tmp;
+  private static final Path DIR =
+      Path.of(System.getProperty("sorcen.fixtures", "../data/reference"));
+  private static final String[] SMALL_TORCH = {
+    "official-tokens-tiny.pt",
+    "official-tokens-tiny-256.pt",
+    "official-tokens-tiny-dino.pt",
+    "official-tokens-tiny-int16.pt",
+    "official-tokens-tiny-int32.pt",
+    "official-tokens-bad-float.pt",
+    "official-tokens-bad-labels.pt",
+    "official-tokens-bad-no-vqgan.pt",
+    "official-tokens-bad-rank.pt",
+    "official-vqgan-tiny-io.pt",
+    "torch-reader-cases.pth"
+  };
+  private static final String[] LARGE_TORCH = {
+    "official-checkpoint-tiny.pth", "official-state-dict-tiny-bf16.pth", "official-vqgan-tiny.ckpt"
+  };
+
+  @TempDir Path tmp;
   private final Random random = new Random(18);
   private final List<String> failures = new ArrayList<>();
   private int inputs;
@@ -72,34 +84,45 @@ class ReaderFuzzTest {
     void read(Path file) throws Exception;
   }
 
-  private final Reader checkpoint = new Reader("TorchCheckpoint", WeightsException.class, file -> {
-    TorchCheckpoint pt = TorchCheckpoint.read(file);
-    for (String name : pt.shapes().keySet()) {
-      try {
-        pt.floats(name);
-      } catch (WeightsException e) {
-        checkMessage(e, file);
-        try {
-          pt.integers(name);
-        } catch (WeightsException again) {
-          checkMessage(again, file);
-        }
-      }
-    }
-  });
-  private final Reader safetensors = new Reader("Safetensors", WeightsException.class, file -> {
-    NamedTensors st = OfficialImport.open(file);
-    for (String name : st.shapes().keySet()) {
-      try {
-        st.floats(name);
-      } catch (WeightsException e) {
-        checkMessage(e, file);
-      }
-    }
-  });
-  private final Reader tokens = new Reader("TorchTokensReader", DataException.class, TorchTokensReader::read);
-  private final Reader npy = new Reader("NpyReader", DataException.class, file -> NpyReader.readTokens(file, null));
-  private final Reader idx = new Reader("IdxReader", DataException.class, file -> IdxReader.read(file, null, null));
+  private final Reader checkpoint =
+      new Reader(
+          "TorchCheckpoint",
+          WeightsException.class,
+          file -> {
+            TorchCheckpoint pt = TorchCheckpoint.read(file);
+            for (String name : pt.shapes().keySet()) {
+              try {
+                pt.floats(name);
+              } catch (WeightsException e) {
+                checkMessage(e, file);
+                try {
+                  pt.integers(name);
+                } catch (WeightsException again) {
+                  checkMessage(again, file);
+                }
+              }
+            }
+          });
+  private final Reader safetensors =
+      new Reader(
+          "Safetensors",
+          WeightsException.class,
+          file -> {
+            NamedTensors st = OfficialImport.open(file);
+            for (String name : st.shapes().keySet()) {
+              try {
+                st.floats(name);
+              } catch (WeightsException e) {
+                checkMessage(e, file);
+              }
+            }
+          });
+  private final Reader tokens =
+      new Reader("TorchTokensReader", DataException.class, TorchTokensReader::read);
+  private final Reader npy =
+      new Reader("NpyReader", DataException.class, file -> NpyReader.readTokens(file, null));
+  private final Reader idx =
+      new Reader("IdxReader", DataException.class, file -> IdxReader.read(file, null, null));
 
   @Test
   void everyDamagedOrHostileFileIsReadOrRefusedInOneBoundedLine() throws Exception {
@@ -138,21 +161,31 @@ class ReaderFuzzTest {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
-    System.out.printf("reader fuzz: %d inputs, %d refused, %.1f s (%.1f s CPU), at most %.1f bytes allocated per byte of an input over 64 KB%n",
+    System.out.printf(
+        "reader fuzz: %d inputs, %d refused, %.1f s (%.1f s CPU), at most %.1f bytes allocated per byte of an input over 64 KB%n",
         inputs, refused, seconds, cpu, worstRatio);
-    assertTrue(failures.isEmpty(), failures.size() + " inputs broke a reader:\n" + String.join("\n", failures));
+    assertTrue(
+        failures.isEmpty(),
+        failures.size() + " inputs broke a reader:\n" + String.join("\n", failures));
     assertEquals(INPUTS, inputs, "the class comment states the number of inputs");
   }
 
-  private void torchFixture(String name, Reader reader, int pickleMutations, int rawMutations) throws IOException {
+  private void torchFixture(String name, Reader reader, int pickleMutations, int rawMutations)
+      throws IOException {
     Path fixture = DIR.resolve(name);
     byte[] pickle = TorchZip.pickleOf(fixture);
     for (int i = 0; i < pickleMutations; i++) {
-      run(name + " data.pkl mutation " + i, "m.pt", TorchZip.withPickle(fixture, Mutations.mutate(pickle, random)),
+      run(
+          name + " data.pkl mutation " + i,
+          "m.pt",
+          TorchZip.withPickle(fixture, Mutations.mutate(pickle, random)),
           reader);
     }
     for (int cut : Mutations.prefixes(pickle.length)) {
-      run(name + " data.pkl cut to " + cut, "m.pt", TorchZip.withPickle(fixture, Arrays.copyOf(pickle, cut)),
+      run(
+          name + " data.pkl cut to " + cut,
+          "m.pt",
+          TorchZip.withPickle(fixture, Arrays.copyOf(pickle, cut)),
           reader);
     }
     fuzz(name, Files.readAllBytes(fixture), reader, rawMutations);
@@ -165,7 +198,11 @@ class ReaderFuzzTest {
     byte[] header = Arrays.copyOf(all, end);
     byte[] data = Arrays.copyOfRange(all, end, all.length);
     for (int i = 0; i < mutations; i++) {
-      run(name + " header mutation " + i, "m.safetensors", concat(Mutations.mutate(header, random), data), safetensors);
+      run(
+          name + " header mutation " + i,
+          "m.safetensors",
+          concat(Mutations.mutate(header, random), data),
+          safetensors);
     }
     for (int cut : Mutations.prefixes(all.length)) {
       run(name + " cut to " + cut, "m.safetensors", Arrays.copyOf(all, cut), safetensors);
@@ -197,7 +234,10 @@ class ReaderFuzzTest {
     Map<String, byte[]> m = new LinkedHashMap<>();
     m.put("rows.npy", rows);
     m.put("grid.npy", Npy.file(">u2", "(2, 2, 2)", 1, 2, 3, 4, 5, 6, 7, 8));
-    m.put("grid3.npy", Npy.file(3, Npy.dict(">u2", false, "(2, 2, 2)"), Npy.encode(">u2", 1, 2, 3, 4, 5, 6, 7, 8)));
+    m.put(
+        "grid3.npy",
+        Npy.file(
+            3, Npy.dict(">u2", false, "(2, 2, 2)"), Npy.encode(">u2", 1, 2, 3, 4, 5, 6, 7, 8)));
     m.put("stored.npz", Npy.npz(members, false));
     m.put("deflated.npz", Npy.npz(members, true));
     return m;
@@ -210,7 +250,9 @@ class ReaderFuzzTest {
       pixels[i] = (byte) (i * 5);
     }
     Path images = tmp.resolve("fixture-images.idx");
-    IdxWriter.write(new ImageSet(3, 4, 4, 1, pixels, new long[] {0, 1, 2}, List.of()), images,
+    IdxWriter.write(
+        new ImageSet(3, 4, 4, 1, pixels, new long[] {0, 1, 2}, List.of()),
+        images,
         tmp.resolve("fixture-labels.idx"));
     byte[] raw = Files.readAllBytes(images);
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
@@ -236,7 +278,8 @@ class ReaderFuzzTest {
       if (!reader.refusal().isInstance(t)) {
         StringWriter trace = new StringWriter();
         t.printStackTrace(new PrintWriter(trace));
-        failures.add(reader.name() + ", " + label + ": " + trace.toString().lines().limit(6).toList());
+        failures.add(
+            reader.name() + ", " + label + ": " + trace.toString().lines().limit(6).toList());
         return;
       }
       refused++;
@@ -253,7 +296,14 @@ class ReaderFuzzTest {
       worstRatio = Math.max(worstRatio, (double) allocated / bytes.length);
     }
     if (allocated > (long) BYTES_PER_INPUT_BYTE * bytes.length + (16 << 20)) {
-      failures.add(reader.name() + ", " + label + ": allocated " + allocated + " bytes for a file of " + bytes.length);
+      failures.add(
+          reader.name()
+              + ", "
+              + label
+              + ": allocated "
+              + allocated
+              + " bytes for a file of "
+              + bytes.length);
     }
   }
 
