@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.bench.ClusterBenchWorker;
+import org.sorcen.train.data.ProjectPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

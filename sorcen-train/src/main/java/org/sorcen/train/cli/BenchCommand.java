@@ -14,6 +14,7 @@ import org.sorcen.graph.vqgan.VqganTokenizer;
 import org.sorcen.train.bench.ImageEncoderBenchmark;
 import org.sorcen.train.bench.MatmulPeak;
 import org.sorcen.train.bench.TrainingBenchmark;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.session.SessionSettings;
 import picocli.CommandLine.Command;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sorcen.train.bench.EfficiencyBenchmark;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.experiment.TimeToKnn;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

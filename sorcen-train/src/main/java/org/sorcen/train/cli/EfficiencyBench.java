@@ -12,6 +12,7 @@ import org.sorcen.train.bench.EfficiencyBenchmark;
 import org.sorcen.train.bench.TrainingBenchmark;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.tokenizer.Tokenizer;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.experiment.Experiment;
 import org.sorcen.train.experiment.ExperimentConfig;
 import org.sorcen.train.experiment.GenerationFigures;

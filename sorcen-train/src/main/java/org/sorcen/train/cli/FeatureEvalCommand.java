@@ -17,6 +17,7 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.embed.LabelledImageFolder;

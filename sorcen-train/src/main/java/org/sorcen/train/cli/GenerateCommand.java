@@ -7,6 +7,7 @@ import org.sorcen.export.SorcenGenerator;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.eval.GeneratedImages;
 import org.sorcen.train.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;

@@ -7,6 +7,7 @@ import org.sorcen.export.SorcenGenerator;
 import org.sorcen.graph.config.EvalConfig;
 import org.sorcen.graph.config.GenerationConfig;
 import org.sorcen.graph.model.IterativeDecoder;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;

@@ -3,6 +3,7 @@ package org.sorcen.train.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.official.OfficialImport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

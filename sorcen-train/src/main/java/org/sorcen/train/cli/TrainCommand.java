@@ -13,6 +13,7 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cluster.ClusterSpec;
 import org.sorcen.train.cluster.Workers;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.run.Trainer;

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.train.cli.ProjectPaths;
+import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.EvaluatorRegistry;

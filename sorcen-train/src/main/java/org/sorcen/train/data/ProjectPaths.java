@@ -1,4 +1,4 @@
-package org.sorcen.train.cli;
+package org.sorcen.train.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * Default paths (configs/, data/, savedmodels/) are relative to the repository. The launcher
  * exports its location as SORCEN_HOME, so defaults work from any working directory; a path the
- * user gives that exists where they are always wins. Public for the trainer's evaluators, whose
- * settings name repository paths too (the committed feature classifier).
+ * user gives that exists where they are always wins. Below every user: commands, the experiment and
+ * the trainer's evaluators (whose settings name the committed feature classifier) resolve through it.
  */
 public final class ProjectPaths {
   private ProjectPaths() {}
