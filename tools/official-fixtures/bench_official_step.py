@@ -30,6 +30,7 @@ import make_fixtures as fx  # noqa: E402  (the CPU adaptations of the official c
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIGS = {"tiny": REPO / "configs" / "sorcen-tiny.json", "vit-base": REPO / "configs" / "sorcen-vit-base.json"}
+VARIANTS = REPO / "sorcen-graph" / "src" / "main" / "resources" / "org" / "sorcen" / "graph" / "config" / "model-variants.json"
 
 
 def sdpa_flash_attn_qkvpacked_func(qkv, dropout_p=0.0, softmax_scale=None, causal=False):
@@ -39,10 +40,17 @@ def sdpa_flash_attn_qkvpacked_func(qkv, dropout_p=0.0, softmax_scale=None, causa
     return out.transpose(1, 2)
 
 
+def read_json(path):
+    """A repository JSON file without its // comment lines."""
+    return json.loads("\n".join(l for l in Path(path).read_text().splitlines() if not l.lstrip().startswith("//")))
+
+
 def model_config(path):
-    """The repository config's model shape, in make_fixtures' keys (the JSON has // header lines)."""
-    text = "\n".join(l for l in Path(path).read_text().splitlines() if not l.lstrip().startswith("//"))
-    m = json.loads(text)["model"]
+    """The repository config's model shape, in make_fixtures' keys. A "variant" fills the fields the
+    config does not write from the table the Java loader reads (ModelVariants), as it does."""
+    m = read_json(path)["model"]
+    if "variant" in m:
+        m = {**read_json(VARIANTS)[m.pop("variant")], **m}
     keys = ["codebook_size", "grid", "embed_dim", "depth", "num_heads", "decoder_embed_dim", "decoder_depth",
             "decoder_num_heads", "projector_hidden_dim", "projector_dim", "predictor_hidden_dim",
             "classifier_hidden_dim", "num_classes"]

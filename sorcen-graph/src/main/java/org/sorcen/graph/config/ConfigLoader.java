@@ -21,10 +21,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads configs from JSON (snake_case keys, // comments allowed, unknown keys rejected), applies dotted overrides such
- * as {@code optimizer.blr=3e-4}, validates, and writes the resolved config back.
+ * as {@code optimizer.blr=3e-4}, fills a Sorcen config's {@code model.variant} from {@link
+ * ModelVariants}, validates, and writes the resolved config back.
  */
 public final class ConfigLoader {
   // Comments allowed: every config file starts with a header saying how to run it and what to
@@ -94,16 +96,21 @@ public final class ConfigLoader {
     for (Map.Entry<String, String> o : overrides.entrySet()) {
       DottedOverride.apply(tree, o.getKey(), o.getValue());
     }
+    // After the overrides: --set model.variant=... picks another row, and a field set by --set
+    // wins over the row like one written in the file.
+    if (type == SorcenConfig.class) {
+      ModelVariants.expand(tree, source);
+    }
     try {
       return validate.apply(MAPPER.treeToValue(tree, type));
     } catch (UnrecognizedPropertyException e) {
       String path =
           e.getPath().stream().map(r -> r.getFieldName()).collect(Collectors.joining("."));
-      String known =
-          e.getKnownPropertyIds().stream()
-              .map(Object::toString)
-              .sorted()
-              .collect(Collectors.joining(", "));
+      Stream<String> keys = e.getKnownPropertyIds().stream().map(Object::toString);
+      if (e.getReferringClass() == ModelConfig.class) {
+        keys = Stream.concat(keys, Stream.of(ModelVariants.KEY));
+      }
+      String known = keys.sorted().collect(Collectors.joining(", "));
       throw new ConfigException(
           source + ": unknown key '" + path + "'; known keys here: " + known, e);
     } catch (JsonProcessingException e) {

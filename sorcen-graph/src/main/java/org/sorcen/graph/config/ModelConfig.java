@@ -2,7 +2,11 @@ package org.sorcen.graph.config;
 
 import java.util.List;
 
-/** Shapes of the token grid, the encoders, the decoder and the heads (ALGORITHM.md §2–§4). */
+/**
+ * Shapes of the token grid, the encoders, the decoder and the heads (ALGORITHM.md §2–§4). The
+ * defaults are ViT-B; a config can name a row of {@link ModelVariants} ({@code "variant":
+ * "vit-large"}) instead of writing the shape fields out.
+ */
 public final class ModelConfig {
   /** G: the token grid is G×G, so L = G·G. */
   public int grid = 16;

@@ -2,16 +2,18 @@ package org.sorcen.train.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sorcen.export.ModelExport;
+import org.sorcen.export.SavedModelVerifier;
+import org.sorcen.export.TokenizerExport;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.Encoder;
@@ -27,13 +31,19 @@ import org.sorcen.graph.nn.ModelVariable;
 import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.graph.tokenizer.VqTokenizer;
+import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.tokenizer.Tokenizer;
+import org.sorcen.train.tokenizer.TokenizerTrainingSession;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
 
 /**
  * The config matrix (in the spirit of timm's test_models.py): every model config in configs/*.json,
@@ -51,11 +61,19 @@ import org.tensorflow.types.TInt64;
  *       teacher nor projector nor predictor;
  *   <li>exports the encoder and generator SavedModels from that step's checkpoint (the inference
  *       graphs restored by variable name) and checks their outputs: embedding [B, D], patch_features
- *       [B, L, D], cls [B, D], all finite; generated tokens [B, L] with ids in [0, C).
+ *       [B, L, D], cls [B, D], all finite; generated tokens [B, L] with ids in [0, C);
+ *   <li>with every tokenizer config below, exports the image encoder (pixels → embeddings) and the
+ *       image generator (seeds → pixels) from the same checkpoint, checks both with the
+ *       SavedModelVerifier (signatures, stock ops, finite encoder outputs) and their outputs:
+ *       embedding [B, D] finite from uint8 images [B, H, W, C]; images [B, S, S, C] (the image
+ *       generator is run under Sorcen only: its graph does not depend on the method).
  * </ul>
  *
- * Tokenizer configs (configs/tokenizer-*.json) are another config class: they are only bound and
- * validated here.
+ * Every tokenizer config (configs/tokenizer-*.json) is validated at its own size, then shrunk to a
+ * 4×4 grid of the same codebook size C as the models, width at most 16, keeping its down-sampling
+ * factor and every other field: one training step with finite metrics and a positive gradient
+ * norm, its SavedModel exported and verified, encode giving ids in [0, C) and decode images of its
+ * output size. That tokenizer is built once and shared with the image exports of every model case.
  */
 class ConfigMatrixTest {
   private static final Path CONFIGS = Path.of("..", "configs");
@@ -72,6 +90,14 @@ class ConfigMatrixTest {
   private static final int INFERENCE_ROWS = 3;
 
   private static final double STEPS_PER_EPOCH = 4;
+
+  /** Where the shrunk tokenizers are exported, once per class. */
+  @TempDir static Path shared;
+
+  /** A tokenizer config shrunk to the models' grid and codebook, after one step, and its export. */
+  record ShrunkTokenizer(TokenizerConfig config, Map<String, Double> step, Path savedModel) {}
+
+  private static final Map<String, ShrunkTokenizer> TOKENIZERS = new HashMap<>();
 
   /** Every configs/*.json, listed when the test runs. */
   private static List<Path> configFiles() throws IOException {
@@ -112,10 +138,94 @@ class ConfigMatrixTest {
         names.toString());
   }
 
+  /**
+   * Overrides that shrink a tokenizer config to the models' 4×4 grid and codebook: the image side
+   * becomes 4·f (f, the down-sampling, stays, so the number of stages is the file's), the input
+   * scales with it (the padding stays), widths are capped at 16.
+   */
+  static Map<String, String> shrinkTokenizer(TokenizerConfig full) {
+    Map<String, String> o = new LinkedHashMap<>();
+    int side = GRID * full.downsample;
+    o.put("image_size", Integer.toString(side));
+    o.put("input_height", Integer.toString(scaledInput(full.inputHeight, full.imageSize, side)));
+    o.put("input_width", Integer.toString(scaledInput(full.inputWidth, full.imageSize, side)));
+    o.put("codebook_size", Integer.toString(CODEBOOK));
+    o.put("code_dim", Integer.toString(Math.min(full.codeDim, WIDTH)));
+    o.put(
+        "hidden_channels",
+        Arrays.toString(Arrays.stream(full.hiddenChannels).map(c -> Math.min(c, WIDTH)).toArray()));
+    o.put("train.batch_size", Integer.toString(BATCH));
+    return o;
+  }
+
+  private static int scaledInput(int input, int imageSize, int side) {
+    return Math.max(1, Math.min(side, (int) Math.round((double) input * side / imageSize)));
+  }
+
+  /**
+   * The shrunk tokenizer of {@code file}: validated at its own size first, then one training step
+   * and its SavedModel; built on first use and shared by the tokenizer's own case and the image
+   * exports of every model case.
+   */
+  private static synchronized ShrunkTokenizer tokenizer(String file) throws IOException {
+    ShrunkTokenizer done = TOKENIZERS.get(file);
+    if (done != null) {
+      return done;
+    }
+    TokenizerConfig full = TokenizerConfig.load(CONFIGS.resolve(file), Map.of());
+    TokenizerConfig config = TokenizerConfig.load(CONFIGS.resolve(file), shrinkTokenizer(full));
+    Path dir = Files.createDirectories(shared.resolve(file));
+    Path prefix = Files.createDirectories(dir.resolve("ckpt")).resolve("tokenizer");
+    Map<String, Double> step;
+    try (TokenizerTrainingSession s =
+        new TokenizerTrainingSession(config, STEPS_PER_EPOCH, SessionSettings.defaults())) {
+      step = s.step(images(config.train.batchSize, config, 0).pixels());
+      s.save(prefix);
+    }
+    Path savedModel = dir.resolve("tokenizer");
+    TokenizerExport.write(config, prefix, savedModel);
+    done = new ShrunkTokenizer(config, step, savedModel);
+    TOKENIZERS.put(file, done);
+    return done;
+  }
+
+  /** {@code n} images of seeded noise at the tokenizer's input size. */
+  private static ImageSet images(int n, TokenizerConfig config, long seed) {
+    byte[] pixels = new byte[n * config.inputHeight * config.inputWidth * config.channels];
+    new Random(seed).nextBytes(pixels);
+    return new ImageSet(
+        n, config.inputHeight, config.inputWidth, config.channels, pixels, new long[n], List.of());
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("tokenizerConfigs")
-  void tokenizerConfigLoads(String file) {
-    assertNotNull(TokenizerConfig.load(CONFIGS.resolve(file), Map.of()));
+  void tokenizerStepAndSavedModel(String file, @TempDir Path tmp) throws IOException {
+    ShrunkTokenizer t = tokenizer(file);
+    TokenizerConfig config = t.config();
+    assertEquals(GRID, config.grid());
+    assertEquals(CODEBOOK, config.codebookSize);
+    for (Map.Entry<String, Double> e : t.step().entrySet()) {
+      assertTrue(Double.isFinite(e.getValue()), e.getKey() + " = " + e.getValue());
+    }
+    assertTrue(t.step().get("loss") > 0, t.step().toString());
+    assertTrue(t.step().get("grad_norm") > 0, t.step().toString());
+    assertEquals(
+        List.of(),
+        SavedModelVerifier.problems(ModelExport.tokenizer(t.savedModel(), tmp, null)),
+        "the tokenizer SavedModel of " + file);
+
+    ImageSet images = images(INFERENCE_ROWS, config, 5);
+    try (Tokenizer tokenizer = Tokenizer.load(t.savedModel())) {
+      long[] ids = tokenizer.encode(images);
+      assertEquals((long) INFERENCE_ROWS * config.seqLen(), ids.length);
+      for (long id : ids) {
+        assertTrue(id >= 0 && id < CODEBOOK, "encoded id " + id + " outside [0, " + CODEBOOK + ")");
+      }
+      byte[] decoded = tokenizer.decode(ids, INFERENCE_ROWS);
+      assertEquals(
+          (long) INFERENCE_ROWS * config.imageSize * config.imageSize * config.channels,
+          decoded.length);
+    }
   }
 
   /**
@@ -206,6 +316,17 @@ class ConfigMatrixTest {
     }
     checkEncoder(ModelExport.encoder(config, prefix, tmp.resolve("savedmodels"), null), l, c, d);
     checkGenerator(ModelExport.generator(config, prefix, tmp.resolve("savedmodels"), null), l, c);
+    for (String tokenizerFile : tokenizerConfigs().toList()) {
+      ShrunkTokenizer t = tokenizer(tokenizerFile);
+      VqTokenizer vq = new VqTokenizer(t.config());
+      Path root = tmp.resolve("with-" + tokenizerFile);
+      checkImageEncoder(
+          ModelExport.imageEncoder(config, prefix, vq, t.savedModel(), root, null), t.config(), d);
+      checkImageGenerator(
+          ModelExport.imageGenerator(config, prefix, vq, t.savedModel(), root, null),
+          t.config(),
+          config.isSorcen());
+    }
   }
 
   private static long[] labels(int batch, int numClasses) {
@@ -343,6 +464,49 @@ class ConfigMatrixTest {
             b.function("serving_default")
                 .call(Map.of("seeds", s, "temperature", temperature, "num_iter", steps))) {
       checkIds(r.get("tokens").orElseThrow(), "generated tokens", seeds.length, l, c);
+    }
+  }
+
+  private static void checkImageEncoder(Path dir, TokenizerConfig tokenizer, int d) {
+    assertEquals(List.of(), SavedModelVerifier.problems(dir), "image encoder " + dir);
+    ImageSet images = images(INFERENCE_ROWS, tokenizer, 7);
+    try (SavedModelBundle b = SavedModelBundle.load(dir.toString(), ModelExport.TAG);
+        TUint8 t =
+            TUint8.tensorOf(
+                Shape.of(
+                    INFERENCE_ROWS,
+                    tokenizer.inputHeight,
+                    tokenizer.inputWidth,
+                    tokenizer.channels),
+                DataBuffers.of(images.pixels(), true, false));
+        Result r = b.function("serving_default").call(Map.of("images", t))) {
+      checkFloats(r.get("embedding").orElseThrow(), "image embedding", INFERENCE_ROWS, d);
+    }
+  }
+
+  /**
+   * Verified in every case; run only when {@code run}: the graph and the variables it restores are
+   * the same under both methods (SorcenVariables.declareGenerator), and each first call of its
+   * decoding loop costs seconds.
+   */
+  private static void checkImageGenerator(Path dir, TokenizerConfig tokenizer, boolean run) {
+    assertEquals(List.of(), SavedModelVerifier.problems(dir), "image generator " + dir);
+    if (!run) {
+      return;
+    }
+    long[] seeds = {2, 3, 5}; // INFERENCE_ROWS of them
+    try (SavedModelBundle b = SavedModelBundle.load(dir.toString(), ModelExport.TAG);
+        TInt64 s = Tensors.longs(seeds, seeds.length);
+        TFloat32 temperature = TFloat32.scalarOf(4.5f);
+        TInt32 steps = TInt32.scalarOf(4);
+        Result r =
+            b.function("serving_default")
+                .call(Map.of("seeds", s, "temperature", temperature, "num_iter", steps))) {
+      Tensor images = r.get("images").orElseThrow();
+      assertEquals(
+          Shape.of(seeds.length, tokenizer.imageSize, tokenizer.imageSize, tokenizer.channels),
+          images.shape(),
+          "generated images");
     }
   }
 
