@@ -1,15 +1,9 @@
 package org.sorcen.train.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,7 +90,7 @@ final class WorkerRun {
 
   /**
    * What every worker must agree on, as digests: the cluster, the dataset and each section of the
-   * config (logging and checkpoint cadence may differ; only the chief uses them).
+   * config without the fields that {@link ConfigDiff#mayDiffer} (only the chief uses them).
    */
   static List<Agreement.Item> mustAgree(
       Trainer.Options o, TokenDataset data, long records, String configJson) {
@@ -104,47 +98,18 @@ final class WorkerRun {
     items.add(new Agreement.Item("worker count", o.workers().spec().size()));
     items.add(
         new Agreement.Item(
-            "--cluster list", digest(String.join(",", o.workers().spec().workers()))));
+            "--cluster list", ConfigDiff.digest(String.join(",", o.workers().spec().workers()))));
     items.add(new Agreement.Item("dataset (train records)", records));
     try {
-      ObjectMapper json = new ObjectMapper();
-      items.add(
-          new Agreement.Item(
-              "dataset (manifest)", digest(json.writeValueAsString(data.manifest()))));
-      JsonNode config = json.readTree(configJson);
-      for (String key : ConfigDiff.MAY_DIFFER) {
-        int dot = key.indexOf('.');
-        JsonNode parent = dot < 0 ? config : config.path(key.substring(0, dot));
-        if (parent instanceof ObjectNode obj) {
-          obj.remove(dot < 0 ? key : key.substring(dot + 1));
-        }
-      }
-      for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
-        String section = it.next();
-        if (ConfigDiff.MAY_DIFFER_SECTION.startsWith(section + ".")) {
-          continue; // evaluators run on the chief only
-        }
-        items.add(
-            new Agreement.Item(
-                "config section \"" + section + "\"",
-                digest(json.writeValueAsString(config.get(section)))));
-      }
+      String manifest = new ObjectMapper().writeValueAsString(data.manifest());
+      items.add(new Agreement.Item("dataset (manifest)", ConfigDiff.digest(manifest)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+    ConfigDiff.sectionDigests(configJson)
+        .forEach(
+            (section, digest) ->
+                items.add(new Agreement.Item("config section \"" + section + "\"", digest)));
     return items;
-  }
-
-  private static long digest(String s) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v = (v << 8) | (h[i] & 0xff);
-      }
-      return v;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
