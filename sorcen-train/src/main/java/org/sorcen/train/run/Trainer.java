@@ -251,8 +251,8 @@ public final class Trainer {
       Map<String, Double> references =
           references(session, data, metrics, events, layout, step, resumeFrom);
       if (o.workers() != null) {
-        session.voteStop(stop::requested);
-        session.joinCluster(WorkerRun.mustAgree(o, data, records, configJson));
+        session.cluster().voteStop(stop::requested);
+        session.cluster().join(WorkerRun.mustAgree(o, data, records, configJson));
         log.printf(
             "sorcen: chief of %d workers; the global batch of %d is %d rows per worker%n",
             o.workers().spec().size(), batch, batch / o.workers().spec().size());
@@ -362,7 +362,7 @@ public final class Trainer {
       TrainingLoop loop =
           new TrainingLoop(log, totalSteps, stepsPerEpoch, t.batchSize, stop, Trainer::losses);
       if (o.workers() != null) {
-        loop.stopWhen(session::stopAgreed);
+        loop.stopWhen(session.cluster()::stopAgreed);
       }
       loop.onLog(
               Cadence.steps(t.logEverySteps).orAt(totalSteps),
@@ -537,7 +537,7 @@ public final class Trainer {
       return stop.signal();
     }
     return "stopped with the other workers ("
-        + session.stopVotes()
+        + session.cluster().stopVotes()
         + " of them got SIGINT/SIGTERM)";
   }
 

@@ -47,8 +47,8 @@ final class WorkerRun {
             withLabels);
     try (TrainingSession session =
         TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers())) {
-      session.voteStop(stop::requested);
-      session.joinCluster(mustAgree(o, data, records, configJson));
+      session.cluster().voteStop(stop::requested);
+      session.cluster().join(mustAgree(o, data, records, configJson));
       long step = session.currentStep();
       log.printf(
           Locale.ROOT,
@@ -61,7 +61,7 @@ final class WorkerRun {
         TrainingLoop loop =
             new TrainingLoop(
                     log, totalSteps, stepsPerEpoch, config.train.batchSize, stop, Trainer::losses)
-                .stopWhen(session::stopAgreed);
+                .stopWhen(session.cluster()::stopAgreed);
         step =
             loop.run(
                 step,
