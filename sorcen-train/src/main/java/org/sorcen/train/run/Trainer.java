@@ -1,8 +1,5 @@
 package org.sorcen.train.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +10,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.DirectoryLock;
-import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
@@ -157,8 +153,7 @@ public final class Trainer {
           .run(data, records, stepsPerEpoch, totalSteps, withLabels, configJson);
     }
     RunLayout layout = new RunLayout(o.runDir());
-    RunAdoption.require(layout);
-    checkRunConfig(layout, configJson);
+    RunAdoption.require(layout, configJson);
     Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), config.train.keepCheckpoints);
     Path resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, false, note -> {});
     Safetensors init =
@@ -233,7 +228,7 @@ public final class Trainer {
         resumeSource(
             checkpoints, configJson, stepsPerEpoch, true, note -> log.println("sorcen: " + note));
     long step = resumeFrom != null ? Checkpoints.readSidecar(resumeFrom).step() : 0;
-    writeRunFiles(layout, configJson);
+    writeRunFiles();
     try (TrainingSession session =
             TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers());
         MetricsLog metrics = new MetricsLog(layout.metrics(), step);
@@ -413,29 +408,6 @@ public final class Trainer {
     }
   }
 
-  /** A run directory made with another config is refused, the differing fields named. */
-  private static void checkRunConfig(RunLayout layout, String configJson) {
-    if (!Files.exists(layout.config())) {
-      return;
-    }
-    String saved;
-    try {
-      saved = Files.readString(layout.config());
-    } catch (IOException e) {
-      throw IoFailure.of("read", layout.config(), e);
-    }
-    List<String> diff = ConfigDiff.incompatible(saved, configJson);
-    if (!diff.isEmpty()) {
-      throw new ConfigException(
-          "run directory "
-              + layout.root()
-              + " was made with another config; these fields "
-              + "differ: "
-              + String.join(", ", diff)
-              + ". Use a new --run-dir, or the run's own config.");
-    }
-  }
-
   /**
    * Where the run continues from, per the resume order: the run's newest intact checkpoint (newer
    * damaged ones reported to {@code damaged}, and set aside when {@code setAside}: once the run
@@ -452,15 +424,12 @@ public final class Trainer {
         .source(configJson, stepsPerEpoch, setAside, damaged);
   }
 
-  private void writeRunFiles(RunLayout layout, String configJson) {
-    AtomicFiles.writeString(layout.config(), configJson);
-    ObjectNode info = new ObjectMapper().createObjectNode();
-    info.put("data", o.data().toAbsolutePath().toString());
-    info.put("tokenizer", o.tokenizer() != null ? o.tokenizer().toAbsolutePath().toString() : null);
+  private void writeRunFiles() {
+    RunInfo info = RunInfo.of(o.data(), o.tokenizer());
     if (o.images() != null && TrainConfig.IMAGES.equals(o.config().train.input)) {
-      info.put("images", o.images().toAbsolutePath().toString());
+      info.with("images", o.images());
     }
-    AtomicFiles.writeString(layout.runInfo(), info.toPrettyString());
+    Run.create(o.runDir(), o.config(), info);
   }
 
   /**
