@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.graph.classifier.ClassifierConfig;
 import org.sorcen.graph.classifier.ClassifierTrainingGraph;
 import org.sorcen.graph.config.ConfigLoader;
@@ -16,12 +15,11 @@ import org.sorcen.graph.nn.Variables;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.loop.Cadence;
-import org.sorcen.train.loop.Checkpointer;
 import org.sorcen.train.loop.EpochBatcher;
 import org.sorcen.train.loop.Resume;
+import org.sorcen.train.loop.RunHarness;
 import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.MetricsLog;
 import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.ModelSession;
@@ -125,7 +123,7 @@ public final class ClassifierTrainer extends ModelSession {
   public Summary train(ImageSet data, PrintStream log) {
     checkShape(data);
     long start = System.nanoTime();
-    long reached = loop(log, new StopRequest()).run(0, stepper(data));
+    long reached = loop(log).run(0, stepper(data));
     return new Summary(reached, (System.nanoTime() - start) / 1e9, null, false);
   }
 
@@ -135,53 +133,63 @@ public final class ClassifierTrainer extends ModelSession {
    * checkpoint_every_steps/_minutes, keep_checkpoints; the rest of it is ignored), at its end and on
    * {@code stop}, and continues from the newest intact checkpoint there onto the same losses as an
    * uninterrupted run. A checkpoint made with other options is refused before anything is written.
+   * The sequence is {@link RunHarness}'s; this trainer is the session, which the caller closes.
    */
   public Summary train(
       ImageSet data, PrintStream log, Path runDir, TrainConfig observe, StopRequest stop) {
     checkShape(data);
-    long steps = totalSteps();
     RunLayout layout = new RunLayout(runDir);
-    String json = configJson(observe);
-    Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), observe.keepCheckpoints);
-    Resume resume = new Resume(checkpoints, null, null, "use another --run-dir");
-    resume.source(json, stepsPerEpoch, false, note -> {});
-    try (DirectoryLock lock = DirectoryLock.acquire(runDir, "sorcen classifier-train")) {
-      Path from =
-          resume.source(
-              json, stepsPerEpoch, true, note -> log.println("classifier-train: " + note));
-      long step = from != null ? Checkpoints.readSidecar(from).step() : 0;
-      Checkpointer checkpointer =
-          new Checkpointer(checkpoints, this, stepsPerEpoch, options.seed(), json);
-      try (MetricsLog metrics = new MetricsLog(layout.metrics(), step)) {
-        if (from != null) {
-          checkpointer.restore(from);
-          log.printf("classifier-train: resuming from %s (step %d)%n", from, step);
-          if (step >= steps) {
-            return new Summary(step, 0, from, false);
-          }
-        }
-        long start = System.nanoTime();
-        Path[] last = {from};
-        long reached =
-            loop(log, stop)
-                .onLog(
-                    Cadence.steps(observe.logEverySteps).orAt(steps),
-                    (at, values) -> metrics.append("train", at, values))
-                .onCheckpoint(
-                    Cadence.minutes(observe.checkpointEveryMinutes)
-                        .or(Cadence.steps(observe.checkpointEverySteps))
-                        .before(steps),
-                    (at, values) -> last[0] = checkpointer.save(at))
-                .run(step, stepper(data));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        last[0] = checkpointer.save(reached);
-        return new Summary(reached, seconds, last[0], reached < steps);
-      }
-    }
+    TrainConfig train = trainSection(observe);
+    RunHarness.Plan plan =
+        new RunHarness.Plan(
+            layout,
+            new Resume(
+                new Checkpoints(layout.checkpoints(), observe.keepCheckpoints),
+                null,
+                null,
+                "use another --run-dir"),
+            "sorcen classifier-train",
+            "classifier-train",
+            configJson(train),
+            train,
+            stepsPerEpoch,
+            totalSteps());
+    return new RunHarness(plan, log, stop)
+        .run(
+            new RunHarness.Job<ClassifierTrainer, Summary>() {
+              @Override
+              public ClassifierTrainer open() {
+                return ClassifierTrainer.this;
+              }
+
+              @Override
+              public boolean ownsSession() {
+                return false;
+              }
+
+              @Override
+              public String describe(Map<String, Double> values) {
+                return ClassifierTrainer.describe(values);
+              }
+
+              @Override
+              public TrainingLoop.Stepper stepper(RunHarness.Context<ClassifierTrainer> run) {
+                return ClassifierTrainer.this.stepper(data);
+              }
+
+              @Override
+              public Summary finish(
+                  RunHarness.Context<ClassifierTrainer> run, RunHarness.Ending end) {
+                return new Summary(end.reached(), end.seconds(), end.last(), end.interrupted());
+              }
+            });
   }
 
-  /** What a checkpoint must have been trained with to be resumed: the net, the options and the cadences. */
-  private String configJson(TrainConfig observe) {
+  /**
+   * The train section a checkpoint records: the options (batch size, epochs, seed) and the
+   * cadences of {@code observe}.
+   */
+  private TrainConfig trainSection(TrainConfig observe) {
     TrainConfig train = new TrainConfig();
     train.batchSize = options.batchSize();
     train.epochs = options.epochs();
@@ -190,6 +198,11 @@ public final class ClassifierTrainer extends ModelSession {
     train.checkpointEverySteps = observe.checkpointEverySteps;
     train.checkpointEveryMinutes = observe.checkpointEveryMinutes;
     train.keepCheckpoints = observe.keepCheckpoints;
+    return train;
+  }
+
+  /** What a checkpoint must have been trained with to be resumed: the net, the options and the cadences. */
+  private String configJson(TrainConfig train) {
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("model", config);
     all.put("optimizer", options.optimizer());
@@ -197,18 +210,22 @@ public final class ClassifierTrainer extends ModelSession {
     return ConfigLoader.toJson(all);
   }
 
-  private TrainingLoop loop(PrintStream log, StopRequest stop) {
+  /** The loop of a run without a directory: progress lines only, nothing to stop it. */
+  private TrainingLoop loop(PrintStream log) {
     return new TrainingLoop(
             log,
             totalSteps(),
             stepsPerEpoch,
             options.batchSize(),
-            stop,
-            m ->
-                String.format(
-                    Locale.ROOT, "loss %.4f batch accuracy %.3f", m.get("loss"), m.get("accuracy")))
+            new StopRequest(),
+            ClassifierTrainer::describe)
         .onLog(
             Cadence.steps(new TrainConfig().logEverySteps).orAt(totalSteps()), (at, values) -> {});
+  }
+
+  private static String describe(Map<String, Double> m) {
+    return String.format(
+        Locale.ROOT, "loss %.4f batch accuracy %.3f", m.get("loss"), m.get("accuracy"));
   }
 
   /** Each step's batch: the rows the seeded epoch order gives that step. */
