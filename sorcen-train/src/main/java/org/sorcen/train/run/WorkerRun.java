@@ -10,6 +10,7 @@ import java.util.Map;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cluster.Agreement;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.loop.RunHarness;
 import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.StepMetrics;
@@ -18,7 +19,7 @@ import org.sorcen.train.session.TrainingSession;
 /**
  * A non-chief worker of a data-parallel run: it writes nothing (no lock, no metrics, no checkpoint);
  * it takes the chief's variables at start-up and runs its share of every step until the run's end,
- * printing progress to stderr.
+ * printing progress to stderr. A {@link RunHarness} run without a directory.
  */
 final class WorkerRun {
   private final Trainer.Options o;
@@ -45,47 +46,76 @@ final class WorkerRun {
             config.train.batchSize,
             Math.min(config.train.shuffleBuffer, records),
             withLabels);
-    try (TrainingSession session =
-        TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers())) {
-      session.cluster().voteStop(stop::requested);
-      session.cluster().join(mustAgree(o, data, records, configJson));
-      long step = session.currentStep();
-      log.printf(
-          Locale.ROOT,
-          "sorcen: worker %d of %d from step %d of %d (the chief, worker 0, writes the run)%n",
-          o.workers().spec().taskIndex(),
-          o.workers().spec().size(),
-          step,
-          totalSteps);
-      if (step < totalSteps) {
-        TrainingLoop loop =
-            new TrainingLoop(
-                    log, totalSteps, stepsPerEpoch, config.train.batchSize, stop, Trainer::losses)
-                .stopWhen(session.cluster()::stopAgreed);
-        step =
-            loop.run(
-                step,
-                done -> {
+    RunHarness.Plan plan =
+        RunHarness.Plan.withoutDirectory(config.train, stepsPerEpoch, totalSteps);
+    return new RunHarness(plan, log, stop)
+        .run(
+            new RunHarness.Job<TrainingSession, Trainer.Outcome>() {
+              @Override
+              public TrainingSession open() {
+                return TrainingSession.create(
+                    config, input, stepsPerEpoch, o.settings(), o.workers());
+              }
+
+              /** Joins the workers and takes the chief's variables, hence its step. */
+              @Override
+              public void start(RunHarness.Context<TrainingSession> run) {
+                TrainingSession session = run.session();
+                session.cluster().voteStop(stop::requested);
+                session.cluster().join(mustAgree(o, data, records, configJson));
+                run.startAt(session.currentStep());
+                log.printf(
+                    Locale.ROOT,
+                    "sorcen: worker %d of %d from step %d of %d (the chief, worker 0, writes the "
+                        + "run)%n",
+                    o.workers().spec().taskIndex(),
+                    o.workers().spec().size(),
+                    run.step(),
+                    totalSteps);
+              }
+
+              @Override
+              public String describe(Map<String, Double> values) {
+                return Trainer.losses(values);
+              }
+
+              /** Every worker stops after the step the stop vote agreed on. */
+              @Override
+              public void configure(TrainingLoop loop, RunHarness.Context<TrainingSession> run) {
+                loop.stopWhen(run.session().cluster()::stopAgreed);
+              }
+
+              @Override
+              public TrainingLoop.Stepper stepper(RunHarness.Context<TrainingSession> run) {
+                TrainingSession session = run.session();
+                return done -> {
                   session.positionFor(done, stepsPerEpoch);
                   StepMetrics m = session.step();
                   if (m == null) {
                     throw Trainer.endedEarly(done, stepsPerEpoch);
                   }
                   return m;
-                });
-        if (step < totalSteps) {
-          log.printf(
-              Locale.ROOT,
-              "%nsorcen: worker %d: %s at step %d of %d; the chief writes the checkpoint. Resume "
-                  + "with the same command on every worker.%n",
-              o.workers().spec().taskIndex(),
-              Trainer.stopReason(stop, session),
-              step,
-              totalSteps);
-        }
-      }
-      return new Trainer.Outcome(step, totalSteps, step < totalSteps, Map.of(), null, List.of());
-    }
+                };
+              }
+
+              @Override
+              public Trainer.Outcome finish(
+                  RunHarness.Context<TrainingSession> run, RunHarness.Ending end) {
+                long step = end.reached();
+                if (end.interrupted()) {
+                  log.printf(
+                      Locale.ROOT,
+                      "%nsorcen: worker %d: %s at step %d of %d; the chief writes the checkpoint. "
+                          + "Resume with the same command on every worker.%n",
+                      o.workers().spec().taskIndex(),
+                      Trainer.stopReason(stop, run.session()),
+                      step,
+                      totalSteps);
+                }
+                return new Trainer.Outcome(
+                    step, totalSteps, end.interrupted(), Map.of(), null, List.of());
+              }
+            });
   }
 
   /**
