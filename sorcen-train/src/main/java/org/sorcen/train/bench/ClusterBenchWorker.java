@@ -82,7 +82,7 @@ public final class ClusterBenchWorker {
     try (TrainingSession session =
         TrainingSession.create(config, new BatchInput.Fed(withLabels), 1000, settings, workers)) {
       if (workers != null) {
-        session.joinCluster(List.of(new Agreement.Item("worker count", w)));
+        session.cluster().join(List.of(new Agreement.Item("worker count", w)));
       }
       double[] ms = new double[steps];
       for (int i = 0; i < warmup + steps; i++) {

@@ -6,30 +6,27 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.graph.classifier.ClassifierConfig;
 import org.sorcen.graph.classifier.ClassifierTrainingGraph;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.OptimizerConfig;
 import org.sorcen.graph.config.TrainConfig;
+import org.sorcen.graph.nn.Variables;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.loop.Cadence;
-import org.sorcen.train.loop.Checkpointer;
 import org.sorcen.train.loop.EpochBatcher;
 import org.sorcen.train.loop.Resume;
+import org.sorcen.train.loop.RunHarness;
 import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.MetricsLog;
 import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.run.StopRequest;
-import org.sorcen.train.session.Checkpointable;
+import org.sorcen.train.session.ModelSession;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.StepMetrics;
 import org.sorcen.train.session.Tensors;
-import org.tensorflow.Graph;
 import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -43,7 +40,7 @@ import org.tensorflow.types.TUint8;
  * shuffles ({@link EpochBatcher}), the kit's progress line, optionally checkpoints and resume in a
  * run directory, then test accuracy and a checkpoint for the exporter.
  */
-public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
+public final class ClassifierTrainer extends ModelSession {
   /** How to train. Defaults: 5 epochs of 128 (about 4 minutes on 2 shared cores, 92% test accuracy), AdamW lr 2e-3 with 0.1 epoch warm-up and cosine decay. */
   public record Options(double epochs, int batchSize, long seed, OptimizerConfig optimizer) {
     public static final double EPOCHS = 5;
@@ -78,8 +75,6 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
 
   private final ClassifierConfig config;
   private final Options options;
-  private final Graph graph;
-  private final Session session;
   private final ClassifierTrainingGraph training;
   private final Placeholder<TUint8> images;
   private final Placeholder<TInt64> labels;
@@ -90,12 +85,11 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
     this.config = config;
     this.options = options;
     this.stepsPerEpoch = trainCount / options.batchSize();
-    if (stepsPerEpoch < 1) {
-      throw new DataException(
-          trainCount + " images are fewer than one batch of " + options.batchSize());
-    }
-    graph = new Graph();
     try {
+      if (stepsPerEpoch < 1) {
+        throw new DataException(
+            trainCount + " images are fewer than one batch of " + options.batchSize());
+      }
       Ops tf = Ops.create(graph);
       images =
           tf.withName("images")
@@ -114,8 +108,7 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
               stepsPerEpoch,
               images,
               labels);
-      session = new Session(graph, settings.toConfigProto());
-      session.initialize();
+      open(settings);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -130,7 +123,7 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
   public Summary train(ImageSet data, PrintStream log) {
     checkShape(data);
     long start = System.nanoTime();
-    long reached = loop(log, new StopRequest()).run(0, stepper(data));
+    long reached = loop(log).run(0, stepper(data));
     return new Summary(reached, (System.nanoTime() - start) / 1e9, null, false);
   }
 
@@ -140,53 +133,63 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
    * checkpoint_every_steps/_minutes, keep_checkpoints; the rest of it is ignored), at its end and on
    * {@code stop}, and continues from the newest intact checkpoint there onto the same losses as an
    * uninterrupted run. A checkpoint made with other options is refused before anything is written.
+   * The sequence is {@link RunHarness}'s; this trainer is the session, which the caller closes.
    */
   public Summary train(
       ImageSet data, PrintStream log, Path runDir, TrainConfig observe, StopRequest stop) {
     checkShape(data);
-    long steps = totalSteps();
     RunLayout layout = new RunLayout(runDir);
-    String json = configJson(observe);
-    Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), observe.keepCheckpoints);
-    Resume resume = new Resume(checkpoints, null, null, "use another --run-dir");
-    resume.source(json, stepsPerEpoch, false, note -> {});
-    try (DirectoryLock lock = DirectoryLock.acquire(runDir, "sorcen classifier-train")) {
-      Path from =
-          resume.source(
-              json, stepsPerEpoch, true, note -> log.println("classifier-train: " + note));
-      long step = from != null ? Checkpoints.readSidecar(from).step() : 0;
-      Checkpointer checkpointer =
-          new Checkpointer(checkpoints, this, stepsPerEpoch, options.seed(), json);
-      try (MetricsLog metrics = new MetricsLog(layout.metrics(), step)) {
-        if (from != null) {
-          checkpointer.restore(from);
-          log.printf("classifier-train: resuming from %s (step %d)%n", from, step);
-          if (step >= steps) {
-            return new Summary(step, 0, from, false);
-          }
-        }
-        long start = System.nanoTime();
-        Path[] last = {from};
-        long reached =
-            loop(log, stop)
-                .onLog(
-                    Cadence.steps(observe.logEverySteps).orAt(steps),
-                    (at, values) -> metrics.append("train", at, values))
-                .onCheckpoint(
-                    Cadence.minutes(observe.checkpointEveryMinutes)
-                        .or(Cadence.steps(observe.checkpointEverySteps))
-                        .before(steps),
-                    (at, values) -> last[0] = checkpointer.save(at))
-                .run(step, stepper(data));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        last[0] = checkpointer.save(reached);
-        return new Summary(reached, seconds, last[0], reached < steps);
-      }
-    }
+    TrainConfig train = trainSection(observe);
+    RunHarness.Plan plan =
+        new RunHarness.Plan(
+            layout,
+            new Resume(
+                new Checkpoints(layout.checkpoints(), observe.keepCheckpoints),
+                null,
+                null,
+                "use another --run-dir"),
+            "sorcen classifier-train",
+            "classifier-train",
+            configJson(train),
+            train,
+            stepsPerEpoch,
+            totalSteps());
+    return new RunHarness(plan, log, stop)
+        .run(
+            new RunHarness.Job<ClassifierTrainer, Summary>() {
+              @Override
+              public ClassifierTrainer open() {
+                return ClassifierTrainer.this;
+              }
+
+              @Override
+              public boolean ownsSession() {
+                return false;
+              }
+
+              @Override
+              public String describe(Map<String, Double> values) {
+                return ClassifierTrainer.describe(values);
+              }
+
+              @Override
+              public TrainingLoop.Stepper stepper(RunHarness.Context<ClassifierTrainer> run) {
+                return ClassifierTrainer.this.stepper(data);
+              }
+
+              @Override
+              public Summary finish(
+                  RunHarness.Context<ClassifierTrainer> run, RunHarness.Ending end) {
+                return new Summary(end.reached(), end.seconds(), end.last(), end.interrupted());
+              }
+            });
   }
 
-  /** What a checkpoint must have been trained with to be resumed: the net, the options and the cadences. */
-  private String configJson(TrainConfig observe) {
+  /**
+   * The train section a checkpoint records: the options (batch size, epochs, seed) and the
+   * cadences of {@code observe}.
+   */
+  private TrainConfig trainSection(TrainConfig observe) {
     TrainConfig train = new TrainConfig();
     train.batchSize = options.batchSize();
     train.epochs = options.epochs();
@@ -195,6 +198,11 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
     train.checkpointEverySteps = observe.checkpointEverySteps;
     train.checkpointEveryMinutes = observe.checkpointEveryMinutes;
     train.keepCheckpoints = observe.keepCheckpoints;
+    return train;
+  }
+
+  /** What a checkpoint must have been trained with to be resumed: the net, the options and the cadences. */
+  private String configJson(TrainConfig train) {
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("model", config);
     all.put("optimizer", options.optimizer());
@@ -202,18 +210,22 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
     return ConfigLoader.toJson(all);
   }
 
-  private TrainingLoop loop(PrintStream log, StopRequest stop) {
+  /** The loop of a run without a directory: progress lines only, nothing to stop it. */
+  private TrainingLoop loop(PrintStream log) {
     return new TrainingLoop(
             log,
             totalSteps(),
             stepsPerEpoch,
             options.batchSize(),
-            stop,
-            m ->
-                String.format(
-                    Locale.ROOT, "loss %.4f batch accuracy %.3f", m.get("loss"), m.get("accuracy")))
+            new StopRequest(),
+            ClassifierTrainer::describe)
         .onLog(
             Cadence.steps(new TrainConfig().logEverySteps).orAt(totalSteps()), (at, values) -> {});
+  }
+
+  private static String describe(Map<String, Double> m) {
+    return String.format(
+        Locale.ROOT, "loss %.4f batch accuracy %.3f", m.get("loss"), m.get("accuracy"));
   }
 
   /** Each step's batch: the rows the seeded epoch order gives that step. */
@@ -235,7 +247,7 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
                   DataBuffers.of(pixels, true, false));
           TInt64 l = Tensors.longs(y, batch);
           Result r =
-              session
+              session()
                   .runner()
                   .feed(images, x)
                   .feed(labels, l)
@@ -267,7 +279,7 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
                   DataBuffers.of(chunk, true, false));
           TInt64 l = Tensors.longs(y, n);
           Result r =
-              session
+              session()
                   .runner()
                   .feed(images, x)
                   .feed(labels, l)
@@ -288,7 +300,7 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
                 Shape.of(data.count(), config.imageSize(), config.imageSize(), config.channels()),
                 DataBuffers.of(data.pixels(), true, false));
         Result r =
-            session.runner().feed(images, x).fetch(training.outputs().probabilities()).run()) {
+            session().runner().feed(images, x).fetch(training.outputs().probabilities()).run()) {
       float[] flat = Tensors.toFloats(r.get(0));
       int k = config.numClasses();
       for (int i = 0; i < data.count(); i++) {
@@ -298,15 +310,10 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
     return out;
   }
 
-  /** Writes a checkpoint of every variable under {@code prefix} (the exporter restores from it). */
+  /** Every variable, in the checkpoint the exporter restores from ({@link #save}). */
   @Override
-  public void save(Path prefix) {
-    session.save(prefix.toString());
-  }
-
-  @Override
-  public void restore(Path prefix) {
-    session.restore(prefix.toString());
+  protected Variables variables() {
+    return training.variables();
   }
 
   private void checkShape(ImageSet data) {
@@ -339,11 +346,5 @@ public final class ClassifierTrainer implements AutoCloseable, Checkpointable {
                 + "needs every training and test image labelled");
       }
     }
-  }
-
-  @Override
-  public void close() {
-    session.close();
-    graph.close();
   }
 }

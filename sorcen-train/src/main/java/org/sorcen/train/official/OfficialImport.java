@@ -1,6 +1,5 @@
 package org.sorcen.train.official;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +28,8 @@ import org.sorcen.train.data.Echo;
 import org.sorcen.train.data.RegularFile;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.ConfigDiff;
+import org.sorcen.train.run.Run;
+import org.sorcen.train.run.RunInfo;
 import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
@@ -59,9 +60,6 @@ public final class OfficialImport {
 
   /** The imported tokenizer: its SavedModel directory (RUN_DIR/tokenizer) and what was checked. */
   public record TokenizerResult(Path dir, VqganImport.Plan plan, String configSource) {}
-
-  /** The run directory's tokenizer SavedModel, as run.json records it. */
-  static final String TOKENIZER_DIR = "tokenizer";
 
   private OfficialImport() {}
 
@@ -173,25 +171,20 @@ public final class OfficialImport {
       int imported = file.shapes().size() - ignored.size();
       Path[] written = new Path[1];
       VqganImport.Plan vq = vqgan;
-      Path tokenizerDir = out.toAbsolutePath().resolve(TOKENIZER_DIR);
+      Path tokenizerDir = new RunLayout(out.toAbsolutePath()).tokenizer();
       AtomicFiles.writeDirectory(
           out,
           false,
           tmp -> {
             RunLayout layout = new RunLayout(tmp);
-            Files.writeString(layout.config(), configJson);
-            ObjectNode info = new ObjectMapper().createObjectNode();
-            info.putNull("data");
+            RunInfo info = RunInfo.of(null, vq != null ? tokenizerDir : null);
             if (vq != null) {
-              VqganImport.write(vq, tmp.resolve(TOKENIZER_DIR));
-              info.put("tokenizer", tokenizerDir.toString());
-              ObjectNode t = info.putObject("tokenizer_imported_from");
+              VqganImport.write(vq, layout.tokenizer());
+              ObjectNode t = info.section("tokenizer_imported_from");
               t.put("file", tokenizer.checkpoint().toAbsolutePath().toString());
               t.put("kind", VqganTokenizer.KIND);
-            } else {
-              info.putNull("tokenizer");
             }
-            ObjectNode from = info.putObject("imported_from");
+            ObjectNode from = info.section("imported_from");
             from.put("file", checkpoint.toAbsolutePath().toString());
             from.put("kind", kind);
             from.put("config", source);
@@ -202,7 +195,7 @@ public final class OfficialImport {
               from.putNull("epoch");
             }
             from.put("optimizer_state", "not imported");
-            Files.writeString(layout.runInfo(), info.toPrettyString());
+            Run.create(tmp, cfg, info);
             // Step 0: the official steps per epoch depend on its data; steps_per_epoch 0 marks it
             // unknown,
             // so that resuming this checkpoint on data is refused rather than mis-positioned.

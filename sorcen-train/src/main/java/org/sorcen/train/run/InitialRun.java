@@ -1,7 +1,5 @@
 package org.sorcen.train.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sorcen.export.io.AtomicFiles;
@@ -30,12 +28,7 @@ public final class InitialRun {
         dir,
         false,
         tmp -> {
-          RunLayout layout = new RunLayout(tmp);
-          Files.writeString(layout.config(), configJson);
-          ObjectNode info = new ObjectMapper().createObjectNode();
-          info.put("data", data != null ? data.toAbsolutePath().toString() : null);
-          info.put("tokenizer", tokenizer != null ? tokenizer.toAbsolutePath().toString() : null);
-          Files.writeString(layout.runInfo(), info.toPrettyString());
+          RunLayout layout = Run.create(tmp, cfg, RunInfo.of(data, tokenizer)).layout();
           try (TrainingSession s =
               TrainingSession.create(
                   cfg, cfg.model.numClasses > 0, 1, SessionSettings.defaults())) {

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.sorcen.export.FiniteOutputs;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.VersionSet;
+import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.ConfigLoader;
@@ -22,7 +23,9 @@ import org.sorcen.train.tokenizer.Tokenizer;
 /**
  * A run directory as its readers see it (export, eval, bench-serving, experiment, the end of
  * train): the resolved config, the newest intact checkpoint, the dataset and tokenizer it used,
- * and the one definition of what a run exports.
+ * and the one definition of what a run exports. {@link #open} reads one; {@link #create} writes
+ * the files that make a directory a run, for every writer (train, import-official, the initial
+ * weights' run).
  */
 public final class Run {
   private final RunLayout layout;
@@ -33,6 +36,19 @@ public final class Run {
     this.layout = layout;
     this.config = config;
     this.info = info;
+  }
+
+  /**
+   * Writes {@code config.json} (the resolved config) and then {@code run.json} ({@code info}) into
+   * {@code dir}, each replaced whole; returns the run as {@link #open} will read it. Train calls
+   * it under the run's lock once nothing can refuse the run; the importers inside the temporary
+   * directory they rename into place.
+   */
+  public static Run create(Path dir, SorcenConfig config, RunInfo info) {
+    RunLayout layout = new RunLayout(dir);
+    AtomicFiles.writeString(layout.config(), ConfigLoader.toJson(config));
+    AtomicFiles.writeString(layout.runInfo(), info.text());
+    return new Run(layout, config, info.json());
   }
 
   /** Opens {@code dir}; a directory without {@code config.json} is refused with what to pass. */
@@ -121,12 +137,15 @@ public final class Run {
       SorcenConfig config, Path runDir, Path checkpoint, Path tokenizer) {
     long step = Checkpoints.readSidecar(checkpoint).step();
     return VersionSet.ensure(
-        runDir.resolve("savedmodels"), version(step), models(config, checkpoint, tokenizer));
+        new RunLayout(runDir).savedModels(), version(step), models(config, checkpoint, tokenizer));
   }
 
   /** Where the end-of-run export put {@code model} for this step. */
   public static Path finalExport(Path runDir, String model, long step) {
-    return runDir.resolve("savedmodels").resolve(model).resolve(Integer.toString(version(step)));
+    return new RunLayout(runDir)
+        .savedModels()
+        .resolve(model)
+        .resolve(Integer.toString(version(step)));
   }
 
   /**

@@ -9,19 +9,29 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.sorcen.export.io.IoFailure;
+import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.JsonErrors;
 import org.sorcen.train.data.DataException;
 
 /**
  * Whether train may write into an existing directory: only when it holds nothing (hidden files
  * such as a killed run's {@code .lock} aside) or is a run of this project, whose {@code config.json}
- * and {@code run.json} are ours. Any other folder holds someone's files, which a run would overwrite
- * ({@code metrics.jsonl}, {@code run.json}, ...).
+ * and {@code run.json} are ours, made with a compatible config. Any other folder holds someone's
+ * files, which a run would overwrite ({@code metrics.jsonl}, {@code run.json}, ...).
  */
 final class RunAdoption {
   private RunAdoption() {}
 
-  static void require(RunLayout layout) {
+  /**
+   * Refuses, before anything is written, a directory train may not write {@code configJson}'s run
+   * into: someone else's files, or a run made with another config (the differing fields named).
+   */
+  static void require(RunLayout layout, String configJson) {
+    requireOurs(layout);
+    requireSameConfig(layout, configJson);
+  }
+
+  private static void requireOurs(RunLayout layout) {
     Path dir = layout.root();
     if (!Files.exists(dir)) {
       return;
@@ -72,6 +82,28 @@ final class RunAdoption {
     }
     if (Files.exists(layout.runInfo())) {
       RunInfo.read(layout.runInfo());
+    }
+  }
+
+  private static void requireSameConfig(RunLayout layout, String configJson) {
+    if (!Files.exists(layout.config())) {
+      return;
+    }
+    String saved;
+    try {
+      saved = Files.readString(layout.config());
+    } catch (IOException e) {
+      throw IoFailure.of("read", layout.config(), e);
+    }
+    List<String> diff = ConfigDiff.incompatible(saved, configJson);
+    if (!diff.isEmpty()) {
+      throw new ConfigException(
+          "run directory "
+              + layout.root()
+              + " was made with another config; these fields "
+              + "differ: "
+              + String.join(", ", diff)
+              + ". Use a new --run-dir, or the run's own config.");
     }
   }
 

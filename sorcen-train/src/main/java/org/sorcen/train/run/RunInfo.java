@@ -3,6 +3,7 @@ package org.sorcen.train.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,14 +12,52 @@ import org.sorcen.graph.config.JsonErrors;
 import org.sorcen.train.data.DataException;
 
 /**
- * A run's {@code run.json}: a JSON object whose {@code data} and {@code tokenizer} are paths or
- * null. Anything else is refused rather than read as "no tokenizer", which would export fewer
+ * A run's {@code run.json}: a JSON object whose {@code data} and {@code tokenizer} are absolute
+ * paths or null, then whatever else the writer records (train's raw images, import-official's
+ * origin). Built here and written by {@link Run#create}, the one writer; read back by {@link
+ * Run#open}, which refuses anything else rather than read it as "no tokenizer" and export fewer
  * models without a word.
  */
-final class RunInfo {
+public final class RunInfo {
   private static final List<String> PATHS = List.of("data", "tokenizer");
 
-  private RunInfo() {}
+  private final ObjectNode json;
+
+  private RunInfo(ObjectNode json) {
+    this.json = json;
+  }
+
+  /** The dataset and the tokenizer a run used, either null. */
+  public static RunInfo of(Path data, Path tokenizer) {
+    ObjectNode json = new ObjectMapper().createObjectNode();
+    json.put("data", absolute(data));
+    json.put("tokenizer", absolute(tokenizer));
+    return new RunInfo(json);
+  }
+
+  /** Adds another path the run used (train's raw images). */
+  public RunInfo with(String key, Path path) {
+    json.put(key, absolute(path));
+    return this;
+  }
+
+  /** Adds an object under {@code key}, for the caller to fill (import-official's origin). */
+  public ObjectNode section(String key) {
+    return json.putObject(key);
+  }
+
+  JsonNode json() {
+    return json;
+  }
+
+  /** The file's text: pretty-printed, as every run.json has been written. */
+  String text() {
+    return json.toPrettyString();
+  }
+
+  private static String absolute(Path p) {
+    return p != null ? p.toAbsolutePath().toString() : null;
+  }
 
   static JsonNode read(Path file) {
     JsonNode info;

@@ -1,19 +1,11 @@
 package org.sorcen.train.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
-import org.sorcen.export.io.AtomicFiles;
-import org.sorcen.export.io.DirectoryLock;
-import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
@@ -23,8 +15,8 @@ import org.sorcen.train.cluster.Workers;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.loop.Cadence;
-import org.sorcen.train.loop.Checkpointer;
 import org.sorcen.train.loop.Resume;
+import org.sorcen.train.loop.RunHarness;
 import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
@@ -36,7 +28,8 @@ import org.sorcen.train.tokenizer.Tokenizer;
  * A pre-training run from a token dataset into a run directory: resume, in-graph input,
  * progress, metrics and TensorBoard, checkpoints, evaluators, clean stop on SIGINT/SIGTERM, and
  * the run's SavedModels at the end. Every check that can refuse the run comes before anything is
- * written; the run directory is locked while the run writes it.
+ * written; the run directory is locked while the run writes it. The sequence around the loop is
+ * {@link RunHarness}'s; what only this run does is its {@code Chief} job, or {@link WorkerRun}'s.
  * Resume order: the run's own newest intact checkpoint, else {@code resumeFrom}, else {@code initFrom}
  * (official weights only), else scratch.
  */
@@ -91,8 +84,8 @@ public final class Trainer {
   private final PrintStream log;
   private final StopRequest stop;
 
-  /** The run directory this process made, until the run has started (see {@link #abandonStartup}). */
-  private volatile Path madeForStartup;
+  /** The chief's harness once built, for {@link #abandonStartup} from the watchdog's thread. */
+  private volatile RunHarness harness;
 
   public Trainer(Options options, PrintStream log, StopRequest stop) {
     this.o = options;
@@ -157,43 +150,34 @@ public final class Trainer {
           .run(data, records, stepsPerEpoch, totalSteps, withLabels, configJson);
     }
     RunLayout layout = new RunLayout(o.runDir());
-    RunAdoption.require(layout);
-    checkRunConfig(layout, configJson);
-    Checkpoints checkpoints = new Checkpoints(layout.checkpoints(), config.train.keepCheckpoints);
-    Path resumeFrom = resumeSource(checkpoints, configJson, stepsPerEpoch, false, note -> {});
-    Safetensors init =
-        resumeFrom == null && o.initFrom() != null ? Safetensors.read(o.initFrom()) : null;
-    BatchInput input =
-        rawImages != null
-            ? rawImages
-            : new BatchInput.FromShards(
-                data.shards("train"),
-                batch,
-                Math.min(config.train.shuffleBuffer, records),
-                withLabels);
-
-    boolean fresh = !Files.exists(o.runDir());
-    try (Tokenizer tokenizer = o.tokenizer() != null ? Tokenizer.load(o.tokenizer()) : null;
-        DirectoryLock lock = DirectoryLock.acquire(o.runDir(), "sorcen train")) {
-      madeForStartup = fresh ? o.runDir() : null;
-      try {
-        return runLocked(
+    RunAdoption.require(layout, configJson);
+    RunHarness.Plan plan =
+        new RunHarness.Plan(
             layout,
-            checkpoints,
+            new Resume(
+                new Checkpoints(layout.checkpoints(), config.train.keepCheckpoints),
+                o.resumeFrom(),
+                "--resume-from",
+                "start a new run without --resume-from"),
+            "sorcen train",
+            "sorcen",
+            configJson,
+            config.train,
+            stepsPerEpoch,
+            totalSteps);
+    RunHarness h = new RunHarness(plan, log, stop).removingDirectoryIfStartFails();
+    harness = h;
+    return h.run(
+        new Chief(
+            layout,
             configJson,
             data,
             records,
             stepsPerEpoch,
             totalSteps,
-            input,
-            init,
-            tokenizer,
-            hasHeldOut);
-      } catch (RuntimeException e) {
-        abandonStartup(); // a run that failed before it started leaves no directory it made
-        throw e;
-      }
-    }
+            rawImages,
+            withLabels,
+            hasHeldOut));
   }
 
   private static boolean withLabelsOf(SorcenConfig config, TokenDataset data) {
@@ -206,53 +190,117 @@ public final class Trainer {
    * from the cluster watchdog's halt, which ends the JVM without unwinding this thread.
    */
   public void abandonStartup() {
-    Path dir = madeForStartup;
-    madeForStartup = null;
-    if (dir != null) {
-      AtomicFiles.deleteQuietly(dir);
+    RunHarness h = harness;
+    if (h != null) {
+      h.abandonStartup();
     }
   }
 
-  private Outcome runLocked(
-      RunLayout layout,
-      Checkpoints checkpoints,
-      String configJson,
-      TokenDataset data,
-      long records,
-      long stepsPerEpoch,
-      long totalSteps,
-      BatchInput input,
-      Safetensors init,
-      Tokenizer tokenizer,
-      boolean hasHeldOut) {
-    SorcenConfig config = o.config();
-    int batch = config.train.batchSize;
-    String heldOut = config.eval.heldOutSplit;
-    // Under the lock: set aside damaged newer checkpoints and settle where to start.
-    Path resumeFrom =
-        resumeSource(
-            checkpoints, configJson, stepsPerEpoch, true, note -> log.println("sorcen: " + note));
-    long step = resumeFrom != null ? Checkpoints.readSidecar(resumeFrom).step() : 0;
-    writeRunFiles(layout, configJson);
-    try (TrainingSession session =
-            TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers());
-        MetricsLog metrics = new MetricsLog(layout.metrics(), step);
-        EventFileWriter events = new EventFileWriter(layout.events())) {
-      Checkpointer checkpointer =
-          new Checkpointer(checkpoints, session, stepsPerEpoch, config.train.seed, configJson);
-      if (resumeFrom != null) {
-        checkpointer.restore(resumeFrom);
-        events.sessionStart(step);
-        log.printf("sorcen: resuming from %s (step %d)%n", resumeFrom, step);
-      } else if (init != null) {
+  /**
+   * The chief's (or the only process's) run around the harness: the official weights to start
+   * from, the TensorBoard events, the k-NN reference points, the workers' start-up agreement, the
+   * evaluations and pictures, and the final evaluation and export.
+   */
+  private final class Chief implements RunHarness.Job<TrainingSession, Outcome> {
+    final RunLayout layout;
+    final String configJson;
+    final TokenDataset data;
+    final long records;
+    final long stepsPerEpoch;
+    final long totalSteps;
+    final BatchInput.FromImages rawImages;
+    final boolean withLabels;
+    final boolean hasHeldOut;
+    Safetensors init;
+    BatchInput input;
+    Tokenizer tokenizer;
+    TrainingSession session;
+    MetricsLog metrics;
+    EventFileWriter events;
+    RunPictures pictures;
+    Map<String, Double> references;
+    Map<String, Double> evaluation = Map.of();
+
+    /** Set by an evaluation with pictures: the next step also draws its echoes. */
+    boolean echoDue;
+
+    Chief(
+        RunLayout layout,
+        String configJson,
+        TokenDataset data,
+        long records,
+        long stepsPerEpoch,
+        long totalSteps,
+        BatchInput.FromImages rawImages,
+        boolean withLabels,
+        boolean hasHeldOut) {
+      this.layout = layout;
+      this.configJson = configJson;
+      this.data = data;
+      this.records = records;
+      this.stepsPerEpoch = stepsPerEpoch;
+      this.totalSteps = totalSteps;
+      this.rawImages = rawImages;
+      this.withLabels = withLabels;
+      this.hasHeldOut = hasHeldOut;
+    }
+
+    /** The official weights (only for a fresh start), the input and the pictures' tokenizer. */
+    @Override
+    public RunHarness.Resource prepare(Path from) {
+      init = from == null && o.initFrom() != null ? Safetensors.read(o.initFrom()) : null;
+      input =
+          rawImages != null
+              ? rawImages
+              : new BatchInput.FromShards(
+                  data.shards("train"),
+                  o.config().train.batchSize,
+                  Math.min(o.config().train.shuffleBuffer, records),
+                  withLabels);
+      tokenizer = o.tokenizer() != null ? Tokenizer.load(o.tokenizer()) : null;
+      return tokenizer != null ? tokenizer::close : null;
+    }
+
+    @Override
+    public void writeRunFiles() {
+      RunInfo info = RunInfo.of(o.data(), o.tokenizer());
+      if (o.images() != null && TrainConfig.IMAGES.equals(o.config().train.input)) {
+        info.with("images", o.images());
+      }
+      Run.create(o.runDir(), o.config(), info);
+    }
+
+    @Override
+    public TrainingSession open() {
+      session = TrainingSession.create(o.config(), input, stepsPerEpoch, o.settings(), o.workers());
+      return session;
+    }
+
+    @Override
+    public RunHarness.Resource openWriters(RunHarness.Context<TrainingSession> run) {
+      metrics = run.metrics();
+      events = new EventFileWriter(layout.events());
+      return events::close;
+    }
+
+    /** TensorBoard discards what earlier event files logged after the step resumed from. */
+    @Override
+    public void restored(RunHarness.Context<TrainingSession> run) {
+      events.sessionStart(run.step());
+    }
+
+    @Override
+    public void start(RunHarness.Context<TrainingSession> run) {
+      SorcenConfig config = o.config();
+      int batch = config.train.batchSize;
+      if (run.from() == null && init != null) {
         session.loadOfficialWeights(init);
         log.printf("sorcen: initialised the model from %s (optimizer state fresh)%n", o.initFrom());
       }
-      Map<String, Double> references =
-          references(session, data, metrics, events, layout, step, resumeFrom);
+      references = references(run.step(), run.from());
       if (o.workers() != null) {
-        session.voteStop(stop::requested);
-        session.joinCluster(WorkerRun.mustAgree(o, data, records, configJson));
+        session.cluster().voteStop(stop::requested);
+        session.cluster().join(WorkerRun.mustAgree(o, data, records, configJson));
         log.printf(
             "sorcen: chief of %d workers; the global batch of %d is %d rows per worker%n",
             o.workers().spec().size(), batch, batch / o.workers().spec().size());
@@ -267,265 +315,137 @@ public final class Trainer {
           stepsPerEpoch,
           totalSteps,
           o.runDir());
-      madeForStartup = null; // started: from here on the directory holds the run's record
-      RunPictures pictures =
-          tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
-      Map<String, Double> evaluation;
-      Path last = resumeFrom;
-      boolean interrupted = false;
-      if (step >= totalSteps && resumeFrom != null) {
+      pictures = tokenizer != null ? new RunPictures(tokenizer, layout.pictures(), events) : null;
+    }
+
+    @Override
+    public String describe(Map<String, Double> values) {
+      return losses(values);
+    }
+
+    @Override
+    public void configure(TrainingLoop loop, RunHarness.Context<TrainingSession> run) {
+      SorcenConfig config = o.config();
+      if (o.workers() != null) {
+        loop.stopWhen(session.cluster()::stopAgreed);
+      }
+      loop.onEvaluate(
+          hasHeldOut
+              ? Cadence.epochs(config.eval.everyEpochs, stepsPerEpoch, run.step())
+                  .before(totalSteps)
+              : Cadence.never(),
+          (at, values) -> {
+            evaluation = evaluate(at, Map.of());
+            if (pictures != null) {
+              pictures.samples(session, at);
+              echoDue = true;
+            }
+          });
+    }
+
+    @Override
+    public void logged(long step, Map<String, Double> values) {
+      events.scalars(step, values);
+    }
+
+    @Override
+    public TrainingLoop.Stepper stepper(RunHarness.Context<TrainingSession> run) {
+      SorcenConfig config = o.config();
+      return done -> {
+        session.positionFor(done, stepsPerEpoch);
+        StepMetrics m;
+        if (echoDue && pictures != null && config.isSorcen()) {
+          TrainingSession.EchoSnapshot snap = session.stepWithEcho();
+          m = snap != null ? snap.metrics() : null;
+          if (snap != null) {
+            checkFinite(m, run.last());
+            pictures.echoes(snap.tokens(), snap.echo(), m.step() + 1, config.model.maskId());
+            echoDue = false;
+          }
+        } else {
+          m = session.step();
+        }
+        if (m == null) {
+          throw endedEarly(done, stepsPerEpoch);
+        }
+        checkFinite(m, run.last());
+        return m;
+      };
+    }
+
+    /**
+     * A stopped run says how to resume; a finished one evaluates on the held-out split (with the
+     * reference points in the same row) and draws samples; unless stopped, the run's models are
+     * exported.
+     */
+    @Override
+    public Outcome finish(RunHarness.Context<TrainingSession> run, RunHarness.Ending end) {
+      long step = end.reached();
+      if (end.alreadyComplete()) {
         log.printf("sorcen: the run was already complete at step %d%n", step);
         evaluation = MetricsLog.lastEvaluation(layout.metrics());
+      } else if (end.interrupted()) {
+        log.printf(
+            "%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
+                + "(it continues from the run directory's latest checkpoint).%n",
+            stopReason(stop, session), step, totalSteps, end.last());
       } else {
-        Loop loop =
-            new Loop(
-                session,
-                checkpointer,
-                metrics,
-                events,
-                pictures,
-                data,
-                stepsPerEpoch,
-                totalSteps,
-                resumeFrom);
-        step = loop.run(step);
-        last = checkpointer.save(step);
-        interrupted = step < totalSteps;
-        evaluation = loop.evaluation;
-        if (interrupted) {
-          log.printf(
-              "%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
-                  + "(it continues from the run directory's latest checkpoint).%n",
-              stopReason(stop, session), step, totalSteps, last);
-        } else {
-          if (hasHeldOut) {
-            evaluation =
-                evaluate(session, data, heldOut, step, metrics, events, pictures, references);
-            String summary = ReferencePoints.summary(references, evaluation);
-            if (summary != null) {
-              log.println("sorcen: " + summary);
-            }
+        if (hasHeldOut) {
+          evaluation = evaluate(step, references);
+          String summary = ReferencePoints.summary(references, evaluation);
+          if (summary != null) {
+            log.println("sorcen: " + summary);
           }
-          if (pictures != null) {
-            log.printf("sorcen: generated samples: %s%n", pictures.samples(session, step));
-          }
+        }
+        if (pictures != null) {
+          log.printf("sorcen: generated samples: %s%n", pictures.samples(session, step));
         }
       }
       List<Path> exported =
-          interrupted ? List.of() : Run.ensureFinalExport(config, o.runDir(), last, o.tokenizer());
-      return new Outcome(step, totalSteps, interrupted, evaluation, last, exported);
-    }
-  }
-
-  /** The steps between a start and the end of the run or a stop request, with their side duties. */
-  private final class Loop {
-    final TrainingSession session;
-    final Checkpointer checkpointer;
-    final MetricsLog metrics;
-    final EventFileWriter events;
-    final RunPictures pictures;
-    final TokenDataset data;
-    final long stepsPerEpoch;
-    final long totalSteps;
-    Path last;
-    Map<String, Double> evaluation = Map.of();
-
-    /** Set by an evaluation with pictures: the next step also draws its echoes. */
-    boolean echoDue;
-
-    Loop(
-        TrainingSession session,
-        Checkpointer checkpointer,
-        MetricsLog metrics,
-        EventFileWriter events,
-        RunPictures pictures,
-        TokenDataset data,
-        long stepsPerEpoch,
-        long totalSteps,
-        Path last) {
-      this.session = session;
-      this.checkpointer = checkpointer;
-      this.metrics = metrics;
-      this.events = events;
-      this.pictures = pictures;
-      this.data = data;
-      this.stepsPerEpoch = stepsPerEpoch;
-      this.totalSteps = totalSteps;
-      this.last = last;
+          end.interrupted()
+              ? List.of()
+              : Run.ensureFinalExport(o.config(), o.runDir(), end.last(), o.tokenizer());
+      return new Outcome(step, totalSteps, end.interrupted(), evaluation, end.last(), exported);
     }
 
-    /** Trains from {@code step}; returns the step reached. */
-    long run(long step) {
-      SorcenConfig config = o.config();
-      TrainConfig t = config.train;
-      boolean hasHeldOut = data.manifest().splits.containsKey(config.eval.heldOutSplit);
-      TrainingLoop loop =
-          new TrainingLoop(log, totalSteps, stepsPerEpoch, t.batchSize, stop, Trainer::losses);
-      if (o.workers() != null) {
-        loop.stopWhen(session::stopAgreed);
+    /**
+     * The k-NN reference points: computed on the weights the run starts from when it starts at
+     * step 0, read back from the run's metrics when it resumes; empty when the run has no k-NN.
+     */
+    private Map<String, Double> references(long step, Path resumeFrom) {
+      if (!ReferencePoints.apply(o.config(), data)) {
+        return Map.of();
       }
-      loop.onLog(
-              Cadence.steps(t.logEverySteps).orAt(totalSteps),
-              (at, values) -> {
-                metrics.append("train", at, values);
-                events.scalars(at, values);
-              })
-          .onCheckpoint(
-              Cadence.minutes(t.checkpointEveryMinutes)
-                  .or(Cadence.steps(t.checkpointEverySteps))
-                  .before(totalSteps),
-              (at, values) -> last = checkpointer.save(at))
-          .onEvaluate(
-              hasHeldOut
-                  ? Cadence.epochs(config.eval.everyEpochs, stepsPerEpoch, step).before(totalSteps)
-                  : Cadence.never(),
-              (at, values) -> {
-                evaluation =
-                    evaluate(
-                        session, data, config.eval.heldOutSplit, at, metrics, events, pictures);
-                if (pictures != null) {
-                  pictures.samples(session, at);
-                  echoDue = true;
-                }
-              });
-      return loop.run(
-          step,
-          done -> {
-            session.positionFor(done, stepsPerEpoch);
-            StepMetrics m;
-            if (echoDue && pictures != null && config.isSorcen()) {
-              TrainingSession.EchoSnapshot snap = session.stepWithEcho();
-              m = snap != null ? snap.metrics() : null;
-              if (snap != null) {
-                checkFinite(m, last);
-                pictures.echoes(snap.tokens(), snap.echo(), m.step() + 1, config.model.maskId());
-                echoDue = false;
-              }
-            } else {
-              m = session.step();
-            }
-            if (m == null) {
-              throw endedEarly(done, stepsPerEpoch);
-            }
-            checkFinite(m, last);
-            return m;
-          });
+      if (step > 0 || resumeFrom != null) {
+        return MetricsLog.last(layout.metrics(), ReferencePoints.KIND);
+      }
+      Map<String, Double> refs = ReferencePoints.compute(o.config(), session, data, log);
+      metrics.append(ReferencePoints.KIND, 0, refs);
+      events.scalars(0, refs);
+      return refs;
     }
-  }
 
-  /** A run directory made with another config is refused, the differing fields named. */
-  private static void checkRunConfig(RunLayout layout, String configJson) {
-    if (!Files.exists(layout.config())) {
-      return;
+    /** The evaluators' figures, with {@code extra} (the final evaluation's reference points) in the same row. */
+    private Map<String, Double> evaluate(long step, Map<String, Double> extra) {
+      Map<String, Double> out =
+          new LinkedHashMap<>(
+              PeriodicEvaluation.at(
+                  step,
+                  o.config(),
+                  session,
+                  data,
+                  o.config().eval.heldOutSplit,
+                  pictures != null ? pictures.tokenizer() : null,
+                  log));
+      if (!out.isEmpty()) {
+        out.putAll(extra);
+      }
+      if (!out.isEmpty()) {
+        metrics.append("eval", step, out);
+        events.scalars(step, out);
+      }
+      return out;
     }
-    String saved;
-    try {
-      saved = Files.readString(layout.config());
-    } catch (IOException e) {
-      throw IoFailure.of("read", layout.config(), e);
-    }
-    List<String> diff = ConfigDiff.incompatible(saved, configJson);
-    if (!diff.isEmpty()) {
-      throw new ConfigException(
-          "run directory "
-              + layout.root()
-              + " was made with another config; these fields "
-              + "differ: "
-              + String.join(", ", diff)
-              + ". Use a new --run-dir, or the run's own config.");
-    }
-  }
-
-  /**
-   * Where the run continues from, per the resume order: the run's newest intact checkpoint (newer
-   * damaged ones reported to {@code damaged}, and set aside when {@code setAside}: once the run
-   * holds its lock), else {@code --resume-from}; null for a fresh start.
-   */
-  private Path resumeSource(
-      Checkpoints checkpoints,
-      String configJson,
-      long stepsPerEpoch,
-      boolean setAside,
-      Consumer<String> damaged) {
-    return new Resume(
-            checkpoints, o.resumeFrom(), "--resume-from", "start a new run without --resume-from")
-        .source(configJson, stepsPerEpoch, setAside, damaged);
-  }
-
-  private void writeRunFiles(RunLayout layout, String configJson) {
-    AtomicFiles.writeString(layout.config(), configJson);
-    ObjectNode info = new ObjectMapper().createObjectNode();
-    info.put("data", o.data().toAbsolutePath().toString());
-    info.put("tokenizer", o.tokenizer() != null ? o.tokenizer().toAbsolutePath().toString() : null);
-    if (o.images() != null && TrainConfig.IMAGES.equals(o.config().train.input)) {
-      info.put("images", o.images().toAbsolutePath().toString());
-    }
-    AtomicFiles.writeString(layout.runInfo(), info.toPrettyString());
-  }
-
-  /**
-   * The k-NN reference points: computed on the weights the run starts from when it starts at step
-   * 0, read back from the run's metrics when it resumes; empty when the run has no k-NN.
-   */
-  private Map<String, Double> references(
-      TrainingSession session,
-      TokenDataset data,
-      MetricsLog metrics,
-      EventFileWriter events,
-      RunLayout layout,
-      long step,
-      Path resumeFrom) {
-    if (!ReferencePoints.apply(o.config(), data)) {
-      return Map.of();
-    }
-    if (step > 0 || resumeFrom != null) {
-      return MetricsLog.last(layout.metrics(), ReferencePoints.KIND);
-    }
-    Map<String, Double> refs = ReferencePoints.compute(o.config(), session, data, log);
-    metrics.append(ReferencePoints.KIND, 0, refs);
-    events.scalars(0, refs);
-    return refs;
-  }
-
-  private Map<String, Double> evaluate(
-      TrainingSession session,
-      TokenDataset data,
-      String heldOut,
-      long step,
-      MetricsLog metrics,
-      EventFileWriter events,
-      RunPictures pictures) {
-    return evaluate(session, data, heldOut, step, metrics, events, pictures, Map.of());
-  }
-
-  /** The evaluators' figures, with {@code extra} (the final evaluation's reference points) in the same row. */
-  private Map<String, Double> evaluate(
-      TrainingSession session,
-      TokenDataset data,
-      String heldOut,
-      long step,
-      MetricsLog metrics,
-      EventFileWriter events,
-      RunPictures pictures,
-      Map<String, Double> extra) {
-    Map<String, Double> out =
-        new LinkedHashMap<>(
-            PeriodicEvaluation.at(
-                step,
-                o.config(),
-                session,
-                data,
-                heldOut,
-                pictures != null ? pictures.tokenizer() : null,
-                log));
-    if (!out.isEmpty()) {
-      out.putAll(extra);
-    }
-    if (!out.isEmpty()) {
-      metrics.append("eval", step, out);
-      events.scalars(step, out);
-    }
-    return out;
   }
 
   /**
@@ -537,7 +457,7 @@ public final class Trainer {
       return stop.signal();
     }
     return "stopped with the other workers ("
-        + session.stopVotes()
+        + session.cluster().stopVotes()
         + " of them got SIGINT/SIGTERM)";
   }
 

@@ -1,21 +1,16 @@
 package org.sorcen.train.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cluster.Agreement;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.loop.RunHarness;
 import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.StepMetrics;
@@ -24,7 +19,7 @@ import org.sorcen.train.session.TrainingSession;
 /**
  * A non-chief worker of a data-parallel run: it writes nothing (no lock, no metrics, no checkpoint);
  * it takes the chief's variables at start-up and runs its share of every step until the run's end,
- * printing progress to stderr.
+ * printing progress to stderr. A {@link RunHarness} run without a directory.
  */
 final class WorkerRun {
   private final Trainer.Options o;
@@ -51,52 +46,81 @@ final class WorkerRun {
             config.train.batchSize,
             Math.min(config.train.shuffleBuffer, records),
             withLabels);
-    try (TrainingSession session =
-        TrainingSession.create(config, input, stepsPerEpoch, o.settings(), o.workers())) {
-      session.voteStop(stop::requested);
-      session.joinCluster(mustAgree(o, data, records, configJson));
-      long step = session.currentStep();
-      log.printf(
-          Locale.ROOT,
-          "sorcen: worker %d of %d from step %d of %d (the chief, worker 0, writes the run)%n",
-          o.workers().spec().taskIndex(),
-          o.workers().spec().size(),
-          step,
-          totalSteps);
-      if (step < totalSteps) {
-        TrainingLoop loop =
-            new TrainingLoop(
-                    log, totalSteps, stepsPerEpoch, config.train.batchSize, stop, Trainer::losses)
-                .stopWhen(session::stopAgreed);
-        step =
-            loop.run(
-                step,
-                done -> {
+    RunHarness.Plan plan =
+        RunHarness.Plan.withoutDirectory(config.train, stepsPerEpoch, totalSteps);
+    return new RunHarness(plan, log, stop)
+        .run(
+            new RunHarness.Job<TrainingSession, Trainer.Outcome>() {
+              @Override
+              public TrainingSession open() {
+                return TrainingSession.create(
+                    config, input, stepsPerEpoch, o.settings(), o.workers());
+              }
+
+              /** Joins the workers and takes the chief's variables, hence its step. */
+              @Override
+              public void start(RunHarness.Context<TrainingSession> run) {
+                TrainingSession session = run.session();
+                session.cluster().voteStop(stop::requested);
+                session.cluster().join(mustAgree(o, data, records, configJson));
+                run.startAt(session.currentStep());
+                log.printf(
+                    Locale.ROOT,
+                    "sorcen: worker %d of %d from step %d of %d (the chief, worker 0, writes the "
+                        + "run)%n",
+                    o.workers().spec().taskIndex(),
+                    o.workers().spec().size(),
+                    run.step(),
+                    totalSteps);
+              }
+
+              @Override
+              public String describe(Map<String, Double> values) {
+                return Trainer.losses(values);
+              }
+
+              /** Every worker stops after the step the stop vote agreed on. */
+              @Override
+              public void configure(TrainingLoop loop, RunHarness.Context<TrainingSession> run) {
+                loop.stopWhen(run.session().cluster()::stopAgreed);
+              }
+
+              @Override
+              public TrainingLoop.Stepper stepper(RunHarness.Context<TrainingSession> run) {
+                TrainingSession session = run.session();
+                return done -> {
                   session.positionFor(done, stepsPerEpoch);
                   StepMetrics m = session.step();
                   if (m == null) {
                     throw Trainer.endedEarly(done, stepsPerEpoch);
                   }
                   return m;
-                });
-        if (step < totalSteps) {
-          log.printf(
-              Locale.ROOT,
-              "%nsorcen: worker %d: %s at step %d of %d; the chief writes the checkpoint. Resume "
-                  + "with the same command on every worker.%n",
-              o.workers().spec().taskIndex(),
-              Trainer.stopReason(stop, session),
-              step,
-              totalSteps);
-        }
-      }
-      return new Trainer.Outcome(step, totalSteps, step < totalSteps, Map.of(), null, List.of());
-    }
+                };
+              }
+
+              @Override
+              public Trainer.Outcome finish(
+                  RunHarness.Context<TrainingSession> run, RunHarness.Ending end) {
+                long step = end.reached();
+                if (end.interrupted()) {
+                  log.printf(
+                      Locale.ROOT,
+                      "%nsorcen: worker %d: %s at step %d of %d; the chief writes the checkpoint. "
+                          + "Resume with the same command on every worker.%n",
+                      o.workers().spec().taskIndex(),
+                      Trainer.stopReason(stop, run.session()),
+                      step,
+                      totalSteps);
+                }
+                return new Trainer.Outcome(
+                    step, totalSteps, end.interrupted(), Map.of(), null, List.of());
+              }
+            });
   }
 
   /**
    * What every worker must agree on, as digests: the cluster, the dataset and each section of the
-   * config (logging and checkpoint cadence may differ; only the chief uses them).
+   * config without the fields that {@link ConfigDiff#mayDiffer} (only the chief uses them).
    */
   static List<Agreement.Item> mustAgree(
       Trainer.Options o, TokenDataset data, long records, String configJson) {
@@ -104,47 +128,18 @@ final class WorkerRun {
     items.add(new Agreement.Item("worker count", o.workers().spec().size()));
     items.add(
         new Agreement.Item(
-            "--cluster list", digest(String.join(",", o.workers().spec().workers()))));
+            "--cluster list", ConfigDiff.digest(String.join(",", o.workers().spec().workers()))));
     items.add(new Agreement.Item("dataset (train records)", records));
     try {
-      ObjectMapper json = new ObjectMapper();
-      items.add(
-          new Agreement.Item(
-              "dataset (manifest)", digest(json.writeValueAsString(data.manifest()))));
-      JsonNode config = json.readTree(configJson);
-      for (String key : ConfigDiff.MAY_DIFFER) {
-        int dot = key.indexOf('.');
-        JsonNode parent = dot < 0 ? config : config.path(key.substring(0, dot));
-        if (parent instanceof ObjectNode obj) {
-          obj.remove(dot < 0 ? key : key.substring(dot + 1));
-        }
-      }
-      for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
-        String section = it.next();
-        if (ConfigDiff.MAY_DIFFER_SECTION.startsWith(section + ".")) {
-          continue; // evaluators run on the chief only
-        }
-        items.add(
-            new Agreement.Item(
-                "config section \"" + section + "\"",
-                digest(json.writeValueAsString(config.get(section)))));
-      }
+      String manifest = new ObjectMapper().writeValueAsString(data.manifest());
+      items.add(new Agreement.Item("dataset (manifest)", ConfigDiff.digest(manifest)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+    ConfigDiff.sectionDigests(configJson)
+        .forEach(
+            (section, digest) ->
+                items.add(new Agreement.Item("config section \"" + section + "\"", digest)));
     return items;
-  }
-
-  private static long digest(String s) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      long v = 0;
-      for (int i = 0; i < 8; i++) {
-        v = (v << 8) | (h[i] & 0xff);
-      }
-      return v;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

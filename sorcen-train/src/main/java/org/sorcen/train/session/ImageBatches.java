@@ -30,6 +30,9 @@ final class ImageBatches {
   private final Placeholder<TInt64> labels;
   private final EpochBatcher batcher;
 
+  /** The global step the next batch is fed for ({@link #positionFor}). */
+  private long step;
+
   private ImageBatches(
       BatchInput.FromImages input,
       OnlineTokens tokenizer,
@@ -97,8 +100,13 @@ final class ImageBatches {
     }
   }
 
-  /** Feeds global step {@code step}'s batch; returns the tensors to close after the run. */
-  List<Tensor> feed(Session.Runner runner, long step) {
+  /** Before the step after {@code done} steps: the batch is a function of the global step. */
+  void positionFor(long done) {
+    step = done;
+  }
+
+  /** Feeds the batch of the step positioned for; returns the tensors to close after the run. */
+  List<Tensor> feed(Session.Runner runner) {
     ImageSet set = input.images();
     int[] rows = batcher.rows(step);
     int size = set.imageSize();

@@ -4,18 +4,17 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.loop.Cadence;
-import org.sorcen.train.loop.Checkpointer;
 import org.sorcen.train.loop.EpochBatcher;
 import org.sorcen.train.loop.Resume;
+import org.sorcen.train.loop.RunHarness;
 import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.MetricsLog;
+import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.StepMetrics;
@@ -63,9 +62,7 @@ public final class TokenizerTrainer {
     long steps = steps(cfg, data, maxSteps);
     try (TokenizerTrainingSession session = new TokenizerTrainingSession(cfg, perEpoch, settings)) {
       long start = System.nanoTime();
-      long reached =
-          loop(cfg, data, session, log, steps, new StopRequest())
-              .run(0, stepper(cfg, data, session));
+      long reached = loop(cfg, data, log, steps).run(0, stepper(cfg, data, session));
       double seconds = (System.nanoTime() - start) / 1e9;
       session.save(checkpoint);
       return new Summary(
@@ -75,10 +72,11 @@ public final class TokenizerTrainer {
 
   /**
    * A run that checkpoints into {@code dir} ({@code step-*} per {@link Checkpoints}, with
-   * {@value #METRICS}, locked while it runs) on the config's train.checkpoint_every_steps/minutes
-   * and at its end or on {@code stop}, and continues from the newest intact checkpoint there: the
-   * same batches, hence the same losses, as an uninterrupted run. A checkpoint trained with another
-   * config is refused ({@link Resume}) before anything is written.
+   * {@value #METRICS}, locked while it runs: {@link RunLayout#inCheckpoints}) on the config's
+   * train.checkpoint_every_steps/minutes and at its end or on {@code stop}, and continues from the
+   * newest intact checkpoint there: the same batches, hence the same losses, as an uninterrupted
+   * run. A checkpoint trained with another config is refused ({@link Resume}) before anything is
+   * written. The sequence is {@link RunHarness}'s.
    */
   public static Summary resumable(
       TokenizerConfig cfg,
@@ -90,50 +88,54 @@ public final class TokenizerTrainer {
       StopRequest stop) {
     long perEpoch = checkData(cfg, data);
     long steps = steps(cfg, data, maxSteps);
-    String json = ConfigLoader.toJson(cfg);
-    Checkpoints checkpoints = new Checkpoints(dir, cfg.train.keepCheckpoints);
-    Resume resume = new Resume(checkpoints, null, null, "use another --out");
-    resume.source(json, perEpoch, false, note -> {});
-    try (DirectoryLock lock = DirectoryLock.acquire(dir, "sorcen tokenizer-train")) {
-      Path from =
-          resume.source(json, perEpoch, true, note -> log.println("tokenizer-train: " + note));
-      long step = from != null ? Checkpoints.readSidecar(from).step() : 0;
-      try (TokenizerTrainingSession session =
-              new TokenizerTrainingSession(cfg, perEpoch, settings);
-          MetricsLog metrics = new MetricsLog(dir.resolve(METRICS), step)) {
-        Checkpointer checkpointer =
-            new Checkpointer(checkpoints, session, perEpoch, cfg.train.seed, json);
-        if (from != null) {
-          checkpointer.restore(from);
-          log.printf("tokenizer-train: resuming from %s (step %d)%n", from, step);
-          if (step >= steps) {
-            return new Summary(step, 0, 0, from, false);
-          }
-        }
-        long start = System.nanoTime();
-        long first = step;
-        Path[] last = {from};
-        long reached =
-            loop(cfg, data, session, log, steps, stop)
-                .onLog(
-                    Cadence.steps(cfg.train.logEverySteps).orAt(steps),
-                    (at, values) -> metrics.append("train", at, values))
-                .onCheckpoint(
-                    Cadence.minutes(cfg.train.checkpointEveryMinutes)
-                        .or(Cadence.steps(cfg.train.checkpointEverySteps))
-                        .before(steps),
-                    (at, values) -> last[0] = checkpointer.save(at))
-                .run(step, stepper(cfg, data, session));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        last[0] = checkpointer.save(reached);
-        return new Summary(
-            reached,
-            seconds,
-            (reached - first) * cfg.train.batchSize / seconds,
-            last[0],
-            reached < steps);
-      }
-    }
+    RunLayout layout = RunLayout.inCheckpoints(dir);
+    RunHarness.Plan plan =
+        new RunHarness.Plan(
+            layout,
+            new Resume(
+                new Checkpoints(layout.checkpoints(), cfg.train.keepCheckpoints),
+                null,
+                null,
+                "use another --out"),
+            "sorcen tokenizer-train",
+            "tokenizer-train",
+            ConfigLoader.toJson(cfg),
+            cfg.train,
+            perEpoch,
+            steps);
+    return new RunHarness(plan, log, stop)
+        .run(
+            new RunHarness.Job<TokenizerTrainingSession, Summary>() {
+              @Override
+              public TokenizerTrainingSession open() {
+                return new TokenizerTrainingSession(cfg, perEpoch, settings);
+              }
+
+              @Override
+              public String describe(Map<String, Double> values) {
+                return TokenizerTrainer.describe(cfg, values);
+              }
+
+              @Override
+              public TrainingLoop.Stepper stepper(
+                  RunHarness.Context<TokenizerTrainingSession> run) {
+                return TokenizerTrainer.stepper(cfg, data, run.session());
+              }
+
+              @Override
+              public Summary finish(
+                  RunHarness.Context<TokenizerTrainingSession> run, RunHarness.Ending end) {
+                if (end.alreadyComplete()) {
+                  return new Summary(end.reached(), 0, 0, end.last(), false);
+                }
+                return new Summary(
+                    end.reached(),
+                    end.seconds(),
+                    (end.reached() - end.first()) * cfg.train.batchSize / end.seconds(),
+                    end.last(),
+                    end.interrupted());
+              }
+            });
   }
 
   private static long checkData(TokenizerConfig cfg, ImageSet data) {
@@ -151,15 +153,16 @@ public final class TokenizerTrainer {
     return maxSteps > 0 ? Math.min(maxSteps, total) : total;
   }
 
+  /** The loop of a run without a directory: progress lines only, nothing to stop it. */
   private static TrainingLoop loop(
-      TokenizerConfig cfg,
-      ImageSet data,
-      TokenizerTrainingSession session,
-      PrintStream log,
-      long steps,
-      StopRequest stop) {
+      TokenizerConfig cfg, ImageSet data, PrintStream log, long steps) {
     return new TrainingLoop(
-            log, steps, stepsPerEpoch(cfg, data), cfg.train.batchSize, stop, m -> describe(cfg, m))
+            log,
+            steps,
+            stepsPerEpoch(cfg, data),
+            cfg.train.batchSize,
+            new StopRequest(),
+            m -> describe(cfg, m))
         .onLog(Cadence.steps(cfg.train.logEverySteps).orAt(steps), (at, values) -> {});
   }
 

@@ -1,16 +1,15 @@
 package org.sorcen.train.tokenizer;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.TokenizerTrainingGraph;
-import org.sorcen.train.session.Checkpointable;
+import org.sorcen.train.session.ModelSession;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.Tensors;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -26,10 +25,8 @@ import org.tensorflow.types.TUint8;
  * The tokenizer's training graph in its own Session, fed one uint8 batch per step. The batch size
  * is static (the config's), so every shape in the step is known when the graph is built.
  */
-public final class TokenizerTrainingSession implements AutoCloseable, Checkpointable {
+public final class TokenizerTrainingSession extends ModelSession {
   private final TokenizerConfig config;
-  private final Graph graph;
-  private final Session session;
   private final TokenizerTrainingGraph training;
   private final Placeholder<TUint8> images;
   private final List<String> names = new ArrayList<>();
@@ -37,9 +34,8 @@ public final class TokenizerTrainingSession implements AutoCloseable, Checkpoint
 
   public TokenizerTrainingSession(
       TokenizerConfig config, double stepsPerEpoch, SessionSettings settings) {
-    this.config = config.validated();
-    graph = new Graph();
     try {
+      this.config = config.validated();
       Ops tf = Ops.create(graph);
       images =
           tf.withName("images")
@@ -59,8 +55,7 @@ public final class TokenizerTrainingSession implements AutoCloseable, Checkpoint
                 names.add(name);
                 fetches.add(op);
               });
-      session = new Session(graph, settings.toConfigProto());
-      session.initialize();
+      open(settings);
     } catch (RuntimeException e) {
       graph.close();
       throw e;
@@ -77,7 +72,7 @@ public final class TokenizerTrainingSession implements AutoCloseable, Checkpoint
     }
     Map<String, Double> out = new LinkedHashMap<>();
     try (Tensor t = TUint8.tensorOf(images.shape(), DataBuffers.of(batch, true, false))) {
-      Session.Runner runner = session.runner().feed(images, t);
+      Session.Runner runner = session().runner().feed(images, t);
       fetches.forEach(runner::fetch);
       try (Result r = runner.addTarget(training.trainOp()).run()) {
         for (int i = 0; i < names.size(); i++) {
@@ -91,37 +86,12 @@ public final class TokenizerTrainingSession implements AutoCloseable, Checkpoint
     return out;
   }
 
-  /** Values of float variables by checkpoint name, flattened (for tests). */
-  public Map<String, float[]> read(List<String> variableNames) {
-    Session.Runner runner = session.runner();
-    variableNames.forEach(n -> runner.fetch(training.variables().read(n)));
-    Map<String, float[]> out = new LinkedHashMap<>();
-    try (Result r = runner.run()) {
-      for (int i = 0; i < variableNames.size(); i++) {
-        out.put(variableNames.get(i), Tensors.toFloats(r.get(i)));
-      }
-    }
-    return out;
-  }
-
-  /** Writes the variables as a TF bundle at {@code prefix}; {@code Checkpoints} makes it atomic. */
   @Override
-  public void save(Path prefix) {
-    session.save(prefix.toString());
-  }
-
-  @Override
-  public void restore(Path prefix) {
-    session.restore(prefix.toString());
+  protected Variables variables() {
+    return training.variables();
   }
 
   public TokenizerConfig config() {
     return config;
-  }
-
-  @Override
-  public void close() {
-    session.close();
-    graph.close();
   }
 }

@@ -1,9 +1,11 @@
 package org.sorcen.train.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Which config differences block a resume, including fields a saved config predates. */
@@ -52,5 +54,26 @@ class ConfigDiffTest {
     List<String> diff = ConfigDiff.incompatible(old, tokens.replace("\"tokens\"", "\"images\""));
     assertEquals(1, diff.size(), diff.toString());
     assertTrue(diff.get(0).startsWith("train.input (was \"tokens\""), diff.get(0));
+  }
+
+  /** The workers' start-up agreement uses the resume rule: observation fields may differ. */
+  @Test
+  void workersAgreeOnEverySectionWithoutTheFieldsThatMayDiffer() {
+    String chief =
+        "{\"name\": \"a\", \"train\": {\"log_every_steps\": 10, \"seed\": 0}, "
+            + "\"eval\": {\"knn\": 1}, \"optimizer\": {\"blr\": 1}}";
+    String observedOtherwise =
+        "{\"name\": \"b\", \"train\": {\"log_every_steps\": 20, \"seed\": 0}, "
+            + "\"eval\": {\"knn\": 2}, \"optimizer\": {\"blr\": 1}}";
+    Map<String, Long> digests = ConfigDiff.sectionDigests(chief);
+    assertEquals(List.of("train", "optimizer"), List.copyOf(digests.keySet()));
+    assertEquals(digests, ConfigDiff.sectionDigests(observedOtherwise));
+    Map<String, Long> otherSeed =
+        ConfigDiff.sectionDigests(observedOtherwise.replace("\"seed\": 0", "\"seed\": 1"));
+    assertNotEquals(digests.get("train"), otherSeed.get("train"));
+    assertEquals(digests.get("optimizer"), otherSeed.get("optimizer"));
+    assertEquals(
+        Long.parseUnsignedLong(ConfigDiff.hash("{\"seed\":0}").substring(0, 16), 16),
+        digests.get("train"));
   }
 }

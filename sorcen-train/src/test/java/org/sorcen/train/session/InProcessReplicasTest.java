@@ -52,7 +52,7 @@ class InProcessReplicasTest {
                         4,
                         SessionSettings.defaults(),
                         new Workers(new ClusterSpec(addresses, task), 60));
-                s.joinCluster(List.of());
+                s.cluster().join(List.of());
                 List<Map<String, Double>> out = new ArrayList<>();
                 for (int i = 0; i < STEPS; i++) {
                   out.add(
