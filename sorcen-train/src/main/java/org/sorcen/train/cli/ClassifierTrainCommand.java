@@ -10,10 +10,10 @@ import org.sorcen.train.classifier.ClassifierExporter;
 import org.sorcen.train.classifier.ClassifierTrainer;
 import org.sorcen.train.data.ImagePadding;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.TokenizerImages;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.SessionSettings;
-import org.sorcen.train.tokenizer.TokenizerImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -9,8 +9,8 @@ import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.data.importers.NpyReader;
-import org.sorcen.train.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -13,9 +13,9 @@ import org.sorcen.train.bench.TrainingBenchmark;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.ProjectPaths;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
-import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
  * {@code ./sorcen bench --efficiency}: which tokenizer and images official MAGE's step gets for a

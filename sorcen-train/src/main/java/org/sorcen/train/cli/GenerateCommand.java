@@ -8,8 +8,8 @@ import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ProjectPaths;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.eval.GeneratedImages;
-import org.sorcen.train.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

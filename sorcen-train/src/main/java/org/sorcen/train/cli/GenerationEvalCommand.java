@@ -8,12 +8,12 @@ import org.sorcen.graph.config.EvalConfig;
 import org.sorcen.graph.config.GenerationConfig;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ProjectPaths;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FdEvaluation;
 import org.sorcen.train.eval.GenerationInputs;
-import org.sorcen.train.tokenizer.Tokenizer;
 import picocli.CommandLine.Option;
 
 /**

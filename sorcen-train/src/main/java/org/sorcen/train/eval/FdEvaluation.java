@@ -9,8 +9,8 @@ import org.sorcen.export.SorcenGenerator;
 import org.sorcen.graph.config.GenerationConfig;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ImageSet;
-import org.sorcen.train.tokenizer.Tokenizer;
-import org.sorcen.train.tokenizer.TokenizerImages;
+import org.sorcen.train.data.Tokenizer;
+import org.sorcen.train.data.TokenizerImages;
 
 /**
  * The generation evaluation of a trained generator: n images from seeds {@code seed .. seed+n−1},

@@ -6,7 +6,7 @@ import java.util.List;
 import org.sorcen.export.SorcenGenerator;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
-import org.sorcen.train.tokenizer.Tokenizer;
+import org.sorcen.train.data.Tokenizer;
 
 /**
  * Images from a generator (exported, or the model being trained): token grids for seeds

@@ -2,7 +2,7 @@ package org.sorcen.train.eval;
 
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
-import org.sorcen.train.tokenizer.Tokenizer;
+import org.sorcen.train.data.Tokenizer;
 
 /**
  * What a generation evaluator draws with: the generator, the tokenizer that decodes its tokens (both

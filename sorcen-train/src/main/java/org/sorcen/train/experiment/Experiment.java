@@ -31,12 +31,12 @@ import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.train.pretrain.Trainer;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.InitialRun;
 import org.sorcen.train.run.Run;
 import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.run.StopRequest;
-import org.sorcen.train.run.Trainer;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.tokenizer.DatasetTokenizing;
 

@@ -7,12 +7,12 @@ import org.sorcen.export.SorcenGenerator;
 import org.sorcen.graph.config.EvalConfig;
 import org.sorcen.graph.config.GenerationConfig;
 import org.sorcen.train.data.ImageGrid;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.GeneratedImages;
 import org.sorcen.train.eval.GenerationInputs;
-import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
  * The experiment's generation stage for one method: a sample grid of the first seeds, then every

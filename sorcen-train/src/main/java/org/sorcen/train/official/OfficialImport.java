@@ -26,6 +26,7 @@ import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.Echo;
 import org.sorcen.train.data.RegularFile;
+import org.sorcen.train.data.TorchCheckpoint;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.ConfigDiff;
 import org.sorcen.train.run.Run;

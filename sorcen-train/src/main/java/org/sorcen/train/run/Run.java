@@ -18,7 +18,7 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.tokenizer.Tokenizer;
+import org.sorcen.train.data.Tokenizer;
 
 /**
  * A run directory as its readers see it (export, eval, bench-serving, experiment, the end of

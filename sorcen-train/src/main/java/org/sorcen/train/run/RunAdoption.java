@@ -19,14 +19,14 @@ import org.sorcen.train.data.DataException;
  * and {@code run.json} are ours, made with a compatible config. Any other folder holds someone's
  * files, which a run would overwrite ({@code metrics.jsonl}, {@code run.json}, ...).
  */
-final class RunAdoption {
+public final class RunAdoption {
   private RunAdoption() {}
 
   /**
    * Refuses, before anything is written, a directory train may not write {@code configJson}'s run
    * into: someone else's files, or a run made with another config (the differing fields named).
    */
-  static void require(RunLayout layout, String configJson) {
+  public static void require(RunLayout layout, String configJson) {
     requireOurs(layout);
     requireSameConfig(layout, configJson);
   }

@@ -12,6 +12,7 @@ import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.SourceImages;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDatasetWriter;
+import org.sorcen.train.data.Tokenizer;
 
 /**
  * Images to a token dataset with a trained tokenizer: every split of an image source encoded in

@@ -2,6 +2,7 @@ package org.sorcen.train.tokenizer;
 
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.Tokenizer;
 
 /**
  * Reconstruction quality of a tokenizer on a held-out set, measured through its uint8 interface

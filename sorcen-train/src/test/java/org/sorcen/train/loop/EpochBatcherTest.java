@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.sorcen.train.data.EpochBatcher;
 import org.sorcen.train.data.Permutations;
 
 class EpochBatcherTest {

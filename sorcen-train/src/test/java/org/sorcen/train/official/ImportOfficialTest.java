@@ -25,6 +25,7 @@ import org.sorcen.export.SorcenEncoder;
 import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.cli.SorcenCli;
+import org.sorcen.train.data.TorchCheckpoint;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.Run;
 import org.sorcen.train.session.SessionSettings;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cli.SorcenCli;
+import org.sorcen.train.pretrain.Trainer;
 import picocli.CommandLine;
 
 /** Evaluators as periodic evaluators of a run and as `./sorcen eval` on the run afterwards. */

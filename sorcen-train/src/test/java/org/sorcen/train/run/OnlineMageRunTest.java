@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.pretrain.Trainer;
 import org.sorcen.train.session.SessionSettings;
 
 /**

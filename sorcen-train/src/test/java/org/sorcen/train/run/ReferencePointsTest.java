@@ -21,6 +21,8 @@ import org.sorcen.train.data.TokenDatasetWriter;
 import org.sorcen.train.data.importers.IdxWriter;
 import org.sorcen.train.eval.CosineKnn;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.train.pretrain.ReferencePoints;
+import org.sorcen.train.pretrain.Trainer;
 
 /** The k-NN reference points a run starts with: raw pixels of the very rows the ids encode. */
 class ReferencePointsTest {

@@ -27,6 +27,7 @@ import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TfRecordReader;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDatasetWriter;
+import org.sorcen.train.pretrain.Trainer;
 import org.sorcen.train.session.SessionSettings;
 import org.tensorflow.proto.Event;
 

@@ -33,7 +33,7 @@ import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.VqTokenizer;
 import org.sorcen.train.data.ImageSet;
-import org.sorcen.train.tokenizer.Tokenizer;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.tokenizer.TokenizerTrainingSession;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;

@@ -39,6 +39,7 @@ import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.VqTokenizer;
 import org.sorcen.train.cli.SorcenCli;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.export.SignatureCaller;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;

@@ -19,6 +19,7 @@ import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.VqTokenizer;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.export.SignatureCaller;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;

@@ -27,6 +27,7 @@ import org.sorcen.graph.tokenizer.TokenizerModel;
 import org.sorcen.graph.train.CheckpointOps;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.Tensors;
 import org.tensorflow.Graph;

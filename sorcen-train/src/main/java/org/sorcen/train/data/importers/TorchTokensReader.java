@@ -15,7 +15,7 @@ import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.Echo;
 import org.sorcen.train.data.RegularFile;
 import org.sorcen.train.data.TokenArrays;
-import org.sorcen.train.official.TorchCheckpoint;
+import org.sorcen.train.data.TorchCheckpoint;
 
 /**
  * Reads the precomputed token files of the official MAGE/LEASE pipeline: a {@code torch.save}

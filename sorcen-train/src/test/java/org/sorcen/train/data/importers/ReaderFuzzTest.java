@@ -26,8 +26,8 @@ import org.sorcen.graph.weights.NamedTensors;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.TorchCheckpoint;
 import org.sorcen.train.official.OfficialImport;
-import org.sorcen.train.official.TorchCheckpoint;
 import org.sorcen.train.official.TorchZip;
 
 /**

@@ -1,4 +1,4 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -14,15 +14,24 @@ import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.train.cluster.Workers;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.loop.Cadence;
 import org.sorcen.train.loop.Resume;
 import org.sorcen.train.loop.RunHarness;
 import org.sorcen.train.loop.TrainingLoop;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.EventFileWriter;
+import org.sorcen.train.run.MetricsLog;
+import org.sorcen.train.run.Run;
+import org.sorcen.train.run.RunAdoption;
+import org.sorcen.train.run.RunInfo;
+import org.sorcen.train.run.RunLayout;
+import org.sorcen.train.run.StopRequest;
+import org.sorcen.train.run.TrainingStopped;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.StepMetrics;
 import org.sorcen.train.session.TrainingSession;
-import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
  * A pre-training run from a token dataset into a run directory: resume, in-graph input,

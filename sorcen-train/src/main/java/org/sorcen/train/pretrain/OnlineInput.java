@@ -1,4 +1,4 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import org.sorcen.export.TokenizerExport;
 import org.sorcen.graph.config.ConfigException;
@@ -8,8 +8,8 @@ import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.session.BatchInput;
-import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
  * The input of a run with train.input "images" (official MAGE tokenizes online): the raw training

@@ -1,4 +1,4 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -24,25 +24,25 @@ import org.sorcen.train.session.TrainingSession;
  * when a run starts from step 0; kept in {@code metrics.jsonl} as kind {@value #KIND} at step 0,
  * which a resumed run reads back.
  */
-final class ReferencePoints {
-  static final String KIND = "reference";
-  static final String INIT = "knn/init";
-  static final String PIXELS = "knn/pixels";
-  static final String BAG = "knn/bag_of_tokens";
+public final class ReferencePoints {
+  public static final String KIND = "reference";
+  public static final String INIT = "knn/init";
+  public static final String PIXELS = "knn/pixels";
+  public static final String BAG = "knn/bag_of_tokens";
   private static final String KNN = "knn";
   private static final String TRAINED = "eval/knn_top1";
 
   private ReferencePoints() {}
 
   /** Whether the run has what the reference points need: k-NN selected and a labelled held-out split. */
-  static boolean apply(SorcenConfig c, TokenDataset data) {
+  public static boolean apply(SorcenConfig c, TokenDataset data) {
     return c.eval.evaluators.contains(KNN)
         && data.manifest().numClasses > 1
         && data.manifest().splits.containsKey(c.eval.heldOutSplit);
   }
 
   /** The three figures (pixels left out, with a note, when the dataset's source images are unknown). */
-  static Map<String, Double> compute(
+  public static Map<String, Double> compute(
       SorcenConfig c, TrainingSession session, TokenDataset data, PrintStream log) {
     String heldOut = c.eval.heldOutSplit;
     int classes = data.manifest().numClasses;
@@ -95,7 +95,7 @@ final class ReferencePoints {
    * One line: the trained k-NN beside the reference points, e.g. {@code k-NN top-1: trained
    * 66.10% | encoder at initialisation 51.30% (+14.80 points) | raw pixels 80.40% | token ids 58.50%}.
    */
-  static String summary(Map<String, Double> references, Map<String, Double> evaluation) {
+  public static String summary(Map<String, Double> references, Map<String, Double> evaluation) {
     Double trained = evaluation.get(TRAINED);
     if (trained == null || references.isEmpty()) {
       return null;

@@ -1,4 +1,4 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -11,8 +11,9 @@ import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.ImageSet;
+import org.sorcen.train.data.Tokenizer;
+import org.sorcen.train.run.EventFileWriter;
 import org.sorcen.train.session.TrainingSession;
-import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
  * Pictures of a run, drawn with the tokenizer's decoder: generated samples and (input, echo) pairs,

@@ -1,4 +1,4 @@
-package org.sorcen.train.official;
+package org.sorcen.train.data;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.sorcen.train.data.Echo;
 
 /**
  * A bounded unpickler for the binary pickle protocols (2 to 5) that {@code torch.save} writes. A

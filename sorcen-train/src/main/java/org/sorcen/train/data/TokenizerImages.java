@@ -1,4 +1,4 @@
-package org.sorcen.train.tokenizer;
+package org.sorcen.train.data;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.ImageSet;
 
 /**
  * Reads a directory holding the four gzipped (or plain) IDX files of MNIST / Fashion-MNIST:

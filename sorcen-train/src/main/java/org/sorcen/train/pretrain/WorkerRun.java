@@ -1,4 +1,4 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +12,8 @@ import org.sorcen.train.cluster.Agreement;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.loop.RunHarness;
 import org.sorcen.train.loop.TrainingLoop;
+import org.sorcen.train.run.ConfigDiff;
+import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.StepMetrics;
 import org.sorcen.train.session.TrainingSession;

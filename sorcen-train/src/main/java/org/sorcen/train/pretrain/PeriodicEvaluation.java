@@ -1,4 +1,4 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -8,13 +8,13 @@ import java.util.function.Supplier;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.GenerationInputs;
 import org.sorcen.train.eval.Representations;
 import org.sorcen.train.session.TrainingSession;
-import org.sorcen.train.tokenizer.Tokenizer;
 
 /**
  * The evaluators of {@code eval.evaluators} on the model a run is training: frozen-feature ones on

@@ -1,4 +1,4 @@
-package org.sorcen.train.official;
+package org.sorcen.train.data;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -22,8 +22,6 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.sorcen.graph.weights.NamedTensors;
 import org.sorcen.graph.weights.WeightsException;
-import org.sorcen.train.data.Echo;
-import org.sorcen.train.data.RegularFile;
 
 /**
  * A reader of PyTorch's {@code torch.save} zip format (torch ≥ 1.6): {@code <name>/data.pkl}, a
@@ -611,7 +609,7 @@ public final class TorchCheckpoint implements NamedTensors {
   }
 
   /** IEEE 754 binary16 to float32, exactly (subnormals, infinities and NaN included). */
-  static float halfToFloat(short h) {
+  public static float halfToFloat(short h) {
     int bits = h & 0xFFFF;
     int sign = (bits & 0x8000) << 16;
     int exp = (bits >>> 10) & 0x1F;

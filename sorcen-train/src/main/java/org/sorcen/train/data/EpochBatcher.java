@@ -1,7 +1,6 @@
-package org.sorcen.train.loop;
+package org.sorcen.train.data;
 
 import java.util.Random;
-import org.sorcen.train.data.Permutations;
 
 /**
  * The rows of each step's batch for trainers fed from memory: epoch e visits the rows in a

@@ -1,4 +1,4 @@
-package org.sorcen.train.tokenizer;
+package org.sorcen.train.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,8 +13,6 @@ import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.graph.tokenizer.ImageTokenizers;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.VqTokenizer;
-import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.ImageSet;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
