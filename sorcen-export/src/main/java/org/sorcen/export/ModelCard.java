@@ -1,11 +1,13 @@
 package org.sorcen.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -13,11 +15,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * The JSON card every exported model carries under {@code assets.extra/}: what it is, how it was
- * made, what a loader checks. One writer and one digest for all of them.
+ * made, what a loader checks. One writer, one reader and one digest for all of them.
  */
 public final class ModelCard {
   private static final ObjectMapper JSON =
@@ -37,6 +40,23 @@ public final class ModelCard {
     Path file = dir.resolve(relative);
     Files.createDirectories(file.getParent());
     Files.writeString(file, JSON.writeValueAsString(card) + "\n");
+  }
+
+  /**
+   * The card at {@code dir/relative}, parsed: the one reader of every loader. When the file is
+   * missing, {@code missing} makes the loader's own error (it says what {@code dir} should have
+   * been); an unreadable or cut file is an {@link UncheckedIOException} naming it.
+   */
+  public static JsonNode read(Path dir, String relative, Supplier<RuntimeException> missing) {
+    Path file = dir.resolve(relative);
+    if (!Files.isRegularFile(file)) {
+      throw missing.get();
+    }
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   public static ObjectMapper json() {

@@ -1,7 +1,6 @@
 package org.sorcen.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -127,15 +126,17 @@ public final class SavedModelVerifier {
   /** What a model of this kind must offer, from its card (L, D) and its directory name (kind). */
   private static Map<String, Map<String, Map<String, Spec>>> expectedSignatures(
       Path dir, List<String> problems) {
-    Path card = dir.resolve(ModelExport.CARD);
-    if (!Files.isRegularFile(card) && Files.isRegularFile(dir.resolve(TOKENIZER_CARD))) {
-      card = dir.resolve(TOKENIZER_CARD);
-    }
+    String card =
+        !Files.isRegularFile(dir.resolve(ModelExport.CARD))
+                && Files.isRegularFile(dir.resolve(TOKENIZER_CARD))
+            ? TOKENIZER_CARD
+            : ModelExport.CARD;
     JsonNode c;
     try {
-      c = new ObjectMapper().readTree(card.toFile());
-    } catch (IOException e) {
-      problems.add(card + " is missing or unreadable: every exported model carries a card");
+      c = ModelCard.read(dir, card, IllegalStateException::new);
+    } catch (RuntimeException e) {
+      problems.add(
+          dir.resolve(card) + " is missing or unreadable: every exported model carries a card");
       return Map.of();
     }
     long l = c.path("seq_len").asLong();

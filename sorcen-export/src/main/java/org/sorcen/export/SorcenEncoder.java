@@ -1,10 +1,6 @@
 package org.sorcen.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -82,17 +78,16 @@ public final class SorcenEncoder implements AutoCloseable {
 
   /** Loads {@code dir} (a {@code sorcen-encoder/<version>} directory). */
   public static SorcenEncoder load(Path dir) {
-    Path card = dir.resolve(ModelExport.CARD);
-    if (!Files.isRegularFile(card)) {
-      throw new IllegalArgumentException(
-          dir + " is not an exported Sorcen encoder: " + ModelExport.CARD + " is missing");
-    }
-    JsonNode c;
-    try {
-      c = new ObjectMapper().readTree(card.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + card + ": " + e.getMessage(), e);
-    }
+    JsonNode c =
+        ModelCard.read(
+            dir,
+            ModelExport.CARD,
+            () ->
+                new IllegalArgumentException(
+                    dir
+                        + " is not an exported Sorcen encoder: "
+                        + ModelExport.CARD
+                        + " is missing"));
     SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), ModelExport.TAG);
     return new SorcenEncoder(
         bundle,

@@ -1,10 +1,6 @@
 package org.sorcen.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -38,18 +34,18 @@ public final class SorcenGenerator implements AutoCloseable {
   }
 
   public static SorcenGenerator load(Path dir) {
-    Path card = dir.resolve(ModelExport.CARD);
-    if (!Files.isRegularFile(card)) {
-      throw new IllegalArgumentException(
-          dir + " is not an exported Sorcen generator: " + ModelExport.CARD + " is missing");
-    }
-    try {
-      JsonNode c = new ObjectMapper().readTree(card.toFile());
-      return new SorcenGenerator(
-          SavedModelBundle.load(dir.toString(), ModelExport.TAG), c.get("seq_len").asInt());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + card + ": " + e.getMessage(), e);
-    }
+    JsonNode c =
+        ModelCard.read(
+            dir,
+            ModelExport.CARD,
+            () ->
+                new IllegalArgumentException(
+                    dir
+                        + " is not an exported Sorcen generator: "
+                        + ModelExport.CARD
+                        + " is missing"));
+    return new SorcenGenerator(
+        SavedModelBundle.load(dir.toString(), ModelExport.TAG), c.get("seq_len").asInt());
   }
 
   /** Token grids [seeds][L]; temperature 4.5 and 12 steps are the paper's. */

@@ -92,17 +92,13 @@ public final class SorcenImageEncoder implements AutoCloseable {
       throw new IllegalArgumentException(
           dir + " is not a directory: pass a sorcen-image-encoder/<version> directory");
     }
-    Path card = dir.resolve(ModelExport.CARD);
-    if (!Files.isRegularFile(card)) {
-      throw new IllegalArgumentException(
-          dir + " is not an exported Sorcen model: " + ModelExport.CARD + " is missing");
-    }
-    JsonNode c;
-    try {
-      c = ModelCard.json().readTree(card.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + card + ": " + e.getMessage(), e);
-    }
+    JsonNode c =
+        ModelCard.read(
+            dir,
+            ModelExport.CARD,
+            () ->
+                new IllegalArgumentException(
+                    dir + " is not an exported Sorcen model: " + ModelExport.CARD + " is missing"));
     if (!ModelExport.IMAGE_ENCODER.equals(c.path("model").asText())
         || c.path("input_shape").size() != 3) {
       throw new IllegalArgumentException(

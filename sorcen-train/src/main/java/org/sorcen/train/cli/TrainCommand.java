@@ -1,12 +1,12 @@
 package org.sorcen.train.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.sorcen.export.ModelCard;
 import org.sorcen.export.TokenizerExport;
 import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
@@ -183,14 +183,15 @@ final class TrainCommand implements Callable<Integer> {
     try {
       String made = TokenDataset.open(data).manifest().tokenizerFingerprint;
       Path embedded = ProjectPaths.resolve(EMBEDDED_TOKENIZER);
-      Path card = embedded.resolve(TokenizerExport.METADATA);
-      if (made == null || !Files.isRegularFile(card)) {
+      if (made == null || !Files.isRegularFile(embedded.resolve(TokenizerExport.METADATA))) {
         return null;
       }
       String fingerprint =
-          new ObjectMapper().readTree(card.toFile()).path("fingerprint_sha256").asText();
+          ModelCard.read(embedded, TokenizerExport.METADATA, IllegalStateException::new)
+              .path("fingerprint_sha256")
+              .asText();
       return made.equals(fingerprint) ? embedded : null;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return null; // the trainer reports a bad dataset itself; pictures are optional
     }
   }

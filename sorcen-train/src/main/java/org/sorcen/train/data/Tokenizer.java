@@ -1,12 +1,9 @@
 package org.sorcen.train.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.sorcen.export.ModelCard;
 import org.sorcen.export.SavedModelWriter;
 import org.sorcen.export.TokenizerExport;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
@@ -82,16 +79,15 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   private static JsonNode metadata(Path dir) {
-    Path meta = dir.resolve(TokenizerExport.METADATA);
-    if (!Files.isRegularFile(meta)) {
-      throw new DataException(
-          dir + " is not a tokenizer SavedModel: " + TokenizerExport.METADATA + " is missing");
-    }
-    try {
-      return new ObjectMapper().readTree(meta.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + meta + ": " + e.getMessage(), e);
-    }
+    return ModelCard.read(
+        dir,
+        TokenizerExport.METADATA,
+        () ->
+            new DataException(
+                dir
+                    + " is not a tokenizer SavedModel: "
+                    + TokenizerExport.METADATA
+                    + " is missing"));
   }
 
   /** Ids of every image, row-major: image i's G·G ids start at i·G·G. */

@@ -1,13 +1,10 @@
 package org.sorcen.train.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.sorcen.export.ModelCard;
 import org.sorcen.train.classifier.ClassifierExporter;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
@@ -53,19 +50,16 @@ public final class FeatureClassifier implements AutoCloseable {
 
   public static FeatureClassifier load(Path dir) {
     Path meta = dir.resolve(ClassifierExporter.METADATA);
-    if (!Files.isRegularFile(meta)) {
-      throw new DataException(
-          dir
-              + " is not a feature classifier SavedModel: "
-              + ClassifierExporter.METADATA
-              + " is missing (make one with ./sorcen classifier-train)");
-    }
-    JsonNode card;
-    try {
-      card = new ObjectMapper().readTree(meta.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + meta + ": " + e.getMessage(), e);
-    }
+    JsonNode card =
+        ModelCard.read(
+            dir,
+            ClassifierExporter.METADATA,
+            () ->
+                new DataException(
+                    dir
+                        + " is not a feature classifier SavedModel: "
+                        + ClassifierExporter.METADATA
+                        + " is missing (make one with ./sorcen classifier-train)"));
     if (!ClassifierExporter.FORMAT.equals(card.path("format").asText())) {
       throw new DataException(
           meta
