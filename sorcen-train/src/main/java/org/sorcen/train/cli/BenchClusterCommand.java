@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.bench.ClusterBenchWorker;
+import org.sorcen.train.cluster.LoopbackAddresses;
 import org.sorcen.train.data.ProjectPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,10 +116,7 @@ final class BenchClusterCommand implements Callable<Integer> {
 
   /** Starts W worker JVMs on free loopback ports; the chief's JSON result. */
   private JsonNode runWorkers(int w, Path cfgFile, Path tmp) throws Exception {
-    List<String> addresses = new ArrayList<>();
-    for (int i = 0; i < w; i++) {
-      addresses.add("127.0.0.1:" + LocalWorkers.freePort(addresses));
-    }
+    List<String> addresses = LoopbackAddresses.of(w);
     List<Process> procs = new ArrayList<>();
     for (int i = 0; i < w; i++) {
       List<String> cmd = new ArrayList<>();

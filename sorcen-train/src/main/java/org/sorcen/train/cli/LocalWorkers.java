@@ -2,10 +2,10 @@ package org.sorcen.train.cli;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.sorcen.train.cluster.LoopbackAddresses;
 
 /**
  * {@code train --local-workers N}: N worker JVMs on this machine, on free loopback ports, each with
@@ -18,10 +18,7 @@ final class LocalWorkers {
 
   /** @param trainArgs the whole command line, {@code train} first, without {@code --local-workers} */
   static int run(int n, List<String> trainArgs) throws IOException, InterruptedException {
-    List<String> addresses = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      addresses.add("127.0.0.1:" + freePort(addresses));
-    }
+    List<String> addresses = LoopbackAddresses.of(n);
     String[] gpus = System.getenv().getOrDefault("CUDA_VISIBLE_DEVICES", "").split(",");
     List<Process> workers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -62,16 +59,5 @@ final class LocalWorkers {
       }
     }
     return out;
-  }
-
-  static int freePort(List<String> taken) throws IOException {
-    while (true) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        int port = s.getLocalPort();
-        if (taken.stream().noneMatch(a -> a.endsWith(":" + port))) {
-          return port;
-        }
-      }
-    }
   }
 }

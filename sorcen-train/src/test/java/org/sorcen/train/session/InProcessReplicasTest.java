@@ -2,7 +2,6 @@ package org.sorcen.train.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cluster.ClusterSpec;
+import org.sorcen.train.cluster.LoopbackAddresses;
 import org.sorcen.train.cluster.Workers;
 
 /**
@@ -36,7 +36,7 @@ class InProcessReplicasTest {
             s.step(TinyConfigs.tokens(BATCH, 16, 32, i), TinyConfigs.labels(BATCH, i)).values());
       }
     }
-    List<String> addresses = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+    List<String> addresses = LoopbackAddresses.of(2);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     List<Future<List<Map<String, Double>>>> runs = new ArrayList<>();
     for (int w = 0; w < 2; w++) {
@@ -76,12 +76,6 @@ class InProcessReplicasTest {
         assertEquals(
             chief.get(i).get(k), other.get(i).get(k), 0.0, method + " step " + i + " " + k);
       }
-    }
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
