@@ -36,8 +36,18 @@ public final class ModelConfig {
   /** "random" (official: the teacher has its own initialisation) or "copy" of the student. */
   public String teacherInit = "random";
 
-  /** Dtype of matmuls: "float32", or "bfloat16" (master weights, norms, softmax and losses stay float32). */
+  /**
+   * Dtype of the weight matrix products and convolutions: "float32", or "bfloat16" (master weights,
+   * norms, softmax, attention products and losses stay float32).
+   */
   public String computeDtype = "float32";
+
+  /**
+   * How the training step runs its element-wise chains (GELU, ...): "xla", each chain forward and
+   * backward one XLA kernel; "tensorflow", TensorFlow's op-by-op kernels and C++ gradients. Both are
+   * the same arithmetic up to float32 rounding; exports always use "tensorflow".
+   */
+  public String elementwise = "xla";
 
   public int seqLen() {
     return grid * grid;
@@ -90,5 +100,6 @@ public final class ModelConfig {
     }
     Checks.oneOf(errors, "model.teacher_init", teacherInit, "random", "copy");
     Checks.oneOf(errors, "model.compute_dtype", computeDtype, "float32", "bfloat16");
+    Checks.oneOf(errors, "model.elementwise", elementwise, "xla", "tensorflow");
   }
 }

@@ -20,6 +20,7 @@ public final class LayerContext {
   private final double dropout;
   private final RandomStream random;
   private final List<Op> statisticUpdates;
+  private final boolean xlaChains;
 
   private LayerContext(
       Ops tf,
@@ -28,7 +29,8 @@ public final class LayerContext {
       boolean training,
       double dropout,
       RandomStream random,
-      List<Op> statisticUpdates) {
+      List<Op> statisticUpdates,
+      boolean xlaChains) {
     this.tf = tf;
     this.weights = weights;
     this.precision = precision;
@@ -36,6 +38,7 @@ public final class LayerContext {
     this.dropout = dropout;
     this.random = random;
     this.statisticUpdates = statisticUpdates;
+    this.xlaChains = xlaChains;
   }
 
   /** Training mode; {@code random} may be null only when {@code dropout} is 0. */
@@ -44,17 +47,45 @@ public final class LayerContext {
     if (dropout > 0 && random == null) {
       throw new IllegalArgumentException("dropout needs a random stream");
     }
-    return new LayerContext(tf, weights, precision, true, dropout, random, new ArrayList<>());
+    return new LayerContext(
+        tf, weights, precision, true, dropout, random, new ArrayList<>(), false);
   }
 
   /** Inference: no dropout, BatchNorm on running statistics. */
   public static LayerContext inference(Ops tf, WeightSource weights, Precision precision) {
-    return new LayerContext(tf, weights, precision, false, 0, null, new ArrayList<>());
+    return new LayerContext(tf, weights, precision, false, 0, null, new ArrayList<>(), false);
   }
 
   /** The same mode and update list with other weights (the teacher's reads after the EMA). */
   public LayerContext withWeights(WeightSource other) {
-    return new LayerContext(tf, other, precision, training, dropout, random, statisticUpdates);
+    return new LayerContext(
+        tf, other, precision, training, dropout, random, statisticUpdates, xlaChains);
+  }
+
+  /**
+   * The same context with its element-wise chains ({@link #gelu}) compiled by XLA ("xla") or run
+   * op by op ("tensorflow"): {@code model.elementwise}.
+   */
+  public LayerContext withElementwise(String elementwise) {
+    return new LayerContext(
+        tf,
+        weights,
+        precision,
+        training,
+        dropout,
+        random,
+        statisticUpdates,
+        elementwise.equals("xla"));
+  }
+
+  /** Whether element-wise chains are compiled by XLA ({@code model.elementwise=xla}). */
+  boolean xlaChains() {
+    return xlaChains;
+  }
+
+  /** Exact GELU, as one XLA kernel each way when this context fuses its chains. */
+  public Operand<TFloat32> gelu(Operand<TFloat32> x) {
+    return xlaChains ? FusedGelu.apply(tf, x) : Activations.gelu(tf, x);
   }
 
   public Ops tf() {

@@ -18,9 +18,26 @@ public final class LayerNorm {
   public static Operand<TFloat32> apply(
       LayerContext ctx, String prefix, Operand<TFloat32> x, double eps) {
     Ops tf = ctx.tf();
+    if (ctx.xlaChains()) {
+      return fused(ctx, prefix, x, eps);
+    }
     return tf.math.add(
         tf.math.mul(withoutAffine(tf, x, eps), ctx.weight(prefix + ".weight")),
         ctx.weight(prefix + ".bias"));
+  }
+
+  /** {@link FusedLayerNorm} on a [-1, D] view of x. */
+  private static Operand<TFloat32> fused(
+      LayerContext ctx, String prefix, Operand<TFloat32> x, double eps) {
+    Ops tf = ctx.tf();
+    Operand<TFloat32> w = ctx.weight(prefix + ".weight");
+    Operand<TFloat32> b = ctx.weight(prefix + ".bias");
+    if (x.shape().numDimensions() == 2) {
+      return FusedLayerNorm.apply(tf, x, w, b, eps);
+    }
+    long width = x.shape().get(x.shape().numDimensions() - 1);
+    Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] {-1, width}));
+    return tf.reshape(FusedLayerNorm.apply(tf, rows, w, b, eps), tf.shape(x));
   }
 
   /** (x − mean)/√(var + eps) over the last axis, biased variance: a LayerNorm with scale 1 and shift 0. */

@@ -61,7 +61,7 @@ public final class MlmHead {
   }
 
   private static Operand<TFloat32> features(LayerContext ctx, Operand<TFloat32> h) {
-    Operand<TFloat32> x = Activations.gelu(ctx.tf(), Linear.apply(ctx, PREFIX + ".fc", h));
+    Operand<TFloat32> x = ctx.gelu(Linear.apply(ctx, PREFIX + ".fc", h));
     return LayerNorm.apply(ctx, PREFIX + ".ln", x, 1e-5);
   }
 

@@ -9,8 +9,8 @@ import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The single compute-dtype switch. Weights, norms, softmax and losses stay float32; only the
- * matrix products and convolutions (where nearly all the FLOPs are) run in bfloat16 when asked, which is about twice
+ * The single compute-dtype switch. Weights, norms, softmax, attention products and losses stay
+ * float32; only the weight matrix products and convolutions (where nearly all the FLOPs are) run in bfloat16 when asked, which is about twice
  * as fast as float32 on CPUs with avx512_bf16 (measured on chained matmuls; the gain depends on the CPU).
  */
 public final class Precision {
@@ -45,19 +45,15 @@ public final class Precision {
     return tf.dtypes.cast(r, TFloat32.class);
   }
 
-  /** Batched a·b, optionally with b transposed in its last two axes. */
+  /**
+   * Batched a·b (the attention products), optionally with b transposed in its last two axes:
+   * float32 in both precisions. TensorFlow's bfloat16 BatchMatMul at attention shapes ([48, 257,
+   * 64] and [64, 257, 48] per operand) ran at 50–80 GFLOP/s on this CPU against 100–110 in float32
+   * (results/performance.md), so casting to bfloat16 there only adds the casts.
+   */
   public Operand<TFloat32> batchMatMul(
       Ops tf, Operand<TFloat32> a, Operand<TFloat32> b, boolean adjointB) {
-    if (!bfloat16) {
-      return tf.train.batchMatMul(a, b, TFloat32.class, BatchMatMul.adjY(adjointB));
-    }
-    Operand<TBfloat16> r =
-        tf.train.batchMatMul(
-            tf.dtypes.cast(a, TBfloat16.class),
-            tf.dtypes.cast(b, TBfloat16.class),
-            TBfloat16.class,
-            BatchMatMul.adjY(adjointB));
-    return tf.dtypes.cast(r, TFloat32.class);
+    return tf.train.batchMatMul(a, b, TFloat32.class, BatchMatMul.adjY(adjointB));
   }
 
   /**

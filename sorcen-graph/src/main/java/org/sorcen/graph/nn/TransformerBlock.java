@@ -34,7 +34,7 @@ public final class TransformerBlock {
                 ctx, prefix + ".attn", LayerNorm.apply(ctx, prefix + ".norm1", x, EPS), heads));
     Operand<TFloat32> h =
         Linear.apply(ctx, prefix + ".mlp.fc1", LayerNorm.apply(ctx, prefix + ".norm2", x, EPS));
-    h = ctx.dropout(Activations.gelu(tf, h));
+    h = ctx.dropout(ctx.gelu(h));
     h = ctx.dropout(Linear.apply(ctx, prefix + ".mlp.fc2", h));
     return tf.math.add(x, h);
   }

@@ -184,7 +184,12 @@ public final class TrainingGraph {
     MaskSample masks = inputs.masks(tf, config, tokens, random);
     LayerContext student =
         LayerContext.training(
-            tf, vars::read, Precision.of(config.model.computeDtype), config.model.dropout, random);
+                tf,
+                vars::read,
+                Precision.of(config.model.computeDtype),
+                config.model.dropout,
+                random)
+            .withElementwise(config.model.elementwise);
     List<Op> emaOps =
         config.isSorcen() ? TeacherEma.updates(tf, vars, schedules.momentum()) : List.of();
     Map<String, Operand<TFloat32>> afterEma = readsAfter(tf, vars, emaOps);

@@ -27,7 +27,7 @@ import org.tensorflow.types.TInt64;
 /**
  * The step's rewritten kernels against the plain graphs they replaced, values and gradients: the
  * rank-4 head split of attention, the codebook-only MLM logits, the multiplicative dropout mask and
- * the L2Loss global norm. Data movement and exact rewrites must agree to the bit; reductions whose
+ * the L2Loss global norm, GELU and LayerNorm as XLA-compiled chains with hand-written gradients. Data movement and exact rewrites must agree to the bit; reductions whose
  * summation order changed, to float32 rounding.
  */
 class RewrittenPathsTest {
@@ -129,6 +129,66 @@ class RewrittenPathsTest {
         assertEquals(0.82, agree, 0.01);
       }
     }
+  }
+
+  @Test
+  void geluCompiledByXlaEqualsThePlainGraph() {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      LayerContext xla = plainContext(tf, Map.of()).withElementwise("xla");
+      Operand<TFloat32> x = tf.math.mul(random(tf, 7, 33), tf.constant(3f));
+      // float32 rounding of values up to ~10: a few ulps
+      assertSame(s, tf, xla.gelu(x), Activations.gelu(tf, x), random(tf, 7, 33), List.of(x), 4e-6);
+    }
+  }
+
+  @Test
+  void transformerBlockWithXlaChainsEqualsThePlainGraph() {
+    int b = 3;
+    int n = 5;
+    int d = 16;
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Map<String, Operand<TFloat32>> w = new HashMap<>();
+      for (String norm : List.of("blk.norm1", "blk.norm2")) {
+        w.put(norm + ".weight", tf.math.add(random(tf, d), tf.constant(1f)));
+        w.put(norm + ".bias", random(tf, d));
+      }
+      w.put("blk.attn.qkv.weight", tf.math.mul(random(tf, 3 * d, d), tf.constant(0.25f)));
+      w.put("blk.attn.qkv.bias", random(tf, 3 * d));
+      w.put("blk.attn.proj.weight", tf.math.mul(random(tf, d, d), tf.constant(0.25f)));
+      w.put("blk.attn.proj.bias", random(tf, d));
+      w.put("blk.mlp.fc1.weight", tf.math.mul(random(tf, 4 * d, d), tf.constant(0.25f)));
+      w.put("blk.mlp.fc1.bias", random(tf, 4 * d));
+      w.put("blk.mlp.fc2.weight", tf.math.mul(random(tf, d, 4 * d), tf.constant(0.25f)));
+      w.put("blk.mlp.fc2.bias", random(tf, d));
+      // weights at a trained network's scale keep the gradients near 1, where 2e-5 is ~100 ulps
+      LayerContext plain = plainContext(tf, w);
+      Operand<TFloat32> x = random(tf, b, n, d);
+      Operand<TFloat32> fused = TransformerBlock.apply(plain.withElementwise("xla"), "blk", x, 2);
+      Operand<TFloat32> reference = TransformerBlock.apply(plain, "blk", x, 2);
+      assertSame(
+          s,
+          tf,
+          fused,
+          reference,
+          random(tf, b, n, d),
+          List.of(
+              x,
+              w.get("blk.norm1.weight"),
+              w.get("blk.norm2.bias"),
+              w.get("blk.mlp.fc1.weight"),
+              w.get("blk.mlp.fc1.bias")),
+          2e-5);
+    }
+  }
+
+  /** A training context without dropout: deterministic, so two builds of a layer are comparable. */
+  private static LayerContext plainContext(Ops tf, Map<String, Operand<TFloat32>> w) {
+    return LayerContext.training(tf, w::get, Precision.of("float32"), 0, null)
+        .withElementwise("tensorflow");
   }
 
   @Test
