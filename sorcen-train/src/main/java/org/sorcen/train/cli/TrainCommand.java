@@ -183,9 +183,10 @@ final class TrainCommand implements Callable<Integer> {
     try {
       String made = TokenDataset.open(data).manifest().tokenizerFingerprint;
       Path embedded = ProjectPaths.resolve(EMBEDDED_TOKENIZER);
-      if (made == null || !Files.isRegularFile(embedded.resolve(TokenizerExport.METADATA))) {
+      if (made == null) {
         return null;
       }
+      // a missing card throws, and the catch below turns that into "no pictures"
       String fingerprint =
           ModelCard.read(embedded, TokenizerExport.METADATA, IllegalStateException::new)
               .path("fingerprint_sha256")
