@@ -1,5 +1,6 @@
 package org.sorcen.graph.nn;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.Scope;
+import org.tensorflow.types.family.TType;
 
 /**
  * A hand-written gradient for a sub-graph. {@code Graph.addGradients} differentiates op by op with
@@ -36,7 +38,7 @@ final class GradientHook {
    * (registered under {@code kind}, which names what the sub-graph computes).
    */
   @SuppressWarnings("unchecked")
-  static <T extends org.tensorflow.types.family.TType> Operand<T> attach(
+  static <T extends TType> Operand<T> attach(
       Ops tf, String kind, Backward backward, Operand<T> result, List<Operand<?>> inputs) {
     register(kind, backward);
     Scope scope = tf.scope();
@@ -71,12 +73,12 @@ final class GradientHook {
     if (backward == null) {
       throw new IllegalStateException("no gradient registered for IdentityN tagged " + kind);
     }
-    List<Output<?>> inputs = new java.util.ArrayList<>();
+    List<Output<?>> inputs = new ArrayList<>();
     for (int i = 1; i < op.numInputs(); i++) {
       inputs.add(op.input(i));
     }
     List<Operand<?>> dInputs = backward.apply(tf, dOutputs.get(0), inputs);
-    List<Operand<?>> all = new java.util.ArrayList<>();
+    List<Operand<?>> all = new ArrayList<>();
     all.add(tf.zerosLike(op.input(0)));
     all.addAll(dInputs);
     return all;
