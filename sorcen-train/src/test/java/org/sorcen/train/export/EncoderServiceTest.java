@@ -50,9 +50,11 @@ class EncoderServiceTest {
         }
         rss[w] = residentKb();
       }
-      // The first calls grow the heap and JIT caches; from call 6000 on, memory must be flat.
+      // The first calls grow the heap and JIT caches; from call 6000 on, memory must be flat up to
+      // allocator and GC noise (a 6.5 MB step was seen once in CI, after two flat readings): a
+      // third of the 48 MB a leaked tensor per call would add.
       assertTrue(
-          rss[4] - rss[2] < 4_000,
+          rss[4] - rss[2] < 16_000,
           "RSS (kB) after 2000, 4000, ..., 10000 calls: " + Arrays.toString(rss));
     }
   }
