@@ -146,14 +146,14 @@ final class ClassifierTrainCommand implements Callable<Integer> {
           batchSize,
           epochs,
           runDir);
-      ClassifierTrainer.Summary run =
-          trainer.train(train, System.err, runDir, observe, StopRequest.installForSignals());
+      StopRequest stop = StopRequest.installForSignals();
+      ClassifierTrainer.Summary run = trainer.train(train, System.err, runDir, observe, stop);
       if (run.interrupted()) {
         System.err.printf(
             "%nclassifier-train: stopped at step %d; checkpoint %s written. Resume with the same "
                 + "command.%n",
             run.steps(), run.checkpoint());
-        return 0;
+        return stop.exitCode();
       }
       double accuracy = trainer.accuracy(test);
       ClassifierExporter.export(

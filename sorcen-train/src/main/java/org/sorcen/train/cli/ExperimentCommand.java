@@ -51,7 +51,7 @@ final class ExperimentCommand implements Callable<Integer> {
       return 0;
     } catch (Experiment.Interrupted e) {
       System.err.println("sorcen: " + e.getMessage());
-      return 0; // like train: a stop request is honoured, and the same command resumes
+      return e.exitCode(); // like train: the same command resumes
     }
   }
 }

@@ -99,6 +99,7 @@ final class TokenizerTrainCommand implements Callable<Integer> {
         maxSteps > 0 ? Math.min(maxSteps, steps) : steps,
         cfg.train.batchSize,
         cfg.train.epochs);
+    StopRequest stop = StopRequest.installForSignals();
     TokenizerTrainer.Summary run =
         TokenizerTrainer.resumable(
             cfg,
@@ -107,13 +108,13 @@ final class TokenizerTrainCommand implements Callable<Integer> {
             new SessionSettings(threads, 0, false),
             maxSteps,
             System.err,
-            StopRequest.installForSignals());
+            stop);
     Path checkpoint = run.checkpoint();
     if (run.interrupted()) {
       System.err.printf(
           "%ntokenizer-train: stopped at step %d; checkpoint %s written. Resume with the same command.%n",
           run.steps(), checkpoint);
-      return 0;
+      return stop.exitCode();
     }
     String fingerprint = TokenizerExport.write(cfg, Checkpoints.prefix(checkpoint), out);
     try (Tokenizer tokenizer = Tokenizer.load(out)) {

@@ -248,6 +248,7 @@ final class TrainCommand implements Callable<Integer> {
     data = ProjectPaths.resolve(data);
     SorcenConfig cfg = ConfigLoader.load(config, all);
     Path dir = runDir != null ? runDir : defaultRunDir(cfg.name);
+    StopRequest stop = StopRequest.installForSignals();
     trainer =
         new Trainer(
             new Trainer.Options(
@@ -261,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
                 workers,
                 images != null ? images : defaultImages(data)),
             System.err,
-            StopRequest.installForSignals());
+            stop);
     Trainer.Outcome outcome = trainer.run(); // divergence: TrainingStopped, exit 3 (SorcenCli)
     if (!outcome.interrupted()) {
       System.out.printf(
@@ -269,12 +270,13 @@ final class TrainCommand implements Callable<Integer> {
       outcome.evaluation().forEach((k, v) -> System.out.printf("%s = %.4f%n", k, v));
       outcome.exported().forEach(p -> System.out.println("exported " + p));
     }
+    int code = outcome.interrupted() ? stop.exitCode() : 0;
     if (workers != null) {
       // A TensorFlow server cannot be stopped; only the JVM's exit ends it.
       System.out.flush();
       System.err.flush();
-      Runtime.getRuntime().halt(0);
+      Runtime.getRuntime().halt(code);
     }
-    return 0;
+    return code;
   }
 }

@@ -57,12 +57,22 @@ public final class Experiment {
   private final PrintStream log;
   private final Generation generation;
 
-  /** A stop request (SIGINT/SIGTERM) ended a training stage after its checkpoint: not a failure. */
+  /**
+   * A stop request (SIGINT/SIGTERM) ended a training stage after its checkpoint: not a failure, but
+   * not done either ({@link #exitCode}).
+   */
   public static final class Interrupted extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final int exitCode;
 
-    public Interrupted(String message) {
+    public Interrupted(String message, int exitCode) {
       super(message);
+      this.exitCode = exitCode;
+    }
+
+    /** {@link StopRequest#exitCode} of the request that stopped the stage. */
+    public int exitCode() {
+      return exitCode;
     }
   }
 
@@ -373,6 +383,7 @@ public final class Experiment {
       // tokens/train); the trainer checks that the tokenizer is the one that made the tokens.
       Path images =
           TrainConfig.IMAGES.equals(cfg.train.input) ? resolve.apply(Path.of(x.images)) : null;
+      StopRequest stop = StopRequest.installForSignals();
       Trainer trainer =
           new Trainer(
               new Trainer.Options(
@@ -386,14 +397,15 @@ public final class Experiment {
                   null,
                   images),
               log,
-              StopRequest.installForSignals());
+              stop);
       Trainer.Outcome outcome = trainer.run();
       if (outcome.interrupted()) {
         throw new Interrupted(
             "interrupted while training "
                 + cfg.name
                 + " (checkpoint written); run the same "
-                + "command again to continue");
+                + "command again to continue",
+            stop.exitCode());
       }
       // A run that was already finished adds nothing: only invocations that trained count.
       double seconds = before + (outcome.step() > stepBefore ? (System.nanoTime() - t0) / 1e9 : 0);

@@ -6,7 +6,7 @@ import java.lang.reflect.Proxy;
 
 /**
  * SIGINT / SIGTERM as a request: the current step finishes, a checkpoint is written and the run
- * exits normally, instead of the JVM dying mid-step.
+ * exits with {@link #exitCode}, instead of the JVM dying mid-step.
  *
  * <p>The handler is {@code sun.misc.Signal} (module jdk.unsupported, the only way Java catches a
  * signal without ending the JVM), reached by reflection: javac warns about every direct use of it
@@ -57,4 +57,18 @@ public final class StopRequest {
   public String signal() {
     return signal;
   }
+
+  /**
+   * The exit code of a run this request stopped after its checkpoint: 128 + the signal's number (130
+   * for SIGINT, 143 for SIGTERM), what a shell reports for a process the signal ended. An unfinished
+   * run must not exit 0: {@code train && export} would go on, and a supervisor (a Kubernetes Job,
+   * systemd) would count it done instead of starting it again to resume. A worker stopped by its
+   * peers' request, having received no signal itself, reports SIGTERM's.
+   */
+  public int exitCode() {
+    return "SIGINT".equals(signal) ? SIGINT_EXIT : SIGTERM_EXIT;
+  }
+
+  public static final int SIGINT_EXIT = 130;
+  public static final int SIGTERM_EXIT = 143;
 }

@@ -112,7 +112,7 @@ class ClusterRunTest {
   }
 
   /**
-   * SIGTERM to worker 1 alone: both workers stop after the same step and exit 0, the chief's newest
+   * SIGTERM to worker 1 alone: both workers stop after the same step and exit 143, the chief's newest
    * checkpoint at that step. Started again, worker 1 SIGKILLed mid-run: the chief exits naming it.
    * Both started again with the same command resume from the chief's newest checkpoint, across an
    * epoch boundary, onto the losses of an uninterrupted single-process run (every step logged once).
@@ -134,8 +134,9 @@ class ClusterRunTest {
   }
 
   /**
-   * Two workers stopped mid-run by a SIGTERM to worker 1 only: both exit 0 after the same step, of
-   * which the chief wrote the newest checkpoint. Returns the run's settings.
+   * Two workers stopped mid-run by a SIGTERM to worker 1 only: both exit 143 (SIGTERM's code; the
+   * chief stopped on its peer's request) after the same step, of which the chief wrote the newest
+   * checkpoint. Returns the run's settings.
    */
   private static Map<String, String> stoppedRun(Path tmp) throws Exception {
     Path data = TrainerTest.dataset(tmp);
@@ -145,7 +146,7 @@ class ClusterRunTest {
     awaitRows(first, new RunLayout(cluster).metrics(), 3);
     assertTrue(first.terminateWorker(1), "worker 1 was running when signalled\n" + first.logs());
     first.awaitEnd(BOUND_SECONDS);
-    assertEquals(List.of(0, 0), first.exitCodes(), first.logs());
+    assertEquals(List.of(143, 143), first.exitCodes(), first.logs());
     Matcher chief =
         Pattern.compile(
                 "stopped with the other workers \\(1 of them got "

@@ -72,6 +72,37 @@ class KillAndResumeTest {
     }
   }
 
+  /**
+   * SIGINT is a request: the step ends, a checkpoint of it is written, and the process exits 130
+   * (not 0, which would let {@code train && export} go on with an unfinished model).
+   */
+  @Test
+  void anInterruptedRunWritesItsCheckpointAndExits130(@TempDir Path tmp) throws Exception {
+    Path data = TrainerTest.dataset(tmp);
+    Path configFile = tmp.resolve("config.json");
+    Files.writeString(configFile, TrainerTest.CONFIG);
+    Path run = tmp.resolve("stopped");
+    Process p = cli(configFile, data, run).start();
+    Path metrics = new RunLayout(run).metrics();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (lines(metrics) < 3 && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(p.isAlive(), "the run ended before it could be interrupted");
+    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+    assertEquals(130, p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1, log(run));
+    long checkpointed =
+        Checkpoints.readSidecar(
+                new Checkpoints(new RunLayout(run).checkpoints(), 3).latest().orElseThrow())
+            .step();
+    assertEquals(lines(metrics), checkpointed, "the checkpoint is of the last logged step");
+    assertTrue(log(run).contains("SIGINT at step " + checkpointed), log(run));
+  }
+
+  private static String log(Path run) throws Exception {
+    return Files.readString(run.resolveSibling(run.getFileName() + ".log"));
+  }
+
   private static ProcessBuilder cli(Path config, Path data, Path run) {
     List<String> cmd =
         new ArrayList<>(
