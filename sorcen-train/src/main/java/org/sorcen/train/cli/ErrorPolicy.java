@@ -20,6 +20,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
  *   <li>1: reading or writing failed (disk full, permissions): one line naming the path and cause; a
  *       data-parallel worker lost a peer: one line naming it;
  *   <li>3: the run diverged: the step, the loss terms and the last good checkpoint;
+ *   <li>130 / 143: a training command stopped by SIGINT / SIGTERM after its checkpoint, returned by
+ *       the command itself ({@code StopRequest.exitCode});
  *   <li>anything else is a bug, and its stack trace is printed.
  * </ul>
  */
