@@ -1,4 +1,4 @@
-package org.sorcen.train.data;
+package org.sorcen.graph.weights;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import org.sorcen.graph.weights.NamedTensors;
-import org.sorcen.graph.weights.WeightsException;
 
 /**
  * A reader of PyTorch's {@code torch.save} zip format (torch ≥ 1.6): {@code <name>/data.pkl}, a
