@@ -20,15 +20,16 @@ import org.tensorflow.types.TInt64;
  * The inference-only encoder (ALGORITHM.md §4, §8): the student encoder's variables and nothing else,
  * eval mode, dynamic batch. {@code tokens} [-1, L] → {@code embedding} [-1, D] (the official
  * linear-probe feature, {@link SorcenForward#embedding}), {@code patch_features} [-1, L, D] and
- * {@code cls} [-1, D] (both final-normed).
+ * {@code cls} [-1, D] (both final-normed). The graph the {@code sorcen-encoder} SavedModel serves.
  */
-record EncoderGraph(
+public record EncoderGraph(
     Placeholder<TInt64> tokens,
     Operand<TFloat32> embedding,
     Operand<TFloat32> patchFeatures,
     Operand<TFloat32> cls) {
 
-  static EncoderGraph build(Ops tf, SorcenConfig config) {
+  /** Builds the graph on {@code tf} with the encoder's variables declared but not loaded. */
+  public static EncoderGraph build(Ops tf, SorcenConfig config) {
     Variables vars = new Variables(tf);
     SorcenVariables.declareEncoder(vars, config);
     int l = config.model.seqLen();
@@ -57,10 +58,11 @@ record EncoderGraph(
   }
 
   /**
-   * The embedding [-1, D] of ids already known to be in range (e.g. a tokenizer's output), for graphs
-   * that hold the encoder's variables next to others ({@link ImageEncoderGraph}).
+   * The embedding [-1, D] of ids already known to be in range (e.g. a tokenizer's output), in eval
+   * mode and the config's compute dtype, for graphs that hold the encoder's variables next to others
+   * ({@link ImageEncoderGraph}, a training session's graph).
    */
-  static Operand<TFloat32> embedding(
+  public static Operand<TFloat32> embedding(
       Ops tf, WeightSource weights, SorcenConfig config, Operand<TInt64> ids) {
     LayerContext ctx = LayerContext.inference(tf, weights, Precision.of(config.model.computeDtype));
     return SorcenForward.embedding(ctx, config.model, ids);

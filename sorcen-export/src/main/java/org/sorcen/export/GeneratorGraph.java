@@ -8,6 +8,7 @@ import org.sorcen.graph.nn.LayerContext;
 import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Shapes;
 import org.sorcen.graph.nn.Variables;
+import org.sorcen.graph.nn.WeightSource;
 import org.sorcen.graph.train.CheckpointOps;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -23,9 +24,9 @@ import org.tensorflow.types.TInt64;
  * The inference-only generator (ALGORITHM.md §7): encoder, decoder and MLM head; {@code seeds} [-1] →
  * {@code tokens} [-1, L] (generate), and known tokens + {@code known_mask} → completed tokens
  * (inpaint). Temperature and the number of steps default to the paper's ({@link IterativeDecoder}); the steps are checked
- * to lie in [1, {@value #MAX_STEPS}].
+ * to lie in [1, {@value #MAX_STEPS}]. The graph the {@code sorcen-generator} SavedModel serves.
  */
-record GeneratorGraph(
+public record GeneratorGraph(
     Placeholder<TInt64> seeds,
     Operand<TFloat32> temperature,
     Operand<TInt32> numIter,
@@ -35,7 +36,8 @@ record GeneratorGraph(
     Operand<TInt64> completed) {
   static final int MAX_STEPS = 32;
 
-  static GeneratorGraph build(Ops tf, SorcenConfig config) {
+  /** Builds the graph on {@code tf} with the generator's variables declared but not loaded. */
+  public static GeneratorGraph build(Ops tf, SorcenConfig config) {
     Variables vars = new Variables(tf);
     SorcenVariables.declareGenerator(vars, config);
     int l = config.model.seqLen();
@@ -49,14 +51,7 @@ record GeneratorGraph(
         tf.withName("num_iter")
             .placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_STEPS), Shape.scalar());
     Operand<TInt32> steps = checkedSteps(tf, numIter);
-    LayerContext ctx =
-        LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
-    Operand<TInt64> mask = tf.constant((long) config.model.maskId());
-
-    Operand<TInt64> allMask =
-        tf.fill(tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(l))), mask);
-    Operand<TInt64> tokens =
-        IterativeDecoder.decode(ctx, config.model, seeds, allMask, temperature, steps, MAX_STEPS);
+    Operand<TInt64> tokens = generate(tf, vars::read, config, seeds, temperature, steps, MAX_STEPS);
 
     Placeholder<TInt64> known =
         tf.withName("tokens").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, l)));
@@ -70,9 +65,17 @@ record GeneratorGraph(
             0,
             config.model.codebookSize,
             "known token ids");
-    Operand<TInt64> start = tf.select(knownMask, checked, mask);
+    Operand<TInt64> start =
+        tf.select(knownMask, checked, tf.constant((long) config.model.maskId()));
     Operand<TInt64> completed =
-        IterativeDecoder.decode(ctx, config.model, seeds, start, temperature, steps, MAX_STEPS);
+        IterativeDecoder.decode(
+            context(tf, vars::read, config),
+            config.model,
+            seeds,
+            start,
+            temperature,
+            steps,
+            MAX_STEPS);
     CheckpointOps.build(tf, vars);
     return new GeneratorGraph(
         seeds,
@@ -82,6 +85,31 @@ record GeneratorGraph(
         known,
         knownMask,
         tf.withName("completed_tokens").identity(completed));
+  }
+
+  /**
+   * Ids [-1, L] decoded from all-masked sequences, one per seed, by {@code steps} (at most {@code
+   * maxSteps}) steps of MAGE iterative decoding on {@code weights} in eval mode: the generate path of
+   * this graph, for any graph holding the generator's variables (e.g. a training session's).
+   */
+  public static Operand<TInt64> generate(
+      Ops tf,
+      WeightSource weights,
+      SorcenConfig config,
+      Operand<TInt64> seeds,
+      Operand<TFloat32> temperature,
+      Operand<TInt32> steps,
+      int maxSteps) {
+    Operand<TInt64> allMask =
+        tf.fill(
+            tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
+            tf.constant((long) config.model.maskId()));
+    return IterativeDecoder.decode(
+        context(tf, weights, config), config.model, seeds, allMask, temperature, steps, maxSteps);
+  }
+
+  private static LayerContext context(Ops tf, WeightSource weights, SorcenConfig config) {
+    return LayerContext.inference(tf, weights, Precision.of(config.model.computeDtype));
   }
 
   /** num_iter, after an in-graph check that it lies in [1, MAX_STEPS]. */

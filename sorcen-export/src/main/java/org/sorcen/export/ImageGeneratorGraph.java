@@ -1,18 +1,13 @@
 package org.sorcen.export;
 
-import java.util.List;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.graph.model.SorcenVariables;
-import org.sorcen.graph.nn.LayerContext;
-import org.sorcen.graph.nn.Precision;
-import org.sorcen.graph.nn.Shapes;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.graph.train.CheckpointOps;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
@@ -22,32 +17,20 @@ import org.tensorflow.types.TUint8;
 
 /**
  * Seeds straight to pixels: the generator's iterative decoding followed by the tokenizer's decoder,
- * in one graph whose variables come from two checkpoints (loaded once by {@link #load} before
- * export; the SavedModel then holds them all).
+ * in one graph whose variables come from two checkpoints ({@link TokenizedVariables#load}, run once
+ * before export; the SavedModel then holds them all).
  */
 record ImageGeneratorGraph(
     Placeholder<TInt64> seeds,
     Operand<TFloat32> temperature,
     Operand<TInt32> numIter,
     Operand<TUint8> images,
-    Op load) {
+    TokenizedVariables variables) {
 
-  static ImageGeneratorGraph build(
-      Ops tf,
-      SorcenConfig config,
-      ImageTokenizer tokenizer,
-      String sorcenPrefix,
-      String tokenizerPrefix) {
+  static ImageGeneratorGraph build(Ops tf, SorcenConfig config, ImageTokenizer tokenizer) {
     TokenizedVariables joined =
-        TokenizedVariables.declare(
-            tf,
-            config,
-            tokenizer,
-            SorcenVariables::declareGenerator,
-            sorcenPrefix,
-            tokenizerPrefix);
+        TokenizedVariables.declare(tf, config, tokenizer, SorcenVariables::declareGenerator);
     Variables vars = joined.vars();
-    Op load = joined.load();
 
     Placeholder<TInt64> seeds =
         tf.withName("seeds").placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
@@ -59,18 +42,12 @@ record ImageGeneratorGraph(
         tf.withName("num_iter")
             .placeholderWithDefault(tf.constant(IterativeDecoder.DEFAULT_STEPS), Shape.scalar());
     Operand<TInt32> steps = GeneratorGraph.checkedSteps(tf, numIter);
-    Operand<TInt64> allMask =
-        tf.fill(
-            tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
-            tf.constant((long) config.model.maskId()));
-    LayerContext ctx =
-        LayerContext.inference(tf, vars::read, Precision.of(config.model.computeDtype));
     Operand<TInt64> tokens =
-        IterativeDecoder.decode(
-            ctx, config.model, seeds, allMask, temperature, steps, GeneratorGraph.MAX_STEPS);
+        GeneratorGraph.generate(
+            tf, vars::read, config, seeds, temperature, steps, GeneratorGraph.MAX_STEPS);
     Operand<TUint8> images = tokenizer.decode(tf, vars::read, tokens);
     CheckpointOps.build(tf, vars);
     return new ImageGeneratorGraph(
-        seeds, temperature, numIter, tf.withName("images").identity(images), load);
+        seeds, temperature, numIter, tf.withName("images").identity(images), joined);
   }
 }

@@ -13,6 +13,7 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.tensorflow.Signature;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 
 /**
@@ -168,13 +169,9 @@ public final class ModelExport {
         config,
         checkpointPrefix,
         tf -> {
-          ImageGeneratorGraph g =
-              ImageGeneratorGraph.build(
-                  tf,
-                  config,
-                  tokenizer,
-                  checkpointPrefix.toAbsolutePath().toString(),
-                  tokenizerPrefix);
+          ImageGeneratorGraph g = ImageGeneratorGraph.build(tf, config, tokenizer);
+          Op load =
+              g.variables().load(tf, checkpointPrefix.toAbsolutePath().toString(), tokenizerPrefix);
           Signature serving =
               Signature.builder()
                   .key(Signature.DEFAULT_KEY)
@@ -185,7 +182,7 @@ public final class ModelExport {
                   .output("images", g.images())
                   .build();
           return new SavedModelWriter.Built(
-              List.of(serving), s -> s.runner().addTarget(g.load()).run());
+              List.of(serving), s -> s.runner().addTarget(load).run());
         },
         "image generator: seeds [-1] (+ temperature "
             + IterativeDecoder.DEFAULT_TEMPERATURE
@@ -211,13 +208,9 @@ public final class ModelExport {
         config,
         checkpointPrefix,
         tf -> {
-          ImageEncoderGraph g =
-              ImageEncoderGraph.build(
-                  tf,
-                  config,
-                  tokenizer,
-                  checkpointPrefix.toAbsolutePath().toString(),
-                  tokenizerPrefix);
+          ImageEncoderGraph g = ImageEncoderGraph.build(tf, config, tokenizer);
+          Op load =
+              g.variables().load(tf, checkpointPrefix.toAbsolutePath().toString(), tokenizerPrefix);
           Signature pixels =
               Signature.builder()
                   .key(Signature.DEFAULT_KEY)
@@ -240,7 +233,7 @@ public final class ModelExport {
                   .output("embedding", g.anySizeEmbedding())
                   .build();
           return new SavedModelWriter.Built(
-              List.of(pixels, bytes, anySize), s -> s.runner().addTarget(g.load()).run());
+              List.of(pixels, bytes, anySize), s -> s.runner().addTarget(load).run());
         },
         "image encoder: uint8 images [-1, H, W, C] to embeddings [-1, D] (serving_default); JPEG/PNG strings [-1] "
             + "decoded, resized and centre-cropped in-graph, to embeddings (image_bytes); uint8 images [-1, h, w, C] of "

@@ -12,10 +12,11 @@ import org.tensorflow.op.Ops;
 
 /**
  * The variables of a graph that joins a Sorcen model with an image tokenizer (the image encoder and
- * the image generator): both sets declared side by side, and one op that restores each from its own
- * checkpoint. The tokenizer must be the one that made the model's tokens.
+ * the image generator): both sets declared side by side, each restored from its own checkpoint by
+ * {@link #load}. The tokenizer must be the one that made the model's tokens.
  */
-record TokenizedVariables(Variables vars, Op load) {
+public record TokenizedVariables(
+    Variables vars, List<ModelVariable> sorcen, List<ModelVariable> tokenizer) {
 
   /**
    * @param declareSorcen declares the Sorcen part (encoder or generator variables)
@@ -24,34 +25,23 @@ record TokenizedVariables(Variables vars, Op load) {
       Ops tf,
       SorcenConfig config,
       ImageTokenizer tokenizer,
-      BiConsumer<Variables, SorcenConfig> declareSorcen,
-      String sorcenPrefix,
-      String tokenizerPrefix) {
-    if (tokenizer.codebookSize() != config.model.codebookSize
-        || tokenizer.seqLen() != config.model.seqLen()) {
-      throw new IllegalArgumentException(
-          "the tokenizer (C = "
-              + tokenizer.codebookSize()
-              + ", L = "
-              + tokenizer.seqLen()
-              + ") did not make this model's tokens (C = "
-              + config.model.codebookSize
-              + ", L = "
-              + config.model.seqLen()
-              + ")");
-    }
+      BiConsumer<Variables, SorcenConfig> declareSorcen) {
+    tokenizer.requireFits(config.model);
     Variables vars = new Variables(tf);
     declareSorcen.accept(vars, config);
     List<ModelVariable> sorcen = vars.all();
     tokenizer.declare(vars);
     List<ModelVariable> tok = vars.all().subList(sorcen.size(), vars.all().size());
-    Op load =
-        tf.withControlDependencies(
-                List.of(
-                    CheckpointOps.restoreFrom(tf.withSubScope("load_sorcen"), sorcen, sorcenPrefix),
-                    CheckpointOps.restoreFrom(
-                        tf.withSubScope("load_tokenizer"), tok, tokenizerPrefix)))
-            .noOp();
-    return new TokenizedVariables(vars, load);
+    return new TokenizedVariables(vars, sorcen, tok);
+  }
+
+  /** One op that restores the Sorcen part from {@code sorcenPrefix} and the tokenizer's from its own. */
+  public Op load(Ops tf, String sorcenPrefix, String tokenizerPrefix) {
+    return tf.withControlDependencies(
+            List.of(
+                CheckpointOps.restoreFrom(tf.withSubScope("load_sorcen"), sorcen, sorcenPrefix),
+                CheckpointOps.restoreFrom(
+                    tf.withSubScope("load_tokenizer"), tokenizer, tokenizerPrefix)))
+        .noOp();
   }
 }

@@ -23,8 +23,7 @@ class LayeringTest {
   /** Bottom to top. */
   static final List<String> LAYERS =
       List.of(
-          "data", // token datasets, readers of files (TFRecord, IDX, PyTorch pickles), the
-          // tokenizer
+          "data", // token datasets, readers of files (TFRecord, IDX, .npy), the tokenizer
           "cluster", // servers, gRPC sessions, agreement, watchdog
           "session", // TensorFlow sessions over the graphs
           "run", // run directories: layout, checkpoints, metrics, run.json

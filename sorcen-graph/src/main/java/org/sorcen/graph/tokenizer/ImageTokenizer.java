@@ -1,5 +1,6 @@
 package org.sorcen.graph.tokenizer;
 
+import org.sorcen.graph.config.ModelConfig;
 import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.nn.WeightSource;
@@ -41,6 +42,25 @@ public interface ImageTokenizer {
    */
   default boolean resizesInputSizedImages() {
     return false;
+  }
+
+  /**
+   * Refuses a model that does not read this tokenizer's ids (another codebook size or sequence
+   * length) with an IllegalArgumentException naming both.
+   */
+  default void requireFits(ModelConfig model) {
+    if (codebookSize() != model.codebookSize || seqLen() != model.seqLen()) {
+      throw new IllegalArgumentException(
+          "the tokenizer (C = "
+              + codebookSize()
+              + ", L = "
+              + seqLen()
+              + ") did not make this model's tokens (C = "
+              + model.codebookSize
+              + ", L = "
+              + model.seqLen()
+              + ")");
+    }
   }
 
   /** The side of the square grid of ids. */

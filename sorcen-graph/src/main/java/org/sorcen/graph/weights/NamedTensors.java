@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * A file of named tensors with shapes, read as float32 on demand: what {@link OfficialStateDict}
- * maps onto the graph's variables. Implemented by {@link Safetensors} and by the reader of
- * PyTorch checkpoints ({@code torch.save} zip files).
+ * maps onto the graph's variables. Implemented by {@link Safetensors} and by {@link
+ * TorchCheckpoint} (PyTorch's {@code torch.save} zip files).
  */
 public interface NamedTensors {
   /** The file, for messages. */

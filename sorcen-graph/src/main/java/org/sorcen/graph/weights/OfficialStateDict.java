@@ -1,12 +1,8 @@
 package org.sorcen.graph.weights;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.sorcen.graph.nn.ModelVariable;
-import org.sorcen.graph.nn.VariableRole;
 import org.sorcen.graph.nn.Variables;
 
 /**
@@ -23,51 +19,20 @@ public final class OfficialStateDict {
 
   private OfficialStateDict() {}
 
-  /** One variable and the tensor that fills it. */
-  public record Assignment(ModelVariable variable, String tensor) {}
-
   /**
-   * The model variables (not optimizer state) each paired with its tensor in {@code file}; fails
-   * naming every missing, mis-shaped or unreadable (dtype, layout) tensor at once.
+   * The model variables (not optimizer state) each paired with its tensor in {@code file}, stored as
+   * the graph holds it; fails naming every missing, mis-shaped or unreadable (dtype, layout) tensor
+   * at once.
    */
-  public static List<Assignment> plan(Variables vars, NamedTensors file) {
-    List<Assignment> plan = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    Map<String, long[]> shapes = file.shapes();
-    for (ModelVariable v : vars.all()) {
-      if (v.role() == VariableRole.OPTIMIZER) {
-        continue;
-      }
-      long[] shape = shapes.get(v.name());
-      if (shape == null) {
-        problems.add(
-            "missing tensor '"
-                + v.name()
-                + "' (expected shape "
-                + Arrays.toString(v.shape().asArray())
-                + ")");
-      } else if (!Arrays.equals(shape, v.shape().asArray())) {
-        problems.add(
-            "tensor '"
-                + v.name()
-                + "' has shape "
-                + Arrays.toString(shape)
-                + " but the config needs "
-                + Arrays.toString(v.shape().asArray()));
-      } else {
-        try {
-          file.checkFloats(v.name());
-          plan.add(new Assignment(v, v.name()));
-        } catch (WeightsException e) {
-          problems.add(e.getMessage());
-        }
-      }
-    }
-    if (!problems.isEmpty()) {
+  public static List<WeightPlan.Assignment> plan(Variables vars, NamedTensors file) {
+    WeightPlan plan = WeightPlan.of(vars.all(), file, TensorLayout.AS_IN_GRAPH, "the config");
+    if (!plan.problems().isEmpty()) {
       throw new WeightsException(
-          file.file() + " does not fit the model config:\n  " + String.join("\n  ", problems));
+          file.file()
+              + " does not fit the model config:\n  "
+              + String.join("\n  ", plan.problems()));
     }
-    return plan;
+    return plan.assignments();
   }
 
   /** Whether {@code name} is a tensor of the official checkpoints that the model does not use. */

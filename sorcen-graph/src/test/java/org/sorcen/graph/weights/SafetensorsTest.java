@@ -552,7 +552,7 @@ class SafetensorsTest {
       withVariables(
           cfg,
           vars -> {
-            List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(vars, st);
+            List<WeightPlan.Assignment> plan = OfficialStateDict.plan(vars, st);
             assertEquals(
                 List.copyOf(shapes.keySet()), plan.stream().map(a -> a.variable().name()).toList());
             plan.forEach(a -> assertEquals(a.variable().name(), a.tensor()));
@@ -573,7 +573,7 @@ class SafetensorsTest {
                 Shape.of(8),
                 VariableRole.OPTIMIZER,
                 Initializers.zeros(Shape.of(8)));
-            List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(vars, st);
+            List<WeightPlan.Assignment> plan = OfficialStateDict.plan(vars, st);
             assertEquals(shapes.size(), plan.size());
             assertFalse(plan.stream().anyMatch(a -> a.variable().name().startsWith("adamw.")));
           });

@@ -4,12 +4,8 @@ import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Random;
+import org.sorcen.export.ImageEncoderGraph;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.graph.model.SorcenForward;
-import org.sorcen.graph.model.SorcenVariables;
-import org.sorcen.graph.nn.LayerContext;
-import org.sorcen.graph.nn.Precision;
-import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.train.session.SessionSettings;
 import org.tensorflow.Graph;
@@ -19,14 +15,13 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
 
 /**
- * Times the image encoder's graph — the tokenizer's encoder, then the Sorcen encoder's embedding, the
- * graph {@code sorcen-image-encoder} serves — on a constant batch of random images, with the variables'
- * own initial values (weights do not change the arithmetic), both parts in the config's compute dtype. It reports the whole pipeline and the
+ * Times the image encoder's graph — the tokenizer's encoder, then the Sorcen encoder's embedding: the
+ * {@link ImageEncoderGraph} that {@code sorcen-image-encoder} serves, fed decoded pixels — on a
+ * constant batch of random images, with the variables' own initial values (weights do not change the
+ * arithmetic), both parts in the config's compute dtype. It reports the whole pipeline and the
  * tokenizer alone, as the median of the timed batches.
  */
 public final class ImageEncoderBenchmark {
@@ -49,37 +44,8 @@ public final class ImageEncoderBenchmark {
       int warmup,
       int timed,
       SessionSettings settings) {
-    if (tokenizer.codebookSize() != config.model.codebookSize
-        || tokenizer.seqLen() != config.model.seqLen()) {
-      throw new IllegalArgumentException(
-          "the tokenizer (C = "
-              + tokenizer.codebookSize()
-              + ", L = "
-              + tokenizer.seqLen()
-              + ") does not fit "
-              + config.name
-              + " (C = "
-              + config.model.codebookSize
-              + ", L = "
-              + config.model.seqLen()
-              + ")");
-    }
     try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Variables vars = new Variables(tf);
-      SorcenVariables.declareEncoder(vars, config);
-      tokenizer.declare(vars);
-      Placeholder<TUint8> images =
-          tf.placeholder(
-              TUint8.class,
-              Placeholder.shape(
-                  Shape.of(
-                      -1, tokenizer.inputHeight(), tokenizer.inputWidth(), tokenizer.channels())));
-      Precision precision = Precision.of(config.model.computeDtype);
-      Operand<TInt64> ids = tokenizer.encode(tf, vars::read, images, precision);
-      Operand<TFloat32> embedding =
-          SorcenForward.embedding(
-              LayerContext.inference(tf, vars::read, precision), config.model, ids);
+      ImageEncoderGraph graph = ImageEncoderGraph.build(Ops.create(g), config, tokenizer);
       byte[] pixels =
           new byte[batch * tokenizer.inputHeight() * tokenizer.inputWidth() * tokenizer.channels()];
       new Random(0).nextBytes(pixels);
@@ -91,9 +57,9 @@ public final class ImageEncoderBenchmark {
                   DataBuffers.of(pixels, true, false))) {
         s.initialize();
         long cpu = processCpuNanos();
-        double pipelineMs = median(s, images, in, embedding, warmup, timed);
+        double pipelineMs = median(s, graph.images(), in, graph.embedding(), warmup, timed);
         double cpuPerImage = (processCpuNanos() - cpu) / 1e9 / ((warmup + timed) * (double) batch);
-        double tokenizerMs = median(s, images, in, ids, Math.min(1, warmup), timed);
+        double tokenizerMs = median(s, graph.images(), in, graph.ids(), Math.min(1, warmup), timed);
         return new Result(
             batch, batch / (pipelineMs / 1000), batch / (tokenizerMs / 1000), cpuPerImage);
       }

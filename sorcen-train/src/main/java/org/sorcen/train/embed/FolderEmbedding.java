@@ -2,23 +2,19 @@ package org.sorcen.train.embed;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.sorcen.export.SorcenImageEncoder;
 import org.sorcen.export.io.FileSet;
 import org.sorcen.export.io.IoFailure;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.NpyWriter;
+import org.sorcen.train.data.importers.ImageFiles;
 
 /**
  * {@code ./sorcen embed}: every JPEG/PNG under a folder (recursively, in the order of their relative
@@ -27,8 +23,6 @@ import org.sorcen.train.data.NpyWriter;
  * two files are one output: refused together, written together, and only after every image is embedded.
  */
 public final class FolderEmbedding {
-  private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
-
   /** At most one progress line per this many nanoseconds, and one at the end. */
   private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
@@ -55,39 +49,10 @@ public final class FolderEmbedding {
     if (!Files.isDirectory(dir)) {
       throw new DataException(dir + " is not a directory: pass a folder of JPEG/PNG images");
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      List<Path> found =
-          walk.filter(p -> !p.getFileName().toString().startsWith("."))
-              .filter(
-                  p ->
-                      EXTENSIONS.stream()
-                          .anyMatch(
-                              e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
-              .toList();
-      // Each name escaped once (escaping asks the file system): a comparator would ask n log n
-      // times.
-      Map<Path, String> rel = new HashMap<>();
-      found.forEach(p -> rel.put(p, relative(dir, p)));
-      List<Path> named = found.stream().sorted(Comparator.comparing(rel::get)).toList();
-      List<Path> files = new ArrayList<>();
-      for (Path p : named) {
-        if (Files.isRegularFile(p)) {
-          files.add(p);
-        } else if (!Files.isDirectory(p)) {
-          skipped.accept(
-              "skipped "
-                  + rel.get(p)
-                  + ": "
-                  + (Files.isSymbolicLink(p)
-                      ? "a link to no readable file (dangling or looping)"
-                      : "not a regular file"));
-        }
-      }
-      return files;
+    try {
+      return ImageFiles.below(dir, p -> relative(dir, p), skipped);
     } catch (IOException e) {
       throw IoFailure.of("list", dir, e);
-    } catch (UncheckedIOException e) {
-      throw IoFailure.of("list", dir, e.getCause());
     }
   }
 
@@ -130,7 +95,10 @@ public final class FolderEmbedding {
     List<Path> files = listImages(r.images(), note -> log.println("sorcen: " + note));
     if (files.isEmpty()) {
       throw new DataException(
-          r.images() + " holds no JPEG/PNG files (.png, .jpg, .jpeg, searched recursively)");
+          r.images()
+              + " holds no JPEG/PNG files ("
+              + ImageFiles.LISTED
+              + ", searched recursively)");
     }
     float[][] matrix;
     int dim;

@@ -74,8 +74,8 @@ public record LabelledImageFolder(
    */
   public FrozenFeatures pixels() {
     int channels = channels(train.files().get(0));
-    ImageSet tr = ImageFolderReader.read(dir.resolve("train"), channels);
-    ImageSet te = ImageFolderReader.read(dir.resolve("test"), channels);
+    ImageSet tr = ImageFolderReader.read(train, channels);
+    ImageSet te = ImageFolderReader.read(test, channels);
     if (tr.height() != te.height() || tr.width() != te.width()) {
       throw new DataException(
           dir.resolve("test")

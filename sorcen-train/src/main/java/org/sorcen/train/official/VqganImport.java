@@ -4,23 +4,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.sorcen.export.TokenizerExport;
 import org.sorcen.export.io.IoFailure;
-import org.sorcen.graph.nn.ModelVariable;
-import org.sorcen.graph.nn.VariableFeeds;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.train.CheckpointOps;
 import org.sorcen.graph.vqgan.VqganConfig;
 import org.sorcen.graph.vqgan.VqganTokenizer;
 import org.sorcen.graph.weights.NamedTensors;
+import org.sorcen.graph.weights.TensorLayout;
+import org.sorcen.graph.weights.WeightPlan;
 import org.sorcen.graph.weights.WeightsException;
-import org.sorcen.train.session.Tensors;
+import org.sorcen.train.session.WeightLoading;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
 
 /**
@@ -44,6 +41,20 @@ public final class VqganImport {
   private static final List<String> USED_PREFIXES = List.of("encoder.", "decoder.", "quantize.");
   private static final List<String> FOREIGN_PREFIXES = List.of("quant_conv.", "post_quant_conv.");
 
+  /** MAGE's layout: conv kernels OIHW, transposed to the graph's HWIO; every other tensor as it is. */
+  static final TensorLayout KERNELS_OIHW =
+      new TensorLayout() {
+        @Override
+        public long[] fileShape(long[] variableShape) {
+          return officialShape(variableShape);
+        }
+
+        @Override
+        public float[] toVariable(float[] values, long[] variableShape) {
+          return variableShape.length == 4 ? oihwToHwio(values, variableShape) : values;
+        }
+      };
+
   /** A checked import: the file, the tokenizer, and the official tensors it will not read. */
   public record Plan(
       NamedTensors file, VqganTokenizer tokenizer, int tensors, List<String> ignored) {}
@@ -57,36 +68,10 @@ public final class VqganImport {
     try (Graph g = new Graph()) {
       Variables vars = new Variables(Ops.create(g));
       tok.declare(vars);
-      Map<String, long[]> shapes = file.shapes();
-      List<String> problems = new ArrayList<>();
-      for (ModelVariable v : vars.all()) {
-        long[] official = officialShape(v.shape().asArray());
-        long[] actual = shapes.get(v.name());
-        if (actual == null) {
-          problems.add(
-              "missing tensor '"
-                  + v.name()
-                  + "' (expected shape "
-                  + Arrays.toString(official)
-                  + ")");
-        } else if (!Arrays.equals(actual, official)) {
-          problems.add(
-              "tensor '"
-                  + v.name()
-                  + "' has shape "
-                  + Arrays.toString(actual)
-                  + " but the VQGAN config needs "
-                  + Arrays.toString(official));
-        } else {
-          try {
-            file.checkFloats(v.name());
-          } catch (WeightsException e) {
-            problems.add(e.getMessage());
-          }
-        }
-      }
+      WeightPlan weights = weights(vars, file);
+      List<String> problems = new ArrayList<>(weights.problems());
       List<String> ignored = new ArrayList<>();
-      for (String name : shapes.keySet()) {
+      for (String name : file.shapes().keySet()) {
         if (vars.contains(name)) {
           continue;
         }
@@ -111,7 +96,9 @@ public final class VqganImport {
             checkpoint + " does not fit the VQGAN config: " + String.join("; ", problems));
       }
       FiniteWeights.require(
-          checkpoint, vars.all().stream().map(ModelVariable::name).toList(), file::floats);
+          checkpoint,
+          weights.assignments().stream().map(WeightPlan.Assignment::tensor).toList(),
+          file::floats);
       return new Plan(file, tok, vars.all().size(), List.copyOf(ignored));
     }
   }
@@ -129,25 +116,17 @@ public final class VqganImport {
       Ops tf = Ops.create(g);
       Variables vars = new Variables(tf);
       plan.tokenizer().declare(vars);
-      VariableFeeds feeds = VariableFeeds.build(tf, vars.all());
       CheckpointOps.build(tf, vars);
-      List<Tensor> owned = new ArrayList<>();
-      try {
-        Session.Runner runner = s.runner();
-        for (ModelVariable v : vars.all()) {
-          long[] shape = v.shape().asArray();
-          float[] values = plan.file().floats(v.name());
-          Tensor t = Tensors.floats(shape.length == 4 ? oihwToHwio(values, shape) : values, shape);
-          owned.add(t);
-          runner.feed(feeds.feed(v.name()), t);
-        }
-        runner.addTarget(feeds.load()).run();
-      } finally {
-        owned.forEach(Tensor::close);
-      }
+      // Every variable is assigned: plan() refused this file for any problem.
+      WeightLoading.load(tf, s, weights(vars, plan.file()).assignments(), plan.file());
       s.save(prefix.toString());
     }
     TokenizerExport.write(plan.tokenizer(), prefix, dir);
+  }
+
+  /** Each variable paired with its official tensor, conv kernels through {@link #KERNELS_OIHW}. */
+  private static WeightPlan weights(Variables vars, NamedTensors file) {
+    return WeightPlan.of(vars.all(), file, KERNELS_OIHW, "the VQGAN config");
   }
 
   /** The official shape of a variable: conv kernels HWIO → OIHW, everything else as it is. */

@@ -56,18 +56,7 @@ final class OnlineInput {
               + "): the evaluators would compare "
               + "features of another tokenizer's ids; use the tokenizer that made the dataset, or tokenize with this one");
     }
-    if (spec.codebookSize() != config.model.codebookSize
-        || spec.seqLen() != config.model.seqLen()) {
-      throw new ConfigException(
-          "the tokenizer makes "
-              + spec.seqLen()
-              + " ids of "
-              + spec.codebookSize()
-              + " codes, the config's model takes "
-              + config.model.seqLen()
-              + " of "
-              + config.model.codebookSize);
-    }
+    spec.requireFits(config.model);
     ImageSet images = ImageSources.read(o.images(), null, spec.channels()).get("train");
     if (images.channels() != spec.channels()) {
       throw new DataException(

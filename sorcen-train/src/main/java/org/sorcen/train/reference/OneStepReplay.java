@@ -15,7 +15,6 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ForwardResult;
 import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.graph.nn.ModelVariable;
-import org.sorcen.graph.nn.VariableFeeds;
 import org.sorcen.graph.train.StepInputs;
 import org.sorcen.graph.train.TrainingGraph;
 import org.sorcen.graph.weights.OfficialStateDict;
@@ -189,11 +188,7 @@ public final class OneStepReplay {
       if (online != null) {
         online.load(s, images);
       }
-      List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(t.variables(), file);
-      VariableFeeds feeds =
-          VariableFeeds.build(
-              tf, plan.stream().map(OfficialStateDict.Assignment::variable).toList());
-      WeightLoading.load(s, feeds, plan, file);
+      WeightLoading.load(tf, s, OfficialStateDict.plan(t.variables(), file), file);
 
       ForwardResult f = t.forward();
       Map<String, Operand<TFloat32>> scalars = new LinkedHashMap<>();

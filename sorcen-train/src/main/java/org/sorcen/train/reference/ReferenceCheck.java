@@ -11,7 +11,6 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ExplicitForward;
 import org.sorcen.graph.model.ForwardResult;
 import org.sorcen.graph.model.SorcenVariables;
-import org.sorcen.graph.nn.VariableFeeds;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.weights.OfficialStateDict;
 import org.sorcen.graph.weights.Safetensors;
@@ -70,11 +69,7 @@ public final class ReferenceCheck {
       Variables vars = new Variables(tf);
       SorcenVariables.declare(vars, config);
       ExplicitForward fwd = ExplicitForward.build(tf, config, vars);
-      List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(vars, file);
-      VariableFeeds feeds =
-          VariableFeeds.build(
-              tf, plan.stream().map(OfficialStateDict.Assignment::variable).toList());
-      WeightLoading.load(s, feeds, plan, file);
+      WeightLoading.load(tf, s, OfficialStateDict.plan(vars, file), file);
 
       Map<String, Operand<?>> outputs = outputs(fwd);
       List<String> expectedNames =

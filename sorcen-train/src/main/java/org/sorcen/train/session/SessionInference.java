@@ -2,14 +2,10 @@ package org.sorcen.train.session;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import org.sorcen.export.EncoderGraph;
+import org.sorcen.export.GeneratorGraph;
 import org.sorcen.graph.config.SorcenConfig;
-import org.sorcen.graph.model.IterativeDecoder;
-import org.sorcen.graph.model.SorcenForward;
-import org.sorcen.graph.nn.LayerContext;
-import org.sorcen.graph.nn.Precision;
-import org.sorcen.graph.nn.Shapes;
 import org.sorcen.graph.train.TrainingGraph;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -24,9 +20,10 @@ import org.tensorflow.types.TInt64;
 
 /**
  * The model of a training session as it is at this step: embeddings for the periodic evaluators
- * and samples for the pictures, computed by the inference forward pass on the training variables
- * themselves (no checkpoint round trip). Its ops are added to the training graph on first use.
- * Offline readers use the exported graphs instead ({@code SorcenEncoder.fromCheckpoint}).
+ * and samples for the pictures, computed by the exported graphs' inference paths ({@link
+ * EncoderGraph#embedding}, {@link GeneratorGraph#generate}) on the training variables themselves (no
+ * checkpoint round trip). Its ops are added to the training graph on first use. Offline readers use
+ * the exported models instead ({@code SorcenEncoder.fromCheckpoint}).
  */
 public final class SessionInference {
   private final SorcenConfig config;
@@ -44,11 +41,6 @@ public final class SessionInference {
     this.training = training;
   }
 
-  private LayerContext context(Ops tf) {
-    return LayerContext.inference(
-        tf, training.variables()::read, Precision.of(config.model.computeDtype));
-  }
-
   /** Embeddings [rows × D] of the frozen encoder (eval mode, full sequence, mean of patch positions). */
   public synchronized float[][] embed(long[] ids, int batchSize) {
     int seqLen = config.model.seqLen();
@@ -57,7 +49,7 @@ public final class SessionInference {
       embedTokens =
           tf.withName("embed_tokens")
               .placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, seqLen)));
-      embedding = SorcenForward.embedding(context(tf), config.model, embedTokens);
+      embedding = EncoderGraph.embedding(tf, training.variables()::read, config, embedTokens);
     }
     int rows = ids.length / seqLen;
     float[][] out = new float[rows][];
@@ -98,13 +90,9 @@ public final class SessionInference {
     Placeholder<TInt64> seeds = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
     Placeholder<TFloat32> temperature =
         tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Operand<TInt64> start =
-        tf.fill(
-            tf.stack(List.of(Shapes.batchSize(tf, seeds), tf.constant(config.model.seqLen()))),
-            tf.constant((long) config.model.maskId()));
     Operand<TInt64> tokens =
-        IterativeDecoder.decode(
-            context(tf), config.model, seeds, start, temperature, tf.constant(steps), steps);
+        GeneratorGraph.generate(
+            tf, training.variables()::read, config, seeds, temperature, tf.constant(steps), steps);
     return new Generation(seeds, temperature, tokens);
   }
 }

@@ -6,35 +6,34 @@ import org.sorcen.graph.nn.VariableFeeds;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.weights.NamedTensors;
 import org.sorcen.graph.weights.OfficialStateDict;
+import org.sorcen.graph.weights.WeightPlan;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
 
-/** Fills a graph's variables from an official state_dict in a safetensors or PyTorch file. */
+/** Fills a graph's variables from a weight plan of a safetensors or PyTorch file. */
 public final class WeightLoading {
   private WeightLoading() {}
 
-  /** Fills {@code vars} of {@code graph}'s model from {@code file}, through load ops added to it. */
+  /** Fills {@code vars} of {@code graph}'s model from the official state_dict {@code file}. */
   public static void loadOfficial(Graph graph, Session session, Variables vars, NamedTensors file) {
-    List<OfficialStateDict.Assignment> plan = OfficialStateDict.plan(vars, file);
-    VariableFeeds feeds =
-        VariableFeeds.build(
-            Ops.create(graph), plan.stream().map(OfficialStateDict.Assignment::variable).toList());
-    load(session, feeds, plan, file);
+    load(Ops.create(graph), session, OfficialStateDict.plan(vars, file), file);
   }
 
-  /** Runs the feeds' load op once with every planned tensor; checks shapes before touching TF. */
+  /**
+   * Runs load ops added with {@code tf} once, fed every planned tensor of {@code file} in its
+   * variable's layout; the plan has checked the shapes before anything touches TF.
+   */
   public static void load(
-      Session session,
-      VariableFeeds feeds,
-      List<OfficialStateDict.Assignment> plan,
-      NamedTensors file) {
+      Ops tf, Session session, List<WeightPlan.Assignment> plan, NamedTensors file) {
+    VariableFeeds feeds =
+        VariableFeeds.build(tf, plan.stream().map(WeightPlan.Assignment::variable).toList());
     List<Tensor> owned = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
-      for (OfficialStateDict.Assignment a : plan) {
-        Tensor t = Tensors.floats(file.floats(a.tensor()), a.variable().shape().asArray());
+      for (WeightPlan.Assignment a : plan) {
+        Tensor t = Tensors.floats(a.values(file), a.variable().shape().asArray());
         owned.add(t);
         runner.feed(feeds.feed(a.variable().name()), t);
       }

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.vqgan.VqganConfig;
+import org.sorcen.graph.weights.TorchCheckpoint;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.Tokenizer;
-import org.sorcen.train.data.TorchCheckpoint;
 
 /**
  * The VQGAN at the official 256×256 config of config/vqgan.yaml, with random weights, against the

@@ -5,11 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
@@ -17,11 +13,9 @@ import org.sorcen.train.data.ImageSet;
 /**
  * Reads a folder of PNG/JPEG images: either one sub-folder per class (class names = sorted
  * sub-folder names, label = index, as torchvision's ImageFolder) or the images themselves
- * (labels −1, no class names). Names are sorted so the result does not depend on the file system.
- * Hidden entries (".ipynb_checkpoints", ".DS_Store") and files of other extensions are skipped.
+ * (labels −1, no class names), as {@link ImageFiles} lists them.
  */
 public final class ImageFolderReader {
-  private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
   // A Java array holds at most about 2^31 values.
   private static final long MAX_PIXELS = Integer.MAX_VALUE - 16;
 
@@ -32,12 +26,21 @@ public final class ImageFolderReader {
 
   /** All images of {@code folder} in {@code channels} 1 (grayscale by luma) or 3 (RGB). */
   public static ImageSet read(Path folder, int channels) {
+    requireChannels(channels);
+    return decodeAll(list(folder), channels);
+  }
+
+  /** The images of a listing in {@code channels} 1 (grayscale by luma) or 3 (RGB). */
+  public static ImageSet read(Listing listing, int channels) {
+    requireChannels(channels);
+    return decodeAll(listing, channels);
+  }
+
+  private static void requireChannels(int channels) {
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException(
           "channels must be 1 (grayscale) or 3 (RGB), not " + channels);
     }
-    Listing l = list(folder);
-    return decodeAll(l.files(), channels, l.labels(), l.classNames());
   }
 
   /**
@@ -51,8 +54,8 @@ public final class ImageFolderReader {
               + " is not a folder: pass a folder of PNG/JPEG images, or one with a"
               + " sub-folder of images per class");
     }
-    List<Path> classDirs = list(folder, Files::isDirectory);
-    List<Path> files = list(folder, ImageFolderReader::isImage);
+    List<Path> classDirs = listed(folder, ImageFiles::folders);
+    List<Path> files = new ArrayList<>(listed(folder, ImageFiles::in));
     if (!classDirs.isEmpty() && !files.isEmpty()) {
       throw new DataException(
           folder
@@ -68,12 +71,14 @@ public final class ImageFolderReader {
       files.forEach(f -> labels.add(-1L));
     } else {
       for (Path dir : classDirs) {
-        List<Path> inClass = list(dir, ImageFolderReader::isImage);
+        List<Path> inClass = listed(dir, ImageFiles::in);
         if (inClass.isEmpty()) {
           throw new DataException(
               "class folder "
                   + dir
-                  + " holds no PNG/JPEG image (.png, .jpg, .jpeg): add images"
+                  + " holds no PNG/JPEG image ("
+                  + ImageFiles.LISTED
+                  + "): add images"
                   + " or remove the folder");
         }
         inClass.forEach(f -> labels.add((long) classNames.size()));
@@ -82,7 +87,7 @@ public final class ImageFolderReader {
       }
     }
     if (files.isEmpty()) {
-      throw new DataException(folder + " holds no PNG/JPEG image (.png, .jpg, .jpeg)");
+      throw new DataException(folder + " holds no PNG/JPEG image (" + ImageFiles.LISTED + ")");
     }
     return new Listing(
         List.copyOf(files),
@@ -90,8 +95,8 @@ public final class ImageFolderReader {
         List.copyOf(classNames));
   }
 
-  private static ImageSet decodeAll(
-      List<Path> files, int channels, long[] labels, List<String> classNames) {
+  private static ImageSet decodeAll(Listing listing, int channels) {
+    List<Path> files = listing.files();
     BufferedImage first = decode(files.get(0));
     int h = first.getHeight();
     int w = first.getWidth();
@@ -131,7 +136,8 @@ public final class ImageFolderReader {
       }
       Pixels.copy(image, channels, pixels, i * h * w * channels);
     }
-    return new ImageSet(files.size(), h, w, channels, pixels, labels, List.copyOf(classNames));
+    return new ImageSet(
+        files.size(), h, w, channels, pixels, listing.labels(), listing.classNames());
   }
 
   private static BufferedImage decode(Path file) {
@@ -152,22 +158,16 @@ public final class ImageFolderReader {
     return image;
   }
 
-  private static boolean isImage(Path p) {
-    String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return Files.isRegularFile(p) && EXTENSIONS.stream().anyMatch(name::endsWith);
-  }
-
-  /** Entries of {@code dir} that pass {@code keep}, hidden ones skipped, sorted by name. */
-  private static List<Path> list(Path dir, Predicate<Path> keep) {
-    try (Stream<Path> entries = Files.list(dir)) {
-      return new ArrayList<>(
-          entries
-              .filter(p -> !p.getFileName().toString().startsWith("."))
-              .filter(keep)
-              .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-              .toList());
+  /** What {@code lister} finds in {@code dir}, or a refusal naming the folder it cannot list. */
+  private static List<Path> listed(Path dir, Lister lister) {
+    try {
+      return lister.list(dir);
     } catch (IOException e) {
       throw new DataException("cannot list " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  private interface Lister {
+    List<Path> list(Path dir) throws IOException;
   }
 }

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import org.sorcen.graph.weights.Echo;
+import org.sorcen.graph.weights.RegularFile;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.Echo;
-import org.sorcen.train.data.RegularFile;
 
 /**
  * The bytes of a file, gunzipped when it starts with the gzip magic 1f 8b. The content decides, not
@@ -20,7 +20,7 @@ record MaybeGzipped(byte[] bytes, boolean gzipped) {
   private static final int MAX_BYTES = Integer.MAX_VALUE - 16;
 
   static MaybeGzipped read(Path file) {
-    RegularFile.require(file); // before opening it: a FIFO would block
+    RegularFile.require(file, DataException::new); // before opening it: a FIFO would block
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       raw.mark(2);
       boolean gzipped = raw.read() == 0x1f && raw.read() == 0x8b;

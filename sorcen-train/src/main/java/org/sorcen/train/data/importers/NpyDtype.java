@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sorcen.graph.weights.Echo;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.Echo;
 
 /** The integer dtypes a .npy may hold, read into {@code long}: signed or unsigned, 1 to 8 bytes. */
 record NpyDtype(String descr, ByteOrder order, boolean unsigned, int size) {

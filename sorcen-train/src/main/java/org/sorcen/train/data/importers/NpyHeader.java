@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.sorcen.graph.weights.Echo;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.Echo;
 
 /**
  * The header of a .npy (format 1.0, 2.0 or 3.0): magic \x93NUMPY, version, header length (2 bytes

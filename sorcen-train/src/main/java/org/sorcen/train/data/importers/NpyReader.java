@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.sorcen.graph.weights.Echo;
+import org.sorcen.graph.weights.RegularFile;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.Echo;
-import org.sorcen.train.data.RegularFile;
 import org.sorcen.train.data.TokenArrays;
 
 /**
@@ -32,9 +32,9 @@ public final class NpyReader {
    * otherwise; without either, labels are −1. Class names are left empty.
    */
   public static TokenArrays readTokens(Path npyOrNpz, Path labelsNpyOrNull) {
-    RegularFile.require(npyOrNpz);
+    RegularFile.require(npyOrNpz, DataException::new);
     if (labelsNpyOrNull != null) {
-      RegularFile.require(labelsNpyOrNull);
+      RegularFile.require(labelsNpyOrNull, DataException::new);
     }
     Grid grid;
     long[] labels = null;

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.sorcen.graph.weights.Echo;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.Echo;
 
 /**
  * A .npz: a zip of .npy members, stored (np.savez) or deflated (np.savez_compressed). Members are

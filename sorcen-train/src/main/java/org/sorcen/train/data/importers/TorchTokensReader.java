@@ -10,12 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipFile;
+import org.sorcen.graph.weights.Echo;
+import org.sorcen.graph.weights.RegularFile;
+import org.sorcen.graph.weights.TorchCheckpoint;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
-import org.sorcen.train.data.Echo;
-import org.sorcen.train.data.RegularFile;
 import org.sorcen.train.data.TokenArrays;
-import org.sorcen.train.data.TorchCheckpoint;
 
 /**
  * Reads the precomputed token files of the official MAGE/LEASE pipeline: a {@code torch.save}
@@ -57,7 +57,7 @@ public final class TorchTokensReader {
 
   /** Token ids and labels (−1 when the file has no {@code labels}) of an official token file. */
   public static Tokens read(Path file) {
-    RegularFile.require(file); // before opening it: a FIFO would block
+    RegularFile.require(file, DataException::new); // before opening it: a FIFO would block
     if (!startsLikeZip(file)) {
       throw new DataException(
           file

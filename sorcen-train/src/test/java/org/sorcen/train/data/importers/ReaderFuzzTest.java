@@ -23,10 +23,10 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.weights.NamedTensors;
+import org.sorcen.graph.weights.TorchCheckpoint;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
-import org.sorcen.train.data.TorchCheckpoint;
 import org.sorcen.train.official.OfficialImport;
 import org.sorcen.train.official.TorchZip;
 

@@ -1,7 +1,8 @@
-package org.sorcen.train.data;
+package org.sorcen.graph.weights;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Readers take regular files only: opening a FIFO blocks until a writer comes, and a directory or
@@ -24,11 +25,11 @@ public final class RegularFile {
         + "): pass the file itself";
   }
 
-  /** Refuses anything but a regular file with a {@link DataException}. */
-  public static Path require(Path file) {
+  /** Refuses anything but a regular file with {@code refusal} of the problem. */
+  public static Path require(Path file, Function<String, ? extends RuntimeException> refusal) {
     String problem = problem(file);
     if (problem != null) {
-      throw new DataException(problem);
+      throw refusal.apply(problem);
     }
     return file;
   }

@@ -1,4 +1,4 @@
-package org.sorcen.train.data;
+package org.sorcen.graph.weights;
 
 import java.util.Collection;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.sorcen.train.data;
+package org.sorcen.graph.weights;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import org.sorcen.graph.weights.NamedTensors;
-import org.sorcen.graph.weights.WeightsException;
 
 /**
  * A reader of PyTorch's {@code torch.save} zip format (torch ≥ 1.6): {@code <name>/data.pkl}, a
@@ -477,15 +475,16 @@ public final class TorchCheckpoint implements NamedTensors {
   public void checkFloats(String name) {
     TensorRef t = tensor(name);
     if (!t.storage().dtype().isFloat()) {
-      throw new WeightsException(
-          file
-              + ": tensor '"
-              + name
-              + "' is "
-              + t.storage().dtype().describe()
-              + ", a weight needs float32, float16, bfloat16 or float64");
+      throw wrongDtype(
+          name, t.storage().dtype(), "a weight needs float32, float16, bfloat16 or float64");
     }
     checkContiguous(name, t);
+  }
+
+  /** A refusal of the tensor's dtype: "FILE: tensor 'NAME' is DTYPE, {@code expected}". */
+  private WeightsException wrongDtype(String name, Dtype dtype, String expected) {
+    return new WeightsException(
+        file + ": tensor '" + name + "' is " + dtype.describe() + ", " + expected);
   }
 
   private void checkContiguous(String name, TensorRef t) {
@@ -525,13 +524,7 @@ public final class TorchCheckpoint implements NamedTensors {
   public long[] longs(String name) {
     TensorRef t = tensor(name);
     if (t.storage().dtype() != Dtype.INT64) {
-      throw new WeightsException(
-          file
-              + ": tensor '"
-              + name
-              + "' is "
-              + t.storage().dtype().describe()
-              + ", expected int64");
+      throw wrongDtype(name, t.storage().dtype(), "expected int64");
     }
     checkContiguous(name, t);
     ByteBuffer b = data(name, t);
@@ -550,13 +543,7 @@ public final class TorchCheckpoint implements NamedTensors {
     TensorRef t = tensor(name);
     Dtype d = t.storage().dtype();
     if (d.isFloat() || d == Dtype.BOOL) {
-      throw new WeightsException(
-          file
-              + ": tensor '"
-              + name
-              + "' is "
-              + d.describe()
-              + ", expected an integer dtype (int64, int32, int16, int8 or uint8)");
+      throw wrongDtype(name, d, "expected an integer dtype (int64, int32, int16, int8 or uint8)");
     }
     checkContiguous(name, t);
     ByteBuffer b = data(name, t);
