@@ -41,6 +41,6 @@ public final class EvalConfig {
 
   /** A deep copy, every field included (a hand-written copy would silently drop a new one). */
   public EvalConfig copy() {
-    return ConfigLoader.mapper().convertValue(this, EvalConfig.class);
+    return ConfigLoader.copy(this, EvalConfig.class);
   }
 }
