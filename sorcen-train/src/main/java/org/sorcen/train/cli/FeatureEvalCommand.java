@@ -27,8 +27,8 @@ import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.train.pretrain.Run;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.Run;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 

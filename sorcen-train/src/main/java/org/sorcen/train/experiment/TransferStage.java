@@ -16,9 +16,9 @@ import org.sorcen.train.data.TokenDatasetWriter;
 import org.sorcen.train.eval.Embedder;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.train.pretrain.InitialRun;
+import org.sorcen.train.pretrain.Run;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.InitialRun;
-import org.sorcen.train.run.Run;
 
 /**
  * The experiment's transfer table ({@link ExperimentConfig.Transfer}): Sorcen pre-trained on some

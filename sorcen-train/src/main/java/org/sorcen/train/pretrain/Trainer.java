@@ -22,7 +22,6 @@ import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.EventFileWriter;
 import org.sorcen.train.run.MetricsLog;
-import org.sorcen.train.run.Run;
 import org.sorcen.train.run.RunAdoption;
 import org.sorcen.train.run.RunInfo;
 import org.sorcen.train.run.RunLayout;

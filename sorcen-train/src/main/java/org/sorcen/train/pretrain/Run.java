@@ -1,4 +1,4 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -19,6 +19,9 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.Tokenizer;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.RunInfo;
+import org.sorcen.train.run.RunLayout;
 
 /**
  * A run directory as its readers see it (export, eval, bench-serving, experiment, the end of

@@ -1,10 +1,14 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.ConfigDiff;
+import org.sorcen.train.run.RunInfo;
+import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 
