@@ -44,7 +44,7 @@ import org.sorcen.train.session.TrainingSession;
 public final class Trainer {
   /** What to run. {@code resumeFrom} and {@code initFrom} may be null. */
   public record Options(
-      SorcenConfig config,
+      JobConfig config,
       Path data,
       Path runDir,
       Path resumeFrom,
@@ -55,7 +55,7 @@ public final class Trainer {
       Path images) {
     /** One process. */
     public Options(
-        SorcenConfig config,
+        JobConfig config,
         Path data,
         Path runDir,
         Path resumeFrom,
@@ -67,7 +67,7 @@ public final class Trainer {
 
     /** On a token dataset (train.input "tokens"). */
     public Options(
-        SorcenConfig config,
+        JobConfig config,
         Path data,
         Path runDir,
         Path resumeFrom,
@@ -107,7 +107,7 @@ public final class Trainer {
   }
 
   public Outcome run() {
-    SorcenConfig config = o.config();
+    JobConfig config = o.config();
     String configJson = ConfigLoader.toJson(config);
     // Everything that can refuse the run is checked before the run directory is touched.
     TokenDataset data = TokenDataset.open(o.data());
@@ -333,7 +333,7 @@ public final class Trainer {
 
     @Override
     public void configure(TrainingLoop loop, RunHarness.Context<TrainingSession> run) {
-      SorcenConfig config = o.config();
+      JobConfig config = o.config();
       if (o.workers() != null) {
         loop.stopWhen(session.cluster()::stopAgreed);
       }

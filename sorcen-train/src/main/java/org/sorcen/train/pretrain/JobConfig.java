@@ -1,0 +1,32 @@
+package org.sorcen.train.pretrain;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.sorcen.graph.config.ConfigLoader;
+import org.sorcen.graph.config.SorcenConfig;
+
+/**
+ * What a file in {@code configs/} and a run's {@code config.json} hold: the model and its training
+ * ({@link SorcenConfig}, all the graph builders read). Bound by {@link ConfigLoader}'s rules:
+ * unknown keys refused, dotted overrides, model variants, every problem listed at once.
+ */
+public final class JobConfig extends SorcenConfig {
+  public static JobConfig load(Path file) {
+    return load(file, Map.of());
+  }
+
+  /** Loads {@code file}, applies the dotted {@code overrides} in order, and validates. */
+  public static JobConfig load(Path file, Map<String, String> overrides) {
+    return ConfigLoader.load(file, overrides, JobConfig.class, JobConfig::validated);
+  }
+
+  public static JobConfig parse(String json, String source, Map<String, String> overrides) {
+    return ConfigLoader.parse(json, source, overrides, JobConfig.class, JobConfig::validated);
+  }
+
+  @Override
+  public JobConfig validated() {
+    super.validated();
+    return this;
+  }
+}
