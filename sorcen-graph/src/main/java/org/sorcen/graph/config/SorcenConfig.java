@@ -22,7 +22,6 @@ public class SorcenConfig {
   public EmaConfig ema = new EmaConfig();
   public OptimizerConfig optimizer = new OptimizerConfig();
   public TrainConfig train = new TrainConfig();
-  public EvalConfig eval = new EvalConfig();
 
   public boolean isSorcen() {
     return "sorcen".equals(method);
@@ -43,7 +42,6 @@ public class SorcenConfig {
     ema.validate(errors);
     train.validate(errors);
     optimizer.validate(errors, train.epochs);
-    eval.validate(errors);
     return errors;
   }
 
@@ -55,8 +53,7 @@ public class SorcenConfig {
         || loss == null
         || ema == null
         || optimizer == null
-        || train == null
-        || eval == null;
+        || train == null;
   }
 
   /** Throws a {@link ConfigException} listing every problem, or returns this config. */
