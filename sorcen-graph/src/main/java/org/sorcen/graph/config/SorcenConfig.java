@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The whole description of a model and its training hyper-parameters. Every field has the paper's
  * value as its default; a config file overrides what differs. Bind with {@link ConfigLoader}.
- * A program that reads more sections from the same file (the trainer's evaluators) extends this
- * class with them.
+ * A program that reads more sections from the same file extends this class with them, and its
+ * {@link #hasNullSection} and {@link #problems} with theirs.
  */
 public class SorcenConfig {
   public String name = "sorcen";
