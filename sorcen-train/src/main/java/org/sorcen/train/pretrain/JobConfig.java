@@ -8,8 +8,9 @@ import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.eval.EvalConfig;
 
 /**
- * What a file in {@code configs/} and a run's {@code config.json} hold: the model and its training
- * ({@link SorcenConfig}, all the graph builders read) and the evaluators' section {@code eval}.
+ * What a model config in {@code configs/} (e.g. {@code sorcen-tiny.json}) and a run's
+ * {@code config.json} hold: the model and its training ({@link SorcenConfig}, all the graph
+ * builders read) and the evaluators' section {@code eval}.
  * Bound by {@link ConfigLoader}'s rules: unknown keys refused, dotted overrides, model variants,
  * every problem listed at once.
  */
