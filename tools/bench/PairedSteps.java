@@ -5,8 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 
@@ -31,7 +30,7 @@ public class PairedSteps {
     int steps = Integer.parseInt(args[2]);
     String[] sides = {args[3], args[4]};
     List<TrainingSession> sessions = new ArrayList<>();
-    SorcenConfig config = null;
+    JobConfig config = null;
     for (String side : sides) {
       Map<String, String> overrides = new HashMap<>();
       for (String kv : side.split(",")) {
@@ -39,7 +38,7 @@ public class PairedSteps {
         overrides.put(p[0], p[1]);
       }
       overrides.put("train.batch_size", Integer.toString(batch));
-      config = ConfigLoader.load(configFile, overrides);
+      config = JobConfig.load(configFile, overrides);
       sessions.add(
           TrainingSession.create(
               config, config.model.numClasses > 0, 1000, new SessionSettings(2, 2, false)));

@@ -339,6 +339,8 @@ public final class ModelExport {
         ModelCard.sha256(
             checkpointPrefix.toAbsolutePath().getParent(),
             checkpointPrefix.getFileName() + ".data-"));
+    // Every field of the config's runtime class: the sections a program adds in a subclass are in
+    // the card as they are in the run's config.json.
     card.set("config", ModelCard.json().readTree(ConfigLoader.toJson(config)));
     if (extra != null) {
       extra.accept(card);

@@ -98,7 +98,7 @@ public final class ConfigLoader {
     }
     // After the overrides: --set model.variant=... picks another row, and a field set by --set
     // wins over the row like one written in the file.
-    if (type == SorcenConfig.class) {
+    if (SorcenConfig.class.isAssignableFrom(type)) {
       ModelVariants.expand(tree, source);
     }
     try {
@@ -130,6 +130,11 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A deep copy of a config through its JSON form, every field included. */
+  public static <T> T copy(T config, Class<T> type) {
+    return MAPPER.convertValue(config, type);
   }
 
   static ObjectMapper mapper() {

@@ -17,98 +17,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 
 /**
- * The model variants table: the presets that name a row resolve to exactly the config their
- * written-out copies resolved to, explicit fields and overrides win over the row, and an unknown
- * name is refused with the known ones.
+ * The model variants table: explicit fields and overrides win over the row, and an unknown name is
+ * refused with the known ones. That the presets naming a row resolve exactly as their written-out
+ * copies did is sorcen-train's PresetsTest: the presets are job configs.
  */
 class ModelVariantsTest {
   private static final Path CONFIGS = Path.of("..", "configs");
-
-  /** configs/sorcen-vit-base.json as it was before it named a variant, header left out. */
-  private static final String OLD_VIT_BASE =
-      """
-      {
-        "name": "sorcen-vit-base",
-        "method": "sorcen",
-        "model": {
-          "grid": 16,
-          "codebook_size": 1024,
-          "embed_dim": 768,
-          "depth": 12,
-          "num_heads": 12,
-          "decoder_embed_dim": 768,
-          "decoder_depth": 8,
-          "decoder_num_heads": 16,
-          "projector_hidden_dim": 4096,
-          "projector_dim": 512,
-          "predictor_hidden_dim": 2048,
-          "classifier_hidden_dim": 512,
-          "num_classes": 1000
-        },
-        "train": {"batch_size": 4096, "epochs": 1600, "seed": 0}
-      }
-      """;
-
-  /** configs/sorcen-vit-large.json before it named a variant. */
-  private static final String OLD_VIT_LARGE =
-      """
-      {
-        "name": "sorcen-vit-large",
-        "method": "sorcen",
-        "model": {
-          "grid": 16,
-          "codebook_size": 1024,
-          "embed_dim": 1024,
-          "depth": 24,
-          "num_heads": 16,
-          "decoder_embed_dim": 1024,
-          "decoder_depth": 8,
-          "decoder_num_heads": 16,
-          "projector_hidden_dim": 4096,
-          "projector_dim": 512,
-          "predictor_hidden_dim": 2048,
-          "classifier_hidden_dim": 512,
-          "num_classes": 1000
-        },
-        "train": {"batch_size": 4096, "epochs": 1600, "seed": 0}
-      }
-      """;
-
-  /** configs/sorcen-tiny.json (the default job) before it named a variant. */
-  private static final String OLD_TINY =
-      """
-      {
-        "name": "sorcen-tiny",
-        "method": "sorcen",
-        "model": {
-          "grid": 8,
-          "codebook_size": 512,
-          "embed_dim": 128,
-          "depth": 4,
-          "num_heads": 4,
-          "decoder_embed_dim": 128,
-          "decoder_depth": 2,
-          "decoder_num_heads": 4,
-          "dropout": 0.1,
-          "projector_hidden_dim": 512,
-          "projector_dim": 128,
-          "predictor_hidden_dim": 256,
-          "classifier_hidden_dim": 128,
-          "num_classes": 10
-        },
-        "echo": {"warmup_epochs": 1},
-        "optimizer": {"blr": 0.005, "warmup_epochs": 1},
-        "train": {"batch_size": 64, "epochs": 16, "seed": 0},
-        "eval": {"every_epochs": 2,
-                 "linear_probe": {"optimizer": "sgd", "batch_size": 64, "blr": 1.0}}
-      }
-      """;
 
   /** The fields a row may set: the network's shape, nothing the tokenizer, data or recipe decides. */
   private static final Set<String> SHAPE_FIELDS =
@@ -127,41 +44,6 @@ class ModelVariantsTest {
 
   private static SorcenConfig parse(String json, Map<String, String> overrides) {
     return ConfigLoader.parse(json, "inline", overrides);
-  }
-
-  static Stream<Arguments> presets() {
-    return Stream.of(
-        Arguments.of("sorcen-vit-base.json", "vit-base", OLD_VIT_BASE),
-        Arguments.of("sorcen-vit-large.json", "vit-large", OLD_VIT_LARGE),
-        Arguments.of("sorcen-tiny.json", "tiny", OLD_TINY));
-  }
-
-  /**
-   * Every field of the resolved config, as a run records it (ConfigLoader.toJson writes every
-   * field of every section), equals that of the file's old written-out copy, also with the method
-   * and the compute dtype overridden as the config matrix and the experiments load them.
-   */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("presets")
-  void thePresetResolvesExactlyAsItsWrittenOutCopy(String file, String variant, String old)
-      throws IOException {
-    String text = Files.readString(CONFIGS.resolve(file));
-    assertTrue(text.contains("\"variant\": \"" + variant + "\""), file + " names " + variant);
-    List<String> copied = new ArrayList<>();
-    ModelVariants.fields(variant).properties().forEach(f -> copied.add(f.getKey()));
-    assertTrue(
-        copied.stream().noneMatch(f -> text.contains("\"" + f + "\"")),
-        file + " writes none of the row's fields " + copied);
-    for (Map<String, String> overrides :
-        List.of(
-            Map.<String, String>of(),
-            Map.of("method", "mage"),
-            Map.of("model.compute_dtype", "bfloat16"))) {
-      assertEquals(
-          ConfigLoader.toJson(parse(old, overrides)),
-          ConfigLoader.toJson(ConfigLoader.load(CONFIGS.resolve(file), overrides)),
-          file + " with " + overrides);
-    }
   }
 
   @Test

@@ -9,13 +9,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.nn.CrossReplica;
 import org.sorcen.train.cluster.Agreement;
 import org.sorcen.train.cluster.ClusterSpec;
 import org.sorcen.train.cluster.WorkerServer;
 import org.sorcen.train.cluster.Workers;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
@@ -57,7 +57,7 @@ public final class ClusterBenchWorker {
   }
 
   public static void main(String[] args) throws Exception {
-    SorcenConfig config = ConfigLoader.parse(Files.readString(Path.of(args[0])), "bench", Map.of());
+    SorcenConfig config = JobConfig.parse(Files.readString(Path.of(args[0])), "bench", Map.of());
     List<String> addresses = List.of(args[1].split(","));
     int task = Integer.parseInt(args[2]);
     int warmup = Integer.parseInt(args[3]);

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.config.TrainConfig;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 
@@ -60,7 +61,7 @@ public final class EfficiencyBenchmark {
    * (its batch size and seed must be the config's).
    */
   public static Result run(
-      SorcenConfig config,
+      JobConfig config,
       BatchInput.FromImages images,
       int warmup,
       int steps,
@@ -84,9 +85,9 @@ public final class EfficiencyBenchmark {
                 TrainingBenchmark.runOnImages(online, images, warmup, steps, settings))));
   }
 
-  private static SorcenConfig variant(SorcenConfig config, String method, String input) {
+  private static SorcenConfig variant(JobConfig config, String method, String input) {
     SorcenConfig c =
-        ConfigLoader.parse(
+        JobConfig.parse(
             ConfigLoader.toJson(config),
             config.name,
             Map.of("method", method, "train.input", input));

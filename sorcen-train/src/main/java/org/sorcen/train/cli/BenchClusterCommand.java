@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.bench.ClusterBenchWorker;
 import org.sorcen.train.cluster.LoopbackAddresses;
 import org.sorcen.train.data.ProjectPaths;
+import org.sorcen.train.pretrain.JobConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,7 +73,7 @@ final class BenchClusterCommand implements Callable<Integer> {
     if (batchSize != null) {
       all.put("train.batch_size", batchSize.toString());
     }
-    SorcenConfig cfg = ConfigLoader.load(ProjectPaths.resolve(config), all);
+    JobConfig cfg = JobConfig.load(ProjectPaths.resolve(config), all);
     for (int w : workers) {
       if (w < 1 || cfg.train.batchSize % w != 0) {
         throw new picocli.CommandLine.ParameterException(

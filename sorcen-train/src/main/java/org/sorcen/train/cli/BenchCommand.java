@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.ModelFlops;
 import org.sorcen.graph.vqgan.VqganConfig;
@@ -16,6 +15,7 @@ import org.sorcen.train.bench.MatmulPeak;
 import org.sorcen.train.bench.TrainingBenchmark;
 import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.SessionSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -199,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
         "1st step ms");
     for (Path path : configs) {
       path = ProjectPaths.resolve(path);
-      SorcenConfig config = ConfigLoader.load(path, overrides);
+      SorcenConfig config = JobConfig.load(path, overrides);
       int batch =
           batchSize != null
               ? batchSize
@@ -208,7 +208,7 @@ final class BenchCommand implements Callable<Integer> {
           "# %s: %.3f GFLOP per training sample%n",
           config.name, ModelFlops.trainingPerSample(config) / 1e9);
       for (String p : precisions) {
-        config = ConfigLoader.load(path, with(batch, p));
+        config = JobConfig.load(path, with(batch, p));
         for (boolean on : xlaModes) {
           TrainingBenchmark.Result r =
               TrainingBenchmark.run(config, warmup, steps, new SessionSettings(threads, 0, on));
@@ -257,14 +257,14 @@ final class BenchCommand implements Callable<Integer> {
     }
     SessionSettings settings = new SessionSettings(threads, 0, xla.equals("on"));
     for (Path path : configs.isEmpty() ? List.of(Path.of("configs/sorcen-tiny.json")) : configs) {
-      SorcenConfig config = ConfigLoader.load(ProjectPaths.resolve(path), overrides);
+      JobConfig config = JobConfig.load(ProjectPaths.resolve(path), overrides);
       int batch =
           batchSize != null
               ? batchSize
               : (config.model.seqLen() <= 64 ? config.train.batchSize : 4);
       Map<String, String> withBatch = new LinkedHashMap<>(overrides);
       withBatch.put("train.batch_size", Integer.toString(batch));
-      config = ConfigLoader.load(ProjectPaths.resolve(path), withBatch);
+      config = JobConfig.load(ProjectPaths.resolve(path), withBatch);
       EfficiencyBench.run(
           config,
           EfficiencyBench.source(
@@ -284,7 +284,7 @@ final class BenchCommand implements Callable<Integer> {
     Path path =
         ProjectPaths.resolve(
             configs.isEmpty() ? Path.of("configs/sorcen-vit-base.json") : configs.get(0));
-    SorcenConfig config = ConfigLoader.load(path, overrides);
+    SorcenConfig config = JobConfig.load(path, overrides);
     VqganTokenizer tokenizer =
         new VqganTokenizer(
             tokenizerConfig == null

@@ -14,6 +14,7 @@ import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.Tokenizer;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.BatchInput;
 import org.sorcen.train.session.SessionSettings;
 
@@ -102,7 +103,7 @@ final class EfficiencyBench {
 
   /** Times the three rows of {@code config} and prints them (the bench table's first four columns) and the ratio. */
   static void run(
-      SorcenConfig config,
+      JobConfig config,
       Source s,
       int warmup,
       int steps,

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.sorcen.export.SavedModelVerifier;
 import org.sorcen.export.io.DirectoryLock;
-import org.sorcen.train.run.Run;
+import org.sorcen.train.pretrain.Run;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

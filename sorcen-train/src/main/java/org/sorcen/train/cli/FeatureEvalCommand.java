@@ -12,8 +12,6 @@ import java.util.concurrent.Callable;
 import org.sorcen.export.SorcenImageEncoder;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.DirectoryLock;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.ImageSources;
@@ -27,8 +25,9 @@ import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.train.pretrain.JobConfig;
+import org.sorcen.train.pretrain.Run;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.Run;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -155,7 +154,7 @@ final class FeatureEvalCommand implements Callable<Integer> {
   }
 
   private int evaluate(Run run) throws IOException {
-    SorcenConfig cfg = evaluationConfig(run);
+    JobConfig cfg = evaluationConfig(run);
     cfg.eval.evaluators = evaluators.stream().map(Evaluator::name).toList();
     if (tokenizer != null && (imageFolder == null || source.run == null)) {
       throw new IllegalArgumentException(
@@ -205,7 +204,7 @@ final class FeatureEvalCommand implements Callable<Integer> {
   }
 
   private int report(
-      SorcenConfig cfg, FrozenFeatures features, String what, Path dataDir, String heldOut)
+      JobConfig cfg, FrozenFeatures features, String what, Path dataDir, String heldOut)
       throws IOException {
     System.out.printf(
         Locale.ROOT,
@@ -235,9 +234,9 @@ final class FeatureEvalCommand implements Callable<Integer> {
     return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
-  private SorcenConfig evaluationConfig(Run run) {
+  private JobConfig evaluationConfig(Run run) {
     if (config != null || run == null) {
-      return ConfigLoader.load(
+      return JobConfig.load(
           ProjectPaths.resolve(config != null ? config : Path.of("configs/sorcen-tiny.json")),
           overrides);
     }
@@ -252,7 +251,7 @@ final class FeatureEvalCommand implements Callable<Integer> {
     return run.data();
   }
 
-  private Embedder embedder(Run run, SorcenConfig cfg) {
+  private Embedder embedder(Run run, JobConfig cfg) {
     if (run == null) {
       return Embedder.savedModel(ProjectPaths.resolve(source.encoder));
     }

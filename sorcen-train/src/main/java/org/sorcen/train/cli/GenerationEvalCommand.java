@@ -4,15 +4,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.sorcen.export.SorcenGenerator;
-import org.sorcen.graph.config.EvalConfig;
-import org.sorcen.graph.config.GenerationConfig;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.Tokenizer;
+import org.sorcen.train.eval.EvalConfig;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FdEvaluation;
+import org.sorcen.train.eval.GenerationConfig;
 import org.sorcen.train.eval.GenerationInputs;
 import picocli.CommandLine.Option;
 

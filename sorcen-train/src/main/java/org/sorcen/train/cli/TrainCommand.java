@@ -9,12 +9,11 @@ import java.util.concurrent.Callable;
 import org.sorcen.export.ModelCard;
 import org.sorcen.export.TokenizerExport;
 import org.sorcen.graph.config.ConfigException;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cluster.ClusterSpec;
 import org.sorcen.train.cluster.Workers;
 import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.pretrain.Trainer;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.SessionSettings;
@@ -246,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     config = ProjectPaths.resolve(config);
     data = ProjectPaths.resolve(data);
-    SorcenConfig cfg = ConfigLoader.load(config, all);
+    JobConfig cfg = JobConfig.load(config, all);
     Path dir = runDir != null ? runDir : defaultRunDir(cfg.name);
     StopRequest stop = StopRequest.installForSignals();
     trainer =

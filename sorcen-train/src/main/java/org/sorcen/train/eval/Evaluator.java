@@ -3,7 +3,6 @@ package org.sorcen.train.eval;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import org.sorcen.graph.config.EvalConfig;
 
 /**
  * One evaluator: its name (in {@code eval.evaluators} and as the {@code ./sorcen eval} subcommand),

@@ -6,17 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.sorcen.graph.config.EvalConfig;
-import org.sorcen.graph.config.EvaluatorCatalog;
 
 /**
- * The one list of evaluators. Config validation (through {@link EvaluatorCatalog}, registered in
- * META-INF/services), the {@code ./sorcen eval} subcommands, {@code experiment} and the periodic
- * evaluation of {@code train} all derive from it: adding an evaluator is its class plus one line in
+ * The one list of evaluators. Config validation ({@link EvalConfig#validate}), the
+ * {@code ./sorcen eval} subcommands, {@code experiment} and the periodic evaluation of
+ * {@code train} all derive from it: adding an evaluator is its class plus one line in
  * {@link #STANDARD}. Evaluators run in this order whatever the order of {@code eval.evaluators}, so
  * figures print in the same order everywhere.
  */
-public final class EvaluatorRegistry implements EvaluatorCatalog {
+public final class EvaluatorRegistry {
   private static final List<Evaluator> STANDARD =
       List.of(
           new KnnEvaluator(),
@@ -26,18 +24,13 @@ public final class EvaluatorRegistry implements EvaluatorCatalog {
 
   private final List<Evaluator> evaluators;
 
-  /** The standard registry (the public no-argument constructor is what ServiceLoader calls). */
-  public EvaluatorRegistry() {
-    this(STANDARD);
-  }
-
-  /** Another list, e.g. the standard one plus a test's evaluator. */
+  /** A registry of {@code evaluators}, e.g. the standard ones plus a test's. */
   public EvaluatorRegistry(List<Evaluator> evaluators) {
     this.evaluators = List.copyOf(evaluators);
   }
 
   public static EvaluatorRegistry standard() {
-    return new EvaluatorRegistry();
+    return new EvaluatorRegistry(STANDARD);
   }
 
   public List<Evaluator> all() {
@@ -57,7 +50,6 @@ public final class EvaluatorRegistry implements EvaluatorCatalog {
   }
 
   /** Unknown names, and every evaluator's settings (checked even when not selected: a typo waits otherwise). */
-  @Override
   public void validate(EvalConfig eval, List<String> errors) {
     for (String name : eval.evaluators) {
       if (get(name).isEmpty()) {

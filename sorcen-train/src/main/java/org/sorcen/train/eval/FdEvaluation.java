@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.sorcen.export.SorcenGenerator;
-import org.sorcen.graph.config.GenerationConfig;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.Tokenizer;

@@ -4,8 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.sorcen.graph.config.EvalConfig;
-import org.sorcen.graph.config.GenerationConfig;
 
 /**
  * "fd": {@link FdEvaluation} (Fréchet distance and Inception-score analogue, with the tokenizer

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.sorcen.graph.config.FewShotConfig;
 import org.sorcen.graph.probe.LinearClassifierGraph;
 
 /**

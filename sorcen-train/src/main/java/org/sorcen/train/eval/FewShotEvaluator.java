@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.sorcen.graph.config.EvalConfig;
 
 /** "few-shot": {@link FewShot} with {@code eval.few_shot}, mean and std over draws per number of shots. */
 final class FewShotEvaluator implements Evaluator {

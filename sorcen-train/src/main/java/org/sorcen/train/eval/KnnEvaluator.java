@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sorcen.graph.config.Checks;
-import org.sorcen.graph.config.EvalConfig;
 
 /** "knn": {@link CosineKnn} top-1 with a memory of {@code eval.knn_train_rows} training rows. */
 final class KnnEvaluator implements Evaluator {

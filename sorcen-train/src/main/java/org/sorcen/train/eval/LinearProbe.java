@@ -1,6 +1,5 @@
 package org.sorcen.train.eval;
 
-import org.sorcen.graph.config.LinearProbeConfig;
 import org.sorcen.graph.probe.LinearClassifierGraph;
 
 /**

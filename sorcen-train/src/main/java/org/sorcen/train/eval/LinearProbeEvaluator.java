@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.sorcen.graph.config.EvalConfig;
 
 /** "linear-probe": {@link LinearProbe} with {@code eval.linear_probe}, top-1 on the held-out split. */
 final class LinearProbeEvaluator implements Evaluator {

@@ -17,8 +17,6 @@ import org.sorcen.export.ModelExport;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.EvalConfig;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.config.TrainConfig;
 import org.sorcen.graph.model.ModelFlops;
 import org.sorcen.train.data.ImageSet;
@@ -26,15 +24,17 @@ import org.sorcen.train.data.ImageSources;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.eval.Embedder;
+import org.sorcen.train.eval.EvalConfig;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.train.pretrain.InitialRun;
+import org.sorcen.train.pretrain.JobConfig;
+import org.sorcen.train.pretrain.Run;
 import org.sorcen.train.pretrain.Trainer;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.InitialRun;
-import org.sorcen.train.run.Run;
 import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.SessionSettings;
@@ -116,7 +116,7 @@ public final class Experiment {
       Path firstSamples =
           resultsMd.resolveSibling(baseName(resultsMd) + "-" + method + "-samples.png");
       for (int seed : x.seeds) {
-        SorcenConfig cfg = methodConfig(method, seed);
+        JobConfig cfg = methodConfig(method, seed);
         Path runDir = runDir(work, method, seed);
         TrainingCost cost = train(cfg, tokens, runDir);
         Path ckpt = Run.open(runDir).checkpoint(note -> log.println("experiment: " + note));
@@ -154,7 +154,7 @@ public final class Experiment {
       curves.put(kind.label, methodCurves);
     }
     rows.add(initialEncoder(work, tokens, tokenizer, train, test, classes));
-    SorcenConfig base = tokensConfig(x.methods.get(0), x.seeds.get(0));
+    JobConfig base = tokensConfig(x.methods.get(0), x.seeds.get(0));
     log.printf("experiment: baselines (bag of token ids, raw pixels)%n");
     rows.add(
         ResultsReport.Row.single(
@@ -174,7 +174,7 @@ public final class Experiment {
             null));
     List<ResultsReport.Row> transfer = List.of();
     if (x.transfer != null) {
-      SorcenConfig cfg = methodConfig("sorcen", x.seeds.get(0));
+      JobConfig cfg = methodConfig("sorcen", x.seeds.get(0));
       cfg.name = x.name + "-transfer-sorcen";
       cfg.eval.evaluators = List.of(); // no k-NN curve for the transfer run
       transfer =
@@ -199,7 +199,7 @@ public final class Experiment {
       Path work, Path tokens, Path tokenizer, TokenArrays train, TokenArrays test, int classes) {
     List<Map<String, Double>> perSeed = new ArrayList<>();
     for (int seed : x.seeds) {
-      SorcenConfig cfg = tokensConfig(x.methods.get(0), seed);
+      JobConfig cfg = tokensConfig(x.methods.get(0), seed);
       Path dir = work.resolve("initial").resolve("seed-" + seed);
       Path ckpt = InitialRun.ensure(cfg, dir, tokens, tokenizer);
       perSeed.add(
@@ -220,7 +220,7 @@ public final class Experiment {
   static final String INITIAL_ROW = "encoder at initialisation";
 
   private Map<String, Double> encoderFigures(
-      SorcenConfig cfg, Path ckpt, TokenArrays train, TokenArrays test, int classes) {
+      JobConfig cfg, Path ckpt, TokenArrays train, TokenArrays test, int classes) {
     try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt))) {
       return new LinkedHashMap<>(
           featureFigures(cfg, Representations.encoder(e::embed, train, test, classes, 0)));
@@ -228,7 +228,7 @@ public final class Experiment {
   }
 
   /** What a run's figures depend on besides its weights: its config, step and the evaluation settings. */
-  private String cacheKey(SorcenConfig cfg, long step, Path samples) {
+  private String cacheKey(JobConfig cfg, long step, Path samples) {
     try {
       return "step "
           + step
@@ -249,7 +249,7 @@ public final class Experiment {
 
   /** The k-NN-against-time PNG beside the results, or null (with a note) when no run has a curve. */
   private ResultsReport.Figure knnFigure(
-      Path resultsMd, Map<String, List<TrainingCurve>> curves, SorcenConfig base) {
+      Path resultsMd, Map<String, List<TrainingCurve>> curves, JobConfig base) {
     Map<String, List<KnnTimeFigure.Point>> means = new LinkedHashMap<>();
     curves.forEach((m, c) -> means.put(m, KnnTimeFigure.mean(c)));
     BufferedImage image = KnnTimeFigure.draw(means, base.eval.knnTrainRows);
@@ -291,14 +291,14 @@ public final class Experiment {
    * and training seed. The trainer evaluates only k-NN, and only when {@code eval.every_epochs} is
    * set: the points of the k-NN-against-time figure (the full evaluation happens after training).
    */
-  SorcenConfig methodConfig(String method, int seed) {
+  JobConfig methodConfig(String method, int seed) {
     ExperimentMethod kind = ExperimentMethod.of(method);
     Map<String, String> o = new LinkedHashMap<>(x.overrides);
     o.put("method", kind.modelMethod);
     o.put("train.input", kind.input);
     o.put("name", x.name + "-" + method + "-seed-" + seed);
     o.put("train.seed", Integer.toString(seed));
-    SorcenConfig cfg = ConfigLoader.load(resolve.apply(Path.of(x.modelConfig)), o);
+    JobConfig cfg = JobConfig.load(resolve.apply(Path.of(x.modelConfig)), o);
     cfg.eval.evaluators = cfg.eval.everyEpochs > 0 ? List.of("knn") : List.of();
     return cfg;
   }
@@ -307,14 +307,14 @@ public final class Experiment {
    * {@link #methodConfig} on the precomputed tokens: the encoder at initialisation and the baselines
    * read only tokens, whichever input the first method trains on.
    */
-  private SorcenConfig tokensConfig(String method, int seed) {
-    SorcenConfig cfg = methodConfig(method, seed);
+  private JobConfig tokensConfig(String method, int seed) {
+    JobConfig cfg = methodConfig(method, seed);
     cfg.train.input = TrainConfig.TOKENS;
     return cfg;
   }
 
   /** Every frozen-feature evaluator of the registry, with {@code cfg}'s settings and k-NN on all training rows. */
-  private Map<String, Double> featureFigures(SorcenConfig cfg, FrozenFeatures f) {
+  private Map<String, Double> featureFigures(JobConfig cfg, FrozenFeatures f) {
     EvalConfig all = cfg.eval.copy();
     all.evaluators =
         EVALUATORS.taking(Evaluator.Input.FROZEN_FEATURES).stream().map(Evaluator::name).toList();
@@ -366,7 +366,7 @@ public final class Experiment {
     }
   }
 
-  TrainingCost train(SorcenConfig cfg, Path tokens, Path runDir) {
+  TrainingCost train(JobConfig cfg, Path tokens, Path runDir) {
     Path costFile = runDir.resolve("training-cost.json");
     double before = 0;
     try {

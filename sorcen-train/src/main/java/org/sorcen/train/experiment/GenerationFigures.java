@@ -4,14 +4,14 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import org.sorcen.export.SorcenGenerator;
-import org.sorcen.graph.config.EvalConfig;
-import org.sorcen.graph.config.GenerationConfig;
 import org.sorcen.train.data.ImageGrid;
 import org.sorcen.train.data.Tokenizer;
+import org.sorcen.train.eval.EvalConfig;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
 import org.sorcen.train.eval.GeneratedImages;
+import org.sorcen.train.eval.GenerationConfig;
 import org.sorcen.train.eval.GenerationInputs;
 
 /**

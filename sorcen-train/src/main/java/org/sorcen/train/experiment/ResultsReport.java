@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.sorcen.export.io.FileSet;
 import org.sorcen.export.io.IoFailure;
-import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.pretrain.JobConfig;
 
 /**
  * Writes the experiment's results: a Markdown file with the side-by-side table (measured figures
@@ -70,7 +70,7 @@ final class ResultsReport {
   static void write(
       Path md,
       ExperimentConfig x,
-      SorcenConfig base,
+      JobConfig base,
       List<Row> rows,
       List<Row> transfer,
       Path tokens,

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sorcen.graph.config.ConfigException;
-import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.bench.EfficiencyBenchmark;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.run.RunLayout;
 
 /**
@@ -90,7 +90,7 @@ public final class TimeToKnn {
                 + " is not a run directory (no config.json and metrics.jsonl): name one, e.g. "
                 + "runs/sorcen-tiny");
       }
-      SorcenConfig cfg = ConfigLoader.load(layout.config());
+      SorcenConfig cfg = JobConfig.load(layout.config());
       List<TrainingCurve.Point> points =
           TrainingCurve.read(layout.metrics(), cfg.train.batchSize).points();
       if (points.stream().noneMatch(p -> p.step() > 0)) {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.ClassSelection;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.DatasetManifest;
@@ -16,9 +15,10 @@ import org.sorcen.train.data.TokenDatasetWriter;
 import org.sorcen.train.eval.Embedder;
 import org.sorcen.train.eval.FrozenFeatures;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.train.pretrain.InitialRun;
+import org.sorcen.train.pretrain.JobConfig;
+import org.sorcen.train.pretrain.Run;
 import org.sorcen.train.run.Checkpoints;
-import org.sorcen.train.run.InitialRun;
-import org.sorcen.train.run.Run;
 
 /**
  * The experiment's transfer table ({@link ExperimentConfig.Transfer}): Sorcen pre-trained on some
@@ -30,7 +30,7 @@ import org.sorcen.train.run.Run;
 final class TransferStage {
   /** Trains (or resumes, or finds finished) one run: the experiment's own training stage. */
   interface Training {
-    Experiment.TrainingCost train(SorcenConfig cfg, Path tokens, Path runDir);
+    Experiment.TrainingCost train(JobConfig cfg, Path tokens, Path runDir);
   }
 
   private final ExperimentConfig.Transfer t;
@@ -51,7 +51,7 @@ final class TransferStage {
 
   /** The table's rows: the pre-trained encoder, the initial one, the pixels. */
   List<ResultsReport.Row> run(
-      SorcenConfig cfg,
+      JobConfig cfg,
       Path work,
       DatasetManifest m,
       TokenArrays train,
@@ -123,7 +123,7 @@ final class TransferStage {
   }
 
   private Map<String, Double> encoder(
-      SorcenConfig cfg, Path ckpt, TokenArrays train, TokenArrays test, int n) {
+      JobConfig cfg, Path ckpt, TokenArrays train, TokenArrays test, int n) {
     try (Embedder e = Embedder.checkpoint(cfg, Checkpoints.prefix(ckpt))) {
       return figures.apply(Representations.encoder(e::embed, train, test, n, 0));
     }

@@ -27,9 +27,10 @@ import org.sorcen.graph.weights.Safetensors;
 import org.sorcen.graph.weights.TorchCheckpoint;
 import org.sorcen.graph.weights.WeightsException;
 import org.sorcen.train.data.DataException;
+import org.sorcen.train.pretrain.JobConfig;
+import org.sorcen.train.pretrain.Run;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.ConfigDiff;
-import org.sorcen.train.run.Run;
 import org.sorcen.train.run.RunInfo;
 import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.session.SessionSettings;
@@ -113,9 +114,9 @@ public final class OfficialImport {
     NamedTensors file = open(checkpoint);
     TorchCheckpoint torch = file instanceof TorchCheckpoint t ? t : null;
     String source;
-    SorcenConfig cfg;
+    JobConfig cfg;
     if (config != null) {
-      cfg = ConfigLoader.load(config).validated();
+      cfg = JobConfig.load(config).validated();
       source = config.toString();
     } else {
       Path preset = preset(torch != null ? torch.argsModel() : null, configsDir);
@@ -132,7 +133,7 @@ public final class OfficialImport {
                 + describe(Shapes.of(file))
                 + " (num_heads cannot be read from shapes)");
       }
-      cfg = ConfigLoader.load(preset).validated();
+      cfg = JobConfig.load(preset).validated();
       source = preset + " (args.model '" + Echo.text(torch.argsModel()) + "')";
     }
     checkShapes(cfg, source, file);

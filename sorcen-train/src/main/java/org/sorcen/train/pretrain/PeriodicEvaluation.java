@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.ProjectPaths;
 import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.data.Tokenizer;
@@ -32,7 +31,7 @@ final class PeriodicEvaluation {
   /** The figures under their TensorBoard keys; {@code tokenizer} may be null. */
   static Map<String, Double> at(
       long step,
-      SorcenConfig c,
+      JobConfig c,
       TrainingSession session,
       TokenDataset data,
       String heldOut,

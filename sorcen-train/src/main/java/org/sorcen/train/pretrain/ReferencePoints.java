@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.SourceImages;
 import org.sorcen.train.data.TokenArrays;
@@ -35,7 +34,7 @@ public final class ReferencePoints {
   private ReferencePoints() {}
 
   /** Whether the run has what the reference points need: k-NN selected and a labelled held-out split. */
-  public static boolean apply(SorcenConfig c, TokenDataset data) {
+  public static boolean apply(JobConfig c, TokenDataset data) {
     return c.eval.evaluators.contains(KNN)
         && data.manifest().numClasses > 1
         && data.manifest().splits.containsKey(c.eval.heldOutSplit);
@@ -43,7 +42,7 @@ public final class ReferencePoints {
 
   /** The three figures (pixels left out, with a note, when the dataset's source images are unknown). */
   public static Map<String, Double> compute(
-      SorcenConfig c, TrainingSession session, TokenDataset data, PrintStream log) {
+      JobConfig c, TrainingSession session, TokenDataset data, PrintStream log) {
     String heldOut = c.eval.heldOutSplit;
     int classes = data.manifest().numClasses;
     Evaluator knn = EvaluatorRegistry.standard().get(KNN).orElseThrow();
@@ -87,7 +86,7 @@ public final class ReferencePoints {
     return out;
   }
 
-  private static double top1(Evaluator knn, SorcenConfig c, FrozenFeatures f, PrintStream log) {
+  private static double top1(Evaluator knn, JobConfig c, FrozenFeatures f, PrintStream log) {
     return knn.run(c.eval, EvalInputs.features(f, c.train.seed, log), log).get(TRAINED);
   }
 

@@ -22,7 +22,6 @@ import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.EventFileWriter;
 import org.sorcen.train.run.MetricsLog;
-import org.sorcen.train.run.Run;
 import org.sorcen.train.run.RunAdoption;
 import org.sorcen.train.run.RunInfo;
 import org.sorcen.train.run.RunLayout;
@@ -45,7 +44,7 @@ import org.sorcen.train.session.TrainingSession;
 public final class Trainer {
   /** What to run. {@code resumeFrom} and {@code initFrom} may be null. */
   public record Options(
-      SorcenConfig config,
+      JobConfig config,
       Path data,
       Path runDir,
       Path resumeFrom,
@@ -56,7 +55,7 @@ public final class Trainer {
       Path images) {
     /** One process. */
     public Options(
-        SorcenConfig config,
+        JobConfig config,
         Path data,
         Path runDir,
         Path resumeFrom,
@@ -68,7 +67,7 @@ public final class Trainer {
 
     /** On a token dataset (train.input "tokens"). */
     public Options(
-        SorcenConfig config,
+        JobConfig config,
         Path data,
         Path runDir,
         Path resumeFrom,
@@ -108,7 +107,7 @@ public final class Trainer {
   }
 
   public Outcome run() {
-    SorcenConfig config = o.config();
+    JobConfig config = o.config();
     String configJson = ConfigLoader.toJson(config);
     // Everything that can refuse the run is checked before the run directory is touched.
     TokenDataset data = TokenDataset.open(o.data());
@@ -334,7 +333,7 @@ public final class Trainer {
 
     @Override
     public void configure(TrainingLoop loop, RunHarness.Context<TrainingSession> run) {
-      SorcenConfig config = o.config();
+      JobConfig config = o.config();
       if (o.workers() != null) {
         loop.stopWhen(session.cluster()::stopAgreed);
       }

@@ -14,9 +14,9 @@ import org.sorcen.train.data.DataException;
 /**
  * A run's {@code run.json}: a JSON object whose {@code data} and {@code tokenizer} are absolute
  * paths or null, then whatever else the writer records (train's raw images, import-official's
- * origin). Built here and written by {@link Run#create}, the one writer; read back by {@link
- * Run#open}, which refuses anything else rather than read it as "no tokenizer" and export fewer
- * models without a word.
+ * origin). Built here and written by the pre-training {@code Run.create}, the one writer; read
+ * back by {@link #read}, which refuses anything else rather than read it as "no tokenizer" and
+ * export fewer models without a word.
  */
 public final class RunInfo {
   private static final List<String> PATHS = List.of("data", "tokenizer");
@@ -46,12 +46,12 @@ public final class RunInfo {
     return json.putObject(key);
   }
 
-  JsonNode json() {
+  public JsonNode json() {
     return json;
   }
 
   /** The file's text: pretty-printed, as every run.json has been written. */
-  String text() {
+  public String text() {
     return json.toPrettyString();
   }
 
@@ -59,7 +59,8 @@ public final class RunInfo {
     return p != null ? p.toAbsolutePath().toString() : null;
   }
 
-  static JsonNode read(Path file) {
+  /** The JSON object of a run.json file, or a {@link DataException} saying what is wrong with it. */
+  public static JsonNode read(Path file) {
     JsonNode info;
     try {
       info = new ObjectMapper().readTree(file.toFile());

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sorcen.train.run.Run;
+import org.sorcen.train.pretrain.Run;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 

@@ -18,14 +18,13 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigException;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.EvalConfig;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDatasetWriter;
+import org.sorcen.train.eval.EvalConfig;
 import org.sorcen.train.eval.EvalInputs;
 import org.sorcen.train.eval.Evaluator;
 import org.sorcen.train.eval.EvaluatorRegistry;
+import org.sorcen.train.pretrain.JobConfig;
 import picocli.CommandLine;
 
 /** The evaluator registry drives config validation and the {@code eval} subcommands. */
@@ -60,13 +59,13 @@ class EvaluatorRegistryTest {
     }
   }
 
-  static SorcenConfig load(String evaluators, String... more) {
+  static JobConfig load(String evaluators, String... more) {
     Map<String, String> o = new LinkedHashMap<>();
     o.put("eval.evaluators", evaluators);
     for (int i = 0; i < more.length; i += 2) {
       o.put(more[i], more[i + 1]);
     }
-    return ConfigLoader.load(TINY, o);
+    return JobConfig.load(TINY, o);
   }
 
   static String json(List<String> names) {
@@ -90,7 +89,7 @@ class EvaluatorRegistryTest {
 
   @Test
   void everyRegisteredEvaluatorIsAcceptedInTheConfigAndAnUnknownOneRefused() {
-    SorcenConfig all = load(json(STANDARD.names()), "eval.generation.reference", "/x");
+    JobConfig all = load(json(STANDARD.names()), "eval.generation.reference", "/x");
     assertEquals(STANDARD.names(), all.eval.evaluators);
 
     ConfigException e = assertThrows(ConfigException.class, () -> load("[\"knn\", \"bogus\"]"));

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SorcenGenerator;
 import org.sorcen.export.TokenizerExport;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.IterativeDecoder;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.data.ImageSet;
@@ -35,6 +33,7 @@ import org.sorcen.train.eval.FdEvaluation;
 import org.sorcen.train.eval.GeneratedImages;
 import org.sorcen.train.eval.GenerationEvaluation;
 import org.sorcen.train.eval.TinyClassifier;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.pretrain.Trainer;
 import org.sorcen.train.run.StopRequest;
 import org.sorcen.train.session.SessionSettings;
@@ -66,8 +65,8 @@ class GenerationCommandsTest {
     tokenizer = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokenizer);
 
-    SorcenConfig config =
-        ConfigLoader.parse(
+    JobConfig config =
+        JobConfig.parse(
             """
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,
@@ -196,8 +195,8 @@ class GenerationCommandsTest {
             new TokenDatasetWriter.SplitRows("train", rows),
             new TokenDatasetWriter.SplitRows("test", rows)),
         false);
-    SorcenConfig config =
-        ConfigLoader.parse(
+    JobConfig config =
+        JobConfig.parse(
             """
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,

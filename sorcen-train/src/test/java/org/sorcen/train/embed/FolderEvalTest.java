@@ -22,12 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.TokenizerExport;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.train.cli.SorcenCli;
-import org.sorcen.train.run.InitialRun;
-import org.sorcen.train.run.Run;
+import org.sorcen.train.pretrain.InitialRun;
+import org.sorcen.train.pretrain.JobConfig;
+import org.sorcen.train.pretrain.Run;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.tokenizer.TinyTokenizer;
 import org.sorcen.train.tokenizer.TokenizerTrainer;
@@ -58,8 +57,8 @@ class FolderEvalTest {
         new PrintStream(OutputStream.nullOutputStream()));
     Path tokDir = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokDir);
-    SorcenConfig config =
-        ConfigLoader.parse(
+    JobConfig config =
+        JobConfig.parse(
             """
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,

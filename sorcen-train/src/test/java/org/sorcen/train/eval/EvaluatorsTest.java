@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.sorcen.graph.config.EvalConfig;
-import org.sorcen.graph.config.FewShotConfig;
-import org.sorcen.graph.config.LinearProbeConfig;
 
 /** The representation evaluators on synthetic features whose right answer is known. */
 class EvaluatorsTest {

@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.pretrain.JobConfig;
 
 /**
  * The results file: one row per method and baseline with its mean ± seed std, the generated
@@ -20,7 +19,7 @@ import org.sorcen.graph.config.SorcenConfig;
 class ResultsReportTest {
   @Test
   void tableHoldsEveryRowAndRewritingKeepsTheNotes(@TempDir Path tmp) throws Exception {
-    SorcenConfig base = ConfigLoader.load(Path.of("..", "configs", "sorcen-tiny.json"));
+    JobConfig base = JobConfig.load(Path.of("..", "configs", "sorcen-tiny.json"));
     ExperimentConfig x = new ExperimentConfig();
     x.name = "t";
     x.images = "imgs";

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SorcenEncoder;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 
@@ -29,7 +28,7 @@ class EncoderServiceTest {
 
   @BeforeAll
   static void export() {
-    SorcenConfig config = ConfigLoader.parse(ExportTest.CONFIG, "t", Map.of());
+    JobConfig config = JobConfig.parse(ExportTest.CONFIG, "t", Map.of());
     Path prefix = tmp.resolve("ckpt");
     try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
       s.save(prefix);

@@ -17,9 +17,8 @@ import org.sorcen.export.ModelExport;
 import org.sorcen.export.SavedModelVerifier;
 import org.sorcen.export.SorcenEncoder;
 import org.sorcen.export.SorcenGenerator;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cli.SorcenCli;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import org.tensorflow.proto.DataType;
@@ -57,7 +56,7 @@ class ExportTest {
 
   @Test
   void theExportedEncoderEmbedsLikeTheTrainingSession(@TempDir Path tmp) {
-    SorcenConfig config = ConfigLoader.parse(CONFIG, "t", Map.of());
+    JobConfig config = JobConfig.parse(CONFIG, "t", Map.of());
     Path prefix = tmp.resolve("ckpt");
     float[][] expected1;
     float[][] expected7;
@@ -90,7 +89,7 @@ class ExportTest {
 
   @Test
   void theExportedGeneratorGivesTheSessionsTokensPerSeed(@TempDir Path tmp) {
-    SorcenConfig config = ConfigLoader.parse(CONFIG, "t", Map.of());
+    JobConfig config = JobConfig.parse(CONFIG, "t", Map.of());
     Path prefix = tmp.resolve("ckpt");
     long[] seeds = {4, 8, 15, 16, 23, 42, 7};
     long[] expected;
@@ -116,7 +115,7 @@ class ExportTest {
 
   @Test
   void verificationPassesOnExportsAndNamesATamperedSignature(@TempDir Path tmp) throws Exception {
-    SorcenConfig config = ConfigLoader.parse(CONFIG, "t", Map.of());
+    JobConfig config = JobConfig.parse(CONFIG, "t", Map.of());
     Path prefix = tmp.resolve("ckpt");
     try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
       s.save(prefix);

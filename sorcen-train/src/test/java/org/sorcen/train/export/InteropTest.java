@@ -18,8 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import org.tensorflow.SavedModelBundle;
@@ -45,7 +44,7 @@ class InteropTest {
 
   @BeforeAll
   static void exportATrainedTinyModel() {
-    SorcenConfig config = ConfigLoader.parse(ExportTest.CONFIG, "t", Map.of());
+    JobConfig config = JobConfig.parse(ExportTest.CONFIG, "t", Map.of());
     Path prefix = tmp.resolve("ckpt");
     try (TrainingSession s = TrainingSession.create(config, false, 4, SessionSettings.defaults())) {
       for (int i = 0; i < 3; i++) {

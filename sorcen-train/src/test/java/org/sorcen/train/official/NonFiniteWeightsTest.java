@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.weights.Safetensors;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.run.Checkpoints;
 import org.sorcen.train.run.ConfigDiff;
 import org.sorcen.train.run.RunLayout;
@@ -121,7 +121,7 @@ class NonFiniteWeightsTest {
             run.toString());
     assertEquals(0, ok.code(), ok.err());
     // A newer checkpoint holding the NaN weights, as a diverged fine-tuning might leave it.
-    SorcenConfig cfg = ConfigLoader.load(run.resolve("config.json")).validated();
+    JobConfig cfg = JobConfig.load(run.resolve("config.json")).validated();
     String configJson = ConfigLoader.toJson(cfg);
     Path ckpt;
     try (TrainingSession s = TrainingSession.create(cfg, true, 1, SessionSettings.defaults())) {

@@ -25,7 +25,7 @@ import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.train.CheckpointOps;
 import org.sorcen.graph.vqgan.VqganConfig;
 import org.sorcen.graph.vqgan.VqganTokenizer;
-import org.sorcen.train.run.Run;
+import org.sorcen.train.pretrain.Run;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;

@@ -17,7 +17,7 @@ import org.sorcen.graph.vqgan.VqganTokenizer;
 import org.sorcen.graph.weights.TorchCheckpoint;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.Tokenizer;
-import org.sorcen.train.run.Run;
+import org.sorcen.train.pretrain.Run;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.TokenizerExport;
-import org.sorcen.graph.config.ConfigLoader;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.tokenizer.TinyTokenizer;
 import org.sorcen.train.tokenizer.TokenizerTrainer;
@@ -88,7 +88,7 @@ class ClusterRunTest {
                   "5")
               : Map.of("method", method, "train.epochs", "4");
       Path single = tmp.resolve(method + "-single");
-      TrainerTest.train(ConfigLoader.parse(TrainerTest.CONFIG, "t", set), data, single);
+      TrainerTest.train(JobConfig.parse(TrainerTest.CONFIG, "t", set), data, single);
       Path cluster = tmp.resolve(method + "-cluster");
       List<String> args = args(tmp, data, cluster, set);
       if (method.equals("sorcen")) {
@@ -123,8 +123,7 @@ class ClusterRunTest {
     Map<String, String> set = stoppedRun(tmp);
     killedRun(tmp, set);
     Path single = tmp.resolve("single");
-    TrainerTest.train(
-        ConfigLoader.parse(TrainerTest.CONFIG, "t", set), tmp.resolve("data"), single);
+    TrainerTest.train(JobConfig.parse(TrainerTest.CONFIG, "t", set), tmp.resolve("data"), single);
     Workers again =
         Workers.start(tmp, "resumed", args(tmp, tmp.resolve("data"), tmp.resolve("cluster"), set));
     again.awaitEnd(BOUND_SECONDS);

@@ -12,9 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.cli.SorcenCli;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.pretrain.Trainer;
 import picocli.CommandLine;
 
@@ -24,8 +23,8 @@ class EvalCommandTest {
   void evalOnARunReproducesTheTrainersOwnEvaluation(@TempDir Path tmp) throws Exception {
     Path data = TrainerTest.dataset(tmp);
     Path run = tmp.resolve("run");
-    SorcenConfig c =
-        ConfigLoader.parse(
+    JobConfig c =
+        JobConfig.parse(
             TrainerTest.CONFIG,
             "t",
             Map.of(

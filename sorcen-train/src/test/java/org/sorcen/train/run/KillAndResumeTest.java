@@ -14,8 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.pretrain.JobConfig;
 
 /** SIGKILL a training process between checkpoints, resume it, and compare with an uninterrupted run. */
 class KillAndResumeTest {
@@ -52,7 +51,7 @@ class KillAndResumeTest {
     assertEquals(
         0, again.waitFor(180, TimeUnit.SECONDS) ? again.exitValue() : -1, "resumed run completes");
 
-    SorcenConfig c = ConfigLoader.parse(TrainerTest.CONFIG, "t", SETTINGS);
+    JobConfig c = JobConfig.parse(TrainerTest.CONFIG, "t", SETTINGS);
     Path straight = tmp.resolve("straight");
     TrainerTest.train(c, data, straight);
 

@@ -17,8 +17,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigException;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.pretrain.Trainer;
 import org.sorcen.train.session.SessionSettings;
 
@@ -48,7 +47,7 @@ class OnlineMageRunTest {
       """;
 
   static Trainer.Outcome train(
-      SorcenConfig c, Path run, Path resumeFrom, Path images, Path tokenizer) {
+      JobConfig c, Path run, Path resumeFrom, Path images, Path tokenizer) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     return new Trainer(
             new Trainer.Options(
@@ -90,7 +89,7 @@ class OnlineMageRunTest {
 
   @Test
   void anOnlineRunTrainsAndAResumedOneReproducesItsLosses(@TempDir Path tmp) throws Exception {
-    SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of());
+    JobConfig c = JobConfig.parse(CONFIG, "t", Map.of());
     Path straight = tmp.resolve("straight");
     Trainer.Outcome out = train(c, straight, null, IMAGES, TOKENIZER);
     assertEquals(12, out.totalSteps());
@@ -128,8 +127,8 @@ class OnlineMageRunTest {
    */
   @Test
   void sorcenAlsoTrainsOnImagesWithEchoPictures(@TempDir Path tmp) throws Exception {
-    SorcenConfig c =
-        ConfigLoader.parse(
+    JobConfig c =
+        JobConfig.parse(
             CONFIG,
             "t",
             Map.of(
@@ -162,7 +161,7 @@ class OnlineMageRunTest {
 
   @Test
   void anOnlineRunNeedsItsImagesAndTheTokenizerThatMadeTheDataset(@TempDir Path tmp) {
-    SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of());
+    JobConfig c = JobConfig.parse(CONFIG, "t", Map.of());
     ConfigException noImages =
         assertThrows(
             ConfigException.class, () -> train(c, tmp.resolve("a"), null, null, TOKENIZER));
@@ -175,7 +174,7 @@ class OnlineMageRunTest {
     ConfigException bad =
         assertThrows(
             ConfigException.class,
-            () -> ConfigLoader.parse(CONFIG, "t", Map.of("train.input", "pixels")));
+            () -> JobConfig.parse(CONFIG, "t", Map.of("train.input", "pixels")));
     assertTrue(
         bad.getMessage().contains("train.input must be one of [tokens, images]"), bad.getMessage());
   }

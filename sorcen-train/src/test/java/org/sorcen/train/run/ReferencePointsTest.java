@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.SourceImages;
 import org.sorcen.train.data.TokenArrays;
@@ -21,6 +19,7 @@ import org.sorcen.train.data.TokenDatasetWriter;
 import org.sorcen.train.data.importers.IdxWriter;
 import org.sorcen.train.eval.CosineKnn;
 import org.sorcen.train.eval.Representations;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.pretrain.ReferencePoints;
 import org.sorcen.train.pretrain.Trainer;
 
@@ -74,7 +73,7 @@ class ReferencePointsTest {
         "../images",
         TokenDataset.open(data).manifest().source.images,
         "recorded relative to the dataset");
-    SorcenConfig c = ConfigLoader.parse(TrainerTest.CONFIG, "t", Map.of("train.epochs", "1"));
+    JobConfig c = JobConfig.parse(TrainerTest.CONFIG, "t", Map.of("train.epochs", "1"));
     Trainer.Outcome out = TrainerTest.train(c, data, tmp.resolve("run"));
     Map<String, Double> refs =
         MetricsLog.last(new RunLayout(tmp.resolve("run")).metrics(), ReferencePoints.KIND);
@@ -111,7 +110,7 @@ class ReferencePointsTest {
     assertNull(SourceImages.of(TokenDataset.open(data), why));
     assertTrue(
         why[0].contains("47 images for split 'train' where the dataset has 48 records"), why[0]);
-    SorcenConfig c = ConfigLoader.parse(TrainerTest.CONFIG, "t", Map.of("train.epochs", "1"));
+    JobConfig c = JobConfig.parse(TrainerTest.CONFIG, "t", Map.of("train.epochs", "1"));
     TrainerTest.train(c, data, tmp.resolve("run"));
     Map<String, Double> refs =
         MetricsLog.last(new RunLayout(tmp.resolve("run")).metrics(), ReferencePoints.KIND);

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.graph.config.ConfigException;
 import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.TfRecordReader;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDatasetWriter;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.pretrain.Trainer;
 import org.sorcen.train.session.SessionSettings;
 import org.tensorflow.proto.Event;
@@ -73,7 +73,7 @@ class TrainerTest {
     return new TokenArrays(n, 16, ids, labels, List.of("a", "b", "c"));
   }
 
-  static Trainer.Outcome train(SorcenConfig c, Path data, Path run) {
+  static Trainer.Outcome train(JobConfig c, Path data, Path run) {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     return new Trainer(
             new Trainer.Options(c, data, run, null, null, SessionSettings.defaults(), null),
@@ -87,7 +87,7 @@ class TrainerTest {
       throws Exception {
     Path data = dataset(tmp);
     Path run = tmp.resolve("run");
-    SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of());
+    JobConfig c = JobConfig.parse(CONFIG, "t", Map.of());
     Trainer.Outcome out = train(c, data, run);
     assertEquals(18, out.totalSteps(), "48 records / batch 8 × 3 epochs");
     assertEquals(18, out.step());
@@ -151,20 +151,20 @@ class TrainerTest {
   @Test
   void badRunsAreRefusedWithWhatToChange(@TempDir Path tmp) {
     Path data = dataset(tmp);
-    SorcenConfig big = ConfigLoader.parse(CONFIG, "t", Map.of("train.batch_size", "64"));
+    JobConfig big = JobConfig.parse(CONFIG, "t", Map.of("train.batch_size", "64"));
     DataException e = assertThrows(DataException.class, () -> train(big, data, tmp.resolve("r1")));
     assertTrue(e.getMessage().contains("larger than the 48 records"), e.getMessage());
 
-    SorcenConfig wrongGrid = ConfigLoader.parse(CONFIG, "t", Map.of("model.grid", "8"));
+    JobConfig wrongGrid = JobConfig.parse(CONFIG, "t", Map.of("model.grid", "8"));
     DataException g =
         assertThrows(DataException.class, () -> train(wrongGrid, data, tmp.resolve("r2")));
     assertTrue(
         g.getMessage().contains("model.grid is 8 but the dataset's grid is 4"), g.getMessage());
 
-    SorcenConfig c = ConfigLoader.parse(CONFIG, "t", Map.of("train.epochs", "1"));
+    JobConfig c = JobConfig.parse(CONFIG, "t", Map.of("train.epochs", "1"));
     train(c, data, tmp.resolve("r3"));
-    SorcenConfig other =
-        ConfigLoader.parse(CONFIG, "t", Map.of("train.epochs", "1", "optimizer.blr", "3e-4"));
+    JobConfig other =
+        JobConfig.parse(CONFIG, "t", Map.of("train.epochs", "1", "optimizer.blr", "3e-4"));
     ConfigException diff =
         assertThrows(ConfigException.class, () -> train(other, data, tmp.resolve("r3")));
     assertTrue(diff.getMessage().contains("optimizer.blr"), diff.getMessage());

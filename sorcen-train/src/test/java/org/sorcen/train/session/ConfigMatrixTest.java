@@ -23,8 +23,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SavedModelVerifier;
 import org.sorcen.export.TokenizerExport;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.model.Encoder;
 import org.sorcen.graph.model.SorcenVariables;
 import org.sorcen.graph.nn.ModelVariable;
@@ -34,6 +32,7 @@ import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.VqTokenizer;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.Tokenizer;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.tokenizer.TokenizerTrainingSession;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -234,7 +233,7 @@ class ConfigMatrixTest {
    * the file sets it. Epochs and warm-ups stay: they only stretch the schedules, one step costs the
    * same, and shrinking them would hide an epochs/warm-up combination the file gets wrong.
    */
-  static Map<String, String> shrink(SorcenConfig full) {
+  static Map<String, String> shrink(JobConfig full) {
     Map<String, String> o = new LinkedHashMap<>();
     o.put("method", full.method);
     o.put("model.compute_dtype", full.model.computeDtype);
@@ -278,10 +277,10 @@ class ConfigMatrixTest {
       throws IOException {
     // The file at its own size first: an invalid combination there fails even if the tiny shapes
     // would not.
-    SorcenConfig full =
-        ConfigLoader.load(
+    JobConfig full =
+        JobConfig.load(
             CONFIGS.resolve(file), Map.of("method", method, "model.compute_dtype", dtype));
-    SorcenConfig config = ConfigLoader.load(CONFIGS.resolve(file), shrink(full));
+    JobConfig config = JobConfig.load(CONFIGS.resolve(file), shrink(full));
     assertEquals(method, config.method);
     assertEquals(dtype, config.model.computeDtype);
     int l = config.model.seqLen();
@@ -341,7 +340,7 @@ class ConfigMatrixTest {
    * Sorcen's teacher blocks move by EMA only, its momentum projector by EMA and AdamW under the
    * official rule (EMA only under "ema"); MAGE has no teacher, projector or predictor.
    */
-  private static void checkRoles(Variables vars, SorcenConfig config) {
+  private static void checkRoles(Variables vars, JobConfig config) {
     List<String> teacher = new ArrayList<>();
     for (ModelVariable v : vars.all()) {
       String n = v.name();
@@ -400,7 +399,7 @@ class ConfigMatrixTest {
    * returns no gradient for it, which today surfaces as "close() was called on the Graph" from
    * GradientClipping rather than as a message naming the variable.
    */
-  private static void checkGradients(TrainingSession s, SorcenConfig config) {
+  private static void checkGradients(TrainingSession s, JobConfig config) {
     Variables vars = s.graph().variables();
     List<ModelVariable> trainable = vars.withRole(VariableRole.TRAINABLE);
     assertFalse(trainable.isEmpty());

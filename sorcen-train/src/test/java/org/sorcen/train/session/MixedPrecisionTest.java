@@ -7,9 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.pretrain.JobConfig;
 
 /**
  * model.compute_dtype=bfloat16 trains like float32: the first 200 steps of the default job
@@ -87,13 +86,13 @@ class MixedPrecisionTest {
     return sum / (to - from);
   }
 
-  private static SorcenConfig config(String dtype) {
-    return ConfigLoader.load(
+  private static JobConfig config(String dtype) {
+    return JobConfig.load(
         Path.of("..", "configs", "sorcen-tiny.json"), Map.of("model.compute_dtype", dtype));
   }
 
   private static List<StepMetrics> run(String dtype) {
-    SorcenConfig config = config(dtype);
+    JobConfig config = config(dtype);
     TokenDataset data = TokenDataset.open(Path.of("..", "data", "fashion-mnist-slice", "tokens"));
     long records = data.manifest().splits.get("train").records;
     long stepsPerEpoch = records / config.train.batchSize;

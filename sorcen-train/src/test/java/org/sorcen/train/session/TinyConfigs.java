@@ -1,8 +1,7 @@
 package org.sorcen.train.session;
 
 import java.util.Map;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.pretrain.JobConfig;
 
 /** Tiny shapes for tests: a 4×4 grid, width 16. */
 final class TinyConfigs {
@@ -22,8 +21,8 @@ final class TinyConfigs {
       }
       """;
 
-  static SorcenConfig tiny(Map<String, String> overrides) {
-    return ConfigLoader.parse(JSON, "test-tiny", overrides);
+  static JobConfig tiny(Map<String, String> overrides) {
+    return JobConfig.parse(JSON, "test-tiny", overrides);
   }
 
   /** A fixed batch: row r is a shifted ramp of ids, label r mod 4. */

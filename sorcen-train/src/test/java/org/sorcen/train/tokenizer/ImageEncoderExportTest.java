@@ -33,14 +33,13 @@ import org.sorcen.export.SorcenEncoder;
 import org.sorcen.export.SorcenImageEncoder;
 import org.sorcen.export.TokenizerExport;
 import org.sorcen.export.io.IoFailure;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.VqTokenizer;
 import org.sorcen.train.cli.SorcenCli;
 import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.export.SignatureCaller;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import org.tensorflow.Result;
@@ -63,7 +62,7 @@ class ImageEncoderExportTest {
   @TempDir static Path dir;
   static TokenizerConfig tc;
   static Path tokDir;
-  static SorcenConfig config;
+  static JobConfig config;
   static Path prefix;
   static Path model;
 
@@ -81,7 +80,7 @@ class ImageEncoderExportTest {
     tokDir = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokDir);
     config =
-        ConfigLoader.parse(
+        JobConfig.parse(
             """
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,

@@ -15,12 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
 import org.sorcen.export.SavedModelVerifier;
 import org.sorcen.export.TokenizerExport;
-import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.TokenizerConfig;
 import org.sorcen.graph.tokenizer.VqTokenizer;
 import org.sorcen.train.data.Tokenizer;
 import org.sorcen.train.export.SignatureCaller;
+import org.sorcen.train.pretrain.JobConfig;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 import org.tensorflow.Result;
@@ -48,8 +47,8 @@ class ImageGeneratorExportTest {
     Path tokDir = dir.resolve("tokenizer-model");
     TokenizerExport.write(tc, tokCkpt, tokDir);
 
-    SorcenConfig config =
-        ConfigLoader.parse(
+    JobConfig config =
+        JobConfig.parse(
             """
         {"model": {"grid": 4, "codebook_size": 16, "embed_dim": 16, "depth": 1, "num_heads": 2,
           "decoder_embed_dim": 16, "decoder_depth": 1, "decoder_num_heads": 2, "projector_hidden_dim": 16,

@@ -1,12 +1,14 @@
-package org.sorcen.graph.config;
+package org.sorcen.train.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sorcen.graph.config.Checks;
+import org.sorcen.graph.config.ConfigLoader;
 
 /** Periodic evaluators of a training run: which, how often, and their settings. */
 public final class EvalConfig {
   /**
-   * Evaluators to run, by name: those of sorcen-train's evaluator registry ("knn", "linear-probe",
+   * Evaluators to run, by name: those of {@link EvaluatorRegistry} ("knn", "linear-probe",
    * "few-shot" on frozen features of the held-out split; "fd" on generated images).
    */
   public List<String> evaluators = new ArrayList<>(List.of("knn"));
@@ -29,18 +31,18 @@ public final class EvalConfig {
   public FewShotConfig fewShot = new FewShotConfig();
   public GenerationConfig generation = new GenerationConfig();
 
-  /** The names and each evaluator's settings are the evaluators' own to check: see {@link EvaluatorCatalog}. */
-  void validate(List<String> errors) {
+  /** The names and each evaluator's settings are the evaluators' own to check: the standard registry's. */
+  public void validate(List<String> errors) {
     if (evaluators == null) {
       errors.add("eval.evaluators must be a list of evaluator names");
       return;
     }
     Checks.nonNegative(errors, "eval.every_epochs", everyEpochs);
-    EvaluatorCatalog.installed().validate(this, errors);
+    EvaluatorRegistry.standard().validate(this, errors);
   }
 
   /** A deep copy, every field included (a hand-written copy would silently drop a new one). */
   public EvalConfig copy() {
-    return ConfigLoader.mapper().convertValue(this, EvalConfig.class);
+    return ConfigLoader.copy(this, EvalConfig.class);
   }
 }

@@ -1,6 +1,7 @@
-package org.sorcen.graph.config;
+package org.sorcen.train.eval;
 
 import java.util.List;
+import org.sorcen.graph.config.Checks;
 
 /**
  * The linear probe of ALGORITHM.md §8 with the official defaults (LEASE {@code main_linprobe.py} as

@@ -1,7 +1,8 @@
-package org.sorcen.graph.config;
+package org.sorcen.train.eval;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.sorcen.graph.config.Checks;
 
 /**
  * Few-shot evaluation: {@code shots} labelled training examples per class, drawn {@code draws}

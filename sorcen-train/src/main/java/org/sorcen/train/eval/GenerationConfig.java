@@ -1,6 +1,7 @@
-package org.sorcen.graph.config;
+package org.sorcen.train.eval;
 
 import java.util.List;
+import org.sorcen.graph.config.Checks;
 import org.sorcen.graph.model.IterativeDecoder;
 
 /**

@@ -1,10 +1,13 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.ConfigDiff;
+import org.sorcen.train.run.RunInfo;
+import org.sorcen.train.run.RunLayout;
 import org.sorcen.train.session.SessionSettings;
 import org.sorcen.train.session.TrainingSession;
 
@@ -18,7 +21,7 @@ public final class InitialRun {
   private InitialRun() {}
 
   /** Writes {@code dir} (whole or not at all) unless it is already there; returns its checkpoint. */
-  public static Path ensure(SorcenConfig cfg, Path dir, Path data, Path tokenizer) {
+  public static Path ensure(JobConfig cfg, Path dir, Path data, Path tokenizer) {
     RunLayout done = new RunLayout(dir);
     if (Files.isDirectory(done.checkpoints())) {
       return Run.open(dir).checkpoint(note -> {});

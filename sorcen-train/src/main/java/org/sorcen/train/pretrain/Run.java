@@ -1,4 +1,4 @@
-package org.sorcen.train.run;
+package org.sorcen.train.pretrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -15,10 +15,12 @@ import org.sorcen.export.io.AtomicFiles;
 import org.sorcen.export.io.DirectoryLock;
 import org.sorcen.export.io.IoFailure;
 import org.sorcen.graph.config.ConfigLoader;
-import org.sorcen.graph.config.SorcenConfig;
 import org.sorcen.graph.tokenizer.ImageTokenizer;
 import org.sorcen.train.data.DataException;
 import org.sorcen.train.data.Tokenizer;
+import org.sorcen.train.run.Checkpoints;
+import org.sorcen.train.run.RunInfo;
+import org.sorcen.train.run.RunLayout;
 
 /**
  * A run directory as its readers see it (export, eval, bench-serving, experiment, the end of
@@ -29,10 +31,10 @@ import org.sorcen.train.data.Tokenizer;
  */
 public final class Run {
   private final RunLayout layout;
-  private final SorcenConfig config;
+  private final JobConfig config;
   private final JsonNode info;
 
-  private Run(RunLayout layout, SorcenConfig config, JsonNode info) {
+  private Run(RunLayout layout, JobConfig config, JsonNode info) {
     this.layout = layout;
     this.config = config;
     this.info = info;
@@ -44,7 +46,7 @@ public final class Run {
    * it under the run's lock once nothing can refuse the run; the importers inside the temporary
    * directory they rename into place.
    */
-  public static Run create(Path dir, SorcenConfig config, RunInfo info) {
+  public static Run create(Path dir, JobConfig config, RunInfo info) {
     RunLayout layout = new RunLayout(dir);
     AtomicFiles.writeString(layout.config(), ConfigLoader.toJson(config));
     AtomicFiles.writeString(layout.runInfo(), info.text());
@@ -62,12 +64,11 @@ public final class Run {
     if (!Files.isRegularFile(layout.config())) {
       throw new DataException(dir + " is not a run directory: " + layout.config() + " is missing");
     }
-    SorcenConfig config;
+    JobConfig config;
     JsonNode info = null;
     try {
       config =
-          ConfigLoader.parse(
-              Files.readString(layout.config()), layout.config().toString(), overrides);
+          JobConfig.parse(Files.readString(layout.config()), layout.config().toString(), overrides);
       if (Files.exists(layout.runInfo())) {
         info = RunInfo.read(layout.runInfo());
       }
@@ -85,7 +86,7 @@ public final class Run {
     return layout;
   }
 
-  public SorcenConfig config() {
+  public JobConfig config() {
     return config;
   }
 
@@ -134,7 +135,7 @@ public final class Run {
    * missing there (a run interrupted during its export completes it when run again).
    */
   public static List<Path> ensureFinalExport(
-      SorcenConfig config, Path runDir, Path checkpoint, Path tokenizer) {
+      JobConfig config, Path runDir, Path checkpoint, Path tokenizer) {
     long step = Checkpoints.readSidecar(checkpoint).step();
     return VersionSet.ensure(
         new RunLayout(runDir).savedModels(), version(step), models(config, checkpoint, tokenizer));
@@ -152,7 +153,7 @@ public final class Run {
    * What a run exports, in order: encoder, generator and, with a tokenizer, the tokenizer itself,
    * the image generator (seeds to images in one graph) and the image encoder (images to embeddings).
    */
-  static List<VersionSet.Member> models(SorcenConfig cfg, Path checkpoint, Path tokenizer) {
+  static List<VersionSet.Member> models(JobConfig cfg, Path checkpoint, Path tokenizer) {
     Path prefix = Checkpoints.prefix(checkpoint);
     List<VersionSet.Member> out =
         new ArrayList<>(
