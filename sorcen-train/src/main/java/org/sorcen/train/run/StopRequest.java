@@ -13,6 +13,9 @@ import java.lang.reflect.Proxy;
  * and no annotation silences that, while main code compiles with warnings as errors.
  */
 public final class StopRequest {
+  public static final int SIGINT_EXIT = 130;
+  public static final int SIGTERM_EXIT = 143;
+
   private volatile String signal;
 
   public static StopRequest installForSignals() {
@@ -68,7 +71,4 @@ public final class StopRequest {
   public int exitCode() {
     return "SIGINT".equals(signal) ? SIGINT_EXIT : SIGTERM_EXIT;
   }
-
-  public static final int SIGINT_EXIT = 130;
-  public static final int SIGTERM_EXIT = 143;
 }

@@ -28,12 +28,8 @@ class KillAndResumeTest {
     Files.writeString(configFile, TrainerTest.CONFIG);
 
     Path killed = tmp.resolve("killed");
-    Process p = cli(configFile, data, killed).start();
+    Process p = startAndAwaitRows(configFile, data, killed, 10);
     Path metrics = new RunLayout(killed).metrics();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (lines(metrics) < 10 && p.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
     assertTrue(
         p.isAlive(),
         "the run ended before it could be killed: " + lines(metrics) + " steps logged");
@@ -81,12 +77,8 @@ class KillAndResumeTest {
     Path configFile = tmp.resolve("config.json");
     Files.writeString(configFile, TrainerTest.CONFIG);
     Path run = tmp.resolve("stopped");
-    Process p = cli(configFile, data, run).start();
+    Process p = startAndAwaitRows(configFile, data, run, 3);
     Path metrics = new RunLayout(run).metrics();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (lines(metrics) < 3 && p.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
     assertTrue(p.isAlive(), "the run ended before it could be interrupted");
     new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
     assertEquals(130, p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1, log(run));
@@ -96,6 +88,18 @@ class KillAndResumeTest {
             .step();
     assertEquals(lines(metrics), checkpointed, "the checkpoint is of the last logged step");
     assertTrue(log(run).contains("SIGINT at step " + checkpointed), log(run));
+  }
+
+  /** {@code train} started, once it has logged {@code rows} steps (or ended, or 120 s passed). */
+  private static Process startAndAwaitRows(Path config, Path data, Path run, long rows)
+      throws Exception {
+    Process p = cli(config, data, run).start();
+    Path metrics = new RunLayout(run).metrics();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (lines(metrics) < rows && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    return p;
   }
 
   private static String log(Path run) throws Exception {
