@@ -1,5 +1,6 @@
 package org.sorcen.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +42,20 @@ public final class ModelExport {
   public static final String IMAGE_PIXELS = "image_pixels";
 
   public static final String CARD = "assets.extra/model.json";
+
+  /**
+   * The card of the exported model in {@code dir}, for the Java loaders; when it is missing, a
+   * usage error saying that {@code dir} is not an exported {@code what}.
+   */
+  static JsonNode card(Path dir, String what) {
+    return ModelCard.read(
+        dir,
+        CARD,
+        () ->
+            new IllegalArgumentException(
+                dir + " is not an exported " + what + ": " + CARD + " is missing"));
+  }
+
   static final String PREDICT = "tensorflow/serving/predict";
 
   private ModelExport() {}

@@ -78,16 +78,7 @@ public final class SorcenEncoder implements AutoCloseable {
 
   /** Loads {@code dir} (a {@code sorcen-encoder/<version>} directory). */
   public static SorcenEncoder load(Path dir) {
-    JsonNode c =
-        ModelCard.read(
-            dir,
-            ModelExport.CARD,
-            () ->
-                new IllegalArgumentException(
-                    dir
-                        + " is not an exported Sorcen encoder: "
-                        + ModelExport.CARD
-                        + " is missing"));
+    JsonNode c = ModelExport.card(dir, "Sorcen encoder");
     SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), ModelExport.TAG);
     return new SorcenEncoder(
         bundle,

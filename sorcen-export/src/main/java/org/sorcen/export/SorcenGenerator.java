@@ -34,16 +34,7 @@ public final class SorcenGenerator implements AutoCloseable {
   }
 
   public static SorcenGenerator load(Path dir) {
-    JsonNode c =
-        ModelCard.read(
-            dir,
-            ModelExport.CARD,
-            () ->
-                new IllegalArgumentException(
-                    dir
-                        + " is not an exported Sorcen generator: "
-                        + ModelExport.CARD
-                        + " is missing"));
+    JsonNode c = ModelExport.card(dir, "Sorcen generator");
     return new SorcenGenerator(
         SavedModelBundle.load(dir.toString(), ModelExport.TAG), c.get("seq_len").asInt());
   }

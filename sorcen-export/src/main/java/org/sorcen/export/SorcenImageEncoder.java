@@ -92,13 +92,7 @@ public final class SorcenImageEncoder implements AutoCloseable {
       throw new IllegalArgumentException(
           dir + " is not a directory: pass a sorcen-image-encoder/<version> directory");
     }
-    JsonNode c =
-        ModelCard.read(
-            dir,
-            ModelExport.CARD,
-            () ->
-                new IllegalArgumentException(
-                    dir + " is not an exported Sorcen model: " + ModelExport.CARD + " is missing"));
+    JsonNode c = ModelExport.card(dir, "Sorcen model");
     if (!ModelExport.IMAGE_ENCODER.equals(c.path("model").asText())
         || c.path("input_shape").size() != 3) {
       throw new IllegalArgumentException(

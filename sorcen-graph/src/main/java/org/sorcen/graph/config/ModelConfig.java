@@ -52,12 +52,9 @@ public final class ModelConfig {
    */
   public String elementwise = "auto";
 
-  /** {@link #elementwise} with "auto" resolved: "xla" or "tensorflow". */
-  public String elementwiseKernels() {
-    if (!elementwise.equals("auto")) {
-      return elementwise;
-    }
-    return computeDtype.equals("bfloat16") ? "xla" : "tensorflow";
+  /** Whether the chains are XLA kernels: {@link #elementwise} with "auto" resolved. */
+  public boolean xlaChains() {
+    return elementwise.equals("auto") ? computeDtype.equals("bfloat16") : elementwise.equals("xla");
   }
 
   public int seqLen() {

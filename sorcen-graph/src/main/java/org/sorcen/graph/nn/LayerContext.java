@@ -63,19 +63,12 @@ public final class LayerContext {
   }
 
   /**
-   * The same context with its element-wise chains ({@link #gelu}) compiled by XLA ("xla") or run
-   * op by op ("tensorflow"): {@code model.elementwise}.
+   * The same context with its element-wise chains ({@link #gelu}) compiled by XLA (true) or run op
+   * by op (false): {@code model.elementwise}, resolved by {@code ModelConfig.xlaChains()}.
    */
-  public LayerContext withElementwise(String elementwise) {
+  public LayerContext withXlaChains(boolean xla) {
     return new LayerContext(
-        tf,
-        weights,
-        precision,
-        training,
-        dropout,
-        random,
-        statisticUpdates,
-        elementwise.equals("xla"));
+        tf, weights, precision, training, dropout, random, statisticUpdates, xla);
   }
 
   /** Whether element-wise chains are compiled by XLA ({@code model.elementwise=xla}). */

@@ -189,7 +189,7 @@ public final class TrainingGraph {
                 Precision.of(config.model.computeDtype),
                 config.model.dropout,
                 random)
-            .withElementwise(config.model.elementwiseKernels());
+            .withXlaChains(config.model.xlaChains());
     List<Op> emaOps =
         config.isSorcen() ? TeacherEma.updates(tf, vars, schedules.momentum()) : List.of();
     Map<String, Operand<TFloat32>> afterEma = readsAfter(tf, vars, emaOps);

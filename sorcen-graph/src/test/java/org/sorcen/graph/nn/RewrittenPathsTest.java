@@ -136,7 +136,7 @@ class RewrittenPathsTest {
     try (Graph g = new Graph();
         Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      LayerContext xla = plainContext(tf, Map.of()).withElementwise("xla");
+      LayerContext xla = plainContext(tf, Map.of()).withXlaChains(true);
       Operand<TFloat32> x = tf.math.mul(random(tf, 7, 33), tf.constant(3f));
       // float32 rounding of values up to ~10: a few ulps
       assertSame(s, tf, xla.gelu(x), Activations.gelu(tf, x), random(tf, 7, 33), List.of(x), 4e-6);
@@ -167,7 +167,7 @@ class RewrittenPathsTest {
       // weights at a trained network's scale keep the gradients near 1, where 2e-5 is ~100 ulps
       LayerContext plain = plainContext(tf, w);
       Operand<TFloat32> x = random(tf, b, n, d);
-      Operand<TFloat32> fused = TransformerBlock.apply(plain.withElementwise("xla"), "blk", x, 2);
+      Operand<TFloat32> fused = TransformerBlock.apply(plain.withXlaChains(true), "blk", x, 2);
       Operand<TFloat32> reference = TransformerBlock.apply(plain, "blk", x, 2);
       assertSame(
           s,
@@ -187,8 +187,7 @@ class RewrittenPathsTest {
 
   /** A training context without dropout: deterministic, so two builds of a layer are comparable. */
   private static LayerContext plainContext(Ops tf, Map<String, Operand<TFloat32>> w) {
-    return LayerContext.training(tf, w::get, Precision.of("float32"), 0, null)
-        .withElementwise("tensorflow");
+    return LayerContext.training(tf, w::get, Precision.of("float32"), 0, null).withXlaChains(false);
   }
 
   @Test
