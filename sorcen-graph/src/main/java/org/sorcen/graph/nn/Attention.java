@@ -32,11 +32,24 @@ public final class Attention {
     qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {0, 2, 1, 3}));
     var parts = tf.split(tf.constant(1), qkv, 3L).output();
     Operand<TFloat32> q = tf.math.mul(parts.get(0), tf.constant((float) Math.pow(headDim, -0.5)));
-    Operand<TFloat32> scores = ctx.precision().batchMatMul(tf, q, parts.get(1), true);
+    // The products on [B·H, N, dh] (free reshapes), where oneDNN's batched kernel is fastest;
+    // softmax and dropout on [B, H, N, N], so the dropout draws stay per batch row.
+    Operand<TFloat32> scores =
+        ctx.precision()
+            .batchMatMul(tf, heads(tf, q, n, headDim), heads(tf, parts.get(1), n, headDim), true);
+    scores = tf.reshape(scores, tf.constant(new long[] {-1, heads, n, n}));
     Operand<TFloat32> probs = ctx.dropout(tf.nn.softmax(scores));
-    Operand<TFloat32> mixed = ctx.precision().batchMatMul(tf, probs, parts.get(2), false);
+    Operand<TFloat32> mixed =
+        ctx.precision()
+            .batchMatMul(tf, heads(tf, probs, n, n), heads(tf, parts.get(2), n, headDim), false);
+    mixed = tf.reshape(mixed, tf.constant(new long[] {-1, heads, n, headDim}));
     mixed = tf.linalg.transpose(mixed, tf.constant(new int[] {0, 2, 1, 3}));
     mixed = tf.reshape(mixed, tf.constant(new long[] {-1, n, width}));
     return ctx.dropout(Linear.apply(ctx, prefix + ".proj", mixed));
+  }
+
+  /** [B, H, N, k] as [B·H, N, k]. */
+  private static Operand<TFloat32> heads(Ops tf, Operand<TFloat32> x, long n, long k) {
+    return tf.reshape(x, tf.constant(new long[] {-1, n, k}));
   }
 }

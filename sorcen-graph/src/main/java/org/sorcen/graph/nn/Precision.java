@@ -4,14 +4,14 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.linalg.MatMul;
-import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The single compute-dtype switch. Weights, norms, softmax, attention products and losses stay
- * float32; only the weight matrix products and convolutions (where nearly all the FLOPs are) run in bfloat16 when asked, which is about twice
- * as fast as float32 on CPUs with avx512_bf16 (measured on chained matmuls; the gain depends on the CPU).
+ * The single compute-dtype switch. Weights, norms, softmax and losses stay float32; the matrix
+ * products (weights and attention) and convolutions, where nearly all the FLOPs are, run in
+ * bfloat16 when asked, about twice as fast as float32 on CPUs with avx512_bf16 and more with AMX
+ * (measured on chained matmuls; the gain depends on the CPU).
  */
 public final class Precision {
   private final boolean bfloat16;
@@ -46,14 +46,21 @@ public final class Precision {
   }
 
   /**
-   * Batched a·b (the attention products), optionally with b transposed in its last two axes:
-   * float32 in both precisions. TensorFlow's bfloat16 BatchMatMul at attention shapes ([48, 257,
-   * 64] and [64, 257, 48] per operand) ran at 50–80 GFLOP/s on this CPU against 100–110 in float32
-   * (results/performance.md), so casting to bfloat16 there only adds the casts.
+   * Batched a·b over the leading axes (the attention products), optionally with b transposed in its
+   * last two axes, on oneDNN's kernel ({@link BatchedProduct}); in bfloat16 when asked, as
+   * PyTorch's CPU autocast does. With the products on oneDNN, bfloat16 there cut the ViT-B step by
+   * 4% against float32 products on them (results/performance.md); on the Eigen kernel TF Java's own
+   * BatchMatMulV3 runs on, bfloat16 had been slower than float32.
    */
   public Operand<TFloat32> batchMatMul(
       Ops tf, Operand<TFloat32> a, Operand<TFloat32> b, boolean adjointB) {
-    return tf.train.batchMatMul(a, b, TFloat32.class, BatchMatMul.adjY(adjointB));
+    if (!bfloat16) {
+      return BatchedProduct.apply(tf, a, b, adjointB);
+    }
+    Operand<TBfloat16> r =
+        BatchedProduct.apply(
+            tf, tf.dtypes.cast(a, TBfloat16.class), tf.dtypes.cast(b, TBfloat16.class), adjointB);
+    return tf.dtypes.cast(r, TFloat32.class);
   }
 
   /**

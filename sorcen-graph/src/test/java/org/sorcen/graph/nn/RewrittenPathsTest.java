@@ -19,6 +19,7 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -53,6 +54,37 @@ class RewrittenPathsTest {
       Operand<TFloat32> plain = rankFiveAttention(ctx, x, heads);
       Operand<TFloat32> probe = random(tf, b, n, d);
       assertSame(s, tf, fast, plain, probe, List.of(x, w.get("a.qkv.weight")), 0);
+    }
+  }
+
+  @Test
+  void batchedProductsOnOneDnnEqualTensorFlowsBatchMatMulV3() {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> a = random(tf, 6, 9, 5);
+      Operand<TFloat32> bt = random(tf, 6, 7, 5);
+      Operand<TFloat32> b = random(tf, 6, 5, 7);
+      // Different kernels sum in different orders: equal to float32 rounding, not to the bit.
+      assertSame(
+          s,
+          tf,
+          BatchedProduct.apply(tf, a, bt, true),
+          tf.train.batchMatMul(a, bt, TFloat32.class, BatchMatMul.adjY(true)),
+          random(tf, 6, 9, 7),
+          List.of(a, bt),
+          1e-5);
+      assertSame(
+          s,
+          tf,
+          BatchedProduct.apply(tf, a, b, false),
+          tf.train.batchMatMul(a, b, TFloat32.class),
+          random(tf, 6, 9, 7),
+          List.of(a, b),
+          1e-5);
+      assertTrue(
+          g.operation("BatchMatMulV2") != null && g.operation("BatchMatMulV2_1") != null,
+          "the products are BatchMatMulV2, the op oneDNN's layout pass rewrites");
     }
   }
 
