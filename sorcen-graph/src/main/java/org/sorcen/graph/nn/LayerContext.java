@@ -107,13 +107,19 @@ public final class LayerContext {
   }
 
   /**
-   * Inverted dropout with a fresh stateless seed per use ({@link RandomStream#keepMask}), as a
-   * multiplicative mask: {@code x·m} with m = 1/(1−p) where kept and 0 where dropped, PyTorch's
-   * scaling. Its gradient is one multiplication instead of a select against a zeros tensor.
+   * Inverted dropout with a fresh stateless seed per use, as a multiplicative mask: {@code x·m} with
+   * m = 1/(1−p) where kept and 0 where dropped, PyTorch's scaling. Its gradient is one
+   * multiplication instead of a select against a zeros tensor. With XLA chains on, the mask is
+   * hashed in one XLA kernel ({@link RandomStream#hashedDropMask}); otherwise it comes from
+   * TensorFlow's Philox kernel ({@link RandomStream#keepMask}), the draws of the float32 runs on
+   * record.
    */
   public Operand<TFloat32> dropout(Operand<TFloat32> x) {
     if (!training || dropout <= 0) {
       return x;
+    }
+    if (xlaChains) {
+      return tf.math.mul(x, random.hashedDropMask(tf, x, dropout));
     }
     Operand<TFloat32> keep = random.keepMask(tf, x, dropout);
     Operand<TFloat32> mask = tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - dropout))));

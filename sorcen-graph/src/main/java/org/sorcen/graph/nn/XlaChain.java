@@ -10,9 +10,11 @@ import org.tensorflow.op.Scope;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 
 /**
- * A chain of element-wise float32 ops that XLA compiles into one kernel. Each op carries {@code
+ * A chain of element-wise ops (float32, or int64 for {@link HashedDropMask}) that XLA compiles into one kernel. Each op carries {@code
  * _XlaCompile=true} and this chain's own {@code _XlaScope}, which makes TensorFlow's
  * mark-for-compilation pass cluster exactly these ops even with auto-clustering off (whole-graph
  * auto-clustering is slower than none for the training step; a chain alone is 2–3× faster). The
@@ -57,19 +59,13 @@ final class XlaChain {
   }
 
   private Operand<TFloat32> reduce(String type, Operand<TFloat32> a, int axis, boolean keepDims) {
-    return build(type, b -> b.setAttr("keep_dims", keepDims), a, axisConstant(axis));
+    return this.<TFloat32>build(type, b -> b.setAttr("keep_dims", keepDims), a, axisConstant(axis));
   }
 
   /** The reduction axis as a constant inside the cluster: XLA needs it at compile time. */
   private Operand<TInt32> axisConstant(int axis) {
-    ExecutionEnvironment env = scope.env();
-    OperationBuilder b = env.opBuilder("Const", scope.makeOpName("axis"), scope);
     try (TInt32 value = TInt32.scalarOf(axis)) {
-      b.setAttr("value", value);
-      b.setAttr("dtype", DataType.DT_INT32);
-      mark(b);
-      Output<TInt32> out = b.build().output(0);
-      return out;
+      return inside(value, DataType.DT_INT32);
     }
   }
 
@@ -105,8 +101,46 @@ final class XlaChain {
     return build(type, b -> {}, inputs);
   }
 
+  /** Any TensorFlow op of this chain, by type, with its attributes (for non-float chains). */
+  <T extends TType> Operand<T> raw(
+      String type, Consumer<OperationBuilder> attributes, Operand<?>... inputs) {
+    return build(type, attributes, inputs);
+  }
+
+  /** An int64 constant inside the cluster. */
+  Operand<TInt64> constant(long value) {
+    try (TInt64 t = TInt64.scalarOf(value)) {
+      return inside(t, DataType.DT_INT64);
+    }
+  }
+
+  /** An int64 vector constant inside the cluster. */
+  Operand<TInt64> constant(long[] value) {
+    try (TInt64 t = TInt64.vectorOf(value)) {
+      return inside(t, DataType.DT_INT64);
+    }
+  }
+
+  /** An int32 vector constant inside the cluster (shapes, slice bounds, axes). */
+  Operand<TInt32> constant(int[] value) {
+    try (TInt32 t = TInt32.vectorOf(value)) {
+      return inside(t, DataType.DT_INT32);
+    }
+  }
+
   @SuppressWarnings("unchecked")
-  private Operand<TFloat32> build(
+  private <T extends TType> Operand<T> inside(T value, DataType dtype) {
+    ExecutionEnvironment env = scope.env();
+    OperationBuilder b = env.opBuilder("Const", scope.makeOpName("const"), scope);
+    b.setAttr("value", value);
+    b.setAttr("dtype", dtype);
+    mark(b);
+    Output<?> out = b.build().output(0);
+    return (Output<T>) out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends TType> Operand<T> build(
       String type, Consumer<OperationBuilder> attributes, Operand<?>... inputs) {
     ExecutionEnvironment env = scope.env();
     OperationBuilder b = env.opBuilder(type, scope.makeOpName(type), scope);
@@ -116,7 +150,7 @@ final class XlaChain {
     attributes.accept(b);
     mark(b);
     Output<?> out = b.build().output(0);
-    return (Output<TFloat32>) out;
+    return (Output<T>) out;
   }
 
   private void mark(OperationBuilder b) {

@@ -28,7 +28,7 @@ import org.tensorflow.types.TInt64;
 /**
  * The step's rewritten kernels against the plain graphs they replaced, values and gradients: the
  * rank-4 head split of attention, the codebook-only MLM logits, the multiplicative dropout mask and
- * the L2Loss global norm, GELU and LayerNorm as XLA-compiled chains with hand-written gradients. Data movement and exact rewrites must agree to the bit; reductions whose
+ * the L2Loss global norm, GELU and LayerNorm as XLA-compiled chains, the hashed dropout mask with hand-written gradients. Data movement and exact rewrites must agree to the bit; reductions whose
  * summation order changed, to float32 rounding.
  */
 class RewrittenPathsTest {
@@ -159,6 +159,76 @@ class RewrittenPathsTest {
         // elements.
         assertNotEquals(1.0, agree);
         assertEquals(0.82, agree, 0.01);
+      }
+    }
+  }
+
+  @Test
+  void hashedDropMaskIsItsJavaDefinitionPerGlobalRow() {
+    double rate = 0.1;
+    long key = 0x1234_5678_9ABCL;
+    long step = 5;
+    float scale = (float) (1 / (1 - rate));
+    // 35 elements a row: 9 words, the tail of the last quarter cut off
+    int rows = 3;
+    int perRow = 35;
+    for (int replica : new int[] {0, 1}) {
+      try (Graph g = new Graph();
+          Session s = new Session(g)) {
+        Ops tf = Ops.create(g);
+        Operand<TFloat32> x = random(tf, rows, 5, 7);
+        Operand<TFloat32> mask = HashedDropMask.apply(tf, x, key, tf.constant(step), replica, rate);
+        try (Result r = s.runner().fetch(mask).run()) {
+          float[] got = values((TFloat32) r.get(0));
+          assertEquals(rows * perRow, got.length);
+          for (int row = 0; row < rows; row++) {
+            for (int e = 0; e < perRow; e++) {
+              // worker 1 of 2 draws global rows 3..5
+              boolean kept = HashedDropMask.keep(key, step, replica * rows + row, perRow, e, rate);
+              assertEquals(
+                  kept ? scale : 0f, got[row * perRow + e], "row " + row + " element " + e);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void hashedDropoutKeepsTheRateAndDrawsAFreshMaskPerUse() {
+    double rate = 0.1;
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      LayerContext ctx =
+          LayerContext.training(
+                  tf,
+                  name -> null,
+                  Precision.of("float32"),
+                  rate,
+                  new RandomStream(tf.constant(7L), 3))
+              .withXlaChains(true);
+      Operand<TFloat32> x = tf.math.add(tf.math.abs(random(tf, 64, 5, 65, 7)), tf.constant(1f));
+      Operand<TFloat32> once = ctx.dropout(x);
+      Operand<TFloat32> again = ctx.dropout(x);
+      Operand<TBool> kept = tf.math.notEqual(once, tf.constant(0f));
+      int[] all = {0, 1, 2, 3};
+      Operand<TFloat32> keptFraction =
+          tf.math.mean(tf.dtypes.cast(kept, TFloat32.class), tf.constant(all));
+      Operand<TFloat32> sameMaskShare =
+          tf.math.mean(
+              tf.dtypes.cast(
+                  tf.math.equal(tf.math.notEqual(again, tf.constant(0f)), kept), TFloat32.class),
+              tf.constant(all));
+      // kept elements are x scaled by 1/(1−p), to the bit
+      Operand<TFloat32> scaled =
+          tf.select(kept, tf.math.mul(x, tf.constant((float) (1 / (1 - rate)))), tf.zerosLike(x));
+      assertSame(s, tf, once, scaled, random(tf, 64, 5, 65, 7), List.of(x), 0);
+      try (Result r = s.runner().fetch(keptFraction).fetch(sameMaskShare).run()) {
+        // 145 600 Bernoulli(0.9) draws: the standard error is 0.0008.
+        assertEquals(1 - rate, ((TFloat32) r.get(0)).getFloat(), 0.004, "kept fraction");
+        // two independent masks agree on p² + (1−p)² = 82% of elements
+        assertEquals(0.82, ((TFloat32) r.get(1)).getFloat(), 0.01, "agreement of two uses");
       }
     }
   }
