@@ -12,11 +12,6 @@ import org.tensorflow.types.TInt64;
  * generator gives the same image for a seed in Java, in Python and in TF Serving.
  */
 public final class CounterRandom {
-  static final long GOLDEN = 0x9E3779B97F4A7C15L;
-  static final long M1 = 0xBF58476D1CE4E5B9L;
-  static final long M2 = 0x94D049BB133111EBL;
-  static final long STREAM = 0xD1B54A32D192ED03L;
-
   private CounterRandom() {}
 
   /**
@@ -30,11 +25,13 @@ public final class CounterRandom {
     for (int i = 0; i < count; i++) {
       idx[i] = i;
     }
-    Operand<TInt64> key = tf.math.mul(tf.expandDims(seeds, tf.constant(1)), tf.constant(GOLDEN));
+    Operand<TInt64> key =
+        tf.math.mul(tf.expandDims(seeds, tf.constant(1)), tf.constant(SplitMix64.GOLDEN));
     Operand<TInt64> x =
-        tf.math.add(tf.math.add(key, tf.constant(stream * STREAM)), tf.constant(idx));
-    Operand<TInt64> z = mix(tf, x);
-    Operand<TInt64> top24 = shiftRightLogical(tf, z, 40);
+        tf.math.add(tf.math.add(key, tf.constant(stream * SplitMix64.STREAM)), tf.constant(idx));
+    SplitMix64.Int64Ops ops = SplitMix64.Int64Ops.of(tf);
+    Operand<TInt64> z = SplitMix64.fmix(ops, tf.math.add(x, tf.constant(SplitMix64.GOLDEN)));
+    Operand<TInt64> top24 = SplitMix64.shiftRightLogical(ops, z, 40);
     return tf.math.mul(
         tf.math.add(tf.dtypes.cast(top24, TFloat32.class), tf.constant(0.5f)),
         tf.constant(0x1p-24f));
@@ -42,27 +39,9 @@ public final class CounterRandom {
 
   /** The same numbers in Java, for tests and for checking exported models. */
   public static float uniform(long seed, long stream, int index) {
-    long z = mix(seed * GOLDEN + stream * STREAM + index);
+    long z =
+        SplitMix64.fmix(
+            seed * SplitMix64.GOLDEN + stream * SplitMix64.STREAM + index + SplitMix64.GOLDEN);
     return ((z >>> 40) + 0.5f) * 0x1p-24f;
-  }
-
-  static Operand<TInt64> mix(Ops tf, Operand<TInt64> x) {
-    Operand<TInt64> z = tf.math.add(x, tf.constant(GOLDEN));
-    z = tf.math.mul(tf.bitwise.bitwiseXor(z, shiftRightLogical(tf, z, 30)), tf.constant(M1));
-    z = tf.math.mul(tf.bitwise.bitwiseXor(z, shiftRightLogical(tf, z, 27)), tf.constant(M2));
-    return tf.bitwise.bitwiseXor(z, shiftRightLogical(tf, z, 31));
-  }
-
-  static long mix(long x) {
-    long z = x + GOLDEN;
-    z = (z ^ (z >>> 30)) * M1;
-    z = (z ^ (z >>> 27)) * M2;
-    return z ^ (z >>> 31);
-  }
-
-  /** TensorFlow shifts signed integers arithmetically; masking off the sign copies makes it logical. */
-  private static Operand<TInt64> shiftRightLogical(Ops tf, Operand<TInt64> z, int k) {
-    return tf.bitwise.bitwiseAnd(
-        tf.bitwise.rightShift(z, tf.constant((long) k)), tf.constant(-1L >>> k));
   }
 }

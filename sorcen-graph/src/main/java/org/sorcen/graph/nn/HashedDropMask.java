@@ -22,11 +22,6 @@ import org.tensorflow.types.TInt64;
  * without exchanging anything. {@link #keep} computes the same draws in Java.
  */
 final class HashedDropMask {
-  static final long GOLDEN = 0x9E3779B97F4A7C15L;
-  static final long STREAM = 0xD1B54A32D192ED03L;
-  static final long M1 = 0xBF58476D1CE4E5B9L;
-  static final long M2 = 0x94D049BB133111EBL;
-
   private HashedDropMask() {}
 
   /**
@@ -38,8 +33,9 @@ final class HashedDropMask {
   static Operand<TFloat32> apply(
       Ops tf, Operand<TFloat32> x, long key, Operand<TInt64> step, int replica, double rate) {
     Shape shape = x.shape();
-    long perRow = perRow(shape);
+    long perRow = RandomStream.perRow(shape);
     XlaChain c = XlaChain.open(tf, "drop_mask");
+    SplitMix64.Int64Ops o = SplitMix64.Int64Ops.of(c);
     // Shapes are static inside an XLA kernel, so the row count is read from x there.
     Operand<TInt64> dims = c.raw("Shape", b -> b.setAttr("out_type", DataType.DT_INT64), x);
     Operand<TInt64> rows =
@@ -54,14 +50,15 @@ final class HashedDropMask {
     Operand<TInt64> columns =
         c.raw("Range", b -> {}, c.constant(0L), c.constant(perRow), c.constant(1L));
     Operand<TInt64> counters =
-        add(
-            c,
-            mul(c, c.raw("ExpandDims", b -> {}, rowIds, c.constant(new int[] {1})), perRow),
+        o.add(
+            o.mul(c.raw("ExpandDims", b -> {}, rowIds, c.constant(new int[] {1})), perRow),
             c.raw("ExpandDims", b -> {}, columns, c.constant(new int[] {0})));
-    Operand<TInt64> base = fmix(c, add(c, c.constant(key), mul(c, step, STREAM)));
+    Operand<TInt64> base =
+        SplitMix64.fmix(o, o.add(c.constant(key), o.mul(step, SplitMix64.STREAM)));
     // the top 16 bits of each element's hash
     Operand<TInt64> draws =
-        shiftRightLogical(c, fmix(c, add(c, base, mul(c, counters, GOLDEN))), 48);
+        SplitMix64.shiftRightLogical(
+            o, SplitMix64.fmix(o, o.add(base, o.mul(counters, SplitMix64.GOLDEN))), 48);
     Operand<TBool> kept =
         c.raw("GreaterEqual", b -> {}, draws, c.constant((long) RandomStream.dropThreshold(rate)));
     Operand<TFloat32> keep = c.raw("Cast", b -> b.setAttr("DstT", DataType.DT_FLOAT), kept);
@@ -76,56 +73,8 @@ final class HashedDropMask {
 
   /** Whether element {@code e} of global row {@code row} is kept: the kernel's draw, in Java. */
   static boolean keep(long key, long step, long row, long perRow, long e, double rate) {
-    long base = fmix(key + step * STREAM);
-    return (fmix(base + (row * perRow + e) * GOLDEN) >>> 48) >= RandomStream.dropThreshold(rate);
-  }
-
-  static long fmix(long z) {
-    z = (z ^ (z >>> 30)) * M1;
-    z = (z ^ (z >>> 27)) * M2;
-    return z ^ (z >>> 31);
-  }
-
-  private static long perRow(Shape shape) {
-    long perRow = 1;
-    for (int i = 1; i < shape.numDimensions(); i++) {
-      perRow *= shape.get(i);
-    }
-    if (shape.numDimensions() < 2 || perRow <= 0 || perRow > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "dropout needs [b, ...] with static non-batch axes, got " + shape);
-    }
-    return perRow;
-  }
-
-  private static Operand<TInt64> fmix(XlaChain c, Operand<TInt64> z) {
-    z = mul(c, xor(c, z, shiftRightLogical(c, z, 30)), M1);
-    z = mul(c, xor(c, z, shiftRightLogical(c, z, 27)), M2);
-    return xor(c, z, shiftRightLogical(c, z, 31));
-  }
-
-  /** TensorFlow shifts signed integers arithmetically; masking off the sign copies makes it logical. */
-  private static Operand<TInt64> shiftRightLogical(XlaChain c, Operand<TInt64> z, int k) {
-    return and(c, shiftRight(c, z, k), -1L >>> k);
-  }
-
-  private static Operand<TInt64> shiftRight(XlaChain c, Operand<TInt64> z, int k) {
-    return c.raw("RightShift", b -> {}, z, c.constant((long) k));
-  }
-
-  private static Operand<TInt64> and(XlaChain c, Operand<TInt64> z, long mask) {
-    return c.raw("BitwiseAnd", b -> {}, z, c.constant(mask));
-  }
-
-  private static Operand<TInt64> xor(XlaChain c, Operand<TInt64> a, Operand<TInt64> b) {
-    return c.raw("BitwiseXor", x -> {}, a, b);
-  }
-
-  private static Operand<TInt64> add(XlaChain c, Operand<TInt64> a, Operand<TInt64> b) {
-    return c.raw("AddV2", x -> {}, a, b);
-  }
-
-  private static Operand<TInt64> mul(XlaChain c, Operand<TInt64> a, long b) {
-    return c.raw("Mul", x -> {}, a, c.constant(b));
+    long base = SplitMix64.fmix(key + step * SplitMix64.STREAM);
+    return (SplitMix64.fmix(base + (row * perRow + e) * SplitMix64.GOLDEN) >>> 48)
+        >= RandomStream.dropThreshold(rate);
   }
 }

@@ -68,6 +68,6 @@ public final class Initializers {
     for (byte b : keyOf.apply(name).getBytes(StandardCharsets.UTF_8)) {
       h = 31 * h + b;
     }
-    return tf.constant(new long[] {RandomStream.mix(seed), RandomStream.mix(h)});
+    return tf.constant(new long[] {SplitMix64.fmix(seed), SplitMix64.fmix(h)});
   }
 }

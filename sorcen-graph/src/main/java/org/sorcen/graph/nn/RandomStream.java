@@ -37,7 +37,7 @@ public final class RandomStream {
   }
 
   private long nextKey() {
-    return mix(seed * 0x9E3779B97F4A7C15L + (++uses));
+    return SplitMix64.fmix(seed * SplitMix64.GOLDEN + (++uses));
   }
 
   /** Uniform [0, 1) numbers of a [b, ...] shape whose first axis is the batch, drawn per global row. */
@@ -54,15 +54,7 @@ public final class RandomStream {
    * elements on 2 cores, which is a tenth of the small model's step. Drawn per global row.
    */
   public Operand<TFloat32> keepMask(Ops tf, Operand<TFloat32> x, double rate) {
-    Shape shape = x.shape();
-    long perRow = 1;
-    for (int i = 1; i < shape.numDimensions(); i++) {
-      perRow *= shape.get(i);
-    }
-    if (shape.numDimensions() < 2 || perRow <= 0 || perRow > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "dropout needs [b, ...] with static non-batch axes, got " + shape);
-    }
+    long perRow = perRow(x.shape());
     int words = (int) ((perRow + 3) / 4);
     Operand<TInt32> rows =
         tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
@@ -90,6 +82,19 @@ public final class RandomStream {
     return HashedDropMask.apply(tf, x, nextKey(), step, replicas.index(), rate);
   }
 
+  /** Elements per row of a dropout input [b, ...]; refuses non-static axes after the batch. */
+  static long perRow(Shape shape) {
+    long perRow = 1;
+    for (int i = 1; i < shape.numDimensions(); i++) {
+      perRow *= shape.get(i);
+    }
+    if (shape.numDimensions() < 2 || perRow <= 0 || perRow > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "dropout needs [b, ...] with static non-batch axes, got " + shape);
+    }
+    return perRow;
+  }
+
   /** The 16-bit draw below which an element is dropped: p·2¹⁶, rounded. */
   static int dropThreshold(double rate) {
     long threshold = Math.round(rate * 65536);
@@ -102,12 +107,5 @@ public final class RandomStream {
   /** One draw per row of [N, k] logits whose rows are batch-major, per global row. */
   public Operand<TInt64> multinomialRows(Ops tf, Operand<TFloat32> logits) {
     return replicas.multinomialRows(tf, logits, next(tf));
-  }
-
-  /** SplitMix64 finaliser: neighbouring keys give unrelated streams. */
-  static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

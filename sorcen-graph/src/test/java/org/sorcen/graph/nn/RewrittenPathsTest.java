@@ -1,7 +1,6 @@
 package org.sorcen.graph.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 /**
  * The step's rewritten kernels against the plain graphs they replaced, values and gradients: the
@@ -127,39 +125,44 @@ class RewrittenPathsTest {
 
   @Test
   void dropoutMaskEqualsSelectingScaledValuesAndKeepsTheRate() {
-    double rate = 0.1;
     try (Graph g = new Graph();
         Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Operand<TInt64> step = tf.constant(7L);
-      RandomStream stream = new RandomStream(step, 3);
-      LayerContext ctx =
-          LayerContext.training(tf, name -> null, Precision.of("float32"), rate, stream);
-      Operand<TFloat32> x = random(tf, 64, 5, 65, 7); // odd row length: the word tail is cut off
-      Operand<TFloat32> fast = ctx.dropout(x);
-      // The plain graph on the same draw: select(keep, x/(1-p), 0), keep read back from the output.
-      Operand<TBool> kept = tf.math.notEqual(fast, tf.constant(0f));
-      Operand<TFloat32> plain =
-          tf.select(kept, tf.math.mul(x, tf.constant((float) (1 / (1 - rate)))), tf.zerosLike(x));
-      assertSame(s, tf, fast, plain, random(tf, 64, 5, 65, 7), List.of(x), 0);
-      Operand<TFloat32> keptFraction =
-          tf.math.mean(tf.dtypes.cast(kept, TFloat32.class), tf.constant(new int[] {0, 1, 2, 3}));
-      Operand<TFloat32> again = ctx.dropout(x);
-      Operand<TFloat32> sameMaskShare =
-          tf.math.mean(
-              tf.dtypes.cast(
-                  tf.math.equal(tf.math.notEqual(again, tf.constant(0f)), kept), TFloat32.class),
-              tf.constant(new int[] {0, 1, 2, 3}));
-      try (Result r = s.runner().fetch(keptFraction).fetch(sameMaskShare).run()) {
-        double frac = ((TFloat32) r.get(0)).getFloat();
-        // 145 600 Bernoulli(0.9) draws: the standard error is 0.0008.
-        assertEquals(1 - rate, frac, 0.004, "kept fraction");
-        double agree = ((TFloat32) r.get(1)).getFloat();
-        // A second use draws a fresh mask: two independent masks agree on p² + (1−p)² = 82% of
-        // elements.
-        assertNotEquals(1.0, agree);
-        assertEquals(0.82, agree, 0.01);
-      }
+      RandomStream stream = new RandomStream(tf.constant(7L), 3);
+      // odd row length: the word tail is cut off
+      assertDropout(
+          s, tf, LayerContext.training(tf, name -> null, Precision.of("float32"), 0.1, stream));
+    }
+  }
+
+  /**
+   * Two uses of {@code ctx.dropout} (rate 0.1) on [64, 5, 65, 7] values away from 0: kept elements
+   * are x/(1−p) to the bit, with gradients; the kept share is the rate's; the second use draws a
+   * fresh mask.
+   */
+  private static void assertDropout(Session s, Ops tf, LayerContext ctx) {
+    double rate = 0.1;
+    Operand<TFloat32> x = tf.math.add(tf.math.abs(random(tf, 64, 5, 65, 7)), tf.constant(1f));
+    Operand<TFloat32> once = ctx.dropout(x);
+    Operand<TFloat32> again = ctx.dropout(x);
+    Operand<TBool> kept = tf.math.notEqual(once, tf.constant(0f));
+    int[] all = {0, 1, 2, 3};
+    Operand<TFloat32> keptFraction =
+        tf.math.mean(tf.dtypes.cast(kept, TFloat32.class), tf.constant(all));
+    Operand<TFloat32> sameMaskShare =
+        tf.math.mean(
+            tf.dtypes.cast(
+                tf.math.equal(tf.math.notEqual(again, tf.constant(0f)), kept), TFloat32.class),
+            tf.constant(all));
+    // the plain graph on the same draw: select(keep, x/(1−p), 0), keep read back from the output
+    Operand<TFloat32> scaled =
+        tf.select(kept, tf.math.mul(x, tf.constant((float) (1 / (1 - rate)))), tf.zerosLike(x));
+    assertSame(s, tf, once, scaled, random(tf, 64, 5, 65, 7), List.of(x), 0);
+    try (Result r = s.runner().fetch(keptFraction).fetch(sameMaskShare).run()) {
+      // 145 600 Bernoulli(0.9) draws: the standard error is 0.0008.
+      assertEquals(1 - rate, ((TFloat32) r.get(0)).getFloat(), 0.004, "kept fraction");
+      // two independent masks agree on p² + (1−p)² = 82% of elements
+      assertEquals(0.82, ((TFloat32) r.get(1)).getFloat(), 0.01, "agreement of two uses");
     }
   }
 
@@ -196,40 +199,15 @@ class RewrittenPathsTest {
 
   @Test
   void hashedDropoutKeepsTheRateAndDrawsAFreshMaskPerUse() {
-    double rate = 0.1;
     try (Graph g = new Graph();
         Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      LayerContext ctx =
-          LayerContext.training(
-                  tf,
-                  name -> null,
-                  Precision.of("float32"),
-                  rate,
-                  new RandomStream(tf.constant(7L), 3))
-              .withXlaChains(true);
-      Operand<TFloat32> x = tf.math.add(tf.math.abs(random(tf, 64, 5, 65, 7)), tf.constant(1f));
-      Operand<TFloat32> once = ctx.dropout(x);
-      Operand<TFloat32> again = ctx.dropout(x);
-      Operand<TBool> kept = tf.math.notEqual(once, tf.constant(0f));
-      int[] all = {0, 1, 2, 3};
-      Operand<TFloat32> keptFraction =
-          tf.math.mean(tf.dtypes.cast(kept, TFloat32.class), tf.constant(all));
-      Operand<TFloat32> sameMaskShare =
-          tf.math.mean(
-              tf.dtypes.cast(
-                  tf.math.equal(tf.math.notEqual(again, tf.constant(0f)), kept), TFloat32.class),
-              tf.constant(all));
-      // kept elements are x scaled by 1/(1−p), to the bit
-      Operand<TFloat32> scaled =
-          tf.select(kept, tf.math.mul(x, tf.constant((float) (1 / (1 - rate)))), tf.zerosLike(x));
-      assertSame(s, tf, once, scaled, random(tf, 64, 5, 65, 7), List.of(x), 0);
-      try (Result r = s.runner().fetch(keptFraction).fetch(sameMaskShare).run()) {
-        // 145 600 Bernoulli(0.9) draws: the standard error is 0.0008.
-        assertEquals(1 - rate, ((TFloat32) r.get(0)).getFloat(), 0.004, "kept fraction");
-        // two independent masks agree on p² + (1−p)² = 82% of elements
-        assertEquals(0.82, ((TFloat32) r.get(1)).getFloat(), 0.01, "agreement of two uses");
-      }
+      RandomStream stream = new RandomStream(tf.constant(7L), 3);
+      assertDropout(
+          s,
+          tf,
+          LayerContext.training(tf, name -> null, Precision.of("float32"), 0.1, stream)
+              .withXlaChains(true));
     }
   }
 
