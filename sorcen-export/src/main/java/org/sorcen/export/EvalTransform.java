@@ -121,7 +121,7 @@ public final class EvalTransform {
    * Decoded images of one size, uint8 [B, h_in, w_in, C] → [B, H, W, C], the steps after decoding.
    * Each image is resampled on its own, so a batch gives what its images give one at a time.
    */
-  static Operand<TUint8> pixels(
+  public static Operand<TUint8> pixels(
       Ops tf, Operand<TUint8> images, int h, int w, int c, boolean resizeInputSized) {
     Operand<TInt64> dims = tf.dtypes.cast(tf.shape(images), TInt64.class);
     Operand<TInt64> ih = tf.gather(dims, tf.constant(1), tf.constant(0));

@@ -84,15 +84,31 @@ public final class OnlineTokens {
         tf.withSubScope(SCOPE).withSubScope("encode"), vars::read, resized, precision);
   }
 
-  /** The augmented crops the tokenizer sees, uint8 [B, H_in, W_in, C]. */
+  /**
+   * The augmented crops the tokenizer sees, uint8 [B, H_in, W_in, C]. Grey images (one channel) for
+   * a colour tokenizer have their channel repeated after the resize, as torchvision's ImageFolder
+   * loader converts them to RGB before the official transforms (the resize acts on each channel
+   * alone, so repeating after it gives the same pixels).
+   */
   public Operand<TUint8> crops(Ops tf, Operand<TUint8> images, CropBoxes crops) {
-    return ResizedCrop.apply(
-        tf.withSubScope("augment"),
-        images,
-        crops,
-        tokenizer.inputHeight(),
-        tokenizer.inputWidth(),
-        filter);
+    Ops augment = tf.withSubScope("augment");
+    Operand<TUint8> resized =
+        ResizedCrop.apply(
+            augment, images, crops, tokenizer.inputHeight(), tokenizer.inputWidth(), filter);
+    long channels = images.shape().get(3);
+    if (channels == tokenizer.channels()) {
+      return resized;
+    }
+    if (channels != 1) {
+      throw new IllegalArgumentException(
+          "the images have "
+              + channels
+              + " channels but the tokenizer takes "
+              + tokenizer.channels()
+              + ": give grey images (1 channel) or images with "
+              + tokenizer.channels());
+    }
+    return augment.tile(resized, augment.constant(new int[] {1, 1, 1, tokenizer.channels()}));
   }
 
   public ImageTokenizer tokenizer() {

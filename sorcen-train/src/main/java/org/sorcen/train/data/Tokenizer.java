@@ -26,14 +26,21 @@ import org.tensorflow.types.TUint8;
  * refused.
  */
 public final class Tokenizer implements AutoCloseable {
-  /** Images per encode/decode call: large enough to keep both cores busy, small enough for little memory. */
-  public static final int BATCH = 500;
+  /**
+   * Input pixels per encode/decode call (500 images of 32×32): large enough to keep both cores busy,
+   * small enough for little memory. MAGE's VQGAN at 256×256 gets 8 images per call: its first
+   * convolutions hold 128 channels at full resolution.
+   */
+  private static final int BATCH_PIXELS = 500 * 32 * 32;
 
   private final SavedModelBundle bundle;
   private final ImageTokenizer spec;
   private final String fingerprint;
   private final SessionFunction encode;
   private final SessionFunction decode;
+
+  /** The transform of the last images that needed one, kept for the next chunk of the same shape. */
+  private TokenizerInput input;
 
   private Tokenizer(SavedModelBundle bundle, ImageTokenizer spec, String fingerprint) {
     this.bundle = bundle;
@@ -90,36 +97,32 @@ public final class Tokenizer implements AutoCloseable {
                     + " is missing"));
   }
 
-  /** Ids of every image, row-major: image i's G·G ids start at i·G·G. */
+  /**
+   * Ids of every image, row-major: image i's G·G ids start at i·G·G. Images of another size are
+   * first resized as the exported image encoder resizes them, and grey images for a colour
+   * tokenizer repeated into its channels ({@link TokenizerInput}).
+   */
   public long[] encode(ImageSet images) {
-    if (images.height() != spec.inputHeight()
-        || images.width() != spec.inputWidth()
-        || images.channels() != spec.channels()) {
-      throw new DataException(
-          "images are "
-              + images.height()
-              + "x"
-              + images.width()
-              + "x"
-              + images.channels()
-              + " but the tokenizer takes "
-              + spec.inputHeight()
-              + "x"
-              + spec.inputWidth()
-              + "x"
-              + spec.channels());
+    boolean transform = TokenizerInput.needed(images, spec);
+    if (transform && (input == null || !input.fits(images))) {
+      if (input != null) {
+        input.close();
+      }
+      input = TokenizerInput.of(images, spec);
     }
     int size = images.imageSize();
     int seqLen = spec.seqLen();
+    int batch = batch(spec.inputHeight() * spec.inputWidth());
     long[] ids = new long[Math.multiplyExact(images.count(), seqLen)];
-    for (int from = 0; from < images.count(); from += BATCH) {
-      int n = Math.min(BATCH, images.count() - from);
+    for (int from = 0; from < images.count(); from += batch) {
+      int n = Math.min(batch, images.count() - from);
       byte[] chunk = new byte[n * size];
       System.arraycopy(images.pixels(), from * size, chunk, 0, chunk.length);
+      byte[] pixels = transform ? input.apply(chunk, n) : chunk;
       try (Tensor in =
               TUint8.tensorOf(
                   Shape.of(n, spec.inputHeight(), spec.inputWidth(), spec.channels()),
-                  DataBuffers.of(chunk, true, false));
+                  DataBuffers.of(pixels, true, false));
           Result r = encode.call(Map.of("images", in))) {
         ((TInt64) r.get("ids").get())
             .copyTo(
@@ -150,8 +153,9 @@ public final class Tokenizer implements AutoCloseable {
     }
     int size = spec.outputSize() * spec.outputSize() * spec.channels();
     byte[] out = new byte[Math.multiplyExact(count, size)];
-    for (int from = 0; from < count; from += BATCH) {
-      int n = Math.min(BATCH, count - from);
+    int batch = batch(spec.outputSize() * spec.outputSize());
+    for (int from = 0; from < count; from += batch) {
+      int n = Math.min(batch, count - from);
       long[] chunk = new long[n * seqLen];
       System.arraycopy(ids, from * seqLen, chunk, 0, chunk.length);
       try (Tensor in = TInt64.tensorOf(Shape.of(n, seqLen), DataBuffers.of(chunk, true, false));
@@ -161,6 +165,10 @@ public final class Tokenizer implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  private static int batch(int pixelsPerImage) {
+    return Math.max(1, BATCH_PIXELS / pixelsPerImage);
   }
 
   public String fingerprint() {
@@ -182,6 +190,9 @@ public final class Tokenizer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (input != null) {
+      input.close();
+    }
     bundle.close();
   }
 }

@@ -47,13 +47,6 @@ final class ImageBatches {
 
   static ImageBatches declare(Ops tf, SorcenConfig config, BatchInput.FromImages input) {
     ImageSet set = input.images();
-    if (set.channels() != input.tokenizer().channels()) {
-      throw new IllegalArgumentException(
-          "the images have "
-              + set.channels()
-              + " channels but the tokenizer takes "
-              + input.tokenizer().channels());
-    }
     OnlineTokens tokenizer =
         OnlineTokens.declare(
             tf, input.tokenizer(), ResizedCrop.Filter.of(config.train.cropInterpolation));

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sorcen.export.ModelExport;
+import org.sorcen.export.SorcenEncoder;
 import org.sorcen.export.SorcenImageEncoder;
 import org.sorcen.graph.nn.Precision;
 import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.train.CheckpointOps;
 import org.sorcen.graph.vqgan.VqganConfig;
 import org.sorcen.graph.vqgan.VqganTokenizer;
+import org.sorcen.train.data.TokenArrays;
+import org.sorcen.train.data.TokenDataset;
 import org.sorcen.train.pretrain.Run;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -229,6 +233,54 @@ class VqganImageEncoderTest {
   }
 
   /** Conv2D nodes of type {@code type} in a SavedModel's graph (the tokenizer's encoder convolutions). */
+  /**
+   * {@code ./sorcen tokenize} with MAGE's VQGAN on grey images of another size (Fashion-MNIST's
+   * case): the ids are those the image encoder computes for the same files (grey repeated into RGB,
+   * the official resize and centre crop), so an image's embedding equals its tokens' embedding.
+   */
+  @Test
+  void tokenizedGreyImagesOfAnotherSizeEmbedAsTheImageEncoderEmbedsTheirFiles() throws Exception {
+    Path folder = tmp.resolve("grey");
+    Random random = new Random(11);
+    List<byte[]> files = new ArrayList<>();
+    for (String cls : List.of("a", "b")) {
+      Files.createDirectories(folder.resolve(cls));
+      for (int i = 0; i < 4; i++) {
+        BufferedImage img = new BufferedImage(10, 12, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] px = new byte[12 * 10];
+        random.nextBytes(px);
+        img.getRaster().setDataElements(0, 0, 10, 12, px);
+        byte[] bytes = png(img);
+        Files.write(folder.resolve(cls).resolve(i + ".png"), bytes);
+        files.add(bytes); // the reader's order: class folders, then names, sorted
+      }
+    }
+    Path tokens = tmp.resolve("grey-tokens");
+    ImportOfficialTest.Cli t =
+        ImportOfficialTest.cli(
+            "tokenize",
+            "--tokenizer",
+            run.resolve("tokenizer").toString(),
+            "--images",
+            folder.toString(),
+            "--out",
+            tokens.toString());
+    assertEquals(0, t.code(), t.err() + t.out());
+    TokenArrays ids = TokenDataset.open(tokens).readAll("train");
+    assertEquals(files.size(), ids.count());
+    assertTrue(
+        Arrays.stream(ids.ids()).distinct().count() > 4,
+        "ids: " + Arrays.toString(ids.ids()) + " (a near-constant result proves little)");
+    long[][] rows = new long[ids.count()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = Arrays.copyOfRange(ids.ids(), i * ids.seqLen(), (i + 1) * ids.seqLen());
+    }
+    try (SorcenEncoder fromTokens = SorcenEncoder.load(tmp.resolve("models/sorcen-encoder/1"));
+        SorcenImageEncoder fromFiles = SorcenImageEncoder.load(encoder)) {
+      assertClose(fromFiles.embed(files.toArray(byte[][]::new)), fromTokens.embed(rows), 1e-5f);
+    }
+  }
+
   static long convolutions(Path dir, DataType type) throws Exception {
     SavedModel sm = SavedModel.parseFrom(Files.readAllBytes(dir.resolve("saved_model.pb")));
     return sm.getMetaGraphs(0).getGraphDef().getNodeList().stream()
