@@ -19,7 +19,17 @@ public final class SourceImages {
    * {@code heldOut} training images become 'test'.
    */
   public static Map<String, ImageSet> read(Path images, List<String> classNames, int heldOut) {
-    Map<String, ImageSet> splits = new LinkedHashMap<>(ImageSources.read(images, classNames, 1));
+    return read(images, classNames, heldOut, 1);
+  }
+
+  /**
+   * The same split in {@code channels} (1 grey, 3 RGB: a colour tokenizer's; an image folder's
+   * colour files keep their colour, IDX files are grey).
+   */
+  public static Map<String, ImageSet> read(
+      Path images, List<String> classNames, int heldOut, int channels) {
+    Map<String, ImageSet> splits =
+        new LinkedHashMap<>(ImageSources.read(images, classNames, channels));
     if (!splits.containsKey("test") && heldOut > 0) {
       ImageSet all = splits.get("train");
       if (heldOut >= all.count()) {

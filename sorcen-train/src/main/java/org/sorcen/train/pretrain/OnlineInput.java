@@ -58,12 +58,15 @@ final class OnlineInput {
     }
     spec.requireFits(config.model);
     ImageSet images = ImageSources.read(o.images(), null, spec.channels()).get("train");
-    if (images.channels() != spec.channels()) {
+    // Grey images (IDX files) are repeated into a colour tokenizer's channels in the step.
+    if (images.channels() != spec.channels() && images.channels() != 1) {
       throw new DataException(
           o.images()
               + " holds images of "
               + images.channels()
               + " channels; the tokenizer takes "
+              + spec.channels()
+              + ": give grey images or images of "
               + spec.channels());
     }
     if (withLabels) {

@@ -40,7 +40,9 @@ public final class DatasetTokenizing {
   /** Writes the dataset (refusing an existing {@code out} first, unless overwriting); returns its manifest. */
   public static DatasetManifest run(Request r, PrintStream log) {
     TokenDatasetWriter.requireTarget(r.out(), r.overwrite()); // before encoding every image
-    Map<String, ImageSet> splits = SourceImages.read(r.images(), r.classNames(), r.heldOut());
+    int channels = Tokenizer.spec(r.tokenizer()).channels();
+    Map<String, ImageSet> splits =
+        SourceImages.read(r.images(), r.classNames(), r.heldOut(), channels);
     try (Tokenizer tok = Tokenizer.load(r.tokenizer())) {
       int seqLen = tok.spec().seqLen();
       int chunk =

@@ -27,8 +27,10 @@ import org.sorcen.graph.nn.Variables;
 import org.sorcen.graph.train.CheckpointOps;
 import org.sorcen.graph.vqgan.VqganConfig;
 import org.sorcen.graph.vqgan.VqganTokenizer;
+import org.sorcen.train.data.ImageSet;
 import org.sorcen.train.data.TokenArrays;
 import org.sorcen.train.data.TokenDataset;
+import org.sorcen.train.data.importers.IdxWriter;
 import org.sorcen.train.pretrain.Run;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -234,22 +236,37 @@ class VqganImageEncoderTest {
 
   /** Conv2D nodes of type {@code type} in a SavedModel's graph (the tokenizer's encoder convolutions). */
   /**
-   * {@code ./sorcen tokenize} with MAGE's VQGAN on grey images of another size (Fashion-MNIST's
-   * case): the ids are those the image encoder computes for the same files (grey repeated into RGB,
-   * the official resize and centre crop), so an image's embedding equals its tokens' embedding.
+   * {@code ./sorcen tokenize} with MAGE's VQGAN on grey and colour images of another size
+   * (Fashion-MNIST's case, a user's photos): the ids are those the image encoder computes for the
+   * same files (grey repeated into RGB, colour kept, the official resize and centre crop), so an
+   * image's embedding equals its tokens' embedding.
    */
   @Test
-  void tokenizedGreyImagesOfAnotherSizeEmbedAsTheImageEncoderEmbedsTheirFiles() throws Exception {
+  void tokenizedGreyAndColourImagesOfAnotherSizeEmbedAsTheImageEncoderEmbedsTheirFiles()
+      throws Exception {
     Path folder = tmp.resolve("grey");
     Random random = new Random(11);
     List<byte[]> files = new ArrayList<>();
     for (String cls : List.of("a", "b")) {
       Files.createDirectories(folder.resolve(cls));
       for (int i = 0; i < 4; i++) {
-        BufferedImage img = new BufferedImage(10, 12, BufferedImage.TYPE_BYTE_GRAY);
-        byte[] px = new byte[12 * 10];
-        random.nextBytes(px);
-        img.getRaster().setDataElements(0, 0, 10, 12, px);
+        // class a grey, class b colour: both kept as the image encoder decodes them
+        BufferedImage img =
+            new BufferedImage(
+                10,
+                12,
+                cls.equals("a") ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        if (cls.equals("a")) {
+          byte[] px = new byte[12 * 10];
+          random.nextBytes(px);
+          img.getRaster().setDataElements(0, 0, 10, 12, px);
+        } else {
+          for (int y = 0; y < 12; y++) {
+            for (int x = 0; x < 10; x++) {
+              img.setRGB(x, y, random.nextInt());
+            }
+          }
+        }
         byte[] bytes = png(img);
         Files.write(folder.resolve(cls).resolve(i + ".png"), bytes);
         files.add(bytes); // the reader's order: class folders, then names, sorted
@@ -279,6 +296,80 @@ class VqganImageEncoderTest {
         SorcenImageEncoder fromFiles = SorcenImageEncoder.load(encoder)) {
       assertClose(fromFiles.embed(files.toArray(byte[][]::new)), fromTokens.embed(rows), 1e-5f);
     }
+  }
+
+  /**
+   * Official MAGE's step with MAGE's (colour) VQGAN on grey IDX images of another size, as
+   * Fashion-MNIST is: the crops are repeated into RGB in the step and the run trains, and the
+   * held-out tokens the evaluators read come from {@code tokenize} of the same files.
+   */
+  @Test
+  void officialMageTrainsOnGreyIdxImagesThroughTheColourVqgan() throws Exception {
+    Path idx = tmp.resolve("grey-idx");
+    Files.createDirectories(idx);
+    Random random = new Random(5);
+    for (String split : List.of("train", "t10k")) {
+      int n = 12; // labels 0-9: the tiny model's 10 classes
+      byte[] px = new byte[n * 12 * 12];
+      random.nextBytes(px);
+      long[] labels = new long[n];
+      for (int i = 0; i < n; i++) {
+        labels[i] = i % 10;
+      }
+      IdxWriter.write(
+          new ImageSet(n, 12, 12, 1, px, labels, List.of()),
+          idx.resolve(split + "-images-idx3-ubyte"),
+          idx.resolve(split + "-labels-idx1-ubyte"));
+    }
+    Path tokens = tmp.resolve("grey-idx-tokens");
+    String tokenizer = run.resolve("tokenizer").toString();
+    ImportOfficialTest.Cli t =
+        ImportOfficialTest.cli(
+            "tokenize",
+            "--tokenizer",
+            tokenizer,
+            "--images",
+            idx.toString(),
+            "--out",
+            tokens.toString());
+    assertEquals(0, t.code(), t.err() + t.out());
+    Path mage = tmp.resolve("mage-grey");
+    ImportOfficialTest.Cli train =
+        ImportOfficialTest.cli(
+            "train",
+            "--config",
+            run.resolve("config.json").toString(),
+            "--data",
+            tokens.toString(),
+            "--images",
+            idx.toString(),
+            "--tokenizer",
+            tokenizer,
+            "--run-dir",
+            mage.toString(),
+            "--set",
+            "method=mage",
+            "--set",
+            "train.input=images",
+            "--set",
+            "train.batch_size=4",
+            "--set",
+            "train.epochs=1",
+            "--set",
+            "optimizer.warmup_epochs=0.5",
+            "--set",
+            "echo.warmup_epochs=0.5",
+            "--set",
+            "train.log_every_steps=1",
+            "--set",
+            "eval.knn_k=2");
+    assertEquals(0, train.code(), train.err() + train.out());
+    List<String> steps =
+        Files.readAllLines(mage.resolve("metrics.jsonl")).stream()
+            .filter(l -> l.contains("\"kind\":\"train\""))
+            .toList();
+    assertEquals(3, steps.size(), String.join("\n", steps)); // 12 images, batch 4
+    assertTrue(steps.get(2).contains("\"loss/total\":"), steps.get(2));
   }
 
   static long convolutions(Path dir, DataType type) throws Exception {
