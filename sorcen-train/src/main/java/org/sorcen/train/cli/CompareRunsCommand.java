@@ -66,7 +66,13 @@ final class CompareRunsCommand implements Callable<Integer> {
           r.lastStep());
     }
     double more = c.percentMoreEfficient(0, 1);
-    if (Double.isNaN(more)) {
+    if (Double.isNaN(more) && c.runs().stream().allMatch(TimeToKnn.Reached::reached)) {
+      // Both at or above the target from time 0: the encoders at initialisation already reach it.
+      out.println(
+          "# no ratio: "
+              + c.runs().get(0).name()
+              + " reaches the target at time 0 (its k-NN at initialisation); give --knn above it");
+    } else if (Double.isNaN(more)) {
       out.println("# no ratio: a run did not reach the target");
     } else {
       TimeToKnn.Reached a = c.runs().get(0);

@@ -46,6 +46,16 @@ class CompareRunsCommandTest {
     assertEquals(0, above.code(), above.err());
     assertTrue(
         above.out().contains("not reached") && above.out().contains("# no ratio"), above.out());
+
+    // Both runs fall below their initial k-NN (a short run's first epochs): the highest k-NN both
+    // reach is the initial one, at time 0, which is no ratio and says why.
+    Path c = TimeToKnnTest.run(tmp.resolve("c"), 64, 0.6, 0.5, 0.4);
+    Path d = TimeToKnnTest.run(tmp.resolve("d"), 32, 0.6, 0.45, 0.42);
+    BenchEfficiencyTest.Out falling = cli("compare-runs", c.toString(), d.toString());
+    assertEquals(0, falling.code(), falling.err());
+    assertTrue(
+        falling.out().contains("# no ratio: " + c + " reaches the target at time 0"),
+        falling.out());
   }
 
   @Test
