@@ -272,17 +272,7 @@ class VqganImageEncoderTest {
         files.add(bytes); // the reader's order: class folders, then names, sorted
       }
     }
-    Path tokens = tmp.resolve("grey-tokens");
-    ImportOfficialTest.Cli t =
-        ImportOfficialTest.cli(
-            "tokenize",
-            "--tokenizer",
-            run.resolve("tokenizer").toString(),
-            "--images",
-            folder.toString(),
-            "--out",
-            tokens.toString());
-    assertEquals(0, t.code(), t.err() + t.out());
+    Path tokens = tokenize(folder, tmp.resolve("grey-tokens"));
     TokenArrays ids = TokenDataset.open(tokens).readAll("train");
     assertEquals(files.size(), ids.count());
     assertTrue(
@@ -321,18 +311,8 @@ class VqganImageEncoderTest {
           idx.resolve(split + "-images-idx3-ubyte"),
           idx.resolve(split + "-labels-idx1-ubyte"));
     }
-    Path tokens = tmp.resolve("grey-idx-tokens");
+    Path tokens = tokenize(idx, tmp.resolve("grey-idx-tokens"));
     String tokenizer = run.resolve("tokenizer").toString();
-    ImportOfficialTest.Cli t =
-        ImportOfficialTest.cli(
-            "tokenize",
-            "--tokenizer",
-            tokenizer,
-            "--images",
-            idx.toString(),
-            "--out",
-            tokens.toString());
-    assertEquals(0, t.code(), t.err() + t.out());
     Path mage = tmp.resolve("mage-grey");
     ImportOfficialTest.Cli train =
         ImportOfficialTest.cli(
@@ -370,6 +350,21 @@ class VqganImageEncoderTest {
             .toList();
     assertEquals(3, steps.size(), String.join("\n", steps)); // 12 images, batch 4
     assertTrue(steps.get(2).contains("\"loss/total\":"), steps.get(2));
+  }
+
+  /** {@code ./sorcen tokenize} of {@code images} with the imported VQGAN into {@code out}; must succeed. */
+  static Path tokenize(Path images, Path out) {
+    ImportOfficialTest.Cli t =
+        ImportOfficialTest.cli(
+            "tokenize",
+            "--tokenizer",
+            run.resolve("tokenizer").toString(),
+            "--images",
+            images.toString(),
+            "--out",
+            out.toString());
+    assertEquals(0, t.code(), t.err() + t.out());
+    return out;
   }
 
   static long convolutions(Path dir, DataType type) throws Exception {
