@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.sorcen.train.loop.TrainingLoop;
 import org.sorcen.train.run.MetricsLog;
 
 /**
  * A run's k-NN top-1 against its training time, read from its {@code metrics.jsonl}: the step-0
  * reference row's {@code knn/init} (the weights before the first update) and every {@code eval}
- * row's {@code eval/knn_top1}. Time is the sum of step time, not the wall clock: each {@code train}
- * row covers the steps since the previous one at its {@code samples_per_second}, which the training
- * loop measures without checkpoints and evaluations. So the pauses between resumed invocations, the
- * evaluations drawing this curve and the start-up count for nothing, and every method is charged
- * only for its steps.
+ * row's {@code eval/knn_top1}. Time is the sum of step time, not the wall clock: the eval row's
+ * {@code train_seconds}, the training loop's time without checkpoints and evaluations, continued
+ * from the checkpoint a resumed process starts from. So the pauses between resumed invocations, the
+ * evaluations drawing this curve, the start-up and the steps a kill made a run repeat count for
+ * nothing, and every method is charged only for its steps. Rows written before that field existed
+ * are timed from the train rows: each covers the steps since the previous one at its {@code
+ * samples_per_second} (which over-charges the first row after a resume, whose rate measured only
+ * that process's steps).
  */
 record TrainingCurve(List<Point> points) {
   /** One evaluation: the step, the training minutes up to it, its k-NN top-1. */
@@ -43,11 +47,11 @@ record TrainingCurve(List<Point> points) {
         out.add(new Point(0, 0, r.path(INIT).asDouble()));
       } else if (kind.equals("eval") && r.has(KNN)) {
         long step = r.path("step").asLong();
-        out.add(
-            new Point(
-                step,
-                seconds(step, windowSteps, windowRates, batchSize) / 60,
-                r.path(KNN).asDouble()));
+        double seconds =
+            r.has(TrainingLoop.TRAIN_SECONDS)
+                ? r.path(TrainingLoop.TRAIN_SECONDS).asDouble()
+                : seconds(step, windowSteps, windowRates, batchSize);
+        out.add(new Point(step, seconds / 60, r.path(KNN).asDouble()));
       }
     }
     return new TrainingCurve(out);

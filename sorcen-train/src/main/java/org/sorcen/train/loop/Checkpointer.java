@@ -9,8 +9,8 @@ import org.tensorflow.exceptions.TensorFlowException;
 
 /**
  * Saves one run's session into its {@link Checkpoints} with the sidecar every trainer writes the
- * same way (step, epoch, steps per epoch, seed, config hash), so that resuming, damage checks and
- * readers of checkpoints need not know which trainer made them.
+ * same way (step, epoch, steps per epoch, seed, config hash, training time), so that resuming,
+ * damage checks and readers of checkpoints need not know which trainer made them.
  */
 public record Checkpointer(
     Checkpoints checkpoints,
@@ -18,8 +18,11 @@ public record Checkpointer(
     long stepsPerEpoch,
     long seed,
     String configJson) {
-  /** Writes the checkpoint of {@code step}; returns its directory. */
-  public Path save(long step) {
+  /**
+   * Writes the checkpoint of {@code step}, {@code trainSeconds} the run's step time up to it (NaN:
+   * unknown); returns its directory.
+   */
+  public Path save(long step, double trainSeconds) {
     return checkpoints.save(
         session,
         new Checkpoints.Sidecar(
@@ -29,6 +32,7 @@ public record Checkpointer(
             seed,
             ConfigDiff.hash(configJson),
             System.currentTimeMillis() / 1000.0,
+            Double.isFinite(trainSeconds) ? trainSeconds : null,
             null),
         configJson);
   }

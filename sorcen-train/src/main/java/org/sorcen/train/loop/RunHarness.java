@@ -134,6 +134,8 @@ public final class RunHarness {
    * @param first the step this process started from
    * @param reached the step it reached
    * @param seconds the wall time of this process's steps (0 when it took none)
+   * @param trainSeconds the run's step time up to {@code reached} over all its processes
+   *     (TrainingLoop's training time); NaN when unknown or without a directory
    * @param last the final checkpoint (the restored one when the run was already complete); null
    *     without a directory
    * @param interrupted a stop request ended the loop before the last step
@@ -143,6 +145,7 @@ public final class RunHarness {
       long first,
       long reached,
       double seconds,
+      double trainSeconds,
       Path last,
       boolean interrupted,
       boolean alreadyComplete) {}
@@ -265,7 +268,9 @@ public final class RunHarness {
             plan.stepsPerEpoch(),
             true,
             note -> log.println(plan.name() + ": " + note));
-    long step = from != null ? Checkpoints.readSidecar(from).step() : 0;
+    Checkpoints.Sidecar resumed = from != null ? Checkpoints.readSidecar(from) : null;
+    long step = resumed != null ? resumed.step() : 0;
+    double trainedSeconds = resumed != null ? resumed.trainSecondsOrNaN() : 0;
     job.writeRunFiles();
     S session = job.open();
     try (Resource owned = job.ownsSession() ? session::close : null;
@@ -287,11 +292,11 @@ public final class RunHarness {
         job.start(run);
         madeForStartup = null; // started: from here on the directory holds the run's record
         if (from != null && step >= plan.totalSteps()) {
-          return job.finish(run, new Ending(step, step, 0, from, false, true));
+          return job.finish(run, new Ending(step, step, 0, trainedSeconds, from, false, true));
         }
         TrainConfig t = plan.train();
         long start = System.nanoTime();
-        TrainingLoop loop = loop(job);
+        TrainingLoop loop = loop(job).resumeTrainTime(trainedSeconds);
         job.configure(loop, run);
         loop.onLog(
                 Cadence.steps(t.logEverySteps).orAt(plan.totalSteps()),
@@ -303,12 +308,20 @@ public final class RunHarness {
                 Cadence.minutes(t.checkpointEveryMinutes)
                     .or(Cadence.steps(t.checkpointEverySteps))
                     .before(plan.totalSteps()),
-                (at, values) -> run.last = checkpointer.save(at));
+                (at, values) -> run.last = checkpointer.save(at, loop.trainSeconds()));
         long reached = loop.run(step, job.stepper(run));
         double seconds = (System.nanoTime() - start) / 1e9;
-        run.last = checkpointer.save(reached);
+        run.last = checkpointer.save(reached, loop.trainSeconds());
         return job.finish(
-            run, new Ending(step, reached, seconds, run.last, reached < plan.totalSteps(), false));
+            run,
+            new Ending(
+                step,
+                reached,
+                seconds,
+                loop.trainSeconds(),
+                run.last,
+                reached < plan.totalSteps(),
+                false));
       }
     }
   }
@@ -320,7 +333,7 @@ public final class RunHarness {
       job.start(run);
       long step = run.step();
       if (step >= plan.totalSteps()) {
-        return job.finish(run, new Ending(step, step, 0, null, false, true));
+        return job.finish(run, new Ending(step, step, 0, Double.NaN, null, false, true));
       }
       long start = System.nanoTime();
       TrainingLoop loop = loop(job);
@@ -328,7 +341,8 @@ public final class RunHarness {
       long reached = loop.run(step, job.stepper(run));
       double seconds = (System.nanoTime() - start) / 1e9;
       return job.finish(
-          run, new Ending(step, reached, seconds, null, reached < plan.totalSteps(), false));
+          run,
+          new Ending(step, reached, seconds, Double.NaN, null, reached < plan.totalSteps(), false));
     }
   }
 

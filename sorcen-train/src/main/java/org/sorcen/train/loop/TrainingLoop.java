@@ -13,8 +13,13 @@ import org.sorcen.train.session.StepMetrics;
  * The steps of a run from a start step to its end or a stop request, with the progress bar and
  * three duties after a step, each on its own {@link Cadence}: log (given the step's metrics and
  * the samples/s since the last log), checkpoint, evaluate, in that order. The trainers supply
- * the step and the duties; the loop owns the order, the step count and the throughput window, so
- * all of them report and resume alike.
+ * the step and the duties; the loop owns the order, the step count, the throughput window and the
+ * run's training time, so all of them report and resume alike.
+ *
+ * <p>The training time ({@link #trainSeconds}) is the run's step time summed over every process
+ * that trained it: checkpoints and evaluations left out, resumed from the checkpoint a process
+ * starts from. A k-NN-against-time curve read from it charges a resumed run neither the pause nor
+ * the steps a kill made it repeat.
  */
 public final class TrainingLoop {
   /** Takes the step after {@code done} steps; null when the input ended an epoch without a step. */
@@ -29,6 +34,9 @@ public final class TrainingLoop {
 
   private static final Hook NOTHING = (step, values) -> {};
 
+  /** The log row's field with {@link #trainSeconds}. */
+  public static final String TRAIN_SECONDS = "train_seconds";
+
   private final PrintStream log;
   private final long totalSteps;
   private final long stepsPerEpoch;
@@ -41,6 +49,7 @@ public final class TrainingLoop {
   private Cadence evaluateEvery = Cadence.never();
   private Hook evaluateHook = NOTHING;
   private BooleanSupplier stopped;
+  private double trainSeconds;
 
   /**
    * @param describe the progress line's losses for a step's metrics
@@ -71,7 +80,24 @@ public final class TrainingLoop {
     return this;
   }
 
-  /** Log rows: {@code hook} gets the metrics without "step", plus "samples_per_second". */
+  /**
+   * Continues the training time of the checkpoint the run resumes from; NaN when that checkpoint
+   * predates the field (the time is then unknown and left out of the rows).
+   */
+  public TrainingLoop resumeTrainTime(double seconds) {
+    trainSeconds = seconds;
+    return this;
+  }
+
+  /** The run's step time so far (from its first step, across resumes); NaN when unknown. */
+  public double trainSeconds() {
+    return trainSeconds;
+  }
+
+  /**
+   * Log rows: {@code hook} gets the metrics without "step", plus "samples_per_second" and, when
+   * known, "train_seconds".
+   */
   public TrainingLoop onLog(Cadence when, Hook hook) {
     logEvery = when;
     logHook = hook;
@@ -95,6 +121,7 @@ public final class TrainingLoop {
     ProgressBar bar = new ProgressBar(log, step, totalSteps);
     long windowStart = System.nanoTime();
     long windowSteps = 0;
+    double timeBeforeWindow = trainSeconds;
     while (step < totalSteps && !stopped.getAsBoolean()) {
       StepMetrics m = stepper.step(step);
       if (m == null) {
@@ -104,6 +131,7 @@ public final class TrainingLoop {
       windowSteps++;
       double seconds = (System.nanoTime() - windowStart) / 1e9;
       double samplesPerSecond = windowSteps * batch / Math.max(seconds, 1e-9);
+      trainSeconds = timeBeforeWindow + seconds;
       boolean logDue = logEvery.due(step);
       bar.update(
           step,
@@ -115,10 +143,14 @@ public final class TrainingLoop {
         Map<String, Double> values = new LinkedHashMap<>(m.values());
         values.remove("step");
         values.put("samples_per_second", samplesPerSecond);
+        if (Double.isFinite(trainSeconds)) {
+          values.put(TRAIN_SECONDS, trainSeconds);
+        }
         logHook.run(step, values);
         logEvery.done(step);
         windowStart = System.nanoTime();
         windowSteps = 0;
+        timeBeforeWindow = trainSeconds;
       }
       // Checkpoints and evaluations are left out of the window: samples/s measures training steps,
       // so that a metrics file's step time (the experiment's k-NN-against-time figure) excludes

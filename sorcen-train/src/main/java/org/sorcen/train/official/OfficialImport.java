@@ -209,6 +209,7 @@ public final class OfficialImport {
                     cfg.train.seed,
                     ConfigDiff.hash(configJson),
                     System.currentTimeMillis() / 1000.0,
+                    0.0,
                     null);
             written[0] =
                 new Checkpoints(layout.checkpoints(), Integer.MAX_VALUE)

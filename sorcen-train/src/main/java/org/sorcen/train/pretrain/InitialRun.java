@@ -45,6 +45,7 @@ public final class InitialRun {
                         cfg.train.seed,
                         ConfigDiff.hash(configJson),
                         System.currentTimeMillis() / 1000.0,
+                        0.0,
                         null),
                     configJson);
           }

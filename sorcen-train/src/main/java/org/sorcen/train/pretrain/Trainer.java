@@ -343,7 +343,7 @@ public final class Trainer {
                   .before(totalSteps)
               : Cadence.never(),
           (at, values) -> {
-            evaluation = evaluate(at, Map.of());
+            evaluation = evaluate(at, Map.of(), loop.trainSeconds());
             if (pictures != null) {
               pictures.samples(session, at);
               echoDue = true;
@@ -391,7 +391,8 @@ public final class Trainer {
       long step = end.reached();
       if (end.alreadyComplete()) {
         log.printf("sorcen: the run was already complete at step %d%n", step);
-        evaluation = MetricsLog.lastEvaluation(layout.metrics());
+        evaluation = new LinkedHashMap<>(MetricsLog.lastEvaluation(layout.metrics()));
+        evaluation.remove(TrainingLoop.TRAIN_SECONDS);
       } else if (end.interrupted()) {
         log.printf(
             "%nsorcen: %s at step %d of %d; checkpoint %s written. Resume with the same command "
@@ -399,7 +400,7 @@ public final class Trainer {
             stopReason(stop, session), step, totalSteps, end.last());
       } else {
         if (hasHeldOut) {
-          evaluation = evaluate(step, references);
+          evaluation = evaluate(step, references, end.trainSeconds());
           String summary = ReferencePoints.summary(references, evaluation);
           if (summary != null) {
             log.println("sorcen: " + summary);
@@ -433,8 +434,13 @@ public final class Trainer {
       return refs;
     }
 
-    /** The evaluators' figures, with {@code extra} (the final evaluation's reference points) in the same row. */
-    private Map<String, Double> evaluate(long step, Map<String, Double> extra) {
+    /**
+     * The evaluators' figures, with {@code extra} (the final evaluation's reference points) in the
+     * same row. The metrics row also carries the run's training time at {@code step} (when known):
+     * the time axis of its k-NN curve.
+     */
+    private Map<String, Double> evaluate(
+        long step, Map<String, Double> extra, double trainSeconds) {
       Map<String, Double> out =
           new LinkedHashMap<>(
               PeriodicEvaluation.at(
@@ -449,7 +455,11 @@ public final class Trainer {
         out.putAll(extra);
       }
       if (!out.isEmpty()) {
-        metrics.append("eval", step, out);
+        Map<String, Double> row = new LinkedHashMap<>(out);
+        if (Double.isFinite(trainSeconds)) {
+          row.put(TrainingLoop.TRAIN_SECONDS, trainSeconds);
+        }
+        metrics.append("eval", step, row);
         events.scalars(step, out);
       }
       return out;

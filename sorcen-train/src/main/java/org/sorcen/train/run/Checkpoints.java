@@ -54,7 +54,9 @@ public final class Checkpoints {
 
   /**
    * What a checkpoint was made at; the data position follows from step and steps_per_epoch.
-   * {@code files} is null in checkpoints written before digests were kept.
+   * {@code trainSeconds} is the run's step time up to {@code step} (TrainingLoop's training time),
+   * null in checkpoints written before it was kept; {@code files} is null in checkpoints written
+   * before digests were kept.
    */
   public record Sidecar(
       long step,
@@ -63,9 +65,16 @@ public final class Checkpoints {
       long seed,
       String configHash,
       double wallTime,
+      Double trainSeconds,
       Map<String, FileDigest> files) {
     public Sidecar withFiles(Map<String, FileDigest> digests) {
-      return new Sidecar(step, epoch, stepsPerEpoch, seed, configHash, wallTime, digests);
+      return new Sidecar(
+          step, epoch, stepsPerEpoch, seed, configHash, wallTime, trainSeconds, digests);
+    }
+
+    /** The training time to continue from: NaN when this checkpoint predates the field. */
+    public double trainSecondsOrNaN() {
+      return trainSeconds != null ? trainSeconds : Double.NaN;
     }
   }
 
@@ -225,36 +234,44 @@ public final class Checkpoints {
 
   /** A sidecar that parses but holds impossible values (a negative step, a NaN epoch) is refused. */
   private static Sidecar checked(Path file, Sidecar s) {
-    String bad =
-        s == null
-            ? "it is empty (null)"
-            : s.step() < 0
-                ? "step " + s.step() + " is negative"
-                : !(s.epoch() >= 0 && Double.isFinite(s.epoch()))
-                    ? "epoch " + s.epoch() + " is not a finite number ≥ 0"
-                    : s.stepsPerEpoch() < 0
-                        ? "steps_per_epoch " + s.stepsPerEpoch() + " is negative"
-                        : s.files() == null
-                            ? null
-                            : s.files().entrySet().stream()
-                                .filter(
-                                    e ->
-                                        e.getValue() == null
-                                            || e.getValue().size() < 0
-                                            || e.getValue().crc32c() == null
-                                            || !e.getValue().crc32c().matches("[0-9a-f]{8}"))
-                                .map(
-                                    e ->
-                                        "files."
-                                            + e.getKey()
-                                            + " is not {size ≥ 0, crc32c of 8 hex digits}")
-                                .findFirst()
-                                .orElse(null);
+    String bad = impossibleValue(s);
     if (bad != null) {
       throw new DataException(
           file + ": impossible values (" + bad + "), not a sidecar this project wrote");
     }
     return s;
+  }
+
+  /** The first value no run of this project writes, or null. */
+  private static String impossibleValue(Sidecar s) {
+    if (s == null) {
+      return "it is empty (null)";
+    }
+    if (s.step() < 0) {
+      return "step " + s.step() + " is negative";
+    }
+    if (!(s.epoch() >= 0 && Double.isFinite(s.epoch()))) {
+      return "epoch " + s.epoch() + " is not a finite number ≥ 0";
+    }
+    if (s.stepsPerEpoch() < 0) {
+      return "steps_per_epoch " + s.stepsPerEpoch() + " is negative";
+    }
+    if (s.trainSeconds() != null && !(s.trainSeconds() >= 0 && Double.isFinite(s.trainSeconds()))) {
+      return "train_seconds " + s.trainSeconds() + " is not a finite number ≥ 0";
+    }
+    if (s.files() == null) {
+      return null;
+    }
+    return s.files().entrySet().stream()
+        .filter(
+            e ->
+                e.getValue() == null
+                    || e.getValue().size() < 0
+                    || e.getValue().crc32c() == null
+                    || !e.getValue().crc32c().matches("[0-9a-f]{8}"))
+        .map(e -> "files." + e.getKey() + " is not {size ≥ 0, crc32c of 8 hex digits}")
+        .findFirst()
+        .orElse(null);
   }
 
   /**

@@ -36,6 +36,30 @@ class TrainingCurveTest {
   }
 
   @Test
+  void aResumedRunIsTimedByItsTrainingTimeNotByTheFirstRateAfterTheResume(@TempDir Path tmp)
+      throws Exception {
+    // Batch 8. Killed after step 15 with its checkpoint at 12 (1.4 s); the resumed process's first
+    // row covers steps 12-20 at 16 samples/s (the first step compiles). Read from the rates, steps
+    // 10-20 would cost 10 x 8 / 16 = 5 s, 6 s in all, where the run trained 5.4 s.
+    Path metrics =
+        Files.writeString(
+            tmp.resolve("metrics.jsonl"),
+            """
+        {"kind":"reference","step":0,"time":100.0,"knn/init":0.2}
+        {"kind":"train","step":10,"time":110.0,"samples_per_second":80.0,"train_seconds":1.0}
+        {"kind":"eval","step":10,"time":130.0,"eval/knn_top1":0.4,"train_seconds":1.0}
+        {"kind":"train","step":20,"time":3810.0,"samples_per_second":16.0,"train_seconds":5.4}
+        {"kind":"eval","step":20,"time":3830.0,"eval/knn_top1":0.6,"train_seconds":5.4}
+        """);
+    assertEquals(
+        List.of(
+            new TrainingCurve.Point(0, 0, 0.2),
+            new TrainingCurve.Point(10, 1 / 60.0, 0.4),
+            new TrainingCurve.Point(20, 5.4 / 60, 0.6)),
+        TrainingCurve.read(metrics, 8).points());
+  }
+
+  @Test
   void theMethodsLineIsTheMeanOverSeedsAtStepsEverySeedEvaluated() {
     TrainingCurve a =
         new TrainingCurve(

@@ -130,7 +130,7 @@ class NonFiniteWeightsTest {
           new Checkpoints(new RunLayout(run).checkpoints(), Integer.MAX_VALUE)
               .save(
                   s,
-                  new Checkpoints.Sidecar(1, 0, 0, 0, ConfigDiff.hash(configJson), 0, null),
+                  new Checkpoints.Sidecar(1, 0, 0, 0, ConfigDiff.hash(configJson), 0, null, null),
                   configJson);
     }
     Path verifyRoot = tmp.resolve("verify");

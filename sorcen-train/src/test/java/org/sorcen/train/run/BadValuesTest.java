@@ -74,4 +74,27 @@ class BadValuesTest {
             tmp.resolve("models").toString());
     assertRefused(r, "step -5 is negative", tmp, before);
   }
+
+  @Test
+  void aCheckpointJsonWithANegativeTrainingTimeIsRefused(@TempDir Path tmp) throws Exception {
+    Path run = RunFaultsTest.copyOfFinished(tmp);
+    Path ckpt = RunFaultsTest.checkpoint(run, 12);
+    Path sidecar = ckpt.resolve(Checkpoints.SIDECAR);
+    String written = Files.readString(sidecar);
+    String crafted =
+        written.replaceFirst("\"train_seconds\" : [0-9.E]+", "\"train_seconds\" : -1.5");
+    assertFalse(crafted.equals(written), "the checkpoint keeps its training time: " + written);
+    Files.writeString(sidecar, crafted);
+    Map<String, String> before = Snapshot.of(tmp);
+    RunFaultsTest.Result r =
+        RunFaultsTest.cli(
+            "export",
+            "--run",
+            run.toString(),
+            "--checkpoint",
+            ckpt.toString(),
+            "--out",
+            tmp.resolve("models").toString());
+    assertRefused(r, "train_seconds -1.5 is not a finite number ≥ 0", tmp, before);
+  }
 }

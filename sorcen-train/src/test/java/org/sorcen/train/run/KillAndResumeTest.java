@@ -18,8 +18,9 @@ import org.sorcen.train.pretrain.JobConfig;
 
 /** SIGKILL a training process between checkpoints, resume it, and compare with an uninterrupted run. */
 class KillAndResumeTest {
+  /** 72 steps, 6 an epoch; a k-NN evaluation every epoch (before and after the resume). */
   static final Map<String, String> SETTINGS =
-      Map.of("train.epochs", "12", "train.checkpoint_every_steps", "4");
+      Map.of("train.epochs", "12", "train.checkpoint_every_steps", "4", "eval.every_epochs", "1");
 
   @Test
   void aKilledRunResumesOntoTheSameLossesAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
@@ -35,10 +36,10 @@ class KillAndResumeTest {
         "the run ended before it could be killed: " + lines(metrics) + " steps logged");
     p.destroyForcibly(); // SIGKILL: no handler, no final checkpoint
     p.waitFor(30, TimeUnit.SECONDS);
-    long resumedFrom =
+    Checkpoints.Sidecar checkpoint =
         Checkpoints.readSidecar(
-                new Checkpoints(new RunLayout(killed).checkpoints(), 3).latest().orElseThrow())
-            .step();
+            new Checkpoints(new RunLayout(killed).checkpoints(), 3).latest().orElseThrow());
+    long resumedFrom = checkpoint.step();
     assertTrue(
         resumedFrom < lines(metrics), "killed between checkpoints: last checkpoint " + resumedFrom);
 
@@ -65,6 +66,41 @@ class KillAndResumeTest {
             "step " + step + " (resumed from " + resumedFrom + ")");
       }
     }
+    assertTrainTimeContinues(metrics, resumedFrom, checkpoint.trainSeconds());
+  }
+
+  /**
+   * The run's training time (the k-NN curve's time axis) goes on from the checkpoint's across the
+   * resume: the checkpoint carries its step's time, the resumed rows add to it, and every
+   * evaluation row has the time of its step.
+   */
+  private static void assertTrainTimeContinues(Path metrics, long resumedFrom, Double atCheckpoint)
+      throws Exception {
+    Map<Long, Double> trainRows = new TreeMap<>();
+    Map<Long, Double> evalRows = new TreeMap<>();
+    for (String line : Files.readAllLines(metrics)) {
+      JsonNode n = new ObjectMapper().readTree(line);
+      String kind = n.get("kind").asText();
+      if (kind.equals("train") || kind.equals("eval")) {
+        assertTrue(n.has("train_seconds"), "a " + kind + " row without train_seconds: " + line);
+        (kind.equals("train") ? trainRows : evalRows)
+            .put(n.get("step").asLong(), n.get("train_seconds").asDouble());
+      }
+    }
+    assertEquals(trainRows.get(resumedFrom), atCheckpoint, "the checkpoint's training time");
+    double previous = 0;
+    for (var row : trainRows.entrySet()) {
+      assertTrue(
+          row.getValue() > previous,
+          "training time falls at step " + row.getKey() + " (resumed from " + resumedFrom + ")");
+      previous = row.getValue();
+    }
+    assertTrue(
+        evalRows.keySet().stream().anyMatch(step -> step <= resumedFrom)
+            && evalRows.keySet().stream().anyMatch(step -> step > resumedFrom),
+        "evaluations before and after the resume from " + resumedFrom + ": " + evalRows);
+    evalRows.forEach(
+        (step, seconds) -> assertEquals(trainRows.get(step), seconds, "eval row of step " + step));
   }
 
   /**

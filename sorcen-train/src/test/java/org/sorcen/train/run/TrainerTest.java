@@ -136,6 +136,7 @@ class TrainerTest {
             "lr",
             "ema/beta",
             "samples_per_second",
+            "train_seconds",
             "eval/knn_top1")) {
       assertTrue(tags.contains(tag), "TensorBoard tag " + tag + " in " + tags);
     }
@@ -146,6 +147,10 @@ class TrainerTest {
     Trainer.Outcome again = train(c, data, run);
     assertEquals(18, again.step());
     assertFalse(again.interrupted());
+    assertEquals(
+        out.evaluation(),
+        again.evaluation(),
+        "the finished run reports its final evaluation's figures (the row's training time is not one)");
   }
 
   @Test
