@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
         "Training time to a fixed k-NN top-1 of two finished runs (e.g. "
             + "Sorcen on precomputed tokens and MAGE with online tokenization): the step time summed from each run's "
             + "metrics.jsonl up to the first evaluation at or above the target, interpolated between evaluations, and how "
-            + "much more efficient RUN_A is, beside the paper's 60.8%%. The runs must have evaluated k-NN while training "
-            + "(eval.every_epochs).")
+            + "much more efficient RUN_A is, beside the paper's 60.8%%; and each run's k-NN after the same training "
+            + "time (the shorter run's). The runs must have evaluated k-NN while training (eval.every_epochs).")
 final class CompareRunsCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "The first run directory (e.g. runs/sorcen-tiny).")
   Path runA;
@@ -65,6 +65,17 @@ final class CompareRunsCommand implements Callable<Integer> {
           100 * r.best(),
           r.lastStep());
     }
+    out.printf(
+        Locale.ROOT,
+        "# at equal training time, %.2f min (the shorter run's last evaluation): %s%n",
+        c.equalMinutes(),
+        String.join(
+            ", ",
+            c.runs().stream()
+                .map(
+                    r ->
+                        String.format(Locale.ROOT, "%s %.1f%%", r.name(), 100 * r.knnAtEqualTime()))
+                .toList()));
     double more = c.percentMoreEfficient(0, 1);
     if (Double.isNaN(more) && c.runs().stream().allMatch(TimeToKnn.Reached::reached)) {
       // Both at or above the target from time 0: the encoders at initialisation already reach it.

@@ -21,15 +21,25 @@ import org.sorcen.train.run.RunLayout;
  * reaches, so every run has a time. Serves {@code ./sorcen compare-runs} and the experiment report.
  */
 public final class TimeToKnn {
-  /** One curve's answer: minutes to the target (NaN: not reached), its best k-NN and last step. */
-  public record Reached(String name, double minutes, double best, long lastStep) {
+  /**
+   * One curve's answer: minutes to the target (NaN: not reached), its best k-NN, last step, and its
+   * k-NN at the comparison's equal training time.
+   */
+  public record Reached(
+      String name, double minutes, double best, long lastStep, double knnAtEqualTime) {
     public boolean reached() {
       return !Double.isNaN(minutes);
     }
   }
 
-  /** The target and each curve's answer, in the given order. */
-  public record Comparison(double target, boolean defaultTarget, List<Reached> runs) {
+  /**
+   * The target and each curve's answer, in the given order. {@code equalMinutes} is the training
+   * time every curve reaches (the shortest curve's last evaluation): the other reading of
+   * efficiency, each run's k-NN after the same training time, which exists even when no target
+   * above the initial k-NN is reached.
+   */
+  public record Comparison(
+      double target, boolean defaultTarget, double equalMinutes, List<Reached> runs) {
     /** (time of {@code slower} ÷ time of {@code faster} − 1) × 100, NaN unless both reached the target. */
     public double percentMoreEfficient(int faster, int slower) {
       Reached a = runs.get(faster);
@@ -57,6 +67,25 @@ public final class TimeToKnn {
     return Double.NaN;
   }
 
+  /**
+   * The k-NN of {@code points} (in step order) after {@code minutes} of training, interpolated
+   * linearly between the evaluations around it; NaN past the last evaluation.
+   */
+  static double knnAt(List<TrainingCurve.Point> points, double minutes) {
+    for (int i = 0; i < points.size(); i++) {
+      TrainingCurve.Point b = points.get(i);
+      if (b.minutes() >= minutes) {
+        if (i == 0 || b.minutes() == minutes) {
+          return b.knn();
+        }
+        TrainingCurve.Point a = points.get(i - 1);
+        return a.knn()
+            + (minutes - a.minutes()) / (b.minutes() - a.minutes()) * (b.knn() - a.knn());
+      }
+    }
+    return Double.NaN;
+  }
+
   /** {@code target} null: the highest k-NN every curve reaches (the lowest of their bests). */
   static Comparison compare(Map<String, List<TrainingCurve.Point>> curves, Double target) {
     double t =
@@ -67,6 +96,11 @@ public final class TimeToKnn {
                     c -> c.stream().mapToDouble(TrainingCurve.Point::knn).max().orElse(Double.NaN))
                 .min()
                 .orElse(Double.NaN);
+    double equal =
+        curves.values().stream()
+            .mapToDouble(c -> c.isEmpty() ? Double.NaN : c.get(c.size() - 1).minutes())
+            .min()
+            .orElse(Double.NaN);
     List<Reached> out = new ArrayList<>();
     curves.forEach(
         (name, c) ->
@@ -75,8 +109,9 @@ public final class TimeToKnn {
                     name,
                     minutes(c, t),
                     c.stream().mapToDouble(TrainingCurve.Point::knn).max().orElse(Double.NaN),
-                    c.isEmpty() ? 0 : c.get(c.size() - 1).step())));
-    return new Comparison(t, target == null, out);
+                    c.isEmpty() ? 0 : c.get(c.size() - 1).step(),
+                    knnAt(c, equal))));
+    return new Comparison(t, target == null, equal, out);
   }
 
   /** Reads each run directory's metrics.jsonl and config.json; a run without k-NN evaluations is refused. */

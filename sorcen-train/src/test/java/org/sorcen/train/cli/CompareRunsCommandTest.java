@@ -56,6 +56,17 @@ class CompareRunsCommandTest {
     assertTrue(
         falling.out().contains("# no ratio: " + c + " reaches the target at time 0"),
         falling.out());
+    // Still comparable at equal training time: 40 s, C's end (0.4) against D's step 20 (0.45).
+    assertTrue(
+        falling
+            .out()
+            .contains(
+                "# at equal training time, 0.67 min (the shorter run's last evaluation): "
+                    + c
+                    + " 40.0%, "
+                    + d
+                    + " 45.0%"),
+        falling.out());
   }
 
   @Test

@@ -77,6 +77,29 @@ public class TimeToKnnTest {
   }
 
   @Test
+  void readsEachRunsKnnAtTheTrainingTimeBothReach(@TempDir Path tmp) throws Exception {
+    // A ends at 40 s, B at 80 s: equal time 40 s, A's last evaluation (0.6) against B's at its
+    // step 20 (0.3).
+    Path a = run(tmp.resolve("a"), 64, 0.2, 0.4, 0.6);
+    Path b = run(tmp.resolve("b"), 32, 0.2, 0.3, 0.55);
+    TimeToKnn.Comparison c = TimeToKnn.compareRuns(List.of(a, b), null);
+    assertEquals(40.0 / 60, c.equalMinutes(), 1e-12);
+    assertEquals(0.6, c.runs().get(0).knnAtEqualTime(), 1e-12);
+    assertEquals(0.3, c.runs().get(1).knnAtEqualTime(), 1e-12);
+
+    List<TrainingCurve.Point> curve =
+        List.of(
+            new TrainingCurve.Point(0, 0, 0.2),
+            new TrainingCurve.Point(20, 1, 0.3),
+            new TrainingCurve.Point(40, 2, 0.55));
+    assertEquals(0.2, TimeToKnn.knnAt(curve, 0), 1e-12);
+    assertEquals(0.275, TimeToKnn.knnAt(curve, 0.75), 1e-12);
+    assertEquals(0.425, TimeToKnn.knnAt(curve, 1.5), 1e-12);
+    assertEquals(0.55, TimeToKnn.knnAt(curve, 2), 1e-12);
+    assertTrue(Double.isNaN(TimeToKnn.knnAt(curve, 2.5)), "past the last evaluation");
+  }
+
+  @Test
   void aRunWithoutKnnDuringTrainingOrNotARunIsRefused(@TempDir Path tmp) throws Exception {
     Path a = run(tmp.resolve("a"), 64, 0.2, 0.4, 0.6);
     Path bare = tmp.resolve("bare");
