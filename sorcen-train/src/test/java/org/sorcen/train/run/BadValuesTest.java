@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,33 +58,33 @@ class BadValuesTest {
 
   @Test
   void aCheckpointJsonWithANegativeStepIsRefused(@TempDir Path tmp) throws Exception {
-    Path run = RunFaultsTest.copyOfFinished(tmp);
-    Path ckpt = RunFaultsTest.checkpoint(run, 12);
-    Path sidecar = ckpt.resolve(Checkpoints.SIDECAR);
-    Files.writeString(
-        sidecar, Files.readString(sidecar).replaceFirst("\"step\" : 12", "\"step\" : -5"));
-    Map<String, String> before = Snapshot.of(tmp);
-    RunFaultsTest.Result r =
-        RunFaultsTest.cli(
-            "export",
-            "--run",
-            run.toString(),
-            "--checkpoint",
-            ckpt.toString(),
-            "--out",
-            tmp.resolve("models").toString());
-    assertRefused(r, "step -5 is negative", tmp, before);
+    assertExportRefusesSidecar(
+        tmp,
+        written -> written.replaceFirst("\"step\" : 12", "\"step\" : -5"),
+        "step -5 is negative");
   }
 
   @Test
   void aCheckpointJsonWithANegativeTrainingTimeIsRefused(@TempDir Path tmp) throws Exception {
+    assertExportRefusesSidecar(
+        tmp,
+        written -> written.replaceFirst("\"train_seconds\" : [0-9.E]+", "\"train_seconds\" : -1.5"),
+        "train_seconds -1.5 is not a finite number ≥ 0");
+  }
+
+  /**
+   * Rewrites the step-12 checkpoint's sidecar of a copy of the finished run with {@code craft}, then
+   * checks that exporting that checkpoint is refused with {@code says} and leaves {@code tmp} as it
+   * was.
+   */
+  private static void assertExportRefusesSidecar(Path tmp, UnaryOperator<String> craft, String says)
+      throws Exception {
     Path run = RunFaultsTest.copyOfFinished(tmp);
     Path ckpt = RunFaultsTest.checkpoint(run, 12);
     Path sidecar = ckpt.resolve(Checkpoints.SIDECAR);
     String written = Files.readString(sidecar);
-    String crafted =
-        written.replaceFirst("\"train_seconds\" : [0-9.E]+", "\"train_seconds\" : -1.5");
-    assertFalse(crafted.equals(written), "the checkpoint keeps its training time: " + written);
+    String crafted = craft.apply(written);
+    assertFalse(crafted.equals(written), "the crafted field is not in the sidecar: " + written);
     Files.writeString(sidecar, crafted);
     Map<String, String> before = Snapshot.of(tmp);
     RunFaultsTest.Result r =
@@ -95,6 +96,6 @@ class BadValuesTest {
             ckpt.toString(),
             "--out",
             tmp.resolve("models").toString());
-    assertRefused(r, "train_seconds -1.5 is not a finite number ≥ 0", tmp, before);
+    assertRefused(r, says, tmp, before);
   }
 }
