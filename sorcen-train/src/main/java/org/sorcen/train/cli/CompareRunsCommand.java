@@ -34,6 +34,13 @@ final class CompareRunsCommand implements Callable<Integer> {
               + "highest k-NN both runs reach).")
   Double knn;
 
+  @Option(
+      names = "--after-trough",
+      description =
+          "Time the target from each run's lowest k-NN evaluation instead of from step 0: the "
+              + "time to climb back, for runs whose k-NN first falls below the initial encoder's.")
+  boolean afterTrough;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -43,7 +50,8 @@ final class CompareRunsCommand implements Callable<Integer> {
           spec.commandLine(), "--knn must be a fraction in (0, 1], got " + knn);
     }
     print(
-        TimeToKnn.compareRuns(List.of(ProjectPaths.resolve(runA), ProjectPaths.resolve(runB)), knn),
+        TimeToKnn.compareRuns(
+            List.of(ProjectPaths.resolve(runA), ProjectPaths.resolve(runB)), knn, afterTrough),
         System.out);
     return 0;
   }
@@ -51,10 +59,15 @@ final class CompareRunsCommand implements Callable<Integer> {
   static void print(TimeToKnn.Comparison c, PrintStream out) {
     out.printf(
         Locale.ROOT,
-        "# k-NN top-1 target %.1f%%%s; training time = step time summed from metrics.jsonl "
+        "# k-NN top-1 target %.1f%%%s%s; training time = step time summed from metrics.jsonl "
             + "(evaluations, checkpoints and pauses excluded)%n",
         100 * c.target(),
-        c.defaultTarget() ? " (the highest both runs reach)" : "");
+        c.defaultTarget()
+            ? c.afterTrough()
+                ? " (the highest both runs reach after their lowest evaluation)"
+                : " (the highest both runs reach)"
+            : "",
+        c.afterTrough() ? ", first reached after each run's lowest k-NN evaluation" : "");
     out.printf("%-40s %16s %10s %10s%n", "run", "minutes", "best k-NN", "last step");
     for (TimeToKnn.Reached r : c.runs()) {
       out.printf(
@@ -82,7 +95,8 @@ final class CompareRunsCommand implements Callable<Integer> {
       out.println(
           "# no ratio: "
               + c.runs().get(0).name()
-              + " reaches the target at time 0 (its k-NN at initialisation); give --knn above it");
+              + " reaches the target at time 0 (its k-NN at initialisation); give --knn above it"
+              + (c.afterTrough() ? "" : ", or --after-trough"));
     } else if (Double.isNaN(more)) {
       out.println("# no ratio: a run did not reach the target");
     } else {

@@ -67,6 +67,25 @@ class CompareRunsCommandTest {
                     + d
                     + " 45.0%"),
         falling.out());
+    assertTrue(falling.out().contains("give --knn above it, or --after-trough"), falling.out());
+
+    // Falling then climbing: timed after each run's trough, a target below the initial k-NN
+    // gives a ratio (A climbs 0.3 -> 0.5 over 20-40 s: 0.42 at 32 s; B 0.4 -> 0.45 over 40-80 s:
+    // 56 s).
+    Path e = TimeToKnnTest.run(tmp.resolve("e"), 64, 0.6, 0.3, 0.5);
+    Path f = TimeToKnnTest.run(tmp.resolve("f"), 32, 0.6, 0.4, 0.45);
+    BenchEfficiencyTest.Out climb =
+        cli("compare-runs", e.toString(), f.toString(), "--knn", "0.42", "--after-trough");
+    assertEquals(0, climb.code(), climb.err());
+    assertTrue(
+        climb
+            .out()
+            .contains(
+                "# k-NN top-1 target 42.0%, first reached after each run's lowest k-NN evaluation;"),
+        climb.out());
+    assertTrue(
+        climb.out().contains("needs 1.75x the training time of " + e + ": " + e + " is +75.0%"),
+        climb.out());
   }
 
   @Test

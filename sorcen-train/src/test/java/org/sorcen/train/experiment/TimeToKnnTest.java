@@ -52,7 +52,7 @@ public class TimeToKnnTest {
 
     // 0.5: A between 20 s (0.4) and 40 s (0.6) -> 30 s; B between 40 s (0.3) and 80 s (0.55) -> 72
     // s.
-    TimeToKnn.Comparison c = TimeToKnn.compareRuns(List.of(a, b), 0.5);
+    TimeToKnn.Comparison c = TimeToKnn.compareRuns(List.of(a, b), 0.5, false);
     assertEquals(0.5, c.target());
     assertFalse(c.defaultTarget());
     assertEquals(0.5, c.runs().get(0).minutes(), 1e-9);
@@ -62,18 +62,18 @@ public class TimeToKnnTest {
     assertEquals(0.55, c.runs().get(1).best(), 1e-12);
 
     // Default: the highest k-NN both reach, B's best 0.55 -> A at 35 s, B at its step 40, 80 s.
-    TimeToKnn.Comparison d = TimeToKnn.compareRuns(List.of(a, b), null);
+    TimeToKnn.Comparison d = TimeToKnn.compareRuns(List.of(a, b), null, false);
     assertEquals(0.55, d.target(), 1e-12);
     assertTrue(d.defaultTarget());
     assertEquals(35.0 / 60, d.runs().get(0).minutes(), 1e-9);
     assertEquals(80.0 / 60, d.runs().get(1).minutes(), 1e-9);
 
     // Above B's best: B never reaches it, no ratio; at or below the start: time 0.
-    TimeToKnn.Comparison e = TimeToKnn.compareRuns(List.of(a, b), 0.58);
+    TimeToKnn.Comparison e = TimeToKnn.compareRuns(List.of(a, b), 0.58, false);
     assertTrue(e.runs().get(0).reached());
     assertFalse(e.runs().get(1).reached());
     assertTrue(Double.isNaN(e.percentMoreEfficient(0, 1)));
-    assertEquals(0.0, TimeToKnn.compareRuns(List.of(a, b), 0.1).runs().get(1).minutes());
+    assertEquals(0.0, TimeToKnn.compareRuns(List.of(a, b), 0.1, false).runs().get(1).minutes());
   }
 
   @Test
@@ -82,7 +82,7 @@ public class TimeToKnnTest {
     // step 20 (0.3).
     Path a = run(tmp.resolve("a"), 64, 0.2, 0.4, 0.6);
     Path b = run(tmp.resolve("b"), 32, 0.2, 0.3, 0.55);
-    TimeToKnn.Comparison c = TimeToKnn.compareRuns(List.of(a, b), null);
+    TimeToKnn.Comparison c = TimeToKnn.compareRuns(List.of(a, b), null, false);
     assertEquals(40.0 / 60, c.equalMinutes(), 1e-12);
     assertEquals(0.6, c.runs().get(0).knnAtEqualTime(), 1e-12);
     assertEquals(0.3, c.runs().get(1).knnAtEqualTime(), 1e-12);
@@ -100,6 +100,42 @@ public class TimeToKnnTest {
   }
 
   @Test
+  void afterTheTroughTimesTheClimbBackNotTheInitialEncoder(@TempDir Path tmp) throws Exception {
+    // Both fall below their initial 0.6 and climb: A (1 s/step) 0.6, 0.3, 0.5 at 0, 20, 40 s; B
+    // (2 s/step) 0.6, 0.4, 0.45 at 0, 40, 80 s.
+    Path a = run(tmp.resolve("a"), 64, 0.6, 0.3, 0.5);
+    Path b = run(tmp.resolve("b"), 32, 0.6, 0.4, 0.45);
+    // From step 0 a target of 0.42 is the initial encoder's, at time 0 for both.
+    TimeToKnn.Comparison fromStart = TimeToKnn.compareRuns(List.of(a, b), 0.42, false);
+    assertEquals(0.0, fromStart.runs().get(0).minutes());
+    assertTrue(Double.isNaN(fromStart.percentMoreEfficient(0, 1)));
+
+    // After the trough: A climbs from 0.3 at 20 s to 0.5 at 40 s -> 0.42 at 32 s; B from 0.4 at
+    // 40 s to 0.45 at 80 s -> 56 s. B needs 1.75x A's time.
+    TimeToKnn.Comparison climb = TimeToKnn.compareRuns(List.of(a, b), 0.42, true);
+    assertTrue(climb.afterTrough());
+    assertEquals(32.0 / 60, climb.runs().get(0).minutes(), 1e-9);
+    assertEquals(56.0 / 60, climb.runs().get(1).minutes(), 1e-9);
+    assertEquals(75.0, climb.percentMoreEfficient(0, 1), 1e-9);
+    assertEquals(0.6, climb.runs().get(0).best(), 1e-12, "best stays the whole curve's");
+
+    // Default target after the trough: the highest both reach from their lows, B's 0.45.
+    TimeToKnn.Comparison deflt = TimeToKnn.compareRuns(List.of(a, b), null, true);
+    assertEquals(0.45, deflt.target(), 1e-12);
+    assertEquals(80.0 / 60, deflt.runs().get(1).minutes(), 1e-9);
+
+    // A target the trough already meets is reached at the trough, not before it.
+    List<TrainingCurve.Point> curve =
+        List.of(
+            new TrainingCurve.Point(0, 0, 0.6),
+            new TrainingCurve.Point(20, 1, 0.3),
+            new TrainingCurve.Point(40, 2, 0.5));
+    assertEquals(1, TimeToKnn.trough(curve));
+    assertEquals(1.0, TimeToKnn.minutes(curve, 0.2, true), 1e-12);
+    assertTrue(Double.isNaN(TimeToKnn.minutes(curve, 0.55, true)), "never back to 0.55");
+  }
+
+  @Test
   void aRunWithoutKnnDuringTrainingOrNotARunIsRefused(@TempDir Path tmp) throws Exception {
     Path a = run(tmp.resolve("a"), 64, 0.2, 0.4, 0.6);
     Path bare = tmp.resolve("bare");
@@ -109,12 +145,13 @@ public class TimeToKnnTest {
         bare.resolve("metrics.jsonl"),
         "{\"kind\": \"reference\", \"step\": 0, \"knn/init\": 0.2}\n");
     ConfigException noKnn =
-        assertThrows(ConfigException.class, () -> TimeToKnn.compareRuns(List.of(a, bare), null));
+        assertThrows(
+            ConfigException.class, () -> TimeToKnn.compareRuns(List.of(a, bare), null, false));
     assertTrue(noKnn.getMessage().contains("eval.every_epochs"), noKnn.getMessage());
     ConfigException notRun =
         assertThrows(
             ConfigException.class,
-            () -> TimeToKnn.compareRuns(List.of(a, tmp.resolve("missing")), null));
+            () -> TimeToKnn.compareRuns(List.of(a, tmp.resolve("missing")), null, false));
     assertTrue(notRun.getMessage().contains("is not a run directory"), notRun.getMessage());
   }
 }
