@@ -61,16 +61,12 @@ public final class TimeToKnn {
 
   private TimeToKnn() {}
 
-  /**
-   * Minutes at which {@code points} (in step order), from the first point or from their lowest
-   * ({@code afterTrough}), first reach {@code target}; NaN when they never do.
-   */
-  static double minutes(List<TrainingCurve.Point> points, double target, boolean afterTrough) {
-    int start = afterTrough ? trough(points) : 0;
-    for (int i = start; i < points.size(); i++) {
+  /** Minutes at which {@code points} (in step order) first reach {@code target}; NaN when they never do. */
+  static double minutes(List<TrainingCurve.Point> points, double target) {
+    for (int i = 0; i < points.size(); i++) {
       TrainingCurve.Point b = points.get(i);
       if (b.knn() >= target) {
-        if (i == start) {
+        if (i == 0) {
           return b.minutes();
         }
         TrainingCurve.Point a = points.get(i - 1);
@@ -80,24 +76,23 @@ public final class TimeToKnn {
     return Double.NaN;
   }
 
-  /** Index of the first lowest k-NN of {@code points}; 0 for an empty curve. */
-  static int trough(List<TrainingCurve.Point> points) {
+  /** The part of {@code points} a target is searched in: all, or from their first lowest k-NN on. */
+  static List<TrainingCurve.Point> searched(List<TrainingCurve.Point> points, boolean afterTrough) {
+    if (!afterTrough) {
+      return points;
+    }
     int low = 0;
     for (int i = 1; i < points.size(); i++) {
       if (points.get(i).knn() < points.get(low).knn()) {
         low = i;
       }
     }
-    return low;
+    return points.subList(low, points.size());
   }
 
-  /** The highest k-NN of {@code points}, from their lowest on when {@code afterTrough}. */
-  static double best(List<TrainingCurve.Point> points, boolean afterTrough) {
-    int start = afterTrough ? trough(points) : 0;
-    return points.subList(Math.min(start, points.size()), points.size()).stream()
-        .mapToDouble(TrainingCurve.Point::knn)
-        .max()
-        .orElse(Double.NaN);
+  /** The highest k-NN of {@code points}; NaN for an empty curve. */
+  static double best(List<TrainingCurve.Point> points) {
+    return points.stream().mapToDouble(TrainingCurve.Point::knn).max().orElse(Double.NaN);
   }
 
   /**
@@ -129,7 +124,7 @@ public final class TimeToKnn {
         target != null
             ? target
             : curves.values().stream()
-                .mapToDouble(c -> best(c, afterTrough))
+                .mapToDouble(c -> best(searched(c, afterTrough)))
                 .min()
                 .orElse(Double.NaN);
     double equal =
@@ -143,8 +138,8 @@ public final class TimeToKnn {
             out.add(
                 new Reached(
                     name,
-                    minutes(c, t, afterTrough),
-                    best(c, false),
+                    minutes(searched(c, afterTrough), t),
+                    best(c),
                     c.isEmpty() ? 0 : c.get(c.size() - 1).step(),
                     knnAt(c, equal))));
     return new Comparison(t, target == null, afterTrough, equal, out);

@@ -130,9 +130,11 @@ public class TimeToKnnTest {
             new TrainingCurve.Point(0, 0, 0.6),
             new TrainingCurve.Point(20, 1, 0.3),
             new TrainingCurve.Point(40, 2, 0.5));
-    assertEquals(1, TimeToKnn.trough(curve));
-    assertEquals(1.0, TimeToKnn.minutes(curve, 0.2, true), 1e-12);
-    assertTrue(Double.isNaN(TimeToKnn.minutes(curve, 0.55, true)), "never back to 0.55");
+    assertEquals(curve.subList(1, 3), TimeToKnn.searched(curve, true));
+    assertEquals(1.0, TimeToKnn.minutes(TimeToKnn.searched(curve, true), 0.2), 1e-12);
+    assertTrue(
+        Double.isNaN(TimeToKnn.minutes(TimeToKnn.searched(curve, true), 0.55)),
+        "never back to 0.55");
   }
 
   @Test
